@@ -1,0 +1,99 @@
+//! The vocabulary of the audit log (操作日志): which actions are recorded and how they ended.
+//! Codes are stable strings because the log outlives any version of the program.
+
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+macro_rules! codes {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stable code stored in the log.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = crate::problem::Problem;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.iter().copied().find(|v| v.code() == s).ok_or(crate::problem::Problem::Malformed)
+            }
+        }
+    };
+}
+
+codes! {
+    /// A recorded action.
+    AuditAction {
+        /// A sign-in attempt (success or failure).
+        SignIn => "auth.sign_in",
+        /// A sign-out.
+        SignOut => "auth.sign_out",
+        /// A password change by the account itself.
+        PasswordChange => "auth.password_change",
+        /// The second factor was switched on or off.
+        TotpChange => "auth.totp_change",
+        /// An API token was issued.
+        TokenCreate => "auth.token_create",
+        /// An API token was revoked.
+        TokenRevoke => "auth.token_revoke",
+        /// An account was created.
+        AccountCreate => "account.create",
+        /// An account's details, state or password were changed by an administrator.
+        AccountUpdate => "account.update",
+        /// Roles or data scope of an account were changed.
+        RoleChange => "account.role_change",
+        /// A region was created.
+        RegionCreate => "region.create",
+        /// A region was changed.
+        RegionUpdate => "region.update",
+        /// A region was removed.
+        RegionDelete => "region.delete",
+        /// A department was created.
+        DepartmentCreate => "department.create",
+        /// A department was changed.
+        DepartmentUpdate => "department.update",
+        /// A department was removed.
+        DepartmentDelete => "department.delete",
+        /// A configuration value was changed.
+        ConfigurationChange => "config.change",
+        /// Someone tried something their role or scope does not allow.
+        AccessDenied => "access.denied",
+    }
+}
+
+codes! {
+    /// How an audited action ended.
+    AuditOutcome {
+        /// It was done.
+        Success => "success",
+        /// It was attempted and failed (wrong password, invalid input).
+        Failure => "failure",
+        /// It was refused by a role or scope check, or by a lockout.
+        Denied => "denied",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for a in AuditAction::ALL {
+            assert_eq!(a.code().parse::<AuditAction>(), Ok(*a));
+            assert!(seen.insert(a.code()));
+        }
+        for o in AuditOutcome::ALL {
+            assert_eq!(o.code().parse::<AuditOutcome>(), Ok(*o));
+        }
+    }
+}

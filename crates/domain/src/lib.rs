@@ -1,0 +1,23 @@
+//! Minxin's domain: the vocabulary of SPEC §3 as plain types, and the rules that govern them as
+//! pure functions. Nothing here touches a database, a clock or the network, so every rule can be
+//! tested directly and reused by storage, pages, the API and the CLI alike.
+
+pub mod actor;
+pub mod audit;
+pub mod lockout;
+pub mod password_policy;
+pub mod permission;
+pub mod problem;
+pub mod region;
+pub mod role;
+pub mod scope;
+pub mod security_policy;
+pub mod segregation;
+pub mod session_policy;
+pub mod time;
+
+pub use actor::Actor;
+pub use permission::Permission;
+pub use problem::{FieldProblem, Problem};
+pub use role::{Role, RoleSet};
+pub use scope::DataScope;

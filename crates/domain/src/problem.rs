@@ -1,0 +1,138 @@
+//! What can be wrong with a user's input, as data. Pages and the API turn a [`Problem`] into a
+//! sentence in the caller's language, so the rules never need to know about languages.
+
+use serde::Serialize;
+
+/// One thing wrong with one input value. Variants carry the numbers the message needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    /// The value is empty but must be given.
+    Required,
+    /// The value is longer than allowed, in characters.
+    TooLong {
+        /// Maximum length in characters.
+        max: usize,
+    },
+    /// The value does not have the expected form (a code, a number, a choice).
+    Malformed,
+    /// Another record already uses this value.
+    Taken,
+    /// The referenced record does not exist or is outside the caller's scope.
+    Unknown,
+    /// A password shorter than the policy allows.
+    PasswordTooShort {
+        /// Minimum length in characters.
+        min: usize,
+    },
+    /// A password mixing too few character classes.
+    PasswordTooSimple {
+        /// How many of upper, lower, digit and symbol are required.
+        classes: usize,
+    },
+    /// A password equal to one of the account's recent passwords.
+    PasswordReused {
+        /// How many previous passwords are remembered.
+        history: usize,
+    },
+    /// A password that contains the user name.
+    PasswordContainsUsername,
+    /// The two entries of a new password differ.
+    PasswordMismatch,
+    /// The current password given to authorise a change is wrong.
+    WrongPassword,
+    /// The one-time code from the authenticator app is wrong or expired.
+    WrongTotp,
+    /// A region code that does not fit GB/T 2260 for its level.
+    RegionCodeLevel,
+    /// A region code that does not extend its parent's code.
+    RegionCodeParent,
+    /// A region placed under a parent of a level that cannot hold it.
+    RegionParentLevel,
+    /// A record that still has dependants and cannot be removed.
+    InUse,
+    /// Two roles that must be held by different people (三员分立).
+    RolesSegregated,
+    /// An administrator changing their own roles or scope.
+    SelfGrant,
+    /// A scope wider than the granter's own.
+    ScopeTooWide,
+}
+
+/// A [`Problem`] attached to the input field it concerns, so forms can show it in place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The form/JSON field name, e.g. `username`.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub problem: Problem,
+}
+
+impl FieldProblem {
+    /// Attach `problem` to `field`.
+    pub fn new(field: &'static str, problem: Problem) -> Self {
+        Self { field, problem }
+    }
+}
+
+/// Checks a required, length-limited text field and returns it trimmed.
+pub fn required_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    problems: &mut Vec<FieldProblem>,
+) -> String {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        problems.push(FieldProblem::new(field, Problem::Required));
+    } else if trimmed.chars().count() > max {
+        problems.push(FieldProblem::new(field, Problem::TooLong { max }));
+    }
+    trimmed.to_owned()
+}
+
+/// Checks an optional, length-limited text field; empty input becomes `None`.
+pub fn optional_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<String> {
+    let trimmed = value.trim();
+    if trimmed.chars().count() > max {
+        problems.push(FieldProblem::new(field, Problem::TooLong { max }));
+    }
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_trims_and_flags_empty_and_long() {
+        let mut p = Vec::new();
+        assert_eq!(required_text("name", "  示例区 ", 10, &mut p), "示例区");
+        assert!(p.is_empty());
+        required_text("name", "   ", 10, &mut p);
+        required_text("name", "一二三四五六", 5, &mut p);
+        assert_eq!(
+            p,
+            vec![
+                FieldProblem::new("name", Problem::Required),
+                FieldProblem::new("name", Problem::TooLong { max: 5 })
+            ]
+        );
+    }
+
+    #[test]
+    fn optional_text_turns_blank_into_none() {
+        let mut p = Vec::new();
+        assert_eq!(optional_text("phone", " ", 20, &mut p), None);
+        assert_eq!(
+            optional_text("phone", "123", 20, &mut p),
+            Some("123".into())
+        );
+        assert!(p.is_empty());
+    }
+}
