@@ -25,6 +25,14 @@ impl DataScope {
         }
     }
 
+    /// Whether the scope is a whole tree (its root region has no parent), which also makes
+    /// records that belong to no region visible.
+    pub fn is_whole_tree(&self) -> bool {
+        self.region_path
+            .as_deref()
+            .is_some_and(|p| p.matches('/').count() == 2)
+    }
+
     /// Whether a record located in the region at `path` is visible.
     pub fn covers_region(&self, path: &RegionPath) -> bool {
         self.region_path
@@ -68,6 +76,13 @@ mod tests {
         assert!(!s.covers_region("/1/3/"));
         // "/1/2/" must not cover "/1/22/": the trailing slash makes the prefix exact.
         assert!(!s.covers_region("/1/22/"));
+    }
+
+    #[test]
+    fn whole_tree_is_a_root_path() {
+        assert!(DataScope::region("/1/").is_whole_tree());
+        assert!(!DataScope::region("/1/2/").is_whole_tree());
+        assert!(!DataScope::default().is_whole_tree());
     }
 
     #[test]

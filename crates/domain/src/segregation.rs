@@ -3,7 +3,7 @@
 
 use crate::actor::Actor;
 use crate::problem::Problem;
-use crate::role::RoleSet;
+use crate::role::{Role, RoleSet};
 use crate::scope::DataScope;
 
 /// Checks that one account may hold all of `roles` at once.
@@ -15,6 +15,13 @@ pub fn check_role_set(roles: &RoleSet) -> Result<(), Problem> {
     } else {
         Ok(())
     }
+}
+
+/// Whether a system administrator may edit, reset or disable an account holding `target_roles`.
+/// Never one held by the security or audit administrator: resetting their password would let
+/// the system administrator take over their duties.
+pub fn may_manage_account(target_roles: &RoleSet) -> bool {
+    !target_roles.has(Role::Secadmin) && !target_roles.has(Role::Auditor)
 }
 
 /// Checks that `granter` may give the account `target_id` the roles `roles` and scope `scope`.
@@ -37,7 +44,6 @@ pub fn check_grant(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::role::Role;
 
     fn secadmin() -> Actor {
         Actor {
@@ -61,6 +67,14 @@ mod tests {
             check_role_set(&RoleSet::new([Role::Secadmin, Role::Office])),
             Err(Problem::RolesSegregated)
         );
+    }
+
+    #[test]
+    fn sysadmin_cannot_take_over_the_other_administrators() {
+        assert!(may_manage_account(&RoleSet::new([Role::Office])));
+        assert!(may_manage_account(&RoleSet::new([Role::Sysadmin])));
+        assert!(!may_manage_account(&RoleSet::new([Role::Secadmin])));
+        assert!(!may_manage_account(&RoleSet::new([Role::Auditor])));
     }
 
     #[test]

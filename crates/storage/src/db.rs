@@ -1,0 +1,225 @@
+//! One handle over SQLite and PostgreSQL. Queries are built once with sea-query and rendered in
+//! the dialect of the connected backend; rows decode into the same Rust types on both. Only the
+//! code in this file knows that two backends exist.
+
+use crate::error::StoreError;
+use sea_query::{InsertStatement, PostgresQueryBuilder, SqliteQueryBuilder};
+use sea_query_sqlx::SqlxBinder;
+use sqlx::postgres::{PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A row type that decodes from both backends; derive `sqlx::FromRow` and it qualifies.
+pub trait Record:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Record for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default.
+    Sqlite,
+    /// The production database.
+    Postgres,
+}
+
+/// A connection pool to either backend.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// SQLite in WAL mode with foreign keys on.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            Err(StoreError::Config(format!(
+                "database URL must start with sqlite: or postgres:// (got `{url}`)"
+            )))
+        }
+    }
+
+    /// Opens (creating if needed) the SQLite file `minxin.db` in `dir`.
+    pub async fn open_sqlite_dir(dir: &Path) -> Result<Db, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Config(format!("cannot create data directory {}: {e}", dir.display()))
+        })?;
+        let file = dir.join("minxin.db");
+        Db::connect(&format!("sqlite://{}", file.display())).await
+    }
+
+    /// The engine behind this pool.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Starts a transaction; every storage operation runs inside one.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Whether the database answers; used by `/healthz`.
+    pub async fn ping(&self) -> bool {
+        match self {
+            Db::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
+            Db::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
+        }
+    }
+
+    /// Closes every pooled connection.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// An open transaction on either backend. Dropping it without [`Tx::commit`] rolls back.
+pub enum Tx {
+    /// A SQLite transaction.
+    Sqlite(Transaction<'static, Sqlite>),
+    /// A PostgreSQL transaction.
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Renders `$stmt` for the transaction's backend and runs `$run` with the SQL, its bound values
+/// and the connection, so each query method is written once for both backends.
+macro_rules! on_backend {
+    ($tx:expr, $stmt:expr, |$sql:ident, $values:ident, $conn:ident| $run:expr) => {
+        match $tx {
+            Tx::Sqlite(tx) => {
+                let ($sql, $values) = $stmt.build_sqlx(SqliteQueryBuilder);
+                let $conn = &mut **tx;
+                $run
+            }
+            Tx::Postgres(tx) => {
+                let ($sql, $values) = $stmt.build_sqlx(PostgresQueryBuilder);
+                let $conn = &mut **tx;
+                $run
+            }
+        }
+    };
+}
+
+impl Tx {
+    /// The engine behind this transaction.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Every row the statement returns.
+    pub async fn all<T: Record>(&mut self, stmt: &impl SqlxBinder) -> Result<Vec<T>, StoreError> {
+        on_backend!(self, stmt, |sql, values, conn| {
+            Ok(sqlx::query_as_with(AssertSqlSafe(sql), values)
+                .fetch_all(conn)
+                .await?)
+        })
+    }
+
+    /// The first row, if any.
+    pub async fn optional<T: Record>(
+        &mut self,
+        stmt: &impl SqlxBinder,
+    ) -> Result<Option<T>, StoreError> {
+        on_backend!(self, stmt, |sql, values, conn| {
+            Ok(sqlx::query_as_with(AssertSqlSafe(sql), values)
+                .fetch_optional(conn)
+                .await?)
+        })
+    }
+
+    /// Exactly one row, or [`StoreError::NotFound`].
+    pub async fn one<T: Record>(&mut self, stmt: &impl SqlxBinder) -> Result<T, StoreError> {
+        self.optional(stmt).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// A single scalar such as `COUNT(*)`.
+    pub async fn scalar(&mut self, stmt: &impl SqlxBinder) -> Result<i64, StoreError> {
+        let (value,): (i64,) = self.one(stmt).await?;
+        Ok(value)
+    }
+
+    /// Runs a statement and returns how many rows it touched.
+    pub async fn execute(&mut self, stmt: &impl SqlxBinder) -> Result<u64, StoreError> {
+        on_backend!(self, stmt, |sql, values, conn| {
+            Ok(sqlx::query_with(AssertSqlSafe(sql), values)
+                .execute(conn)
+                .await?
+                .rows_affected())
+        })
+    }
+
+    /// Runs an insert and returns the new row's `id` (both backends support `RETURNING`).
+    pub async fn insert(&mut self, mut stmt: InsertStatement) -> Result<i64, StoreError> {
+        stmt.returning_col(sea_query::Alias::new("id"));
+        self.scalar(&stmt).await
+    }
+
+    /// Runs literal SQL with no parameters; only for migrations.
+    pub(crate) async fn run_script(&mut self, sql: &str) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => {
+                sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Tx::Postgres(tx) => {
+                sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the transaction's changes permanent.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}

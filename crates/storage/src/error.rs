@@ -1,0 +1,51 @@
+//! What a storage operation can report. Callers turn these into pages and JSON errors; only
+//! [`StoreError::Database`] and [`StoreError::Config`] are the server's fault.
+
+use minxin_domain::FieldProblem;
+
+/// The outcome of a refused or failed storage operation.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The caller's roles do not allow the operation.
+    #[error("forbidden")]
+    Forbidden,
+    /// The record does not exist, or lies outside the caller's data scope (indistinguishable on
+    /// purpose, so scope boundaries do not leak what exists beyond them).
+    #[error("not found")]
+    NotFound,
+    /// The record changed since the caller read it (optimistic concurrency).
+    #[error("stale version")]
+    Conflict,
+    /// The input breaks one or more rules; each problem names its field.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldProblem>),
+    /// The database failed or is unreachable.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The storage configuration is unusable.
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+impl StoreError {
+    /// A single-field validation failure.
+    pub fn invalid(field: &'static str, problem: minxin_domain::Problem) -> Self {
+        StoreError::Invalid(vec![FieldProblem::new(field, problem)])
+    }
+
+    /// Whether the database refused a write because of a unique constraint.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+/// Turns a unique-constraint failure into a "taken" problem on `field`, passing other errors on.
+pub(crate) fn taken_as(field: &'static str) -> impl FnOnce(StoreError) -> StoreError {
+    move |e| {
+        if e.is_unique_violation() {
+            StoreError::invalid(field, minxin_domain::Problem::Taken)
+        } else {
+            e
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Minxin's data layer. Everything that reads or writes business data goes through a
+//! [`Scoped`] handle bound to an [`Actor`](minxin_domain::Actor): it checks the actor's role for
+//! the operation, narrows every query to the actor's data scope, and appends the audit entry in
+//! the same transaction as the change. Authentication infrastructure (sign-in, sessions, API
+//! tokens) lives in [`Auth`], which acts before there is an actor.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod credentials;
+pub mod db;
+pub mod departments;
+pub mod error;
+pub mod migrate;
+mod migrations;
+pub mod page;
+pub mod regions;
+mod schema;
+pub mod scoped;
+pub mod settings;
+pub mod totp;
+
+pub use auth::Auth;
+pub use db::{Backend, Db};
+pub use error::StoreError;
+pub use page::{Page, PageRequest};
+pub use scoped::Scoped;
+
+use minxin_domain::Actor;
+
+/// The entry point to storage: cheap to clone, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+impl Store {
+    /// Wraps a connected database.
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// Connects to `url` and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let store = Self::new(Db::connect(url).await?);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<migrate::MigrationReport, StoreError> {
+        migrate::migrate(&self.db).await
+    }
+
+    /// The underlying database handle.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Sign-in, sessions and API tokens.
+    pub fn auth(&self) -> Auth<'_> {
+        Auth::new(&self.db)
+    }
+
+    /// Business operations on behalf of `actor`, whose request came from `address`.
+    pub fn scoped<'a>(&'a self, actor: &'a Actor, address: &'a str) -> Scoped<'a> {
+        Scoped::new(&self.db, actor, address)
+    }
+}

@@ -1,0 +1,24 @@
+//! Versioned schema migrations. Each migration is Rust that builds its statements with
+//! sea-query's schema builder, so one definition renders correct DDL for SQLite and PostgreSQL;
+//! raw per-dialect SQL appears only where the engines really differ (triggers).
+
+mod m0001_foundation;
+
+use crate::db::Backend;
+
+/// One step of the schema's history. Versions are never reused or edited once released.
+pub struct Migration {
+    /// Strictly increasing version number.
+    pub version: i64,
+    /// Short human-readable name, stored alongside the version.
+    pub name: &'static str,
+    /// The SQL statements of this step for the given backend, run in one transaction.
+    pub statements: fn(Backend) -> Vec<String>,
+}
+
+/// Every migration, oldest first.
+pub const ALL: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    statements: m0001_foundation::statements,
+}];

@@ -1,0 +1,149 @@
+//! Table and column names, shared by the migrations that create them and the queries that use
+//! them, so a typo is a compile error rather than a runtime one.
+#![allow(missing_docs)]
+
+use sea_query::Iden;
+
+#[derive(Iden, Clone, Copy)]
+pub enum Regions {
+    Table,
+    Id,
+    Code,
+    Name,
+    Level,
+    ParentId,
+    Path,
+    CreatedAt,
+    UpdatedAt,
+    Version,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Departments {
+    Table,
+    Id,
+    Code,
+    Name,
+    RegionId,
+    Phone,
+    CreatedAt,
+    UpdatedAt,
+    Version,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Accounts {
+    Table,
+    Id,
+    Username,
+    DisplayName,
+    Phone,
+    RegionId,
+    DepartmentId,
+    PasswordHash,
+    MustChangePassword,
+    PasswordChangedAt,
+    TotpSecret,
+    Disabled,
+    ScopeRegionId,
+    LastSignInAt,
+    CreatedAt,
+    UpdatedAt,
+    Version,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AccountRoles {
+    Table,
+    AccountId,
+    Role,
+    GrantedBy,
+    GrantedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AccountScopeDepartments {
+    Table,
+    AccountId,
+    DepartmentId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum PasswordHistory {
+    Table,
+    Id,
+    AccountId,
+    PasswordHash,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Sessions {
+    Table,
+    Id,
+    TokenHash,
+    AccountId,
+    SecondFactorPending,
+    Address,
+    UserAgent,
+    CreatedAt,
+    LastSeenAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum SignInAttempts {
+    Table,
+    Id,
+    Username,
+    Address,
+    Success,
+    At,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum ApiTokens {
+    Table,
+    Id,
+    AccountId,
+    Name,
+    TokenHash,
+    Prefix,
+    CreatedAt,
+    ExpiresAt,
+    LastUsedAt,
+    RevokedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AuditLog {
+    Table,
+    Id,
+    At,
+    ActorId,
+    ActorName,
+    Address,
+    Action,
+    Outcome,
+    TargetType,
+    TargetId,
+    TargetLabel,
+    Before,
+    After,
+    RegionPath,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Settings {
+    Table,
+    Key,
+    Value,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum MinxinMigrations {
+    Table,
+    Version,
+    Name,
+    AppliedAt,
+}
