@@ -1,0 +1,179 @@
+//! The JSON API under `/api/v1`. Clients authenticate with bearer tokens (no cookies, so no
+//! CSRF exposure); errors are `{ "code", "message", "fields" }` in the caller's
+//! `Accept-Language`. The OpenAPI document is generated from the handlers' annotations.
+
+pub mod auth;
+pub mod org;
+pub mod accounts;
+
+use crate::client::{address, api_lang};
+use crate::error::{Failure, render_api_failures};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::Json;
+use axum::routing::get;
+use axum::Router;
+use minxin_domain::Actor;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+/// An authenticated API caller.
+pub struct ApiUser {
+    /// Who is calling.
+    pub actor: Actor,
+    /// Source address.
+    pub address: String,
+    /// Language for messages.
+    pub lang: Lang,
+}
+
+/// The caller's source address and language, for routes that need no token.
+pub struct ApiClient {
+    /// Source address.
+    pub address: String,
+    /// Language for messages.
+    pub lang: Lang,
+    /// User agent.
+    pub user_agent: String,
+}
+
+impl FromRequestParts<AppState> for ApiClient {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        Ok(ApiClient {
+            address: address(parts, state.config.trust_forwarded_for),
+            lang: api_lang(&parts.headers),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 128)
+            .ok_or_else(Failure::unauthorized)?;
+        let actor = state
+            .store
+            .auth()
+            .token_actor(token)
+            .await?
+            .ok_or_else(Failure::unauthorized)?;
+        Ok(ApiUser {
+            actor,
+            address: address(parts, state.config.trust_forwarded_for),
+            lang: api_lang(&parts.headers),
+        })
+    }
+}
+
+impl ApiUser {
+    /// Storage operations on behalf of this caller.
+    pub fn store<'a>(&'a self, state: &'a AppState) -> minxin_storage::Scoped<'a> {
+        state.store.scoped(&self.actor, &self.address)
+    }
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Minxin 民心 API",
+        description = "Livelihood project management. Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`. Errors are `{ code, message, fields }`; messages follow `Accept-Language` (zh-CN by default, en).",
+    ),
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document.
+fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::routes())
+        .merge(org::routes())
+        .merge(accounts::routes())
+        .split_for_parts()
+}
+
+/// The OpenAPI document, for `minxin openapi` and tests.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    documented().1
+}
+
+/// Every API route, plus `/openapi.json`.
+pub fn router() -> Router<AppState> {
+    let (router, doc) = documented();
+    let doc = std::sync::Arc::new(doc);
+    router
+        .route(
+            "/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(|| async { Failure::not_found() })
+        .layer(axum::middleware::from_fn(render_api_failures))
+}
+
+/// An edit of a record at a known version (optimistic concurrency: a stale version is
+/// refused with 409).
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct Versioned<T> {
+    /// The version the client read.
+    pub version: i64,
+    /// The new values.
+    #[serde(flatten)]
+    pub data: T,
+}
+
+/// Parses a JSON body, turning malformed JSON into a 400 in the caller's language instead of
+/// axum's plain-text rejection.
+pub struct JsonBody<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Failure;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Failure> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(JsonBody(v)),
+            Err(rejection) => {
+                tracing::debug!(%rejection, "bad JSON body");
+                Err(Failure::new(rejection.status(), "bad_request"))
+            }
+        }
+    }
+}

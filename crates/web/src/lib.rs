@@ -1,0 +1,53 @@
+//! Minxin's HTTP layer. A request passes, outside in: tracing → security headers → body limit →
+//! (pages: CSRF check → failure rendering → handler) or (API: failure rendering → bearer
+//! authentication in the handler's extractor → handler) → storage through a scoped handle.
+
+pub mod api;
+pub mod client;
+pub mod csrf;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod security;
+pub mod session;
+pub mod state;
+mod assets;
+
+pub use state::{AppState, WebConfig};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// The complete application: pages, API, static files and health check.
+pub fn app(state: AppState) -> Router {
+    let pages = pages::router().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        csrf::protect,
+    ));
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::router())
+        .merge(assets::router())
+        .route("/healthz", get(healthz))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .layer(RequestBodyLimitLayer::new(state.config.body_limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// GET /healthz — 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.store.db().ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}

@@ -1,0 +1,67 @@
+//! Server-rendered pages for staff. Each module owns one area and its routes; handlers stay thin:
+//! parse the form, call storage through a scoped handle, render a template.
+
+pub mod account;
+pub mod auth;
+pub mod chrome;
+pub mod form;
+pub mod home;
+
+use crate::error::{Failure, render_page_failures};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+/// The optional `notice` a redirect can carry to the next page.
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    /// A notice code, see [`form::notice`].
+    pub notice: Option<String>,
+}
+
+/// Renders a template into a response, or a 500 failure if the template cannot render.
+pub fn html(page: &impl Template) -> Result<Response, Failure> {
+    page.render()
+        .map(|body| Html(body).into_response())
+        .map_err(|e| {
+            tracing::error!(error = %e, "template failed");
+            Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        })
+}
+
+/// A redirect (303, so the browser follows with GET) that also sets cookies.
+pub fn redirect_with_cookies(jar: CookieJar, to: &str) -> Response {
+    (jar, Redirect::to(to)).into_response()
+}
+
+/// Every page route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(auth::form).post(auth::submit))
+        .route("/login/totp", get(auth::totp_form).post(auth::totp_submit))
+        .route("/logout", post(auth::sign_out))
+        .route("/lang", get(auth::switch_language))
+        .route("/account", get(account::show))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::change_password),
+        )
+        .route(
+            "/account/totp",
+            get(account::totp_setup).post(account::totp_enable),
+        )
+        .route("/account/totp/disable", post(account::totp_disable))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .layer(axum::middleware::from_fn(render_page_failures))
+}
+
+/// Any unknown path: a 404 page in the user's language.
+pub async fn not_found() -> Failure {
+    Failure::not_found()
+}
