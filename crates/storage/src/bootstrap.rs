@@ -7,7 +7,7 @@ use crate::audit::{self, NewEntry};
 use crate::credentials::hash_password_blocking;
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::schema::{Departments, Regions};
+use crate::schema::{AccountScopeDepartments, Departments, Regions};
 use crate::{Store, departments, regions};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
 use minxin_domain::region::{RegionLevel, check_code, check_placement};
@@ -182,5 +182,29 @@ impl Store {
         audit::append(&mut tx, e).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Narrows an account's data scope to the departments with the given codes.
+    pub async fn bootstrap_scope_departments(
+        &self,
+        account_id: i64,
+        department_codes: &[&str],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.db().begin().await?;
+        for code in department_codes {
+            let department = department_by_code(&mut tx, code).await?;
+            tx.execute(
+                &Query::insert()
+                    .into_table(AccountScopeDepartments::Table)
+                    .columns([
+                        AccountScopeDepartments::AccountId,
+                        AccountScopeDepartments::DepartmentId,
+                    ])
+                    .values_panic([account_id.into(), department.into()])
+                    .take(),
+            )
+            .await?;
+        }
+        tx.commit().await
     }
 }

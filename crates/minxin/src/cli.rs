@@ -1,0 +1,107 @@
+//! The command line: `minxin [--config FILE] <command>`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Minxin 民心 — livelihood projects from a resident's request to maintenance.
+///
+/// Configuration comes from built-in defaults, then the TOML file (default ./minxin.toml, if it
+/// exists), then MINXIN_* environment variables: MINXIN_LISTEN, MINXIN_DATABASE_URL,
+/// MINXIN_DATA_DIR, MINXIN_SEED_DEMO, MINXIN_DEMO_PASSWORD, MINXIN_SECURE_COOKIES,
+/// MINXIN_TRUST_FORWARDED_FOR, MINXIN_BODY_LIMIT, MINXIN_LOG_FORMAT.
+#[derive(Debug, Parser)]
+#[command(name = "minxin", version)]
+pub struct Cli {
+    /// Configuration file (TOML).
+    #[arg(
+        long,
+        global = true,
+        env = "MINXIN_CONFIG",
+        default_value = "minxin.toml"
+    )]
+    pub config: PathBuf,
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (migrates first; seeds the demo district into an empty database
+    /// unless seed_demo is false).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Seed the demo district into an empty database and print its accounts.
+    Demo,
+    /// Manage accounts from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the region tree from the command line (for bootstrapping a real deployment).
+    #[command(subcommand)]
+    Region(RegionCommand),
+    /// Print the OpenAPI document of the JSON API.
+    Openapi,
+    /// Print the effective configuration (passwords hidden).
+    Config,
+}
+
+/// `minxin user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. Without --password-stdin a random temporary password is generated
+    /// and printed; the account must change it at first sign-in.
+    Create(UserCreate),
+}
+
+/// Arguments of `minxin user create`.
+#[derive(Debug, Args)]
+pub struct UserCreate {
+    /// Sign-in name.
+    #[arg(long)]
+    pub username: String,
+    /// Real name.
+    #[arg(long)]
+    pub name: String,
+    /// Role code (repeatable): sysadmin, secadmin, auditor, leader, office, dept, manager,
+    /// finance, supervisor, evaluator, grid.
+    #[arg(long = "role")]
+    pub roles: Vec<String>,
+    /// Code of the home region.
+    #[arg(long)]
+    pub region: String,
+    /// Code of the department.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Code of the data scope's root region (defaults to the home region).
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// Read the password from the first line of standard input instead of generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// `minxin region …`
+#[derive(Debug, Subcommand)]
+pub enum RegionCommand {
+    /// Create a region.
+    Create(RegionCreate),
+}
+
+/// Arguments of `minxin region create`.
+#[derive(Debug, Args)]
+pub struct RegionCreate {
+    /// GB/T 2260-style code.
+    #[arg(long)]
+    pub code: String,
+    /// Name.
+    #[arg(long)]
+    pub name: String,
+    /// Level: province, city, district, street or community.
+    #[arg(long)]
+    pub level: String,
+    /// Code of the parent region; omit for the root.
+    #[arg(long)]
+    pub parent: Option<String>,
+}

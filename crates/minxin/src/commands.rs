@@ -1,0 +1,202 @@
+//! What each subcommand does. Long steps print what they are doing.
+
+use crate::cli::{RegionCreate, UserCreate};
+use crate::config::Config;
+use anyhow::Context;
+use minxin_domain::region::RegionLevel;
+use minxin_domain::{Role, RoleSet};
+use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::credentials::new_token;
+use minxin_storage::{Db, Store, StoreError};
+use std::io::BufRead;
+
+async fn open(config: &Config) -> anyhow::Result<Store> {
+    let db = match &config.database_url {
+        Some(url) => Db::connect(url).await,
+        None => Db::open_sqlite_dir(&config.data_dir).await,
+    }
+    .with_context(|| format!("cannot open database {}", config.database_for_display()))?;
+    let store = Store::new(db);
+    let report = store.migrate().await.context("migration failed")?;
+    for (version, name) in &report.applied {
+        println!("migrated: {version} {name}");
+    }
+    Ok(store)
+}
+
+/// Explains storage refusals in words for the terminal.
+fn explain(e: StoreError) -> anyhow::Error {
+    match e {
+        StoreError::Invalid(problems) => anyhow::anyhow!(
+            "invalid input: {}",
+            problems
+                .iter()
+                .map(|p| format!("{} {:?}", p.field, p.problem))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => other.into(),
+    }
+}
+
+fn demo_password(config: &Config) -> (String, bool) {
+    match &config.demo_password {
+        Some(p) => (p.clone(), false),
+        None => (format!("Mx-{}", &new_token("")[..12]), true),
+    }
+}
+
+async fn seed_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
+    let (password, generated) = demo_password(config);
+    println!("seeding the demo district 示例市 示例区 …");
+    minxin_demo::seed(store, &password, |step| println!("  {step}"))
+        .await
+        .map_err(explain)?;
+    println!();
+    println!(
+        "demo accounts (password {}):",
+        if generated {
+            "generated"
+        } else {
+            "from MINXIN_DEMO_PASSWORD"
+        }
+    );
+    for a in minxin_demo::DEMO_ACCOUNTS {
+        println!(
+            "  {:<12} {:<10} {}",
+            a.username,
+            a.role.code(),
+            a.display_name
+        );
+    }
+    println!("  password: {password}");
+    Ok(())
+}
+
+/// `minxin serve`
+pub async fn serve(config: &Config) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    if config.seed_demo && store.is_empty().await? {
+        seed_demo(&store, config).await?;
+    }
+    let web = minxin_web::WebConfig {
+        secure_cookies: config.secure_cookies,
+        trust_forwarded_for: config.trust_forwarded_for,
+        body_limit: config.body_limit,
+    };
+    let state = minxin_web::AppState::new(store.clone(), web).await?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    println!();
+    println!("Minxin 民心 is running at http://{}/", config.listen);
+    println!("database: {}", config.database_for_display());
+    axum::serve(
+        listener,
+        minxin_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    store.db().close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+    println!("shutting down");
+}
+
+/// `minxin migrate`
+pub async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    println!("database {} is up to date", config.database_for_display());
+    store.db().close().await;
+    Ok(())
+}
+
+/// `minxin demo`
+pub async fn demo(config: &Config) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    if !store.is_empty().await? {
+        anyhow::bail!(
+            "the database already holds regions; the demo district is only seeded into an empty database"
+        );
+    }
+    seed_demo(&store, config).await
+}
+
+/// `minxin user create`
+pub async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<()> {
+    let roles = args
+        .roles
+        .iter()
+        .map(|r| {
+            r.parse::<Role>()
+                .map_err(|e| anyhow::anyhow!("--role: {e}"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (password, generated) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (format!("Mx-{}", &new_token("")[..12]), true)
+    };
+    let store = open(config).await?;
+    let id = store
+        .bootstrap_account(&CliAccount {
+            username: &args.username,
+            display_name: &args.name,
+            password: &password,
+            roles: RoleSet::new(roles),
+            region_code: &args.region,
+            department_code: args.department.as_deref(),
+            scope_region_code: Some(args.scope.as_deref().unwrap_or(&args.region)),
+            must_change_password: true,
+        })
+        .await
+        .map_err(explain)?;
+    println!("created account {} (id {id})", args.username);
+    if generated {
+        println!("temporary password: {password}");
+    }
+    println!("the password must be changed at first sign-in");
+    Ok(())
+}
+
+/// `minxin region create`
+pub async fn region_create(config: &Config, args: RegionCreate) -> anyhow::Result<()> {
+    let level: RegionLevel = args.level.parse().map_err(|_| {
+        anyhow::anyhow!("--level must be province, city, district, street or community")
+    })?;
+    let store = open(config).await?;
+    let region = store
+        .bootstrap_region(&args.code, &args.name, level, args.parent.as_deref())
+        .await
+        .map_err(explain)?;
+    println!(
+        "created region {} {} (id {})",
+        region.code, region.name, region.id
+    );
+    Ok(())
+}
+
+/// `minxin openapi`
+pub fn openapi() -> anyhow::Result<()> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&minxin_web::api::openapi())?
+    );
+    Ok(())
+}
+
+/// `minxin config`
+pub fn show_config(config: &Config) -> anyhow::Result<()> {
+    let mut shown = config.clone();
+    shown.database_url = Some(config.database_for_display());
+    if shown.demo_password.is_some() {
+        shown.demo_password = Some("***".into());
+    }
+    println!("{}", serde_json::to_string_pretty(&shown)?);
+    Ok(())
+}

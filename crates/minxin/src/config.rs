@@ -1,0 +1,154 @@
+//! Configuration: built-in defaults, then an optional `minxin.toml`, then `MINXIN_*`
+//! environment variables, each overriding the one before. Errors name the offending key and
+//! where it came from.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Everything that can be configured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on (`MINXIN_LISTEN`).
+    pub listen: String,
+    /// Database URL, `postgres://…` or `sqlite://…` (`MINXIN_DATABASE_URL`); when empty an
+    /// embedded SQLite file in the data directory is used.
+    pub database_url: Option<String>,
+    /// Where the SQLite file and attachments live (`MINXIN_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// Seed the demo district when the database is empty (`MINXIN_SEED_DEMO`).
+    pub seed_demo: bool,
+    /// Password of the demo accounts; random when unset (`MINXIN_DEMO_PASSWORD`).
+    pub demo_password: Option<String>,
+    /// Mark cookies Secure and send HSTS; set when served over HTTPS (`MINXIN_SECURE_COOKIES`).
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` from a reverse proxy (`MINXIN_TRUST_FORWARDED_FOR`).
+    pub trust_forwarded_for: bool,
+    /// Largest request body in bytes (`MINXIN_BODY_LIMIT`).
+    pub body_limit: usize,
+    /// Log format: `text` or `json` (`MINXIN_LOG_FORMAT`).
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            data_dir: PathBuf::from("./minxin-data"),
+            seed_demo: true,
+            demo_password: None,
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            body_limit: 1024 * 1024,
+            log_format: "text".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration; `file` is read only if it exists, unless `required`.
+    pub fn load(file: &Path, required: bool) -> anyhow::Result<Config> {
+        if required && !file.exists() {
+            anyhow::bail!("configuration file {} does not exist", file.display());
+        }
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("MINXIN_").ignore(&["config"]))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("configuration error: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        self.listen.parse::<SocketAddr>().map_err(|_| {
+            anyhow::anyhow!(
+                "configuration error: `listen` must be an address such as 127.0.0.1:8080, got `{}`",
+                self.listen
+            )
+        })?;
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("postgres://")
+                || url.starts_with("postgresql://")
+                || url.starts_with("sqlite:"))
+        {
+            anyhow::bail!(
+                "configuration error: `database_url` must start with postgres:// or sqlite:"
+            );
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            anyhow::bail!("configuration error: `log_format` must be `text` or `json`");
+        }
+        if self.body_limit < 1024 {
+            anyhow::bail!("configuration error: `body_limit` must be at least 1024 bytes");
+        }
+        Ok(())
+    }
+
+    /// The database URL in effect: the configured one, or the SQLite file in the data directory.
+    pub fn effective_database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("minxin.db").display()))
+    }
+
+    /// The URL with any password hidden, for logs.
+    pub fn database_for_display(&self) -> String {
+        let url = self.effective_database_url();
+        match (url.find("://"), url.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                let credentials = &url[scheme + 3..at];
+                match credentials.split_once(':') {
+                    Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                    None => url,
+                }
+            }
+            _ => url,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        let c = Config {
+            database_url: Some("postgres://minxin:s3cret@db:5432/minxin".into()),
+            ..Config::default()
+        };
+        assert_eq!(
+            c.database_for_display(),
+            "postgres://minxin:***@db:5432/minxin"
+        );
+        let local = Config::default();
+        assert!(
+            local
+                .database_for_display()
+                .ends_with("minxin-data/minxin.db")
+        );
+    }
+
+    #[test]
+    fn file_values_are_checked_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("minxin.toml");
+        std::fs::write(&file, "listen = \"nowhere\"\n").unwrap();
+        let err = Config::load(&file, true).unwrap_err().to_string();
+        assert!(err.contains("listen"), "{err}");
+        std::fs::write(&file, "lisen = \"127.0.0.1:1\"\n").unwrap();
+        let err = Config::load(&file, true).unwrap_err().to_string();
+        assert!(err.contains("lisen"), "{err}");
+        std::fs::write(&file, "body_limit = \"big\"\n").unwrap();
+        let err = Config::load(&file, true).unwrap_err().to_string();
+        assert!(err.contains("body_limit"), "{err}");
+        std::fs::write(&file, "listen = \"127.0.0.1:9999\"\n").unwrap();
+        assert_eq!(Config::load(&file, true).unwrap().listen, "127.0.0.1:9999");
+        assert!(Config::load(&dir.path().join("absent.toml"), true).is_err());
+    }
+}
