@@ -484,7 +484,12 @@ impl Scoped<'_> {
     ) -> Result<Page<Account>, StoreError> {
         self.require(Permission::ReadAccounts).await?;
         let mut q = in_scope(&self.actor.scope);
-        if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             let like = crate::page::contains(text);
             q.and_where(
                 Expr::col((Accounts::Table, Accounts::Username))
@@ -532,10 +537,10 @@ impl Scoped<'_> {
     ) -> Result<CheckedAccount, StoreError> {
         let display_name = required_text("display_name", &input.display_name, 50, problems);
         let phone = optional_text("phone", &input.phone, 20, problems);
-        if phone
-            .as_deref()
-            .is_some_and(|p| !p.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'+'))
-        {
+        if phone.as_deref().is_some_and(|p| {
+            !p.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+        }) {
             problems.push(FieldProblem::new("phone", Problem::Malformed));
         }
         if regions::find(tx, &self.actor.scope, input.region_id)
@@ -572,10 +577,10 @@ impl Scoped<'_> {
             problems.push(FieldProblem::new("username", Problem::Malformed));
         }
         let c = self.check_account(&mut tx, input, &mut problems).await?;
-        if let Err(StoreError::Invalid(p)) =
-            check_new_password(&mut tx, None, username, initial_password, "password").await
-        {
-            problems.extend(p);
+        match check_new_password(&mut tx, None, username, initial_password, "password").await {
+            Err(StoreError::Invalid(p)) => problems.extend(p),
+            Err(other) => return Err(other),
+            Ok(()) => {}
         }
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
@@ -614,7 +619,17 @@ impl Scoped<'_> {
 
     async fn manageable(&self, tx: &mut Tx, id: i64) -> Result<Account, StoreError> {
         let account = find(tx, &self.actor.scope, id).await?;
-        if !may_manage_account(&account.role_set()) {
+        // An account that sees more than the actor is not theirs to edit or reset: taking it
+        // over would widen the actor's own scope.
+        let region_path = match account.scope_region_id {
+            Some(region) => regions::find_any(tx, region).await?.map(|r| r.path),
+            None => None,
+        };
+        let scope = DataScope {
+            region_path,
+            departments: account.scope_departments.clone(),
+        };
+        if !may_manage_account(&account.role_set()) || !self.actor.scope.contains(&scope) {
             return Err(StoreError::Forbidden);
         }
         Ok(account)
@@ -744,7 +759,11 @@ impl Scoped<'_> {
         for department in &input.scope_departments {
             if departments::find(&mut tx, &self.actor.scope, *department)
                 .await?
-                .is_none_or(|d| scope_path.as_deref().is_none_or(|p| !d.region_path.starts_with(p)))
+                .is_none_or(|d| {
+                    scope_path
+                        .as_deref()
+                        .is_none_or(|p| !d.region_path.starts_with(p))
+                })
             {
                 problems.push(FieldProblem::new("scope_departments", Problem::Unknown));
             }
@@ -762,6 +781,22 @@ impl Scoped<'_> {
                 _ => "roles",
             };
             return Err(StoreError::invalid(field, problem));
+        }
+        // Claim the row at the version the caller saw. On PostgreSQL this waits for a concurrent
+        // change and then sees it, which the read above cannot; without it that change would be
+        // silently overwritten.
+        let claimed = tx
+            .execute(
+                &Query::update()
+                    .table(Accounts::Table)
+                    .value(Accounts::Version, Expr::col(Accounts::Version))
+                    .and_where(Expr::col(Accounts::Id).eq(id))
+                    .and_where(Expr::col(Accounts::Version).eq(version))
+                    .take(),
+            )
+            .await?;
+        if claimed == 0 {
+            return Err(StoreError::Conflict);
         }
         set_access(
             &mut tx,

@@ -6,9 +6,10 @@ use crate::db::Tx;
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest};
 use crate::schema::AuditLog;
+use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
-use minxin_domain::DataScope;
 use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::{DataScope, Permission};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 
@@ -169,12 +170,7 @@ pub async fn search(
 ) -> Result<Page<Entry>, StoreError> {
     let base = filtered(filter, scope);
     let total = tx
-        .scalar(
-            &base
-                .clone()
-                .expr(Expr::col(AuditLog::Id).count())
-                .take(),
-        )
+        .scalar(&base.clone().expr(Expr::col(AuditLog::Id).count()).take())
         .await?;
     let items = tx
         .all(
@@ -220,4 +216,26 @@ pub async fn export(
             .take(),
     )
     .await
+}
+
+impl Scoped<'_> {
+    /// A page of the audit log inside the actor's scope, newest first; 审计管理员 only, so the
+    /// administrators whose actions are logged cannot read (and learn to evade) the log.
+    pub async fn audit_log(
+        &self,
+        filter: &Filter,
+        page: PageRequest,
+    ) -> Result<Page<Entry>, StoreError> {
+        self.require(Permission::ReadAudit).await?;
+        let mut tx = self.db.begin().await?;
+        search(&mut tx, &self.actor.scope, filter, page).await
+    }
+
+    /// Every entry matching `filter` inside the actor's scope, oldest first and at most `cap`
+    /// rows, for the auditor's export; 审计管理员 only.
+    pub async fn audit_export(&self, filter: &Filter, cap: u64) -> Result<Vec<Entry>, StoreError> {
+        self.require(Permission::ReadAudit).await?;
+        let mut tx = self.db.begin().await?;
+        export(&mut tx, &self.actor.scope, filter, cap).await
+    }
 }

@@ -288,7 +288,15 @@ impl<'a> Auth<'a> {
         let region_path = region_path.as_str();
         let actor_id = account.as_ref().map(|a| a.id);
         let refuse = |detail: &str, outcome| {
-            auth_entry(action, outcome, actor_id, username, attempt.address, detail, region_path)
+            auth_entry(
+                action,
+                outcome,
+                actor_id,
+                username,
+                attempt.address,
+                detail,
+                region_path,
+            )
         };
 
         let by_address = failures(tx, SignInAttempts::Address, attempt.address, horizon).await?;
@@ -497,24 +505,39 @@ impl<'a> Auth<'a> {
             .await?;
         } else {
             record_attempt(&mut tx, &session.actor.username, address, false).await?;
-            let policy = settings::security_policy(&mut tx).await?.lockout;
-            let recent = failures(
-                &mut tx,
-                SignInAttempts::Username,
-                &session.actor.username,
-                Utc::now() - policy.window(),
-            )
-            .await?;
-            if policy.account_locked_until(&recent, Utc::now()).is_some() {
-                end_session(&mut tx, session.session_id).await?;
-            }
+            self.lock_out_if_needed(&mut tx, session).await?;
         }
         tx.commit().await?;
         Ok(ok)
     }
 
+    /// Ends the session when its account's recent failures reach the lockout threshold.
+    async fn lock_out_if_needed(
+        &self,
+        tx: &mut Tx,
+        session: &SessionContext,
+    ) -> Result<(), StoreError> {
+        let policy = settings::security_policy(tx).await?.lockout;
+        let now = Utc::now();
+        let recent = failures(
+            tx,
+            SignInAttempts::Username,
+            &session.actor.username,
+            now - policy.window() * 2,
+        )
+        .await?;
+        if policy.account_locked_until(&recent, now).is_some() {
+            end_session(tx, session.session_id).await?;
+        }
+        Ok(())
+    }
+
     /// Ends a session at the user's request.
-    pub async fn sign_out(&self, session: &SessionContext, address: &str) -> Result<(), StoreError> {
+    pub async fn sign_out(
+        &self,
+        session: &SessionContext,
+        address: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.db.begin().await?;
         end_session(&mut tx, session.session_id).await?;
         let brief = brief(&mut tx, session.actor.account_id).await?;
@@ -549,12 +572,37 @@ impl<'a> Auth<'a> {
             .await?
             .ok_or(StoreError::NotFound)?;
         if !verify_password_blocking(current.to_owned(), account.password_hash.clone()).await {
+            // A wrong current password counts like a failed sign-in, so a hijacked session
+            // cannot be used to guess it.
+            record_attempt(&mut tx, &session.actor.username, address, false).await?;
+            audit::append(
+                &mut tx,
+                auth_entry(
+                    AuditAction::PasswordChange,
+                    AuditOutcome::Failure,
+                    Some(account.id),
+                    &session.actor.username,
+                    address,
+                    "wrong_current_password",
+                    &account.region_path,
+                ),
+            )
+            .await?;
+            self.lock_out_if_needed(&mut tx, session).await?;
+            tx.commit().await?;
             return Err(StoreError::invalid("current", Problem::WrongPassword));
         }
         if new != confirm {
             return Err(StoreError::invalid("confirm", Problem::PasswordMismatch));
         }
-        check_new_password(&mut tx, Some(account.id), &session.actor.username, new, "new").await?;
+        check_new_password(
+            &mut tx,
+            Some(account.id),
+            &session.actor.username,
+            new,
+            "new",
+        )
+        .await?;
         store_password(&mut tx, account.id, new, false, Some(session.session_id)).await?;
         audit::append(
             &mut tx,
@@ -628,7 +676,11 @@ impl<'a> Auth<'a> {
                 Some(session.actor.account_id),
                 &session.actor.username,
                 address,
-                if secret.is_some() { "enabled" } else { "disabled" },
+                if secret.is_some() {
+                    "enabled"
+                } else {
+                    "disabled"
+                },
                 &brief.region_path,
             ),
         )

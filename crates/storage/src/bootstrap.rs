@@ -49,9 +49,7 @@ async fn region_by_code(tx: &mut Tx, code: &str) -> Result<regions::Region, Stor
                 .take(),
         )
         .await?;
-    let (id,) = id.ok_or_else(|| {
-        StoreError::invalid("region", minxin_domain::Problem::Unknown)
-    })?;
+    let (id,) = id.ok_or_else(|| StoreError::invalid("region", minxin_domain::Problem::Unknown))?;
     regions::find_any(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
@@ -119,7 +117,13 @@ impl Store {
                 .map_err(|p| StoreError::invalid("code", p))?;
         }
         let region = regions::insert(&mut tx, code, name, level, parent.as_ref()).await?;
-        let e = entry(AuditAction::RegionCreate, "region", region.id, name, &region.path);
+        let e = entry(
+            AuditAction::RegionCreate,
+            "region",
+            region.id,
+            name,
+            &region.path,
+        );
         audit::append(&mut tx, e).await?;
         tx.commit().await?;
         Ok(region)
@@ -136,7 +140,13 @@ impl Store {
         let mut tx = self.db().begin().await?;
         let region = region_by_code(&mut tx, region_code).await?;
         let id = departments::insert(&mut tx, code, name, region.id, phone).await?;
-        let e = entry(AuditAction::DepartmentCreate, "department", id, name, &region.path);
+        let e = entry(
+            AuditAction::DepartmentCreate,
+            "department",
+            id,
+            name,
+            &region.path,
+        );
         audit::append(&mut tx, e).await?;
         tx.commit().await?;
         Ok(id)
@@ -146,8 +156,7 @@ impl Store {
     pub async fn bootstrap_account(&self, new: &CliAccount<'_>) -> Result<i64, StoreError> {
         check_role_set(&new.roles).map_err(|p| StoreError::invalid("roles", p))?;
         let mut tx = self.db().begin().await?;
-        accounts::check_new_password(&mut tx, None, new.username, new.password, "password")
-            .await?;
+        accounts::check_new_password(&mut tx, None, new.username, new.password, "password").await?;
         let region = region_by_code(&mut tx, new.region_code).await?;
         let department = match new.department_code {
             Some(code) => Some(department_by_code(&mut tx, code).await?),
@@ -178,7 +187,13 @@ impl Store {
         )
         .await?;
         accounts::set_access(&mut tx, id, &new.roles, scope, &[], None).await?;
-        let e = entry(AuditAction::AccountCreate, "account", id, new.username, &region.path);
+        let e = entry(
+            AuditAction::AccountCreate,
+            "account",
+            id,
+            new.username,
+            &region.path,
+        );
         audit::append(&mut tx, e).await?;
         tx.commit().await?;
         Ok(id)

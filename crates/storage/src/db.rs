@@ -74,7 +74,10 @@ impl Db {
     /// Opens (creating if needed) the SQLite file `minxin.db` in `dir`.
     pub async fn open_sqlite_dir(dir: &Path) -> Result<Db, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::Config(format!("cannot create data directory {}: {e}", dir.display()))
+            StoreError::Config(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
         })?;
         let file = dir.join("minxin.db");
         Db::connect(&format!("sqlite://{}", file.display())).await

@@ -19,6 +19,8 @@ pub mod regions;
 mod schema;
 pub mod scoped;
 pub mod settings;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod totp;
 
 pub use auth::Auth;

@@ -7,7 +7,9 @@ use crate::error::StoreError;
 use crate::migrations::{ALL, Migration};
 use crate::schema::MinxinMigrations;
 use chrono::Utc;
-use sea_query::{ColumnDef, Expr, ExprTrait, PostgresQueryBuilder, Query, SqliteQueryBuilder, Table};
+use sea_query::{
+    ColumnDef, Expr, ExprTrait, PostgresQueryBuilder, Query, SqliteQueryBuilder, Table,
+};
 
 /// A lock key only Minxin's migrator uses ("minxin" in ASCII).
 const ADVISORY_LOCK_KEY: i64 = 0x6d69_6e78_696e;
@@ -31,15 +33,21 @@ pub async fn migrate(db: &Db) -> Result<MigrationReport, StoreError> {
     for migration in ALL {
         let mut tx = db.begin().await?;
         if tx.backend() == Backend::Postgres {
-            tx.run_script(&format!("SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})"))
-                .await?;
+            tx.run_script(&format!(
+                "SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})"
+            ))
+            .await?;
         }
         if applied(&mut tx, migration.version).await? {
             continue;
         }
         apply(&mut tx, migration).await?;
         tx.commit().await?;
-        tracing::info!(version = migration.version, name = migration.name, "migration applied");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "migration applied"
+        );
         report.applied.push((migration.version, migration.name));
     }
     report.current = ALL.last().map_or(0, |m| m.version);

@@ -97,8 +97,12 @@ pub(crate) async fn find(
     scope: &DataScope,
     id: i64,
 ) -> Result<Option<Region>, StoreError> {
-    tx.optional(&in_scope(scope).and_where(Expr::col(Regions::Id).eq(id)).take())
-        .await
+    tx.optional(
+        &in_scope(scope)
+            .and_where(Expr::col(Regions::Id).eq(id))
+            .take(),
+    )
+    .await
 }
 
 /// Loads one region regardless of scope; for infrastructure such as building an actor.
@@ -202,7 +206,11 @@ impl Scoped<'_> {
             if let Err(p) = check_code(level, &code)
                 .and_then(|()| check_placement(level, &code, parent_level, &parent.code))
             {
-                let field = if p == Problem::RegionParentLevel { "level" } else { "code" };
+                let field = if p == Problem::RegionParentLevel {
+                    "level"
+                } else {
+                    "code"
+                };
                 problems.push(FieldProblem::new(field, p));
             }
         }
@@ -248,10 +256,10 @@ impl Scoped<'_> {
             if let Err(p) = check_code(level, &code) {
                 problems.push(FieldProblem::new("code", p));
             } else if let Some(parent_id) = before.parent_id {
-                let parent = find_any(&mut tx, parent_id).await?.ok_or(StoreError::NotFound)?;
-                if let Err(p) =
-                    check_placement(level, &code, parent.level()?, &parent.code)
-                {
+                let parent = find_any(&mut tx, parent_id)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                if let Err(p) = check_placement(level, &code, parent.level()?, &parent.code) {
                     problems.push(FieldProblem::new("code", p));
                 }
             }

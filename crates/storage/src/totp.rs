@@ -56,6 +56,10 @@ mod tests {
         assert!(!check(&secret, &code, now + 120));
         assert!(!check(&secret, "000000x", now));
         assert!(!check("not base32!", &code, now));
-        assert!(enrolment_url(&secret, "office").unwrap().starts_with("otpauth://totp/"));
+        assert!(
+            enrolment_url(&secret, "office")
+                .unwrap()
+                .starts_with("otpauth://totp/")
+        );
     }
 }

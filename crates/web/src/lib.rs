@@ -33,7 +33,6 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(assets::router())
         .route("/healthz", get(healthz))
-        .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,

@@ -45,11 +45,19 @@ fn time_null(col: impl IntoIden) -> ColumnDef {
 }
 
 fn flag(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).boolean().not_null().default(false).take()
+    ColumnDef::new(col)
+        .boolean()
+        .not_null()
+        .default(false)
+        .take()
 }
 
 fn version(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).big_integer().not_null().default(1).take()
+    ColumnDef::new(col)
+        .big_integer()
+        .not_null()
+        .default(1)
+        .take()
 }
 
 fn fk(
@@ -253,7 +261,12 @@ fn tables() -> Vec<TableCreateStatement> {
             .take(),
         Table::create()
             .table(Settings::Table)
-            .col(ColumnDef::new(Settings::Key).text().not_null().primary_key())
+            .col(
+                ColumnDef::new(Settings::Key)
+                    .text()
+                    .not_null()
+                    .primary_key(),
+            )
             .col(text(Settings::Value))
             .col(time(Settings::UpdatedAt))
             .take(),

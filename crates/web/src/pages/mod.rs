@@ -4,8 +4,11 @@
 pub mod account;
 pub mod auth;
 pub mod chrome;
+pub mod departments;
 pub mod form;
 pub mod home;
+pub mod regions;
+pub mod widgets;
 
 use crate::error::{Failure, render_page_failures};
 use crate::state::AppState;
@@ -58,10 +61,19 @@ pub fn router() -> Router<AppState> {
         )
         .route("/account/totp/disable", post(account::totp_disable))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/admin/regions", get(regions::list).post(regions::create))
+        .route("/admin/regions/new", get(regions::new))
+        .route("/admin/regions/{id}", get(regions::edit).post(regions::update))
+        .route("/admin/regions/{id}/delete", post(regions::delete))
+        .route("/admin/departments", get(departments::list).post(departments::create))
+        .route("/admin/departments/new", get(departments::new))
+        .route("/admin/departments/{id}", get(departments::edit).post(departments::update))
+        .route("/admin/departments/{id}/delete", post(departments::delete))
+        .fallback(not_found)
         .layer(axum::middleware::from_fn(render_page_failures))
 }
 
 /// Any unknown path: a 404 page in the user's language.
-pub async fn not_found() -> Failure {
+async fn not_found() -> Failure {
     Failure::not_found()
 }

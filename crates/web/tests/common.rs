@@ -1,0 +1,159 @@
+//! Shared helpers for the web tests: an app over a fixture store, and one-shot requests.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
+use minxin_web::{AppState, WebConfig, app};
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// One backend's app and fixture.
+pub struct Env {
+    pub backend: &'static str,
+    pub app: Router,
+    pub fx: Fixture,
+}
+
+/// An app on every backend under test, each over a fresh fixture.
+pub async fn envs() -> Vec<Env> {
+    let mut out = Vec::new();
+    for (backend, store) in stores().await {
+        let fx = fixture(&store).await;
+        let state = AppState::new(store, WebConfig::default()).await.unwrap();
+        out.push(Env {
+            backend,
+            app: app(state),
+            fx,
+        });
+    }
+    out
+}
+
+/// A response's status, headers and body.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// Sends one request.
+pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// Calls the JSON API as the holder of `token`.
+pub async fn api(app: &Router, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    let mut request = Request::builder().method(method).uri(format!("/api/v1{path}"));
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => request
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => request.body(Body::empty()),
+    };
+    send(app, request.unwrap()).await
+}
+
+/// A bearer token for fixture account `username`.
+pub async fn token(app: &Router, username: &str) -> String {
+    let reply = api(
+        app,
+        Method::POST,
+        "/auth/token",
+        None,
+        Some(serde_json::json!({ "username": username, "password": PASSWORD, "name": "test" })),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "token for {username}: {}", reply.body);
+    reply.json()["token"].as_str().unwrap().to_owned()
+}
+
+/// A browser: keeps cookies between requests and knows the page's CSRF token.
+pub struct Browser {
+    pub cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    pub fn new() -> Self {
+        Self { cookies: Vec::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn remember(&mut self, reply: &Reply) {
+        for value in reply.headers.get_all(header::SET_COOKIE) {
+            let pair = value.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(k, _)| k != name);
+            if !value.is_empty() {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+    }
+
+    pub async fn get(&mut self, app: &Router, path: &str) -> Reply {
+        let request = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let reply = send(app, request).await;
+        self.remember(&reply);
+        reply
+    }
+
+    pub async fn post(&mut self, app: &Router, path: &str, form: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let request = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let reply = send(app, request).await;
+        self.remember(&reply);
+        reply
+    }
+
+    /// The CSRF token embedded in a page.
+    pub fn csrf(page: &Reply) -> String {
+        let marker = "name=\"_csrf\" value=\"";
+        let start = page.body.find(marker).expect("page has a CSRF field") + marker.len();
+        page.body[start..].split('"').next().unwrap().to_owned()
+    }
+
+    /// Signs in through the login form.
+    pub async fn sign_in(&mut self, app: &Router, username: &str, password: &str) -> Reply {
+        let page = self.get(app, "/login").await;
+        let csrf = Self::csrf(&page);
+        self.post(
+            app,
+            "/login",
+            &[("_csrf", &csrf), ("username", username), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+}

@@ -1,0 +1,154 @@
+//! Pages through their routes, on every backend: CSRF, lockout, forced password change,
+//! language, security headers, limits and error pages.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Browser, envs, send};
+use minxin_domain::{Role, RoleSet};
+use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::testing::PASSWORD;
+
+#[tokio::test]
+async fn forms_without_a_valid_csrf_token_are_refused() {
+    for env in envs().await {
+        let b = env.backend;
+        let mut browser = Browser::new();
+        let signed = browser.sign_in(&env.app, "office_a", PASSWORD).await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "[{b}] {}", signed.body);
+        let no_token = browser.post(&env.app, "/logout", &[]).await;
+        assert_eq!(no_token.status, StatusCode::FORBIDDEN, "[{b}]");
+        assert!(no_token.body.contains("CSRF"), "[{b}] explains why");
+        let forged = browser.post(&env.app, "/logout", &[("_csrf", "forged")]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "[{b}]");
+        // Still signed in: the refused requests changed nothing.
+        let home = browser.get(&env.app, "/").await;
+        assert_eq!(home.status, StatusCode::OK, "[{b}]");
+
+        let csrf = Browser::csrf(&home);
+        let cross_site = Request::post("/logout")
+            .header(header::COOKIE, browser.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "))
+            .header(header::ORIGIN, "https://evil.example")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("_csrf={csrf}")))
+            .unwrap();
+        assert_eq!(send(&env.app, cross_site).await.status, StatusCode::FORBIDDEN, "[{b}]");
+
+        let out = browser.post(&env.app, "/logout", &[("_csrf", &csrf)]).await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER, "[{b}]");
+        let after = browser.get(&env.app, "/").await;
+        assert_eq!(after.status, StatusCode::SEE_OTHER, "[{b}] signed out");
+    }
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account() {
+    for env in envs().await {
+        let b = env.backend;
+        let mut browser = Browser::new();
+        for _ in 0..5 {
+            let wrong = browser.sign_in(&env.app, "leader_a", "Wrong#Password1").await;
+            assert_eq!(wrong.status, StatusCode::OK, "[{b}]");
+            assert!(wrong.body.contains("用户名或密码错误"), "[{b}] {}", wrong.body);
+            assert!(wrong.body.contains("value=\"leader_a\""), "[{b}] keeps the user name");
+        }
+        let locked = browser.sign_in(&env.app, "leader_a", PASSWORD).await;
+        assert_eq!(locked.status, StatusCode::OK, "[{b}] no session for a locked account");
+        assert!(locked.body.contains("已锁定至"), "[{b}] {}", locked.body);
+        let other = Browser::new().sign_in(&env.app, "office_a", PASSWORD).await;
+        assert_eq!(other.status, StatusCode::SEE_OTHER, "[{b}] other accounts unaffected");
+    }
+}
+
+#[tokio::test]
+async fn first_sign_in_forces_a_password_change() {
+    for env in envs().await {
+        let b = env.backend;
+        env.fx
+            .store
+            .bootstrap_account(&CliAccount {
+                username: "newcomer",
+                display_name: "新同事",
+                password: "Temp#2026pw",
+                roles: RoleSet::new([Role::Office]),
+                region_code: "990101",
+                department_code: None,
+                scope_region_code: Some("990101"),
+                must_change_password: true,
+            })
+            .await
+            .unwrap();
+        let mut browser = Browser::new();
+        let signed = browser.sign_in(&env.app, "newcomer", "Temp#2026pw").await;
+        assert_eq!(signed.headers[header::LOCATION], "/account/password", "[{b}]");
+        let home = browser.get(&env.app, "/").await;
+        assert_eq!(home.headers[header::LOCATION], "/account/password", "[{b}] nothing else until changed");
+        let form = browser.get(&env.app, "/account/password").await;
+        assert!(form.body.contains("id=\"forced-change\""), "[{b}]");
+        let csrf = Browser::csrf(&form);
+        let weak = browser
+            .post(&env.app, "/account/password", &[("_csrf", &csrf), ("current", "Temp#2026pw"), ("new", "short"), ("confirm", "short")])
+            .await;
+        assert_eq!(weak.status, StatusCode::OK, "[{b}]");
+        assert!(weak.body.contains("至少需要 8 个字符"), "[{b}] {}", weak.body);
+        let reused = browser
+            .post(&env.app, "/account/password", &[("_csrf", &csrf), ("current", "Temp#2026pw"), ("new", "Temp#2026pw"), ("confirm", "Temp#2026pw")])
+            .await;
+        assert!(reused.body.contains("不能与最近 5 次"), "[{b}] {}", reused.body);
+        let done = browser
+            .post(&env.app, "/account/password", &[("_csrf", &csrf), ("current", "Temp#2026pw"), ("new", "Fresh#2026pw"), ("confirm", "Fresh#2026pw")])
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "[{b}] {}", done.body);
+        let home = browser.get(&env.app, "/").await;
+        assert_eq!(home.status, StatusCode::OK, "[{b}]");
+        assert!(home.body.contains("新同事"));
+    }
+}
+
+#[tokio::test]
+async fn pages_switch_to_english_and_back() {
+    let env = envs().await.remove(0);
+    let mut browser = Browser::new();
+    let chinese = browser.get(&env.app, "/login").await;
+    assert!(chinese.body.contains("<html lang=\"zh-CN\">") && chinese.body.contains("登录"));
+    let switch = browser.get(&env.app, "/lang?to=en&next=/login").await;
+    assert_eq!(switch.headers[header::LOCATION], "/login");
+    let english = browser.get(&env.app, "/login").await;
+    assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("Sign in"));
+    let away = browser.get(&env.app, "/lang?to=zh-CN&next=//evil.example").await;
+    assert_eq!(away.headers[header::LOCATION], "/", "no open redirect");
+}
+
+#[tokio::test]
+async fn headers_limits_health_and_not_found() {
+    let env = envs().await.remove(0);
+    let login = send(&env.app, Request::get("/login").body(Body::empty()).unwrap()).await;
+    for h in ["content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options"] {
+        assert!(login.headers.contains_key(h), "missing {h}");
+    }
+    assert!(login.headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    let cookie = login.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+
+    let health = send(&env.app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(health.status, StatusCode::OK);
+
+    let huge = send(
+        &env.app,
+        Request::post("/api/v1/auth/token")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(vec![b' '; 2 * 1024 * 1024]))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let missing = send(&env.app, Request::get("/no/such/page").body(Body::empty()).unwrap()).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("找不到"), "{}", missing.body);
+
+    let anonymous = send(&env.app, Request::get("/admin/accounts").body(Body::empty()).unwrap()).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(anonymous.headers[header::LOCATION].to_str().unwrap().starts_with("/login?next="));
+}
