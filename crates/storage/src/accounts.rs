@@ -327,46 +327,27 @@ pub(crate) async fn set_access(
             .take(),
     )
     .await?;
-    for role in roles.iter() {
-        tx.execute(
-            &Query::insert()
-                .into_table(AccountRoles::Table)
-                .columns([
-                    AccountRoles::AccountId,
-                    AccountRoles::Role,
-                    AccountRoles::GrantedBy,
-                    AccountRoles::GrantedAt,
-                ])
-                .values_panic([
-                    account_id.into(),
-                    role.code().into(),
-                    granted_by.into(),
-                    Utc::now().into(),
-                ])
-                .take(),
-        )
-        .await?;
+    if !roles.is_empty() {
+        let mut insert = Query::insert()
+            .into_table(AccountRoles::Table)
+            .columns([
+                AccountRoles::AccountId,
+                AccountRoles::Role,
+                AccountRoles::GrantedBy,
+                AccountRoles::GrantedAt,
+            ])
+            .take();
+        for role in roles.iter() {
+            insert.values_panic([
+                account_id.into(),
+                role.code().into(),
+                granted_by.into(),
+                Utc::now().into(),
+            ]);
+        }
+        tx.execute(&insert).await?;
     }
-    tx.execute(
-        &Query::delete()
-            .from_table(AccountScopeDepartments::Table)
-            .and_where(Expr::col(AccountScopeDepartments::AccountId).eq(account_id))
-            .take(),
-    )
-    .await?;
-    for department in scope_departments {
-        tx.execute(
-            &Query::insert()
-                .into_table(AccountScopeDepartments::Table)
-                .columns([
-                    AccountScopeDepartments::AccountId,
-                    AccountScopeDepartments::DepartmentId,
-                ])
-                .values_panic([account_id.into(), (*department).into()])
-                .take(),
-        )
-        .await?;
-    }
+    narrow_scope(tx, account_id, scope_departments).await?;
     tx.execute(
         &Query::update()
             .table(Accounts::Table)
@@ -379,6 +360,36 @@ pub(crate) async fn set_access(
             .take(),
     )
     .await?;
+    Ok(())
+}
+
+/// Replaces the departments an account's scope is narrowed to (none: the whole subtree).
+pub(crate) async fn narrow_scope(
+    tx: &mut Tx,
+    account_id: i64,
+    departments: &[i64],
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Query::delete()
+            .from_table(AccountScopeDepartments::Table)
+            .and_where(Expr::col(AccountScopeDepartments::AccountId).eq(account_id))
+            .take(),
+    )
+    .await?;
+    if departments.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert()
+        .into_table(AccountScopeDepartments::Table)
+        .columns([
+            AccountScopeDepartments::AccountId,
+            AccountScopeDepartments::DepartmentId,
+        ])
+        .take();
+    for department in departments {
+        insert.values_panic([account_id.into(), (*department).into()]);
+    }
+    tx.execute(&insert).await?;
     Ok(())
 }
 
@@ -653,27 +664,23 @@ impl Scoped<'_> {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
-        let changed = tx
-            .execute(
-                &Query::update()
-                    .table(Accounts::Table)
-                    .values([
-                        (Accounts::DisplayName, c.display_name.into()),
-                        (Accounts::Phone, c.phone.into()),
-                        (Accounts::RegionId, input.region_id.into()),
-                        (Accounts::DepartmentId, input.department_id.into()),
-                        (Accounts::Disabled, input.disabled.into()),
-                        (Accounts::UpdatedAt, Utc::now().into()),
-                        (Accounts::Version, Expr::col(Accounts::Version).add(1)),
-                    ])
-                    .and_where(Expr::col(Accounts::Id).eq(id))
-                    .and_where(Expr::col(Accounts::Version).eq(version))
-                    .take(),
-            )
-            .await?;
-        if changed == 0 {
-            return Err(StoreError::Conflict);
-        }
+        tx.update_versioned(
+            &Query::update()
+                .table(Accounts::Table)
+                .values([
+                    (Accounts::DisplayName, c.display_name.into()),
+                    (Accounts::Phone, c.phone.into()),
+                    (Accounts::RegionId, input.region_id.into()),
+                    (Accounts::DepartmentId, input.department_id.into()),
+                    (Accounts::Disabled, input.disabled.into()),
+                    (Accounts::UpdatedAt, Utc::now().into()),
+                    (Accounts::Version, Expr::col(Accounts::Version).add(1)),
+                ])
+                .and_where(Expr::col(Accounts::Id).eq(id))
+                .and_where(Expr::col(Accounts::Version).eq(version))
+                .take(),
+        )
+        .await?;
         if input.disabled {
             tx.execute(
                 &Query::delete()

@@ -118,9 +118,11 @@ pub struct ApiToken {
 /// How long an API token lives.
 pub const TOKEN_LIFETIME_DAYS: i64 = 90;
 
+/// What authentication needs to know about an account.
 #[derive(sqlx::FromRow)]
 struct Credentials {
     id: i64,
+    display_name: String,
     password_hash: String,
     must_change_password: bool,
     disabled: bool,
@@ -138,19 +140,12 @@ struct SessionRow {
     last_seen_at: DateTime<Utc>,
 }
 
-#[derive(sqlx::FromRow)]
-struct Brief {
-    display_name: String,
-    must_change_password: bool,
-    totp_secret: Option<String>,
-    region_path: String,
-}
-
-async fn credentials(tx: &mut Tx, username: &str) -> Result<Option<Credentials>, StoreError> {
+async fn credentials_where(tx: &mut Tx, key: Expr) -> Result<Option<Credentials>, StoreError> {
     tx.optional(
         &Query::select()
             .columns([
                 (Accounts::Table, Accounts::Id),
+                (Accounts::Table, Accounts::DisplayName),
                 (Accounts::Table, Accounts::PasswordHash),
                 (Accounts::Table, Accounts::MustChangePassword),
                 (Accounts::Table, Accounts::Disabled),
@@ -164,31 +159,27 @@ async fn credentials(tx: &mut Tx, username: &str) -> Result<Option<Credentials>,
                 Expr::col((Regions::Table, Regions::Id))
                     .equals((Accounts::Table, Accounts::RegionId)),
             )
-            .and_where(Expr::col((Accounts::Table, Accounts::Username)).eq(username))
+            .and_where(key)
             .take(),
     )
     .await
 }
 
-async fn brief(tx: &mut Tx, account_id: i64) -> Result<Brief, StoreError> {
-    tx.one(
-        &Query::select()
-            .columns([
-                (Accounts::Table, Accounts::DisplayName),
-                (Accounts::Table, Accounts::MustChangePassword),
-                (Accounts::Table, Accounts::TotpSecret),
-            ])
-            .expr_as(Expr::col((Regions::Table, Regions::Path)), "region_path")
-            .from(Accounts::Table)
-            .inner_join(
-                Regions::Table,
-                Expr::col((Regions::Table, Regions::Id))
-                    .equals((Accounts::Table, Accounts::RegionId)),
-            )
-            .and_where(Expr::col((Accounts::Table, Accounts::Id)).eq(account_id))
-            .take(),
+async fn credentials(tx: &mut Tx, username: &str) -> Result<Option<Credentials>, StoreError> {
+    credentials_where(
+        tx,
+        Expr::col((Accounts::Table, Accounts::Username)).eq(username),
     )
     .await
+}
+
+async fn brief(tx: &mut Tx, account_id: i64) -> Result<Credentials, StoreError> {
+    credentials_where(
+        tx,
+        Expr::col((Accounts::Table, Accounts::Id)).eq(account_id),
+    )
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 async fn failures(

@@ -7,7 +7,7 @@ use crate::audit::{self, NewEntry};
 use crate::credentials::hash_password_blocking;
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::schema::{AccountScopeDepartments, Departments, Regions};
+use crate::schema::{Departments, Regions};
 use crate::{Store, departments, regions};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
 use minxin_domain::region::{RegionLevel, check_code, check_placement};
@@ -206,20 +206,11 @@ impl Store {
         department_codes: &[&str],
     ) -> Result<(), StoreError> {
         let mut tx = self.db().begin().await?;
+        let mut departments = Vec::new();
         for code in department_codes {
-            let department = department_by_code(&mut tx, code).await?;
-            tx.execute(
-                &Query::insert()
-                    .into_table(AccountScopeDepartments::Table)
-                    .columns([
-                        AccountScopeDepartments::AccountId,
-                        AccountScopeDepartments::DepartmentId,
-                    ])
-                    .values_panic([account_id.into(), department.into()])
-                    .take(),
-            )
-            .await?;
+            departments.push(department_by_code(&mut tx, code).await?);
         }
+        accounts::narrow_scope(&mut tx, account_id, &departments).await?;
         tx.commit().await
     }
 }

@@ -194,6 +194,15 @@ impl Tx {
         })
     }
 
+    /// Runs an update guarded by `WHERE version = …`; touching no row means someone else saved
+    /// first, reported as [`StoreError::Conflict`].
+    pub async fn update_versioned(&mut self, stmt: &impl SqlxBinder) -> Result<(), StoreError> {
+        match self.execute(stmt).await? {
+            0 => Err(StoreError::Conflict),
+            _ => Ok(()),
+        }
+    }
+
     /// Runs an insert and returns the new row's `id` (both backends support `RETURNING`).
     pub async fn insert(&mut self, mut stmt: InsertStatement) -> Result<i64, StoreError> {
         stmt.returning_col(sea_query::Alias::new("id"));

@@ -229,27 +229,23 @@ impl Scoped<'_> {
             .await?
             .ok_or(StoreError::NotFound)?;
         let c = self.check_department(&mut tx, input).await?;
-        let changed = tx
-            .execute(
-                &Query::update()
-                    .table(Departments::Table)
-                    .values([
-                        (Departments::Code, c.code.into()),
-                        (Departments::Name, c.name.into()),
-                        (Departments::RegionId, c.region_id.into()),
-                        (Departments::Phone, c.phone.into()),
-                        (Departments::UpdatedAt, Utc::now().into()),
-                        (Departments::Version, Expr::col(Departments::Version).add(1)),
-                    ])
-                    .and_where(Expr::col(Departments::Id).eq(id))
-                    .and_where(Expr::col(Departments::Version).eq(version))
-                    .take(),
-            )
-            .await
-            .map_err(taken_as("code"))?;
-        if changed == 0 {
-            return Err(StoreError::Conflict);
-        }
+        tx.update_versioned(
+            &Query::update()
+                .table(Departments::Table)
+                .values([
+                    (Departments::Code, c.code.into()),
+                    (Departments::Name, c.name.into()),
+                    (Departments::RegionId, c.region_id.into()),
+                    (Departments::Phone, c.phone.into()),
+                    (Departments::UpdatedAt, Utc::now().into()),
+                    (Departments::Version, Expr::col(Departments::Version).add(1)),
+                ])
+                .and_where(Expr::col(Departments::Id).eq(id))
+                .and_where(Expr::col(Departments::Version).eq(version))
+                .take(),
+        )
+        .await
+        .map_err(taken_as("code"))?;
         let after = find(&mut tx, &self.actor.scope, id)
             .await?
             .ok_or(StoreError::NotFound)?;

@@ -270,25 +270,21 @@ impl Scoped<'_> {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
-        let changed = tx
-            .execute(
-                &Query::update()
-                    .table(Regions::Table)
-                    .values([
-                        (Regions::Name, name.into()),
-                        (Regions::Code, code.into()),
-                        (Regions::UpdatedAt, Utc::now().into()),
-                        (Regions::Version, Expr::col(Regions::Version).add(1)),
-                    ])
-                    .and_where(Expr::col(Regions::Id).eq(id))
-                    .and_where(Expr::col(Regions::Version).eq(version))
-                    .take(),
-            )
-            .await
-            .map_err(taken_as("code"))?;
-        if changed == 0 {
-            return Err(StoreError::Conflict);
-        }
+        tx.update_versioned(
+            &Query::update()
+                .table(Regions::Table)
+                .values([
+                    (Regions::Name, name.into()),
+                    (Regions::Code, code.into()),
+                    (Regions::UpdatedAt, Utc::now().into()),
+                    (Regions::Version, Expr::col(Regions::Version).add(1)),
+                ])
+                .and_where(Expr::col(Regions::Id).eq(id))
+                .and_where(Expr::col(Regions::Version).eq(version))
+                .take(),
+        )
+        .await
+        .map_err(taken_as("code"))?;
         let after = find_any(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         self.record(
             &mut tx,
