@@ -33,6 +33,20 @@ pub struct Config {
     pub log_format: String,
 }
 
+/// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
+/// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
+const ENV_KEYS: [&str; 9] = [
+    "listen",
+    "database_url",
+    "data_dir",
+    "seed_demo",
+    "demo_password",
+    "secure_cookies",
+    "trust_forwarded_for",
+    "body_limit",
+    "log_format",
+];
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -57,7 +71,7 @@ impl Config {
         }
         let config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
-            .merge(Env::prefixed("MINXIN_").ignore(&["config"]))
+            .merge(Env::prefixed("MINXIN_").only(&ENV_KEYS))
             .extract()
             .map_err(|e| anyhow::anyhow!("configuration error: {e}"))?;
         config.validate()?;
@@ -115,6 +129,21 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_can_come_from_the_environment() {
+        let json = serde_json::to_value(Config::default()).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut env = ENV_KEYS.to_vec();
+        keys.sort_unstable();
+        env.sort_unstable();
+        assert_eq!(keys, env);
+    }
 
     #[test]
     fn passwords_are_hidden() {

@@ -45,7 +45,10 @@ impl CsrfKey {
 
     /// Whether `token` is valid for `binding`, compared in constant time.
     pub fn verify(&self, binding: &str, token: &str) -> bool {
-        self.token(binding).as_bytes().ct_eq(token.as_bytes()).into()
+        self.token(binding)
+            .as_bytes()
+            .ct_eq(token.as_bytes())
+            .into()
     }
 }
 
@@ -102,7 +105,8 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
     if !state.csrf.verify(&binding, &token) {
         return refuse();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn is_form(headers: &axum::http::HeaderMap) -> bool {

@@ -171,9 +171,7 @@ pub async fn render_api_failures(request: Request, next: Next) -> Response {
     let status = response.status();
     let failure = match response.extensions().get::<Failure>() {
         Some(f) => f.clone(),
-        None if (status.is_client_error() || status.is_server_error())
-            && !is_json(&response) =>
-        {
+        None if (status.is_client_error() || status.is_server_error()) && !is_json(&response) => {
             Failure::new(status, generic_code(status))
         }
         None => return response,

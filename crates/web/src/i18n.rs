@@ -85,7 +85,9 @@ impl Lang {
             Problem::PasswordReused { history } => {
                 self.fill("problem.password_reused", &[("history", n(*history))])
             }
-            Problem::PasswordContainsUsername => self.t("problem.password_contains_username").into(),
+            Problem::PasswordContainsUsername => {
+                self.t("problem.password_contains_username").into()
+            }
             Problem::PasswordMismatch => self.t("problem.password_mismatch").into(),
             Problem::WrongPassword => self.t("problem.wrong_password").into(),
             Problem::WrongTotp => self.t("problem.wrong_totp").into(),

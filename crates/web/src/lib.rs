@@ -3,6 +3,7 @@
 //! authentication in the handler's extractor → handler) → storage through a scoped handle.
 
 pub mod api;
+mod assets;
 pub mod client;
 pub mod csrf;
 pub mod error;
@@ -11,7 +12,6 @@ pub mod pages;
 pub mod security;
 pub mod session;
 pub mod state;
-mod assets;
 
 pub use state::{AppState, WebConfig};
 

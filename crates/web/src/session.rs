@@ -74,7 +74,11 @@ impl FromRequestParts<AppState> for Pending {
         let client = Client::from_request_parts(parts, state)
             .await
             .unwrap_or_else(|never| match never {});
-        let Some(token) = client.cookies.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+        let Some(token) = client
+            .cookies
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+        else {
             return Err(sign_in_redirect(parts));
         };
         match state.store.auth().session(&token).await {

@@ -17,13 +17,17 @@ async fn admin_routes_refuse_other_roles() {
             (
                 Method::POST,
                 "/regions".into(),
-                Some(json!({"code": "990101002", "name": "新街道", "level": "street", "parent_id": fx.district_a.id})),
+                Some(
+                    json!({"code": "990101002", "name": "新街道", "level": "street", "parent_id": fx.district_a.id}),
+                ),
                 &["sysadmin", "sysadmin_a"],
             ),
             (
                 Method::PUT,
                 format!("/departments/{}", fx.a_jy),
-                Some(json!({"version": 1, "code": "A-JY", "name": "改名", "region_id": fx.district_a.id})),
+                Some(
+                    json!({"version": 1, "code": "A-JY", "name": "改名", "region_id": fx.district_a.id}),
+                ),
                 &["sysadmin", "sysadmin_a"],
             ),
             (
@@ -32,11 +36,18 @@ async fn admin_routes_refuse_other_roles() {
                 None,
                 &["sysadmin", "sysadmin_a"],
             ),
-            (Method::GET, "/accounts".into(), None, &["sysadmin", "sysadmin_a", "secadmin"]),
+            (
+                Method::GET,
+                "/accounts".into(),
+                None,
+                &["sysadmin", "sysadmin_a", "secadmin"],
+            ),
             (
                 Method::POST,
                 "/accounts".into(),
-                Some(json!({"username": "newbie", "display_name": "新人", "region_id": fx.district_a.id, "password": "Newbie#2026"})),
+                Some(
+                    json!({"username": "newbie", "display_name": "新人", "region_id": fx.district_a.id, "password": "Newbie#2026"}),
+                ),
                 &["sysadmin", "sysadmin_a"],
             ),
             (
@@ -48,7 +59,9 @@ async fn admin_routes_refuse_other_roles() {
             (
                 Method::PUT,
                 format!("/accounts/{}/access", fx.id("dept_a")),
-                Some(json!({"version": 1, "roles": ["office"], "scope_region_id": fx.district_a.id})),
+                Some(
+                    json!({"version": 1, "roles": ["office"], "scope_region_id": fx.district_a.id}),
+                ),
                 &["secadmin"],
             ),
         ];
@@ -83,37 +96,94 @@ async fn other_districts_are_invisible_through_every_route() {
         let admin_a = token(&env.app, "sysadmin_a").await;
 
         let regions = api(&env.app, Method::GET, "/regions", Some(&dept_a), None).await;
-        let codes: Vec<String> = regions.json().as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_owned()).collect();
-        assert!(codes.iter().all(|c| c.starts_with("990101")), "[{b}] {codes:?}");
+        let codes: Vec<String> = regions
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            codes.iter().all(|c| c.starts_with("990101")),
+            "[{b}] {codes:?}"
+        );
         let departments = api(&env.app, Method::GET, "/departments", Some(&dept_a), None).await;
-        let ids: Vec<i64> = departments.json().as_array().unwrap().iter().map(|d| d["id"].as_i64().unwrap()).collect();
-        assert!(!ids.contains(&fx.b_zj) && ids.contains(&fx.a_zj), "[{b}] {ids:?}");
+        let ids: Vec<i64> = departments
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_i64().unwrap())
+            .collect();
+        assert!(
+            !ids.contains(&fx.b_zj) && ids.contains(&fx.a_zj),
+            "[{b}] {ids:?}"
+        );
 
         for (token, method, path, body) in [
-            (&dept_a, Method::GET, format!("/regions/{}", fx.district_b.id), None),
-            (&dept_a, Method::GET, format!("/departments/{}", fx.b_zj), None),
-            (&admin_a, Method::GET, format!("/regions/{}", fx.street_b.id), None),
-            (&admin_a, Method::GET, format!("/departments/{}", fx.b_zj), None),
+            (
+                &dept_a,
+                Method::GET,
+                format!("/regions/{}", fx.district_b.id),
+                None,
+            ),
+            (
+                &dept_a,
+                Method::GET,
+                format!("/departments/{}", fx.b_zj),
+                None,
+            ),
+            (
+                &admin_a,
+                Method::GET,
+                format!("/regions/{}", fx.street_b.id),
+                None,
+            ),
+            (
+                &admin_a,
+                Method::GET,
+                format!("/departments/{}", fx.b_zj),
+                None,
+            ),
             (
                 &admin_a,
                 Method::PUT,
                 format!("/departments/{}", fx.b_zj),
-                Some(json!({"version": 1, "code": "B-ZJ", "name": "篡改", "region_id": fx.district_a.id})),
+                Some(
+                    json!({"version": 1, "code": "B-ZJ", "name": "篡改", "region_id": fx.district_a.id}),
+                ),
             ),
-            (&admin_a, Method::DELETE, format!("/departments/{}", fx.b_zj), None),
+            (
+                &admin_a,
+                Method::DELETE,
+                format!("/departments/{}", fx.b_zj),
+                None,
+            ),
             (
                 &admin_a,
                 Method::PUT,
                 format!("/regions/{}", fx.street_b.id),
                 Some(json!({"version": 1, "code": "990102001", "name": "篡改"})),
             ),
-            (&admin_a, Method::DELETE, format!("/regions/{}", fx.street_b.id), None),
-            (&admin_a, Method::GET, format!("/accounts/{}", fx.id("dept_b")), None),
+            (
+                &admin_a,
+                Method::DELETE,
+                format!("/regions/{}", fx.street_b.id),
+                None,
+            ),
+            (
+                &admin_a,
+                Method::GET,
+                format!("/accounts/{}", fx.id("dept_b")),
+                None,
+            ),
             (
                 &admin_a,
                 Method::PUT,
                 format!("/accounts/{}", fx.id("dept_b")),
-                Some(json!({"version": 1, "display_name": "篡改", "region_id": fx.district_a.id, "disabled": true})),
+                Some(
+                    json!({"version": 1, "display_name": "篡改", "region_id": fx.district_a.id, "disabled": true}),
+                ),
             ),
             (
                 &admin_a,
@@ -123,7 +193,12 @@ async fn other_districts_are_invisible_through_every_route() {
             ),
         ] {
             let reply = api(&env.app, method.clone(), &path, Some(token), body).await;
-            assert_eq!(reply.status, StatusCode::NOT_FOUND, "[{b}] {method} {path}: {}", reply.body);
+            assert_eq!(
+                reply.status,
+                StatusCode::NOT_FOUND,
+                "[{b}] {method} {path}: {}",
+                reply.body
+            );
         }
         for (path, body, field) in [
             (
@@ -143,20 +218,47 @@ async fn other_districts_are_invisible_through_every_route() {
             ),
         ] {
             let reply = api(&env.app, Method::POST, path, Some(&admin_a), Some(body)).await;
-            assert_eq!(reply.status, StatusCode::BAD_REQUEST, "[{b}] POST {path}: {}", reply.body);
+            assert_eq!(
+                reply.status,
+                StatusCode::BAD_REQUEST,
+                "[{b}] POST {path}: {}",
+                reply.body
+            );
             let fields = reply.json()["fields"].clone();
             assert!(
-                fields.as_array().unwrap().iter().any(|f| f["field"] == field),
+                fields
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["field"] == field),
                 "[{b}] {path} must name {field}: {fields}"
             );
         }
         let admin = token(&env.app, "sysadmin").await;
-        let b_dept = api(&env.app, Method::GET, &format!("/departments/{}", fx.b_zj), Some(&admin), None).await;
+        let b_dept = api(
+            &env.app,
+            Method::GET,
+            &format!("/departments/{}", fx.b_zj),
+            Some(&admin),
+            None,
+        )
+        .await;
         assert_eq!(b_dept.json()["name"], "样板区住建局", "[{b}] unchanged");
         assert_eq!(b_dept.json()["version"], 1);
-        let b_account = api(&env.app, Method::GET, &format!("/accounts/{}", fx.id("dept_b")), Some(&admin), None).await;
+        let b_account = api(
+            &env.app,
+            Method::GET,
+            &format!("/accounts/{}", fx.id("dept_b")),
+            Some(&admin),
+            None,
+        )
+        .await;
         assert_eq!(b_account.json()["disabled"], false, "[{b}] unchanged");
-        assert_eq!(b_account.json()["version"].as_i64(), Some(2), "[{b}] only the bootstrap grant");
+        assert_eq!(
+            b_account.json()["version"].as_i64(),
+            Some(2),
+            "[{b}] only the bootstrap grant"
+        );
     }
 }
 
@@ -167,14 +269,27 @@ async fn errors_are_json_in_the_callers_language() {
         let anonymous = api(&env.app, Method::GET, "/me", None, None).await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "[{b}]");
         assert_eq!(anonymous.json()["code"], "unauthorized");
-        assert!(anonymous.json()["message"].as_str().unwrap().contains("令牌"), "[{b}] Chinese by default");
+        assert!(
+            anonymous.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("令牌"),
+            "[{b}] Chinese by default"
+        );
 
         let request = axum::http::Request::get("/api/v1/me")
             .header("accept-language", "en-GB,en;q=0.9")
             .body(axum::body::Body::empty())
             .unwrap();
         let english = common::send(&env.app, request).await;
-        assert!(english.json()["message"].as_str().unwrap().contains("token"), "[{b}] {}", english.body);
+        assert!(
+            english.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("token"),
+            "[{b}] {}",
+            english.body
+        );
 
         let admin = token(&env.app, "sysadmin").await;
         let invalid = api(
@@ -185,11 +300,26 @@ async fn errors_are_json_in_the_callers_language() {
             Some(json!({"code": "12", "name": "", "level": "street", "parent_id": env.fx.district_a.id})),
         )
         .await;
-        assert_eq!(invalid.status, StatusCode::BAD_REQUEST, "[{b}] {}", invalid.body);
+        assert_eq!(
+            invalid.status,
+            StatusCode::BAD_REQUEST,
+            "[{b}] {}",
+            invalid.body
+        );
         let fields = invalid.json()["fields"].as_array().unwrap().clone();
-        let named: Vec<&str> = fields.iter().map(|f| f["field"].as_str().unwrap()).collect();
-        assert!(named.contains(&"name") && named.contains(&"code"), "[{b}] {named:?}");
-        assert!(fields.iter().all(|f| !f["message"].as_str().unwrap().is_empty()));
+        let named: Vec<&str> = fields
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert!(
+            named.contains(&"name") && named.contains(&"code"),
+            "[{b}] {named:?}"
+        );
+        assert!(
+            fields
+                .iter()
+                .all(|f| !f["message"].as_str().unwrap().is_empty())
+        );
 
         let garbage = common::send(
             &env.app,
@@ -200,7 +330,12 @@ async fn errors_are_json_in_the_callers_language() {
                 .unwrap(),
         )
         .await;
-        assert_eq!(garbage.status, StatusCode::BAD_REQUEST, "[{b}] {}", garbage.body);
+        assert_eq!(
+            garbage.status,
+            StatusCode::BAD_REQUEST,
+            "[{b}] {}",
+            garbage.body
+        );
         assert_eq!(garbage.json()["code"], "bad_request");
 
         let missing = api(&env.app, Method::GET, "/nothing-here", Some(&admin), None).await;
@@ -215,10 +350,36 @@ async fn a_stale_update_is_refused_with_409() {
         let admin = token(&env.app, "sysadmin").await;
         let path = format!("/departments/{}", env.fx.a_jy);
         let body = |name: &str| json!({"version": 1, "code": "A-JY", "name": name, "region_id": env.fx.district_a.id});
-        let first = api(&env.app, Method::PUT, &path, Some(&admin), Some(body("第一次"))).await;
-        assert_eq!(first.status, StatusCode::OK, "[{}] {}", env.backend, first.body);
-        let second = api(&env.app, Method::PUT, &path, Some(&admin), Some(body("第二次"))).await;
-        assert_eq!(second.status, StatusCode::CONFLICT, "[{}] {}", env.backend, second.body);
+        let first = api(
+            &env.app,
+            Method::PUT,
+            &path,
+            Some(&admin),
+            Some(body("第一次")),
+        )
+        .await;
+        assert_eq!(
+            first.status,
+            StatusCode::OK,
+            "[{}] {}",
+            env.backend,
+            first.body
+        );
+        let second = api(
+            &env.app,
+            Method::PUT,
+            &path,
+            Some(&admin),
+            Some(body("第二次")),
+        )
+        .await;
+        assert_eq!(
+            second.status,
+            StatusCode::CONFLICT,
+            "[{}] {}",
+            env.backend,
+            second.body
+        );
         let now = api(&env.app, Method::GET, &path, Some(&admin), None).await;
         assert_eq!(now.json()["name"], "第一次");
     }
@@ -236,7 +397,14 @@ async fn tokens_can_be_listed_and_revoked() {
         assert_eq!(tokens.as_array().unwrap().len(), 1);
         assert!(!list.body.contains(&t), "the secret is never listed");
         let id = tokens[0]["id"].as_i64().unwrap();
-        let revoked = api(&env.app, Method::DELETE, &format!("/auth/tokens/{id}"), Some(&t), None).await;
+        let revoked = api(
+            &env.app,
+            Method::DELETE,
+            &format!("/auth/tokens/{id}"),
+            Some(&t),
+            None,
+        )
+        .await;
         assert_eq!(revoked.status, StatusCode::NO_CONTENT);
         let after = api(&env.app, Method::GET, "/me", Some(&t), None).await;
         assert_eq!(after.status, StatusCode::UNAUTHORIZED, "[{}]", env.backend);

@@ -5,6 +5,7 @@
 //! `MINXIN_CHROMEDRIVER` / `MINXIN_CHROMIUM` to use other paths.
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::testing::{fixture, stores};
@@ -63,8 +64,8 @@ async fn start_chrome() -> (Driver, Client) {
     let capabilities = capabilities.as_object().unwrap().clone();
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..50 {
-        if let Ok(client) = ClientBuilder::rustls()
-            .expect("TLS roots")
+        // ChromeDriver listens on plain HTTP on loopback: no TLS stack needed.
+        if let Ok(client) = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities.clone())
             .connect(&url)
             .await
@@ -139,18 +140,36 @@ async fn sign_in_change_password_home_and_sign_out() {
 
     let (_driver, client) = start_chrome().await;
     client.goto(&format!("{base}/")).await.unwrap();
-    assert!(client.current_url().await.unwrap().path().starts_with("/login"));
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/login")
+    );
     assert_eq!(text_of(&client, "h1").await, "登录");
 
     fill(&client, "#username", "wangfang").await;
     fill(&client, "#password", "Wrong#2026").await;
     click(&client, "#sign-in").await;
-    assert!(text_of(&client, "#login-error").await.contains("用户名或密码错误"));
+    assert!(
+        text_of(&client, "#login-error")
+            .await
+            .contains("用户名或密码错误")
+    );
 
     fill(&client, "#password", "Initial#2026").await;
     click(&client, "#sign-in").await;
-    assert!(text_of(&client, "#forced-change").await.contains("首次登录"));
-    assert_eq!(client.current_url().await.unwrap().path(), "/account/password");
+    assert!(
+        text_of(&client, "#forced-change")
+            .await
+            .contains("首次登录")
+    );
+    assert_eq!(
+        client.current_url().await.unwrap().path(),
+        "/account/password"
+    );
 
     fill(&client, "#current", "Initial#2026").await;
     fill(&client, "#new", "Fresh#2026pw").await;
@@ -170,7 +189,14 @@ async fn sign_in_change_password_home_and_sign_out() {
     click(&client, "#sign-out").await;
     assert!(text_of(&client, "p.notice").await.contains("您已安全退出"));
     client.goto(&format!("{base}/")).await.unwrap();
-    assert!(client.current_url().await.unwrap().path().starts_with("/login"));
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/login")
+    );
 
     client.close().await.unwrap();
 }

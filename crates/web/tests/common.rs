@@ -12,8 +12,11 @@ use tower::ServiceExt;
 
 /// One backend's app and fixture.
 pub struct Env {
+    /// Which database the app runs on.
     pub backend: &'static str,
+    /// The application.
     pub app: Router,
+    /// The standard organisation in that database.
     pub fx: Fixture,
 }
 
@@ -34,12 +37,16 @@ pub async fn envs() -> Vec<Env> {
 
 /// A response's status, headers and body.
 pub struct Reply {
+    /// HTTP status.
     pub status: StatusCode,
+    /// Response headers.
     pub headers: axum::http::HeaderMap,
+    /// Body as text.
     pub body: String,
 }
 
 impl Reply {
+    /// Body as JSON (null when it is not JSON).
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
@@ -59,8 +66,16 @@ pub async fn send(app: &Router, request: Request<Body>) -> Reply {
 }
 
 /// Calls the JSON API as the holder of `token`.
-pub async fn api(app: &Router, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
-    let mut request = Request::builder().method(method).uri(format!("/api/v1{path}"));
+pub async fn api(
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(format!("/api/v1{path}"));
     if let Some(token) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
@@ -83,18 +98,26 @@ pub async fn token(app: &Router, username: &str) -> String {
         Some(serde_json::json!({ "username": username, "password": PASSWORD, "name": "test" })),
     )
     .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "token for {username}: {}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::CREATED,
+        "token for {username}: {}",
+        reply.body
+    );
     reply.json()["token"].as_str().unwrap().to_owned()
 }
 
 /// A browser: keeps cookies between requests and knows the page's CSRF token.
+#[derive(Default)]
 pub struct Browser {
+    /// Cookies set so far, by name.
     pub cookies: Vec<(String, String)>,
 }
 
 impl Browser {
+    /// A browser without cookies.
     pub fn new() -> Self {
-        Self { cookies: Vec::new() }
+        Self::default()
     }
 
     fn cookie_header(&self) -> String {
@@ -116,6 +139,7 @@ impl Browser {
         }
     }
 
+    /// GET `path`, remembering cookies.
     pub async fn get(&mut self, app: &Router, path: &str) -> Reply {
         let request = Request::get(path)
             .header(header::COOKIE, self.cookie_header())
@@ -126,6 +150,7 @@ impl Browser {
         reply
     }
 
+    /// POST a form to `path`, remembering cookies.
     pub async fn post(&mut self, app: &Router, path: &str, form: &[(&str, &str)]) -> Reply {
         let body = serde_urlencoded::to_string(form).unwrap();
         let request = Request::post(path)
@@ -152,7 +177,12 @@ impl Browser {
         self.post(
             app,
             "/login",
-            &[("_csrf", &csrf), ("username", username), ("password", password), ("next", "/")],
+            &[
+                ("_csrf", &csrf),
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
         )
         .await
     }

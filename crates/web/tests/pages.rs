@@ -16,11 +16,18 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
         let b = env.backend;
         let mut browser = Browser::new();
         let signed = browser.sign_in(&env.app, "office_a", PASSWORD).await;
-        assert_eq!(signed.status, StatusCode::SEE_OTHER, "[{b}] {}", signed.body);
+        assert_eq!(
+            signed.status,
+            StatusCode::SEE_OTHER,
+            "[{b}] {}",
+            signed.body
+        );
         let no_token = browser.post(&env.app, "/logout", &[]).await;
         assert_eq!(no_token.status, StatusCode::FORBIDDEN, "[{b}]");
         assert!(no_token.body.contains("CSRF"), "[{b}] explains why");
-        let forged = browser.post(&env.app, "/logout", &[("_csrf", "forged")]).await;
+        let forged = browser
+            .post(&env.app, "/logout", &[("_csrf", "forged")])
+            .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "[{b}]");
         // Still signed in: the refused requests changed nothing.
         let home = browser.get(&env.app, "/").await;
@@ -28,12 +35,24 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
 
         let csrf = Browser::csrf(&home);
         let cross_site = Request::post("/logout")
-            .header(header::COOKIE, browser.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "))
+            .header(
+                header::COOKIE,
+                browser
+                    .cookies
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
             .header(header::ORIGIN, "https://evil.example")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(format!("_csrf={csrf}")))
             .unwrap();
-        assert_eq!(send(&env.app, cross_site).await.status, StatusCode::FORBIDDEN, "[{b}]");
+        assert_eq!(
+            send(&env.app, cross_site).await.status,
+            StatusCode::FORBIDDEN,
+            "[{b}]"
+        );
 
         let out = browser.post(&env.app, "/logout", &[("_csrf", &csrf)]).await;
         assert_eq!(out.status, StatusCode::SEE_OTHER, "[{b}]");
@@ -48,16 +67,33 @@ async fn five_wrong_passwords_lock_the_account() {
         let b = env.backend;
         let mut browser = Browser::new();
         for _ in 0..5 {
-            let wrong = browser.sign_in(&env.app, "leader_a", "Wrong#Password1").await;
+            let wrong = browser
+                .sign_in(&env.app, "leader_a", "Wrong#Password1")
+                .await;
             assert_eq!(wrong.status, StatusCode::OK, "[{b}]");
-            assert!(wrong.body.contains("用户名或密码错误"), "[{b}] {}", wrong.body);
-            assert!(wrong.body.contains("value=\"leader_a\""), "[{b}] keeps the user name");
+            assert!(
+                wrong.body.contains("用户名或密码错误"),
+                "[{b}] {}",
+                wrong.body
+            );
+            assert!(
+                wrong.body.contains("value=\"leader_a\""),
+                "[{b}] keeps the user name"
+            );
         }
         let locked = browser.sign_in(&env.app, "leader_a", PASSWORD).await;
-        assert_eq!(locked.status, StatusCode::OK, "[{b}] no session for a locked account");
+        assert_eq!(
+            locked.status,
+            StatusCode::OK,
+            "[{b}] no session for a locked account"
+        );
         assert!(locked.body.contains("已锁定至"), "[{b}] {}", locked.body);
         let other = Browser::new().sign_in(&env.app, "office_a", PASSWORD).await;
-        assert_eq!(other.status, StatusCode::SEE_OTHER, "[{b}] other accounts unaffected");
+        assert_eq!(
+            other.status,
+            StatusCode::SEE_OTHER,
+            "[{b}] other accounts unaffected"
+        );
     }
 }
 
@@ -81,23 +117,66 @@ async fn first_sign_in_forces_a_password_change() {
             .unwrap();
         let mut browser = Browser::new();
         let signed = browser.sign_in(&env.app, "newcomer", "Temp#2026pw").await;
-        assert_eq!(signed.headers[header::LOCATION], "/account/password", "[{b}]");
+        assert_eq!(
+            signed.headers[header::LOCATION],
+            "/account/password",
+            "[{b}]"
+        );
         let home = browser.get(&env.app, "/").await;
-        assert_eq!(home.headers[header::LOCATION], "/account/password", "[{b}] nothing else until changed");
+        assert_eq!(
+            home.headers[header::LOCATION],
+            "/account/password",
+            "[{b}] nothing else until changed"
+        );
         let form = browser.get(&env.app, "/account/password").await;
         assert!(form.body.contains("id=\"forced-change\""), "[{b}]");
         let csrf = Browser::csrf(&form);
         let weak = browser
-            .post(&env.app, "/account/password", &[("_csrf", &csrf), ("current", "Temp#2026pw"), ("new", "short"), ("confirm", "short")])
+            .post(
+                &env.app,
+                "/account/password",
+                &[
+                    ("_csrf", &csrf),
+                    ("current", "Temp#2026pw"),
+                    ("new", "short"),
+                    ("confirm", "short"),
+                ],
+            )
             .await;
         assert_eq!(weak.status, StatusCode::OK, "[{b}]");
-        assert!(weak.body.contains("至少需要 8 个字符"), "[{b}] {}", weak.body);
+        assert!(
+            weak.body.contains("至少需要 8 个字符"),
+            "[{b}] {}",
+            weak.body
+        );
         let reused = browser
-            .post(&env.app, "/account/password", &[("_csrf", &csrf), ("current", "Temp#2026pw"), ("new", "Temp#2026pw"), ("confirm", "Temp#2026pw")])
+            .post(
+                &env.app,
+                "/account/password",
+                &[
+                    ("_csrf", &csrf),
+                    ("current", "Temp#2026pw"),
+                    ("new", "Temp#2026pw"),
+                    ("confirm", "Temp#2026pw"),
+                ],
+            )
             .await;
-        assert!(reused.body.contains("不能与最近 5 次"), "[{b}] {}", reused.body);
+        assert!(
+            reused.body.contains("不能与最近 5 次"),
+            "[{b}] {}",
+            reused.body
+        );
         let done = browser
-            .post(&env.app, "/account/password", &[("_csrf", &csrf), ("current", "Temp#2026pw"), ("new", "Fresh#2026pw"), ("confirm", "Fresh#2026pw")])
+            .post(
+                &env.app,
+                "/account/password",
+                &[
+                    ("_csrf", &csrf),
+                    ("current", "Temp#2026pw"),
+                    ("new", "Fresh#2026pw"),
+                    ("confirm", "Fresh#2026pw"),
+                ],
+            )
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "[{b}] {}", done.body);
         let home = browser.get(&env.app, "/").await;
@@ -116,22 +195,45 @@ async fn pages_switch_to_english_and_back() {
     assert_eq!(switch.headers[header::LOCATION], "/login");
     let english = browser.get(&env.app, "/login").await;
     assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("Sign in"));
-    let away = browser.get(&env.app, "/lang?to=zh-CN&next=//evil.example").await;
+    let away = browser
+        .get(&env.app, "/lang?to=zh-CN&next=//evil.example")
+        .await;
     assert_eq!(away.headers[header::LOCATION], "/", "no open redirect");
 }
 
 #[tokio::test]
 async fn headers_limits_health_and_not_found() {
     let env = envs().await.remove(0);
-    let login = send(&env.app, Request::get("/login").body(Body::empty()).unwrap()).await;
-    for h in ["content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options"] {
+    let login = send(
+        &env.app,
+        Request::get("/login").body(Body::empty()).unwrap(),
+    )
+    .await;
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "x-frame-options",
+    ] {
         assert!(login.headers.contains_key(h), "missing {h}");
     }
-    assert!(login.headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        login.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
     let cookie = login.headers[header::SET_COOKIE].to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 
-    let health = send(&env.app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let health = send(
+        &env.app,
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(health.status, StatusCode::OK);
 
     let huge = send(
@@ -144,11 +246,117 @@ async fn headers_limits_health_and_not_found() {
     .await;
     assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
 
-    let missing = send(&env.app, Request::get("/no/such/page").body(Body::empty()).unwrap()).await;
+    let missing = send(
+        &env.app,
+        Request::get("/no/such/page").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("找不到"), "{}", missing.body);
 
-    let anonymous = send(&env.app, Request::get("/admin/accounts").body(Body::empty()).unwrap()).await;
+    let anonymous = send(
+        &env.app,
+        Request::get("/admin/accounts").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
-    assert!(anonymous.headers[header::LOCATION].to_str().unwrap().starts_with("/login?next="));
+    assert!(
+        anonymous.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=")
+    );
+}
+
+#[tokio::test]
+async fn the_second_factor_guards_sign_in_and_tokens() {
+    for env in envs().await {
+        let b = env.backend;
+        let now = || u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+        let mut browser = Browser::new();
+        browser.sign_in(&env.app, "office_a", PASSWORD).await;
+        let setup = browser.get(&env.app, "/account/totp").await;
+        let marker = "id=\"totp-secret\">";
+        let start = setup.body.find(marker).expect("secret shown") + marker.len();
+        let secret = setup.body[start..].split('<').next().unwrap().to_owned();
+        let csrf = Browser::csrf(&setup);
+        let wrong = browser
+            .post(
+                &env.app,
+                "/account/totp",
+                &[("_csrf", &csrf), ("secret", &secret), ("code", "000000")],
+            )
+            .await;
+        assert!(wrong.body.contains("验证码不正确"), "[{b}] {}", wrong.body);
+        let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
+        let on = browser
+            .post(
+                &env.app,
+                "/account/totp",
+                &[("_csrf", &csrf), ("secret", &secret), ("code", &code)],
+            )
+            .await;
+        assert_eq!(on.status, StatusCode::SEE_OTHER, "[{b}] {}", on.body);
+
+        let mut second = Browser::new();
+        let signed = second.sign_in(&env.app, "office_a", PASSWORD).await;
+        assert_eq!(signed.headers[header::LOCATION], "/login/totp", "[{b}]");
+        let home = second.get(&env.app, "/").await;
+        assert_eq!(
+            home.headers[header::LOCATION],
+            "/login/totp",
+            "[{b}] no access before the code"
+        );
+        let form = second.get(&env.app, "/login/totp").await;
+        let csrf = Browser::csrf(&form);
+        let refused = second
+            .post(
+                &env.app,
+                "/login/totp",
+                &[("_csrf", &csrf), ("code", "123456")],
+            )
+            .await;
+        assert!(refused.body.contains("验证码不正确"), "[{b}]");
+        let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
+        let passed = second
+            .post(
+                &env.app,
+                "/login/totp",
+                &[("_csrf", &csrf), ("code", &code)],
+            )
+            .await;
+        assert_eq!(passed.headers[header::LOCATION], "/", "[{b}]");
+        assert_eq!(
+            second.get(&env.app, "/").await.status,
+            StatusCode::OK,
+            "[{b}]"
+        );
+
+        let body = |totp: Option<&str>| serde_json::json!({ "username": "office_a", "password": PASSWORD, "totp": totp });
+        let without = common::api(
+            &env.app,
+            axum::http::Method::POST,
+            "/auth/token",
+            None,
+            Some(body(None)),
+        )
+        .await;
+        assert_eq!(
+            without.status,
+            StatusCode::UNAUTHORIZED,
+            "[{b}] {}",
+            without.body
+        );
+        assert_eq!(without.json()["code"], "totp_required");
+        let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
+        let with = common::api(
+            &env.app,
+            axum::http::Method::POST,
+            "/auth/token",
+            None,
+            Some(body(Some(&code))),
+        )
+        .await;
+        assert_eq!(with.status, StatusCode::CREATED, "[{b}] {}", with.body);
+    }
 }

@@ -112,7 +112,9 @@ async fn reset_password(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<PasswordReset>,
 ) -> Result<StatusCode, Failure> {
-    user.store(&state).reset_password(id, &body.password).await?;
+    user.store(&state)
+        .reset_password(id, &body.password)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

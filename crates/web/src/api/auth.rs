@@ -80,7 +80,9 @@ async fn create_token(
             }),
         )),
         Err(e) => Err(match e {
-            SignInError::BadCredentials => Failure::new(StatusCode::UNAUTHORIZED, "bad_credentials"),
+            SignInError::BadCredentials => {
+                Failure::new(StatusCode::UNAUTHORIZED, "bad_credentials")
+            }
             SignInError::AccountLocked(_) | SignInError::AddressLocked(_) => {
                 Failure::new(StatusCode::TOO_MANY_REQUESTS, "locked")
             }
@@ -145,7 +147,12 @@ async fn me(user: ApiUser) -> Json<Me> {
     Json(Me {
         account_id: user.actor.account_id,
         username: user.actor.username.clone(),
-        roles: user.actor.roles.iter().map(|r| r.code().to_owned()).collect(),
+        roles: user
+            .actor
+            .roles
+            .iter()
+            .map(|r| r.code().to_owned())
+            .collect(),
         scope_region_path: user.actor.scope.region_path.clone(),
         scope_departments: user.actor.scope.departments.clone(),
     })

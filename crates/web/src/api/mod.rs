@@ -2,20 +2,21 @@
 //! CSRF exposure); errors are `{ "code", "message", "fields" }` in the caller's
 //! `Accept-Language`. The OpenAPI document is generated from the handlers' annotations.
 
+pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod org;
-pub mod accounts;
 
 use crate::client::{address, api_lang};
 use crate::error::{Failure, render_api_failures};
 use crate::i18n::Lang;
 use crate::state::AppState;
+use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::Json;
 use axum::routing::get;
-use axum::Router;
 use minxin_domain::Actor;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -121,6 +122,7 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::routes())
         .merge(org::routes())
         .merge(accounts::routes())
+        .merge(audit::routes())
         .split_for_parts()
 }
 

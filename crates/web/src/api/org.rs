@@ -152,5 +152,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_regions, create_region))
         .routes(routes!(get_region, update_region, delete_region))
         .routes(routes!(list_departments, create_department))
-        .routes(routes!(get_department, update_department, delete_department))
+        .routes(routes!(
+            get_department,
+            update_department,
+            delete_department
+        ))
 }

@@ -41,7 +41,13 @@ pub async fn show(
     s: Signed,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, Failure> {
-    page(&state, &s, FormErrors::default(), notice(q.notice.as_deref())).await
+    page(
+        &state,
+        &s,
+        FormErrors::default(),
+        notice(q.notice.as_deref()),
+    )
+    .await
 }
 
 async fn page(
@@ -144,7 +150,13 @@ pub async fn change_password(
     match state
         .store
         .auth()
-        .change_password(&p.session, &form.current, &form.new, &form.confirm, &p.client.address)
+        .change_password(
+            &p.session,
+            &form.current,
+            &form.new,
+            &form.confirm,
+            &p.client.address,
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to("/account?notice=password").into_response()),

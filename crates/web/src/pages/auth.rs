@@ -214,7 +214,11 @@ pub async fn switch_language(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let lang = Lang::from_tag(&q.to).unwrap_or_default();
-    let mut c = cookie(LANG_COOKIE, lang.tag().to_owned(), state.config.secure_cookies);
+    let mut c = cookie(
+        LANG_COOKIE,
+        lang.tag().to_owned(),
+        state.config.secure_cookies,
+    );
     c.set_max_age(Some(cookie_time::Duration::days(365)));
     redirect_with_cookies(client.cookies.clone().add(c), &safe_next(q.next.as_deref()))
 }
@@ -225,7 +229,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed() {
-        assert_eq!(safe_next(Some("/admin/accounts?page=2")), "/admin/accounts?page=2");
+        assert_eq!(
+            safe_next(Some("/admin/accounts?page=2")),
+            "/admin/accounts?page=2"
+        );
         assert_eq!(safe_next(Some("//evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example/")), "/");

@@ -46,10 +46,26 @@ pub struct Chrome {
 const SECTIONS: [(&str, &str, Option<Permission>); 9] = [
     ("/", "nav.home", None),
     ("/org", "nav.org", Some(Permission::ReadOrganisation)),
-    ("/admin/regions", "nav.regions", Some(Permission::ManageOrganisation)),
-    ("/admin/departments", "nav.departments", Some(Permission::ManageOrganisation)),
-    ("/admin/accounts", "nav.accounts", Some(Permission::ManageAccounts)),
-    ("/admin/security", "nav.security", Some(Permission::ManageConfiguration)),
+    (
+        "/admin/regions",
+        "nav.regions",
+        Some(Permission::ManageOrganisation),
+    ),
+    (
+        "/admin/departments",
+        "nav.departments",
+        Some(Permission::ManageOrganisation),
+    ),
+    (
+        "/admin/accounts",
+        "nav.accounts",
+        Some(Permission::ManageAccounts),
+    ),
+    (
+        "/admin/security",
+        "nav.security",
+        Some(Permission::ManageConfiguration),
+    ),
     ("/access", "nav.access", Some(Permission::GrantRoles)),
     ("/audit", "nav.audit", Some(Permission::ReadAudit)),
     ("/account", "nav.account", None),
@@ -115,7 +131,11 @@ impl Chrome {
         let mut jar = client.cookies.clone();
         if csrf::binding(&jar).is_none() {
             let value = minxin_storage::credentials::new_token("");
-            jar = jar.add(cookie(PRE_SESSION_COOKIE, value, state.config.secure_cookies));
+            jar = jar.add(cookie(
+                PRE_SESSION_COOKIE,
+                value,
+                state.config.secure_cookies,
+            ));
         }
         let csrf = csrf::binding(&jar)
             .map(|b| state.csrf.token(&b))

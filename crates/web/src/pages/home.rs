@@ -89,7 +89,11 @@ pub async fn show(
             .accounts(&AccountFilter::default(), PageRequest::new(None, Some(1)))
             .await?;
         let (title, text, href) = if actor.may(Permission::ManageAccounts) {
-            ("home.card_accounts", "home.card_accounts_text", "/admin/accounts")
+            (
+                "home.card_accounts",
+                "home.card_accounts_text",
+                "/admin/accounts",
+            )
         } else {
             ("home.card_access", "home.card_access_text", "/access")
         };

@@ -1,13 +1,18 @@
 //! Server-rendered pages for staff. Each module owns one area and its routes; handlers stay thin:
 //! parse the form, call storage through a scoped handle, render a template.
 
+pub mod access;
 pub mod account;
+pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod chrome;
 pub mod departments;
 pub mod form;
 pub mod home;
+pub mod org;
 pub mod regions;
+pub mod security;
 pub mod widgets;
 
 use crate::error::{Failure, render_page_failures};
@@ -63,12 +68,40 @@ pub fn router() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/admin/regions", get(regions::list).post(regions::create))
         .route("/admin/regions/new", get(regions::new))
-        .route("/admin/regions/{id}", get(regions::edit).post(regions::update))
+        .route(
+            "/admin/regions/{id}",
+            get(regions::edit).post(regions::update),
+        )
         .route("/admin/regions/{id}/delete", post(regions::delete))
-        .route("/admin/departments", get(departments::list).post(departments::create))
+        .route(
+            "/admin/departments",
+            get(departments::list).post(departments::create),
+        )
         .route("/admin/departments/new", get(departments::new))
-        .route("/admin/departments/{id}", get(departments::edit).post(departments::update))
+        .route(
+            "/admin/departments/{id}",
+            get(departments::edit).post(departments::update),
+        )
         .route("/admin/departments/{id}/delete", post(departments::delete))
+        .route(
+            "/admin/accounts",
+            get(accounts::list).post(accounts::create),
+        )
+        .route("/admin/accounts/new", get(accounts::new))
+        .route(
+            "/admin/accounts/{id}",
+            get(accounts::edit).post(accounts::update),
+        )
+        .route(
+            "/admin/accounts/{id}/password",
+            post(accounts::reset_password),
+        )
+        .route("/admin/security", get(security::show).post(security::save))
+        .route("/org", get(org::show))
+        .route("/access", get(access::list))
+        .route("/access/{id}", get(access::edit).post(access::update))
+        .route("/audit", get(audit::show))
+        .route("/audit.csv", get(audit::csv))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(render_page_failures))
 }
