@@ -1,35 +1,9 @@
 //! The vocabulary of the audit log (操作日志): which actions are recorded and how they ended.
 //! Codes are stable strings because the log outlives any version of the program.
 
-use serde::{Deserialize, Serialize};
-use std::str::FromStr;
+use crate::codes::coded;
 
-macro_rules! codes {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+ }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            /// The stable code stored in the log.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)+ }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = crate::problem::Problem;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL.iter().copied().find(|v| v.code() == s).ok_or(crate::problem::Problem::Malformed)
-            }
-        }
-    };
-}
-
-codes! {
+coded! {
     /// A recorded action.
     AuditAction {
         /// A sign-in attempt (success or failure).
@@ -69,7 +43,7 @@ codes! {
     }
 }
 
-codes! {
+coded! {
     /// How an audited action ended.
     AuditOutcome {
         /// It was done.

@@ -4,10 +4,16 @@
 
 pub mod actor;
 pub mod audit;
+mod codes;
+pub mod lifecycle;
 pub mod lockout;
+pub mod money;
 pub mod password_policy;
 pub mod permission;
 pub mod problem;
+pub mod progress;
+pub mod project;
+pub mod project_code;
 pub mod region;
 pub mod role;
 pub mod scope;

@@ -57,6 +57,10 @@ pub enum Problem {
     SelfGrant,
     /// A scope wider than the granter's own.
     ScopeTooWide,
+    /// An amount with more decimals than fen allow.
+    MoneyPrecision,
+    /// An amount beyond any plausible project.
+    MoneyTooLarge,
 }
 
 /// A [`Problem`] attached to the input field it concerns, so forms can show it in place.

@@ -98,6 +98,8 @@ impl Lang {
             Problem::RolesSegregated => self.t("problem.roles_segregated").into(),
             Problem::SelfGrant => self.t("problem.self_grant").into(),
             Problem::ScopeTooWide => self.t("problem.scope_too_wide").into(),
+            Problem::MoneyPrecision => self.t("problem.money_precision").into(),
+            Problem::MoneyTooLarge => self.t("problem.money_too_large").into(),
         }
     }
 

@@ -360,3 +360,89 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
         assert_eq!(with.status, StatusCode::CREATED, "[{b}] {}", with.body);
     }
 }
+
+/// Through the pages too, a district-A administrator neither sees nor changes district B, and
+/// a department user's organisation page shows only their own district.
+#[tokio::test]
+async fn pages_hide_other_districts() {
+    for env in envs().await {
+        let b = env.backend;
+        let fx = &env.fx;
+        let mut admin = Browser::new();
+        admin.sign_in(&env.app, "sysadmin_a", PASSWORD).await;
+        let list = admin.get(&env.app, "/admin/departments").await;
+        assert!(
+            list.body.contains("示例区住建局") && !list.body.contains("样板区住建局"),
+            "[{b}]"
+        );
+        let csrf = Browser::csrf(&list);
+        for path in [
+            format!("/admin/departments/{}", fx.b_zj),
+            format!("/admin/regions/{}", fx.street_b.id),
+            format!("/admin/accounts/{}", fx.id("dept_b")),
+        ] {
+            let read = admin.get(&env.app, &path).await;
+            assert_eq!(read.status, StatusCode::NOT_FOUND, "[{b}] GET {path}");
+        }
+        let region_a = fx.district_a.id.to_string();
+        let tamper = admin
+            .post(
+                &env.app,
+                &format!("/admin/departments/{}", fx.b_zj),
+                &[
+                    ("_csrf", &csrf),
+                    ("code", "B-ZJ"),
+                    ("name", "篡改"),
+                    ("region_id", &region_a),
+                    ("phone", ""),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            tamper.status,
+            StatusCode::NOT_FOUND,
+            "[{b}] {}",
+            tamper.body
+        );
+        let delete = admin
+            .post(
+                &env.app,
+                &format!("/admin/departments/{}/delete", fx.b_zj),
+                &[("_csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(delete.status, StatusCode::NOT_FOUND, "[{b}]");
+        let reset = admin
+            .post(
+                &env.app,
+                &format!("/admin/accounts/{}/password", fx.id("dept_b")),
+                &[("_csrf", &csrf), ("password", "Hijack#2026")],
+            )
+            .await;
+        assert_eq!(reset.status, StatusCode::NOT_FOUND, "[{b}]");
+
+        let mut dept = Browser::new();
+        dept.sign_in(&env.app, "dept_a", PASSWORD).await;
+        let org = dept.get(&env.app, "/org").await;
+        assert_eq!(org.status, StatusCode::OK, "[{b}]");
+        assert!(
+            org.body.contains("示例区") && !org.body.contains("样板区"),
+            "[{b}]"
+        );
+        for path in [
+            "/admin/departments",
+            "/admin/accounts",
+            "/access",
+            "/audit",
+            "/admin/security",
+        ] {
+            let refused = dept.get(&env.app, path).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::FORBIDDEN,
+                "[{b}] dept_a GET {path}"
+            );
+        }
+    }
+}
