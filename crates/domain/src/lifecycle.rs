@@ -273,7 +273,8 @@ mod tests {
     /// exactly that rule.
     #[test]
     fn every_rule_refuses_on_its_own() {
-        let cases: [(GateRule, fn(&mut GateFacts)); 11] = [
+        type Spoil = fn(&mut GateFacts);
+        let cases: [(GateRule, Spoil); 11] = [
             (GateRule::Basics, |f| f.basics_complete = false),
             (GateRule::Consultation, |f| {
                 f.documents.retain(|d| *d != D::Consultation)
