@@ -147,3 +147,109 @@ pub enum MinxinMigrations {
     Name,
     AppliedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub enum Categories {
+    Table,
+    Id,
+    Code,
+    Name,
+    ParentId,
+    Sort,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Projects {
+    Table,
+    Id,
+    Code,
+    Name,
+    CategoryId,
+    Year,
+    RegionId,
+    RegionPath,
+    LeadDepartmentId,
+    OwnerName,
+    OwnerPhone,
+    ManagerId,
+    Latitude,
+    Longitude,
+    Address,
+    PlannedStart,
+    PlannedEnd,
+    ActualStart,
+    ActualEnd,
+    Beneficiaries,
+    Description,
+    Goals,
+    IsPublic,
+    Stage,
+    Hold,
+    HoldReason,
+    ProgressPercent,
+    ProgressNote,
+    BudgetFen,
+    CreatedAt,
+    UpdatedAt,
+    Version,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum ProjectPartners {
+    Table,
+    ProjectId,
+    DepartmentId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum BudgetLines {
+    Table,
+    ProjectId,
+    Source,
+    AmountFen,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Milestones {
+    Table,
+    Id,
+    ProjectId,
+    Name,
+    PlannedDate,
+    ActualDate,
+    Weight,
+    Sort,
+    Version,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Transitions {
+    Table,
+    Id,
+    ProjectId,
+    At,
+    ActorId,
+    ActorName,
+    Move,
+    FromStage,
+    ToStage,
+    FromHold,
+    ToHold,
+    Reason,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Attachments {
+    Table,
+    Id,
+    ProjectId,
+    TransitionId,
+    Kind,
+    FileName,
+    ContentType,
+    Size,
+    Sha256,
+    UploadedBy,
+    UploadedAt,
+}

@@ -3,74 +3,8 @@
 
 use crate::db::Backend;
 use crate::schema::*;
-use sea_query::{
-    ColumnDef, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, IntoIden,
-    PostgresQueryBuilder, SqliteQueryBuilder, Table, TableCreateStatement,
-};
-
-fn id(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .take()
-}
-
-fn text(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).text().not_null().take()
-}
-
-fn text_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).text().null().take()
-}
-
-fn big(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).big_integer().not_null().take()
-}
-
-fn big_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).big_integer().null().take()
-}
-
-fn time(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .not_null()
-        .take()
-}
-
-fn time_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().null().take()
-}
-
-fn flag(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .boolean()
-        .not_null()
-        .default(false)
-        .take()
-}
-
-fn version(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .big_integer()
-        .not_null()
-        .default(1)
-        .take()
-}
-
-fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    on_delete: ForeignKeyAction,
-) -> sea_query::ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
-        .take()
-}
+use super::columns::*;
+use sea_query::{ColumnDef, ForeignKeyAction, Index, IndexCreateStatement, Table, TableCreateStatement};
 
 fn tables() -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
@@ -363,18 +297,7 @@ fn append_only_audit_log(backend: Backend) -> Vec<String> {
 
 /// The statements of this migration for `backend`.
 pub fn statements(backend: Backend) -> Vec<String> {
-    let mut out: Vec<String> = match backend {
-        Backend::Sqlite => tables()
-            .iter()
-            .map(|t| t.to_string(SqliteQueryBuilder))
-            .chain(indexes().iter().map(|i| i.to_string(SqliteQueryBuilder)))
-            .collect(),
-        Backend::Postgres => tables()
-            .iter()
-            .map(|t| t.to_string(PostgresQueryBuilder))
-            .chain(indexes().iter().map(|i| i.to_string(PostgresQueryBuilder)))
-            .collect(),
-    };
+    let mut out = render(backend, &tables(), &indexes());
     out.extend(append_only_audit_log(backend));
     out
 }

@@ -2,7 +2,9 @@
 //! sea-query's schema builder, so one definition renders correct DDL for SQLite and PostgreSQL;
 //! raw per-dialect SQL appears only where the engines really differ (triggers).
 
+mod columns;
 mod m0001_foundation;
+mod m0002_projects;
 
 use crate::db::Backend;
 
@@ -17,8 +19,15 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first.
-pub const ALL: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    statements: m0001_foundation::statements,
-}];
+pub const ALL: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        statements: m0001_foundation::statements,
+    },
+    Migration {
+        version: 2,
+        name: "projects",
+        statements: m0002_projects::statements,
+    },
+];
