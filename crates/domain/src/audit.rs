@@ -36,6 +36,20 @@ coded! {
         DepartmentUpdate => "department.update",
         /// A department was removed.
         DepartmentDelete => "department.delete",
+        /// A project was created.
+        ProjectCreate => "project.create",
+        /// A project's registry fields or progress were changed.
+        ProjectUpdate => "project.update",
+        /// A project moved in its lifecycle.
+        ProjectTransition => "project.transition",
+        /// A milestone was planned, changed, done or removed.
+        MilestoneChange => "project.milestone",
+        /// A document was attached to or removed from a project.
+        AttachmentChange => "project.attachment",
+        /// An annual plan was imported.
+        ProjectImport => "project.import",
+        /// The category dictionary was extended.
+        CategoryCreate => "category.create",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.

@@ -13,6 +13,7 @@ pub mod permission;
 pub mod problem;
 pub mod progress;
 pub mod project;
+pub mod project_access;
 pub mod project_code;
 pub mod region;
 pub mod role;

@@ -20,6 +20,10 @@ pub enum Permission {
     ReadAudit,
     /// Change system configuration such as the security policy.
     ManageConfiguration,
+    /// Read projects in scope.
+    ReadProjects,
+    /// Extend the category dictionary.
+    ManageDictionary,
 }
 
 /// The roles that carry `permission`. 三员分立: the three administrator permissions each belong to
@@ -33,6 +37,10 @@ pub fn granted_by(permission: Permission) -> &'static [Role] {
         Permission::ManageAccounts => &[Sysadmin],
         Permission::GrantRoles => &[Secadmin],
         Permission::ReadAudit => &[Auditor],
+        Permission::ReadProjects => &[
+            Leader, Office, Dept, Manager, Finance, Supervisor, Evaluator, Grid,
+        ],
+        Permission::ManageDictionary => &[Office],
     }
 }
 
@@ -77,6 +85,7 @@ mod tests {
                 assert!(!allows(&set, p), "{role} must not have {p:?}");
             }
             assert!(allows(&set, Permission::ReadOrganisation));
+            assert!(allows(&set, Permission::ReadProjects));
         }
     }
 

@@ -57,6 +57,14 @@ pub enum Problem {
     SelfGrant,
     /// A scope wider than the granter's own.
     ScopeTooWide,
+    /// An end date before the start date.
+    EndBeforeStart,
+    /// Milestone weights of a project adding up to more than 100.
+    WeightsOver100,
+    /// The gate into the next stage has unmet conditions.
+    GateClosed,
+    /// A lifecycle move that the rules refuse (details in the gate view).
+    MoveRefused,
     /// An amount with more decimals than fen allow.
     MoneyPrecision,
     /// An amount beyond any plausible project.

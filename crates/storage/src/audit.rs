@@ -128,7 +128,8 @@ pub struct Filter {
 
 fn filtered(filter: &Filter, scope: &DataScope) -> SelectStatement {
     let mut q = Query::select().from(AuditLog::Table).take();
-    let root = scope.region_path.clone().unwrap_or_else(|| "\u{0}".into());
+    // No path starts with "!", so an empty scope matches nothing.
+    let root = scope.region_path.clone().unwrap_or_else(|| "!".into());
     let in_scope = Expr::col(AuditLog::RegionPath).like(format!("{root}%"));
     // Anonymous attempts carry an empty path; only auditors of the whole tree see them.
     if scope.is_whole_tree() {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod migrate;
 mod migrations;
 pub mod page;
+pub mod projects;
 pub mod regions;
 mod schema;
 pub mod scoped;

@@ -98,6 +98,10 @@ impl Lang {
             Problem::RolesSegregated => self.t("problem.roles_segregated").into(),
             Problem::SelfGrant => self.t("problem.self_grant").into(),
             Problem::ScopeTooWide => self.t("problem.scope_too_wide").into(),
+            Problem::EndBeforeStart => self.t("problem.end_before_start").into(),
+            Problem::WeightsOver100 => self.t("problem.weights_over_100").into(),
+            Problem::GateClosed => self.t("problem.gate_closed").into(),
+            Problem::MoveRefused => self.t("problem.move_refused").into(),
             Problem::MoneyPrecision => self.t("problem.money_precision").into(),
             Problem::MoneyTooLarge => self.t("problem.money_too_large").into(),
         }

@@ -1,10 +1,12 @@
 //! The foundation schema: region tree, departments, accounts with roles and data scopes,
 //! sessions, sign-in attempts, API tokens, settings and the append-only audit log.
 
+use super::columns::*;
 use crate::db::Backend;
 use crate::schema::*;
-use super::columns::*;
-use sea_query::{ColumnDef, ForeignKeyAction, Index, IndexCreateStatement, Table, TableCreateStatement};
+use sea_query::{
+    ColumnDef, ForeignKeyAction, Index, IndexCreateStatement, Table, TableCreateStatement,
+};
 
 fn tables() -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};

@@ -58,7 +58,12 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(text(Projects::Stage))
             .col(text(Projects::Hold))
             .col(text_null(Projects::HoldReason))
-            .col(ColumnDef::new(Projects::ProgressPercent).integer().not_null().default(0))
+            .col(
+                ColumnDef::new(Projects::ProgressPercent)
+                    .integer()
+                    .not_null()
+                    .default(0),
+            )
             .col(text(Projects::ProgressNote))
             .col(big(Projects::BudgetFen))
             .col(time(Projects::CreatedAt))
@@ -191,11 +196,31 @@ fn indexes() -> Vec<IndexCreateStatement> {
         i
     };
     vec![
-        index("projects_year_stage", Projects::Table, &[Projects::Year, Projects::Stage]),
-        index("projects_region_path", Projects::Table, &[Projects::RegionPath]),
-        index("projects_lead", Projects::Table, &[Projects::LeadDepartmentId]),
-        index("projects_category", Projects::Table, &[Projects::CategoryId]),
-        index("projects_stage", Projects::Table, &[Projects::Stage, Projects::Id]),
+        index(
+            "projects_year_stage",
+            Projects::Table,
+            &[Projects::Year, Projects::Stage],
+        ),
+        index(
+            "projects_region_path",
+            Projects::Table,
+            &[Projects::RegionPath],
+        ),
+        index(
+            "projects_lead",
+            Projects::Table,
+            &[Projects::LeadDepartmentId],
+        ),
+        index(
+            "projects_category",
+            Projects::Table,
+            &[Projects::CategoryId],
+        ),
+        index(
+            "projects_stage",
+            Projects::Table,
+            &[Projects::Stage, Projects::Id],
+        ),
         index("projects_manager", Projects::Table, &[Projects::ManagerId]),
         Index::create()
             .name("project_partners_department")
@@ -220,8 +245,11 @@ fn indexes() -> Vec<IndexCreateStatement> {
     ]
 }
 
-/// The default category dictionary: (code, name, subcategories as (code, name)).
-const DICTIONARY: [(&str, &str, &[(&str, &str)]); 4] = [
+/// Subcategories of one category, as (code, name).
+type Subcategories = &'static [(&'static str, &'static str)];
+
+/// The default category dictionary: (code, name, subcategories).
+const DICTIONARY: [(&str, &str, Subcategories); 4] = [
     (
         "infrastructure",
         "基础设施",

@@ -1,0 +1,508 @@
+//! Creating and editing projects. Input arrives as typed values (pages and the importer parse
+//! text first); this module checks references against the actor's scope, applies the access
+//! rules, keeps the budget total in step with its lines, and audits before and after.
+
+use super::read::{Project, find};
+use crate::db::Tx;
+use crate::error::{StoreError, taken_as};
+use crate::schema::{BudgetLines, Categories, ProjectPartners, Projects};
+use crate::scoped::{Scoped, Target};
+use crate::{departments, regions};
+use chrono::{NaiveDate, Utc};
+use minxin_domain::audit::AuditAction;
+use minxin_domain::problem::{FieldProblem, optional_text, required_text};
+use minxin_domain::project::{FundingSource, Hold, Stage};
+use minxin_domain::project_access::{may_create, may_manage, may_report_progress};
+use minxin_domain::region::RegionLevel;
+use minxin_domain::{DataScope, Permission, Problem, Role, project_code};
+use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Every registry field of a project, as typed values.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProjectInput {
+    /// Project code; empty to generate the next one of the year.
+    #[serde(default)]
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Subcategory id.
+    pub category_id: i64,
+    /// Plan year.
+    pub year: i32,
+    /// Street or community.
+    pub region_id: i64,
+    /// Lead department.
+    pub lead_department_id: i64,
+    /// Partner departments.
+    #[serde(default)]
+    pub partner_department_ids: Vec<i64>,
+    /// Accountable person.
+    pub owner_name: String,
+    /// Owner's phone.
+    pub owner_phone: String,
+    /// Project manager account.
+    #[serde(default)]
+    pub manager_id: Option<i64>,
+    /// Latitude.
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    /// Longitude.
+    #[serde(default)]
+    pub longitude: Option<f64>,
+    /// Street address.
+    #[serde(default)]
+    pub address: String,
+    /// Planned start.
+    #[serde(default)]
+    pub planned_start: Option<NaiveDate>,
+    /// Planned end.
+    #[serde(default)]
+    pub planned_end: Option<NaiveDate>,
+    /// Budget in fen by funding source code (central, provincial, municipal, county, social,
+    /// residents).
+    #[serde(default)]
+    #[schema(value_type = std::collections::HashMap<String, i64>)]
+    pub budget: BTreeMap<FundingSource, i64>,
+    /// People who benefit.
+    #[serde(default)]
+    pub beneficiaries: Option<i64>,
+    /// What is built or provided.
+    #[serde(default)]
+    pub description: String,
+    /// What it should achieve.
+    #[serde(default)]
+    pub goals: String,
+    /// Whether the public portal shows it.
+    #[serde(default)]
+    pub is_public: bool,
+}
+
+/// What a project manager may change: progress only.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProgressInput {
+    /// Percent complete, 0–100.
+    pub progress_percent: i32,
+    /// What was done, problems, help needed.
+    #[serde(default)]
+    pub progress_note: String,
+    /// Actual start.
+    #[serde(default)]
+    pub actual_start: Option<NaiveDate>,
+    /// Actual end.
+    #[serde(default)]
+    pub actual_end: Option<NaiveDate>,
+}
+
+/// The display order of funding sources (SPEC §3 order).
+pub(crate) fn source_rank(code: &str) -> usize {
+    FundingSource::ALL
+        .iter()
+        .position(|s| s.code() == code)
+        .unwrap_or(usize::MAX)
+}
+
+/// The actor's scope without its department narrowing: partners may be any department of the
+/// region.
+fn region_scope(scope: &DataScope) -> DataScope {
+    DataScope {
+        region_path: scope.region_path.clone(),
+        departments: Vec::new(),
+    }
+}
+
+async fn is_subcategory(tx: &mut Tx, id: i64) -> Result<bool, StoreError> {
+    let count = tx
+        .scalar(
+            &Query::select()
+                .expr(Expr::col(Categories::Id).count())
+                .from(Categories::Table)
+                .and_where(Expr::col(Categories::Id).eq(id))
+                .and_where(Expr::col(Categories::ParentId).is_not_null())
+                .take(),
+        )
+        .await?;
+    Ok(count > 0)
+}
+
+/// What a checked input adds: the normalised code (maybe empty) and the region's path.
+struct Checked {
+    code: String,
+    region_path: String,
+}
+
+/// Checks an input against the rules and the actor's scope.
+async fn check(
+    scoped: &Scoped<'_>,
+    tx: &mut Tx,
+    input: &ProjectInput,
+) -> Result<Checked, StoreError> {
+    let actor = scoped.actor;
+    let mut p = Vec::new();
+    required_text("name", &input.name, 100, &mut p);
+    required_text("owner_name", &input.owner_name, 50, &mut p);
+    let phone = required_text("owner_phone", &input.owner_phone, 20, &mut p);
+    if !phone
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+    {
+        p.push(FieldProblem::new("owner_phone", Problem::Malformed));
+    }
+    optional_text("address", &input.address, 200, &mut p);
+    optional_text("description", &input.description, 4000, &mut p);
+    optional_text("goals", &input.goals, 2000, &mut p);
+    let code = input.code.trim().to_uppercase();
+    if !code.is_empty()
+        && let Err(problem) = project_code::check(&code)
+    {
+        p.push(FieldProblem::new("code", problem));
+    }
+    if !(2000..=2100).contains(&input.year) {
+        p.push(FieldProblem::new("year", Problem::Malformed));
+    }
+    let region_path = match regions::find(tx, &actor.scope, input.region_id).await? {
+        Some(r) if r.level()? >= RegionLevel::District => r.path,
+        _ => {
+            p.push(FieldProblem::new("region_id", Problem::Unknown));
+            String::new()
+        }
+    };
+    // Department staff may only put their own department in the lead.
+    let lead_allowed = actor.roles.has(Role::Office)
+        || actor.scope.departments.contains(&input.lead_department_id);
+    let regional = region_scope(&actor.scope);
+    if !lead_allowed
+        || departments::find(tx, &regional, input.lead_department_id)
+            .await?
+            .is_none()
+    {
+        p.push(FieldProblem::new("lead_department_id", Problem::Unknown));
+    }
+    for partner in &input.partner_department_ids {
+        if *partner == input.lead_department_id
+            || departments::find(tx, &regional, *partner).await?.is_none()
+        {
+            p.push(FieldProblem::new(
+                "partner_department_ids",
+                Problem::Unknown,
+            ));
+            break;
+        }
+    }
+    if !is_subcategory(tx, input.category_id).await? {
+        p.push(FieldProblem::new("category_id", Problem::Unknown));
+    }
+    if let (Some(start), Some(end)) = (input.planned_start, input.planned_end)
+        && end < start
+    {
+        p.push(FieldProblem::new("planned_end", Problem::EndBeforeStart));
+    }
+    match (input.latitude, input.longitude) {
+        (Some(lat), Some(lng))
+            if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng)) =>
+        {
+            p.push(FieldProblem::new("latitude", Problem::Malformed));
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            p.push(FieldProblem::new("longitude", Problem::Required));
+        }
+        _ => {}
+    }
+    let max_fen = minxin_domain::money::MAX_YUAN * 100;
+    if input
+        .budget
+        .values()
+        .any(|fen| !(0..=max_fen).contains(fen))
+    {
+        p.push(FieldProblem::new("budget", Problem::MoneyTooLarge));
+    }
+    if input
+        .beneficiaries
+        .is_some_and(|b| !(0..=100_000_000).contains(&b))
+    {
+        p.push(FieldProblem::new("beneficiaries", Problem::Malformed));
+    }
+    if p.is_empty() {
+        Ok(Checked { code, region_path })
+    } else {
+        Err(StoreError::Invalid(p))
+    }
+}
+
+/// The column values of the registry fields, shared by insert and update.
+fn registry_values(input: &ProjectInput, region_path: &str) -> Vec<(Projects, SimpleExpr)> {
+    let total: i64 = input.budget.values().sum();
+    vec![
+        (Projects::Name, input.name.trim().into()),
+        (Projects::CategoryId, input.category_id.into()),
+        (Projects::Year, input.year.into()),
+        (Projects::RegionId, input.region_id.into()),
+        (Projects::RegionPath, region_path.into()),
+        (Projects::LeadDepartmentId, input.lead_department_id.into()),
+        (Projects::OwnerName, input.owner_name.trim().into()),
+        (Projects::OwnerPhone, input.owner_phone.trim().into()),
+        (Projects::ManagerId, input.manager_id.into()),
+        (Projects::Latitude, input.latitude.into()),
+        (Projects::Longitude, input.longitude.into()),
+        (Projects::Address, input.address.trim().into()),
+        (Projects::PlannedStart, input.planned_start.into()),
+        (Projects::PlannedEnd, input.planned_end.into()),
+        (Projects::Beneficiaries, input.beneficiaries.into()),
+        (Projects::Description, input.description.trim().into()),
+        (Projects::Goals, input.goals.trim().into()),
+        (Projects::IsPublic, input.is_public.into()),
+        (Projects::BudgetFen, total.into()),
+        (Projects::UpdatedAt, Utc::now().into()),
+    ]
+}
+
+/// Replaces a project's partners and budget lines.
+async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectInput) -> Result<(), StoreError> {
+    tx.execute(
+        &Query::delete()
+            .from_table(ProjectPartners::Table)
+            .and_where(Expr::col(ProjectPartners::ProjectId).eq(id))
+            .take(),
+    )
+    .await?;
+    if !input.partner_department_ids.is_empty() {
+        let mut insert = Query::insert()
+            .into_table(ProjectPartners::Table)
+            .columns([ProjectPartners::ProjectId, ProjectPartners::DepartmentId])
+            .take();
+        let mut partners = input.partner_department_ids.clone();
+        partners.sort_unstable();
+        partners.dedup();
+        for d in partners {
+            insert.values_panic([id.into(), d.into()]);
+        }
+        tx.execute(&insert).await?;
+    }
+    tx.execute(
+        &Query::delete()
+            .from_table(BudgetLines::Table)
+            .and_where(Expr::col(BudgetLines::ProjectId).eq(id))
+            .take(),
+    )
+    .await?;
+    let lines: Vec<_> = input.budget.iter().filter(|(_, fen)| **fen > 0).collect();
+    if !lines.is_empty() {
+        let mut insert = Query::insert()
+            .into_table(BudgetLines::Table)
+            .columns([
+                BudgetLines::ProjectId,
+                BudgetLines::Source,
+                BudgetLines::AmountFen,
+            ])
+            .take();
+        for (source, fen) in lines {
+            insert.values_panic([id.into(), source.code().into(), (*fen).into()]);
+        }
+        tx.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// The next generated code of `year`.
+async fn next_code(tx: &mut Tx, year: i32) -> Result<String, StoreError> {
+    let prefix = project_code::generate(year, 0);
+    let prefix = &prefix[..prefix.len() - 4];
+    let codes: Vec<(String,)> = tx
+        .all(
+            &Query::select()
+                .column(Projects::Code)
+                .from(Projects::Table)
+                .and_where(Expr::col(Projects::Code).like(format!("{prefix}%")))
+                .take(),
+        )
+        .await?;
+    Ok(project_code::next(year, codes.into_iter().map(|(c,)| c)))
+}
+
+impl Scoped<'_> {
+    fn target<'t>(&self, project: &'t Project) -> Target<'t> {
+        Target {
+            kind: "project",
+            id: project.id,
+            label: &project.code,
+            region_path: &project.region_path,
+        }
+    }
+
+    /// Creates a project in the demand stage (or `stage`, for imports of approved plans).
+    pub async fn create_project(&self, input: &ProjectInput) -> Result<Project, StoreError> {
+        self.create_project_at(input, Stage::Demand).await
+    }
+
+    /// Creates a project directly in `stage` (the annual-plan import creates approved ones).
+    pub async fn create_project_at(
+        &self,
+        input: &ProjectInput,
+        stage: Stage,
+    ) -> Result<Project, StoreError> {
+        self.require(Permission::ReadProjects).await?;
+        if !may_create(self.actor) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.db.begin().await?;
+        let project = self.insert_project(&mut tx, input, stage).await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
+    /// Inserts and audits a project inside `tx` (the importer runs many in one transaction).
+    pub(crate) async fn insert_project(
+        &self,
+        tx: &mut Tx,
+        input: &ProjectInput,
+        stage: Stage,
+    ) -> Result<Project, StoreError> {
+        let checked = check(self, tx, input).await?;
+        let code = if checked.code.is_empty() {
+            next_code(tx, input.year).await?
+        } else {
+            checked.code
+        };
+        let mut values = registry_values(input, &checked.region_path);
+        values.extend([
+            (Projects::Code, code.into()),
+            (Projects::Stage, stage.code().into()),
+            (Projects::Hold, Hold::Active.code().into()),
+            (Projects::ProgressNote, "".into()),
+            (Projects::CreatedAt, Utc::now().into()),
+        ]);
+        let (columns, exprs): (Vec<_>, Vec<_>) = values.into_iter().unzip();
+        let id = tx
+            .insert(
+                Query::insert()
+                    .into_table(Projects::Table)
+                    .columns(columns)
+                    .values_panic(exprs)
+                    .take(),
+            )
+            .await
+            .map_err(taken_as("code"))?;
+        replace_children(tx, id, input).await?;
+        let after = find(tx, self.actor, id).await?;
+        self.record(
+            tx,
+            AuditAction::ProjectCreate,
+            self.target(&after),
+            None::<&()>,
+            Some(&after),
+        )
+        .await?;
+        Ok(after)
+    }
+
+    /// Edits the registry fields; refused with a conflict on a stale version.
+    pub async fn update_project(
+        &self,
+        id: i64,
+        version: i64,
+        input: &ProjectInput,
+    ) -> Result<Project, StoreError> {
+        self.require(Permission::ReadProjects).await?;
+        let mut tx = self.db.begin().await?;
+        let project = self.update_project_in(&mut tx, id, version, input).await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
+    /// Edits a project inside `tx` (shared with the importer).
+    pub(crate) async fn update_project_in(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        version: i64,
+        input: &ProjectInput,
+    ) -> Result<Project, StoreError> {
+        let before = find(tx, self.actor, id).await?;
+        if !may_manage(self.actor, before.ownership()) {
+            return Err(StoreError::Forbidden);
+        }
+        let checked = check(self, tx, input).await?;
+        let mut values = registry_values(input, &checked.region_path);
+        if !checked.code.is_empty() {
+            values.push((Projects::Code, checked.code.into()));
+        }
+        values.push((Projects::Version, Expr::col(Projects::Version).add(1)));
+        tx.update_versioned(
+            &Query::update()
+                .table(Projects::Table)
+                .values(values)
+                .and_where(Expr::col(Projects::Id).eq(id))
+                .and_where(Expr::col(Projects::Version).eq(version))
+                .take(),
+        )
+        .await
+        .map_err(taken_as("code"))?;
+        replace_children(tx, id, input).await?;
+        let after = find(tx, self.actor, id).await?;
+        self.record(
+            tx,
+            AuditAction::ProjectUpdate,
+            self.target(&after),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        Ok(after)
+    }
+
+    /// Updates the progress fields only: what a project manager may change.
+    pub async fn report_progress(
+        &self,
+        id: i64,
+        version: i64,
+        input: &ProgressInput,
+    ) -> Result<Project, StoreError> {
+        self.require(Permission::ReadProjects).await?;
+        let mut tx = self.db.begin().await?;
+        let before = find(&mut tx, self.actor, id).await?;
+        if !may_report_progress(self.actor, before.ownership()) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut p = Vec::new();
+        if !(0..=100).contains(&input.progress_percent) {
+            p.push(FieldProblem::new("progress_percent", Problem::Malformed));
+        }
+        let note = optional_text("progress_note", &input.progress_note, 2000, &mut p);
+        if let (Some(start), Some(end)) = (input.actual_start, input.actual_end)
+            && end < start
+        {
+            p.push(FieldProblem::new("actual_end", Problem::EndBeforeStart));
+        }
+        if !p.is_empty() {
+            return Err(StoreError::Invalid(p));
+        }
+        tx.update_versioned(
+            &Query::update()
+                .table(Projects::Table)
+                .values([
+                    (Projects::ProgressPercent, input.progress_percent.into()),
+                    (Projects::ProgressNote, note.unwrap_or_default().into()),
+                    (Projects::ActualStart, input.actual_start.into()),
+                    (Projects::ActualEnd, input.actual_end.into()),
+                    (Projects::UpdatedAt, Utc::now().into()),
+                    (Projects::Version, Expr::col(Projects::Version).add(1)),
+                ])
+                .and_where(Expr::col(Projects::Id).eq(id))
+                .and_where(Expr::col(Projects::Version).eq(version))
+                .take(),
+        )
+        .await?;
+        let after = find(&mut tx, self.actor, id).await?;
+        self.record(
+            &mut tx,
+            AuditAction::ProjectUpdate,
+            self.target(&after),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
