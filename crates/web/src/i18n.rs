@@ -122,6 +122,21 @@ fn parse(source: &'static str) -> Catalogue {
     out
 }
 
+/// Merges catalogue files (one per area, so areas can grow independently); a key defined twice
+/// is a mistake and stops start-up.
+fn parse_all(sources: &[&'static str]) -> Catalogue {
+    let mut all = Catalogue::new();
+    for source in sources {
+        for (key, value) in parse(source) {
+            assert!(
+                all.insert(key.clone(), value).is_none(),
+                "message {key} is defined twice"
+            );
+        }
+    }
+    all
+}
+
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) {
     for (key, value) in table {
         let full = if prefix.is_empty() {
@@ -143,8 +158,18 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
     static CATALOGUES: OnceLock<(Catalogue, Catalogue)> = OnceLock::new();
     CATALOGUES.get_or_init(|| {
         (
-            parse(include_str!("../locales/zh-CN.toml")),
-            parse(include_str!("../locales/en.toml")),
+            parse_all(&[
+                include_str!("../locales/zh-CN.toml"),
+                include_str!("../locales/zh-CN.projects.toml"),
+                include_str!("../locales/zh-CN.import.toml"),
+                include_str!("../locales/zh-CN.attachments.toml"),
+            ]),
+            parse_all(&[
+                include_str!("../locales/en.toml"),
+                include_str!("../locales/en.projects.toml"),
+                include_str!("../locales/en.import.toml"),
+                include_str!("../locales/en.attachments.toml"),
+            ]),
         )
     })
 }
@@ -171,10 +196,15 @@ mod tests {
         let (zh, _) = catalogues();
         let root = concat!(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/api"] {
-            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+        let mut dirs = vec![
+            std::path::PathBuf::from(format!("{root}/templates")),
+            format!("{root}/src").into(),
+        ];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
+                    dirs.push(path);
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();

@@ -43,8 +43,9 @@ pub struct Chrome {
     pub notice: Option<&'static str>,
 }
 
-const SECTIONS: [(&str, &str, Option<Permission>); 9] = [
+const SECTIONS: [(&str, &str, Option<Permission>); 10] = [
     ("/", "nav.home", None),
+    ("/projects", "nav.projects", Some(Permission::ReadProjects)),
     ("/org", "nav.org", Some(Permission::ReadOrganisation)),
     (
         "/admin/regions",

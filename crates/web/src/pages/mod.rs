@@ -4,13 +4,16 @@
 pub mod access;
 pub mod account;
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod chrome;
 pub mod departments;
 pub mod form;
 pub mod home;
+pub mod import;
 pub mod org;
+pub mod projects;
 pub mod regions;
 pub mod security;
 pub mod widgets;
@@ -102,6 +105,9 @@ pub fn router() -> Router<AppState> {
         .route("/access/{id}", get(access::edit).post(access::update))
         .route("/audit", get(audit::show))
         .route("/audit.csv", get(audit::csv))
+        .merge(projects::routes())
+        .merge(import::routes())
+        .merge(attachments::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(render_page_failures))
 }
