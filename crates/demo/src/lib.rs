@@ -2,7 +2,9 @@
 //! departments) and one account for every role of SPEC §2, so that a fresh install can be tried
 //! at once. All names and codes are invented (code prefix 99 is no real province).
 
+pub mod bench;
 mod data;
+pub mod projects;
 
 use minxin_domain::region::RegionLevel;
 use minxin_domain::{Role, RoleSet};
@@ -34,6 +36,7 @@ pub struct DemoAccount {
 pub async fn seed(
     store: &Store,
     password: &str,
+    today: chrono::NaiveDate,
     mut progress: impl FnMut(&str),
 ) -> Result<(), StoreError> {
     progress("regions 行政区划");
@@ -100,5 +103,7 @@ pub async fn seed(
         }
     }
     progress(&format!("  {} accounts", DEMO_ACCOUNTS.len()));
+    progress("projects 民心工程项目");
+    projects::seed(store, today, &mut progress).await?;
     Ok(())
 }

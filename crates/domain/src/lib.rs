@@ -5,6 +5,8 @@
 pub mod actor;
 pub mod audit;
 mod codes;
+pub mod document;
+pub mod import;
 pub mod lifecycle;
 pub mod lockout;
 pub mod money;

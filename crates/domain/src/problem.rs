@@ -1,10 +1,10 @@
 //! What can be wrong with a user's input, as data. Pages and the API turn a [`Problem`] into a
 //! sentence in the caller's language, so the rules never need to know about languages.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One thing wrong with one input value. Variants carry the numbers the message needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Problem {
     /// The value is empty but must be given.
@@ -69,6 +69,16 @@ pub enum Problem {
     MoneyPrecision,
     /// An amount beyond any plausible project.
     MoneyTooLarge,
+    /// An uploaded file larger than allowed.
+    FileTooLarge {
+        /// The limit in megabytes.
+        max_mb: usize,
+    },
+    /// An uploaded file whose content is not one of the accepted formats.
+    FileType,
+    /// An uploaded file named like an accepted format whose content is markup, a script or a
+    /// program.
+    FileDisguised,
 }
 
 /// A [`Problem`] attached to the input field it concerns, so forms can show it in place.

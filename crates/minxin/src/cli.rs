@@ -41,6 +41,16 @@ pub enum Command {
     /// Manage the region tree from the command line (for bootstrapping a real deployment).
     #[command(subcommand)]
     Region(RegionCommand),
+    /// Fill a database with many invented projects for benchmarks (seeds the demo district
+    /// first if the database is empty). Never run this against real data.
+    BenchSeed {
+        /// How many projects to add.
+        #[arg(long, default_value_t = 100_000)]
+        projects: usize,
+    },
+    /// Import data from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Print the effective configuration (passwords hidden).
@@ -104,4 +114,29 @@ pub struct RegionCreate {
     /// Code of the parent region; omit for the root.
     #[arg(long)]
     pub parent: Option<String>,
+}
+
+/// `minxin import …`
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import an annual plan from an .xlsx file filled in from the import template (the one
+    /// the project pages offer for download), acting as an account so that its roles and data
+    /// scope apply. All rows or none; existing project codes are updated, not duplicated.
+    Projects(ImportProjects),
+}
+
+/// Arguments of `minxin import projects`.
+#[derive(Debug, Args)]
+pub struct ImportProjects {
+    /// The .xlsx file.
+    pub file: PathBuf,
+    /// The account to act as (normally the project office's).
+    #[arg(long)]
+    pub user: String,
+    /// Check every row and report, but save nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Language of the messages: zh-CN or en.
+    #[arg(long, default_value = "zh-CN")]
+    pub lang: String,
 }

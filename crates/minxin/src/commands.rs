@@ -1,6 +1,6 @@
 //! What each subcommand does. Long steps print what they are doing.
 
-use crate::cli::{RegionCreate, UserCreate};
+use crate::cli::{ImportProjects, RegionCreate, UserCreate};
 use crate::config::Config;
 use anyhow::Context;
 use minxin_domain::region::RegionLevel;
@@ -39,6 +39,13 @@ fn explain(e: StoreError) -> anyhow::Error {
     }
 }
 
+/// Today in Beijing.
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&minxin_domain::time::shanghai())
+        .date_naive()
+}
+
 fn demo_password(config: &Config) -> (String, bool) {
     match &config.demo_password {
         Some(p) => (p.clone(), false),
@@ -49,7 +56,7 @@ fn demo_password(config: &Config) -> (String, bool) {
 async fn seed_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
     let (password, generated) = demo_password(config);
     println!("seeding the demo district 示例市 示例区 …");
-    minxin_demo::seed(store, &password, |step| println!("  {step}"))
+    minxin_demo::seed(store, &password, today(), |step| println!("  {step}"))
         .await
         .map_err(explain)?;
     println!();
@@ -83,6 +90,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         secure_cookies: config.secure_cookies,
         trust_forwarded_for: config.trust_forwarded_for,
         body_limit: config.body_limit,
+        data_dir: config.data_dir.clone(),
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -178,6 +186,129 @@ pub async fn region_create(config: &Config, args: RegionCreate) -> anyhow::Resul
         "created region {} {} (id {})",
         region.code, region.name, region.id
     );
+    Ok(())
+}
+
+/// `minxin bench-seed`
+pub async fn bench_seed(config: &Config, projects: usize) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    if store.is_empty().await? {
+        seed_demo(&store, config).await?;
+    }
+    println!("adding {projects} invented projects …");
+    let started = std::time::Instant::now();
+    minxin_demo::bench::seed(&store, projects, today(), |done| {
+        println!(
+            "  {done} / {projects} ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+    })
+    .await
+    .map_err(explain)?;
+    store.analyze().await?;
+    println!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `minxin import projects FILE.xlsx --user USERNAME [--dry-run]`
+pub async fn import_projects(config: &Config, args: ImportProjects) -> anyhow::Result<()> {
+    use minxin_domain::import::workbook::{MAX_FILE_BYTES, read_workbook};
+    use minxin_storage::projects::{ImportOptions, RowAction};
+    use minxin_web::pages::import::describe_line;
+
+    let lang = minxin_web::i18n::Lang::from_tag(&args.lang).unwrap_or_default();
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let source = args.file.file_name().map_or_else(
+        || "import.xlsx".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let store = open(config).await?;
+    let actor = match store.actor_for_cli(&args.user).await {
+        Ok(actor) => actor,
+        Err(StoreError::Invalid(_)) => {
+            anyhow::bail!("there is no enabled account named `{}`", args.user)
+        }
+        Err(e) => return Err(explain(e)),
+    };
+    if !actor.roles.has(Role::Office) && !actor.roles.has(Role::Dept) {
+        anyhow::bail!(
+            "`{}` cannot import projects: only the project office (office) and department staff \
+             (dept, for projects their department leads) can",
+            args.user
+        );
+    }
+    let scoped = store.scoped(&actor, minxin_storage::bootstrap::CLI_ADDRESS);
+    let dictionary = scoped.import_dictionary().await.map_err(explain)?;
+    println!("reading {} …", args.file.display());
+    let parsed = tokio::task::spawn_blocking(move || {
+        read_workbook(&bytes, MAX_FILE_BYTES)
+            .map(|sheet| minxin_domain::import::parse(&sheet, &dictionary))
+    })
+    .await?;
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(issue) => anyhow::bail!("{}", describe_line(lang, &issue)),
+    };
+    println!("{} data rows", parsed.data_rows);
+    if !parsed.issues.is_empty() {
+        for issue in &parsed.issues {
+            eprintln!("  {}", describe_line(lang, issue));
+        }
+        anyhow::bail!(
+            "{} problems in the file; nothing was imported",
+            parsed.issues.len()
+        );
+    }
+    let options = ImportOptions {
+        source,
+        dry_run: args.dry_run,
+    };
+    let started = std::time::Instant::now();
+    let report = scoped
+        .import_projects(&parsed.rows, &options, |done, total| {
+            if done % 1000 == 0 || done == total {
+                println!("  {done} / {total} rows");
+            }
+        })
+        .await
+        .map_err(explain)?;
+    if !report.issues.is_empty() {
+        for issue in &report.issues {
+            eprintln!("  {}", describe_line(lang, issue));
+        }
+        anyhow::bail!("{} problems; nothing was imported", report.issues.len());
+    }
+    for row in report
+        .rows
+        .iter()
+        .filter(|r| r.action != RowAction::Unchanged)
+        .take(20)
+    {
+        let action = if row.action == RowAction::Create {
+            "create"
+        } else {
+            "update"
+        };
+        println!(
+            "  row {:>5}  {action:<6}  {}  {}",
+            row.row, row.code, row.name
+        );
+    }
+    println!(
+        "{} {} rows in {:.1} s: {} created, {} updated, {} unchanged",
+        if report.applied {
+            "imported"
+        } else {
+            "dry run, nothing saved:"
+        },
+        report.total,
+        started.elapsed().as_secs_f64(),
+        report.created,
+        report.updated,
+        report.unchanged
+    );
+    store.db().close().await;
     Ok(())
 }
 

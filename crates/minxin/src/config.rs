@@ -69,11 +69,13 @@ impl Config {
         if required && !file.exists() {
             anyhow::bail!("configuration file {} does not exist", file.display());
         }
-        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+        let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("MINXIN_").only(&ENV_KEYS))
             .extract()
             .map_err(|e| anyhow::anyhow!("configuration error: {e}"))?;
+        // An empty value (e.g. `MINXIN_DATABASE_URL=`) means "not set".
+        config.database_url = config.database_url.filter(|url| !url.trim().is_empty());
         config.validate()?;
         Ok(config)
     }

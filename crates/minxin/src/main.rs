@@ -31,6 +31,10 @@ async fn main() -> ExitCode {
         Command::Region(cli::RegionCommand::Create(args)) => {
             commands::region_create(&config, args).await
         }
+        Command::BenchSeed { projects } => commands::bench_seed(&config, projects).await,
+        Command::Import(cli::ImportCommand::Projects(args)) => {
+            commands::import_projects(&config, args).await
+        }
         Command::Openapi => commands::openapi(),
         Command::Config => commands::show_config(&config),
     };

@@ -512,7 +512,7 @@ impl Scoped<'_> {
         if let Some(department) = filter.department_id {
             q.and_where(Expr::col((Accounts::Table, Accounts::DepartmentId)).eq(department));
         }
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         let total = tx
             .scalar(
                 &Query::select()
@@ -536,7 +536,7 @@ impl Scoped<'_> {
     /// One account, if the actor may see it.
     pub async fn account(&self, id: i64) -> Result<Account, StoreError> {
         self.require(Permission::ReadAccounts).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         find(&mut tx, &self.actor.scope, id).await
     }
 

@@ -797,7 +797,7 @@ impl<'a> Auth<'a> {
 
     /// The tokens of `actor`, newest first.
     pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>, StoreError> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         tx.all(
             &token_query(actor.account_id)
                 .order_by(ApiTokens::Id, Order::Desc)

@@ -147,14 +147,14 @@ impl Scoped<'_> {
                         .like(crate::page::contains(text.trim()))),
             );
         }
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         tx.all(&q).await
     }
 
     /// One department, if the actor may see it.
     pub async fn department(&self, id: i64) -> Result<Department, StoreError> {
         self.require(Permission::ReadOrganisation).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         find(&mut tx, &self.actor.scope, id)
             .await?
             .ok_or(StoreError::NotFound)

@@ -1,5 +1,6 @@
 //! What a storage operation can report. Callers turn these into pages and JSON errors; only
-//! [`StoreError::Database`] and [`StoreError::Config`] are the server's fault.
+//! [`StoreError::Database`], [`StoreError::Config`] and [`StoreError::Blob`] are the server's
+//! fault.
 
 use minxin_domain::FieldProblem;
 
@@ -25,6 +26,9 @@ pub enum StoreError {
     /// The storage configuration is unusable.
     #[error("configuration: {0}")]
     Config(String),
+    /// The file store (attachments' content) failed or is unreachable.
+    #[error("file store: {0}")]
+    Blob(String),
 }
 
 impl StoreError {

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod blobs;
 pub mod bootstrap;
 pub mod credentials;
 pub mod db;
@@ -19,6 +20,7 @@ pub mod projects;
 pub mod regions;
 mod schema;
 pub mod scoped;
+pub mod seed;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;

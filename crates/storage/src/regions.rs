@@ -169,14 +169,14 @@ impl Scoped<'_> {
     /// Every region the actor may see, in tree order.
     pub async fn regions(&self) -> Result<Vec<Region>, StoreError> {
         self.require(Permission::ReadOrganisation).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         tx.all(&in_scope(&self.actor.scope)).await
     }
 
     /// One region, if the actor may see it.
     pub async fn region(&self, id: i64) -> Result<Region, StoreError> {
         self.require(Permission::ReadOrganisation).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         find(&mut tx, &self.actor.scope, id)
             .await?
             .ok_or(StoreError::NotFound)

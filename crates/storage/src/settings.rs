@@ -76,7 +76,7 @@ pub async fn signing_secret(tx: &mut Tx) -> Result<String, StoreError> {
 impl Scoped<'_> {
     /// The security policy, for anyone signed in (pages show the password rules).
     pub async fn security_policy(&self) -> Result<SecurityPolicy, StoreError> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         security_policy(&mut tx).await
     }
 

@@ -1,4 +1,6 @@
 //! Static files compiled into the binary, so a single executable serves everything.
+//! Third-party files live under `static/vendor/` (see its README for versions and checksums) and
+//! are served under URLs that carry their version, so browsers may cache them for a year.
 
 use crate::state::AppState;
 use axum::Router;
@@ -7,18 +9,90 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 const APP_CSS: &str = include_str!("../static/app.css");
+const PROJECT_MAP_JS: &str = include_str!("../static/project-map.js");
+
+/// Cache policy of files whose content may change with a release.
+const SHORT_CACHE: &str = "public, max-age=3600";
+/// Cache policy of the pinned vendor files, whose URLs change with their version.
+const LONG_CACHE: &str = "public, max-age=31536000, immutable";
+
+/// The vendored files: URL path, content type and bytes.
+const VENDOR: [(&str, &str, &[u8]); 7] = [
+    (
+        "/static/vendor/leaflet-1.9.4/leaflet.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/leaflet/leaflet.js"),
+    ),
+    (
+        "/static/vendor/leaflet-1.9.4/leaflet.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/vendor/leaflet/leaflet.css"),
+    ),
+    (
+        "/static/vendor/leaflet-1.9.4/images/layers.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/layers.png"),
+    ),
+    (
+        "/static/vendor/leaflet-1.9.4/images/layers-2x.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/layers-2x.png"),
+    ),
+    (
+        "/static/vendor/leaflet-1.9.4/images/marker-icon.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/marker-icon.png"),
+    ),
+    (
+        "/static/vendor/leaflet-1.9.4/images/marker-icon-2x.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/marker-icon-2x.png"),
+    ),
+    (
+        "/static/vendor/leaflet-1.9.4/images/marker-shadow.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/marker-shadow.png"),
+    ),
+];
 
 async fn app_css() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CACHE_CONTROL, SHORT_CACHE),
         ],
         APP_CSS,
     )
 }
 
+async fn project_map_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, SHORT_CACHE),
+        ],
+        PROJECT_MAP_JS,
+    )
+}
+
 /// Routes for the static files.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/static/app.css", get(app_css))
+    let mut router = Router::new()
+        .route("/static/app.css", get(app_css))
+        .route("/static/project-map.js", get(project_map_js));
+    for (path, content_type, bytes) in VENDOR {
+        router = router.route(
+            path,
+            get(move || async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, content_type),
+                        (header::CACHE_CONTROL, LONG_CACHE),
+                    ],
+                    bytes,
+                )
+            }),
+        );
+    }
+    router
 }

@@ -2,7 +2,10 @@
 //! an HMAC of a per-browser binding (the session cookie once signed in, a pre-session cookie
 //! before) under a server secret, so it cannot be forged without the secret and is useless in
 //! another browser. A middleware checks every unsafe request outside the bearer-token API, so a
-//! form added later cannot forget the check.
+//! form added later cannot forget the check. The token travels in the `_csrf` field of a
+//! urlencoded form or in the `x-csrf-token` header; a file upload (`multipart/form-data`, whose
+//! body is streamed to its handler, never buffered here) carries it in the header or as
+//! `?_csrf=` in the form's action URL.
 
 use crate::client::page_lang;
 use crate::error::error_page;
@@ -85,6 +88,15 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if is_multipart(request.headers()) {
+        // A file upload is streamed to its handler, never buffered here: the token comes from
+        // the header or from `?_csrf=` in the form's action URL.
+        let token = header_token.or_else(|| query_token(request.uri().query()));
+        return match token {
+            Some(token) if state.csrf.verify(&binding, &token) => next.run(request).await,
+            _ => refuse(),
+        };
+    }
     let (parts, body) = request.into_parts();
     let bytes = match to_bytes(body, state.config.body_limit).await {
         Ok(bytes) => bytes,
@@ -114,6 +126,26 @@ fn is_form(headers: &axum::http::HeaderMap) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// Whether the body is `multipart/form-data` (a file upload).
+pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.get(..19)
+                .is_some_and(|t| t.eq_ignore_ascii_case("multipart/form-data"))
+        })
+}
+
+/// The `_csrf` parameter of a query string, if present.
+fn query_token(query: Option<&str>) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query?)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v)
 }
 
 /// Whether the browser says the request comes from another site.
@@ -149,5 +181,23 @@ mod tests {
         assert!(!key.verify("s:abd", &t));
         assert!(!CsrfKey::new(b"other").verify("s:abc", &t));
         assert!(!key.verify("s:abc", ""));
+    }
+
+    #[test]
+    fn uploads_carry_the_token_in_the_query() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            "Multipart/Form-Data; boundary=x".parse().unwrap(),
+        );
+        assert!(is_multipart(&headers));
+        headers.insert(
+            header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded".parse().unwrap(),
+        );
+        assert!(!is_multipart(&headers));
+        assert_eq!(query_token(Some("a=1&_csrf=t%2Bk")).as_deref(), Some("t+k"));
+        assert_eq!(query_token(Some("a=1")), None);
+        assert_eq!(query_token(None), None);
     }
 }

@@ -104,6 +104,11 @@ impl Lang {
             Problem::MoveRefused => self.t("problem.move_refused").into(),
             Problem::MoneyPrecision => self.t("problem.money_precision").into(),
             Problem::MoneyTooLarge => self.t("problem.money_too_large").into(),
+            Problem::FileTooLarge { max_mb } => {
+                self.fill("problem.file_too_large", &[("max_mb", n(*max_mb))])
+            }
+            Problem::FileType => self.t("problem.file_type").into(),
+            Problem::FileDisguised => self.t("problem.file_disguised").into(),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod pages;
 pub mod security;
 pub mod session;
 pub mod state;
+pub mod token_cache;
 
 pub use state::{AppState, WebConfig};
 
@@ -19,7 +20,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 /// The complete application: pages, API, static files and health check.
@@ -37,7 +37,10 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             security::headers,
         ))
-        .layer(RequestBodyLimitLayer::new(state.config.body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::limit_body,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

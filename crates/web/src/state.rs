@@ -1,7 +1,11 @@
-//! What every handler shares: the store, the CSRF key and a few deployment switches.
+//! What every handler shares: the store, the file store of attachments, the CSRF key and a few
+//! deployment switches.
 
 use crate::csrf::CsrfKey;
 use minxin_storage::Store;
+use minxin_storage::blobs::{BlobStore, LocalBlobStore};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Deployment switches of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -10,8 +14,11 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
-    /// Largest accepted request body, in bytes.
+    /// Largest accepted request body, in bytes (file uploads have their own limit, see
+    /// [`crate::security::UPLOAD_BODY_LIMIT`]).
     pub body_limit: usize,
+    /// The data directory; attachments are stored under `<data_dir>/blobs`.
+    pub data_dir: PathBuf,
 }
 
 impl Default for WebConfig {
@@ -20,6 +27,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             trust_forwarded_for: false,
             body_limit: 1024 * 1024,
+            data_dir: PathBuf::from("./minxin-data"),
         }
     }
 }
@@ -33,10 +41,15 @@ pub struct AppState {
     pub csrf: CsrfKey,
     /// Deployment switches.
     pub config: WebConfig,
+    /// Where the content of attachments lives.
+    pub blobs: Arc<dyn BlobStore>,
+    /// Recently resolved API tokens.
+    pub tokens: Arc<crate::token_cache::TokenCache>,
 }
 
 impl AppState {
-    /// Builds the state, loading (or creating) the shared signing secret from the database.
+    /// Builds the state, loading (or creating) the shared signing secret from the database;
+    /// attachments go to a [`LocalBlobStore`] in the data directory.
     pub async fn new(store: Store, config: WebConfig) -> Result<Self, minxin_storage::StoreError> {
         let mut tx = store.db().begin().await?;
         let secret = minxin_storage::settings::signing_secret(&mut tx).await?;
@@ -44,7 +57,15 @@ impl AppState {
         Ok(Self {
             store,
             csrf: CsrfKey::new(secret.as_bytes()),
+            blobs: Arc::new(LocalBlobStore::new(&config.data_dir)),
+            tokens: Arc::default(),
             config,
         })
+    }
+
+    /// The same state with attachments kept in `blobs` instead (e.g. an S3-compatible store).
+    pub fn with_blobs(mut self, blobs: Arc<dyn BlobStore>) -> Self {
+        self.blobs = blobs;
+        self
     }
 }

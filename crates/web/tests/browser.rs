@@ -4,110 +4,13 @@
 //! Needs Debian's `chromium` and `chromium-driver` (`./scripts/test` installs them); set
 //! `MINXIN_CHROMEDRIVER` / `MINXIN_CHROMIUM` to use other paths.
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+mod common;
+
+use common::chrome::{click, fill, serve, start_chrome, text_of};
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::testing::{fixture, stores};
-use minxin_web::{AppState, WebConfig, app};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start_chrome() -> (Driver, Client) {
-    let driver_path =
-        std::env::var("MINXIN_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-    let chromium = std::env::var("MINXIN_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        std::path::Path::new(&driver_path).exists() && std::path::Path::new(&chromium).exists(),
-        "browser tests need {chromium} and {driver_path}: install Debian's chromium and \
-         chromium-driver (./scripts/test does it)"
-    );
-    let port = free_port();
-    let driver = Driver(
-        Command::new(&driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts"),
-    );
-    let profile = tempfile::tempdir().unwrap().keep();
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=390,844",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }
-    });
-    let capabilities = capabilities.as_object().unwrap().clone();
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..50 {
-        // ChromeDriver listens on plain HTTP on loopback: no TLS stack needed.
-        if let Ok(client) = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities.clone())
-            .connect(&url)
-            .await
-        {
-            return (driver, client);
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("chromedriver did not accept a session at {url}");
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn fill(client: &Client, css: &str, value: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .send_keys(value)
-        .await
-        .unwrap();
-}
-
-async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
+use minxin_web::{AppState, WebConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_change_password_home_and_sign_out() {
@@ -126,19 +29,15 @@ async fn sign_in_change_password_home_and_sign_out() {
         })
         .await
         .unwrap();
-    let state = AppState::new(store, WebConfig::default()).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let data_dir = tempfile::tempdir().unwrap();
+    let config = WebConfig {
+        data_dir: data_dir.path().to_owned(),
+        ..WebConfig::default()
+    };
+    let state = AppState::new(store, config).await.unwrap();
+    let base = serve(state).await;
 
-    let (_driver, client) = start_chrome().await;
+    let (_driver, client) = start_chrome(390, 844).await;
     client.goto(&format!("{base}/")).await.unwrap();
     assert!(
         client

@@ -196,10 +196,17 @@ fn indexes() -> Vec<IndexCreateStatement> {
         i
     };
     vec![
+        // The usual list — year and stage filters, the actor's scope, sorted by code, counted —
+        // is answered from this index alone, in order, stopping after one page.
         index(
             "projects_year_stage",
             Projects::Table,
-            &[Projects::Year, Projects::Stage],
+            &[
+                Projects::Year,
+                Projects::Stage,
+                Projects::Code,
+                Projects::RegionPath,
+            ],
         ),
         index(
             "projects_region_path",

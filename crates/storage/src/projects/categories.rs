@@ -42,7 +42,7 @@ impl Scoped<'_> {
     /// The whole dictionary, top-level categories each followed by their subcategories.
     pub async fn categories(&self) -> Result<Vec<Category>, StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         let all: Vec<Category> = tx
             .all(
                 &Query::select()

@@ -147,7 +147,7 @@ impl Scoped<'_> {
     /// The next gate of a visible project, with every condition met or missing.
     pub async fn gate(&self, project_id: i64) -> Result<GateView, StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         let project = find(&mut tx, self.actor, project_id).await?;
         let (stage, _) = stage_of(&project)?;
         let facts = facts(&mut tx, &project).await?;
@@ -160,7 +160,7 @@ impl Scoped<'_> {
     /// The timeline of a visible project, oldest first.
     pub async fn transitions(&self, project_id: i64) -> Result<Vec<TransitionRecord>, StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         find(&mut tx, self.actor, project_id).await?;
         tx.all(
             &Query::select()
@@ -227,9 +227,10 @@ impl Scoped<'_> {
                 .take(),
         )
         .await?;
-        let record = insert_transition(
+        let record = insert_transition_at(
             &mut tx,
             project_id,
+            Utc::now(),
             Some(self.actor.account_id),
             &self.actor.username,
             &input.action,
@@ -257,11 +258,12 @@ impl Scoped<'_> {
     }
 }
 
-/// Appends a transition to a project's timeline.
+/// Appends a transition made at `at` to a project's timeline.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn insert_transition(
+pub(crate) async fn insert_transition_at(
     tx: &mut Tx,
     project_id: i64,
+    at: DateTime<Utc>,
     actor_id: Option<i64>,
     actor_name: &str,
     action: &str,
@@ -287,7 +289,7 @@ pub(crate) async fn insert_transition(
                 ])
                 .values_panic([
                     project_id.into(),
-                    Utc::now().into(),
+                    at.into(),
                     actor_id.into(),
                     actor_name.into(),
                     action.into(),
@@ -302,7 +304,7 @@ pub(crate) async fn insert_transition(
         .await?;
     Ok(TransitionRecord {
         id,
-        at: Utc::now(),
+        at,
         actor_name: actor_name.to_owned(),
         action: action.to_owned(),
         from_stage: from.0.code().to_owned(),

@@ -7,10 +7,10 @@ use crate::error::StoreError;
 use crate::page::{Page, PageRequest, contains};
 use crate::schema::{Categories, ProjectPartners, Projects};
 use crate::scoped::Scoped;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
 use minxin_domain::project::Stage;
-use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 
 /// Which list a project belongs to.
@@ -99,11 +99,13 @@ pub struct ProjectSummary {
     pub planned_end: Option<NaiveDate>,
     /// Reported percent complete.
     pub progress_percent: i32,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
     /// Optimistic-concurrency version.
     pub version: i64,
 }
 
-const SUMMARY_COLUMNS: [Projects; 11] = [
+const SUMMARY_COLUMNS: [Projects; 12] = [
     Projects::Id,
     Projects::Code,
     Projects::Name,
@@ -115,6 +117,7 @@ const SUMMARY_COLUMNS: [Projects; 11] = [
     Projects::PlannedStart,
     Projects::PlannedEnd,
     Projects::ProgressPercent,
+    Projects::UpdatedAt,
 ];
 
 fn pool_stages(pool: Pool) -> Vec<&'static str> {
@@ -199,17 +202,35 @@ impl ProjectFilter {
         } else {
             Order::Asc
         };
-        q.order_by((Projects::Table, column), order)
-            .order_by((Projects::Table, Projects::Id), Order::Asc);
+        q.order_by((Projects::Table, column), order);
+        // Codes are unique; other keys need the id to make paging stable. Ordering by the code
+        // alone lets an index on (…, code) deliver rows already sorted.
+        if !matches!(column, Projects::Code) {
+            q.order_by((Projects::Table, Projects::Id), Order::Asc);
+        }
     }
 }
 
 impl Scoped<'_> {
-    fn listing(&self, filter: &ProjectFilter, region_path: Option<&str>) -> SelectStatement {
+    /// The ids of the matching projects, in list order: only `projects` and its indexes, so
+    /// the usual list sorts index entries instead of joined rows.
+    fn matching_ids(&self, filter: &ProjectFilter, region_path: Option<&str>) -> SelectStatement {
+        let mut q = Query::select()
+            .column((Projects::Table, Projects::Id))
+            .from(Projects::Table)
+            .and_where(super::read::visible(self.actor))
+            .take();
+        filter.apply(&mut q, region_path);
+        q
+    }
+
+    /// The rows of the projects whose ids `ids` selects (already limited), with their names
+    /// joined in, in list order.
+    fn listing(&self, filter: &ProjectFilter, ids: SelectStatement) -> SelectStatement {
         let mut q = joined(self.actor);
         q.columns(SUMMARY_COLUMNS.map(|c| (Projects::Table, c)))
-            .column((Projects::Table, Projects::Version));
-        filter.apply(&mut q, region_path);
+            .column((Projects::Table, Projects::Version))
+            .and_where(Expr::col((Projects::Table, Projects::Id)).in_subquery(ids));
         filter.order(&mut q);
         q
     }
@@ -238,18 +259,20 @@ impl Scoped<'_> {
         page: PageRequest,
     ) -> Result<Page<ProjectSummary>, StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         let region_path = self.filter_region(&mut tx, filter).await?;
-        let mut count = Query::select()
-            .expr(Expr::col((Projects::Table, Projects::Id)).count())
-            .from(Projects::Table)
-            .and_where(super::read::visible(self.actor))
+        let count = Query::select()
+            .expr(Expr::col(Alias::new("id")).count())
+            .from_subquery(
+                self.matching_ids(filter, region_path.as_deref()),
+                "matching",
+            )
             .take();
-        filter.apply(&mut count, region_path.as_deref());
-        let mut rows = self.listing(filter, region_path.as_deref());
-        rows.limit(page.limit()).offset(page.offset());
+        let mut page_ids = self.matching_ids(filter, region_path.as_deref());
+        filter.order(&mut page_ids);
+        page_ids.limit(page.limit()).offset(page.offset());
         let total = tx.scalar(&count).await?;
-        let items = tx.all(&rows).await?;
+        let items = tx.all(&self.listing(filter, page_ids)).await?;
         Ok(Page::new(items, total, page))
     }
 
@@ -260,10 +283,11 @@ impl Scoped<'_> {
         cap: u64,
     ) -> Result<Vec<ProjectSummary>, StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         let region_path = self.filter_region(&mut tx, filter).await?;
-        let mut rows = self.listing(filter, region_path.as_deref());
-        rows.limit(cap);
-        tx.all(&rows).await
+        let mut ids = self.matching_ids(filter, region_path.as_deref());
+        filter.order(&mut ids);
+        ids.limit(cap);
+        tx.all(&self.listing(filter, ids)).await
     }
 }

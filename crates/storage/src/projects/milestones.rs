@@ -102,7 +102,7 @@ impl Scoped<'_> {
     /// The milestones of a visible project.
     pub async fn milestones(&self, project_id: i64) -> Result<Vec<Milestone>, StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         find(&mut tx, self.actor, project_id).await?;
         of_project(&mut tx, project_id).await
     }

@@ -2,14 +2,18 @@
 //! lifecycle and documents. Every read is narrowed to the actor's data scope; every change is
 //! checked against [`minxin_domain::project_access`] and audited with before and after.
 
+mod attachments;
 mod categories;
-mod lifecycle;
+mod import;
+pub(crate) mod lifecycle;
 mod list;
 mod milestones;
 mod read;
 mod write;
 
+pub use attachments::{Attachment, may_attach, may_remove};
 pub use categories::{Category, CategoryInput};
+pub use import::{IMPORT_MOVE, ImportOptions, ImportPlan, ImportReport, RowAction, RowPlan};
 pub use lifecycle::{GateView, TransitionInput, TransitionRecord};
 pub use list::{Pool, ProjectFilter, ProjectSummary, SortKey};
 pub use milestones::{Milestone, MilestoneInput};

@@ -233,7 +233,7 @@ impl Scoped<'_> {
     /// One project, if the actor may see it.
     pub async fn project(&self, id: i64) -> Result<Project, StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.read().await?;
         find(&mut tx, self.actor, id).await
     }
 }

@@ -230,8 +230,12 @@ async fn check(
     }
 }
 
-/// The column values of the registry fields, shared by insert and update.
-fn registry_values(input: &ProjectInput, region_path: &str) -> Vec<(Projects, SimpleExpr)> {
+/// The column values of the registry fields, shared by insert and update (and the importer's
+/// many-rows insert).
+pub(super) fn registry_values(
+    input: &ProjectInput,
+    region_path: &str,
+) -> Vec<(Projects, SimpleExpr)> {
     let total: i64 = input.budget.values().sum();
     vec![
         (Projects::Name, input.name.trim().into()),
@@ -321,6 +325,16 @@ async fn next_code(tx: &mut Tx, year: i32) -> Result<String, StoreError> {
 }
 
 impl Scoped<'_> {
+    /// The departments a project may name as lead or partner: every department of the actor's
+    /// region subtree, also for an actor whose own scope is narrowed to departments (partners
+    /// may be any department of the region). For the project form and the list filters.
+    pub async fn project_departments(&self) -> Result<Vec<departments::Department>, StoreError> {
+        self.require(Permission::ReadProjects).await?;
+        let mut tx = self.db.read().await?;
+        tx.all(&departments::in_scope(&region_scope(&self.actor.scope)))
+            .await
+    }
+
     fn target<'t>(&self, project: &'t Project) -> Target<'t> {
         Target {
             kind: "project",

@@ -88,11 +88,12 @@ async fn update_account(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<Versioned<AccountInput>>,
 ) -> Result<Json<Account>, Failure> {
-    Ok(Json(
-        user.store(&state)
-            .update_account(id, body.version, &body.data)
-            .await?,
-    ))
+    let account = user
+        .store(&state)
+        .update_account(id, body.version, &body.data)
+        .await?;
+    state.tokens.clear();
+    Ok(Json(account))
 }
 
 /// A temporary password set by an administrator.
@@ -128,11 +129,12 @@ async fn set_access(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<Versioned<AccessInput>>,
 ) -> Result<Json<Account>, Failure> {
-    Ok(Json(
-        user.store(&state)
-            .set_access(id, body.version, &body.data)
-            .await?,
-    ))
+    let account = user
+        .store(&state)
+        .set_access(id, body.version, &body.data)
+        .await?;
+    state.tokens.clear();
+    Ok(Json(account))
 }
 
 /// Routes of this module.

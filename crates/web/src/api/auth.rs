@@ -122,6 +122,7 @@ async fn revoke_token(
         .auth()
         .revoke_token(&user.actor, id, &user.address)
         .await?;
+    state.tokens.clear();
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -3,9 +3,11 @@
 //! `Accept-Language`. The OpenAPI document is generated from the handlers' annotations.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod org;
+pub mod projects;
 
 use crate::client::{address, api_lang};
 use crate::error::{Failure, render_api_failures};
@@ -71,12 +73,19 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 128)
             .ok_or_else(Failure::unauthorized)?;
-        let actor = state
-            .store
-            .auth()
-            .token_actor(token)
-            .await?
-            .ok_or_else(Failure::unauthorized)?;
+        let actor = match state.tokens.get(token) {
+            Some(actor) => actor,
+            None => {
+                let actor = state
+                    .store
+                    .auth()
+                    .token_actor(token)
+                    .await?
+                    .ok_or_else(Failure::unauthorized)?;
+                state.tokens.put(token, &actor);
+                actor
+            }
+        };
         Ok(ApiUser {
             actor,
             address: address(parts, state.config.trust_forwarded_for),
@@ -121,7 +130,9 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::routes())
         .merge(org::routes())
+        .merge(projects::routes())
         .merge(accounts::routes())
+        .merge(attachments::routes())
         .merge(audit::routes())
         .split_for_parts()
 }

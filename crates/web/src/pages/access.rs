@@ -160,6 +160,7 @@ pub async fn update(
         store.set_access(id, version(&form.version), &input).await
     }
     .await;
+    state.tokens.clear();
     settle(
         s.client.lang,
         result,

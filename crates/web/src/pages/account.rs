@@ -276,5 +276,6 @@ pub async fn revoke_token(
         .auth()
         .revoke_token(&s.session.actor, id, &s.client.address)
         .await?;
+    state.tokens.clear();
     Ok(Redirect::to("/account?notice=revoked").into_response())
 }

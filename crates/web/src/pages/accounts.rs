@@ -349,6 +349,7 @@ pub async fn update(
             .await
     }
     .await;
+    state.tokens.clear();
     settle(
         s.client.lang,
         result,

@@ -1,6 +1,8 @@
 //! Shared helpers for the web tests: an app over a fixture store, and one-shot requests.
 #![allow(dead_code)]
 
+pub mod chrome;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -9,6 +11,21 @@ use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
 use minxin_web::{AppState, WebConfig, app};
 use serde_json::Value;
 use tower::ServiceExt;
+
+/// The web configuration of a test app: defaults, with the data directory (attachments) in a
+/// fresh temporary directory. Named like the storage harness's SQLite directories, so later
+/// runs sweep it away once this process has ended.
+pub fn test_config() -> WebConfig {
+    let data_dir = tempfile::Builder::new()
+        .prefix(&format!("minxin-test-{}-", std::process::id()))
+        .tempdir()
+        .expect("temporary data directory")
+        .keep();
+    WebConfig {
+        data_dir,
+        ..WebConfig::default()
+    }
+}
 
 /// One backend's app and fixture.
 pub struct Env {
@@ -25,7 +42,7 @@ pub async fn envs() -> Vec<Env> {
     let mut out = Vec::new();
     for (backend, store) in stores().await {
         let fx = fixture(&store).await;
-        let state = AppState::new(store, WebConfig::default()).await.unwrap();
+        let state = AppState::new(store, test_config()).await.unwrap();
         out.push(Env {
             backend,
             app: app(state),
@@ -107,6 +124,36 @@ pub async fn token(app: &Router, username: &str) -> String {
     reply.json()["token"].as_str().unwrap().to_owned()
 }
 
+/// The boundary of the multipart bodies built by [`multipart`].
+pub const BOUNDARY: &str = "----minxin-test-boundary-7MA4YWxkTrZu0gW";
+
+/// A `multipart/form-data` body, built by hand: text `fields`, then `file` as
+/// (field name, file name, content type, bytes) if given.
+pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &str, &[u8])>) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, file_name, content_type, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
 /// A browser: keeps cookies between requests and knows the page's CSRF token.
 #[derive(Default)]
 pub struct Browser {
@@ -156,6 +203,22 @@ impl Browser {
         let request = Request::post(path)
             .header(header::COOKIE, self.cookie_header())
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let reply = send(app, request).await;
+        self.remember(&reply);
+        reply
+    }
+
+    /// POST a `multipart/form-data` body (built with [`multipart`]) to `path`, remembering
+    /// cookies.
+    pub async fn post_multipart(&mut self, app: &Router, path: &str, body: Vec<u8>) -> Reply {
+        let request = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
             .body(Body::from(body))
             .unwrap();
         let reply = send(app, request).await;

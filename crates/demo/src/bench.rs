@@ -1,0 +1,56 @@
+//! Benchmark data: many more projects than a district has, invented like the demo's and
+//! inserted in bulk, so list and project endpoints can be measured at scale.
+
+use crate::projects::{Dice, World};
+use chrono::NaiveDate;
+use minxin_domain::project::Stage;
+use minxin_domain::project_code;
+use minxin_storage::seed::BulkProject;
+use minxin_storage::{Store, StoreError};
+
+/// Rows invented and inserted per round; each round reports progress.
+const ROUND: usize = 10_000;
+
+/// Adds `count` invented projects (codes `<year>-MX-100001` onwards, to stay clear of the
+/// demo's) to a database that holds the demo district.
+pub async fn seed(
+    store: &Store,
+    count: usize,
+    today: NaiveDate,
+    mut progress: impl FnMut(usize),
+) -> Result<(), StoreError> {
+    let world = World::load(store).await?;
+    let mut dice = Dice::new();
+    let mut done = 0;
+    while done < count {
+        let mut rows = Vec::with_capacity(ROUND);
+        for i in done..(done + ROUND).min(count) {
+            let stage = Stage::ALL[i % Stage::ALL.len()];
+            let year = 2022 + (i % 5) as i32;
+            let invented = world.invent(&mut dice, year, stage, today)?;
+            let input = invented.input;
+            rows.push(BulkProject {
+                code: project_code::generate(year, 100_001 + i as u32),
+                name: input.name,
+                category_id: input.category_id,
+                year,
+                region_id: input.region_id,
+                region_path: invented.region_path,
+                lead_department_id: input.lead_department_id,
+                owner_name: input.owner_name,
+                owner_phone: input.owner_phone,
+                address: input.address,
+                planned_start: input.planned_start.unwrap_or(today),
+                planned_end: input.planned_end.unwrap_or(today),
+                stage,
+                progress_percent: (dice.below(101)) as i32,
+                budget: input.budget.into_iter().collect(),
+                partners: input.partner_department_ids,
+            });
+        }
+        store.seed_bulk_projects(&rows).await?;
+        done += rows.len();
+        progress(done);
+    }
+    Ok(())
+}

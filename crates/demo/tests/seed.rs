@@ -1,0 +1,83 @@
+//! The demo district seeds completely on both databases and looks like a real portfolio.
+
+use chrono::NaiveDate;
+use minxin_storage::PageRequest;
+use minxin_storage::projects::{Pool, ProjectFilter};
+use minxin_storage::testing::stores;
+
+#[tokio::test]
+async fn the_demo_district_seeds_a_realistic_portfolio() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    for (b, store) in stores().await {
+        minxin_demo::seed(&store, "Demo#2026x", today, |_| {})
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        let office = store.actor_for_cli("office").await.unwrap();
+        let scoped = store.scoped(&office, "test");
+        let all = scoped
+            .projects(&ProjectFilter::default(), PageRequest::new(None, Some(1)))
+            .await
+            .unwrap();
+        assert_eq!(all.total, minxin_demo::projects::COUNT as i64, "{b}");
+        let plan = ProjectFilter {
+            pool: Some(Pool::Plan),
+            ..Default::default()
+        };
+        let in_plan = scoped
+            .projects(&plan, PageRequest::default())
+            .await
+            .unwrap();
+        assert!(
+            in_plan.total > 100 && in_plan.total < 180,
+            "{b}: {}",
+            in_plan.total
+        );
+        for stage in ["demand", "reserve", "construction", "archived"] {
+            let filter = ProjectFilter {
+                stage: Some(stage.into()),
+                ..Default::default()
+            };
+            let n = scoped
+                .projects(&filter, PageRequest::default())
+                .await
+                .unwrap()
+                .total;
+            assert!(n > 0, "{b}: no project in {stage}");
+        }
+        let kitchens = ProjectFilter {
+            q: Some("老年食堂".into()),
+            ..Default::default()
+        };
+        assert!(
+            scoped
+                .projects(&kitchens, PageRequest::default())
+                .await
+                .unwrap()
+                .total
+                > 0,
+            "{b}"
+        );
+
+        let sample = &in_plan.items[0];
+        let project = scoped.project(sample.id).await.unwrap();
+        let budget: i64 = project.budget.iter().map(|l| l.amount_fen).sum();
+        assert_eq!(budget, project.budget_fen, "{b}: budget lines add up");
+        let milestones = scoped.milestones(sample.id).await.unwrap();
+        assert_eq!(milestones.iter().map(|m| m.weight).sum::<i32>(), 100, "{b}");
+        let timeline = scoped.transitions(sample.id).await.unwrap();
+        assert_eq!(timeline.last().unwrap().to_stage, project.stage, "{b}");
+
+        // A department user sees only what their department leads or partners.
+        let dept = store.actor_for_cli("dept").await.unwrap();
+        let theirs = store
+            .scoped(&dept, "test")
+            .projects(&ProjectFilter::default(), PageRequest::default())
+            .await
+            .unwrap();
+        assert!(
+            theirs.total > 0 && theirs.total < all.total,
+            "{b}: {}",
+            theirs.total
+        );
+    }
+}
