@@ -7,6 +7,14 @@ use serde::{Deserialize, Serialize};
 /// A materialised region path such as `/1/4/17/`: the ids from the root down, each followed by `/`.
 pub type RegionPath = str;
 
+/// The smallest path greater than every path inside the subtree at `root`: paths end in `/`
+/// and hold only digits, and `0` follows `/` in byte order, so the subtree is exactly the
+/// half-open range `root..upper` — a range both databases answer from an index.
+pub fn subtree_upper_bound(root: &RegionPath) -> String {
+    let stem = root.strip_suffix('/').unwrap_or(root);
+    format!("{stem}0")
+}
+
 /// The part of the data an account may see and change.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataScope {
@@ -76,6 +84,21 @@ mod tests {
         assert!(!s.covers_region("/1/3/"));
         // "/1/2/" must not cover "/1/22/": the trailing slash makes the prefix exact.
         assert!(!s.covers_region("/1/22/"));
+    }
+
+    #[test]
+    fn the_upper_bound_closes_the_subtree() {
+        let upper = subtree_upper_bound("/1/2/");
+        assert_eq!(upper, "/1/20");
+        for inside in ["/1/2/", "/1/2/9/", "/1/2/99/100/"] {
+            assert!(inside >= "/1/2/" && inside < upper.as_str(), "{inside}");
+        }
+        for outside in ["/1/20/", "/1/3/", "/1/", "/1/19/"] {
+            assert!(
+                !(outside >= "/1/2/" && outside < upper.as_str()),
+                "{outside}"
+            );
+        }
     }
 
     #[test]

@@ -139,7 +139,7 @@ fn filtered(filter: &Filter, scope: &DataScope) -> SelectStatement {
     let mut q = Query::select().from(AuditLog::Table).take();
     // No path starts with "!", so an empty scope matches nothing.
     let root = scope.region_path.clone().unwrap_or_else(|| "!".into());
-    let in_scope = Expr::col(AuditLog::RegionPath).like(format!("{root}%"));
+    let in_scope = crate::regions::under(Expr::col(AuditLog::RegionPath), &root);
     // Anonymous attempts carry an empty path; only auditors of the whole tree see them.
     if scope.is_whole_tree() {
         q.and_where(in_scope.or(Expr::col(AuditLog::RegionPath).eq("")));

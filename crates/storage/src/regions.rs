@@ -10,6 +10,7 @@ use chrono::Utc;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::problem::{FieldProblem, required_text};
 use minxin_domain::region::{RegionLevel, check_code, check_placement};
+use minxin_domain::scope::subtree_upper_bound;
 use minxin_domain::{DataScope, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -86,9 +87,18 @@ pub(crate) fn in_scope(scope: &DataScope) -> SelectStatement {
 /// The condition "the path in `path_col` lies inside `scope`".
 pub(crate) fn within(scope: &DataScope, path_col: Expr) -> Expr {
     match &scope.region_path {
-        Some(root) => path_col.like(format!("{root}%")),
+        Some(root) => under(path_col, root),
         None => Expr::val(1).eq(0),
     }
+}
+
+/// The condition "the path in `path_col` lies in the subtree at `root`", as a range that an
+/// index answers (path columns compare bytewise on both engines: see the migrations).
+pub(crate) fn under(path_col: Expr, root: &str) -> Expr {
+    path_col
+        .clone()
+        .gte(root)
+        .and(path_col.lt(subtree_upper_bound(root)))
 }
 
 /// Loads one region if it lies inside `scope`.

@@ -229,10 +229,15 @@ impl Store {
         tx.commit().await
     }
 
-    /// Refreshes the planner's statistics after a bulk load (both engines understand
-    /// `ANALYZE`), so queries over the new rows get good plans at once.
+    /// Refreshes the planner's statistics after a bulk load, so queries over the new rows get
+    /// good plans at once; on PostgreSQL also the visibility map, which index-only scans need
+    /// (autovacuum would do both later on its own).
     pub async fn analyze(&self) -> Result<(), StoreError> {
         let mut tx = self.db().read().await?;
-        tx.run_script("ANALYZE").await
+        let sql = match tx.backend() {
+            crate::Backend::Sqlite => "ANALYZE",
+            crate::Backend::Postgres => "VACUUM ANALYZE",
+        };
+        tx.run_script(sql).await
     }
 }

@@ -71,6 +71,16 @@ pub(super) fn fk(
         .take()
 }
 
+/// A materialised region path. Paths are compared as byte strings (subtree = range, see
+/// `regions::under`); SQLite does that by default, PostgreSQL needs the "C" collation.
+pub(super) fn path(col: impl IntoIden, backend: Backend) -> ColumnDef {
+    let mut column = ColumnDef::new(col).text().not_null().take();
+    if backend == Backend::Postgres {
+        column.extra("COLLATE \"C\"");
+    }
+    column
+}
+
 /// Renders tables, then indexes, as SQL for `backend`.
 pub(super) fn render(
     backend: Backend,

@@ -8,7 +8,7 @@ use sea_query::{
     ColumnDef, ForeignKeyAction, Index, IndexCreateStatement, Table, TableCreateStatement,
 };
 
-fn tables() -> Vec<TableCreateStatement> {
+fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
         Table::create()
@@ -18,7 +18,7 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(text(Regions::Name))
             .col(text(Regions::Level))
             .col(big_null(Regions::ParentId))
-            .col(text(Regions::Path))
+            .col(path(Regions::Path, backend))
             .col(time(Regions::CreatedAt))
             .col(time(Regions::UpdatedAt))
             .col(version(Regions::Version))
@@ -193,7 +193,7 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(text(AuditLog::TargetLabel))
             .col(text_null(AuditLog::Before))
             .col(text_null(AuditLog::After))
-            .col(text(AuditLog::RegionPath))
+            .col(path(AuditLog::RegionPath, backend))
             .take(),
         Table::create()
             .table(Settings::Table)
@@ -299,7 +299,7 @@ fn append_only_audit_log(backend: Backend) -> Vec<String> {
 
 /// The statements of this migration for `backend`.
 pub fn statements(backend: Backend) -> Vec<String> {
-    let mut out = render(backend, &tables(), &indexes());
+    let mut out = render(backend, &tables(backend), &indexes());
     out.extend(append_only_audit_log(backend));
     out
 }

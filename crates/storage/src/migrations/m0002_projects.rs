@@ -14,7 +14,7 @@ fn date(col: Projects) -> ColumnDef {
     ColumnDef::new(col).date().null().take()
 }
 
-fn tables() -> Vec<TableCreateStatement> {
+fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
         Table::create()
@@ -39,7 +39,7 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(big(Projects::CategoryId))
             .col(ColumnDef::new(Projects::Year).integer().not_null())
             .col(big(Projects::RegionId))
-            .col(text(Projects::RegionPath))
+            .col(path(Projects::RegionPath, backend))
             .col(big(Projects::LeadDepartmentId))
             .col(text(Projects::OwnerName))
             .col(text(Projects::OwnerPhone))
@@ -208,6 +208,12 @@ fn indexes() -> Vec<IndexCreateStatement> {
                 Projects::RegionPath,
             ],
         ),
+        // Counting a year and stage inside a scope: an index range on the path.
+        index(
+            "projects_year_stage_scope",
+            Projects::Table,
+            &[Projects::Year, Projects::Stage, Projects::RegionPath],
+        ),
         index(
             "projects_region_path",
             Projects::Table,
@@ -357,7 +363,7 @@ fn dictionary(backend: Backend) -> Vec<String> {
 
 /// The statements of this migration for `backend`.
 pub fn statements(backend: Backend) -> Vec<String> {
-    let mut out = render(backend, &tables(), &indexes());
+    let mut out = render(backend, &tables(backend), &indexes());
     out.extend(dictionary(backend));
     out
 }

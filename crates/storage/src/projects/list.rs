@@ -167,7 +167,7 @@ impl ProjectFilter {
             );
         }
         if let Some(path) = region_path {
-            q.and_where(col(Projects::RegionPath).like(format!("{path}%")));
+            q.and_where(crate::regions::under(col(Projects::RegionPath), path));
         }
         if let Some(owner) = self
             .owner
