@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::chrome::{click, fill, serve, start_chrome, text_of};
+use common::chrome::{click, fill, serve, start_chrome, text_of, wait_for_text};
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::testing::{fixture, stores};
@@ -74,19 +74,23 @@ async fn sign_in_change_password_home_and_sign_out() {
     fill(&client, "#new", "Fresh#2026pw").await;
     fill(&client, "#confirm", "Fresh#2026pw").await;
     click(&client, "#change-password").await;
-    assert!(text_of(&client, "p.notice").await.contains("密码已修改"));
+    // The password page also has a notice: wait for the next page's.
+    wait_for_text(&client, "p.notice", "密码已修改").await;
 
     client.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(text_of(&client, "h1").await, "您好，王芳");
     assert_eq!(text_of(&client, "#scope-region").await, "示例区");
 
     click(&client, "a.lang").await;
-    assert_eq!(text_of(&client, "h1").await, "Welcome, 王芳");
+    assert_eq!(
+        wait_for_text(&client, "h1", "Welcome").await,
+        "Welcome, 王芳"
+    );
     click(&client, "a.lang").await;
-    assert_eq!(text_of(&client, "h1").await, "您好，王芳");
+    assert_eq!(wait_for_text(&client, "h1", "您好").await, "您好，王芳");
 
     click(&client, "#sign-out").await;
-    assert!(text_of(&client, "p.notice").await.contains("您已安全退出"));
+    wait_for_text(&client, "p.notice", "您已安全退出").await;
     client.goto(&format!("{base}/")).await.unwrap();
     assert!(
         client

@@ -94,17 +94,21 @@ pub async fn start_chrome(width: u32, height: u32) -> (Driver, Client) {
     panic!("chromedriver did not accept a session at {url}");
 }
 
-/// The text of the element matching `css`, waiting up to ten seconds for it to appear.
+/// The text of the element matching `css`, waiting up to ten seconds for it to appear (and
+/// trying again when the page changed under a found element).
 pub async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let mut error = String::new();
+    for _ in 0..100 {
+        match client.find(Locator::Css(css)).await {
+            Ok(element) => match element.text().await {
+                Ok(text) => return text,
+                Err(e) => error = e.to_string(),
+            },
+            Err(e) => error = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: {error}");
 }
 
 /// Waits up to ten seconds for an element matching `css` whose text contains `needle` (after a
