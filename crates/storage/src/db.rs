@@ -99,7 +99,10 @@ impl Db {
     /// Starts a transaction; every storage operation runs inside one.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            // IMMEDIATE takes the write lock up front: a deferred transaction that reads and
+            // then writes fails outright (SQLITE_BUSY) if another connection wrote meanwhile,
+            // whereas waiting for the lock is covered by the busy timeout.
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }

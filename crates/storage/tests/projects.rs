@@ -475,3 +475,39 @@ async fn milestone_weights_and_completion() {
         assert_eq!(listed[0].name, "前期手续", "{b}: plan order");
     }
 }
+
+#[tokio::test]
+async fn only_managers_of_the_region_can_be_assigned() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        staff(&store, "A-ZJ").await;
+        let office = f.actor("office_a").await;
+        let s = store.scoped(&office, "t");
+        let managers = s.assignable_managers().await.unwrap();
+        let names: Vec<_> = managers.iter().map(|m| m.display_name.as_str()).collect();
+        assert_eq!(names, vec!["zj_manager"], "{b}");
+        assert_eq!(managers[0].department_name.as_deref(), Some("示例区住建局"));
+
+        let mut with_manager = input(&store, &f, "指派负责人").await;
+        with_manager.manager_id = Some(managers[0].id);
+        let project = s.create_project(&with_manager).await.unwrap();
+        assert_eq!(project.manager_name.as_deref(), Some("zj_manager"), "{b}");
+
+        for not_a_manager in [f.id("dept_a"), f.id("dept_b"), f.id("auditor"), 999_999] {
+            with_manager.manager_id = Some(not_a_manager);
+            assert_eq!(
+                problems(s.create_project(&with_manager).await.unwrap_err()),
+                vec![("manager_id", Problem::Unknown)],
+                "{b}: account {not_a_manager}"
+            );
+        }
+        let reader = f.actor("leader_a").await;
+        assert!(
+            matches!(
+                store.scoped(&reader, "t").assignable_managers().await,
+                Err(StoreError::Forbidden)
+            ),
+            "{b}: only those who create projects list managers"
+        );
+    }
+}

@@ -5,7 +5,7 @@
 //! and access rules of the project form, and audits every created or changed project as the form
 //! does. The writes are batched (many rows per statement), so that 10,000 rows take seconds.
 
-use super::read::{BudgetLine, DepartmentRef, Project, joined, visible};
+use super::read::{BudgetLine, DepartmentRef, Project, full, visible};
 use super::write::{ProjectInput, registry_values, source_rank};
 use crate::audit::{self, NewEntry};
 use crate::db::Tx;
@@ -1008,8 +1008,7 @@ impl Scoped<'_> {
         }
         let mut projects: Vec<Project> = tx
             .all(
-                &joined(self.actor)
-                    .column((Projects::Table, sea_query::Asterisk))
+                &full(self.actor)
                     .and_where(Expr::col((Projects::Table, Projects::Id)).is_in(ids.to_vec()))
                     .take(),
             )

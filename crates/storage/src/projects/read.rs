@@ -3,7 +3,9 @@
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::regions::within;
-use crate::schema::{BudgetLines, Categories, Departments, ProjectPartners, Projects, Regions};
+use crate::schema::{
+    Accounts, BudgetLines, Categories, Departments, ProjectPartners, Projects, Regions,
+};
 use crate::scoped::Scoped;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::project_access::ProjectOwnership;
@@ -62,6 +64,8 @@ pub struct Project {
     pub owner_phone: String,
     /// Account of the project manager, if assigned.
     pub manager_id: Option<i64>,
+    /// The project manager's name.
+    pub manager_name: Option<String>,
     /// Latitude (WGS-84/CGCS2000).
     pub latitude: Option<f64>,
     /// Longitude (WGS-84/CGCS2000).
@@ -187,12 +191,27 @@ pub(crate) fn joined(actor: &Actor) -> SelectStatement {
         .take()
 }
 
+/// Every column of [`Project`] (without partners and budget lines) for visible projects.
+pub(crate) fn full(actor: &Actor) -> SelectStatement {
+    joined(actor)
+        .left_join(
+            Accounts::Table,
+            Expr::col((Accounts::Table, Accounts::Id))
+                .equals((Projects::Table, Projects::ManagerId)),
+        )
+        .expr_as(
+            Expr::col((Accounts::Table, Accounts::DisplayName)),
+            "manager_name",
+        )
+        .column((Projects::Table, sea_query::Asterisk))
+        .take()
+}
+
 /// Loads one visible project with its partners and budget lines.
 pub(crate) async fn find(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Project, StoreError> {
     let mut project: Project = tx
         .optional(
-            &joined(actor)
-                .column((Projects::Table, sea_query::Asterisk))
+            &full(actor)
                 .and_where(Expr::col((Projects::Table, Projects::Id)).eq(id))
                 .take(),
         )

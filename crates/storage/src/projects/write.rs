@@ -190,6 +190,11 @@ async fn check(
             break;
         }
     }
+    if let Some(manager) = input.manager_id
+        && !super::managers::is_assignable(tx, actor, manager).await?
+    {
+        p.push(FieldProblem::new("manager_id", Problem::Unknown));
+    }
     if !is_subcategory(tx, input.category_id).await? {
         p.push(FieldProblem::new("category_id", Problem::Unknown));
     }

@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 use crate::pages::chrome::Chrome;
 use crate::pages::form::FormErrors;
 use crate::pages::html;
-use crate::pages::widgets::{Choice, Id, Input, parsed, required_id, scoped, version};
+use crate::pages::widgets::{Choice, Id, Input, optional_id, parsed, required_id, scoped, version};
 use crate::session::Signed;
 use crate::state::AppState;
 use askama::Template;
@@ -51,6 +51,7 @@ pub struct ProjectForm {
     region_id: String,
     lead_department_id: String,
     partner_department_ids: Vec<String>,
+    manager_id: String,
     owner_name: String,
     owner_phone: String,
     latitude: String,
@@ -98,6 +99,7 @@ impl ProjectForm {
             region_id: p.region_id.to_string(),
             lead_department_id: p.lead_department_id.to_string(),
             partner_department_ids: p.partners.iter().map(|d| d.id.to_string()).collect(),
+            manager_id: p.manager_id.map(|m| m.to_string()).unwrap_or_default(),
             owner_name: p.owner_name.clone(),
             owner_phone: p.owner_phone.clone(),
             latitude: coordinate_text(p.latitude),
@@ -152,10 +154,11 @@ impl ProjectForm {
         &self.partner_department_ids
     }
 
-    /// The typed values as storage input; `manager_id` is kept from the stored project (the
-    /// form cannot list accounts). Every value that cannot be read is a problem on its field.
-    fn input(&self, manager_id: Option<i64>) -> Result<ProjectInput, StoreError> {
+    /// The typed values as storage input. Every value that cannot be read is a problem on its
+    /// field.
+    fn input(&self) -> Result<ProjectInput, StoreError> {
         let mut p = Vec::new();
+        let manager_id = optional_id("manager_id", &self.manager_id, &mut p);
         let category_id = required_id("category_id", &self.category_id, &mut p);
         let year = required_int("year", &self.year, &mut p);
         let region_id = required_id("region_id", &self.region_id, &mut p);
@@ -466,6 +469,7 @@ struct FormPage {
     regions: Vec<Choice>,
     leads: Vec<Choice>,
     partners: Vec<Choice>,
+    managers: Vec<Choice>,
     budget: Vec<BudgetRow>,
     differences: Vec<Difference>,
     tile_url: &'static str,
@@ -516,6 +520,18 @@ async fn form_page(
     let categories = store.categories().await?;
     let regions = store.regions().await?;
     let departments = store.project_departments().await?;
+    let managers = store
+        .assignable_managers()
+        .await?
+        .into_iter()
+        .map(|m| {
+            let label = match m.department_name {
+                Some(d) => format!("{}（{d}）", m.display_name),
+                None => m.display_name,
+            };
+            Choice::new(m.id, label, &form.manager_id)
+        })
+        .collect();
     let actor = &s.session.actor;
     // Department staff lead only with their own departments (storage refuses anything else).
     let leads: Vec<&Department> = departments
@@ -541,6 +557,7 @@ async fn form_page(
         regions: crate::pages::widgets::region_choices(&regions, &form.region_id),
         leads: department_options(&leads, std::slice::from_ref(&form.lead_department_id)),
         partners: department_options(&all, form.partners()),
+        managers,
         budget: FundingSource::ALL
             .iter()
             .map(|source| BudgetRow {
@@ -588,7 +605,7 @@ pub async fn create(
     if !may_create(&s.session.actor) {
         return Err(forbidden());
     }
-    let result = async { scoped(&state, &s).create_project(&form.input(None)?).await }.await;
+    let result = async { scoped(&state, &s).create_project(&form.input()?).await }.await;
     match result {
         Ok(project) => {
             Ok(Redirect::to(&format!("/projects/{}?notice=created", project.id)).into_response())
@@ -636,7 +653,7 @@ pub async fn update(
         return Err(forbidden());
     }
     let result = async {
-        let input = form.input(before.manager_id)?;
+        let input = form.input()?;
         store
             .update_project(id, version(&form.version), &input)
             .await
@@ -678,7 +695,7 @@ mod tests {
     }
 
     fn problems(f: &ProjectForm) -> Vec<FieldProblem> {
-        match f.input(None) {
+        match f.input() {
             Err(StoreError::Invalid(p)) => p,
             Err(other) => panic!("{other}"),
             Ok(_) => Vec::new(),
@@ -691,7 +708,8 @@ mod tests {
         f.budget_central = "1,234.50".into();
         f.budget_county = "12.5万元".into();
         f.budget_social = " ".into();
-        let input = f.input(Some(9)).unwrap();
+        f.manager_id = "9".into();
+        let input = f.input().unwrap();
         assert_eq!(input.budget[&FundingSource::Central], 123_450);
         assert_eq!(input.budget[&FundingSource::County], 12_500_000);
         assert!(!input.budget.contains_key(&FundingSource::SocialCapital));

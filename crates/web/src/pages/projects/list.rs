@@ -270,6 +270,8 @@ struct ListPage {
     pager: Pager,
     export_href: String,
     may_create: bool,
+    /// Only the project office imports annual plans.
+    may_import: bool,
     may_edit_dictionary: bool,
 }
 
@@ -404,6 +406,7 @@ pub async fn list(
         pager: Pager::new(lang, &page, "/projects", &plain),
         export_href: format!("/projects/export.xlsx?{}", query_of(&filter)),
         may_create: may_create(actor),
+        may_import: actor.roles.has(minxin_domain::Role::Office),
         may_edit_dictionary: actor.may(minxin_domain::Permission::ManageDictionary),
     })
 }
