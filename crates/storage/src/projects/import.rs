@@ -6,7 +6,7 @@
 //! does. The writes are batched (many rows per statement), so that 10,000 rows take seconds.
 
 use super::read::{BudgetLine, DepartmentRef, Project, full, visible};
-use super::write::{ProjectInput, registry_values, source_rank};
+use super::write::{ProjectInput, check_fields, registry_values, source_rank};
 use crate::audit::{self, NewEntry};
 use crate::db::Tx;
 use crate::error::StoreError;
@@ -15,8 +15,8 @@ use crate::scoped::Scoped;
 use crate::{departments, regions};
 use chrono::Utc;
 use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::import::{Column, Dictionary, ImportRow, Issue, RowIssue, entries, limits};
-use minxin_domain::problem::{FieldProblem, optional_text, required_text};
+use minxin_domain::import::{Column, Dictionary, ImportRow, Issue, RowIssue, entries};
+use minxin_domain::problem::FieldProblem;
 use minxin_domain::project::{Hold, Stage};
 use minxin_domain::project_access::{ProjectOwnership, may_create, may_manage};
 use minxin_domain::region::RegionLevel;
@@ -176,25 +176,7 @@ impl Rules {
     /// The problems storage finds with a row: the rules of the project form (which the parser
     /// has applied already, checked again because rows may come from elsewhere) and the scope.
     fn check(&self, row: &ImportRow, out: &mut Vec<RowIssue>) {
-        let mut p = Vec::new();
-        required_text("name", &row.name, limits::NAME, &mut p);
-        required_text("owner_name", &row.owner_name, limits::OWNER, &mut p);
-        let phone = required_text("owner_phone", &row.owner_phone, limits::PHONE, &mut p);
-        if !phone
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
-        {
-            p.push(FieldProblem::new("owner_phone", Problem::Malformed));
-        }
-        optional_text("address", &row.address, limits::ADDRESS, &mut p);
-        optional_text("description", &row.description, limits::DESCRIPTION, &mut p);
-        optional_text("goals", &row.goals, limits::GOALS, &mut p);
-        if !row.code.is_empty() && project_code::check(&row.code).is_err() {
-            p.push(FieldProblem::new("code", Problem::Malformed));
-        }
-        if !(2000..=2100).contains(&row.year) {
-            p.push(FieldProblem::new("year", Problem::Malformed));
-        }
+        let (_, mut p) = check_fields(&input_of(row, row.code.clone(), None));
         if !self.regions.contains_key(&row.region_id) {
             p.push(FieldProblem::new("region_id", Problem::Unknown));
         }
@@ -214,32 +196,6 @@ impl Rules {
         }
         if !self.categories.contains(&row.category_id) {
             p.push(FieldProblem::new("category_id", Problem::Unknown));
-        }
-        if let (Some(start), Some(end)) = (row.planned_start, row.planned_end)
-            && end < start
-        {
-            p.push(FieldProblem::new("planned_end", Problem::EndBeforeStart));
-        }
-        match (row.latitude, row.longitude) {
-            (Some(lat), Some(lng))
-                if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng)) =>
-            {
-                p.push(FieldProblem::new("latitude", Problem::Malformed));
-            }
-            (Some(_), None) | (None, Some(_)) => {
-                p.push(FieldProblem::new("longitude", Problem::Required));
-            }
-            _ => {}
-        }
-        let max_fen = minxin_domain::money::MAX_YUAN * 100;
-        if row.budget.values().any(|fen| !(0..=max_fen).contains(fen)) {
-            p.push(FieldProblem::new("budget", Problem::MoneyTooLarge));
-        }
-        if row
-            .beneficiaries
-            .is_some_and(|b| !(0..=limits::BENEFICIARIES).contains(&b))
-        {
-            p.push(FieldProblem::new("beneficiaries", Problem::Malformed));
         }
         if !p.is_empty() {
             // Only refusals of this kind come back, so the row's problems are all reported.

@@ -10,6 +10,7 @@ use crate::scoped::{Scoped, Target};
 use crate::{departments, regions};
 use chrono::{NaiveDate, Utc};
 use minxin_domain::audit::AuditAction;
+use minxin_domain::import::limits;
 use minxin_domain::problem::{FieldProblem, optional_text, required_text};
 use minxin_domain::project::{FundingSource, Hold, Stage};
 use minxin_domain::project_access::{may_create, may_manage, may_report_progress};
@@ -132,26 +133,28 @@ struct Checked {
     region_path: String,
 }
 
-/// Checks an input against the rules and the actor's scope.
-async fn check(
-    scoped: &Scoped<'_>,
-    tx: &mut Tx,
-    input: &ProjectInput,
-) -> Result<Checked, StoreError> {
-    let actor = scoped.actor;
+/// The project form's rules that need no database: lengths, formats, year, dates,
+/// coordinates and amounts. Returns the normalised code (maybe empty) and the problems. The
+/// form and the import both check with this.
+pub(super) fn check_fields(input: &ProjectInput) -> (String, Vec<FieldProblem>) {
     let mut p = Vec::new();
-    required_text("name", &input.name, 100, &mut p);
-    required_text("owner_name", &input.owner_name, 50, &mut p);
-    let phone = required_text("owner_phone", &input.owner_phone, 20, &mut p);
+    required_text("name", &input.name, limits::NAME, &mut p);
+    required_text("owner_name", &input.owner_name, limits::OWNER, &mut p);
+    let phone = required_text("owner_phone", &input.owner_phone, limits::PHONE, &mut p);
     if !phone
         .bytes()
         .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
     {
         p.push(FieldProblem::new("owner_phone", Problem::Malformed));
     }
-    optional_text("address", &input.address, 200, &mut p);
-    optional_text("description", &input.description, 4000, &mut p);
-    optional_text("goals", &input.goals, 2000, &mut p);
+    optional_text("address", &input.address, limits::ADDRESS, &mut p);
+    optional_text(
+        "description",
+        &input.description,
+        limits::DESCRIPTION,
+        &mut p,
+    );
+    optional_text("goals", &input.goals, limits::GOALS, &mut p);
     let code = input.code.trim().to_uppercase();
     if !code.is_empty()
         && let Err(problem) = project_code::check(&code)
@@ -161,6 +164,47 @@ async fn check(
     if !(2000..=2100).contains(&input.year) {
         p.push(FieldProblem::new("year", Problem::Malformed));
     }
+    if let (Some(start), Some(end)) = (input.planned_start, input.planned_end)
+        && end < start
+    {
+        p.push(FieldProblem::new("planned_end", Problem::EndBeforeStart));
+    }
+    match (input.latitude, input.longitude) {
+        (Some(lat), Some(lng))
+            if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng)) =>
+        {
+            p.push(FieldProblem::new("latitude", Problem::Malformed));
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            p.push(FieldProblem::new("longitude", Problem::Required));
+        }
+        _ => {}
+    }
+    let max_fen = minxin_domain::money::MAX_YUAN * 100;
+    if input
+        .budget
+        .values()
+        .any(|fen| !(0..=max_fen).contains(fen))
+    {
+        p.push(FieldProblem::new("budget", Problem::MoneyTooLarge));
+    }
+    if input
+        .beneficiaries
+        .is_some_and(|b| !(0..=limits::BENEFICIARIES).contains(&b))
+    {
+        p.push(FieldProblem::new("beneficiaries", Problem::Malformed));
+    }
+    (code, p)
+}
+
+/// Checks an input against the rules and the actor's scope.
+async fn check(
+    scoped: &Scoped<'_>,
+    tx: &mut Tx,
+    input: &ProjectInput,
+) -> Result<Checked, StoreError> {
+    let actor = scoped.actor;
+    let (code, mut p) = check_fields(input);
     let region_path = match regions::find(tx, &actor.scope, input.region_id).await? {
         Some(r) if r.level()? >= RegionLevel::District => r.path,
         _ => {
@@ -197,36 +241,6 @@ async fn check(
     }
     if !is_subcategory(tx, input.category_id).await? {
         p.push(FieldProblem::new("category_id", Problem::Unknown));
-    }
-    if let (Some(start), Some(end)) = (input.planned_start, input.planned_end)
-        && end < start
-    {
-        p.push(FieldProblem::new("planned_end", Problem::EndBeforeStart));
-    }
-    match (input.latitude, input.longitude) {
-        (Some(lat), Some(lng))
-            if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng)) =>
-        {
-            p.push(FieldProblem::new("latitude", Problem::Malformed));
-        }
-        (Some(_), None) | (None, Some(_)) => {
-            p.push(FieldProblem::new("longitude", Problem::Required));
-        }
-        _ => {}
-    }
-    let max_fen = minxin_domain::money::MAX_YUAN * 100;
-    if input
-        .budget
-        .values()
-        .any(|fen| !(0..=max_fen).contains(fen))
-    {
-        p.push(FieldProblem::new("budget", Problem::MoneyTooLarge));
-    }
-    if input
-        .beneficiaries
-        .is_some_and(|b| !(0..=100_000_000).contains(&b))
-    {
-        p.push(FieldProblem::new("beneficiaries", Problem::Malformed));
     }
     if p.is_empty() {
         Ok(Checked { code, region_path })
