@@ -8,6 +8,7 @@ mod codes;
 pub mod document;
 pub mod import;
 pub mod lifecycle;
+pub mod light;
 pub mod lockout;
 pub mod money;
 pub mod password_policy;
