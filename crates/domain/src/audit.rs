@@ -50,6 +50,12 @@ coded! {
         ProjectImport => "project.import",
         /// The category dictionary was extended.
         CategoryCreate => "category.create",
+        /// A contract or money record (approval, disbursement, payment, correction).
+        MoneyRecord => "project.money",
+        /// A progress report filed, refiled, accepted or returned.
+        ReportChange => "project.report",
+        /// Traffic-light thresholds or the report due day of a region changed.
+        LightRulesChange => "light.rules",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.

@@ -24,6 +24,14 @@ pub enum Permission {
     ReadProjects,
     /// Extend the category dictionary.
     ManageDictionary,
+    /// Record contracts, budget approvals, disbursements and payments (and their corrections).
+    RecordMoney,
+    /// Accept or return monthly progress reports.
+    ReviewReports,
+    /// Set the traffic-light thresholds and the report due day of a region.
+    ManageLightRules,
+    /// See the leader dashboard and the bulletins of a region.
+    ReadDashboard,
 }
 
 /// The roles that carry `permission`. 三员分立: the three administrator permissions each belong to
@@ -40,7 +48,11 @@ pub fn granted_by(permission: Permission) -> &'static [Role] {
         Permission::ReadProjects => &[
             Leader, Office, Dept, Manager, Finance, Supervisor, Evaluator, Grid,
         ],
-        Permission::ManageDictionary => &[Office],
+        Permission::ManageDictionary | Permission::ReviewReports | Permission::ManageLightRules => {
+            &[Office]
+        }
+        Permission::RecordMoney => &[Finance],
+        Permission::ReadDashboard => &[Leader, Office],
     }
 }
 

@@ -79,6 +79,21 @@ pub enum Problem {
     /// An uploaded file named like an accepted format whose content is markup, a script or a
     /// program.
     FileDisguised,
+    /// A money record the bookkeeping rules refuse (over a contract, over approval, …).
+    Money {
+        /// Why, with the amounts.
+        refusal: crate::finance::MoneyRefusal,
+    },
+    /// A progress report move or input the reporting rules refuse.
+    Report {
+        /// Why.
+        refusal: crate::report::ReportRefusal,
+    },
+    /// Traffic-light thresholds that make no sense together.
+    Thresholds {
+        /// Why.
+        problem: crate::light::ThresholdProblem,
+    },
 }
 
 /// A [`Problem`] attached to the input field it concerns, so forms can show it in place.

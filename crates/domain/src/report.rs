@@ -224,6 +224,31 @@ pub fn periods_due(project_start: NaiveDate, until: NaiveDate, due_day: u32) -> 
     periods
 }
 
+/// The report status the traffic light looks at on `today`: the latest month due since
+/// `start`, and whether its report came in on time. `submitted_on` finds the first submission
+/// of a month (a returned report keeps its first date: it did come in). A month reported late
+/// stays late until the next month falls due, so a late report shows for a whole cycle.
+pub fn light_status(
+    start: NaiveDate,
+    today: NaiveDate,
+    due_day: u32,
+    submitted_on: impl Fn(ReportPeriod) -> Option<NaiveDate>,
+) -> crate::light::ReportStatus {
+    use crate::light::ReportStatus;
+    let Some(period) = periods_due(start, today, due_day).pop() else {
+        return ReportStatus::NotDue;
+    };
+    let late = |days| ReportStatus::Late {
+        year: period.year(),
+        month: period.month(),
+        days_late: days,
+    };
+    match lateness(period, due_day, submitted_on(period), today) {
+        ReportTimeliness::NotDue | ReportTimeliness::OnTime => ReportStatus::OnTime,
+        ReportTimeliness::Late { days } | ReportTimeliness::Missing { days } => late(days),
+    }
+}
+
 coded! {
     /// Where a report stands in the office's review.
     ReportState {
@@ -253,7 +278,7 @@ pub enum ReviewAction {
 }
 
 /// Why a review step is refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ReportRefusal {
     /// There is no submitted report to accept or return.
@@ -700,6 +725,45 @@ mod tests {
                 "done",
                 Problem::TooLong { max: TEXT_MAX }
             )]
+        );
+    }
+
+    #[test]
+    fn light_status_looks_at_the_latest_month_due() {
+        use crate::light::ReportStatus;
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let start = d(3, 10);
+        // Nothing due before 5 April.
+        assert_eq!(
+            light_status(start, d(4, 5), 5, |_| None),
+            ReportStatus::NotDue
+        );
+        // March's report missing on 9 April: 4 days late.
+        assert_eq!(
+            light_status(start, d(4, 9), 5, |_| None),
+            ReportStatus::Late {
+                year: 2026,
+                month: 3,
+                days_late: 4
+            }
+        );
+        // Filed on the due date: on time.
+        assert_eq!(
+            light_status(start, d(4, 20), 5, |_| Some(d(4, 5))),
+            ReportStatus::OnTime
+        );
+        // Filed two days late: late until May's report falls due.
+        assert_eq!(
+            light_status(start, d(4, 20), 5, |p| (p.month() == 3).then(|| d(4, 7))),
+            ReportStatus::Late {
+                year: 2026,
+                month: 3,
+                days_late: 2
+            }
+        );
+        assert_eq!(
+            light_status(start, d(5, 6), 5, |p| (p.month() == 4).then(|| d(5, 1))),
+            ReportStatus::OnTime
         );
     }
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod migrate;
 mod migrations;
 pub mod page;
+pub mod progress;
 pub mod projects;
 pub mod regions;
 mod schema;

@@ -253,3 +253,128 @@ pub enum Attachments {
     UploadedBy,
     UploadedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub enum ProgressReports {
+    Table,
+    Id,
+    ProjectId,
+    Period,
+    PercentBp,
+    Done,
+    Problems,
+    HelpNeeded,
+    State,
+    SubmittedBy,
+    SubmittedByName,
+    SubmittedAt,
+    ReviewedBy,
+    ReviewedByName,
+    ReviewedAt,
+    ReviewComment,
+    Version,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum ReportPhotos {
+    Table,
+    Id,
+    ReportId,
+    Original,
+    Display,
+    Thumbnail,
+    Width,
+    Height,
+    HadLocation,
+    UploadedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Contracts {
+    Table,
+    Id,
+    ProjectId,
+    Method,
+    Contractor,
+    CreditCode,
+    AmountFen,
+    SignedOn,
+    StartsOn,
+    EndsOn,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum MoneyRecords {
+    Table,
+    Id,
+    ProjectId,
+    Kind,
+    Source,
+    AmountFen,
+    ContractId,
+    Reverses,
+    OccurredOn,
+    Note,
+    CreatedBy,
+    CreatedByName,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum LightSnapshots {
+    Table,
+    Period,
+    ProjectId,
+    RegionPath,
+    LeadDepartmentId,
+    Stage,
+    Hold,
+    Light,
+    Reasons,
+    ExpectedBp,
+    ReportedBp,
+    BudgetFen,
+    ApprovedFen,
+    DisbursedFen,
+    PaidFen,
+    ReportLate,
+    TakenAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum LightSettings {
+    Table,
+    RegionId,
+    Thresholds,
+    ReportDueDay,
+    UpdatedAt,
+    Version,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Reminders {
+    Table,
+    Id,
+    AccountId,
+    ProjectId,
+    Kind,
+    Period,
+    CreatedAt,
+    ReadAt,
+}
+
+/// Columns that migration 3 adds to `projects`: the current light and money totals, kept
+/// beside the row so lists and dashboards never aggregate millions of records per request.
+#[derive(Iden, Clone, Copy)]
+pub enum ProjectLights {
+    #[iden = "projects"]
+    Table,
+    Light,
+    LightReasons,
+    LightAt,
+    ApprovedFen,
+    DisbursedFen,
+    PaidFen,
+}

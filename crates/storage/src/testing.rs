@@ -302,8 +302,9 @@ pub async fn age_session(
 
 /// The user names of the fixture's accounts, all with password [`PASSWORD`]: `sysadmin`,
 /// `secadmin` and `auditor` see the whole city; `leader_a`, `office_a`, `dept_a` (of 示例区住建局)
-/// and `sysadmin_a` see district A only; `dept_b` (of 样板区住建局) sees district B only.
-pub const USERNAMES: [&str; 8] = [
+/// `sysadmin_a` and `finance_a` see district A only; `dept_b` (of 样板区住建局) sees district B
+/// only.
+pub const USERNAMES: [&str; 9] = [
     "sysadmin",
     "secadmin",
     "auditor",
@@ -312,6 +313,7 @@ pub const USERNAMES: [&str; 8] = [
     "dept_a",
     "sysadmin_a",
     "dept_b",
+    "finance_a",
 ];
 
 /// A small standard organisation in a fictional province 99: 示例市 (990100) with districts
@@ -378,7 +380,7 @@ pub async fn fixture(store: &Store) -> Fixture {
         &'static str,
         Option<&'static str>,
     );
-    let specs: [Spec; 8] = [
+    let specs: [Spec; 9] = [
         ("sysadmin", "系统管理员", Role::Sysadmin, "990100", None),
         ("secadmin", "安全管理员", Role::Secadmin, "990100", None),
         ("auditor", "审计管理员", Role::Auditor, "990100", None),
@@ -404,6 +406,13 @@ pub async fn fixture(store: &Store) -> Fixture {
             Role::Dept,
             "990102",
             Some("B-ZJ"),
+        ),
+        (
+            "finance_a",
+            "示例区财政局职员",
+            Role::Finance,
+            "990101",
+            None,
         ),
     ];
     let mut accounts = BTreeMap::new();

@@ -2,6 +2,8 @@
 //! language. Catalogues are TOML files in `locales/`, compiled into the binary, with the same
 //! keys in every language (a test checks this and that every key used in code exists).
 
+mod progress;
+
 use minxin_domain::Problem;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -109,6 +111,9 @@ impl Lang {
             }
             Problem::FileType => self.t("problem.file_type").into(),
             Problem::FileDisguised => self.t("problem.file_disguised").into(),
+            Problem::Money { refusal } => self.money_refusal(refusal),
+            Problem::Report { refusal } => self.report_refusal(refusal),
+            Problem::Thresholds { problem } => self.threshold_problem(problem),
         }
     }
 
@@ -168,12 +173,14 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.projects.toml"),
                 include_str!("../locales/zh-CN.import.toml"),
                 include_str!("../locales/zh-CN.attachments.toml"),
+                include_str!("../locales/zh-CN.progress.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
                 include_str!("../locales/en.projects.toml"),
                 include_str!("../locales/en.import.toml"),
                 include_str!("../locales/en.attachments.toml"),
+                include_str!("../locales/en.progress.toml"),
             ]),
         )
     })

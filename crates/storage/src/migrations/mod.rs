@@ -5,6 +5,7 @@
 mod columns;
 mod m0001_foundation;
 mod m0002_projects;
+mod m0003_progress;
 
 use crate::db::Backend;
 
@@ -29,5 +30,10 @@ pub const ALL: &[Migration] = &[
         version: 2,
         name: "projects",
         statements: m0002_projects::statements,
+    },
+    Migration {
+        version: 3,
+        name: "progress",
+        statements: m0003_progress::statements,
     },
 ];

@@ -5,12 +5,12 @@
 //! and access rules of the project form, and audits every created or changed project as the form
 //! does. The writes are batched (many rows per statement), so that 10,000 rows take seconds.
 
-use super::read::{BudgetLine, DepartmentRef, Project, full, visible};
-use super::write::{ProjectInput, check_fields, registry_values, source_rank};
+use super::read::{Project, full, ordered, visible};
+use super::write::{ProjectInput, check_fields, registry_values};
 use crate::audit::{self, NewEntry};
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::schema::{BudgetLines, Categories, Departments, ProjectPartners, Projects, Transitions};
+use crate::schema::{BudgetLines, Categories, ProjectPartners, Projects, Transitions};
 use crate::scoped::Scoped;
 use crate::{departments, regions};
 use chrono::Utc;
@@ -111,20 +111,6 @@ const ROWS_PER_INSERT: usize = 900;
 /// The most values one statement binds: below SQLite's default limit of 32,766 (PostgreSQL's
 /// is 65,535). Fewer, larger statements make a bulk import fast on both.
 const MAX_VALUES: usize = 30_000;
-
-#[derive(sqlx::FromRow)]
-struct PartnerRow {
-    project_id: i64,
-    id: i64,
-    name: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct LineRow {
-    project_id: i64,
-    source: String,
-    amount_fen: i64,
-}
 
 /// What a new project may refer to, loaded once per import inside its transaction: the same
 /// scope rules the project form's checks apply one query at a time.
@@ -957,73 +943,19 @@ impl Scoped<'_> {
         audit::append_many(tx, entries).await
     }
 
-    /// Visible projects by id, in full (partners and budget lines too), in three queries.
+    /// Visible projects by id, in full (partners and budget lines too), in one query.
     async fn load_many(&self, tx: &mut Tx, ids: &[i64]) -> Result<Vec<Project>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut projects: Vec<Project> = tx
+        let projects: Vec<Project> = tx
             .all(
-                &full(self.actor)
+                &full(self.actor, tx.backend())
                     .and_where(Expr::col((Projects::Table, Projects::Id)).is_in(ids.to_vec()))
                     .take(),
             )
             .await?;
-        let partners: Vec<PartnerRow> = tx
-            .all(
-                &Query::select()
-                    .column((ProjectPartners::Table, ProjectPartners::ProjectId))
-                    .column((Departments::Table, Departments::Id))
-                    .column((Departments::Table, Departments::Name))
-                    .from(ProjectPartners::Table)
-                    .inner_join(
-                        Departments::Table,
-                        Expr::col((Departments::Table, Departments::Id))
-                            .equals((ProjectPartners::Table, ProjectPartners::DepartmentId)),
-                    )
-                    .and_where(
-                        Expr::col((ProjectPartners::Table, ProjectPartners::ProjectId))
-                            .is_in(ids.to_vec()),
-                    )
-                    .order_by((Departments::Table, Departments::Code), Order::Asc)
-                    .take(),
-            )
-            .await?;
-        let lines: Vec<LineRow> = tx
-            .all(
-                &Query::select()
-                    .columns([
-                        BudgetLines::ProjectId,
-                        BudgetLines::Source,
-                        BudgetLines::AmountFen,
-                    ])
-                    .from(BudgetLines::Table)
-                    .and_where(Expr::col(BudgetLines::ProjectId).is_in(ids.to_vec()))
-                    .take(),
-            )
-            .await?;
-        let mut partners_of: HashMap<i64, Vec<DepartmentRef>> = HashMap::new();
-        for p in partners {
-            partners_of
-                .entry(p.project_id)
-                .or_default()
-                .push(DepartmentRef {
-                    id: p.id,
-                    name: p.name,
-                });
-        }
-        let mut lines_of: HashMap<i64, Vec<BudgetLine>> = HashMap::new();
-        for l in lines {
-            lines_of.entry(l.project_id).or_default().push(BudgetLine {
-                source: l.source,
-                amount_fen: l.amount_fen,
-            });
-        }
-        for p in &mut projects {
-            p.partners = partners_of.remove(&p.id).unwrap_or_default();
-            p.budget = lines_of.remove(&p.id).unwrap_or_default();
-            p.budget.sort_by_key(|l| source_rank(&l.source));
-        }
+        let projects = projects.into_iter().map(ordered).collect();
         Ok(projects)
     }
 }

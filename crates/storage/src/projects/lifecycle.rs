@@ -239,6 +239,7 @@ impl Scoped<'_> {
             &reason,
         )
         .await?;
+        crate::progress::refresh_light(&mut tx, project_id).await?;
         let after = find(&mut tx, self.actor, project_id).await?;
         self.record(
             &mut tx,

@@ -105,6 +105,14 @@ pub struct ProjectSummary {
     pub version: i64,
 }
 
+/// A list row with the total number of matching rows alongside.
+#[derive(sqlx::FromRow)]
+struct CountedSummary {
+    #[sqlx(flatten)]
+    summary: ProjectSummary,
+    total: i64,
+}
+
 const SUMMARY_COLUMNS: [Projects; 12] = [
     Projects::Id,
     Projects::Code,
@@ -271,8 +279,19 @@ impl Scoped<'_> {
         let mut page_ids = self.matching_ids(filter, region_path.as_deref());
         filter.order(&mut page_ids);
         page_ids.limit(page.limit()).offset(page.offset());
-        let total = tx.scalar(&count).await?;
-        let items = tx.all(&self.listing(filter, page_ids)).await?;
+        // The total rides along with the page as a scalar subquery, evaluated once: one round
+        // trip instead of two. Only a page past the end needs the count on its own.
+        let rows: Vec<CountedSummary> = tx
+            .all(self.listing(filter, page_ids).expr_as(
+                Expr::SubQuery(None, Box::new(count.clone().into())),
+                "total",
+            ))
+            .await?;
+        let total = match rows.first() {
+            Some(row) => row.total,
+            None => tx.scalar(&count).await?,
+        };
+        let items = rows.into_iter().map(|r| r.summary).collect();
         Ok(Page::new(items, total, page))
     }
 

@@ -157,6 +157,7 @@ impl Scoped<'_> {
             Some(&after),
         )
         .await?;
+        crate::progress::refresh_light(&mut tx, project_id).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -223,6 +224,7 @@ impl Scoped<'_> {
             Some(&after),
         )
         .await?;
+        crate::progress::refresh_light(&mut tx, project_id).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -259,6 +261,7 @@ impl Scoped<'_> {
             None::<&()>,
         )
         .await?;
+        crate::progress::refresh_light(&mut tx, project_id).await?;
         tx.commit().await
     }
 }

@@ -8,8 +8,8 @@ mod import;
 pub(crate) mod lifecycle;
 mod list;
 mod managers;
-mod milestones;
-mod read;
+pub(crate) mod milestones;
+pub(crate) mod read;
 mod write;
 
 pub use attachments::{Attachment, may_attach, may_remove};

@@ -1,20 +1,18 @@
 //! Reading one project in full, and the scope rule that decides which projects are visible.
 
-use crate::db::Tx;
+use crate::db::{Backend, Tx};
 use crate::error::StoreError;
 use crate::regions::within;
-use crate::schema::{
-    Accounts, BudgetLines, Categories, Departments, ProjectPartners, Projects, Regions,
-};
+use crate::schema::{Accounts, Categories, Departments, ProjectPartners, Projects, Regions};
 use crate::scoped::Scoped;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::project_access::ProjectOwnership;
 use minxin_domain::{Actor, Permission};
-use sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
-use serde::Serialize;
+use sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
+use serde::{Deserialize, Serialize};
 
 /// A department as referred to by a project.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DepartmentRef {
     /// Id.
     pub id: i64,
@@ -23,7 +21,7 @@ pub struct DepartmentRef {
 }
 
 /// Planned money from one funding source.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct BudgetLine {
     /// Funding source code (central, provincial, municipal, county, social, residents).
     pub source: String,
@@ -106,15 +104,33 @@ pub struct Project {
     pub updated_at: DateTime<Utc>,
     /// Optimistic-concurrency version.
     pub version: i64,
-    /// Partner departments.
-    #[sqlx(skip)]
+    /// The current traffic light (green, yellow, red), if the project is lit (SPEC §5).
+    pub light: Option<String>,
+    /// The light's assessment with its reasons, as stored JSON; see [`Project::assessment`].
+    #[serde(skip)]
+    pub light_reasons: Option<String>,
+    /// Approved so far (预算批复), in fen, net of corrections.
+    pub approved_fen: i64,
+    /// Disbursed so far (资金拨付), in fen.
+    pub disbursed_fen: i64,
+    /// Paid so far (资金支付), in fen.
+    pub paid_fen: i64,
+    /// Partner departments, in department code order.
+    #[sqlx(json)]
     pub partners: Vec<DepartmentRef>,
-    /// Budget by funding source.
-    #[sqlx(skip)]
+    /// Budget by funding source (in the order of [`FundingSource::ALL`] once loaded).
+    ///
+    /// [`FundingSource::ALL`]: minxin_domain::project::FundingSource::ALL
+    #[sqlx(json)]
     pub budget: Vec<BudgetLine>,
 }
 
 impl Project {
+    /// The light with its reasons, worst first.
+    pub fn assessment(&self) -> Option<minxin_domain::light::Assessment> {
+        serde_json::from_str(self.light_reasons.as_deref()?).ok()
+    }
+
     /// The facts access rules look at.
     pub fn ownership(&self) -> ProjectOwnership {
         ProjectOwnership {
@@ -191,9 +207,44 @@ pub(crate) fn joined(actor: &Actor) -> SelectStatement {
         .take()
 }
 
-/// Every column of [`Project`] (without partners and budget lines) for visible projects.
-pub(crate) fn full(actor: &Actor) -> SelectStatement {
-    joined(actor)
+/// Partners and budget lines as JSON arrays inside the project's own row, so that reading a
+/// project (or many) is one statement. JSON constructors are the one place the dialects differ.
+fn aggregates(backend: Backend) -> [(&'static str, &'static str); 2] {
+    match backend {
+        Backend::Sqlite => [
+            (
+                "(SELECT json_group_array(json_object('id', d.id, 'name', d.name) ORDER BY d.code) \
+                 FROM project_partners pp JOIN departments d ON d.id = pp.department_id \
+                 WHERE pp.project_id = projects.id)",
+                "partners",
+            ),
+            (
+                "(SELECT json_group_array(json_object('source', b.source, 'amount_fen', b.amount_fen)) \
+                 FROM budget_lines b WHERE b.project_id = projects.id)",
+                "budget",
+            ),
+        ],
+        Backend::Postgres => [
+            (
+                "(SELECT COALESCE(json_agg(json_build_object('id', d.id, 'name', d.name) \
+                 ORDER BY d.code), '[]') \
+                 FROM project_partners pp JOIN departments d ON d.id = pp.department_id \
+                 WHERE pp.project_id = projects.id)",
+                "partners",
+            ),
+            (
+                "(SELECT COALESCE(json_agg(json_build_object('source', b.source, \
+                 'amount_fen', b.amount_fen)), '[]') \
+                 FROM budget_lines b WHERE b.project_id = projects.id)",
+                "budget",
+            ),
+        ],
+    }
+}
+
+/// Every column of [`Project`], partners and budget lines included, for visible projects.
+pub(crate) fn full(actor: &Actor, backend: Backend) -> SelectStatement {
+    let mut q = joined(actor)
         .left_join(
             Accounts::Table,
             Expr::col((Accounts::Table, Accounts::Id))
@@ -204,48 +255,32 @@ pub(crate) fn full(actor: &Actor) -> SelectStatement {
             "manager_name",
         )
         .column((Projects::Table, sea_query::Asterisk))
-        .take()
+        .take();
+    for (sql, alias) in aggregates(backend) {
+        q.expr_as(Expr::cust(sql), alias);
+    }
+    q
 }
 
-/// Loads one visible project with its partners and budget lines.
+/// Puts budget lines in funding-source order (the aggregate leaves them unordered).
+pub(crate) fn ordered(mut project: Project) -> Project {
+    project
+        .budget
+        .sort_by_key(|l| crate::projects::write::source_rank(&l.source));
+    project
+}
+
+/// Loads one visible project with its partners and budget lines, in one statement.
 pub(crate) async fn find(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Project, StoreError> {
-    let mut project: Project = tx
+    let project: Project = tx
         .optional(
-            &full(actor)
+            &full(actor, tx.backend())
                 .and_where(Expr::col((Projects::Table, Projects::Id)).eq(id))
                 .take(),
         )
         .await?
         .ok_or(StoreError::NotFound)?;
-    project.partners = tx
-        .all(
-            &Query::select()
-                .column((Departments::Table, Departments::Id))
-                .column((Departments::Table, Departments::Name))
-                .from(ProjectPartners::Table)
-                .inner_join(
-                    Departments::Table,
-                    Expr::col((Departments::Table, Departments::Id))
-                        .equals((ProjectPartners::Table, ProjectPartners::DepartmentId)),
-                )
-                .and_where(Expr::col((ProjectPartners::Table, ProjectPartners::ProjectId)).eq(id))
-                .order_by((Departments::Table, Departments::Code), Order::Asc)
-                .take(),
-        )
-        .await?;
-    project.budget = tx
-        .all(
-            &Query::select()
-                .columns([BudgetLines::Source, BudgetLines::AmountFen])
-                .from(BudgetLines::Table)
-                .and_where(Expr::col(BudgetLines::ProjectId).eq(id))
-                .take(),
-        )
-        .await?;
-    project
-        .budget
-        .sort_by_key(|l| crate::projects::write::source_rank(&l.source));
-    Ok(project)
+    Ok(ordered(project))
 }
 
 impl Scoped<'_> {

@@ -472,6 +472,7 @@ impl Scoped<'_> {
         .await
         .map_err(taken_as("code"))?;
         replace_children(tx, id, input).await?;
+        crate::progress::refresh_light(tx, id).await?;
         let after = find(tx, self.actor, id).await?;
         self.record(
             tx,
@@ -526,6 +527,7 @@ impl Scoped<'_> {
                 .take(),
         )
         .await?;
+        crate::progress::refresh_light(&mut tx, id).await?;
         let after = find(&mut tx, self.actor, id).await?;
         self.record(
             &mut tx,

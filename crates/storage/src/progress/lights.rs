@@ -1,0 +1,222 @@
+//! The traffic light of every project (SPEC §5), computed by the domain rules from the data
+//! stored here and kept on the project row with its reasons. A write that changes what a light
+//! depends on refreshes that project's light in the same transaction; a daily run refreshes
+//! them all, because dates move.
+
+use crate::db::Tx;
+use crate::error::StoreError;
+use crate::projects::milestones::of_project;
+use crate::schema::{LightSettings, ProgressReports, ProjectLights, Projects, Regions};
+use chrono::{DateTime, NaiveDate, Utc};
+use minxin_domain::light::{self, Assessment, LightFacts, MilestoneFact, Thresholds};
+use minxin_domain::project::{Hold, Stage};
+use minxin_domain::report::{self, DEFAULT_DUE_DAY, ReportPeriod};
+use minxin_domain::time::shanghai;
+use sea_query::{Expr, ExprTrait, Query};
+use serde::Serialize;
+
+/// The light rules of a region: thresholds and the monthly report's due day.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LightRules {
+    /// Deviation, milestone and report thresholds.
+    #[schema(value_type = Object)]
+    pub thresholds: Thresholds,
+    /// Day of the following month by which a month's report is due.
+    pub report_due_day: u32,
+}
+
+impl Default for LightRules {
+    fn default() -> Self {
+        Self {
+            thresholds: Thresholds::default(),
+            report_due_day: DEFAULT_DUE_DAY,
+        }
+    }
+}
+
+/// Today in Asia/Shanghai, the date every deadline is counted in.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&shanghai()).date_naive()
+}
+
+#[derive(sqlx::FromRow)]
+struct SettingsRow {
+    path: String,
+    thresholds: String,
+    report_due_day: i32,
+}
+
+/// Every region's own settings with its path, most specific (longest path) first.
+async fn all_rules(tx: &mut Tx) -> Result<Vec<(String, LightRules)>, StoreError> {
+    let rows: Vec<SettingsRow> = tx
+        .all(
+            &Query::select()
+                .column((Regions::Table, Regions::Path))
+                .column((LightSettings::Table, LightSettings::Thresholds))
+                .column((LightSettings::Table, LightSettings::ReportDueDay))
+                .from(LightSettings::Table)
+                .inner_join(
+                    Regions::Table,
+                    Expr::col((Regions::Table, Regions::Id))
+                        .equals((LightSettings::Table, LightSettings::RegionId)),
+                )
+                .take(),
+        )
+        .await?;
+    let mut rules: Vec<(String, LightRules)> = rows
+        .into_iter()
+        .map(|r| {
+            let rules = LightRules {
+                thresholds: serde_json::from_str(&r.thresholds).unwrap_or_default(),
+                report_due_day: u32::try_from(r.report_due_day).unwrap_or(DEFAULT_DUE_DAY),
+            };
+            (r.path, rules)
+        })
+        .collect();
+    rules.sort_by_key(|(path, _)| std::cmp::Reverse(path.len()));
+    Ok(rules)
+}
+
+/// The rules that apply at `region_path`: the nearest region up the tree with its own
+/// settings, else the defaults of SPEC §5.
+pub(crate) fn rules_at(all: &[(String, LightRules)], region_path: &str) -> LightRules {
+    all.iter()
+        .find(|(path, _)| region_path.starts_with(path.as_str()))
+        .map(|(_, rules)| rules.clone())
+        .unwrap_or_default()
+}
+
+#[derive(sqlx::FromRow)]
+struct LightRow {
+    id: i64,
+    stage: String,
+    hold: String,
+    region_path: String,
+    planned_start: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    progress_percent: i32,
+    budget_fen: i64,
+    paid_fen: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Submission {
+    period: String,
+    submitted_at: DateTime<Utc>,
+}
+
+/// Whether a project files monthly reports in `stage`: while it is procured and built.
+fn reports_in(stage: Stage) -> bool {
+    matches!(stage, Stage::Procurement | Stage::Construction)
+}
+
+/// The facts of one project for the rules.
+fn facts(
+    row: &LightRow,
+    milestones: Vec<MilestoneFact>,
+    submissions: &[Submission],
+    rules: &LightRules,
+    today: NaiveDate,
+) -> Option<LightFacts> {
+    let stage: Stage = row.stage.parse().ok()?;
+    let hold: Hold = row.hold.parse().ok()?;
+    let report = match row.planned_start {
+        Some(start) if reports_in(stage) => report::light_status(
+            start,
+            today,
+            rules.report_due_day,
+            |period: ReportPeriod| {
+                let wanted = period.to_string();
+                submissions
+                    .iter()
+                    .find(|s| s.period == wanted)
+                    .map(|s| s.submitted_at.with_timezone(&shanghai()).date_naive())
+            },
+        ),
+        _ => light::ReportStatus::NotDue,
+    };
+    Some(LightFacts {
+        stage,
+        hold,
+        today,
+        planned_start: row.planned_start,
+        planned_end: row.planned_end,
+        milestones,
+        reported_bp: u32::try_from(row.progress_percent.clamp(0, 100)).unwrap_or(0) * 100,
+        report,
+        budget_fen: row.budget_fen,
+        spent_fen: row.paid_fen,
+        overdue_requests: 0,
+    })
+}
+
+/// Stores a project's assessment (or its absence) on its row.
+async fn store(
+    tx: &mut Tx,
+    project_id: i64,
+    assessment: Option<&Assessment>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Query::update()
+            .table(Projects::Table)
+            .value(
+                ProjectLights::Light,
+                assessment.map(|a| a.light.code().to_owned()),
+            )
+            .value(
+                ProjectLights::LightReasons,
+                assessment.and_then(|a| serde_json::to_string(a).ok()),
+            )
+            .value(ProjectLights::LightAt, Utc::now())
+            .and_where(Expr::col(Projects::Id).eq(project_id))
+            .take(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Recomputes and stores the light of one project, inside the caller's transaction.
+pub(crate) async fn refresh_light(tx: &mut Tx, project_id: i64) -> Result<(), StoreError> {
+    let row: LightRow = tx
+        .one(
+            &Query::select()
+                .columns([
+                    Projects::Id,
+                    Projects::Stage,
+                    Projects::Hold,
+                    Projects::RegionPath,
+                    Projects::PlannedStart,
+                    Projects::PlannedEnd,
+                    Projects::ProgressPercent,
+                    Projects::BudgetFen,
+                ])
+                .column(ProjectLights::PaidFen)
+                .from(Projects::Table)
+                .and_where(Expr::col(Projects::Id).eq(project_id))
+                .take(),
+        )
+        .await?;
+    let milestones = of_project(tx, project_id)
+        .await?
+        .into_iter()
+        .map(|m| MilestoneFact {
+            name: m.name,
+            planned: m.planned_date,
+            done: m.actual_date,
+            weight: u32::try_from(m.weight).unwrap_or(0),
+        })
+        .collect();
+    let submissions: Vec<Submission> = tx
+        .all(
+            &Query::select()
+                .columns([ProgressReports::Period, ProgressReports::SubmittedAt])
+                .from(ProgressReports::Table)
+                .and_where(Expr::col(ProgressReports::ProjectId).eq(project_id))
+                .take(),
+        )
+        .await?;
+    let rules = rules_at(&all_rules(tx).await?, &row.region_path);
+    let assessment = facts(&row, milestones, &submissions, &rules, today())
+        .and_then(|f| light::assess(&f, &rules.thresholds));
+    store(tx, row.id, assessment.as_ref()).await
+}

@@ -1,0 +1,430 @@
+//! Progress control in storage, on SQLite and PostgreSQL: contracts and money records with
+//! their refusals and corrections, concurrent payments that cannot overspend a contract,
+//! monthly reports through review, and the traffic light those writes refresh.
+
+use chrono::Duration;
+use minxin_domain::finance::MoneyRefusal;
+use minxin_domain::money::Fen;
+use minxin_domain::project::FundingSource;
+use minxin_domain::report::ReportRefusal;
+use minxin_domain::{Problem, light::Reason};
+use minxin_storage::progress::lights::today;
+use minxin_storage::progress::money::{ContractInput, CorrectionInput, MoneyInput};
+use minxin_storage::progress::reports::{Decision, ReportInput};
+use minxin_storage::projects::ProjectInput;
+use minxin_storage::testing::{Fixture, execute_raw, fixture, stores};
+use minxin_storage::{Store, StoreError};
+
+fn refusal(e: StoreError) -> Problem {
+    match e {
+        StoreError::Invalid(mut p) => p.remove(0).problem,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// A project under construction that started two months ago and ends in four, with a budget of
+/// 1,000,000.00 元 from the county.
+async fn project_under_construction(store: &Store, f: &Fixture) -> i64 {
+    let office = f.actor("office_a").await;
+    let s = store.scoped(&office, "t");
+    let category = s
+        .categories()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == "public_service.elderly")
+        .unwrap()
+        .id;
+    let project = s
+        .create_project(&ProjectInput {
+            code: String::new(),
+            name: "东湖社区老年食堂".into(),
+            category_id: category,
+            year: 2026,
+            region_id: f.street_a.id,
+            lead_department_id: f.a_zj,
+            partner_department_ids: vec![],
+            owner_name: "王建国".into(),
+            owner_phone: "13800001234".into(),
+            manager_id: None,
+            latitude: None,
+            longitude: None,
+            address: "幸福路 1 号".into(),
+            planned_start: Some(today() - Duration::days(60)),
+            planned_end: Some(today() + Duration::days(120)),
+            budget: [(FundingSource::County, 100_000_000)].into_iter().collect(),
+            beneficiaries: None,
+            description: String::new(),
+            goals: String::new(),
+            is_public: true,
+        })
+        .await
+        .unwrap();
+    execute_raw(
+        store,
+        &format!(
+            "UPDATE projects SET stage = 'construction', progress_percent = 33 WHERE id = {}",
+            project.id
+        ),
+    )
+    .await
+    .unwrap();
+    project.id
+}
+
+fn money(kind: &str, amount_fen: i64, contract_id: Option<i64>) -> MoneyInput {
+    MoneyInput {
+        kind: kind.into(),
+        source: "county".into(),
+        amount_fen,
+        contract_id,
+        occurred_on: Some(today()),
+        note: "示财预〔2026〕12 号".into(),
+    }
+}
+
+fn contract(amount_fen: i64) -> ContractInput {
+    ContractInput {
+        method: "open_tender".into(),
+        contractor: "示例建设工程有限公司".into(),
+        credit_code: "91350100M000100Y43".into(),
+        amount_fen: Some(amount_fen),
+        signed_on: Some(today() - Duration::days(30)),
+        starts_on: Some(today() - Duration::days(29)),
+        ends_on: Some(today() + Duration::days(100)),
+    }
+}
+
+#[tokio::test]
+async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let id = project_under_construction(&store, &f).await;
+        let finance = f.actor("finance_a").await;
+        let s = store.scoped(&finance, "t");
+
+        // Nothing approved yet: a disbursement is refused with the numbers.
+        let refused = s.record_money(id, &money("disbursement", 1, None)).await;
+        assert!(
+            matches!(
+                refusal(refused.unwrap_err()),
+                Problem::Money {
+                    refusal: MoneyRefusal::OverApproval { .. }
+                }
+            ),
+            "{b}"
+        );
+        s.record_money(id, &money("approval", 80_000_000, None))
+            .await
+            .unwrap();
+        s.record_money(id, &money("disbursement", 60_000_000, None))
+            .await
+            .unwrap();
+        let c = s.add_contract(id, &contract(70_000_000)).await.unwrap();
+        let first = s
+            .record_money(id, &money("payment", 50_000_000, Some(c.id)))
+            .await
+            .unwrap();
+        // Paying exactly the rest of the contract passes; one fen more is refused.
+        let over = s
+            .record_money(id, &money("payment", 20_000_001, Some(c.id)))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refusal(over),
+            Problem::Money {
+                refusal: MoneyRefusal::OverContract {
+                    contract: Fen(70_000_000),
+                    paid: Fen(50_000_000),
+                    requested: Fen(20_000_001),
+                }
+            },
+            "{b}"
+        );
+        s.record_money(id, &money("payment", 20_000_000, Some(c.id)))
+            .await
+            .unwrap();
+
+        // A correction takes part of the first payment back; the original stays.
+        let correction = s
+            .correct_money(
+                id,
+                first.id,
+                &CorrectionInput {
+                    amount_fen: 123_456,
+                    reason: "发票金额有误".into(),
+                    occurred_on: Some(today()),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(correction.amount_fen, -123_456, "{b}");
+        assert_eq!(correction.reverses, Some(first.id));
+        let too_much = s
+            .correct_money(
+                id,
+                first.id,
+                &CorrectionInput {
+                    amount_fen: 50_000_000,
+                    reason: "重复录入".into(),
+                    occurred_on: Some(today()),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            refusal(too_much),
+            Problem::Money {
+                refusal: MoneyRefusal::OverReversal { .. }
+            }
+        ));
+
+        let books = s.books(id).await.unwrap();
+        let county = &books.summary.per_source[0];
+        assert_eq!(county.approved, Fen(80_000_000), "{b}");
+        assert_eq!(county.disbursed, Fen(60_000_000));
+        assert_eq!(county.paid, Fen(70_000_000 - 123_456), "{b}: no drift");
+        assert_eq!(books.contracts[0].paid_fen, 70_000_000 - 123_456);
+        assert_eq!(books.records.len(), 5);
+        let project = s.project(id).await.unwrap();
+        assert_eq!(
+            project.paid_fen,
+            70_000_000 - 123_456,
+            "{b}: totals on the row"
+        );
+        assert_eq!(project.approved_fen, 80_000_000);
+
+        // Other roles may read the books but not write them.
+        let office = f.actor("office_a").await;
+        assert!(matches!(
+            store
+                .scoped(&office, "t")
+                .record_money(id, &money("approval", 1, None))
+                .await,
+            Err(StoreError::Forbidden)
+        ));
+        let other = f.actor("dept_b").await;
+        assert!(matches!(
+            store.scoped(&other, "t").books(id).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn spending_over_budget_turns_the_light_red_with_its_reason() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let id = project_under_construction(&store, &f).await;
+        let finance = f.actor("finance_a").await;
+        let s = store.scoped(&finance, "t");
+        s.record_money(id, &money("payment", 100_000_000, None))
+            .await
+            .unwrap();
+        let at_budget = s.project(id).await.unwrap();
+        let reasons = at_budget.assessment().unwrap().reasons;
+        assert!(
+            !reasons
+                .iter()
+                .any(|r| matches!(r.reason, Reason::OverBudget { .. })),
+            "{b}: spending exactly the budget is within it"
+        );
+        s.record_money(id, &money("payment", 1, None))
+            .await
+            .unwrap();
+        let over = s.project(id).await.unwrap();
+        assert_eq!(over.light.as_deref(), Some("red"), "{b}");
+        assert!(over.assessment().unwrap().reasons.iter().any(|r| matches!(
+            r.reason,
+            Reason::OverBudget {
+                budget_fen: 100_000_000,
+                spent_fen: 100_000_001
+            }
+        )));
+    }
+}
+
+#[tokio::test]
+async fn concurrent_payments_cannot_overspend_a_contract() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let id = project_under_construction(&store, &f).await;
+        let finance = f.actor("finance_a").await;
+        let c = store
+            .scoped(&finance, "t")
+            .add_contract(id, &contract(500_000))
+            .await
+            .unwrap();
+        // Twelve payments of 1,000 元 race for a contract of 5,000 元: exactly five may pass.
+        let mut tasks = Vec::new();
+        for _ in 0..12 {
+            let store = store.clone();
+            let finance = finance.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .scoped(&finance, "t")
+                    .record_money(id, &money("payment", 100_000, Some(c.id)))
+                    .await
+                    .is_ok()
+            }));
+        }
+        let mut passed = 0;
+        for t in tasks {
+            passed += usize::from(t.await.unwrap());
+        }
+        assert_eq!(passed, 5, "{b}");
+        let books = store.scoped(&finance, "t").books(id).await.unwrap();
+        assert_eq!(books.contracts[0].paid_fen, 500_000, "{b}");
+    }
+}
+
+fn report(period: &str, percent_bp: u32) -> ReportInput {
+    ReportInput {
+        period: period.into(),
+        percent_bp,
+        done: "完成主体结构施工".into(),
+        problems: "雨季影响工期".into(),
+        help_needed: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn reports_are_filed_returned_refiled_and_accepted() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let id = project_under_construction(&store, &f).await;
+        let dept = f.actor("office_a").await;
+        let office = f.actor("office_a").await;
+        let period = minxin_domain::report::ReportPeriod::of(today() - Duration::days(31));
+        let filed = store
+            .scoped(&dept, "t")
+            .file_report(id, &report(&period.to_string(), 4_550))
+            .await
+            .unwrap();
+        assert_eq!(filed.state, "submitted", "{b}");
+        // Filing the same month again while it waits is refused.
+        let again = store
+            .scoped(&dept, "t")
+            .file_report(id, &report(&period.to_string(), 4_600))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refusal(again),
+            Problem::Report {
+                refusal: ReportRefusal::AwaitingReview
+            }
+        );
+        // Returning needs a comment; finance cannot review.
+        let o = store.scoped(&office, "t");
+        assert!(matches!(
+            refusal(
+                o.review_report(id, filed.id, filed.version, Decision::Return, " ")
+                    .await
+                    .unwrap_err()
+            ),
+            Problem::Report {
+                refusal: ReportRefusal::CommentRequired
+            }
+        ));
+        let finance = f.actor("finance_a").await;
+        assert!(matches!(
+            store
+                .scoped(&finance, "t")
+                .review_report(id, filed.id, filed.version, Decision::Accept, "")
+                .await,
+            Err(StoreError::Forbidden)
+        ));
+        let returned = o
+            .review_report(
+                id,
+                filed.id,
+                filed.version,
+                Decision::Return,
+                "请补充现场照片",
+            )
+            .await
+            .unwrap();
+        assert_eq!(returned.state, "returned");
+        assert_eq!(returned.review_comment.as_deref(), Some("请补充现场照片"));
+        // A stale review is refused.
+        assert!(matches!(
+            o.review_report(id, filed.id, filed.version, Decision::Accept, "")
+                .await,
+            Err(StoreError::Conflict)
+        ));
+        let refiled = store
+            .scoped(&dept, "t")
+            .file_report(id, &report(&period.to_string(), 4_800))
+            .await
+            .unwrap();
+        assert_eq!(refiled.id, filed.id, "{b}: refiled in place");
+        assert_eq!(
+            refiled.submitted_at, filed.submitted_at,
+            "first filing counts"
+        );
+        let accepted = o
+            .review_report(id, refiled.id, refiled.version, Decision::Accept, "")
+            .await
+            .unwrap();
+        assert_eq!(accepted.state, "accepted");
+        let project = o.project(id).await.unwrap();
+        assert_eq!(
+            project.progress_percent, 48,
+            "{b}: accepted report is the progress"
+        );
+        // Future months cannot be reported; other districts cannot file at all.
+        let future = minxin_domain::report::ReportPeriod::of(today() + Duration::days(40));
+        assert!(matches!(
+            store
+                .scoped(&dept, "t")
+                .file_report(id, &report(&future.to_string(), 5_000))
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        let other = f.actor("dept_b").await;
+        assert!(matches!(
+            store
+                .scoped(&other, "t")
+                .file_report(id, &report(&period.to_string(), 5_000))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(o.reports(id).await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_missing_report_and_an_overdue_milestone_colour_the_light() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let id = project_under_construction(&store, &f).await;
+        let office = f.actor("office_a").await;
+        let o = store.scoped(&office, "t");
+        o.add_milestone(
+            id,
+            &minxin_storage::projects::MilestoneInput {
+                name: "主体施工".into(),
+                planned_date: Some(today() - Duration::days(21)),
+                weight: 40,
+                actual_date: None,
+            },
+        )
+        .await
+        .unwrap();
+        let p = o.project(id).await.unwrap();
+        assert_eq!(p.light.as_deref(), Some("red"), "{b}");
+        let reasons = p.assessment().unwrap().reasons;
+        assert!(reasons.iter().any(|r| r.reason
+            == Reason::MilestoneOverdue {
+                name: "主体施工".into(),
+                planned: today() - Duration::days(21),
+                days: 21
+            }));
+        assert!(
+            reasons
+                .iter()
+                .any(|r| matches!(r.reason, Reason::ReportLate { .. })),
+            "{b}: last month's report is missing: {reasons:?}"
+        );
+    }
+}
