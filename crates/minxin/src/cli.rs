@@ -51,10 +51,20 @@ pub enum Command {
     /// Import data from files.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Traffic lights (`serve` also refreshes them every night).
+    #[command(subcommand)]
+    Lights(LightsCommand),
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Print the effective configuration (passwords hidden).
     Config,
+}
+
+/// `minxin lights …`
+#[derive(Debug, Subcommand)]
+pub enum LightsCommand {
+    /// Recompute every project's light for today (Asia/Shanghai) and print how many changed.
+    Refresh,
 }
 
 /// `minxin user …`

@@ -93,6 +93,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         data_dir: config.data_dir.clone(),
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
+    tokio::spawn(nightly(store.clone()));
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -105,6 +106,48 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown())
     .await?;
+    store.db().close().await;
+    Ok(())
+}
+
+/// Refreshes every light once at start-up and then every night at 00:10 Asia/Shanghai, since a
+/// light can turn with the date alone (a milestone falls due, a report becomes late).
+async fn nightly(store: Store) {
+    loop {
+        match store.refresh_lights().await {
+            Ok(r) => tracing::info!(
+                projects = r.projects,
+                changed = r.changed,
+                "lights refreshed"
+            ),
+            Err(e) => tracing::error!(error = %e, "refreshing lights failed"),
+        }
+        let now = chrono::Utc::now().with_timezone(&minxin_domain::time::shanghai());
+        let next = (now.date_naive() + chrono::Duration::days(1))
+            .and_hms_opt(0, 10, 0)
+            .and_then(|t| {
+                t.and_local_timezone(minxin_domain::time::shanghai())
+                    .single()
+            });
+        let wait = next.map_or(std::time::Duration::from_secs(86_400), |next| {
+            (next - now).to_std().unwrap_or_default()
+        });
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// `minxin lights refresh`
+pub async fn refresh_lights(config: &Config) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    println!("refreshing the traffic lights of every project …");
+    let started = std::time::Instant::now();
+    let report = store.refresh_lights().await?;
+    println!(
+        "{} projects, {} lights changed ({:.1} s)",
+        report.projects,
+        report.changed,
+        started.elapsed().as_secs_f64()
+    );
     store.db().close().await;
     Ok(())
 }

@@ -46,9 +46,14 @@ pub enum Db {
 impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`).
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        // Connections per core: enough to keep every core busy while others wait on I/O; more
+        // only add context switches and lock hand-offs on both engines.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let pool_size =
+            |per_core: usize| u32::try_from(cores * per_core).unwrap_or(16).clamp(4, 32);
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(pool_size(4))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
@@ -64,8 +69,9 @@ impl Db {
                 // 100,000 projects stay in memory instead of costing a syscall per page.
                 .pragma("cache_size", "-65536")
                 .pragma("mmap_size", "268435456");
+            // Each SQLite connection runs on its own sqlx worker thread.
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(pool_size(2))
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool))
@@ -98,6 +104,7 @@ impl Db {
 
     /// Starts a transaction; every storage operation runs inside one.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
+        crate::counts::note_write();
         Ok(match self {
             // IMMEDIATE takes the write lock up front: a deferred transaction that reads and
             // then writes fails outright (SQLITE_BUSY) if another connection wrote meanwhile,
@@ -266,8 +273,9 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
-            Tx::SqliteRead(_) | Tx::PostgresRead(_) => {}
+            Tx::SqliteRead(_) | Tx::PostgresRead(_) => return Ok(()),
         }
+        crate::counts::note_write();
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod bootstrap;
+mod counts;
 pub mod credentials;
 pub mod db;
 pub mod departments;
@@ -39,12 +40,16 @@ use minxin_domain::Actor;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    counts: std::sync::Arc<counts::CountCache>,
 }
 
 impl Store {
     /// Wraps a connected database.
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            counts: std::sync::Arc::default(),
+        }
     }
 
     /// Connects to `url` and brings the schema up to date.
@@ -52,6 +57,11 @@ impl Store {
         let store = Self::new(Db::connect(url).await?);
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Recomputes every project's traffic light for today (Asia/Shanghai); the daily run.
+    pub async fn refresh_lights(&self) -> Result<progress::lights::RefreshReport, StoreError> {
+        progress::lights::refresh_all(&self.db, progress::lights::today()).await
     }
 
     /// Applies pending migrations.
@@ -71,6 +81,6 @@ impl Store {
 
     /// Business operations on behalf of `actor`, whose request came from `address`.
     pub fn scoped<'a>(&'a self, actor: &'a Actor, address: &'a str) -> Scoped<'a> {
-        Scoped::new(&self.db, actor, address)
+        Scoped::new(&self.db, &self.counts, actor, address)
     }
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 /// Storage operations bound to one actor and request.
 pub struct Scoped<'a> {
     pub(crate) db: &'a Db,
+    pub(crate) counts: &'a crate::counts::CountCache,
     pub(crate) actor: &'a Actor,
     pub(crate) address: &'a str,
 }
@@ -25,8 +26,18 @@ pub(crate) struct Target<'t> {
 }
 
 impl<'a> Scoped<'a> {
-    pub(crate) fn new(db: &'a Db, actor: &'a Actor, address: &'a str) -> Self {
-        Self { db, actor, address }
+    pub(crate) fn new(
+        db: &'a Db,
+        counts: &'a crate::counts::CountCache,
+        actor: &'a Actor,
+        address: &'a str,
+    ) -> Self {
+        Self {
+            db,
+            counts,
+            actor,
+            address,
+        }
     }
 
     /// The actor this handle acts for.

@@ -266,6 +266,7 @@ async fn sweep_databases(admin: &mut PgConnection) {
 /// editing the audit log.
 pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, StoreError> {
     let sql = AssertSqlSafe(sql.to_owned());
+    crate::counts::note_write();
     Ok(match store.db() {
         Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
         Db::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),

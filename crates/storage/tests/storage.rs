@@ -908,7 +908,7 @@ async fn secadmin_grants_within_the_rules_and_does_nothing_else() {
             sec.accounts(&AccountFilter::default(), PageRequest::default())
                 .await
         );
-        assert_eq!(listed.total, 9, "{b}");
+        assert_eq!(listed.total, 10, "{b}");
 
         assert_err!(
             b,
@@ -1285,7 +1285,7 @@ async fn data_scopes_hide_other_districts() {
         listed.sort();
         assert_eq!(
             listed,
-            ["dept_a", "leader_a", "office_a", "sysadmin_a"],
+            ["dept_a", "finance_a", "leader_a", "office_a", "sysadmin_a"],
             "{b}"
         );
         let unchanged = ok!(b, sys.department(f.b_zj).await);

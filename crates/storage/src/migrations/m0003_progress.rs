@@ -290,6 +290,16 @@ pub fn statements(backend: Backend) -> Vec<String> {
             .map(|a| a.to_string(PostgresQueryBuilder))
             .collect(),
     };
+    // Migration 2's (year, stage, region_path) index competed with (year, stage, code,
+    // region_path) for the usual list; without STAT4 (see .cargo/config.toml) SQLite picked it
+    // and sorted every match. The remaining index answers both the count and the page.
+    let mut drop = Index::drop();
+    drop.name("projects_year_stage_scope")
+        .table(Projects::Table);
+    out.push(match backend {
+        Backend::Sqlite => drop.to_string(SqliteQueryBuilder),
+        Backend::Postgres => drop.to_string(PostgresQueryBuilder),
+    });
     out.extend(render(backend, &tables(backend), &indexes()));
     out
 }

@@ -220,3 +220,155 @@ pub(crate) async fn refresh_light(tx: &mut Tx, project_id: i64) -> Result<(), St
         .and_then(|f| light::assess(&f, &rules.thresholds));
     store(tx, row.id, assessment.as_ref()).await
 }
+
+#[derive(sqlx::FromRow)]
+struct StoredLight {
+    id: i64,
+    light: Option<String>,
+    light_reasons: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MilestoneRow {
+    project_id: i64,
+    name: String,
+    planned_date: NaiveDate,
+    actual_date: Option<NaiveDate>,
+    weight: i32,
+}
+
+#[derive(sqlx::FromRow)]
+struct SubmissionRow {
+    project_id: i64,
+    period: String,
+    submitted_at: DateTime<Utc>,
+}
+
+/// What a run over every project did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RefreshReport {
+    /// Projects looked at.
+    pub projects: usize,
+    /// Projects whose light or reasons changed and were written.
+    pub changed: usize,
+}
+
+/// Recomputes every project's light for `today` and writes those that changed, in one
+/// transaction. Runs daily, because dates move even when no data does.
+pub(crate) async fn refresh_all(
+    db: &crate::db::Db,
+    today: NaiveDate,
+) -> Result<RefreshReport, StoreError> {
+    let mut tx = db.begin().await?;
+    let rules = all_rules(&mut tx).await?;
+    let rows: Vec<LightRow> = tx
+        .all(
+            &Query::select()
+                .columns([
+                    Projects::Id,
+                    Projects::Stage,
+                    Projects::Hold,
+                    Projects::RegionPath,
+                    Projects::PlannedStart,
+                    Projects::PlannedEnd,
+                    Projects::ProgressPercent,
+                    Projects::BudgetFen,
+                ])
+                .column(ProjectLights::PaidFen)
+                .from(Projects::Table)
+                .take(),
+        )
+        .await?;
+    let stored: Vec<StoredLight> = tx
+        .all(
+            &Query::select()
+                .column(Projects::Id)
+                .columns([ProjectLights::Light, ProjectLights::LightReasons])
+                .from(Projects::Table)
+                .take(),
+        )
+        .await?;
+    let milestones: Vec<MilestoneRow> = tx
+        .all(
+            &Query::select()
+                .columns([
+                    crate::schema::Milestones::ProjectId,
+                    crate::schema::Milestones::Name,
+                    crate::schema::Milestones::PlannedDate,
+                    crate::schema::Milestones::ActualDate,
+                    crate::schema::Milestones::Weight,
+                ])
+                .from(crate::schema::Milestones::Table)
+                .take(),
+        )
+        .await?;
+    // Only the latest month due matters; two months back covers every due day.
+    let since = ReportPeriod::of(today - chrono::Duration::days(62)).to_string();
+    let submissions: Vec<SubmissionRow> = tx
+        .all(
+            &Query::select()
+                .columns([
+                    ProgressReports::ProjectId,
+                    ProgressReports::Period,
+                    ProgressReports::SubmittedAt,
+                ])
+                .from(ProgressReports::Table)
+                .and_where(Expr::col(ProgressReports::Period).gte(since))
+                .take(),
+        )
+        .await?;
+    let mut milestones_of: std::collections::HashMap<i64, Vec<MilestoneFact>> =
+        std::collections::HashMap::new();
+    for m in milestones {
+        milestones_of
+            .entry(m.project_id)
+            .or_default()
+            .push(MilestoneFact {
+                name: m.name,
+                planned: m.planned_date,
+                done: m.actual_date,
+                weight: u32::try_from(m.weight).unwrap_or(0),
+            });
+    }
+    let mut submissions_of: std::collections::HashMap<i64, Vec<Submission>> =
+        std::collections::HashMap::new();
+    for s in submissions {
+        submissions_of
+            .entry(s.project_id)
+            .or_default()
+            .push(Submission {
+                period: s.period,
+                submitted_at: s.submitted_at,
+            });
+    }
+    let stored: std::collections::HashMap<i64, StoredLight> =
+        stored.into_iter().map(|s| (s.id, s)).collect();
+    let mut report = RefreshReport {
+        projects: rows.len(),
+        changed: 0,
+    };
+    for row in &rows {
+        let rule = rules_at(&rules, &row.region_path);
+        let assessment = facts(
+            row,
+            milestones_of.remove(&row.id).unwrap_or_default(),
+            submissions_of.get(&row.id).map_or(&[][..], Vec::as_slice),
+            &rule,
+            today,
+        )
+        .and_then(|f| light::assess(&f, &rule.thresholds));
+        let light = assessment.as_ref().map(|a| a.light.code().to_owned());
+        let reasons = assessment
+            .as_ref()
+            .and_then(|a| serde_json::to_string(a).ok());
+        let unchanged = stored
+            .get(&row.id)
+            .is_some_and(|s| s.light == light && s.light_reasons == reasons);
+        if !unchanged {
+            store(&mut tx, row.id, assessment.as_ref()).await?;
+            report.changed += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}

@@ -279,10 +279,16 @@ impl Scoped<'_> {
         let mut page_ids = self.matching_ids(filter, region_path.as_deref());
         filter.order(&mut page_ids);
         page_ids.limit(page.limit()).offset(page.offset());
+        let listing = self.listing(filter, page_ids);
+        let key = format!("{:?}", count.build(sea_query::SqliteQueryBuilder));
+        if let Some(total) = self.counts.get(&key) {
+            return Ok(Page::new(tx.all(&listing).await?, total, page));
+        }
+        let generation = crate::counts::generation();
         // The total rides along with the page as a scalar subquery, evaluated once: one round
         // trip instead of two. Only a page past the end needs the count on its own.
         let rows: Vec<CountedSummary> = tx
-            .all(self.listing(filter, page_ids).expr_as(
+            .all(listing.clone().expr_as(
                 Expr::SubQuery(None, Box::new(count.clone().into())),
                 "total",
             ))
@@ -291,6 +297,7 @@ impl Scoped<'_> {
             Some(row) => row.total,
             None => tx.scalar(&count).await?,
         };
+        self.counts.put(key, generation, total);
         let items = rows.into_iter().map(|r| r.summary).collect();
         Ok(Page::new(items, total, page))
     }

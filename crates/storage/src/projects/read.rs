@@ -164,22 +164,14 @@ pub(crate) fn visible(actor: &Actor) -> Expr {
     condition
 }
 
-/// Projects joined with the names a page shows, restricted to what `actor` may see.
+/// Projects joined with the names a list shows, restricted to what `actor` may see.
 pub(crate) fn joined(actor: &Actor) -> SelectStatement {
-    let parent = Alias::new("parent_category");
     Query::select()
         .from(Projects::Table)
         .inner_join(
             Categories::Table,
             Expr::col((Categories::Table, Categories::Id))
                 .equals((Projects::Table, Projects::CategoryId)),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            Categories::Table,
-            parent.clone(),
-            Expr::col((parent.clone(), Categories::Id))
-                .equals((Categories::Table, Categories::ParentId)),
         )
         .inner_join(
             Regions::Table,
@@ -193,10 +185,6 @@ pub(crate) fn joined(actor: &Actor) -> SelectStatement {
         .expr_as(
             Expr::col((Categories::Table, Categories::Name)),
             "category_name",
-        )
-        .expr_as(
-            Expr::col((parent, Categories::Name)),
-            "parent_category_name",
         )
         .expr_as(Expr::col((Regions::Table, Regions::Name)), "region_name")
         .expr_as(
@@ -244,7 +232,19 @@ fn aggregates(backend: Backend) -> [(&'static str, &'static str); 2] {
 
 /// Every column of [`Project`], partners and budget lines included, for visible projects.
 pub(crate) fn full(actor: &Actor, backend: Backend) -> SelectStatement {
+    let parent = Alias::new("parent_category");
     let mut q = joined(actor)
+        .join_as(
+            JoinType::LeftJoin,
+            Categories::Table,
+            parent.clone(),
+            Expr::col((parent.clone(), Categories::Id))
+                .equals((Categories::Table, Categories::ParentId)),
+        )
+        .expr_as(
+            Expr::col((parent, Categories::Name)),
+            "parent_category_name",
+        )
         .left_join(
             Accounts::Table,
             Expr::col((Accounts::Table, Accounts::Id))

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod org;
+pub mod progress;
 pub mod projects;
 
 use crate::client::{address, api_lang};
@@ -131,6 +132,7 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::routes())
         .merge(org::routes())
         .merge(projects::routes())
+        .merge(progress::routes())
         .merge(accounts::routes())
         .merge(attachments::routes())
         .merge(audit::routes())
