@@ -5,9 +5,10 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{Env, api, envs, token};
+use common::{Browser, Env, api, envs, token};
 use minxin_domain::project::FundingSource;
 use minxin_storage::projects::ProjectInput;
+use minxin_storage::testing::PASSWORD;
 use minxin_storage::testing::execute_raw;
 use serde_json::json;
 
@@ -206,6 +207,17 @@ async fn the_light_comes_with_reasons_in_the_callers_language() {
                 .iter()
                 .any(|t| t.starts_with("节点“主体施工”逾期 21 天")),
             "{}: {texts:?}",
+            env.backend
+        );
+        // The project page shows the same light and reasons.
+        let mut browser = Browser::new();
+        browser.sign_in(app, "office_a", PASSWORD).await;
+        let page = browser.get(app, &format!("/projects/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("红灯（滞后）"), "{}", env.backend);
+        assert!(
+            page.body.contains("节点“主体施工”逾期 21 天"),
+            "{}",
             env.backend
         );
     }

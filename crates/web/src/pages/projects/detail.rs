@@ -134,6 +134,31 @@ pub struct MilestoneRow {
     pub done_errors: Vec<String>,
 }
 
+/// The project's traffic light and its reasons in words (SPEC §5).
+pub struct LightBox {
+    /// green, yellow or red (the CSS class).
+    pub code: &'static str,
+    /// Its name, e.g. 红灯（滞后）.
+    pub name: &'static str,
+    /// Each reason: its own light's code and the sentence, worst first.
+    pub reasons: Vec<(&'static str, String)>,
+}
+
+impl LightBox {
+    fn of(lang: crate::i18n::Lang, p: &Project) -> Option<LightBox> {
+        let assessment = p.assessment()?;
+        Some(LightBox {
+            code: assessment.light.code(),
+            name: lang.light(assessment.light),
+            reasons: assessment
+                .reasons
+                .iter()
+                .map(|r| (r.light.code(), lang.light_reason(&r.reason)))
+                .collect(),
+        })
+    }
+}
+
 /// One condition of the next gate.
 pub struct ConditionRow {
     /// Whether it holds.
@@ -188,6 +213,7 @@ pub struct BudgetLineRow {
 struct ProjectPage {
     c: Chrome,
     errors: FormErrors,
+    light: Option<LightBox>,
     p: Project,
     stage: String,
     hold: String,
@@ -387,6 +413,7 @@ pub async fn page(
         .collect();
     let page = ProjectPage {
         c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
+        light: LightBox::of(lang, &p),
         milestones: milestone_rows(&milestones, &again.errors, again.done.as_ref()),
         weight_total: milestones.iter().map(|m| m.weight).sum(),
         errors: again.errors,
