@@ -9,7 +9,7 @@ use crate::db::Tx;
 use crate::error::StoreError;
 use crate::projects::read::{Project, find};
 use crate::schema::{Contracts, MoneyRecords, ProjectLights, Projects};
-use crate::scoped::{Scoped, Target};
+use crate::scoped::Scoped;
 use chrono::{NaiveDate, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::finance::{
@@ -273,15 +273,6 @@ fn check_contract_input(input: &ContractInput) -> Result<ContractDraft, StoreErr
 }
 
 impl Scoped<'_> {
-    fn books_target<'t>(&self, project: &'t Project) -> Target<'t> {
-        Target {
-            kind: "project",
-            id: project.id,
-            label: &project.code,
-            region_path: &project.region_path,
-        }
-    }
-
     /// A visible project's books.
     pub async fn books(&self, project_id: i64) -> Result<Books, StoreError> {
         self.require(Permission::ReadProjects).await?;
@@ -349,7 +340,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::MoneyRecord,
-            self.books_target(&project),
+            project.target(),
             None::<&()>,
             Some(&contract),
         )
@@ -542,7 +533,7 @@ impl Scoped<'_> {
         self.record(
             tx,
             AuditAction::MoneyRecord,
-            self.books_target(project),
+            project.target(),
             None::<&()>,
             Some(entry),
         )

@@ -6,9 +6,9 @@
 use super::{lock_project, refresh_light};
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::projects::read::{Project, find};
+use crate::projects::read::find;
 use crate::schema::{ProgressReports, Projects, ReportPhotos};
-use crate::scoped::{Scoped, Target};
+use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::project_access::may_report_progress;
@@ -215,15 +215,6 @@ fn check(input: &ReportInput, today: chrono::NaiveDate) -> Result<ReportPeriod, 
     }
 }
 
-fn target(project: &Project) -> Target<'_> {
-    Target {
-        kind: "project",
-        id: project.id,
-        label: &project.code,
-        region_path: &project.region_path,
-    }
-}
-
 impl Scoped<'_> {
     /// The monthly reports of a visible project, newest month first.
     pub async fn reports(&self, project_id: i64) -> Result<Vec<ProgressReport>, StoreError> {
@@ -307,7 +298,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::ReportChange,
-            target(&project),
+            project.target(),
             existing.as_ref(),
             Some(&after),
         )
@@ -380,7 +371,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::ReportChange,
-            target(&project),
+            project.target(),
             Some(&before),
             Some(&after),
         )

@@ -13,7 +13,7 @@ use crate::blobs::BlobStore;
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::schema::{Attachments, Transitions};
-use crate::scoped::{Scoped, Target};
+use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::document;
@@ -115,15 +115,6 @@ async fn one(tx: &mut Tx, project_id: i64, attachment_id: i64) -> Result<Attachm
     )
     .await?
     .ok_or(StoreError::NotFound)
-}
-
-fn target(project: &Project) -> Target<'_> {
-    Target {
-        kind: "project",
-        id: project.id,
-        label: &project.code,
-        region_path: &project.region_path,
-    }
 }
 
 impl Scoped<'_> {
@@ -244,7 +235,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::AttachmentChange,
-            target(&project),
+            project.target(),
             None::<&()>,
             Some(&after),
         )
@@ -299,7 +290,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::AttachmentChange,
-            target(&project),
+            project.target(),
             Some(&before),
             None::<&()>,
         )

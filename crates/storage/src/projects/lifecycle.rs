@@ -6,7 +6,7 @@ use super::read::{Project, find};
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::schema::{Attachments, Projects, Transitions};
-use crate::scoped::{Scoped, Target};
+use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::lifecycle::{Condition, GateFacts, Move, Refusal, decide, gate};
@@ -244,12 +244,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::ProjectTransition,
-            Target {
-                kind: "project",
-                id: project_id,
-                label: &after.code,
-                region_path: &after.region_path,
-            },
+            after.target(),
             Some(&serde_json::json!({"stage": before.stage, "hold": before.hold})),
             Some(&record),
         )

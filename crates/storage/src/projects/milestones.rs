@@ -1,11 +1,11 @@
 //! Milestones (节点): planned date and weight, done with an actual date. Planning them is
 //! management; marking them done is progress, which a project manager may also do.
 
-use super::read::{Project, find};
+use super::read::find;
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::schema::Milestones;
-use crate::scoped::{Scoped, Target};
+use crate::scoped::Scoped;
 use chrono::NaiveDate;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::problem::{FieldProblem, required_text};
@@ -90,15 +90,6 @@ fn check(input: &MilestoneInput, others_weight: i32) -> Result<(String, NaiveDat
 }
 
 impl Scoped<'_> {
-    fn milestone_target<'t>(&self, project: &'t Project) -> Target<'t> {
-        Target {
-            kind: "project",
-            id: project.id,
-            label: &project.code,
-            region_path: &project.region_path,
-        }
-    }
-
     /// The milestones of a visible project.
     pub async fn milestones(&self, project_id: i64) -> Result<Vec<Milestone>, StoreError> {
         self.require(Permission::ReadProjects).await?;
@@ -152,7 +143,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::MilestoneChange,
-            self.milestone_target(&project),
+            project.target(),
             None::<&()>,
             Some(&after),
         )
@@ -219,7 +210,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::MilestoneChange,
-            self.milestone_target(&project),
+            project.target(),
             Some(&before),
             Some(&after),
         )
@@ -256,7 +247,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::MilestoneChange,
-            self.milestone_target(&project),
+            project.target(),
             Some(&before),
             None::<&()>,
         )

@@ -4,7 +4,7 @@ use crate::db::{Backend, Tx};
 use crate::error::StoreError;
 use crate::regions::within;
 use crate::schema::{Accounts, Categories, Departments, ProjectPartners, Projects, Regions};
-use crate::scoped::Scoped;
+use crate::scoped::{Scoped, Target};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::project_access::ProjectOwnership;
 use minxin_domain::{Actor, Permission};
@@ -126,6 +126,16 @@ pub struct Project {
 }
 
 impl Project {
+    /// The project as the subject of an audit entry.
+    pub(crate) fn target(&self) -> Target<'_> {
+        Target {
+            kind: "project",
+            id: self.id,
+            label: &self.code,
+            region_path: &self.region_path,
+        }
+    }
+
     /// The light with its reasons, worst first.
     pub fn assessment(&self) -> Option<minxin_domain::light::Assessment> {
         serde_json::from_str(self.light_reasons.as_deref()?).ok()

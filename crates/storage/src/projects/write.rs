@@ -6,7 +6,7 @@ use super::read::{Project, find};
 use crate::db::Tx;
 use crate::error::{StoreError, taken_as};
 use crate::schema::{BudgetLines, Categories, ProjectPartners, Projects};
-use crate::scoped::{Scoped, Target};
+use crate::scoped::Scoped;
 use crate::{departments, regions};
 use chrono::{NaiveDate, Utc};
 use minxin_domain::audit::AuditAction;
@@ -354,15 +354,6 @@ impl Scoped<'_> {
             .await
     }
 
-    fn target<'t>(&self, project: &'t Project) -> Target<'t> {
-        Target {
-            kind: "project",
-            id: project.id,
-            label: &project.code,
-            region_path: &project.region_path,
-        }
-    }
-
     /// Creates a project in the demand stage (or `stage`, for imports of approved plans).
     pub async fn create_project(&self, input: &ProjectInput) -> Result<Project, StoreError> {
         self.create_project_at(input, Stage::Demand).await
@@ -421,7 +412,7 @@ impl Scoped<'_> {
         self.record(
             tx,
             AuditAction::ProjectCreate,
-            self.target(&after),
+            after.target(),
             None::<&()>,
             Some(&after),
         )
@@ -477,7 +468,7 @@ impl Scoped<'_> {
         self.record(
             tx,
             AuditAction::ProjectUpdate,
-            self.target(&after),
+            after.target(),
             Some(&before),
             Some(&after),
         )
@@ -532,7 +523,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::ProjectUpdate,
-            self.target(&after),
+            after.target(),
             Some(&before),
             Some(&after),
         )
