@@ -5,15 +5,15 @@
 
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::projects::milestones::of_project;
-use crate::schema::{LightSettings, ProgressReports, ProjectLights, Projects, Regions};
+use crate::schema::{LightSettings, Milestones, ProgressReports, ProjectLights, Projects, Regions};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::light::{self, Assessment, LightFacts, MilestoneFact, Thresholds};
 use minxin_domain::project::{Hold, Stage};
 use minxin_domain::report::{self, DEFAULT_DUE_DAY, ReportPeriod};
 use minxin_domain::time::shanghai;
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The light rules of a region: thresholds and the monthly report's due day.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -97,10 +97,13 @@ struct LightRow {
     progress_percent: i32,
     budget_fen: i64,
     paid_fen: i64,
+    light: Option<String>,
+    light_reasons: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
 struct Submission {
+    project_id: i64,
     period: String,
     submitted_at: DateTime<Utc>,
 }
@@ -175,59 +178,6 @@ async fn store(
     Ok(())
 }
 
-/// Recomputes and stores the light of one project, inside the caller's transaction.
-pub(crate) async fn refresh_light(tx: &mut Tx, project_id: i64) -> Result<(), StoreError> {
-    let row: LightRow = tx
-        .one(
-            &Query::select()
-                .columns([
-                    Projects::Id,
-                    Projects::Stage,
-                    Projects::Hold,
-                    Projects::RegionPath,
-                    Projects::PlannedStart,
-                    Projects::PlannedEnd,
-                    Projects::ProgressPercent,
-                    Projects::BudgetFen,
-                ])
-                .column(ProjectLights::PaidFen)
-                .from(Projects::Table)
-                .and_where(Expr::col(Projects::Id).eq(project_id))
-                .take(),
-        )
-        .await?;
-    let milestones = of_project(tx, project_id)
-        .await?
-        .into_iter()
-        .map(|m| MilestoneFact {
-            name: m.name,
-            planned: m.planned_date,
-            done: m.actual_date,
-            weight: u32::try_from(m.weight).unwrap_or(0),
-        })
-        .collect();
-    let submissions: Vec<Submission> = tx
-        .all(
-            &Query::select()
-                .columns([ProgressReports::Period, ProgressReports::SubmittedAt])
-                .from(ProgressReports::Table)
-                .and_where(Expr::col(ProgressReports::ProjectId).eq(project_id))
-                .take(),
-        )
-        .await?;
-    let rules = rules_at(&all_rules(tx).await?, &row.region_path);
-    let assessment = facts(&row, milestones, &submissions, &rules, today())
-        .and_then(|f| light::assess(&f, &rules.thresholds));
-    store(tx, row.id, assessment.as_ref()).await
-}
-
-#[derive(sqlx::FromRow)]
-struct StoredLight {
-    id: i64,
-    light: Option<String>,
-    light_reasons: Option<String>,
-}
-
 #[derive(sqlx::FromRow)]
 struct MilestoneRow {
     project_id: i64,
@@ -235,13 +185,6 @@ struct MilestoneRow {
     planned_date: NaiveDate,
     actual_date: Option<NaiveDate>,
     weight: i32,
-}
-
-#[derive(sqlx::FromRow)]
-struct SubmissionRow {
-    project_id: i64,
-    period: String,
-    submitted_at: DateTime<Utc>,
 }
 
 /// What a run over every project did.
@@ -253,72 +196,66 @@ pub struct RefreshReport {
     pub changed: usize,
 }
 
-/// Recomputes every project's light for `today` and writes those that changed, in one
-/// transaction. Runs daily, because dates move even when no data does.
-pub(crate) async fn refresh_all(
-    db: &crate::db::Db,
+/// Recomputes the lights of one project (`only`) or of all, for `today`, inside `tx`, and
+/// writes those that changed. Everything is read in four statements whatever the count.
+async fn refresh(
+    tx: &mut Tx,
+    only: Option<i64>,
     today: NaiveDate,
 ) -> Result<RefreshReport, StoreError> {
-    let mut tx = db.begin().await?;
-    let rules = all_rules(&mut tx).await?;
-    let rows: Vec<LightRow> = tx
-        .all(
-            &Query::select()
-                .columns([
-                    Projects::Id,
-                    Projects::Stage,
-                    Projects::Hold,
-                    Projects::RegionPath,
-                    Projects::PlannedStart,
-                    Projects::PlannedEnd,
-                    Projects::ProgressPercent,
-                    Projects::BudgetFen,
-                ])
-                .column(ProjectLights::PaidFen)
-                .from(Projects::Table)
-                .take(),
-        )
-        .await?;
-    let stored: Vec<StoredLight> = tx
-        .all(
-            &Query::select()
-                .column(Projects::Id)
-                .columns([ProjectLights::Light, ProjectLights::LightReasons])
-                .from(Projects::Table)
-                .take(),
-        )
-        .await?;
-    let milestones: Vec<MilestoneRow> = tx
-        .all(
-            &Query::select()
-                .columns([
-                    crate::schema::Milestones::ProjectId,
-                    crate::schema::Milestones::Name,
-                    crate::schema::Milestones::PlannedDate,
-                    crate::schema::Milestones::ActualDate,
-                    crate::schema::Milestones::Weight,
-                ])
-                .from(crate::schema::Milestones::Table)
-                .take(),
-        )
-        .await?;
+    let narrow = |q: &mut SelectStatement, column: Expr| {
+        if let Some(id) = only {
+            q.and_where(column.eq(id));
+        }
+    };
+    let rules = all_rules(tx).await?;
+    let mut projects = Query::select()
+        .columns([
+            Projects::Id,
+            Projects::Stage,
+            Projects::Hold,
+            Projects::RegionPath,
+            Projects::PlannedStart,
+            Projects::PlannedEnd,
+            Projects::ProgressPercent,
+            Projects::BudgetFen,
+        ])
+        .columns([
+            ProjectLights::PaidFen,
+            ProjectLights::Light,
+            ProjectLights::LightReasons,
+        ])
+        .from(Projects::Table)
+        .take();
+    narrow(&mut projects, Expr::col(Projects::Id));
+    let rows: Vec<LightRow> = tx.all(&projects).await?;
+    let mut milestones = Query::select()
+        .columns([
+            Milestones::ProjectId,
+            Milestones::Name,
+            Milestones::PlannedDate,
+            Milestones::ActualDate,
+            Milestones::Weight,
+        ])
+        .from(Milestones::Table)
+        .take();
+    narrow(&mut milestones, Expr::col(Milestones::ProjectId));
+    let milestones: Vec<MilestoneRow> = tx.all(&milestones).await?;
     // Only the latest month due matters; two months back covers every due day.
     let since = ReportPeriod::of(today - chrono::Duration::days(62)).to_string();
-    let submissions: Vec<SubmissionRow> = tx
-        .all(
-            &Query::select()
-                .columns([
-                    ProgressReports::ProjectId,
-                    ProgressReports::Period,
-                    ProgressReports::SubmittedAt,
-                ])
-                .from(ProgressReports::Table)
-                .and_where(Expr::col(ProgressReports::Period).gte(since))
-                .take(),
-        )
-        .await?;
-    let mut milestones_of: std::collections::HashMap<i64, Vec<MilestoneFact>> =
-        std::collections::HashMap::new();
+    let mut submissions = Query::select()
+        .columns([
+            ProgressReports::ProjectId,
+            ProgressReports::Period,
+            ProgressReports::SubmittedAt,
+        ])
+        .from(ProgressReports::Table)
+        .and_where(Expr::col(ProgressReports::Period).gte(since))
+        .take();
+    narrow(&mut submissions, Expr::col(ProgressReports::ProjectId));
+    let submissions: Vec<Submission> = tx.all(&submissions).await?;
+
+    let mut milestones_of: HashMap<i64, Vec<MilestoneFact>> = HashMap::new();
     for m in milestones {
         milestones_of
             .entry(m.project_id)
@@ -330,19 +267,10 @@ pub(crate) async fn refresh_all(
                 weight: u32::try_from(m.weight).unwrap_or(0),
             });
     }
-    let mut submissions_of: std::collections::HashMap<i64, Vec<Submission>> =
-        std::collections::HashMap::new();
+    let mut submissions_of: HashMap<i64, Vec<Submission>> = HashMap::new();
     for s in submissions {
-        submissions_of
-            .entry(s.project_id)
-            .or_default()
-            .push(Submission {
-                period: s.period,
-                submitted_at: s.submitted_at,
-            });
+        submissions_of.entry(s.project_id).or_default().push(s);
     }
-    let stored: std::collections::HashMap<i64, StoredLight> =
-        stored.into_iter().map(|s| (s.id, s)).collect();
     let mut report = RefreshReport {
         projects: rows.len(),
         changed: 0,
@@ -361,14 +289,27 @@ pub(crate) async fn refresh_all(
         let reasons = assessment
             .as_ref()
             .and_then(|a| serde_json::to_string(a).ok());
-        let unchanged = stored
-            .get(&row.id)
-            .is_some_and(|s| s.light == light && s.light_reasons == reasons);
-        if !unchanged {
-            store(&mut tx, row.id, assessment.as_ref()).await?;
+        if row.light != light || row.light_reasons != reasons {
+            store(tx, row.id, assessment.as_ref()).await?;
             report.changed += 1;
         }
     }
+    Ok(report)
+}
+
+/// Recomputes and stores the light of one project, inside the caller's transaction.
+pub(crate) async fn refresh_light(tx: &mut Tx, project_id: i64) -> Result<(), StoreError> {
+    refresh(tx, Some(project_id), today()).await.map(|_| ())
+}
+
+/// Recomputes every project's light for `today` and writes those that changed, in one
+/// transaction. Runs daily, because dates move even when no data does.
+pub(crate) async fn refresh_all(
+    db: &crate::db::Db,
+    today: NaiveDate,
+) -> Result<RefreshReport, StoreError> {
+    let mut tx = db.begin().await?;
+    let report = refresh(&mut tx, None, today).await?;
     tx.commit().await?;
     Ok(report)
 }

@@ -8,7 +8,7 @@ mod import;
 pub(crate) mod lifecycle;
 mod list;
 mod managers;
-pub(crate) mod milestones;
+mod milestones;
 pub(crate) mod read;
 mod write;
 
