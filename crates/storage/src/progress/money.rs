@@ -409,9 +409,8 @@ impl Scoped<'_> {
             _ => {}
         }
         let entry = self
-            .insert_record(&mut tx, project_id, &record, occurred_on, note)
+            .insert_record(&mut tx, &project, &record, occurred_on, note)
             .await?;
-        self.after_money(&mut tx, &project, &entry).await?;
         tx.commit().await?;
         Ok(entry)
     }
@@ -465,17 +464,18 @@ impl Scoped<'_> {
             return Err(StoreError::Invalid(problems));
         }
         let entry = self
-            .insert_record(&mut tx, project_id, &correction, occurred_on, reason)
+            .insert_record(&mut tx, &project, &correction, occurred_on, reason)
             .await?;
-        self.after_money(&mut tx, &project, &entry).await?;
         tx.commit().await?;
         Ok(entry)
     }
 
+    /// Appends a record, then stores the new totals on the project row, refreshes its light
+    /// and writes the audit entry.
     async fn insert_record(
         &self,
         tx: &mut Tx,
-        project_id: i64,
+        project: &Project,
         record: &MoneyRecord,
         occurred_on: NaiveDate,
         note: String,
@@ -498,7 +498,7 @@ impl Scoped<'_> {
                         MoneyRecords::CreatedAt,
                     ])
                     .values_panic([
-                        project_id.into(),
+                        project.id.into(),
                         record.kind.code().into(),
                         record.source.code().into(),
                         record.amount.0.into(),
@@ -513,30 +513,22 @@ impl Scoped<'_> {
                     .take(),
             )
             .await?;
-        records_of(tx, project_id)
-            .await?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or(StoreError::NotFound)
-    }
-
-    /// After a record: new totals on the project row, a fresh light, the audit entry.
-    async fn after_money(
-        &self,
-        tx: &mut Tx,
-        project: &Project,
-        entry: &MoneyEntry,
-    ) -> Result<(), StoreError> {
         let after = books(tx, project).await?;
         store_totals(tx, project.id, &after).await?;
         refresh_light(tx, project.id).await?;
+        let entry = after
+            .records
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(StoreError::NotFound)?;
         self.record(
             tx,
             AuditAction::MoneyRecord,
             project.target(),
             None::<&()>,
-            Some(entry),
+            Some(&entry),
         )
-        .await
+        .await?;
+        Ok(entry)
     }
 }
