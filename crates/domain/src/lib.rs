@@ -19,6 +19,7 @@ pub mod progress;
 pub mod project;
 pub mod project_access;
 pub mod project_code;
+pub mod ranking;
 pub mod region;
 pub mod report;
 pub mod role;
