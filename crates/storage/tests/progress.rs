@@ -8,10 +8,11 @@ use minxin_domain::money::Fen;
 use minxin_domain::project::FundingSource;
 use minxin_domain::report::ReportRefusal;
 use minxin_domain::{Problem, light::Reason};
+use minxin_storage::page::PageRequest;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_storage::progress::reports::{Decision, ReportInput};
-use minxin_storage::projects::ProjectInput;
+use minxin_storage::projects::{ProjectFilter, ProjectInput};
 use minxin_storage::testing::{Fixture, execute_raw, fixture, stores};
 use minxin_storage::{Store, StoreError};
 
@@ -234,6 +235,22 @@ async fn spending_over_budget_turns_the_light_red_with_its_reason() {
             .unwrap();
         let over = s.project(id).await.unwrap();
         assert_eq!(over.light.as_deref(), Some("red"), "{b}");
+        for (light, listed) in [("red", true), ("green", false), ("none", false)] {
+            let filter = ProjectFilter {
+                light: Some(light.into()),
+                ..ProjectFilter::default()
+            };
+            let page = s
+                .projects(&filter, PageRequest::new(None, None))
+                .await
+                .unwrap();
+            let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+            assert_eq!(ids.contains(&id), listed, "{b}: light filter {light}");
+            assert!(page.items.iter().all(|p| match light {
+                "none" => p.light.is_none(),
+                _ => p.light.as_deref() == Some(light),
+            }));
+        }
         assert!(over.assessment().unwrap().reasons.iter().any(|r| matches!(
             r.reason,
             Reason::OverBudget {

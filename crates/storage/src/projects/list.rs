@@ -5,7 +5,7 @@
 use super::read::joined;
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest, contains};
-use crate::schema::{Categories, ProjectPartners, Projects};
+use crate::schema::{Categories, ProjectLights, ProjectPartners, Projects};
 use crate::scoped::Scoped;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
@@ -60,6 +60,8 @@ pub struct ProjectFilter {
     pub region_id: Option<i64>,
     /// Text in the owner's name.
     pub owner: Option<String>,
+    /// Traffic light: `red`, `yellow`, `green`, or `none` for projects without one.
+    pub light: Option<String>,
     /// Text in code, name, address or description (Chinese works).
     pub q: Option<String>,
     /// Sort key.
@@ -99,6 +101,8 @@ pub struct ProjectSummary {
     pub planned_end: Option<NaiveDate>,
     /// Reported percent complete.
     pub progress_percent: i32,
+    /// Traffic light code, `None` while the project is not lit.
+    pub light: Option<String>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
     /// Optimistic-concurrency version.
@@ -128,6 +132,9 @@ const SUMMARY_COLUMNS: [Projects; 12] = [
     Projects::UpdatedAt,
 ];
 
+/// The light filter's value for projects without a light.
+pub const NO_LIGHT: &str = "none";
+
 fn pool_stages(pool: Pool) -> Vec<&'static str> {
     Stage::ALL
         .iter()
@@ -149,6 +156,14 @@ impl ProjectFilter {
         }
         if let Some(stage) = self.stage.as_deref().filter(|s| !s.is_empty()) {
             q.and_where(col(Projects::Stage).eq(stage));
+        }
+        if let Some(light) = self.light.as_deref().filter(|l| !l.is_empty()) {
+            let column = Expr::col((Projects::Table, ProjectLights::Light));
+            q.and_where(if light == NO_LIGHT {
+                column.is_null()
+            } else {
+                column.eq(light)
+            });
         }
         if let Some(category) = self.category_id {
             let children = Query::select()
@@ -238,6 +253,7 @@ impl Scoped<'_> {
         let mut q = joined(self.actor);
         q.columns(SUMMARY_COLUMNS.map(|c| (Projects::Table, c)))
             .column((Projects::Table, Projects::Version))
+            .column((Projects::Table, ProjectLights::Light))
             .and_where(Expr::col((Projects::Table, Projects::Id)).in_subquery(ids));
         filter.order(&mut q);
         q

@@ -16,7 +16,7 @@ pub use attachments::{Attachment, may_attach, may_remove};
 pub use categories::{Category, CategoryInput};
 pub use import::{IMPORT_MOVE, ImportOptions, ImportPlan, ImportReport, RowAction, RowPlan};
 pub use lifecycle::{GateView, TransitionInput, TransitionRecord};
-pub use list::{Pool, ProjectFilter, ProjectSummary, SortKey};
+pub use list::{NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};
 pub use managers::ManagerRef;
 pub use milestones::{Milestone, MilestoneInput};
 pub use read::{BudgetLine, DepartmentRef, Project};

@@ -879,7 +879,7 @@ fn header_format() -> Format {
 }
 
 /// The export's columns: message key of the header, width.
-const EXPORT_COLUMNS: [(&str, f64); 13] = [
+const EXPORT_COLUMNS: [(&str, f64); 14] = [
     ("import.export.code", 16.0),
     ("import.export.name", 36.0),
     ("import.export.year", 8.0),
@@ -893,6 +893,7 @@ const EXPORT_COLUMNS: [(&str, f64); 13] = [
     ("import.export.planned_start", 12.0),
     ("import.export.planned_end", 12.0),
     ("import.export.progress", 10.0),
+    ("projects.light", 10.0),
 ];
 
 /// The list rows as a workbook: headers in `lang`, money as numbers in 元 (0.00), dates as
@@ -927,6 +928,9 @@ pub fn export_workbook(lang: Lang, rows: &[ProjectSummary]) -> Result<Vec<u8>, X
             }
         }
         sheet.write_number(r, 12, p.progress_percent)?;
+        if let Some(light) = p.light.as_deref().and_then(|l| l.parse().ok()) {
+            sheet.write_string(r, 13, lang.light(light))?;
+        }
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.len() as u32, EXPORT_COLUMNS.len() as u16 - 1)?;

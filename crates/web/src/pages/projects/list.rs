@@ -16,11 +16,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::Datelike;
+use minxin_domain::light::Light;
 use minxin_domain::money::Fen;
 use minxin_domain::project::Stage;
 use minxin_domain::project_access::may_create;
 use minxin_domain::time::format_local;
-use minxin_storage::projects::{Category, Pool, ProjectFilter, ProjectSummary, SortKey};
+use minxin_storage::projects::{Category, NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};
 use serde::Deserialize;
 
 /// Rows per page unless the query asks otherwise.
@@ -47,6 +48,8 @@ pub(crate) struct ListQuery {
     pub(crate) region_id: Option<String>,
     /// Text in the owner's name.
     pub(crate) owner: Option<String>,
+    /// Traffic light: red, yellow, green, or none.
+    pub(crate) light: Option<String>,
     /// Text in code, name, address or description.
     pub(crate) q: Option<String>,
     /// Sort key: code, name, budget, planned_end, progress, updated.
@@ -105,6 +108,9 @@ pub(crate) fn filter_of(query: &ListQuery) -> ProjectFilter {
         department_id: id(&query.department_id),
         region_id: id(&query.region_id),
         owner: text_filter(&query.owner),
+        light: trimmed(&query.light)
+            .filter(|l| *l == NO_LIGHT || l.parse::<Light>().is_ok())
+            .map(str::to_owned),
         q: text_filter(&query.q),
         sort: trimmed(&query.sort)
             .and_then(|s| SORTS.iter().find(|(c, _)| *c == s))
@@ -136,6 +142,7 @@ pub(crate) fn query_pairs(filter: &ProjectFilter) -> Vec<(&'static str, String)>
     push("department_id", filter.department_id.map(|v| v.to_string()));
     push("region_id", filter.region_id.map(|v| v.to_string()));
     push("owner", filter.owner.clone());
+    push("light", filter.light.clone());
     push("q", filter.q.clone());
     push("sort", filter.sort.map(|s| sort_code(s).to_owned()));
     push(
@@ -188,6 +195,8 @@ pub struct Row {
     pub planned_end: String,
     /// Percent complete.
     pub progress: i32,
+    /// Light code and name, when lit.
+    pub light: Option<(String, &'static str)>,
     /// Last change in Beijing time.
     pub updated: String,
 }
@@ -212,12 +221,26 @@ impl Row {
             budget_wan: Fen(p.budget_fen).wan_text(),
             planned_end: p.planned_end.map(|d| d.to_string()).unwrap_or_default(),
             progress: p.progress_percent.clamp(0, 100),
+            light: p
+                .light
+                .as_deref()
+                .and_then(|l| l.parse::<Light>().ok())
+                .map(|l| (l.code().to_owned(), lang.light(l))),
             updated: format_local(p.updated_at)
                 .get(..10)
                 .unwrap_or_default()
                 .to_owned(),
         }
     }
+}
+
+/// The light filter's options: the three lights, then "no light".
+fn light_choices(lang: Lang, current: &str) -> Vec<Choice> {
+    Light::ALL
+        .iter()
+        .map(|l| Choice::new(l.code(), lang.light(*l), current))
+        .chain([Choice::new(NO_LIGHT, lang.t("projects.no_light"), current)])
+        .collect()
 }
 
 /// A tab of the list.
@@ -258,6 +281,7 @@ struct ListPage {
     years: Vec<Choice>,
     categories: Vec<Choice>,
     stages: Vec<Choice>,
+    lights: Vec<Choice>,
     departments: Vec<Choice>,
     regions: Vec<Choice>,
     owner: String,
@@ -332,6 +356,7 @@ pub async fn list(
         ("projects.col_region", None, ""),
         ("projects.col_lead", None, ""),
         ("projects.col_stage", None, ""),
+        ("projects.light", None, ""),
         ("projects.col_budget", Some(SortKey::Budget), "num"),
         ("projects.col_planned_end", Some(SortKey::PlannedEnd), ""),
         ("projects.col_progress", Some(SortKey::Progress), "num"),
@@ -391,6 +416,7 @@ pub async fn list(
             .collect(),
         categories: category_filter_choices(lang, &categories, &id_text(filter.category_id)),
         stages,
+        lights: light_choices(lang, filter.light.as_deref().unwrap_or_default()),
         departments: departments
             .iter()
             .map(|d| Choice::new(d.id, d.name.clone(), &id_text(filter.department_id)))
