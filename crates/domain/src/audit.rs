@@ -56,6 +56,8 @@ coded! {
         ReportChange => "project.report",
         /// Traffic-light thresholds or the report due day of a region changed.
         LightRulesChange => "light.rules",
+        /// A reminder was marked read by the account it was sent to.
+        ReminderRead => "reminder.read",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.

@@ -11,7 +11,7 @@ use minxin_domain::light::{self, Assessment, LightFacts, MilestoneFact, Threshol
 use minxin_domain::project::{Hold, Stage};
 use minxin_domain::report::{self, DEFAULT_DUE_DAY, ReportPeriod};
 use minxin_domain::time::shanghai;
-use sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_query::{CaseStatement, Expr, ExprTrait, Query, SelectStatement};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -47,7 +47,7 @@ struct SettingsRow {
 }
 
 /// Every region's own settings with its path, most specific (longest path) first.
-async fn all_rules(tx: &mut Tx) -> Result<Vec<(String, LightRules)>, StoreError> {
+pub(crate) async fn all_rules(tx: &mut Tx) -> Result<Vec<(String, LightRules)>, StoreError> {
     let rows: Vec<SettingsRow> = tx
         .all(
             &Query::select()
@@ -153,28 +153,38 @@ fn facts(
     })
 }
 
-/// Stores a project's assessment (or its absence) on its row.
-async fn store(
-    tx: &mut Tx,
-    project_id: i64,
-    assessment: Option<&Assessment>,
-) -> Result<(), StoreError> {
-    tx.execute(
-        &Query::update()
-            .table(Projects::Table)
-            .value(
-                ProjectLights::Light,
-                assessment.map(|a| a.light.code().to_owned()),
-            )
-            .value(
-                ProjectLights::LightReasons,
-                assessment.and_then(|a| serde_json::to_string(a).ok()),
-            )
-            .value(ProjectLights::LightAt, Utc::now())
-            .and_where(Expr::col(Projects::Id).eq(project_id))
-            .take(),
-    )
-    .await?;
+/// Rows per UPDATE when lights are written in bulk: small enough for every engine's limit on
+/// bound values (three per row), large enough that 100,000 changes take 200 statements.
+const WRITE_CHUNK: usize = 500;
+
+/// Stores projects' assessments (or their absence) on their rows, many rows per statement:
+/// `SET light = CASE id WHEN … END` works alike on both engines, where one UPDATE per project
+/// cost a round trip each.
+async fn store(tx: &mut Tx, changes: &[(i64, Option<Assessment>)]) -> Result<(), StoreError> {
+    let now = Utc::now();
+    for chunk in changes.chunks(WRITE_CHUNK) {
+        let mut light = CaseStatement::new();
+        let mut reasons = CaseStatement::new();
+        for (id, assessment) in chunk {
+            let is = || Expr::col(Projects::Id).eq(*id);
+            let a = assessment.as_ref();
+            light = light.case(is(), Expr::val(a.map(|a| a.light.code().to_owned())));
+            reasons = reasons.case(
+                is(),
+                Expr::val(a.and_then(|a| serde_json::to_string(a).ok())),
+            );
+        }
+        tx.execute(
+            &Query::update()
+                .table(Projects::Table)
+                .value(ProjectLights::Light, light)
+                .value(ProjectLights::LightReasons, reasons)
+                .value(ProjectLights::LightAt, now)
+                .and_where(Expr::col(Projects::Id).is_in(chunk.iter().map(|(id, _)| *id)))
+                .take(),
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -187,26 +197,63 @@ struct MilestoneRow {
     weight: i32,
 }
 
+/// A monthly report that was due and has not come in: its owner is reminded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MissingReport {
+    /// The project.
+    pub project_id: i64,
+    /// The month not reported on, YYYY-MM.
+    pub period: String,
+}
+
 /// What a run over every project did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RefreshReport {
     /// Projects looked at.
     pub projects: usize,
     /// Projects whose light or reasons changed and were written.
     pub changed: usize,
+    /// Reminders of missing monthly reports newly sent.
+    pub reminded: usize,
+    /// The reports found missing (to remind their owners).
+    #[serde(skip)]
+    pub(crate) missing: Vec<MissingReport>,
 }
 
-/// Recomputes the lights of one project (`only`) or of all, for `today`, inside `tx`, and
+/// Which projects a refresh looks at.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Which<'a> {
+    /// One project, after a write to it.
+    One(i64),
+    /// Every project in a region's subtree, after its rules changed.
+    Under(&'a str),
+    /// Every project, nightly.
+    All,
+}
+
+/// Recomputes the lights of the projects `which` selects, for `today`, inside `tx`, and
 /// writes those that changed. Everything is read in four statements whatever the count.
-async fn refresh(
+pub(crate) async fn refresh(
     tx: &mut Tx,
-    only: Option<i64>,
+    which: Which<'_>,
     today: NaiveDate,
 ) -> Result<RefreshReport, StoreError> {
-    let narrow = |q: &mut SelectStatement, column: Expr| {
-        if let Some(id) = only {
-            q.and_where(column.eq(id));
+    let narrow = |q: &mut SelectStatement, project: Expr| match which {
+        Which::One(id) => {
+            q.and_where(project.eq(id));
         }
+        Which::Under(path) => {
+            q.and_where(
+                project.in_subquery(
+                    Query::select()
+                        .column(Projects::Id)
+                        .from(Projects::Table)
+                        .and_where(crate::regions::under(Expr::col(Projects::RegionPath), path))
+                        .take(),
+                ),
+            );
+        }
+        Which::All => {}
     };
     let rules = all_rules(tx).await?;
     let mut projects = Query::select()
@@ -273,33 +320,56 @@ async fn refresh(
     }
     let mut report = RefreshReport {
         projects: rows.len(),
-        changed: 0,
+        ..RefreshReport::default()
     };
+    let mut changes = Vec::new();
     for row in &rows {
         let rule = rules_at(&rules, &row.region_path);
-        let assessment = facts(
+        let submitted = submissions_of.get(&row.id).map_or(&[][..], Vec::as_slice);
+        let facts = facts(
             row,
             milestones_of.remove(&row.id).unwrap_or_default(),
-            submissions_of.get(&row.id).map_or(&[][..], Vec::as_slice),
+            submitted,
             &rule,
             today,
-        )
-        .and_then(|f| light::assess(&f, &rule.thresholds));
+        );
+        if let Some(period) = facts.as_ref().and_then(|f| missing_period(f, submitted)) {
+            report.missing.push(MissingReport {
+                project_id: row.id,
+                period,
+            });
+        }
+        let assessment = facts.and_then(|f| light::assess(&f, &rule.thresholds));
         let light = assessment.as_ref().map(|a| a.light.code().to_owned());
         let reasons = assessment
             .as_ref()
             .and_then(|a| serde_json::to_string(a).ok());
         if row.light != light || row.light_reasons != reasons {
-            store(tx, row.id, assessment.as_ref()).await?;
-            report.changed += 1;
+            changes.push((row.id, assessment));
         }
     }
+    store(tx, &changes).await?;
+    report.changed = changes.len();
     Ok(report)
+}
+
+/// The month whose report is late and still missing, if any (a report that came in late needs
+/// no reminder).
+fn missing_period(facts: &LightFacts, submitted: &[Submission]) -> Option<String> {
+    match facts.report {
+        light::ReportStatus::Late { year, month, .. } => {
+            let period = ReportPeriod::new(year, month)?.to_string();
+            (!submitted.iter().any(|s| s.period == period)).then_some(period)
+        }
+        _ => None,
+    }
 }
 
 /// Recomputes and stores the light of one project, inside the caller's transaction.
 pub(crate) async fn refresh_light(tx: &mut Tx, project_id: i64) -> Result<(), StoreError> {
-    refresh(tx, Some(project_id), today()).await.map(|_| ())
+    refresh(tx, Which::One(project_id), today())
+        .await
+        .map(|_| ())
 }
 
 /// Recomputes every project's light for `today` and writes those that changed, in one
@@ -309,7 +379,8 @@ pub(crate) async fn refresh_all(
     today: NaiveDate,
 ) -> Result<RefreshReport, StoreError> {
     let mut tx = db.begin().await?;
-    let report = refresh(&mut tx, None, today).await?;
+    let mut report = refresh(&mut tx, Which::All, today).await?;
+    report.reminded = super::reminders::remind(&mut tx, &report.missing).await?;
     tx.commit().await?;
     Ok(report)
 }

@@ -1,7 +1,9 @@
 //! Progress control (issue 4): money, monthly reports and the traffic lights they feed.
 
+pub mod light_rules;
 pub mod lights;
 pub mod money;
+pub mod reminders;
 pub mod reports;
 
 pub(crate) use lights::refresh_light;
