@@ -37,7 +37,7 @@ async fn project(store: &Store, f: &Fixture, name: &str) -> i64 {
             address: String::new(),
             planned_start: Some(today() - Duration::days(60)),
             planned_end: Some(today() + Duration::days(120)),
-            budget: [(minxin_domain::project::FundingSource::County, 10_000_00)]
+            budget: [(minxin_domain::project::FundingSource::County, 1_000_000)]
                 .into_iter()
                 .collect(),
             beneficiaries: None,
