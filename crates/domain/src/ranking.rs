@@ -177,8 +177,8 @@ mod tests {
         let t = DepartmentTally {
             reports_due: 4,
             reports_late: 1,
-            budget: Fen(1_000_00),
-            paid: Fen(250_00),
+            budget: Fen(100_000),
+            paid: Fen(25_000),
             ..tally(1, 0, 1)
         };
         // lights 50 % × 60 + reports 75 % × 20 + payment 25 % × 20 = 30 + 15 + 5

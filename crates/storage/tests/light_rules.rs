@@ -200,16 +200,10 @@ async fn the_owner_is_reminded_of_a_missing_report_once() {
         let f = fixture(&store).await;
         let id = project(&store, &f, "东湖社区老年食堂").await;
         // dept_a works for A-ZJ, the lead department, so may file its reports.
-        execute_raw(
-            &store,
-            &format!(
-                "INSERT INTO account_scope_departments (account_id, department_id) \
-                 SELECT id, {} FROM accounts WHERE username = 'dept_a'",
-                f.a_zj
-            ),
-        )
-        .await
-        .unwrap();
+        store
+            .bootstrap_scope_departments(f.id("dept_a"), &["A-ZJ"])
+            .await
+            .unwrap();
         let dept = f.actor("dept_a").await;
         let d = store.scoped(&dept, "t");
         let first = store.refresh_lights().await.unwrap();

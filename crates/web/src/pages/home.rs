@@ -48,6 +48,19 @@ pub async fn show(
     let mut cards = Vec::new();
     let mut scope_name = None;
     let mut scope_departments = Vec::new();
+    let reminders = store.reminders().await?;
+    if !reminders.is_empty() {
+        let unread = reminders.iter().filter(|r| r.read_at.is_none()).count();
+        cards.push(Card {
+            title: "home.card_reminders",
+            text: "home.card_reminders_text",
+            href: "/reminders",
+            figures: vec![Figure {
+                label: "home.unread_reminders",
+                value: i64::try_from(unread).unwrap_or(i64::MAX),
+            }],
+        });
+    }
     if actor.may(Permission::ReadOrganisation) {
         let regions = store.regions().await?;
         let departments = store.departments(None).await?;

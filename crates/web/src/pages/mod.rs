@@ -12,9 +12,11 @@ pub mod departments;
 pub mod form;
 pub mod home;
 pub mod import;
+pub mod light_rules;
 pub mod org;
 pub mod projects;
 pub mod regions;
+pub mod reminders;
 pub mod security;
 pub mod widgets;
 
@@ -105,6 +107,12 @@ pub fn router() -> Router<AppState> {
         .route("/access/{id}", get(access::edit).post(access::update))
         .route("/audit", get(audit::show))
         .route("/audit.csv", get(audit::csv))
+        .route(
+            "/light-rules",
+            get(light_rules::show).post(light_rules::save),
+        )
+        .route("/reminders", get(reminders::list))
+        .route("/reminders/{id}/read", post(reminders::read))
         .merge(projects::routes())
         .merge(import::routes())
         .merge(attachments::routes())
