@@ -4,6 +4,7 @@
 
 pub mod bench;
 mod data;
+mod progress;
 pub mod projects;
 
 use minxin_domain::region::RegionLevel;

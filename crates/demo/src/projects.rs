@@ -9,6 +9,7 @@ use minxin_domain::project::{FundingSource, Hold, Stage};
 use minxin_domain::region::RegionLevel;
 use minxin_storage::projects::{MilestoneInput, ProjectInput};
 use minxin_storage::seed::PastMove;
+use minxin_storage::seed_progress::PastProgress;
 use minxin_storage::{Store, StoreError};
 use std::collections::BTreeMap;
 
@@ -350,6 +351,7 @@ pub async fn seed(
     let office = store.actor_for_cli("office").await?;
     let scoped = store.scoped(&office, minxin_storage::bootstrap::CLI_ADDRESS);
     let mut dice = Dice::new();
+    let mut past = PastProgress::default();
     let stages: Vec<Stage> = STAGE_SHARES
         .iter()
         .flat_map(|(stage, n)| std::iter::repeat_n(*stage, *n))
@@ -385,10 +387,23 @@ pub async fn seed(
         store
             .seed_project_history(project.id, &history(*stage, hold, start, today, &mut dice))
             .await?;
+        crate::progress::invent(&project, *stage, today, &mut dice, &mut past);
         if (i + 1) % 50 == 0 {
             progress(&format!("  {} projects", i + 1));
         }
     }
+    progress(&format!(
+        "progress 月度进度与资金: {} reports, {} contracts, {} money records",
+        past.reports.len(),
+        past.contracts.len(),
+        past.money.len()
+    ));
+    store.seed_progress(&past).await?;
+    let lights = store.refresh_lights().await?;
+    progress(&format!(
+        "  lights 红黄绿灯: {} projects, {} reminders",
+        lights.projects, lights.reminded
+    ));
     Ok(())
 }
 

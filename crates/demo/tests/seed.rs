@@ -79,5 +79,39 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
             "{b}: {}",
             theirs.total
         );
+
+        // A year of progress: every light shows, and the books of a project add up.
+        for light in ["green", "yellow", "red"] {
+            let filter = ProjectFilter {
+                light: Some(light.into()),
+                ..Default::default()
+            };
+            let n = scoped
+                .projects(&filter, PageRequest::default())
+                .await
+                .unwrap()
+                .total;
+            assert!(n >= 5, "{b}: only {n} {light} projects");
+        }
+        let building = ProjectFilter {
+            stage: Some("construction".into()),
+            ..Default::default()
+        };
+        let sample = &scoped
+            .projects(&building, PageRequest::default())
+            .await
+            .unwrap()
+            .items[0];
+        let finance = store.actor_for_cli("finance").await.unwrap();
+        let books = store.scoped(&finance, "test").books(sample.id).await.unwrap();
+        let total = books.summary.total;
+        assert_eq!(total.approved, total.budget, "{b}: the budget is approved");
+        assert!(total.disbursed <= total.approved && total.paid.0 > 0, "{b}");
+        let contract = &books.contracts[0];
+        assert!(contract.paid_fen <= contract.amount_fen, "{b}");
+        assert!(minxin_domain::finance::valid_uscc(&contract.credit_code));
+        let reports = scoped.reports(sample.id).await.unwrap();
+        assert!(reports.len() >= 3, "{b}: {} reports", reports.len());
+        assert!(reports.iter().any(|r| r.state == "accepted"), "{b}");
     }
 }

@@ -23,6 +23,7 @@ pub mod regions;
 mod schema;
 pub mod scoped;
 pub mod seed;
+pub mod seed_progress;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
