@@ -208,7 +208,7 @@ pub(crate) fn invent(
             continue; // still missing
         }
         let due = due_date(period, DEFAULT_DUE_DAY);
-        let filed = if roll % 7 == 0 {
+        let filed = if roll.is_multiple_of(7) {
             due + Duration::days(1 + dice.below(8) as i64)
         } else {
             due - Duration::days(dice.below(5) as i64)
