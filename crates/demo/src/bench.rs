@@ -1,26 +1,43 @@
-//! Benchmark data: many more projects than a district has, invented like the demo's and
-//! inserted in bulk, so list and project endpoints can be measured at scale.
+//! Benchmark data: many more projects than a district has, invented like the demo's with their
+//! past reports and money, and inserted in bulk, so list, project, light and dashboard work can
+//! be measured at scale.
 
+use crate::progress::{Planned, invent};
 use crate::projects::{Dice, World};
 use chrono::NaiveDate;
 use minxin_domain::project::Stage;
 use minxin_domain::project_code;
+use minxin_storage::projects::BudgetLine;
 use minxin_storage::seed::BulkProject;
+use minxin_storage::seed_progress::PastProgress;
 use minxin_storage::{Store, StoreError};
 
 /// Rows invented and inserted per round; each round reports progress.
 const ROUND: usize = 10_000;
 
+/// What has been seeded so far.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Seeded {
+    /// Projects.
+    pub projects: usize,
+    /// Monthly reports.
+    pub reports: usize,
+    /// Money records.
+    pub money: usize,
+}
+
 /// Adds `count` invented projects (codes `<year>-MX-100001` onwards, to stay clear of the
-/// demo's) to a database that holds the demo district.
+/// demo's), with a year or so of reports and money each, to a database that holds the demo
+/// district.
 pub async fn seed(
     store: &Store,
     count: usize,
     today: NaiveDate,
-    mut progress: impl FnMut(usize),
+    mut progress: impl FnMut(Seeded),
 ) -> Result<(), StoreError> {
     let world = World::load(store).await?;
     let mut dice = Dice::new();
+    let mut seeded = Seeded::default();
     let mut done = 0;
     while done < count {
         let mut rows = Vec::with_capacity(ROUND);
@@ -48,9 +65,34 @@ pub async fn seed(
                 partners: input.partner_department_ids,
             });
         }
-        store.seed_bulk_projects(&rows).await?;
+        let ids = store.seed_bulk_projects(&rows).await?;
+        let mut past = PastProgress::default();
+        for (id, row) in ids.into_iter().zip(&rows) {
+            let budget: Vec<BudgetLine> = row
+                .budget
+                .iter()
+                .map(|(source, fen)| BudgetLine {
+                    source: source.code().to_owned(),
+                    amount_fen: *fen,
+                })
+                .collect();
+            let planned = Planned {
+                id,
+                start: row.planned_start,
+                end: row.planned_end,
+                budget: &budget,
+                managed: false,
+            };
+            invent(&planned, row.stage, today, &mut dice, &mut past);
+        }
+        store.seed_progress(&past).await?;
         done += rows.len();
-        progress(done);
+        seeded = Seeded {
+            projects: done,
+            reports: seeded.reports + past.reports.len(),
+            money: seeded.money + past.money.len(),
+        };
+        progress(seeded);
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::finance::{MoneyKind, ProcurementMethod, uscc_check_char};
 use minxin_domain::project::Stage;
 use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, ReportState, due_date};
-use minxin_storage::projects::Project;
+use minxin_storage::projects::{BudgetLine, Project};
 use minxin_storage::seed_progress::{PastContract, PastMoney, PastProgress, PastReport};
 
 const CONTRACTORS: [&str; 8] = [
@@ -71,23 +71,48 @@ fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&local)
 }
 
+/// What the invented progress of a project depends on.
+pub(crate) struct Planned<'a> {
+    /// The project.
+    pub id: i64,
+    /// Planned start and end.
+    pub start: NaiveDate,
+    /// Planned end.
+    pub end: NaiveDate,
+    /// Its budget lines.
+    pub budget: &'a [BudgetLine],
+    /// Whether a project manager files its reports (otherwise its department does).
+    pub managed: bool,
+}
+
+impl<'a> Planned<'a> {
+    /// The plan of a project as stored, if it has planned dates.
+    pub(crate) fn of(p: &'a Project) -> Option<Self> {
+        Some(Planned {
+            id: p.id,
+            start: p.planned_start?,
+            end: p.planned_end?,
+            budget: &p.budget,
+            managed: p.manager_id.is_some(),
+        })
+    }
+}
+
 /// Adds the past progress of `project`, now at `stage`, to `past`.
 pub(crate) fn invent(
-    project: &Project,
+    project: &Planned<'_>,
     stage: Stage,
     today: NaiveDate,
     dice: &mut Dice,
     past: &mut PastProgress,
 ) {
-    let (Some(start), Some(end)) = (project.planned_start, project.planned_end) else {
-        return;
-    };
+    let (start, end) = (project.start, project.end);
     if stage < Stage::Approved {
         return;
     }
     let finance = "finance".to_owned();
     let approved_on = (start - Duration::days(20)).min(today);
-    for line in &project.budget {
+    for line in project.budget {
         past.money.push(PastMoney {
             project_id: project.id,
             kind: MoneyKind::Approval,
@@ -105,14 +130,11 @@ pub(crate) fn invent(
     let pace = pace(dice);
     let finished = stage >= Stage::Acceptance;
     let span = (end - start).num_days().max(30);
-    let reporter = if project.manager_id.is_some() {
-        "manager"
-    } else {
-        "dept"
-    };
+    let budget_fen: i64 = project.budget.iter().map(|l| l.amount_fen).sum();
+    let reporter = if project.managed { "manager" } else { "dept" };
     let contract = (stage >= Stage::Construction).then(|| {
         let share = 86 + dice.below(12) as i64;
-        let amount = project.budget_fen * share / 100 / 10_000 * 10_000;
+        let amount = budget_fen * share / 100 / 10_000 * 10_000;
         let n = dice.below(CONTRACTORS.len());
         let signed = (start + Duration::days(10 + dice.below(20) as i64)).min(today);
         past.contracts.push(PastContract {
@@ -130,7 +152,7 @@ pub(crate) fn invent(
     });
 
     let mut disbursed_share = 30;
-    for line in &project.budget {
+    for line in project.budget {
         past.money.push(PastMoney {
             project_id: project.id,
             kind: MoneyKind::Disbursement,
@@ -165,7 +187,7 @@ pub(crate) fn invent(
                 // Top up the tranches first, so payments never outrun disbursements.
                 let needed_share = (percent + 25).min(100);
                 if needed_share > disbursed_share {
-                    for line in &project.budget {
+                    for line in project.budget {
                         past.money.push(PastMoney {
                             project_id: project.id,
                             kind: MoneyKind::Disbursement,

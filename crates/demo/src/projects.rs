@@ -4,6 +4,7 @@
 //!
 //! The data is generated from a fixed seed, so every fresh demo looks the same.
 
+use crate::progress::Planned;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::project::{FundingSource, Hold, Stage};
 use minxin_domain::region::RegionLevel;
@@ -387,7 +388,9 @@ pub async fn seed(
         store
             .seed_project_history(project.id, &history(*stage, hold, start, today, &mut dice))
             .await?;
-        crate::progress::invent(&project, *stage, today, &mut dice, &mut past);
+        if let Some(planned) = Planned::of(&project) {
+            crate::progress::invent(&planned, *stage, today, &mut dice, &mut past);
+        }
         if (i + 1) % 50 == 0 {
             progress(&format!("  {} projects", i + 1));
         }

@@ -103,7 +103,11 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
             .unwrap()
             .items[0];
         let finance = store.actor_for_cli("finance").await.unwrap();
-        let books = store.scoped(&finance, "test").books(sample.id).await.unwrap();
+        let books = store
+            .scoped(&finance, "test")
+            .books(sample.id)
+            .await
+            .unwrap();
         let total = books.summary.total;
         assert_eq!(total.approved, total.budget, "{b}: the budget is approved");
         assert!(total.disbursed <= total.approved && total.paid.0 > 0, "{b}");

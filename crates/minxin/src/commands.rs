@@ -242,12 +242,21 @@ pub async fn bench_seed(config: &Config, projects: usize) -> anyhow::Result<()> 
     let started = std::time::Instant::now();
     minxin_demo::bench::seed(&store, projects, today(), |done| {
         println!(
-            "  {done} / {projects} ({:.1} s)",
+            "  {} / {projects} projects, {} reports, {} money records ({:.1} s)",
+            done.projects,
+            done.reports,
+            done.money,
             started.elapsed().as_secs_f64()
         );
     })
     .await
     .map_err(explain)?;
+    println!("lighting every project …");
+    let lights = store.refresh_lights().await.map_err(explain)?;
+    println!(
+        "  {} projects, {} lights set",
+        lights.projects, lights.changed
+    );
     store.analyze().await?;
     println!("done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())

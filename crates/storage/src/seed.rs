@@ -132,9 +132,10 @@ const BATCH: usize = 500;
 
 impl Store {
     /// Inserts many projects fast, in batches inside one transaction, without auditing — for
-    /// benchmark databases only.
-    pub async fn seed_bulk_projects(&self, rows: &[BulkProject]) -> Result<(), StoreError> {
+    /// benchmark databases only. Returns their ids in the order of `rows`.
+    pub async fn seed_bulk_projects(&self, rows: &[BulkProject]) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.db().begin().await?;
+        let mut all = Vec::with_capacity(rows.len());
         let now = chrono::Utc::now();
         for chunk in rows.chunks(BATCH) {
             let mut insert = Query::insert()
@@ -225,8 +226,10 @@ impl Store {
             if any_partner {
                 tx.execute(&partners).await?;
             }
+            all.extend(ids.into_iter().map(|(id,)| id));
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(all)
     }
 
     /// Refreshes the planner's statistics after a bulk load, so queries over the new rows get
