@@ -13,6 +13,7 @@ pub mod form;
 pub mod home;
 pub mod import;
 pub mod org;
+pub mod progress;
 pub mod projects;
 pub mod regions;
 pub mod security;
@@ -108,6 +109,7 @@ pub fn router() -> Router<AppState> {
         .merge(projects::routes())
         .merge(import::routes())
         .merge(attachments::routes())
+        .merge(progress::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(render_page_failures))
 }
