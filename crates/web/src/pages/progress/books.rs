@@ -253,7 +253,7 @@ struct Again {
 }
 
 fn kind_name(lang: Lang, code: &str) -> &'static str {
-    lang.t(&format!("books.kind.{code}"))
+    lang.t(&format!("books.kinds.{code}"))
 }
 
 fn source_of(lang: Lang, code: &str) -> &'static str {
@@ -293,7 +293,7 @@ fn record_rows(lang: Lang, books: &Books) -> Vec<RecordRow> {
 fn contract_row(lang: Lang, c: &Contract) -> ContractRow {
     ContractRow {
         id: c.id,
-        method: lang.t(&format!("books.method.{}", c.method)),
+        method: lang.t(&format!("books.methods.{}", c.method)),
         contractor: c.contractor.clone(),
         credit_code: c.credit_code.clone(),
         amount: Fen(c.amount_fen).yuan_text(),
@@ -348,7 +348,7 @@ async fn page(
             .map(|m| {
                 Choice::new(
                     m.code(),
-                    lang.t(&format!("books.method.{}", m.code())),
+                    lang.t(&format!("books.methods.{}", m.code())),
                     &contract_form.method,
                 )
             })
