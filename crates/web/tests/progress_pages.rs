@@ -145,7 +145,9 @@ async fn file_report(
     fields: &[(&str, &str)],
     photos: &[(&str, &[u8])],
 ) -> Reply {
-    let page = browser.get(&env.app, &format!("/projects/{id}/reports")).await;
+    let page = browser
+        .get(&env.app, &format!("/projects/{id}/reports"))
+        .await;
     let csrf = Browser::csrf(&page);
     browser
         .post_multipart(
@@ -275,7 +277,11 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
             assert_eq!(page.body.contains("id=\"report-form\""), file, "{b} {user}");
             let page = browser.get(&env.app, &books).await;
             assert_eq!(page.status, StatusCode::OK, "{b} {user}");
-            assert_eq!(page.body.contains("id=\"money-form\""), finance, "{b} {user}");
+            assert_eq!(
+                page.body.contains("id=\"money-form\""),
+                finance,
+                "{b} {user}"
+            );
             assert_eq!(page.body.contains("id=\"contract-form\""), finance);
             let project = browser.get(&env.app, &format!("/projects/{}", ids.a)).await;
             assert!(project.body.contains(&format!("href=\"{reports}\"")), "{b}");
@@ -287,7 +293,11 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
                     &env,
                     &mut browser,
                     ids.a,
-                    &[("period", &last_month()), ("percent", "10"), ("done", "开工")],
+                    &[
+                        ("period", &last_month()),
+                        ("percent", "10"),
+                        ("done", "开工"),
+                    ],
                     &[],
                 )
                 .await;
@@ -318,7 +328,11 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
             &env,
             &mut manager,
             ids.a,
-            &[("period", &last_month()), ("percent", "10"), ("done", "基础施工")],
+            &[
+                ("period", &last_month()),
+                ("percent", "10"),
+                ("done", "基础施工"),
+            ],
             &[],
         )
         .await;
@@ -345,14 +359,20 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{b} manager reviews");
         let mut office = signed(&env, "office_a").await;
         let page = office.get(&env.app, &reports).await;
-        assert!(page.body.contains(&format!("id=\"review-{report_id}\"")), "{b}");
+        assert!(
+            page.body.contains(&format!("id=\"review-{report_id}\"")),
+            "{b}"
+        );
 
         // Another district's project is not found, pages and posts alike.
         for path in [
             format!("/projects/{}/reports", ids.b),
             format!("/projects/{}/books", ids.b),
         ] {
-            assert_eq!(office.get(&env.app, &path).await.status, StatusCode::NOT_FOUND);
+            assert_eq!(
+                office.get(&env.app, &path).await.status,
+                StatusCode::NOT_FOUND
+            );
         }
         let csrf = Browser::csrf(&page);
         let body = report_body(
@@ -382,7 +402,11 @@ async fn a_site_photo_comes_back_without_its_location() {
             &env,
             &mut manager,
             ids.a,
-            &[("period", &last_month()), ("percent", "12.5"), ("done", "主体施工")],
+            &[
+                ("period", &last_month()),
+                ("percent", "12.5"),
+                ("done", "主体施工"),
+            ],
             &[("现场.jpg", &photo), ("second.jpg", &jpeg(64, 48))],
         )
         .await;
@@ -458,8 +482,19 @@ async fn bad_report_input_is_worded_and_kept() {
         assert!(r.body.contains("完成了基础浇筑") && r.body.contains("雨季影响"));
 
         // Not an image, whatever its name says.
-        let typed = [("period", period.as_str()), ("percent", "20"), ("done", "完成了基础浇筑")];
-        let r = file_report(&env, &mut manager, ids.a, &typed, &[("a.jpg", b"<html>hi</html>")]).await;
+        let typed = [
+            ("period", period.as_str()),
+            ("percent", "20"),
+            ("done", "完成了基础浇筑"),
+        ];
+        let r = file_report(
+            &env,
+            &mut manager,
+            ids.a,
+            &typed,
+            &[("a.jpg", b"<html>hi</html>")],
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("a.jpg：文件不是图片"), "{b}: {}", r.body);
         assert!(r.body.contains("完成了基础浇筑") && r.body.contains("value=\"20\""));
@@ -512,7 +547,11 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         let review = format!("{reports}/{}/review", report.id);
         // Returning needs a comment; the refusal is shown at the report.
         let r = office
-            .post(&env.app, &review, &[("_csrf", &csrf), ("decision", "return"), ("version", "1")])
+            .post(
+                &env.app,
+                &review,
+                &[("_csrf", &csrf), ("decision", "return"), ("version", "1")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("退回时必须填写退回意见"), "{b}");
@@ -520,23 +559,38 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
             .post(
                 &env.app,
                 &review,
-                &[("_csrf", &csrf), ("decision", "return"), ("comment", "请补充照片"), ("version", "1")],
+                &[
+                    ("_csrf", &csrf),
+                    ("decision", "return"),
+                    ("comment", "请补充照片"),
+                    ("version", "1"),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
 
         // The manager sees the comment and refiles the same month in place.
         let page = manager.get(&env.app, &reports).await;
-        assert!(page.body.contains("已退回") && page.body.contains("请补充照片"), "{b}");
+        assert!(
+            page.body.contains("已退回") && page.body.contains("请补充照片"),
+            "{b}"
+        );
         let page = manager
             .get(&env.app, &format!("{reports}?refile={}", report.id))
             .await;
-        assert!(page.body.contains("主体封顶") && page.body.contains("value=\"40\""), "{b}");
+        assert!(
+            page.body.contains("主体封顶") && page.body.contains("value=\"40\""),
+            "{b}"
+        );
         let r = file_report(
             &env,
             &mut manager,
             ids.a,
-            &[("period", &period), ("percent", "45"), ("done", "主体封顶，补充照片")],
+            &[
+                ("period", &period),
+                ("percent", "45"),
+                ("done", "主体封顶，补充照片"),
+            ],
             &[("site.jpg", &jpeg(40, 30))],
         )
         .await;
@@ -557,7 +611,11 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
             .post(
                 &env.app,
                 &review,
-                &[("_csrf", &Browser::csrf(&page)), ("decision", "accept"), ("version", &all[0].version.to_string())],
+                &[
+                    ("_csrf", &Browser::csrf(&page)),
+                    ("decision", "accept"),
+                    ("version", &all[0].version.to_string()),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
@@ -565,7 +623,9 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         assert!(page.body.contains("已通过"), "{b}");
         let project = office.get(&env.app, &format!("/projects/{}", ids.a)).await;
         assert!(
-            project.body.contains("<dd id=\"progress-percent\">45%</dd>"),
+            project
+                .body
+                .contains("<dd id=\"progress-percent\">45%</dd>"),
             "{b}"
         );
     }
@@ -586,10 +646,11 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
             form.extend(fields);
             (format!("{books}/{path}"), form)
         };
-        let send_form = async |browser: &mut Browser, (path, form): (String, Vec<(&str, String)>)| {
-            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            browser.post(&env.app, &path, &pairs).await
-        };
+        let send_form =
+            async |browser: &mut Browser, (path, form): (String, Vec<(&str, String)>)| {
+                let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                browser.post(&env.app, &path, &pairs).await
+            };
         let contract = |code: &str| {
             vec![
                 ("method", "open_tender".to_owned()),
@@ -603,11 +664,22 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         };
 
         // A bad credit code is refused with everything typed kept.
-        let r = send_form(&mut finance, post("contracts", contract("91350100M000100Y44"))).await;
+        let r = send_form(
+            &mut finance,
+            post("contracts", contract("91350100M000100Y44")),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("id=\"ct_credit_code-error\""), "{b}");
-        assert!(r.body.contains("value=\"91350100M000100Y44\"") && r.body.contains("示例建设工程有限公司"));
-        let r = send_form(&mut finance, post("contracts", contract("91350100M000100Y43"))).await;
+        assert!(
+            r.body.contains("value=\"91350100M000100Y44\"")
+                && r.body.contains("示例建设工程有限公司")
+        );
+        let r = send_form(
+            &mut finance,
+            post("contracts", contract("91350100M000100Y43")),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         let books_now = env
             .fx
@@ -631,17 +703,36 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         let r = send_form(&mut finance, post("money", money("approval", "800000", ""))).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         // Disbursing beyond the approval is refused in words, the amount kept.
-        let r = send_form(&mut finance, post("money", money("disbursement", "900000", ""))).await;
+        let r = send_form(
+            &mut finance,
+            post("money", money("disbursement", "900000", "")),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("超出批复金额"), "{b}: {}", r.body);
         assert!(r.body.contains("value=\"900000\""));
-        let r = send_form(&mut finance, post("money", money("disbursement", "600000", ""))).await;
+        let r = send_form(
+            &mut finance,
+            post("money", money("disbursement", "600000", "")),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         // Paying beyond the contract is refused with the amounts.
-        let r = send_form(&mut finance, post("money", money("payment", "500000.01", &contract_id))).await;
+        let r = send_form(
+            &mut finance,
+            post("money", money("payment", "500000.01", &contract_id)),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
-        assert!(r.body.contains("超出合同金额") && r.body.contains("500,000.00"), "{b}");
-        let r = send_form(&mut finance, post("money", money("payment", "300000", &contract_id))).await;
+        assert!(
+            r.body.contains("超出合同金额") && r.body.contains("500,000.00"),
+            "{b}"
+        );
+        let r = send_form(
+            &mut finance,
+            post("money", money("payment", "300000", &contract_id)),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
 
         let payment = env
@@ -668,9 +759,17 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         };
         let r = send_form(&mut finance, post("corrections", correction(""))).await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
-        assert!(r.body.contains("冲正必须填写原因") || r.body.contains("co_reason-error"), "{b}: {}", r.body);
+        assert!(
+            r.body.contains("冲正必须填写原因") || r.body.contains("co_reason-error"),
+            "{b}: {}",
+            r.body
+        );
         assert!(r.body.contains("value=\"10000\""));
-        let r = send_form(&mut finance, post("corrections", correction("发票金额有误"))).await;
+        let r = send_form(
+            &mut finance,
+            post("corrections", correction("发票金额有误")),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
 
         let page = finance.get(&env.app, &books).await;
@@ -678,8 +777,17 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         for figure in ["100.00", "80.00", "60.00", "29.00", "71.00", "29%"] {
             assert!(page.body.contains(figure), "{b}: {figure} in the summary");
         }
-        assert!(page.body.contains("-10,000.00") && page.body.contains("发票金额有误"), "{b}");
-        assert!(page.body.contains(&format!("href=\"#record-{payment}\"")), "{b}: the correction points at its original");
-        assert!(page.body.contains("91350100M000100Y43") && page.body.contains("290,000.00"), "{b}: paid against the contract");
+        assert!(
+            page.body.contains("-10,000.00") && page.body.contains("发票金额有误"),
+            "{b}"
+        );
+        assert!(
+            page.body.contains(&format!("href=\"#record-{payment}\"")),
+            "{b}: the correction points at its original"
+        );
+        assert!(
+            page.body.contains("91350100M000100Y43") && page.body.contains("290,000.00"),
+            "{b}: paid against the contract"
+        );
     }
 }

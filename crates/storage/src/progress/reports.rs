@@ -13,11 +13,11 @@ use crate::schema::{ProgressReports, Projects, ReportPhotos};
 use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
+use minxin_domain::project::Stage;
 use minxin_domain::project_access::may_report_progress;
 use minxin_domain::report::{
     self, ReportDraft, ReportPeriod, ReportRefusal, ReportState, ReviewAction,
 };
-use minxin_domain::project::Stage;
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -373,10 +373,9 @@ impl Scoped<'_> {
             .await?
             .ok_or(StoreError::NotFound)?;
         drop(tx);
-        blobs
-            .get(&key)
-            .await?
-            .ok_or_else(|| StoreError::Blob(format!("report photo {photo_id} has no content ({key})")))
+        blobs.get(&key).await?.ok_or_else(|| {
+            StoreError::Blob(format!("report photo {photo_id} has no content ({key})"))
+        })
     }
 
     /// Files the report for a month, or refiles one the office returned.

@@ -367,7 +367,12 @@ async fn page(
             .map(|c| {
                 Choice::new(
                     c.id,
-                    format!("{}（{} {}）", c.contractor, Fen(c.amount_fen).yuan_text(), lang.t("books.yuan")),
+                    format!(
+                        "{}（{} {}）",
+                        c.contractor,
+                        Fen(c.amount_fen).yuan_text(),
+                        lang.t("books.yuan")
+                    ),
                     &money_form.contract_id,
                 )
             })
@@ -407,7 +412,14 @@ pub async fn show(
     Id(id): Id,
     Params(q): Params<NoticeQuery>,
 ) -> Result<Response, Failure> {
-    page(&state, &s, id, Again::default(), notice_of(q.notice.as_deref())).await
+    page(
+        &state,
+        &s,
+        id,
+        Again::default(),
+        notice_of(q.notice.as_deref()),
+    )
+    .await
 }
 
 /// Where a post of the books page ends: back to the page with a notice, or the page again with
@@ -462,7 +474,10 @@ pub async fn record(
         Ok(input) => scoped(&state, &s).record_money(id, &input).await,
         Err(e) => Err(e),
     };
-    settle(&state, &s, id, result, "money", "mn_", |a| a.money = Some(form)).await
+    settle(&state, &s, id, result, "money", "mn_", |a| {
+        a.money = Some(form)
+    })
+    .await
 }
 
 /// POST /projects/{id}/books/corrections

@@ -73,7 +73,12 @@ async fn read_fields(multipart: &mut Multipart, upload: &mut ReportUpload) -> Re
     while let Some(mut field) = multipart.next_field().await.map_err(|e| unreadable(&e))? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "photos" {
-            let file_name: String = field.file_name().unwrap_or_default().chars().take(100).collect();
+            let file_name: String = field
+                .file_name()
+                .unwrap_or_default()
+                .chars()
+                .take(100)
+                .collect();
             let mut file = PhotoFile {
                 name: file_name,
                 bytes: Vec::new(),

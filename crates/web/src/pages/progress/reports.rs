@@ -7,18 +7,18 @@ use super::photos::{PhotoFile, prepare, read_report_upload};
 use super::{csrf_action, notice_of};
 use crate::error::Failure;
 use crate::i18n::Lang;
+use crate::pages::attachments::Ids;
 use crate::pages::chrome::Chrome;
 use crate::pages::form::FormErrors;
-use crate::pages::projects::errors_of;
-use crate::pages::attachments::Ids;
-use crate::pages::widgets::{Id, Input, Params, scoped, version};
 use crate::pages::html;
+use crate::pages::projects::errors_of;
+use crate::pages::widgets::{Id, Input, Params, scoped, version};
 use crate::session::Signed;
 use crate::state::AppState;
 use askama::Template;
+use axum::extract::Multipart;
 use axum::extract::State;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::Multipart;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Months;
 use minxin_domain::light::percent_text;
@@ -28,9 +28,7 @@ use minxin_domain::time::{format_local, shanghai};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_media::MAX_PHOTO_MB;
 use minxin_storage::progress::lights::today;
-use minxin_storage::progress::reports::{
-    Decision, ProgressReport, ReportInput, ReportsOverview,
-};
+use minxin_storage::progress::reports::{Decision, ProgressReport, ReportInput, ReportsOverview};
 use minxin_storage::projects::Project;
 use serde::Deserialize;
 
@@ -75,8 +73,8 @@ impl ReportForm {
 
     /// The input for storage, or the percent's problem.
     fn input(&self) -> Result<ReportInput, FieldProblem> {
-        let percent_bp = report::parse_percent(&self.percent)
-            .map_err(|p| FieldProblem::new("percent", p))?;
+        let percent_bp =
+            report::parse_percent(&self.percent).map_err(|p| FieldProblem::new("percent", p))?;
         Ok(ReportInput {
             period: self.period.trim().to_owned(),
             percent_bp,
@@ -140,14 +138,15 @@ impl ReportRow {
             _ => lang.t("reports.state.submitted"),
         };
         let filed_on = r.submitted_at.with_timezone(&shanghai()).date_naive();
-        let late = r.period.parse::<ReportPeriod>().ok().and_then(|period| {
-            match report::lateness(period, due_day, Some(filed_on), today()) {
-                ReportTimeliness::Late { days } => {
-                    Some(lang.fill("reports.late", &[("days", days.to_string())]))
+        let late =
+            r.period.parse::<ReportPeriod>().ok().and_then(|period| {
+                match report::lateness(period, due_day, Some(filed_on), today()) {
+                    ReportTimeliness::Late { days } => {
+                        Some(lang.fill("reports.late", &[("days", days.to_string())]))
+                    }
+                    _ => None,
                 }
-                _ => None,
-            }
-        });
+            });
         let base = format!("/projects/{}/reports/photos", r.project_id);
         ReportRow {
             id: r.id,
@@ -302,7 +301,10 @@ fn count_problems(
     if truncated {
         problems.push(lang.fill(
             "reports.photo.body_too_large",
-            &[("max_mb", (crate::security::UPLOAD_BODY_LIMIT / 1024 / 1024).to_string())],
+            &[(
+                "max_mb",
+                (crate::security::UPLOAD_BODY_LIMIT / 1024 / 1024).to_string(),
+            )],
         ));
     }
     if let Err(refusal) = report::check_photos(existing, files.len()) {
