@@ -12,7 +12,7 @@ use common::{BOUNDARY, Browser, Env, Reply, envs};
 use http_body_util::BodyExt;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use minxin_domain::project::FundingSource;
-use minxin_domain::report::ReportPeriod;
+use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::progress::lights::today;
@@ -499,6 +499,13 @@ async fn bad_report_input_is_worded_and_kept() {
         assert!(r.body.contains("a.jpg：文件不是图片"), "{b}: {}", r.body);
         assert!(r.body.contains("完成了基础浇筑") && r.body.contains("value=\"20\""));
 
+        // A photo over the size limit.
+        let huge = vec![0xFFu8; minxin_media::MAX_PHOTO_BYTES + 1];
+        let r = file_report(&env, &mut manager, ids.a, &typed, &[("big.jpg", &huge)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}");
+        assert!(r.body.contains("big.jpg：照片超过 10 MB"), "{b}");
+        assert!(r.body.contains("完成了基础浇筑"));
+
         // Too many photos.
         let small = jpeg(8, 8);
         let many: Vec<(&str, &[u8])> = (0..21).map(|_| ("p.jpg", small.as_slice())).collect();
@@ -541,8 +548,27 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
             .unwrap()
             .remove(0);
 
+        // Filed three days after its due date (the 5th of the next month): flagged late. The
+        // month the project started in was never reported: listed as missing.
+        let period: ReportPeriod = period.parse().unwrap();
+        let filed = due_date(period, DEFAULT_DUE_DAY) + chrono::Duration::days(3);
+        execute_raw(
+            &env.fx.store,
+            &format!(
+                "UPDATE progress_reports SET submitted_at = '{}T04:00:00Z' WHERE id = {}",
+                filed, report.id
+            ),
+        )
+        .await
+        .unwrap();
         let mut office = signed(&env, "office_a").await;
         let page = office.get(&env.app, &reports).await;
+        assert!(page.body.contains("逾期 3 天填报"), "{b}");
+        let started = ReportPeriod::of(today() - chrono::Duration::days(90));
+        assert!(
+            page.body.contains(&format!("<li>{started}</li>")),
+            "{b}: {started} missing"
+        );
         let csrf = Browser::csrf(&page);
         let review = format!("{reports}/{}/review", report.id);
         // Returning needs a comment; the refusal is shown at the report.
@@ -587,7 +613,7 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
             &mut manager,
             ids.a,
             &[
-                ("period", &period),
+                ("period", &period.to_string()),
                 ("percent", "45"),
                 ("done", "主体封顶，补充照片"),
             ],

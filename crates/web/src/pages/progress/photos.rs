@@ -165,6 +165,7 @@ pub async fn prepare(lang: Lang, files: Vec<PhotoFile>) -> Result<Vec<NewPhoto>,
             .collect::<Vec<_>>()
     })
     .await;
+    // A panic while decoding means the image could not be read: say so rather than fail.
     let Ok(results) = outcome else {
         return Err(vec![lang.t("reports.photo.corrupt").to_owned()]);
     };

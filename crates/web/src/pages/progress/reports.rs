@@ -27,6 +27,7 @@ use minxin_domain::report::{self, MAX_PHOTOS, ReportPeriod, ReportState, ReportT
 use minxin_domain::time::{format_local, shanghai};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_media::MAX_PHOTO_MB;
+use minxin_storage::StoreError;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::reports::{Decision, ProgressReport, ReportInput, ReportsOverview};
 use minxin_storage::projects::Project;
@@ -331,6 +332,10 @@ pub async fn file(
         help_needed: upload.field("help_needed"),
     };
     let store = scoped(&state, &s);
+    // Spares the decoding of photos for someone storage would refuse anyway (it decides again).
+    if !may_report_progress(&s.session.actor, store.project(id).await?.ownership()) {
+        return Err(StoreError::Forbidden.into());
+    }
     // The photos this month's report already holds (a returned one keeps its photos).
     let existing = store
         .reports(id)
