@@ -49,14 +49,14 @@ pub struct ReportForm {
 }
 
 impl ReportForm {
-    /// A blank form for the month before this one (the month being reported on now).
-    fn blank() -> Self {
+    /// A blank form for the latest month due without a report, else the month before this one
+    /// (the month being reported on now).
+    fn blank(latest_missing: Option<&ReportPeriod>) -> Self {
         let last_month = today()
             .checked_sub_months(Months::new(1))
-            .map(ReportPeriod::of)
-            .unwrap_or_else(|| ReportPeriod::of(today()));
+            .map_or_else(|| ReportPeriod::of(today()), ReportPeriod::of);
         ReportForm {
-            period: last_month.to_string(),
+            period: latest_missing.copied().unwrap_or(last_month).to_string(),
             ..ReportForm::default()
         }
     }
@@ -244,7 +244,7 @@ async fn page(
         refile
             .and_then(|r| reports.iter().find(|x| x.id == r))
             .filter(|r| r.state == ReportState::Returned.code())
-            .map_or_else(ReportForm::blank, ReportForm::refiling)
+            .map_or_else(|| ReportForm::blank(missing.last()), ReportForm::refiling)
     });
     let page = ReportsPage {
         c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
