@@ -175,6 +175,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.attachments.toml"),
                 include_str!("../locales/zh-CN.progress.toml"),
                 include_str!("../locales/zh-CN.light_rules.toml"),
+                include_str!("../locales/zh-CN.reports_books.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -183,6 +184,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.attachments.toml"),
                 include_str!("../locales/en.progress.toml"),
                 include_str!("../locales/en.light_rules.toml"),
+                include_str!("../locales/en.reports_books.toml"),
             ]),
         )
     })

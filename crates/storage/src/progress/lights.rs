@@ -109,7 +109,7 @@ struct Submission {
 }
 
 /// Whether a project files monthly reports in `stage`: while it is procured and built.
-fn reports_in(stage: Stage) -> bool {
+pub(crate) fn reports_in(stage: Stage) -> bool {
     matches!(stage, Stage::Procurement | Stage::Construction)
 }
 

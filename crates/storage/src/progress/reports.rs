@@ -3,7 +3,9 @@
 //! refiled). An accepted report sets the project's reported progress; filing, refiling and
 //! reviewing refresh the light, since a late report turns it yellow.
 
+use super::lights::{all_rules, reports_in, rules_at, today};
 use super::{lock_project, refresh_light};
+use crate::blobs::BlobStore;
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::projects::read::find;
@@ -11,6 +13,7 @@ use crate::schema::{ProgressReports, Projects, ReportPhotos};
 use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
+use minxin_domain::project::Stage;
 use minxin_domain::project_access::may_report_progress;
 use minxin_domain::report::{
     self, ReportDraft, ReportPeriod, ReportRefusal, ReportState, ReviewAction,
@@ -93,6 +96,48 @@ pub struct ReportInput {
     /// 需协调事项.
     #[serde(default)]
     pub help_needed: String,
+}
+
+/// A photo filed with a report: the upload as it came and the copies made from it by
+/// `minxin_media::prepare_photo` (re-encoded, without metadata). Storage keeps all three as
+/// blobs and records them with the report, in its transaction.
+pub struct NewPhoto {
+    /// The upload as it came (may carry a GPS location; never shown).
+    pub original: Vec<u8>,
+    /// The display copy (JPEG, no metadata).
+    pub display: Vec<u8>,
+    /// The thumbnail (JPEG, no metadata).
+    pub thumbnail: Vec<u8>,
+    /// Display width in pixels.
+    pub width: u32,
+    /// Display height in pixels.
+    pub height: u32,
+    /// Whether the original carried a GPS location.
+    pub had_location: bool,
+}
+
+/// Which copy of a report photo to fetch: only the re-encoded copies are ever served, so a
+/// location in the original cannot leak through a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoCopy {
+    /// The display copy.
+    Display,
+    /// The thumbnail.
+    Thumbnail,
+}
+
+/// A project's reports with what the reports page needs to judge them: the due day of its
+/// region and the months due since it started that have no report at all.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportsOverview {
+    /// The reports, newest month first, with their photos.
+    pub reports: Vec<ProgressReport>,
+    /// Day of the following month by which a month's report is due, from the region's rules.
+    pub due_day: u32,
+    /// Months due (from the planned start to the last month whose due date has passed) with no
+    /// report, oldest first; empty while the project does not report (before procurement,
+    /// after construction).
+    pub missing: Vec<ReportPeriod>,
 }
 
 /// The office's decision on a report.
@@ -215,6 +260,51 @@ fn check(input: &ReportInput, today: chrono::NaiveDate) -> Result<ReportPeriod, 
     }
 }
 
+fn too_many_photos(refusal: ReportRefusal) -> StoreError {
+    StoreError::invalid("photos", Problem::Report { refusal })
+}
+
+/// Stores the copies of each photo as blobs and records them under `report_id`.
+async fn add_photos(
+    tx: &mut Tx,
+    report_id: i64,
+    photos: &[NewPhoto],
+    blobs: &dyn BlobStore,
+) -> Result<(), StoreError> {
+    for photo in photos {
+        let original = blobs.put(&photo.original).await?;
+        let display = blobs.put(&photo.display).await?;
+        let thumbnail = blobs.put(&photo.thumbnail).await?;
+        tx.insert(
+            Query::insert()
+                .into_table(ReportPhotos::Table)
+                .columns([
+                    ReportPhotos::ReportId,
+                    ReportPhotos::Original,
+                    ReportPhotos::Display,
+                    ReportPhotos::Thumbnail,
+                    ReportPhotos::Width,
+                    ReportPhotos::Height,
+                    ReportPhotos::HadLocation,
+                    ReportPhotos::UploadedAt,
+                ])
+                .values_panic([
+                    report_id.into(),
+                    original.into(),
+                    display.into(),
+                    thumbnail.into(),
+                    i64::from(photo.width).into(),
+                    i64::from(photo.height).into(),
+                    photo.had_location.into(),
+                    Utc::now().into(),
+                ])
+                .take(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 impl Scoped<'_> {
     /// The monthly reports of a visible project, newest month first.
     pub async fn reports(&self, project_id: i64) -> Result<Vec<ProgressReport>, StoreError> {
@@ -224,14 +314,100 @@ impl Scoped<'_> {
         of_project(&mut tx, project_id).await
     }
 
+    /// The reports of a visible project with its due day and the months due but never
+    /// reported (see [`ReportsOverview`]).
+    pub async fn reports_overview(&self, project_id: i64) -> Result<ReportsOverview, StoreError> {
+        self.require(Permission::ReadProjects).await?;
+        let mut tx = self.db.read().await?;
+        let project = find(&mut tx, self.actor, project_id).await?;
+        let reports = of_project(&mut tx, project_id).await?;
+        let due_day = rules_at(&all_rules(&mut tx).await?, &project.region_path).report_due_day;
+        let reporting = project.stage.parse::<Stage>().is_ok_and(reports_in);
+        let missing = match project.planned_start {
+            Some(start) if reporting => report::periods_due(start, today(), due_day)
+                .into_iter()
+                .filter(|p| !reports.iter().any(|r| r.period == p.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(ReportsOverview {
+            reports,
+            due_day,
+            missing,
+        })
+    }
+
+    /// One copy of a photo of a visible project's report. A project out of scope, or a photo
+    /// of another project, is "not found".
+    pub async fn report_photo(
+        &self,
+        project_id: i64,
+        photo_id: i64,
+        copy: PhotoCopy,
+        blobs: &dyn BlobStore,
+    ) -> Result<Vec<u8>, StoreError> {
+        self.require(Permission::ReadProjects).await?;
+        let mut tx = self.db.read().await?;
+        find(&mut tx, self.actor, project_id).await?;
+        let column = match copy {
+            PhotoCopy::Display => ReportPhotos::Display,
+            PhotoCopy::Thumbnail => ReportPhotos::Thumbnail,
+        };
+        let (key,): (String,) = tx
+            .optional(
+                &Query::select()
+                    .column((ReportPhotos::Table, column))
+                    .from(ReportPhotos::Table)
+                    .inner_join(
+                        ProgressReports::Table,
+                        Expr::col((ProgressReports::Table, ProgressReports::Id))
+                            .equals((ReportPhotos::Table, ReportPhotos::ReportId)),
+                    )
+                    .and_where(Expr::col((ReportPhotos::Table, ReportPhotos::Id)).eq(photo_id))
+                    .and_where(
+                        Expr::col((ProgressReports::Table, ProgressReports::ProjectId))
+                            .eq(project_id),
+                    )
+                    .take(),
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        drop(tx);
+        blobs.get(&key).await?.ok_or_else(|| {
+            StoreError::Blob(format!("report photo {photo_id} has no content ({key})"))
+        })
+    }
+
     /// Files the report for a month, or refiles one the office returned.
     pub async fn file_report(
         &self,
         project_id: i64,
         input: &ReportInput,
     ) -> Result<ProgressReport, StoreError> {
+        self.file(project_id, input, None).await
+    }
+
+    /// Files or refiles a report with photos: the copies are stored as blobs and recorded
+    /// with the report in its transaction. A report holds at most
+    /// [`report::MAX_PHOTOS`] photos in all, those of earlier filings included.
+    pub async fn file_report_with_photos(
+        &self,
+        project_id: i64,
+        input: &ReportInput,
+        photos: &[NewPhoto],
+        blobs: &dyn BlobStore,
+    ) -> Result<ProgressReport, StoreError> {
+        self.file(project_id, input, Some((photos, blobs))).await
+    }
+
+    async fn file(
+        &self,
+        project_id: i64,
+        input: &ReportInput,
+        photos: Option<(&[NewPhoto], &dyn BlobStore)>,
+    ) -> Result<ProgressReport, StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let period = check(input, super::lights::today())?;
+        let period = check(input, today())?;
         let mut tx = self.db.begin().await?;
         let project = find(&mut tx, self.actor, project_id).await?;
         if !may_report_progress(self.actor, project.ownership()) {
@@ -244,6 +420,9 @@ impl Scoped<'_> {
             .find(|r| r.period == period.to_string());
         let state = existing.as_ref().and_then(|r| r.state.parse().ok());
         report::review(state, &ReviewAction::Submit).map_err(refused)?;
+        let adding = photos.map_or(0, |(p, _)| p.len());
+        report::check_photos(existing.as_ref().map_or(0, |r| r.photos.len()), adding)
+            .map_err(too_many_photos)?;
         let fields = [
             (
                 ProgressReports::PercentBp,
@@ -293,6 +472,9 @@ impl Scoped<'_> {
                 tx.insert(insert).await?
             }
         };
+        if let Some((photos, blobs)) = photos {
+            add_photos(&mut tx, id, photos, blobs).await?;
+        }
         let after = one(&mut tx, project_id, id).await?;
         refresh_light(&mut tx, project_id).await?;
         self.record(

@@ -336,8 +336,8 @@ impl Upload {
     }
 }
 
-/// Why a multipart body could not be read.
-fn unreadable(e: &MultipartError) -> Failure {
+/// Why a multipart body could not be read: too large (413) or malformed (400).
+pub fn unreadable(e: &MultipartError) -> Failure {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large")
     } else {

@@ -14,6 +14,7 @@ pub mod home;
 pub mod import;
 pub mod light_rules;
 pub mod org;
+pub mod progress;
 pub mod projects;
 pub mod regions;
 pub mod reminders;
@@ -116,6 +117,7 @@ pub fn router() -> Router<AppState> {
         .merge(projects::routes())
         .merge(import::routes())
         .merge(attachments::routes())
+        .merge(progress::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(render_page_failures))
 }
