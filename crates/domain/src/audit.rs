@@ -56,6 +56,8 @@ coded! {
         ReportChange => "project.report",
         /// Traffic-light thresholds or the report due day of a region changed.
         LightRulesChange => "light.rules",
+        /// A month's light snapshot was taken for the bulletins.
+        SnapshotTake => "bulletin.snapshot",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.
