@@ -1,8 +1,10 @@
 //! Progress control (issue 4): money, monthly reports and the traffic lights they feed.
 
+pub mod bulletin;
 pub mod lights;
 pub mod money;
 pub mod reports;
+pub mod snapshots;
 
 pub(crate) use lights::refresh_light;
 
