@@ -78,7 +78,7 @@ pub enum SnapshotsCommand {
     /// frozen: taking it again changes nothing).
     Take {
         /// The month, `YYYY-MM`.
-        period: minxin_domain::report::ReportPeriod,
+        period: String,
     },
 }
 

@@ -153,10 +153,10 @@ pub async fn refresh_lights(config: &Config) -> anyhow::Result<()> {
 }
 
 /// `minxin snapshots take YYYY-MM`
-pub async fn take_snapshot(
-    config: &Config,
-    period: minxin_domain::report::ReportPeriod,
-) -> anyhow::Result<()> {
+pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> {
+    let period: minxin_domain::report::ReportPeriod = period
+        .parse()
+        .map_err(|_| anyhow::anyhow!("`{period}` is not a month: expected YYYY-MM, e.g. 2026-10"))?;
     let store = open(config).await?;
     let today = minxin_storage::progress::lights::today();
     let taken = store

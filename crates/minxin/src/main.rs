@@ -44,7 +44,7 @@ async fn main() -> ExitCode {
         }
         Command::Lights(cli::LightsCommand::Refresh) => commands::refresh_lights(&config).await,
         Command::Snapshots(cli::SnapshotsCommand::Take { period }) => {
-            commands::take_snapshot(&config, period).await
+            commands::take_snapshot(&config, &period).await
         }
         Command::Openapi => commands::openapi(),
         Command::Config => commands::show_config(&config),
