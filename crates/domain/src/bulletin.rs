@@ -52,9 +52,7 @@ impl BulletinPeriod {
     /// The period of the same kind just before this one (the month, quarter or year before).
     pub fn previous(self) -> Option<BulletinPeriod> {
         match self {
-            BulletinPeriod::Month(m) => {
-                previous_month(m.first_day()).map(BulletinPeriod::Month)
-            }
+            BulletinPeriod::Month(m) => previous_month(m.first_day()).map(BulletinPeriod::Month),
             BulletinPeriod::Quarter { year, quarter: 1 } => Some(BulletinPeriod::Quarter {
                 year: year.checked_sub(1)?,
                 quarter: 4,
@@ -570,9 +568,8 @@ fn flagged_by_department(rows: &[SnapshotRow]) -> Vec<DepartmentFlags> {
             });
     }
     let mut departments: Vec<DepartmentFlags> = by_department.into_values().collect();
-    let count = |d: &DepartmentFlags, light: Light| {
-        d.projects.iter().filter(|p| p.light == light).count()
-    };
+    let count =
+        |d: &DepartmentFlags, light: Light| d.projects.iter().filter(|p| p.light == light).count();
     for d in &mut departments {
         d.projects.sort_by_key(|p| std::cmp::Reverse(p.light));
     }
@@ -701,10 +698,10 @@ mod tests {
                     reason,
                 })
                 .collect(),
-            budget: Fen(1_000_00),
-            approved: Fen(800_00),
-            disbursed: Fen(500_00),
-            paid: Fen(250_00),
+            budget: Fen::from_yuan(1_000),
+            approved: Fen::from_yuan(800),
+            disbursed: Fen::from_yuan(500),
+            paid: Fen::from_yuan(250),
             report_due: light.is_some(),
             report_late: light == Some(Light::Yellow),
         }
@@ -725,13 +722,21 @@ mod tests {
             }
         );
         assert_eq!(q.to_string(), "2026-Q3");
-        assert_eq!("2026-q1".parse::<BulletinPeriod>().unwrap().to_string(), "2026-Q1");
+        assert_eq!(
+            "2026-q1".parse::<BulletinPeriod>().unwrap().to_string(),
+            "2026-Q1"
+        );
         assert_eq!(
             "2026-03".parse::<BulletinPeriod>(),
             Ok(BulletinPeriod::Month(month(2026, 3)))
         );
-        assert_eq!("2026".parse::<BulletinPeriod>(), Ok(BulletinPeriod::Year(2026)));
-        for bad in ["2026-Q5", "2026-Q0", "26", "2026-13", "2026-3", "x", "", "2026-Q"] {
+        assert_eq!(
+            "2026".parse::<BulletinPeriod>(),
+            Ok(BulletinPeriod::Year(2026))
+        );
+        for bad in [
+            "2026-Q5", "2026-Q0", "26", "2026-13", "2026-3", "x", "", "2026-Q",
+        ] {
             assert!(bad.parse::<BulletinPeriod>().is_err(), "{bad}");
         }
     }
@@ -742,7 +747,10 @@ mod tests {
             year: 2026,
             quarter: 3,
         };
-        assert_eq!(q3.months(), vec![month(2026, 7), month(2026, 8), month(2026, 9)]);
+        assert_eq!(
+            q3.months(),
+            vec![month(2026, 7), month(2026, 8), month(2026, 9)]
+        );
         assert_eq!(BulletinPeriod::Year(2026).months().len(), 12);
         assert_eq!(q3.previous().unwrap().to_string(), "2026-Q2");
         let q1 = BulletinPeriod::Quarter {
@@ -751,17 +759,26 @@ mod tests {
         };
         assert_eq!(q1.previous().unwrap().to_string(), "2025-Q4");
         assert_eq!(
-            BulletinPeriod::Month(month(2026, 1)).previous().unwrap().to_string(),
+            BulletinPeriod::Month(month(2026, 1))
+                .previous()
+                .unwrap()
+                .to_string(),
             "2025-12"
         );
-        assert_eq!(BulletinPeriod::Year(2026).previous(), Some(BulletinPeriod::Year(2025)));
+        assert_eq!(
+            BulletinPeriod::Year(2026).previous(),
+            Some(BulletinPeriod::Year(2025))
+        );
     }
 
     #[test]
     fn only_the_month_just_finished_can_be_taken() {
         assert_eq!(snapshot_month(day(2026, 11, 1)), Some(month(2026, 10)));
         assert_eq!(snapshot_month(day(2026, 1, 31)), Some(month(2025, 12)));
-        assert_eq!(check_snapshot_month(month(2026, 10), day(2026, 11, 30)), Ok(()));
+        assert_eq!(
+            check_snapshot_month(month(2026, 10), day(2026, 11, 30)),
+            Ok(())
+        );
         assert_eq!(
             check_snapshot_month(month(2026, 11), day(2026, 11, 30)),
             Err(SnapshotRefusal::NotOver {
@@ -800,8 +817,8 @@ mod tests {
         assert_eq!(s.stages[Stage::Reserve.index()].projects, 1);
         assert_eq!(s.stages.len(), Stage::ALL.len());
         // The reserve project's money is not in the plan's figures.
-        assert_eq!((s.budget, s.paid), (Fen(3_000_00), Fen(750_00)));
-        assert_eq!((s.approved, s.disbursed), (Fen(2_400_00), Fen(1_500_00)));
+        assert_eq!((s.budget, s.paid), (Fen::from_yuan(3_000), Fen::from_yuan(750)));
+        assert_eq!((s.approved, s.disbursed), (Fen::from_yuan(2_400), Fen::from_yuan(1_500)));
         assert_eq!(s.execution_bp, Some(2_500));
         assert_eq!((s.reports_due, s.reports_late), (3, 1));
     }
@@ -817,10 +834,10 @@ mod tests {
         let rows = [row(1, 1, Some(Light::Red)), row(2, 1, Some(Light::Red))];
         let mut grouped = rows[0].group();
         grouped.projects = 2;
-        grouped.budget = Fen(2_000_00);
-        grouped.approved = Fen(1_600_00);
-        grouped.disbursed = Fen(1_000_00);
-        grouped.paid = Fen(500_00);
+        grouped.budget = Fen::from_yuan(2_000);
+        grouped.approved = Fen::from_yuan(1_600);
+        grouped.disbursed = Fen::from_yuan(1_000);
+        grouped.paid = Fen::from_yuan(500);
         grouped.reports_due = 2;
         assert_eq!(
             Summary::of(rows.iter().map(SnapshotRow::group)),
@@ -879,7 +896,10 @@ mod tests {
             BulletinPeriod::Month(month(2026, 10)),
             month_rows(
                 month(2026, 10),
-                vec![row(1, 1, Some(Light::Yellow)), row(2, 1, Some(Light::Green))],
+                vec![
+                    row(1, 1, Some(Light::Yellow)),
+                    row(2, 1, Some(Light::Green)),
+                ],
             ),
             None,
             Vec::new(),
@@ -920,7 +940,10 @@ mod tests {
         assert_eq!(places, vec![("部门1", 1), ("部门2", 2)]);
         let first = &b.ranking[0];
         assert_eq!(first.score_bp, ranking::score_bp(&first.tally));
-        assert_eq!((first.tally.budget, first.tally.paid), (Fen(1_000_00), Fen(250_00)));
+        assert_eq!(
+            (first.tally.budget, first.tally.paid),
+            (Fen::from_yuan(1_000), Fen::from_yuan(250))
+        );
     }
 
     #[test]
@@ -955,7 +978,7 @@ mod tests {
         assert_eq!(ids(&c.new_in_plan), vec![4, 5]);
         assert_eq!(c.deltas.projects, 1);
         assert_eq!((c.deltas.red, c.deltas.green, c.deltas.yellow), (0, 2, 0));
-        assert_eq!(c.deltas.paid, Fen(2 * 250_00));
+        assert_eq!(c.deltas.paid, Fen::from_yuan(2 * 250));
     }
 
     #[test]
@@ -972,7 +995,10 @@ mod tests {
         let b = build(
             q3,
             month_rows(month(2026, 9), vec![row(1, 1, Some(Light::Green))]),
-            Some(month_rows(month(2026, 6), vec![row(1, 1, Some(Light::Red))])),
+            Some(month_rows(
+                month(2026, 6),
+                vec![row(1, 1, Some(Light::Red))],
+            )),
             series,
         );
         assert_eq!(b.closing_month, month(2026, 9));

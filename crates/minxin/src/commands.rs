@@ -154,9 +154,9 @@ pub async fn refresh_lights(config: &Config) -> anyhow::Result<()> {
 
 /// `minxin snapshots take YYYY-MM`
 pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> {
-    let period: minxin_domain::report::ReportPeriod = period
-        .parse()
-        .map_err(|_| anyhow::anyhow!("`{period}` is not a month: expected YYYY-MM, e.g. 2026-10"))?;
+    let period: minxin_domain::report::ReportPeriod = period.parse().map_err(|_| {
+        anyhow::anyhow!("`{period}` is not a month: expected YYYY-MM, e.g. 2026-10")
+    })?;
     let store = open(config).await?;
     let today = minxin_storage::progress::lights::today();
     let taken = store
@@ -165,7 +165,9 @@ pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> 
         .map_err(|e| match e {
             minxin_storage::StoreError::Invalid(problems) => {
                 match problems.first().map(|p| &p.problem) {
-                    Some(minxin_domain::Problem::Snapshot { refusal }) => anyhow::anyhow!("{refusal}"),
+                    Some(minxin_domain::Problem::Snapshot { refusal }) => {
+                        anyhow::anyhow!("{refusal}")
+                    }
                     _ => anyhow::anyhow!("{period} cannot be taken"),
                 }
             }

@@ -31,8 +31,8 @@ async fn projects(store: &Store, f: &Fixture) {
         .find(|c| c.code == "public_service.elderly")
         .unwrap()
         .id;
-    let project = |code: &str, region: &minxin_storage::regions::Region, dept, percent| {
-        BulkProject {
+    let project =
+        |code: &str, region: &minxin_storage::regions::Region, dept, percent| BulkProject {
             code: code.into(),
             name: format!("项目{code}"),
             category_id: category,
@@ -49,8 +49,7 @@ async fn projects(store: &Store, f: &Fixture) {
             progress_percent: percent,
             budget: vec![(FundingSource::County, 100_000_000)],
             partners: vec![],
-        }
-    };
+        };
     store
         .seed_bulk_projects(&[
             project("A-1", &f.street_a, f.a_zj, 0),
@@ -94,11 +93,7 @@ async fn a_month_is_taken_once_and_its_bulletin_stays_frozen() {
         assert!(!nightly.new, "{backend}");
 
         let period = BulletinPeriod::Month(month());
-        let before = store
-            .scoped(&leader, "t")
-            .bulletin(period)
-            .await
-            .unwrap();
+        let before = store.scoped(&leader, "t").bulletin(period).await.unwrap();
         // District A's leader sees district A's two projects.
         assert_eq!(before.summary.projects, 2, "{backend}");
         assert_eq!(before.summary.lights.red, 1, "{backend}");
@@ -114,24 +109,30 @@ async fn a_month_is_taken_once_and_its_bulletin_stays_frozen() {
         assert_eq!(before.departments[0].department_name, "示例区住建局");
         let red = &before.departments[0].projects[0];
         assert_eq!((red.project.code.as_str(), red.light), ("A-1", Light::Red));
-        assert!(!red.reasons.is_empty(), "{backend}: a red project has reasons");
+        assert!(
+            !red.reasons.is_empty(),
+            "{backend}: a red project has reasons"
+        );
         assert_eq!(before.ranking.len(), 2, "{backend}");
         assert_eq!(before.ranking[0].key.name, "示例区教育局", "{backend}");
 
         // Renames and new progress after the month leave its bulletin as it was.
         for sql in [
-            "UPDATE projects SET name = '改名', code = 'X-' || code, progress_percent = 90".to_owned(),
-            format!("UPDATE departments SET name = '新名称' WHERE id = {}", f.a_zj),
-            format!("UPDATE regions SET name = '新街道' WHERE id = {}", f.street_a.id),
+            "UPDATE projects SET name = '改名', code = 'X-' || code, progress_percent = 90"
+                .to_owned(),
+            format!(
+                "UPDATE departments SET name = '新名称' WHERE id = {}",
+                f.a_zj
+            ),
+            format!(
+                "UPDATE regions SET name = '新街道' WHERE id = {}",
+                f.street_a.id
+            ),
         ] {
             execute_raw(&store, &sql).await.unwrap();
         }
         store.refresh_lights().await.unwrap();
-        let after = store
-            .scoped(&leader, "t")
-            .bulletin(period)
-            .await
-            .unwrap();
+        let after = store.scoped(&leader, "t").bulletin(period).await.unwrap();
         assert_eq!(after, before, "{backend}");
 
         // The quarter and the year containing the month show it as their closing month.
@@ -301,7 +302,11 @@ async fn seeded_past_months_give_changes_and_series() {
             .bulletin(BulletinPeriod::Year(month().year()))
             .await
             .unwrap();
-        let expected = if earlier.year() == month().year() { 2 } else { 1 };
+        let expected = if earlier.year() == month().year() {
+            2
+        } else {
+            1
+        };
         assert_eq!(year.series.len(), expected, "{backend}");
     }
 }

@@ -82,7 +82,7 @@ async fn download(env: &Env, browser: &Browser, path: &str) -> (StatusCode, Stri
 /// The value next to `label` in column A of a sheet.
 fn figure(rows: &calamine::Range<Data>, label: &str) -> Data {
     rows.rows()
-        .find(|r| r.first().is_some_and(|c| c.to_string() == label))
+        .find(|r| r.first().is_some_and(|c| *c == label))
         .and_then(|r| r.get(1).cloned())
         .unwrap_or_else(|| panic!("no row {label}"))
 }
@@ -104,10 +104,18 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         // A month that is not the one just finished is refused in words, the input kept.
         let csrf = Browser::csrf(&page);
         let refused = office
-            .post(app, "/bulletins", &[("_csrf", &csrf), ("period", "2020-01")])
+            .post(
+                app,
+                "/bulletins",
+                &[("_csrf", &csrf), ("period", "2020-01")],
+            )
             .await;
         assert_eq!(refused.status, StatusCode::OK, "{backend}");
-        assert!(refused.body.contains("已经过去"), "{backend}: {}", refused.body);
+        assert!(
+            refused.body.contains("已经过去"),
+            "{backend}: {}",
+            refused.body
+        );
         assert!(refused.body.contains("value=\"2020-01\""), "{backend}");
 
         let taken = office
@@ -121,15 +129,24 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         let page = office.get(app, &path).await;
         assert_eq!(page.status, StatusCode::OK, "{backend}");
         let body = &page.body;
-        assert!(body.contains("2,000,000.00"), "{backend}: the plan's budget");
+        assert!(
+            body.contains("2,000,000.00"),
+            "{backend}: the plan's budget"
+        );
         assert!(body.contains("示例区住建局"), "{backend}");
         assert!(body.contains("id=\"no-changes\""), "{backend}");
 
         // The API gives the same figures and words the red project's reasons.
         let leader = token(app, "leader_a").await;
-        let json = api(app, Method::GET, &format!("/bulletins/{month}"), Some(&leader), None)
-            .await
-            .json();
+        let json = api(
+            app,
+            Method::GET,
+            &format!("/bulletins/{month}"),
+            Some(&leader),
+            None,
+        )
+        .await
+        .json();
         let summary = &json["bulletin"]["summary"];
         assert_eq!(summary["projects"], 2, "{backend}: {json}");
         assert_eq!(summary["budget"], 200_000_000, "{backend}");
@@ -166,10 +183,13 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         assert!(
             flagged
                 .rows()
-                .any(|r| r[1].to_string() == "A-1" && r[5].to_string().contains(&reason)),
+                .any(|r| r[1] == "A-1" && r[5].to_string().contains(&reason)),
             "{backend}"
         );
-        assert_eq!(book.worksheet_range("部门排名").unwrap().height(), ranking + 1);
+        assert_eq!(
+            book.worksheet_range("部门排名").unwrap().height(),
+            ranking + 1
+        );
         assert_eq!(book.worksheet_range("逾期填报").unwrap().height(), late + 1);
 
         // The document, unzipped.
@@ -214,8 +234,14 @@ async fn only_leaders_and_the_office_see_bulletins() {
         leader.sign_in(app, "leader_a", PASSWORD).await;
         let page = leader.get(app, "/bulletins").await;
         assert_eq!(page.status, StatusCode::OK, "{backend}");
-        assert!(!page.body.contains("id=\"take\""), "{backend}: leaders only read");
-        assert!(page.body.contains("href=\"/bulletins\""), "{backend}: navigation");
+        assert!(
+            !page.body.contains("id=\"take\""),
+            "{backend}: leaders only read"
+        );
+        assert!(
+            page.body.contains("href=\"/bulletins\""),
+            "{backend}: navigation"
+        );
         let missing = leader.get(app, "/bulletins/2026-Q5").await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND, "{backend}");
         let untaken = leader.get(app, "/bulletins/2020-01.xlsx").await;
@@ -223,13 +249,18 @@ async fn only_leaders_and_the_office_see_bulletins() {
 
         let mut dept = Browser::new();
         dept.sign_in(app, "dept_a", PASSWORD).await;
-        assert_eq!(dept.get(app, "/bulletins").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            dept.get(app, "/bulletins").await.status,
+            StatusCode::FORBIDDEN
+        );
         let home = dept.get(app, "/").await;
         assert!(!home.body.contains("href=\"/bulletins\""), "{backend}");
         let t = token(app, "dept_a").await;
         let reply = api(app, Method::GET, "/bulletins", Some(&t), None).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{backend}");
-        let doc = api(app, Method::GET, "/openapi.json", None, None).await.json();
+        let doc = api(app, Method::GET, "/openapi.json", None, None)
+            .await
+            .json();
         assert!(doc["paths"]["/bulletins/{period}"]["get"].is_object());
     }
 }

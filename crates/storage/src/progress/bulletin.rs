@@ -126,9 +126,7 @@ async fn series(
         .columns(keys)
         .expr_as(Expr::col(LightSnapshots::ProjectId).count(), "projects")
         .from(LightSnapshots::Table)
-        .and_where(
-            Expr::col(LightSnapshots::Period).is_in(months.iter().map(ToString::to_string)),
-        )
+        .and_where(Expr::col(LightSnapshots::Period).is_in(months.iter().map(ToString::to_string)))
         .and_where(visible(actor))
         .group_by_columns(keys)
         .take();

@@ -8,7 +8,9 @@ use crate::audit::{self, NewEntry};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::progress::lights::{self, refresh_all};
-use crate::schema::{Departments, LightSnapshots, ProjectLights, Projects, Regions, SnapshotMonths};
+use crate::schema::{
+    Departments, LightSnapshots, ProjectLights, Projects, Regions, SnapshotMonths,
+};
 use crate::scoped::Scoped;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
@@ -176,7 +178,10 @@ async fn copy_projects(
 ) -> Result<u64, StoreError> {
     let p = |c: Projects| Expr::col((Projects::Table, c));
     let l = |c: ProjectLights| Expr::col((Projects::Table, c));
-    let reasons = Expr::expr(Func::coalesce([l(ProjectLights::LightReasons), Expr::val("")]));
+    let reasons = Expr::expr(Func::coalesce([
+        l(ProjectLights::LightReasons),
+        Expr::val(""),
+    ]));
     let report_due = p(Projects::Hold)
         .eq(Hold::Active.code())
         .and(p(Projects::Stage).is_in([Stage::Procurement.code(), Stage::Construction.code()]))
@@ -254,7 +259,11 @@ pub(crate) const ENTRY_COLUMNS: [LightSnapshots; 19] = [
 ];
 
 /// Records how many projects the claimed `period` holds; returns its record.
-async fn count(tx: &mut Tx, period: ReportPeriod, projects: u64) -> Result<SnapshotMonth, StoreError> {
+async fn count(
+    tx: &mut Tx,
+    period: ReportPeriod,
+    projects: u64,
+) -> Result<SnapshotMonth, StoreError> {
     tx.execute(
         &Query::update()
             .table(SnapshotMonths::Table)
@@ -316,7 +325,9 @@ async fn take(
     let now = Utc::now();
     let mut tx = db.begin().await?;
     if !claim(&mut tx, period, by, now).await? {
-        let month = month_of(&mut tx, period).await?.ok_or(StoreError::NotFound)?;
+        let month = month_of(&mut tx, period)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         return Ok(existing(month));
     }
     let copied = copy_projects(&mut tx, period, now).await?;

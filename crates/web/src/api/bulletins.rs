@@ -74,7 +74,11 @@ async fn get_bulletin(
             project_id: p.project.project_id,
             code: p.project.code.clone(),
             light: p.light.code().to_owned(),
-            texts: p.reasons.iter().map(|r| user.lang.light_reason(r)).collect(),
+            texts: p
+                .reasons
+                .iter()
+                .map(|r| user.lang.light_reason(r))
+                .collect(),
         })
         .collect();
     Ok(Json(BulletinBody {

@@ -64,11 +64,18 @@ mod tests {
             }),
             "2026 年第 3 季度"
         );
-        assert_eq!(Lang::En.bulletin_period(BulletinPeriod::Year(2026)), "Year 2026");
+        assert_eq!(
+            Lang::En.bulletin_period(BulletinPeriod::Year(2026)),
+            "Year 2026"
+        );
         let refusal = SnapshotRefusal::TooLate {
             period: ReportPeriod::new(2026, 9).unwrap(),
             latest: october,
         };
-        assert!(Lang::Zh.snapshot_refusal(&refusal).contains("2026 年 10 月"));
+        assert!(
+            Lang::Zh
+                .snapshot_refusal(&refusal)
+                .contains("2026 年 10 月")
+        );
     }
 }

@@ -46,7 +46,11 @@ pub struct Chrome {
 const SECTIONS: [(&str, &str, Option<Permission>); 11] = [
     ("/", "nav.home", None),
     ("/projects", "nav.projects", Some(Permission::ReadProjects)),
-    ("/bulletins", "nav.bulletins", Some(Permission::ReadDashboard)),
+    (
+        "/bulletins",
+        "nav.bulletins",
+        Some(Permission::ReadDashboard),
+    ),
     ("/org", "nav.org", Some(Permission::ReadOrganisation)),
     (
         "/admin/regions",

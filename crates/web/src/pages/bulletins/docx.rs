@@ -26,7 +26,11 @@ fn heading(s: &str, level: usize, size: usize) -> Paragraph {
 fn table(head: &[&str], rows: Vec<Vec<String>>) -> Table {
     let cell = |s: &str, bold: bool| {
         let run = Run::new().add_text(s);
-        TableCell::new().add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+        TableCell::new().add_paragraph(Paragraph::new().add_run(if bold {
+            run.bold()
+        } else {
+            run
+        }))
     };
     let mut all = vec![TableRow::new(head.iter().map(|h| cell(h, true)).collect())];
     all.extend(
@@ -110,7 +114,11 @@ pub fn document(lang: Lang, v: &View) -> Result<Vec<u8>, String> {
             &[("red", d.red.to_string()), ("yellow", d.yellow.to_string())],
         );
         doc = doc
-            .add_paragraph(heading(&format!("{}（{counts}）", d.name), 2, SUBHEADING_SIZE))
+            .add_paragraph(heading(
+                &format!("{}（{counts}）", d.name),
+                2,
+                SUBHEADING_SIZE,
+            ))
             .add_table(table(&project_head, project_rows(&d.projects)));
     }
     doc = doc.add_paragraph(heading(t("bulletin.section.late"), 1, HEADING_SIZE));

@@ -98,8 +98,10 @@ async fn index_page(
         })
         .collect();
     quarters.dedup();
-    let mut years: Vec<BulletinPeriod> =
-        months.iter().map(|m| BulletinPeriod::Year(m.year())).collect();
+    let mut years: Vec<BulletinPeriod> = months
+        .iter()
+        .map(|m| BulletinPeriod::Year(m.year()))
+        .collect();
     years.dedup();
     let due = bulletin::snapshot_month(today()).filter(|m| !months.contains(m));
     let page = IndexPage {
@@ -151,7 +153,9 @@ async fn take(
         )])),
     };
     match result {
-        Ok(taken) => Ok(Redirect::to(&format!("/bulletins/{}", taken.month.period)).into_response()),
+        Ok(taken) => {
+            Ok(Redirect::to(&format!("/bulletins/{}", taken.month.period)).into_response())
+        }
         Err(e) => {
             let errors = FormErrors::from_store(s.client.lang, e)?;
             index_page(&state, &s, errors, Some(form.period)).await

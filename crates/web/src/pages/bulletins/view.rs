@@ -3,7 +3,7 @@
 
 use crate::i18n::Lang;
 use minxin_domain::bulletin::{
-    Bulletin, DepartmentFlags, Deltas, Flagged, LightChange, ProjectRef, Summary,
+    Bulletin, Deltas, DepartmentFlags, Flagged, LightChange, ProjectRef, Summary,
 };
 use minxin_domain::light::{Light, percent_text};
 use minxin_domain::money::Fen;

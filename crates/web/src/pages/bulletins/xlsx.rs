@@ -100,9 +100,20 @@ fn summary_sheet(lang: Lang, v: &View, sheet: &mut Worksheet) -> Result<(), Xlsx
     sheet.write_string_with_format(0, 0, &v.title, &Format::new().set_bold())?;
     sheet.write_string(1, 0, lang.t("bulletin.closing"))?;
     sheet.write_string(1, 1, &v.closing)?;
-    headers(sheet, 3, &[lang.t("bulletin.col.figure"), lang.t("bulletin.col.value")])?;
+    headers(
+        sheet,
+        3,
+        &[lang.t("bulletin.col.figure"), lang.t("bulletin.col.value")],
+    )?;
     let mut row = figures(sheet, 4, &v.summary)? + 1;
-    headers(sheet, row, &[lang.t("bulletin.col.stage"), lang.t("bulletin.figure.projects")])?;
+    headers(
+        sheet,
+        row,
+        &[
+            lang.t("bulletin.col.stage"),
+            lang.t("bulletin.figure.projects"),
+        ],
+    )?;
     row = figures(sheet, row + 1, &v.stages)? + 1;
     if let Some(c) = &v.changes {
         let since = lang.fill("bulletin.changes.since", &[("month", c.since.clone())]);
@@ -145,7 +156,10 @@ pub fn workbook(lang: Lang, v: &View) -> Result<Vec<u8>, XlsxError> {
 
     let ranking = book.add_worksheet();
     ranking.set_name(lang.t("bulletin.sheet.ranking"))?;
-    let mut labels = vec![lang.t("bulletin.col.place"), lang.t("bulletin.col.department")];
+    let mut labels = vec![
+        lang.t("bulletin.col.place"),
+        lang.t("bulletin.col.department"),
+    ];
     labels.extend(RANKING_HEADERS.iter().map(|k| lang.t(k)));
     headers(ranking, 0, &labels)?;
     ranking.set_column_width(1, 24)?;
