@@ -817,8 +817,14 @@ mod tests {
         assert_eq!(s.stages[Stage::Reserve.index()].projects, 1);
         assert_eq!(s.stages.len(), Stage::ALL.len());
         // The reserve project's money is not in the plan's figures.
-        assert_eq!((s.budget, s.paid), (Fen::from_yuan(3_000), Fen::from_yuan(750)));
-        assert_eq!((s.approved, s.disbursed), (Fen::from_yuan(2_400), Fen::from_yuan(1_500)));
+        assert_eq!(
+            (s.budget, s.paid),
+            (Fen::from_yuan(3_000), Fen::from_yuan(750))
+        );
+        assert_eq!(
+            (s.approved, s.disbursed),
+            (Fen::from_yuan(2_400), Fen::from_yuan(1_500))
+        );
         assert_eq!(s.execution_bp, Some(2_500));
         assert_eq!((s.reports_due, s.reports_late), (3, 1));
     }
