@@ -58,6 +58,8 @@ coded! {
         LightRulesChange => "light.rules",
         /// A reminder was marked read by the account it was sent to.
         ReminderRead => "reminder.read",
+        /// A month's light snapshot was taken for the bulletins.
+        SnapshotTake => "bulletin.snapshot",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.

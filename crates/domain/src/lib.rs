@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod bulletin;
 mod codes;
 pub mod document;
 pub mod finance;

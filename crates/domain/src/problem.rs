@@ -94,6 +94,11 @@ pub enum Problem {
         /// Why.
         problem: crate::light::ThresholdProblem,
     },
+    /// A month whose light snapshot cannot be taken today.
+    Snapshot {
+        /// Why.
+        refusal: crate::bulletin::SnapshotRefusal,
+    },
 }
 
 /// A [`Problem`] attached to the input field it concerns, so forms can show it in place.

@@ -54,6 +54,10 @@ pub enum Command {
     /// Traffic lights (`serve` also refreshes them every night).
     #[command(subcommand)]
     Lights(LightsCommand),
+    /// Monthly light snapshots for the bulletins (`serve` takes the month just finished every
+    /// night).
+    #[command(subcommand)]
+    Snapshots(SnapshotsCommand),
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Print the effective configuration (passwords hidden).
@@ -65,6 +69,17 @@ pub enum Command {
 pub enum LightsCommand {
     /// Recompute every project's light for today (Asia/Shanghai) and print how many changed.
     Refresh,
+}
+
+/// `minxin snapshots …`
+#[derive(Debug, Subcommand)]
+pub enum SnapshotsCommand {
+    /// Take the snapshot of the month just finished, e.g. `2026-10` (once taken, a month is
+    /// frozen: taking it again changes nothing).
+    Take {
+        /// The month, `YYYY-MM`.
+        period: String,
+    },
 }
 
 /// `minxin user …`

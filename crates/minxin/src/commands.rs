@@ -152,6 +152,41 @@ pub async fn refresh_lights(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `minxin snapshots take YYYY-MM`
+pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> {
+    let period: minxin_domain::report::ReportPeriod = period.parse().map_err(|_| {
+        anyhow::anyhow!("`{period}` is not a month: expected YYYY-MM, e.g. 2026-10")
+    })?;
+    let store = open(config).await?;
+    let today = minxin_storage::progress::lights::today();
+    let taken = store
+        .take_snapshot(period, today)
+        .await
+        .map_err(|e| match e {
+            minxin_storage::StoreError::Invalid(problems) => {
+                match problems.first().map(|p| &p.problem) {
+                    Some(minxin_domain::Problem::Snapshot { refusal }) => {
+                        anyhow::anyhow!("{refusal}")
+                    }
+                    _ => anyhow::anyhow!("{period} cannot be taken"),
+                }
+            }
+            other => other.into(),
+        })?;
+    let m = &taken.month;
+    let at = minxin_domain::time::format_local(m.taken_at);
+    if taken.new {
+        println!("{}: {} projects copied ({at})", m.period, m.projects);
+    } else {
+        println!(
+            "{}: already taken by {} at {at} ({} projects); nothing changed",
+            m.period, m.taken_by, m.projects
+        );
+    }
+    store.db().close().await;
+    Ok(())
+}
+
 async fn shutdown() {
     let _ = tokio::signal::ctrl_c().await;
     println!("shutting down");

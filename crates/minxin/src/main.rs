@@ -43,6 +43,9 @@ async fn main() -> ExitCode {
             commands::import_projects(&config, args).await
         }
         Command::Lights(cli::LightsCommand::Refresh) => commands::refresh_lights(&config).await,
+        Command::Snapshots(cli::SnapshotsCommand::Take { period }) => {
+            commands::take_snapshot(&config, &period).await
+        }
         Command::Openapi => commands::openapi(),
         Command::Config => commands::show_config(&config),
     };

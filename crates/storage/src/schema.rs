@@ -341,6 +341,20 @@ pub enum LightSnapshots {
     PaidFen,
     ReportLate,
     TakenAt,
+    ProjectCode,
+    ProjectName,
+    RegionName,
+    LeadDepartmentName,
+    ReportDue,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum SnapshotMonths {
+    Table,
+    Period,
+    Projects,
+    TakenBy,
+    TakenAt,
 }
 
 #[derive(Iden, Clone, Copy)]

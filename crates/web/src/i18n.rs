@@ -2,6 +2,7 @@
 //! language. Catalogues are TOML files in `locales/`, compiled into the binary, with the same
 //! keys in every language (a test checks this and that every key used in code exists).
 
+mod bulletin;
 mod progress;
 
 use minxin_domain::Problem;
@@ -114,6 +115,7 @@ impl Lang {
             Problem::Money { refusal } => self.money_refusal(refusal),
             Problem::Report { refusal } => self.report_refusal(refusal),
             Problem::Thresholds { problem } => self.threshold_problem(problem),
+            Problem::Snapshot { refusal } => self.snapshot_refusal(refusal),
         }
     }
 
@@ -176,6 +178,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.progress.toml"),
                 include_str!("../locales/zh-CN.light_rules.toml"),
                 include_str!("../locales/zh-CN.reports_books.toml"),
+                include_str!("../locales/zh-CN.bulletin.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -185,6 +188,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.progress.toml"),
                 include_str!("../locales/en.light_rules.toml"),
                 include_str!("../locales/en.reports_books.toml"),
+                include_str!("../locales/en.bulletin.toml"),
             ]),
         )
     })

@@ -1,10 +1,12 @@
 //! Progress control (issue 4): money, monthly reports and the traffic lights they feed.
 
 pub mod light_rules;
+pub mod bulletin;
 pub mod lights;
 pub mod money;
 pub mod reminders;
 pub mod reports;
+pub mod snapshots;
 
 pub(crate) use lights::refresh_light;
 

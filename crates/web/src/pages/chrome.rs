@@ -43,13 +43,18 @@ pub struct Chrome {
     pub notice: Option<&'static str>,
 }
 
-const SECTIONS: [(&str, &str, Option<Permission>); 11] = [
+const SECTIONS: [(&str, &str, Option<Permission>); 12] = [
     ("/", "nav.home", None),
     ("/projects", "nav.projects", Some(Permission::ReadProjects)),
     (
         "/light-rules",
         "nav.light_rules",
         Some(Permission::ManageLightRules),
+    ),
+    (
+        "/bulletins",
+        "nav.bulletins",
+        Some(Permission::ReadDashboard),
     ),
     ("/org", "nav.org", Some(Permission::ReadOrganisation)),
     (

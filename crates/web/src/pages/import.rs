@@ -834,7 +834,7 @@ pub fn attachment_disposition(ascii_fallback: &str, name: &str) -> String {
 }
 
 /// A workbook download.
-fn xlsx_response(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Response {
+pub(crate) fn xlsx_response(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
@@ -870,7 +870,7 @@ fn excel_date(date: NaiveDate) -> Option<ExcelDateTime> {
     .ok()
 }
 
-fn header_format() -> Format {
+pub(crate) fn header_format() -> Format {
     Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7))

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod bulletins;
 pub mod chrome;
 pub mod departments;
 pub mod form;
@@ -118,6 +119,7 @@ pub fn router() -> Router<AppState> {
         .merge(import::routes())
         .merge(attachments::routes())
         .merge(progress::routes())
+        .merge(bulletins::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(render_page_failures))
 }
