@@ -111,7 +111,8 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
 }
 
 /// Refreshes every light once at start-up and then every night at 00:10 Asia/Shanghai, since a
-/// light can turn with the date alone (a milestone falls due, a report becomes late).
+/// light can turn with the date alone (a milestone falls due, a report becomes late); the first
+/// run of a month also keeps the month just finished as its snapshot for the bulletins.
 async fn nightly(store: Store) {
     loop {
         match store.refresh_lights().await {
@@ -121,6 +122,14 @@ async fn nightly(store: Store) {
                 "lights refreshed"
             ),
             Err(e) => tracing::error!(error = %e, "refreshing lights failed"),
+        }
+        match store.take_due_snapshots(today()).await {
+            Ok(Some(taken)) if taken.new => tracing::info!(
+                period = %taken.month.period,
+                "monthly light snapshot taken"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "taking the monthly snapshot failed"),
         }
         let now = chrono::Utc::now().with_timezone(&minxin_domain::time::shanghai());
         let next = (now.date_naive() + chrono::Duration::days(1))

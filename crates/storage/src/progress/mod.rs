@@ -1,7 +1,7 @@
 //! Progress control (issue 4): money, monthly reports and the traffic lights they feed.
 
-pub mod light_rules;
 pub mod bulletin;
+pub mod light_rules;
 pub mod lights;
 pub mod money;
 pub mod reminders;
