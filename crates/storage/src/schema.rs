@@ -378,3 +378,16 @@ pub enum ProjectLights {
     DisbursedFen,
     PaidFen,
 }
+
+/// Money per project and funding source, net of corrections: what the dashboard adds up by
+/// source without reading the money records (migration 4, kept by `progress/money.rs`).
+#[derive(Iden, Clone, Copy)]
+pub enum SourceMoney {
+    #[iden = "project_source_money"]
+    Table,
+    ProjectId,
+    Source,
+    ApprovedFen,
+    DisbursedFen,
+    PaidFen,
+}

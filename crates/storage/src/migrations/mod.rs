@@ -6,6 +6,7 @@ mod columns;
 mod m0001_foundation;
 mod m0002_projects;
 mod m0003_progress;
+mod m0004_dashboard;
 
 use crate::db::Backend;
 
@@ -35,5 +36,10 @@ pub const ALL: &[Migration] = &[
         version: 3,
         name: "progress",
         statements: m0003_progress::statements,
+    },
+    Migration {
+        version: 4,
+        name: "dashboard",
+        statements: m0004_dashboard::statements,
     },
 ];

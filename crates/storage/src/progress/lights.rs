@@ -47,7 +47,7 @@ struct SettingsRow {
 }
 
 /// Every region's own settings with its path, most specific (longest path) first.
-async fn all_rules(tx: &mut Tx) -> Result<Vec<(String, LightRules)>, StoreError> {
+pub(crate) async fn all_rules(tx: &mut Tx) -> Result<Vec<(String, LightRules)>, StoreError> {
     let rows: Vec<SettingsRow> = tx
         .all(
             &Query::select()
@@ -109,7 +109,7 @@ struct Submission {
 }
 
 /// Whether a project files monthly reports in `stage`: while it is procured and built.
-fn reports_in(stage: Stage) -> bool {
+pub(crate) fn reports_in(stage: Stage) -> bool {
     matches!(stage, Stage::Procurement | Stage::Construction)
 }
 

@@ -1,5 +1,6 @@
 //! Progress control (issue 4): money, monthly reports and the traffic lights they feed.
 
+pub mod dashboard;
 pub mod lights;
 pub mod money;
 pub mod reports;
