@@ -174,6 +174,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.import.toml"),
                 include_str!("../locales/zh-CN.attachments.toml"),
                 include_str!("../locales/zh-CN.progress.toml"),
+                include_str!("../locales/zh-CN.dashboard.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -181,6 +182,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.import.toml"),
                 include_str!("../locales/en.attachments.toml"),
                 include_str!("../locales/en.progress.toml"),
+                include_str!("../locales/en.dashboard.toml"),
             ]),
         )
     })

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod org;
 pub mod progress;
 pub mod projects;
@@ -133,6 +134,7 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(org::routes())
         .merge(projects::routes())
         .merge(progress::routes())
+        .merge(dashboard::routes())
         .merge(accounts::routes())
         .merge(attachments::routes())
         .merge(audit::routes())

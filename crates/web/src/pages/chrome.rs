@@ -43,9 +43,14 @@ pub struct Chrome {
     pub notice: Option<&'static str>,
 }
 
-const SECTIONS: [(&str, &str, Option<Permission>); 10] = [
+const SECTIONS: [(&str, &str, Option<Permission>); 11] = [
     ("/", "nav.home", None),
     ("/projects", "nav.projects", Some(Permission::ReadProjects)),
+    (
+        "/dashboard",
+        "nav.dashboard",
+        Some(Permission::ReadDashboard),
+    ),
     ("/org", "nav.org", Some(Permission::ReadOrganisation)),
     (
         "/admin/regions",

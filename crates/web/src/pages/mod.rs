@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod chrome;
+pub mod dashboard;
 pub mod departments;
 pub mod form;
 pub mod home;
@@ -105,6 +106,7 @@ pub fn router() -> Router<AppState> {
         .route("/access/{id}", get(access::edit).post(access::update))
         .route("/audit", get(audit::show))
         .route("/audit.csv", get(audit::csv))
+        .route("/dashboard", get(dashboard::show))
         .merge(projects::routes())
         .merge(import::routes())
         .merge(attachments::routes())
