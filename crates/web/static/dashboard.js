@@ -16,6 +16,7 @@
   // Tooltips drawn on the canvas: HTML tooltips would need inline styles, which the page's
   // Content-Security-Policy refuses.
   var tooltip = { renderMode: 'richText', confine: true };
+  var reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
   function go(href) {
     if (href) {
@@ -31,6 +32,7 @@
     }
     element.hidden = false;
     var chart = echarts.init(element, null, { renderer: 'canvas' });
+    option.animation = !reducedMotion;
     chart.setOption(option);
     chart.on('click', function (params) {
       go(hrefOf(params));
