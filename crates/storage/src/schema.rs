@@ -391,3 +391,16 @@ pub enum SourceMoney {
     DisbursedFen,
     PaidFen,
 }
+
+/// The monthly light snapshots added up by month, region, lead department and light (migration
+/// 4), kept by triggers on `light_snapshots` so the dashboard's trends read a few rows per month.
+#[derive(Iden, Clone, Copy)]
+pub enum SnapshotTotals {
+    Table,
+    Period,
+    RegionPath,
+    LeadDepartmentId,
+    Light,
+    Projects,
+    PaidFen,
+}

@@ -530,6 +530,42 @@ async fn figures_are_exact_for_the_region_and_year() {
             "{b}"
         );
 
+        // A snapshot taken again (deleted and re-inserted with another light) moves its counts.
+        execute_raw(
+            &store,
+            &format!(
+                "DELETE FROM light_snapshots WHERE period = '{}' AND project_id = {red}",
+                months_back(2)
+            ),
+        )
+        .await
+        .unwrap();
+        execute_raw(
+            &store,
+            &format!(
+                "UPDATE light_snapshots SET light = 'green', paid_fen = 1 \
+                 WHERE period = '{}' AND project_id = {yellow}",
+                months_back(1)
+            ),
+        )
+        .await
+        .unwrap();
+        let again = store
+            .scoped(&leader, "t")
+            .dashboard(&DashboardQuery::default())
+            .await
+            .unwrap();
+        let trend: Vec<(ReportPeriod, u32, u32, u32, i64)> = again
+            .trends
+            .iter()
+            .map(|t| (t.period, t.green, t.yellow, t.red, t.paid_fen))
+            .collect();
+        assert_eq!(
+            trend,
+            vec![(months_back(1), 2, 0, 1, (red + green) * 100 + 1)],
+            "{b}"
+        );
+
         // Narrowed to the street: the green project of the district itself drops out.
         let street = store
             .scoped(&leader, "t")

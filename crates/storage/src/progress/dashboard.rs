@@ -13,7 +13,7 @@ use crate::error::StoreError;
 use crate::projects::read::visible;
 use crate::regions::{Region, in_scope, under, within};
 use crate::schema::{
-    BudgetLines, Departments, LightSnapshots, ProgressReports, ProjectLights, Projects, SourceMoney,
+    BudgetLines, Departments, ProgressReports, ProjectLights, Projects, SnapshotTotals, SourceMoney,
 };
 use crate::scoped::Scoped;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
@@ -512,7 +512,7 @@ async fn department_names(tx: &mut Tx, ids: Vec<i64>) -> Result<HashMap<i64, Str
 #[derive(sqlx::FromRow)]
 struct TrendRow {
     period: String,
-    light: Option<String>,
+    light: String,
     projects: i64,
     paid_fen: i64,
 }
@@ -533,41 +533,42 @@ fn trend_window(year: i32, today: NaiveDate) -> (ReportPeriod, ReportPeriod) {
     (first, last)
 }
 
-/// Lights and paid per month of the snapshots inside the region.
+/// Lights and paid per month of the snapshots inside the region, from their totals (kept by
+/// triggers on the snapshots, see migration 4).
 async fn trends(
     tx: &mut Tx,
     actor: &Actor,
     root: &str,
     window: (ReportPeriod, ReportPeriod),
 ) -> Result<Vec<TrendPoint>, StoreError> {
-    let path = || Expr::col(LightSnapshots::RegionPath);
+    let path = || Expr::col(SnapshotTotals::RegionPath);
     let mut q = Query::select()
-        .column(LightSnapshots::Period)
-        .column(LightSnapshots::Light)
+        .column(SnapshotTotals::Period)
+        .column(SnapshotTotals::Light)
         .expr_as(
-            Expr::col(LightSnapshots::ProjectId).count(),
+            total(Expr::col(SnapshotTotals::Projects)),
             Alias::new("projects"),
         )
         .expr_as(
-            total(Expr::col(LightSnapshots::PaidFen)),
+            total(Expr::col(SnapshotTotals::PaidFen)),
             Alias::new("paid_fen"),
         )
-        .from(LightSnapshots::Table)
-        .and_where(Expr::col(LightSnapshots::Period).gte(window.0.to_string()))
-        .and_where(Expr::col(LightSnapshots::Period).lte(window.1.to_string()))
+        .from(SnapshotTotals::Table)
+        .and_where(Expr::col(SnapshotTotals::Period).gte(window.0.to_string()))
+        .and_where(Expr::col(SnapshotTotals::Period).lte(window.1.to_string()))
         .and_where(within(&actor.scope, path()))
         .and_where(under(path(), root))
-        .group_by_col(LightSnapshots::Period)
-        .group_by_col(LightSnapshots::Light)
+        .group_by_col(SnapshotTotals::Period)
+        .group_by_col(SnapshotTotals::Light)
         .take();
     if !actor.scope.departments.is_empty() {
         q.and_where(
-            Expr::col(LightSnapshots::LeadDepartmentId).is_in(actor.scope.departments.clone()),
+            Expr::col(SnapshotTotals::LeadDepartmentId).is_in(actor.scope.departments.clone()),
         );
     }
     let rows: Vec<TrendRow> = tx.all(&q).await?;
     let mut points: BTreeMap<ReportPeriod, TrendPoint> = BTreeMap::new();
-    for r in rows {
+    for r in rows.into_iter().filter(|r| r.projects > 0) {
         let Ok(period) = r.period.parse::<ReportPeriod>() else {
             continue;
         };
@@ -580,11 +581,11 @@ async fn trends(
         });
         point.paid_fen += r.paid_fen;
         let n = to_u32(r.projects);
-        match r.light.as_deref().and_then(|l| l.parse::<Light>().ok()) {
-            Some(Light::Green) => point.green += n,
-            Some(Light::Yellow) => point.yellow += n,
-            Some(Light::Red) => point.red += n,
-            None => {}
+        match r.light.parse::<Light>() {
+            Ok(Light::Green) => point.green += n,
+            Ok(Light::Yellow) => point.yellow += n,
+            Ok(Light::Red) => point.red += n,
+            Err(_) => {}
         }
     }
     Ok(points.into_values().collect())
