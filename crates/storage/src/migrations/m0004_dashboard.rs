@@ -77,6 +77,14 @@ fn indexes() -> Vec<IndexCreateStatement> {
             .col(Projects::BudgetFen)
             .col(ProjectLights::PaidFen)
             .take(),
+        // The first red projects by code: read in order, stopping at the list's length.
+        Index::create()
+            .name("projects_light_code")
+            .table(Projects::Table)
+            .col(Projects::Year)
+            .col(ProjectLights::Light)
+            .col(Projects::Code)
+            .take(),
         // Planned money by source of the selected projects, without reading the table rows.
         Index::create()
             .name("budget_lines_amounts")
