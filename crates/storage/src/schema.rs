@@ -392,3 +392,29 @@ pub enum ProjectLights {
     DisbursedFen,
     PaidFen,
 }
+
+/// Money per project and funding source, net of corrections: what the dashboard adds up by
+/// source without reading the money records (migration 5, kept by `progress/money.rs`).
+#[derive(Iden, Clone, Copy)]
+pub enum SourceMoney {
+    #[iden = "project_source_money"]
+    Table,
+    ProjectId,
+    Source,
+    ApprovedFen,
+    DisbursedFen,
+    PaidFen,
+}
+
+/// The monthly light snapshots added up by month, region, lead department and light (migration
+/// 4), kept by triggers on `light_snapshots` so the dashboard's trends read a few rows per month.
+#[derive(Iden, Clone, Copy)]
+pub enum SnapshotTotals {
+    Table,
+    Period,
+    RegionPath,
+    LeadDepartmentId,
+    Light,
+    Projects,
+    PaidFen,
+}

@@ -10,6 +10,7 @@ use axum::routing::get;
 
 const APP_CSS: &str = include_str!("../static/app.css");
 const PROJECT_MAP_JS: &str = include_str!("../static/project-map.js");
+const DASHBOARD_JS: &str = include_str!("../static/dashboard.js");
 
 /// Cache policy of files whose content may change with a release.
 const SHORT_CACHE: &str = "public, max-age=3600";
@@ -17,7 +18,7 @@ const SHORT_CACHE: &str = "public, max-age=3600";
 const LONG_CACHE: &str = "public, max-age=31536000, immutable";
 
 /// The vendored files: URL path, content type and bytes.
-const VENDOR: [(&str, &str, &[u8]); 7] = [
+const VENDOR: [(&str, &str, &[u8]); 8] = [
     (
         "/static/vendor/leaflet-1.9.4/leaflet.js",
         "text/javascript; charset=utf-8",
@@ -53,6 +54,11 @@ const VENDOR: [(&str, &str, &[u8]); 7] = [
         "image/png",
         include_bytes!("../static/vendor/leaflet/images/marker-shadow.png"),
     ),
+    (
+        "/static/vendor/echarts-5.6.0/echarts.common.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/echarts/echarts.common.min.js"),
+    ),
 ];
 
 async fn app_css() -> impl IntoResponse {
@@ -65,21 +71,31 @@ async fn app_css() -> impl IntoResponse {
     )
 }
 
-async fn project_map_js() -> impl IntoResponse {
+/// One of our own scripts, cached like the stylesheet.
+fn script(body: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, SHORT_CACHE),
         ],
-        PROJECT_MAP_JS,
+        body,
     )
+}
+
+async fn project_map_js() -> impl IntoResponse {
+    script(PROJECT_MAP_JS)
+}
+
+async fn dashboard_js() -> impl IntoResponse {
+    script(DASHBOARD_JS)
 }
 
 /// Routes for the static files.
 pub fn router() -> Router<AppState> {
     let mut router = Router::new()
         .route("/static/app.css", get(app_css))
-        .route("/static/project-map.js", get(project_map_js));
+        .route("/static/project-map.js", get(project_map_js))
+        .route("/static/dashboard.js", get(dashboard_js));
     for (path, content_type, bytes) in VENDOR {
         router = router.route(
             path,

@@ -179,6 +179,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.light_rules.toml"),
                 include_str!("../locales/zh-CN.reports_books.toml"),
                 include_str!("../locales/zh-CN.bulletin.toml"),
+                include_str!("../locales/zh-CN.dashboard.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -189,6 +190,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.light_rules.toml"),
                 include_str!("../locales/en.reports_books.toml"),
                 include_str!("../locales/en.bulletin.toml"),
+                include_str!("../locales/en.dashboard.toml"),
             ]),
         )
     })

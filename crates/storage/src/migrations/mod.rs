@@ -7,6 +7,7 @@ mod m0001_foundation;
 mod m0002_projects;
 mod m0003_progress;
 mod m0004_bulletin;
+mod m0005_dashboard;
 
 use crate::db::Backend;
 
@@ -41,5 +42,10 @@ pub const ALL: &[Migration] = &[
         version: 4,
         name: "bulletin",
         statements: m0004_bulletin::statements,
+    },
+    Migration {
+        version: 5,
+        name: "dashboard",
+        statements: m0005_dashboard::statements,
     },
 ];

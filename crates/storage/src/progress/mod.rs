@@ -2,6 +2,7 @@
 
 pub mod bulletin;
 pub mod light_rules;
+pub mod dashboard;
 pub mod lights;
 pub mod money;
 pub mod reminders;

@@ -238,7 +238,8 @@ pub(crate) async fn books(tx: &mut Tx, project: &Project) -> Result<Books, Store
     })
 }
 
-/// Stores the project's money totals beside its row for lists and dashboards.
+/// Stores the project's money totals beside its row, and per funding source, for lists and
+/// dashboards.
 async fn store_totals(tx: &mut Tx, project_id: i64, books: &Books) -> Result<(), StoreError> {
     let total = books.summary.total;
     tx.execute(
@@ -251,7 +252,7 @@ async fn store_totals(tx: &mut Tx, project_id: i64, books: &Books) -> Result<(),
             .take(),
     )
     .await?;
-    Ok(())
+    super::dashboard::store_source_money(tx, project_id, &books.summary).await
 }
 
 fn check_contract_input(input: &ContractInput) -> Result<ContractDraft, StoreError> {

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod bulletins;
+pub mod dashboard;
 pub mod org;
 pub mod progress;
 pub mod projects;
@@ -135,6 +136,7 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(projects::routes())
         .merge(progress::routes())
         .merge(bulletins::routes())
+        .merge(dashboard::routes())
         .merge(accounts::routes())
         .merge(attachments::routes())
         .merge(audit::routes())

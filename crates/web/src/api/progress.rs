@@ -4,10 +4,12 @@
 
 use super::{ApiUser, JsonBody, Versioned};
 use crate::error::{ErrorBody, Failure};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use minxin_domain::light::AssessedReason;
 use minxin_storage::progress::money::{
     Books, Contract, ContractInput, CorrectionInput, MoneyEntry, MoneyInput,
 };
@@ -29,6 +31,18 @@ pub struct LightReason {
     pub data: minxin_domain::light::Reason,
 }
 
+/// Reasons of a light with their sentences in `lang`.
+pub(crate) fn worded(lang: Lang, reasons: Vec<AssessedReason>) -> Vec<LightReason> {
+    reasons
+        .into_iter()
+        .map(|r| LightReason {
+            light: r.light.code().to_owned(),
+            text: lang.light_reason(&r.reason),
+            data: r.reason,
+        })
+        .collect()
+}
+
 /// A project's traffic light (SPEC §5).
 #[derive(Serialize, ToSchema)]
 pub struct LightView {
@@ -47,17 +61,10 @@ async fn get_light(
     Path(id): Path<i64>,
 ) -> Result<Json<LightView>, Failure> {
     let project = user.store(&state).project(id).await?;
-    let reasons = project
-        .assessment()
-        .map(|a| a.reasons)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| LightReason {
-            light: r.light.code().to_owned(),
-            text: user.lang.light_reason(&r.reason),
-            data: r.reason,
-        })
-        .collect();
+    let reasons = worded(
+        user.lang,
+        project.assessment().map(|a| a.reasons).unwrap_or_default(),
+    );
     Ok(Json(LightView {
         light: project.light,
         reasons,

@@ -43,13 +43,18 @@ pub struct Chrome {
     pub notice: Option<&'static str>,
 }
 
-const SECTIONS: [(&str, &str, Option<Permission>); 12] = [
+const SECTIONS: [(&str, &str, Option<Permission>); 13] = [
     ("/", "nav.home", None),
     ("/projects", "nav.projects", Some(Permission::ReadProjects)),
     (
         "/light-rules",
         "nav.light_rules",
         Some(Permission::ManageLightRules),
+    ),
+    (
+        "/dashboard",
+        "nav.dashboard",
+        Some(Permission::ReadDashboard),
     ),
     (
         "/bulletins",

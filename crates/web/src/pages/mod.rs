@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod bulletins;
 pub mod chrome;
+pub mod dashboard;
 pub mod departments;
 pub mod form;
 pub mod home;
@@ -115,6 +116,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/reminders", get(reminders::list))
         .route("/reminders/{id}/read", post(reminders::read))
+        .route("/dashboard", get(dashboard::show))
         .merge(projects::routes())
         .merge(import::routes())
         .merge(attachments::routes())

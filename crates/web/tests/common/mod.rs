@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod chrome;
+pub mod dashboard;
 
 use axum::Router;
 use axum::body::Body;

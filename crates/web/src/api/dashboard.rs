@@ -1,0 +1,80 @@
+//! The leader dashboard's figures through the API, with the red projects' reasons worded in
+//! the caller's language. The `/dashboard` page shows the same figures.
+
+use super::ApiUser;
+use super::progress::{LightReason, worded};
+use crate::error::{ErrorBody, Failure};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::response::Json;
+use minxin_storage::progress::dashboard::{Dashboard, DashboardQuery};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// A red project with its reasons in words.
+#[derive(Serialize, ToSchema)]
+pub struct RedProjectView {
+    /// Project id.
+    pub id: i64,
+    /// Project code.
+    pub code: String,
+    /// Project name.
+    pub name: String,
+    /// Lead department.
+    pub department: String,
+    /// Why it is red, worst first.
+    pub reasons: Vec<LightReason>,
+}
+
+/// The dashboard's figures with the red projects' reasons in words.
+#[derive(Serialize, ToSchema)]
+pub struct DashboardView {
+    /// The figures.
+    #[serde(flatten)]
+    pub figures: Dashboard,
+    /// Red projects by code, at most 50 (the count is `lights.red`).
+    pub red_projects: Vec<RedProjectView>,
+}
+
+impl DashboardView {
+    /// The figures with the reasons worded in `lang`.
+    pub fn new(mut figures: Dashboard, lang: Lang) -> Self {
+        let red_projects = std::mem::take(&mut figures.red_projects)
+            .into_iter()
+            .map(|p| RedProjectView {
+                id: p.id,
+                code: p.code,
+                name: p.name,
+                department: p.department,
+                reasons: worded(lang, p.reasons),
+            })
+            .collect();
+        DashboardView {
+            figures,
+            red_projects,
+        }
+    }
+}
+
+/// The leader dashboard of a region (leader, office): projects by stage and light, investment
+/// by funding source, monthly reports of the last month due, red projects with reasons, the
+/// department ranking and the monthly trends.
+#[utoipa::path(get, path = "/dashboard", tag = "dashboard", params(DashboardQuery),
+    responses((status = 200, body = DashboardView), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_dashboard(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Json<DashboardView>, Failure> {
+    let figures = user.store(&state).dashboard(&query).await?;
+    Ok(Json(DashboardView::new(figures, user.lang)))
+}
+
+/// The dashboard route.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_dashboard))
+}
