@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use minxin_storage::PageRequest;
+use minxin_storage::progress::dashboard::DashboardQuery;
 use minxin_storage::projects::{Pool, ProjectFilter};
 use minxin_storage::testing::stores;
 
@@ -117,5 +118,27 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
         let reports = scoped.reports(sample.id).await.unwrap();
         assert!(reports.len() >= 3, "{b}: {} reports", reports.len());
         assert!(reports.iter().any(|r| r.state == "accepted"), "{b}");
+
+        // The leader's dashboard adds the seeded money up by source, as the books do.
+        let leader = store.actor_for_cli("leader").await.unwrap();
+        let dashboard = store
+            .scoped(&leader, "test")
+            .dashboard(&DashboardQuery {
+                region_id: None,
+                year: Some(2026),
+            })
+            .await
+            .unwrap();
+        let by_source: i64 = dashboard.by_source.iter().map(|s| s.money.paid_fen).sum();
+        assert!(dashboard.total.paid_fen > 0, "{b}");
+        assert_eq!(by_source, dashboard.total.paid_fen, "{b}");
+        assert!(
+            dashboard.total.approved_fen <= dashboard.total.planned_fen,
+            "{b}"
+        );
+        assert!(
+            dashboard.lights.red > 0 && dashboard.lights.green > 0,
+            "{b}"
+        );
     }
 }

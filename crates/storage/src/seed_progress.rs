@@ -2,11 +2,14 @@
 //! reviewed on their real dates, contracts, and money records of the months before the system
 //! was used. Written in bulk without auditing (it is history, not anyone's action now) and
 //! never reachable from a page or the API. The project rows' money totals and reported progress
-//! are brought in line afterwards; lights follow at the next refresh.
+//! and per-source money are brought in line afterwards; lights follow at the next refresh.
 
 use crate::Store;
 use crate::error::StoreError;
-use crate::schema::{Contracts, MoneyRecords, ProgressReports, ProjectLights, Projects};
+use crate::progress::source_money;
+use crate::schema::{
+    Contracts, MoneyRecords, ProgressReports, ProjectLights, Projects, SourceMoney,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::finance::MoneyKind;
 use minxin_domain::report::ReportState;
@@ -272,6 +275,14 @@ impl Store {
                     .take(),
             )
             .await?;
+            tx.execute(
+                &Query::delete()
+                    .from_table(SourceMoney::Table)
+                    .and_where(Expr::col(SourceMoney::ProjectId).is_in(chunk.iter().copied()))
+                    .take(),
+            )
+            .await?;
+            tx.execute(&source_money::from_records(Some(chunk))).await?;
         }
         tx.commit().await
     }

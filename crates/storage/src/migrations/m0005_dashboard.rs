@@ -6,6 +6,7 @@
 
 use super::columns::*;
 use crate::db::Backend;
+use crate::progress::source_money::from_records;
 use crate::schema::*;
 use sea_query::{
     Alias, ColumnDef, Expr, ExprTrait, ForeignKeyAction, Index, IndexCreateStatement,
@@ -105,46 +106,6 @@ fn indexes() -> Vec<IndexCreateStatement> {
     ]
 }
 
-/// `SUM(CASE WHEN kind = 'kind' THEN amount_fen ELSE 0 END)`.
-fn sum_of(kind: &str) -> Expr {
-    Expr::Case(Box::new(
-        Expr::case(
-            Expr::col(MoneyRecords::Kind).eq(kind),
-            Expr::col(MoneyRecords::AmountFen),
-        )
-        .finally(0),
-    ))
-    .sum()
-    .cast_as(Alias::new("BIGINT"))
-}
-
-/// Fills the per-source money from the money records already written.
-fn backfill_money() -> InsertStatement {
-    let mut insert = Query::insert();
-    insert
-        .into_table(SourceMoney::Table)
-        .columns([
-            SourceMoney::ProjectId,
-            SourceMoney::Source,
-            SourceMoney::ApprovedFen,
-            SourceMoney::DisbursedFen,
-            SourceMoney::PaidFen,
-        ])
-        .select_from(
-            Query::select()
-                .columns([MoneyRecords::ProjectId, MoneyRecords::Source])
-                .expr(sum_of("approval"))
-                .expr(sum_of("disbursement"))
-                .expr(sum_of("payment"))
-                .from(MoneyRecords::Table)
-                .group_by_col(MoneyRecords::ProjectId)
-                .group_by_col(MoneyRecords::Source)
-                .take(),
-        )
-        .expect("five columns selected for five");
-    insert
-}
-
 /// Fills the snapshot totals from the snapshots already taken.
 fn backfill_totals() -> InsertStatement {
     let mut insert = Query::insert();
@@ -235,8 +196,8 @@ fn totals_triggers(backend: Backend) -> Vec<String> {
 pub fn statements(backend: Backend) -> Vec<String> {
     let mut out = render(backend, &tables(backend), &indexes());
     out.push(match backend {
-        Backend::Sqlite => backfill_money().to_string(SqliteQueryBuilder),
-        Backend::Postgres => backfill_money().to_string(PostgresQueryBuilder),
+        Backend::Sqlite => from_records(None).to_string(SqliteQueryBuilder),
+        Backend::Postgres => from_records(None).to_string(PostgresQueryBuilder),
     });
     out.push(match backend {
         Backend::Sqlite => backfill_totals().to_string(SqliteQueryBuilder),

@@ -1,13 +1,14 @@
 //! Progress control (issue 4): money, monthly reports and the traffic lights they feed.
 
 pub mod bulletin;
-pub mod light_rules;
 pub mod dashboard;
+pub mod light_rules;
 pub mod lights;
 pub mod money;
 pub mod reminders;
 pub mod reports;
 pub mod snapshots;
+pub(crate) mod source_money;
 
 pub(crate) use lights::refresh_light;
 
