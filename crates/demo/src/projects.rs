@@ -407,12 +407,6 @@ pub async fn seed(
         "  lights 红黄绿灯: {} projects, {} reminders",
         lights.projects, lights.reminded
     ));
-    if let Some(taken) = store.take_due_snapshots(today).await? {
-        progress(&format!(
-            "  snapshot 月度快照 {}: {} projects",
-            taken.month.period, taken.month.projects
-        ));
-    }
     Ok(())
 }
 
