@@ -28,6 +28,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+mod projects;
+pub use projects::TestProject;
+
 /// The environment variable naming the PostgreSQL server the tests may create databases on.
 pub const DATABASE_URL_VAR: &str = "MINXIN_TEST_DATABASE_URL";
 

@@ -14,8 +14,7 @@ use minxin_storage::progress::dashboard::{DashboardQuery, Investment, LightCount
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_storage::progress::reports::ReportInput;
-use minxin_storage::projects::ProjectInput;
-use minxin_storage::testing::{Fixture, PASSWORD, execute_raw, fixture, stores};
+use minxin_storage::testing::{Fixture, PASSWORD, TestProject, execute_raw, fixture, stores};
 use minxin_storage::{Backend, Store, StoreError};
 use sea_query::{Alias, PostgresQueryBuilder, Query, SqliteQueryBuilder};
 
@@ -31,52 +30,17 @@ struct Plan {
 }
 
 /// Creates a project as the office of the district it lies in and moves it to its stage.
-async fn project(store: &Store, f: &Fixture, office: &str, name: &str, plan: Plan) -> i64 {
-    let actor = f.actor(office).await;
-    let s = store.scoped(&actor, "t");
-    let category = s
-        .categories()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.code == "public_service.elderly")
-        .unwrap()
-        .id;
-    let project = s
-        .create_project(&ProjectInput {
-            code: String::new(),
-            name: name.into(),
-            category_id: category,
-            year: plan.year,
-            region_id: plan.region,
-            lead_department_id: plan.department,
-            partner_department_ids: vec![],
-            owner_name: "王建国".into(),
-            owner_phone: "13800001234".into(),
-            manager_id: None,
-            latitude: None,
-            longitude: None,
-            address: "幸福路 1 号".into(),
-            planned_start: Some(today() - Duration::days(90)),
-            planned_end: Some(today() + Duration::days(120)),
-            budget: [plan.budget].into_iter().collect(),
-            beneficiaries: None,
-            description: String::new(),
-            goals: String::new(),
-            is_public: true,
-        })
-        .await
-        .unwrap();
-    execute_raw(
-        store,
-        &format!(
-            "UPDATE projects SET stage = '{}' WHERE id = {}",
-            plan.stage, project.id
-        ),
-    )
+async fn project(f: &Fixture, office: &'static str, name: &'static str, plan: Plan) -> i64 {
+    f.project(TestProject {
+        office,
+        region_id: plan.region,
+        lead_department_id: plan.department,
+        year: plan.year,
+        budget: vec![plan.budget],
+        stage: plan.stage,
+        ..TestProject::building(f, name, 90, 120)
+    })
     .await
-    .unwrap();
-    project.id
 }
 
 /// Sets a project's light with one reason (or none), as the light refresh would store it.
@@ -239,7 +203,6 @@ async fn figures_are_exact_for_the_region_and_year() {
         // A-ZJ: red under construction with money; yellow in procurement; an approved one
         // without a light. A-JY: green under construction with its report on time.
         let red = project(
-            &store,
             &f,
             "office_a",
             "红灯项目",
@@ -247,7 +210,6 @@ async fn figures_are_exact_for_the_region_and_year() {
         )
         .await;
         let yellow = project(
-            &store,
             &f,
             "office_a",
             "黄灯项目",
@@ -255,7 +217,6 @@ async fn figures_are_exact_for_the_region_and_year() {
         )
         .await;
         let unlit = project(
-            &store,
             &f,
             "office_a",
             "未亮灯项目",
@@ -263,7 +224,6 @@ async fn figures_are_exact_for_the_region_and_year() {
         )
         .await;
         let green = project(
-            &store,
             &f,
             "office_a",
             "绿灯项目",
@@ -278,7 +238,6 @@ async fn figures_are_exact_for_the_region_and_year() {
         .await;
         // Another year, and district B: never counted for A's leader this year.
         let old = project(
-            &store,
             &f,
             "office_a",
             "往年项目",
@@ -289,7 +248,6 @@ async fn figures_are_exact_for_the_region_and_year() {
         )
         .await;
         let other = project(
-            &store,
             &f,
             "office_b",
             "样板区项目",
@@ -600,7 +558,6 @@ async fn scope_and_roles_decide_who_sees_what() {
         let f = accounts(&store).await;
         let year = today().year();
         project(
-            &store,
             &f,
             "office_a",
             "示例区项目",

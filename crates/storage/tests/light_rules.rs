@@ -7,56 +7,21 @@ use chrono::Duration;
 use minxin_domain::Problem;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::light::{ThresholdProblem, Thresholds};
+use minxin_storage::StoreError;
 use minxin_storage::audit::Filter;
 use minxin_storage::progress::light_rules::LightRulesInput;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::reports::ReportInput;
-use minxin_storage::projects::{MilestoneInput, ProjectInput};
-use minxin_storage::testing::{Fixture, execute_raw, fixture, stores};
-use minxin_storage::{Store, StoreError};
+use minxin_storage::projects::MilestoneInput;
+use minxin_storage::testing::{Fixture, TestProject, fixture, stores};
 
 /// A project in construction since 60 days, due in 120, lead by A-ZJ, without a manager.
-async fn project(store: &Store, f: &Fixture, name: &str) -> i64 {
-    let office = f.actor("office_a").await;
-    let s = store.scoped(&office, "t");
-    let category = s.categories().await.unwrap()[1].id;
-    let p = s
-        .create_project(&ProjectInput {
-            code: String::new(),
-            name: name.into(),
-            category_id: category,
-            year: 2026,
-            region_id: f.street_a.id,
-            lead_department_id: f.a_zj,
-            partner_department_ids: vec![],
-            owner_name: "李娜".into(),
-            owner_phone: "13900001111".into(),
-            manager_id: None,
-            latitude: None,
-            longitude: None,
-            address: String::new(),
-            planned_start: Some(today() - Duration::days(60)),
-            planned_end: Some(today() + Duration::days(120)),
-            budget: [(minxin_domain::project::FundingSource::County, 1_000_000)]
-                .into_iter()
-                .collect(),
-            beneficiaries: None,
-            description: String::new(),
-            goals: String::new(),
-            is_public: true,
-        })
-        .await
-        .unwrap();
-    execute_raw(
-        store,
-        &format!(
-            "UPDATE projects SET stage = 'construction', progress_percent = 33 WHERE id = {}",
-            p.id
-        ),
-    )
+async fn project(f: &Fixture, name: &'static str) -> i64 {
+    f.project(TestProject {
+        progress_percent: 33,
+        ..TestProject::building(f, name, 60, 120)
+    })
     .await
-    .unwrap();
-    p.id
 }
 
 fn rules(milestone_red_days: u32, version: Option<i64>) -> LightRulesInput {
@@ -85,7 +50,7 @@ fn problem(e: StoreError) -> (String, Problem) {
 async fn a_regions_rules_relight_its_projects_and_are_checked() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let id = project(&store, &f, "幸福里雨污分流").await;
+        let id = project(&f, "幸福里雨污分流").await;
         let office = f.actor("office_a").await;
         let o = store.scoped(&office, "t");
         // 20 % overdue by 21 days, the rest at the end: about 32 % expected, 33 % reported.
@@ -198,7 +163,7 @@ async fn a_regions_rules_relight_its_projects_and_are_checked() {
 async fn the_owner_is_reminded_of_a_missing_report_once() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let id = project(&store, &f, "东湖社区老年食堂").await;
+        let id = project(&f, "东湖社区老年食堂").await;
         // dept_a works for A-ZJ, the lead department, so may file its reports.
         store
             .bootstrap_scope_departments(f.id("dept_a"), &["A-ZJ"])

@@ -5,16 +5,15 @@
 use chrono::Duration;
 use minxin_domain::finance::MoneyRefusal;
 use minxin_domain::money::Fen;
-use minxin_domain::project::FundingSource;
 use minxin_domain::report::ReportRefusal;
 use minxin_domain::{Problem, light::Reason};
+use minxin_storage::StoreError;
 use minxin_storage::page::PageRequest;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_storage::progress::reports::{Decision, ReportInput};
-use minxin_storage::projects::{ProjectFilter, ProjectInput};
-use minxin_storage::testing::{Fixture, execute_raw, fixture, stores};
-use minxin_storage::{Store, StoreError};
+use minxin_storage::projects::ProjectFilter;
+use minxin_storage::testing::{Fixture, TestProject, fixture, stores};
 
 fn refusal(e: StoreError) -> Problem {
     match e {
@@ -25,52 +24,12 @@ fn refusal(e: StoreError) -> Problem {
 
 /// A project under construction that started two months ago and ends in four, with a budget of
 /// 1,000,000.00 元 from the county.
-async fn project_under_construction(store: &Store, f: &Fixture) -> i64 {
-    let office = f.actor("office_a").await;
-    let s = store.scoped(&office, "t");
-    let category = s
-        .categories()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.code == "public_service.elderly")
-        .unwrap()
-        .id;
-    let project = s
-        .create_project(&ProjectInput {
-            code: String::new(),
-            name: "东湖社区老年食堂".into(),
-            category_id: category,
-            year: 2026,
-            region_id: f.street_a.id,
-            lead_department_id: f.a_zj,
-            partner_department_ids: vec![],
-            owner_name: "王建国".into(),
-            owner_phone: "13800001234".into(),
-            manager_id: None,
-            latitude: None,
-            longitude: None,
-            address: "幸福路 1 号".into(),
-            planned_start: Some(today() - Duration::days(60)),
-            planned_end: Some(today() + Duration::days(120)),
-            budget: [(FundingSource::County, 100_000_000)].into_iter().collect(),
-            beneficiaries: None,
-            description: String::new(),
-            goals: String::new(),
-            is_public: true,
-        })
-        .await
-        .unwrap();
-    execute_raw(
-        store,
-        &format!(
-            "UPDATE projects SET stage = 'construction', progress_percent = 33 WHERE id = {}",
-            project.id
-        ),
-    )
+async fn project_under_construction(f: &Fixture) -> i64 {
+    f.project(TestProject {
+        progress_percent: 33,
+        ..TestProject::building(f, "东湖社区老年食堂", 60, 120)
+    })
     .await
-    .unwrap();
-    project.id
 }
 
 fn money(kind: &str, amount_fen: i64, contract_id: Option<i64>) -> MoneyInput {
@@ -100,7 +59,7 @@ fn contract(amount_fen: i64) -> ContractInput {
 async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let id = project_under_construction(&store, &f).await;
+        let id = project_under_construction(&f).await;
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
 
@@ -216,7 +175,7 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
 async fn spending_over_budget_turns_the_light_red_with_its_reason() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let id = project_under_construction(&store, &f).await;
+        let id = project_under_construction(&f).await;
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
         s.record_money(id, &money("payment", 100_000_000, None))
@@ -265,7 +224,7 @@ async fn spending_over_budget_turns_the_light_red_with_its_reason() {
 async fn concurrent_payments_cannot_overspend_a_contract() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let id = project_under_construction(&store, &f).await;
+        let id = project_under_construction(&f).await;
         let finance = f.actor("finance_a").await;
         let c = store
             .scoped(&finance, "t")
@@ -309,7 +268,7 @@ fn report(period: &str, percent_bp: u32) -> ReportInput {
 async fn reports_are_filed_returned_refiled_and_accepted() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let id = project_under_construction(&store, &f).await;
+        let id = project_under_construction(&f).await;
         let dept = f.actor("office_a").await;
         let office = f.actor("office_a").await;
         let period = minxin_domain::report::ReportPeriod::of(today() - Duration::days(31));
@@ -414,7 +373,7 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
 async fn a_missing_report_and_an_overdue_milestone_colour_the_light() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let id = project_under_construction(&store, &f).await;
+        let id = project_under_construction(&f).await;
         let office = f.actor("office_a").await;
         let o = store.scoped(&office, "t");
         o.add_milestone(

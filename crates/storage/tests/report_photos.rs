@@ -4,55 +4,22 @@
 //! project, and the overview names the months due but never reported.
 
 use chrono::Duration;
+use minxin_domain::Problem;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::report::{
     DEFAULT_DUE_DAY, MAX_PHOTOS, ReportPeriod, ReportRefusal, periods_due,
 };
-use minxin_domain::{Problem, project::FundingSource};
+use minxin_storage::StoreError;
 use minxin_storage::audit::Filter;
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
-use minxin_storage::projects::ProjectInput;
-use minxin_storage::testing::{Fixture, execute_raw, fixture, stores};
-use minxin_storage::{Store, StoreError};
+use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, stores};
 
 /// A project of district A under construction that started 90 days ago.
-async fn project(store: &Store, f: &Fixture) -> i64 {
-    let office = f.actor("office_a").await;
-    let s = store.scoped(&office, "t");
-    let category = s
-        .categories()
+async fn project(f: &Fixture) -> i64 {
+    f.project(TestProject::building(f, "东湖社区老年食堂", 90, 90))
         .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.parent_id.is_some())
-        .unwrap()
-        .id;
-    let id = s
-        .create_project(&ProjectInput {
-            name: "东湖社区老年食堂".into(),
-            category_id: category,
-            year: 2026,
-            region_id: f.street_a.id,
-            lead_department_id: f.a_zj,
-            owner_name: "王建国".into(),
-            owner_phone: "13800001234".into(),
-            planned_start: Some(today() - Duration::days(90)),
-            planned_end: Some(today() + Duration::days(90)),
-            budget: [(FundingSource::County, 100_000_000)].into_iter().collect(),
-            ..ProjectInput::default()
-        })
-        .await
-        .unwrap()
-        .id;
-    execute_raw(
-        store,
-        &format!("UPDATE projects SET stage = 'construction' WHERE id = {id}"),
-    )
-    .await
-    .unwrap();
-    id
 }
 
 /// Photo `n` with distinct bytes for each copy (storage does not decode them).
@@ -82,7 +49,7 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
         let f = fixture(&store).await;
         let dir = tempfile::tempdir().unwrap();
         let blobs = LocalBlobStore::new(dir.path());
-        let id = project(&store, &f).await;
+        let id = project(&f).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
         let period = ReportPeriod::of(today()).to_string();
@@ -150,7 +117,7 @@ async fn only_the_copies_are_served_and_only_in_scope() {
         let f = fixture(&store).await;
         let dir = tempfile::tempdir().unwrap();
         let blobs = LocalBlobStore::new(dir.path());
-        let id = project(&store, &f).await;
+        let id = project(&f).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
         let period = ReportPeriod::of(today()).to_string();
@@ -192,7 +159,7 @@ async fn only_the_copies_are_served_and_only_in_scope() {
 async fn the_overview_names_the_months_never_reported() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let id = project(&store, &f).await;
+        let id = project(&f).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
         let due = periods_due(today() - Duration::days(90), today(), DEFAULT_DUE_DAY);

@@ -4,6 +4,7 @@
 //! project under it at once, in the same transaction.
 
 use super::lights::{LightRules, RefreshReport, Which, all_rules, refresh, rules_at, today};
+use crate::db::Tx;
 use crate::error::StoreError;
 use crate::regions;
 use crate::schema::LightSettings;
@@ -50,6 +51,22 @@ struct OwnRow {
     version: i64,
 }
 
+/// A region's own settings, if it has any.
+async fn own_settings(tx: &mut Tx, region_id: i64) -> Result<Option<OwnRow>, StoreError> {
+    tx.optional(
+        &Query::select()
+            .columns([
+                LightSettings::Thresholds,
+                LightSettings::ReportDueDay,
+                LightSettings::Version,
+            ])
+            .from(LightSettings::Table)
+            .and_where(Expr::col(LightSettings::RegionId).eq(region_id))
+            .take(),
+    )
+    .await
+}
+
 /// The form field a threshold refusal belongs to.
 fn field_of(problem: ThresholdProblem, t: &Thresholds) -> &'static str {
     match problem {
@@ -71,19 +88,7 @@ impl Scoped<'_> {
         let region = regions::find(&mut tx, &self.actor.scope, region_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let own: Option<OwnRow> = tx
-            .optional(
-                &Query::select()
-                    .columns([
-                        LightSettings::Thresholds,
-                        LightSettings::ReportDueDay,
-                        LightSettings::Version,
-                    ])
-                    .from(LightSettings::Table)
-                    .and_where(Expr::col(LightSettings::RegionId).eq(region_id))
-                    .take(),
-            )
-            .await?;
+        let own = own_settings(&mut tx, region_id).await?;
         let all = all_rules(&mut tx).await?;
         Ok(RegionLightRules {
             region_id,
@@ -113,19 +118,7 @@ impl Scoped<'_> {
         let region = regions::find(&mut tx, &self.actor.scope, region_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let before: Option<OwnRow> = tx
-            .optional(
-                &Query::select()
-                    .columns([
-                        LightSettings::Thresholds,
-                        LightSettings::ReportDueDay,
-                        LightSettings::Version,
-                    ])
-                    .from(LightSettings::Table)
-                    .and_where(Expr::col(LightSettings::RegionId).eq(region_id))
-                    .take(),
-            )
-            .await?;
+        let before = own_settings(&mut tx, region_id).await?;
         // A struct of numbers always serialises.
         let thresholds = serde_json::to_string(&input.thresholds).unwrap_or_default();
         let due = i32::try_from(due_day).unwrap_or(i32::MAX);
