@@ -11,13 +11,11 @@ use chrono::Months;
 use common::{BOUNDARY, Browser, Env, Reply, envs};
 use http_body_util::BodyExt;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
-use minxin_domain::project::FundingSource;
 use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::progress::lights::today;
-use minxin_storage::projects::ProjectInput;
-use minxin_storage::testing::{PASSWORD, execute_raw};
+use minxin_storage::testing::{PASSWORD, TestProject, execute_raw};
 use std::io::Cursor;
 use tower::ServiceExt;
 
@@ -55,43 +53,16 @@ async fn setup(env: &Env) -> Projects {
         ("office_a", fx.street_a.id, fx.a_zj),
         ("dept_b", fx.street_b.id, fx.b_zj),
     ] {
-        let actor = fx.actor(office).await;
-        let s = store.scoped(&actor, "t");
-        let category = s
-            .categories()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.parent_id.is_some())
-            .unwrap()
-            .id;
-        let p = s
-            .create_project(&ProjectInput {
-                name: "示例街道老年食堂".into(),
-                category_id: category,
-                year: 2026,
+        let id = fx
+            .project(TestProject {
+                office,
                 region_id: region,
                 lead_department_id: lead,
-                owner_name: "王建国".into(),
-                owner_phone: "13800001234".into(),
                 manager_id: (office == "office_a").then_some(manager),
-                planned_start: Some(today() - chrono::Duration::days(90)),
-                planned_end: Some(today() + chrono::Duration::days(90)),
-                budget: [(FundingSource::County, 100_000_000)].into_iter().collect(),
-                ..ProjectInput::default()
+                ..TestProject::building(fx, "示例街道老年食堂", 90, 90)
             })
-            .await
-            .unwrap();
-        execute_raw(
-            store,
-            &format!(
-                "UPDATE projects SET stage = 'construction' WHERE id = {}",
-                p.id
-            ),
-        )
-        .await
-        .unwrap();
-        ids.push(p.id);
+            .await;
+        ids.push(id);
     }
     Projects {
         a: ids[0],

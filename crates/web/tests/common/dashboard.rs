@@ -2,10 +2,8 @@
 
 use chrono::{Datelike, Duration};
 use minxin_domain::light::{AssessedReason, Assessment, Light, Reason};
-use minxin_domain::project::FundingSource;
 use minxin_storage::progress::lights::today;
-use minxin_storage::projects::ProjectInput;
-use minxin_storage::testing::{Fixture, execute_raw};
+use minxin_storage::testing::{Fixture, TestProject, execute_raw};
 
 /// The reason every red test project carries.
 pub fn overdue() -> Reason {
@@ -18,33 +16,14 @@ pub fn overdue() -> Reason {
 
 /// A project of this year's plan in district A's street, under construction, with `light`
 /// (and [`overdue`] as its reason); returns its id.
-pub async fn lit_project(fx: &Fixture, name: &str, light: Light) -> i64 {
-    let office = fx.actor("office_a").await;
-    let s = fx.store.scoped(&office, "t");
-    let category = s
-        .categories()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.parent_id.is_some())
-        .unwrap()
-        .id;
-    let p = s
-        .create_project(&ProjectInput {
-            name: name.into(),
-            category_id: category,
+pub async fn lit_project(fx: &Fixture, name: &'static str, light: Light) -> i64 {
+    let id = fx
+        .project(TestProject {
+            name,
             year: today().year(),
-            region_id: fx.street_a.id,
-            lead_department_id: fx.a_zj,
-            owner_name: "王建国".into(),
-            owner_phone: "13800001234".into(),
-            planned_start: Some(today() - Duration::days(60)),
-            planned_end: Some(today() + Duration::days(120)),
-            budget: [(FundingSource::County, 100_000_000)].into_iter().collect(),
-            ..ProjectInput::default()
+            ..TestProject::building(fx, name, 60, 120)
         })
-        .await
-        .unwrap();
+        .await;
     let assessment = Assessment {
         light,
         reasons: vec![AssessedReason {
@@ -55,14 +34,12 @@ pub async fn lit_project(fx: &Fixture, name: &str, light: Light) -> i64 {
     execute_raw(
         &fx.store,
         &format!(
-            "UPDATE projects SET stage = 'construction', light = '{}', light_reasons = '{}' \
-             WHERE id = {}",
+            "UPDATE projects SET light = '{}', light_reasons = '{}' WHERE id = {id}",
             light.code(),
             serde_json::to_string(&assessment).unwrap(),
-            p.id
         ),
     )
     .await
     .unwrap();
-    p.id
+    id
 }
