@@ -7,12 +7,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::Duration;
 use common::{Browser, Env, envs};
-use minxin_domain::project::FundingSource;
-use minxin_storage::progress::lights::today;
-use minxin_storage::projects::ProjectInput;
-use minxin_storage::testing::{PASSWORD, execute_raw};
+use minxin_storage::testing::{PASSWORD, TestProject};
 
 async fn signed(env: &Env, username: &str) -> (Browser, String) {
     let mut browser = Browser::new();
@@ -120,34 +116,8 @@ async fn a_missing_report_is_a_reminder_on_the_home_page() {
             .bootstrap_scope_departments(fx.id("dept_a"), &["A-ZJ"])
             .await
             .unwrap();
-        let office = fx.actor("office_a").await;
-        let o = store.scoped(&office, "t");
-        let category = o.categories().await.unwrap()[1].id;
-        let project = o
-            .create_project(&ProjectInput {
-                name: "东湖社区老年食堂".into(),
-                category_id: category,
-                year: 2026,
-                region_id: fx.street_a.id,
-                lead_department_id: fx.a_zj,
-                owner_name: "王建国".into(),
-                owner_phone: "13800001234".into(),
-                planned_start: Some(today() - Duration::days(60)),
-                planned_end: Some(today() + Duration::days(120)),
-                budget: [(FundingSource::County, 50_000_000)].into_iter().collect(),
-                ..ProjectInput::default()
-            })
-            .await
-            .unwrap();
-        execute_raw(
-            store,
-            &format!(
-                "UPDATE projects SET stage = 'construction' WHERE id = {}",
-                project.id
-            ),
-        )
-        .await
-        .unwrap();
+        fx.project(TestProject::building(fx, "东湖社区老年食堂", 60, 120))
+            .await;
         assert_eq!(store.refresh_lights().await.unwrap().reminded, 1, "[{b}]");
 
         let (mut dept, csrf) = signed(&env, "dept_a").await;
