@@ -4,7 +4,7 @@
 
 use crate::progress::{Planned, invent};
 use crate::projects::{Dice, World};
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use minxin_domain::project::Stage;
 use minxin_domain::project_code;
 use minxin_storage::projects::BudgetLine;
@@ -58,7 +58,8 @@ pub async fn seed(
                 owner_phone: input.owner_phone,
                 address: input.address,
                 planned_start: input.planned_start.unwrap_or(today),
-                planned_end: input.planned_end.unwrap_or(today),
+                // Longer than the demo's: about ten monthly reports a project reporting.
+                planned_end: input.planned_end.unwrap_or(today) + Duration::days(180),
                 stage,
                 progress_percent: (dice.below(101)) as i32,
                 budget: input.budget.into_iter().collect(),

@@ -185,21 +185,23 @@ pub(crate) fn invent(
             let due = owed / 10_000 * 10_000 - paid;
             if due > 0 && month_end <= today {
                 // Top up the tranches first, so payments never outrun disbursements.
-                let needed_share = (percent + 25).min(100);
-                if needed_share > disbursed_share {
+                // Tranches run ahead of the works: when paid progress comes within ten points
+                // of what is disbursed, the next 30 points (or the rest) follow.
+                if percent + 10 > disbursed_share && disbursed_share < 100 {
+                    let next_share = (disbursed_share + 30).max(percent + 10).min(100);
                     for line in project.budget {
                         past.money.push(PastMoney {
                             project_id: project.id,
                             kind: MoneyKind::Disbursement,
                             source: line.source.clone(),
-                            amount_fen: line.amount_fen * (needed_share - disbursed_share) / 100,
+                            amount_fen: line.amount_fen * (next_share - disbursed_share) / 100,
                             contract: None,
                             occurred_on: month_end - Duration::days(3),
                             note: "按进度拨付".into(),
                             created_by_name: finance.clone(),
                         });
                     }
-                    disbursed_share = needed_share;
+                    disbursed_share = next_share;
                 }
                 let source = project
                     .budget

@@ -719,17 +719,23 @@ impl Scoped<'_> {
             .collect();
         let mut lights = LightCounts::default();
         let mut tallies: BTreeMap<i64, DepartmentTally> = BTreeMap::new();
-        let groups = groups(&mut tx, &condition).await?;
+        // The five reads are independent: each on its own pooled connection, at the same time,
+        // so the figures take as long as the slowest read rather than all of them together.
+        let window = trend_window(year, today);
+        let (groups, by_source, (period, report_rows), reds, trends) = tokio::try_join!(
+            async { groups(&mut self.db.read().await?, &condition).await },
+            async { by_source(&mut self.db.read().await?, &condition).await },
+            async { reports(&mut self.db.read().await?, &condition, &root, today).await },
+            async { red_projects(&mut self.db.read().await?, &condition).await },
+            async { trends(&mut self.db.read().await?, self.actor, &root, window).await },
+        )?;
         let (projects, budget) = tally_groups(&groups, &mut by_stage, &mut lights, &mut tallies);
-
-        let by_source = by_source(&mut tx, &condition).await?;
         let mut total = Investment::default();
         for s in &by_source {
             total.add(&s.money);
         }
         total.planned_fen = budget;
 
-        let (period, report_rows) = reports(&mut tx, &condition, &root, today).await?;
         let mut reports = ReportFigures {
             period: period.map(|p| p.to_string()),
             ..ReportFigures::default()
@@ -750,7 +756,6 @@ impl Scoped<'_> {
             ..DepartmentTally::default()
         });
 
-        let reds = red_projects(&mut tx, &condition).await?;
         let ranked: Vec<Ranked<i64>> = rank(tallies.into_iter().collect());
         let mut ids: Vec<i64> = ranked.iter().map(|r| r.key).collect();
         ids.extend(reds.iter().map(|r| r.department_id));
@@ -758,7 +763,6 @@ impl Scoped<'_> {
         ids.dedup();
         let names = department_names(&mut tx, ids).await?;
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-        let trends = trends(&mut tx, self.actor, &root, trend_window(year, today)).await?;
 
         Ok(Dashboard {
             year,

@@ -24,6 +24,12 @@ pub async fn lit_project(fx: &Fixture, name: &'static str, light: Light) -> i64 
             ..TestProject::building(fx, name, 60, 120)
         })
         .await;
+    set_light(fx, id, light).await;
+    id
+}
+
+/// Puts `light` (with [`overdue`] as its reason) on project `id`, whatever the rules would say.
+pub async fn set_light(fx: &Fixture, id: i64, light: Light) {
     let assessment = Assessment {
         light,
         reasons: vec![AssessedReason {
@@ -41,5 +47,4 @@ pub async fn lit_project(fx: &Fixture, name: &'static str, light: Light) -> i64 
     )
     .await
     .unwrap();
-    id
 }
