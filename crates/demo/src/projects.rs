@@ -300,9 +300,18 @@ impl World {
             .replace("{c}", &place.name)
             .replace("{s}", &place.street)
             .replace("{e}", estate);
-        let start =
-            NaiveDate::from_ymd_opt(year, 1 + dice.below(6) as u32, 1 + dice.below(28) as u32)
-                .unwrap_or(today);
+        // This year's projects not yet under way start soon (approved) or have just started
+        // (in procurement); the others started in the first half of their year.
+        let start = match stage {
+            s if s <= Stage::Approved && year == today.year() => {
+                today + Duration::days(20 + dice.below(100) as i64)
+            }
+            Stage::Procurement if year == today.year() => {
+                today - Duration::days(dice.below(60) as i64)
+            }
+            _ => NaiveDate::from_ymd_opt(year, 1 + dice.below(6) as u32, 1 + dice.below(28) as u32)
+                .unwrap_or(today),
+        };
         let end = start + Duration::days(150 + dice.below(300) as i64);
         let lead_id = self.department(lead)?;
         let mut partners = Vec::new();
