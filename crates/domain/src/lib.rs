@@ -8,6 +8,7 @@ pub mod bulletin;
 mod codes;
 pub mod document;
 pub mod finance;
+pub mod geo;
 pub mod import;
 pub mod lifecycle;
 pub mod light;

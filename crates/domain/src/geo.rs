@@ -1,0 +1,333 @@
+//! Coordinates on the public map. Locations are stored in WGS-84 (which CGCS2000, China's
+//! official datum, matches to within centimetres); tile sources approved for the mainland draw
+//! their maps in GCJ-02, the obfuscated datum of GB 20263, so a marker must be shifted into the
+//! datum of the tiles it is drawn on, and a visible area read off such a map shifted back before
+//! it is compared with stored locations. The shift is the published GCJ-02 formula; outside
+//! China it is the identity, as it is for the tile sources themselves.
+
+use serde::{Deserialize, Serialize};
+use std::f64::consts::PI;
+use std::fmt;
+use std::str::FromStr;
+
+/// A point in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Latitude, north positive.
+    pub lat: f64,
+    /// Longitude, east positive.
+    pub lon: f64,
+}
+
+/// The datum a tile source draws in, so markers land on the right street.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Datum {
+    /// WGS-84 / CGCS2000: OpenStreetMap and 天地图.
+    #[default]
+    Wgs84,
+    /// GCJ-02: the mainland's commercial tile sources (AutoNavi/高德 and the like).
+    Gcj02,
+}
+
+impl FromStr for Datum {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s.to_ascii_lowercase().as_str() {
+            "wgs84" | "cgcs2000" => Ok(Datum::Wgs84),
+            "gcj02" => Ok(Datum::Gcj02),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Krasovsky 1940 semi-major axis and eccentricity squared, as the GCJ-02 formula uses them.
+const AXIS: f64 = 6_378_245.0;
+const ECCENTRICITY2: f64 = 0.006_693_421_622_965_943;
+
+/// Whether the GCJ-02 shift applies: a rectangle around the mainland, as every published
+/// implementation draws it.
+fn in_china(p: Point) -> bool {
+    (72.004..=137.8347).contains(&p.lon) && (0.8293..=55.8271).contains(&p.lat)
+}
+
+fn shift_lat(x: f64, y: f64) -> f64 {
+    -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * x.abs().sqrt()
+        + (20.0 * (6.0 * x * PI).sin() + 20.0 * (2.0 * x * PI).sin()) * 2.0 / 3.0
+        + (20.0 * (y * PI).sin() + 40.0 * (y / 3.0 * PI).sin()) * 2.0 / 3.0
+        + (160.0 * (y / 12.0 * PI).sin() + 320.0 * (y * PI / 30.0).sin()) * 2.0 / 3.0
+}
+
+fn shift_lon(x: f64, y: f64) -> f64 {
+    300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * x.abs().sqrt()
+        + (20.0 * (6.0 * x * PI).sin() + 20.0 * (2.0 * x * PI).sin()) * 2.0 / 3.0
+        + (20.0 * (x * PI).sin() + 40.0 * (x / 3.0 * PI).sin()) * 2.0 / 3.0
+        + (150.0 * (x / 12.0 * PI).sin() + 300.0 * (x / 30.0 * PI).sin()) * 2.0 / 3.0
+}
+
+/// The GCJ-02 position of a WGS-84 point.
+fn wgs84_to_gcj02(p: Point) -> Point {
+    if !in_china(p) {
+        return p;
+    }
+    let (x, y) = (p.lon - 105.0, p.lat - 35.0);
+    let rad = p.lat / 180.0 * PI;
+    let magic = 1.0 - ECCENTRICITY2 * rad.sin() * rad.sin();
+    let root = magic.sqrt();
+    let d_lat = shift_lat(x, y) * 180.0 / ((AXIS * (1.0 - ECCENTRICITY2)) / (magic * root) * PI);
+    let d_lon = shift_lon(x, y) * 180.0 / (AXIS / root * rad.cos() * PI);
+    Point {
+        lat: p.lat + d_lat,
+        lon: p.lon + d_lon,
+    }
+}
+
+/// The WGS-84 point whose GCJ-02 position is `p`: the shift varies slowly, so subtracting the
+/// shift measured at the current guess converges to well under a centimetre in a few steps.
+fn gcj02_to_wgs84(p: Point) -> Point {
+    let mut guess = p;
+    for _ in 0..4 {
+        let there = wgs84_to_gcj02(guess);
+        guess = Point {
+            lat: guess.lat - (there.lat - p.lat),
+            lon: guess.lon - (there.lon - p.lon),
+        };
+    }
+    guess
+}
+
+impl Point {
+    /// This stored (WGS-84) point as drawn on a map in `datum`.
+    pub fn on_map(self, datum: Datum) -> Point {
+        match datum {
+            Datum::Wgs84 => self,
+            Datum::Gcj02 => wgs84_to_gcj02(self),
+        }
+    }
+
+    /// The stored (WGS-84) point of a position read off a map in `datum`.
+    pub fn from_map(self, datum: Datum) -> Point {
+        match datum {
+            Datum::Wgs84 => self,
+            Datum::Gcj02 => gcj02_to_wgs84(self),
+        }
+    }
+}
+
+/// A visible map area, the way Leaflet's `getBounds().toBBoxString()` writes it:
+/// `west,south,east,north` in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BoundingBox {
+    /// South-west corner.
+    pub south_west: Point,
+    /// North-east corner.
+    pub north_east: Point,
+}
+
+/// Why a bounding box was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoxError {
+    /// Not four comma-separated numbers.
+    Malformed,
+    /// Outside ±90° / ±180°, or south of its own south edge.
+    OutOfRange,
+}
+
+impl fmt::Display for BoxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BoxError::Malformed => "bbox must be west,south,east,north",
+            BoxError::OutOfRange => "bbox is outside the globe or upside down",
+        })
+    }
+}
+
+impl FromStr for BoundingBox {
+    type Err = BoxError;
+
+    fn from_str(s: &str) -> Result<Self, BoxError> {
+        let numbers: Vec<f64> = s
+            .split(',')
+            .map(|n| n.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| BoxError::Malformed)?;
+        let [west, south, east, north] = numbers[..] else {
+            return Err(BoxError::Malformed);
+        };
+        let lat_ok = |v: f64| (-90.0..=90.0).contains(&v);
+        // Leaflet reports longitudes past ±180° when the world is panned round; clamp them.
+        let clamp = |v: f64| v.clamp(-180.0, 180.0);
+        if !(lat_ok(south) && lat_ok(north)) || south > north || west > east || !west.is_finite() {
+            return Err(BoxError::OutOfRange);
+        }
+        Ok(BoundingBox {
+            south_west: Point {
+                lat: south,
+                lon: clamp(west),
+            },
+            north_east: Point {
+                lat: north,
+                lon: clamp(east),
+            },
+        })
+    }
+}
+
+impl BoundingBox {
+    /// The stored-datum area of a box read off a map in `datum`, widened by the largest
+    /// difference of the shift between its corners so no marker near an edge is lost.
+    pub fn from_map(self, datum: Datum) -> BoundingBox {
+        let sw = self.south_west.from_map(datum);
+        let ne = self.north_east.from_map(datum);
+        let nw = Point {
+            lat: self.north_east.lat,
+            lon: self.south_west.lon,
+        }
+        .from_map(datum);
+        let se = Point {
+            lat: self.south_west.lat,
+            lon: self.north_east.lon,
+        }
+        .from_map(datum);
+        BoundingBox {
+            south_west: Point {
+                lat: sw.lat.min(se.lat),
+                lon: sw.lon.min(nw.lon),
+            },
+            north_east: Point {
+                lat: ne.lat.max(nw.lat),
+                lon: ne.lon.max(se.lon),
+            },
+        }
+    }
+
+    /// Whether a stored point lies inside, edges included.
+    pub fn contains(&self, p: Point) -> bool {
+        (self.south_west.lat..=self.north_east.lat).contains(&p.lat)
+            && (self.south_west.lon..=self.north_east.lon).contains(&p.lon)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: Point, b: Point, degrees: f64) -> bool {
+        (a.lat - b.lat).abs() < degrees && (a.lon - b.lon).abs() < degrees
+    }
+
+    /// Reference values from the `eviltransform` package (PyPI 0.1.1), an independent
+    /// implementation of the same formula: `eviltransform.wgs2gcj(lat, lon)`.
+    #[test]
+    fn shifts_into_gcj02_like_the_reference_implementation() {
+        let cases = [
+            ((39.908_692, 116.397_477), (39.910_095_5, 116.403_720_7)),
+            ((31.230_416, 121.473_701), (31.228_473_7, 121.478_224_1)),
+            ((22.543_096, 114.057_865), (22.540_378_7, 114.062_979_0)),
+        ];
+        for ((lat, lon), (glat, glon)) in cases {
+            let shifted = Point { lat, lon }.on_map(Datum::Gcj02);
+            assert!(
+                close(
+                    shifted,
+                    Point {
+                        lat: glat,
+                        lon: glon
+                    },
+                    1e-6
+                ),
+                "{lat},{lon} → {shifted:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn outside_china_nothing_moves() {
+        let tokyo = Point {
+            lat: 35.6812,
+            lon: 139.7671,
+        };
+        assert_eq!(tokyo.on_map(Datum::Gcj02), tokyo);
+        assert_eq!(tokyo.from_map(Datum::Gcj02), tokyo);
+    }
+
+    #[test]
+    fn the_inverse_returns_to_the_stored_point_within_a_centimetre() {
+        let stored = Point {
+            lat: 30.2741,
+            lon: 120.1551,
+        };
+        let back = stored.on_map(Datum::Gcj02).from_map(Datum::Gcj02);
+        assert!(close(back, stored, 1e-7), "{back:?}");
+        assert_eq!(stored.on_map(Datum::Wgs84), stored);
+    }
+
+    #[test]
+    fn reads_leaflet_bounding_boxes() {
+        let b: BoundingBox = "120.1,30.2,120.3,30.4".parse().unwrap();
+        assert_eq!(
+            b.south_west,
+            Point {
+                lat: 30.2,
+                lon: 120.1
+            }
+        );
+        assert!(b.contains(Point {
+            lat: 30.3,
+            lon: 120.2
+        }));
+        assert!(!b.contains(Point {
+            lat: 30.5,
+            lon: 120.2
+        }));
+        let wide: BoundingBox = "-200,-10,200,10".parse().unwrap();
+        assert_eq!(wide.south_west.lon, -180.0);
+        assert_eq!(wide.north_east.lon, 180.0);
+        assert_eq!("1,2,3".parse::<BoundingBox>(), Err(BoxError::Malformed));
+        assert_eq!("a,2,3,4".parse::<BoundingBox>(), Err(BoxError::Malformed));
+        assert_eq!(
+            "1,50,3,40".parse::<BoundingBox>(),
+            Err(BoxError::OutOfRange)
+        );
+        assert_eq!(
+            "1,-95,3,40".parse::<BoundingBox>(),
+            Err(BoxError::OutOfRange)
+        );
+        assert_eq!(
+            "NaN,1,3,4".parse::<BoundingBox>(),
+            Err(BoxError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn a_box_read_off_a_gcj02_map_still_holds_its_markers() {
+        let stored = Point {
+            lat: 30.2741,
+            lon: 120.1551,
+        };
+        let drawn = stored.on_map(Datum::Gcj02);
+        let tight = BoundingBox {
+            south_west: Point {
+                lat: drawn.lat - 1e-4,
+                lon: drawn.lon - 1e-4,
+            },
+            north_east: Point {
+                lat: drawn.lat + 1e-4,
+                lon: drawn.lon + 1e-4,
+            },
+        };
+        assert!(!tight.contains(stored), "the shift is hundreds of metres");
+        assert!(tight.from_map(Datum::Gcj02).contains(stored));
+    }
+}
