@@ -418,3 +418,34 @@ pub enum SnapshotTotals {
     Projects,
     PaidFen,
 }
+
+/// The projects of each plan year added up by region, lead department, stage and light
+/// (migration 6, kept by triggers), so a dashboard reads a few hundred rows, not the projects.
+#[derive(Iden, Clone, Copy)]
+pub enum PlanTotals {
+    Table,
+    Year,
+    RegionPath,
+    LeadDepartmentId,
+    Stage,
+    Light,
+    Projects,
+    BudgetFen,
+    PaidFen,
+}
+
+/// The money of each plan year by region, lead department, stage and funding source
+/// (migration 6, kept by triggers on the budget lines and the per-source money).
+#[derive(Iden, Clone, Copy)]
+pub enum PlanSourceTotals {
+    Table,
+    Year,
+    RegionPath,
+    LeadDepartmentId,
+    Stage,
+    Source,
+    PlannedFen,
+    ApprovedFen,
+    DisbursedFen,
+    PaidFen,
+}

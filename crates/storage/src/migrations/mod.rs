@@ -8,6 +8,7 @@ mod m0002_projects;
 mod m0003_progress;
 mod m0004_bulletin;
 mod m0005_dashboard;
+mod m0006_plan_totals;
 
 use crate::db::Backend;
 
@@ -47,5 +48,10 @@ pub const ALL: &[Migration] = &[
         version: 5,
         name: "dashboard",
         statements: m0005_dashboard::statements,
+    },
+    Migration {
+        version: 6,
+        name: "plan_totals",
+        statements: m0006_plan_totals::statements,
     },
 ];

@@ -13,7 +13,8 @@ use crate::error::StoreError;
 use crate::projects::read::visible;
 use crate::regions::{Region, in_scope, under, within};
 use crate::schema::{
-    BudgetLines, Departments, ProgressReports, ProjectLights, Projects, SnapshotTotals, SourceMoney,
+    BudgetLines, Departments, PlanSourceTotals, PlanTotals, ProgressReports, ProjectLights,
+    Projects, SnapshotTotals, SourceMoney,
 };
 use crate::scoped::Scoped;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
@@ -216,18 +217,13 @@ fn to_u32(n: i64) -> u32 {
 
 /// The annual-plan projects of `year` that `actor` sees inside the subtree at `root`.
 fn selected(actor: &Actor, year: i32, root: &str) -> Expr {
-    let plan: Vec<&str> = Stage::ALL
-        .iter()
-        .filter(|s| s.in_annual_plan())
-        .map(|s| s.code())
-        .collect();
     visible(actor)
         .and(under(
             Expr::col((Projects::Table, Projects::RegionPath)),
             root,
         ))
         .and(Expr::col((Projects::Table, Projects::Year)).eq(year))
-        .and(Expr::col((Projects::Table, Projects::Stage)).is_in(plan))
+        .and(Expr::col((Projects::Table, Projects::Stage)).is_in(plan_stages()))
 }
 
 /// The ids of the selected projects, for `project_id IN (…)`.
@@ -249,10 +245,79 @@ struct GroupRow {
     paid_fen: i64,
 }
 
+/// Which projects the figures cover: the plan year, the region subtree and the caller.
+struct Selection<'a> {
+    actor: &'a Actor,
+    year: i32,
+    root: &'a str,
+}
+
+impl Selection<'_> {
+    /// The selected project rows, for figures that need them one by one.
+    fn condition(&self) -> Expr {
+        selected(self.actor, self.year, self.root)
+    }
+
+    /// Whether the totals of migration 6 hold exactly these projects: they are kept by region
+    /// and lead department, so a caller narrowed to departments (who also sees the projects
+    /// their departments partner in or they manage) is counted from the projects themselves.
+    fn totals_suffice(&self) -> bool {
+        self.actor.scope.departments.is_empty()
+    }
+
+    /// The selected rows of a totals table with the given year, path and stage columns.
+    fn totals<C: sea_query::IntoColumnRef + Copy>(&self, year: C, path: C, stage: C) -> Expr {
+        within(&self.actor.scope, Expr::col(path))
+            .and(under(Expr::col(path), self.root))
+            .and(Expr::col(year).eq(self.year))
+            .and(Expr::col(stage).is_in(plan_stages()))
+    }
+}
+
+/// The stage codes of the annual plan.
+fn plan_stages() -> Vec<&'static str> {
+    Stage::ALL
+        .iter()
+        .filter(|s| s.in_annual_plan())
+        .map(|s| s.code())
+        .collect()
+}
+
 /// Projects grouped by stage, light and lead department, with budget and paid.
-async fn groups(tx: &mut Tx, condition: &Expr) -> Result<Vec<GroupRow>, StoreError> {
-    tx.all(
-        &Query::select()
+async fn groups(tx: &mut Tx, selection: &Selection<'_>) -> Result<Vec<GroupRow>, StoreError> {
+    let query = if selection.totals_suffice() {
+        Query::select()
+            .column(PlanTotals::Stage)
+            .expr_as(Expr::cust("NULLIF(light, '')"), Alias::new("light"))
+            .expr_as(
+                Expr::col(PlanTotals::LeadDepartmentId),
+                Alias::new("department_id"),
+            )
+            .expr_as(
+                total(Expr::col(PlanTotals::Projects)),
+                Alias::new("projects"),
+            )
+            .expr_as(
+                total(Expr::col(PlanTotals::BudgetFen)),
+                Alias::new("budget_fen"),
+            )
+            .expr_as(
+                total(Expr::col(PlanTotals::PaidFen)),
+                Alias::new("paid_fen"),
+            )
+            .from(PlanTotals::Table)
+            .and_where(selection.totals(
+                PlanTotals::Year,
+                PlanTotals::RegionPath,
+                PlanTotals::Stage,
+            ))
+            .group_by_col(PlanTotals::Stage)
+            .group_by_col(PlanTotals::Light)
+            .group_by_col(PlanTotals::LeadDepartmentId)
+            .and_having(Expr::col(PlanTotals::Projects).sum().gt(0))
+            .take()
+    } else {
+        Query::select()
             .column(Projects::Stage)
             .column(ProjectLights::Light)
             .expr_as(
@@ -269,13 +334,13 @@ async fn groups(tx: &mut Tx, condition: &Expr) -> Result<Vec<GroupRow>, StoreErr
                 Alias::new("paid_fen"),
             )
             .from(Projects::Table)
-            .and_where(condition.clone())
+            .and_where(selection.condition())
             .group_by_col(Projects::Stage)
             .group_by_col(ProjectLights::Light)
             .group_by_col(Projects::LeadDepartmentId)
-            .take(),
-    )
-    .await
+            .take()
+    };
+    tx.all(&query).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -285,10 +350,14 @@ struct SourceRow {
     money: Investment,
 }
 
+/// `CAST(0 AS BIGINT)`, for a money column a part of a union does not have.
+fn zero() -> Expr {
+    Expr::val(0i64).cast_as(Alias::new("BIGINT"))
+}
+
 /// Planned money by source from the budget lines, and approved, disbursed and paid from the
-/// per-source totals, of the selected projects.
-async fn by_source(tx: &mut Tx, condition: &Expr) -> Result<Vec<SourceInvestment>, StoreError> {
-    let zero = || Expr::val(0i64).cast_as(Alias::new("BIGINT"));
+/// per-source totals, of the selected projects one by one.
+fn by_source_of_projects(condition: &Expr) -> SelectStatement {
     let planned = Query::select()
         .column(BudgetLines::Source)
         .expr_as(
@@ -321,14 +390,47 @@ async fn by_source(tx: &mut Tx, condition: &Expr) -> Result<Vec<SourceInvestment
         .and_where(Expr::col(SourceMoney::ProjectId).in_subquery(selected_ids(condition)))
         .group_by_col(SourceMoney::Source)
         .take();
-    let rows: Vec<SourceRow> = tx
-        .all(
-            &planned
-                .clone()
-                .union(sea_query::UnionType::All, moved)
-                .take(),
-        )
-        .await?;
+    planned
+        .clone()
+        .union(sea_query::UnionType::All, moved)
+        .take()
+}
+
+/// Money by source of the selection from the totals of migration 6.
+fn by_source_of_totals(selection: &Selection<'_>) -> SelectStatement {
+    let sum = |c: PlanSourceTotals, name: &str| (total(Expr::col(c)), Alias::new(name));
+    let mut q = Query::select();
+    q.column(PlanSourceTotals::Source);
+    for (c, name) in [
+        (PlanSourceTotals::PlannedFen, "planned_fen"),
+        (PlanSourceTotals::ApprovedFen, "approved_fen"),
+        (PlanSourceTotals::DisbursedFen, "disbursed_fen"),
+        (PlanSourceTotals::PaidFen, "paid_fen"),
+    ] {
+        let (e, alias) = sum(c, name);
+        q.expr_as(e, alias);
+    }
+    q.from(PlanSourceTotals::Table)
+        .and_where(selection.totals(
+            PlanSourceTotals::Year,
+            PlanSourceTotals::RegionPath,
+            PlanSourceTotals::Stage,
+        ))
+        .group_by_col(PlanSourceTotals::Source)
+        .take()
+}
+
+/// Investment by funding source of the selected projects.
+async fn by_source(
+    tx: &mut Tx,
+    selection: &Selection<'_>,
+) -> Result<Vec<SourceInvestment>, StoreError> {
+    let query = if selection.totals_suffice() {
+        by_source_of_totals(selection)
+    } else {
+        by_source_of_projects(&selection.condition())
+    };
+    let rows: Vec<SourceRow> = tx.all(&query).await?;
     let mut out: Vec<SourceInvestment> = Vec::new();
     for &source in FundingSource::ALL {
         let mut money = Investment::default();
@@ -707,7 +809,12 @@ impl Scoped<'_> {
         };
         // Without a region the scope is empty: a path no project has selects nothing.
         let root = region.as_ref().map_or("", |r| r.path.as_str()).to_owned();
-        let condition = selected(self.actor, year, &root);
+        let selection = Selection {
+            actor: self.actor,
+            year,
+            root: &root,
+        };
+        let condition = selection.condition();
 
         let mut by_stage: Vec<StageCount> = Stage::ALL
             .iter()
@@ -723,8 +830,8 @@ impl Scoped<'_> {
         // so the figures take as long as the slowest read rather than all of them together.
         let window = trend_window(year, today);
         let (groups, by_source, (period, report_rows), reds, trends) = tokio::try_join!(
-            async { groups(&mut self.db.read().await?, &condition).await },
-            async { by_source(&mut self.db.read().await?, &condition).await },
+            async { groups(&mut self.db.read().await?, &selection).await },
+            async { by_source(&mut self.db.read().await?, &selection).await },
             async { reports(&mut self.db.read().await?, &condition, &root, today).await },
             async { red_projects(&mut self.db.read().await?, &condition).await },
             async { trends(&mut self.db.read().await?, self.actor, &root, window).await },
