@@ -609,6 +609,43 @@ async fn scope_and_roles_decide_who_sees_what() {
             Err(StoreError::Invalid(_))
         ));
 
+        // A leader narrowed to departments is counted from the projects themselves.
+        for (username, department, expected) in [("leader_zj", "A-ZJ", 1), ("leader_jy", "A-JY", 0)]
+        {
+            let id = store
+                .bootstrap_account(&CliAccount {
+                    username,
+                    display_name: username,
+                    password: PASSWORD,
+                    roles: RoleSet::new([Role::Leader]),
+                    region_code: "990101",
+                    department_code: None,
+                    scope_region_code: Some("990101"),
+                    must_change_password: false,
+                })
+                .await
+                .unwrap();
+            store
+                .bootstrap_scope_departments(id, &[department])
+                .await
+                .unwrap();
+            let narrowed = store
+                .scoped(&f.actor(username).await, "t")
+                .dashboard(&DashboardQuery::default())
+                .await
+                .unwrap();
+            assert_eq!(
+                (narrowed.projects, narrowed.total.planned_fen),
+                (expected, i64::from(expected) * 100 * YUAN),
+                "{b}: {username}"
+            );
+            assert_eq!(
+                narrowed.by_source.len(),
+                usize::try_from(expected).unwrap(),
+                "{b}: {username}"
+            );
+        }
+
         for username in ["dept_a", "manager_a", "finance_a", "sysadmin"] {
             let actor = f.actor(username).await;
             let refused = store

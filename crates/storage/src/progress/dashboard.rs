@@ -2,10 +2,12 @@
 //! and by light, investment by funding source, monthly reports on time, the red projects, the
 //! department ranking and the trends of the monthly light snapshots.
 //!
-//! Every figure comes from the project rows' own columns (stage, light, budget, paid), the small
-//! per-source money table kept beside the money records ([`store_source_money`]), the one
-//! report per project of the last month due, and the snapshots: no request adds up money
-//! records or the history of reports.
+//! Counts, budget, paid and the money by source come from the totals of migration 6 (the plan
+//! years added up by region, lead department, stage and light or funding source, kept by
+//! triggers), so a district's figures are a few hundred rows; a caller narrowed to departments
+//! is counted from the project rows and the per-source money kept beside the money records
+//! ([`store_source_money`]) instead. Reports are the one report per project of the last month
+//! due, trends the snapshot totals: no request adds up money records or the history of reports.
 
 use super::lights::{LightRules, all_rules, reports_in, rules_at, today};
 use crate::db::Tx;
