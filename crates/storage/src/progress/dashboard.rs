@@ -546,7 +546,7 @@ async fn reports(
                     Alias::new("late"),
                 )
                 .expr_as(
-                    count_if(report(ProgressReports::Id).is_null()),
+                    count_if(report(ProgressReports::SubmittedAt).is_null()),
                     Alias::new("missing"),
                 )
                 .from(Projects::Table)
