@@ -18,16 +18,6 @@ pub enum NotPrintable {
     NotApproved,
 }
 
-impl NotPrintable {
-    /// A stable code, for message keys.
-    pub fn code(self) -> &'static str {
-        match self {
-            NotPrintable::NotPublic => "not_public",
-            NotPrintable::NotApproved => "not_approved",
-        }
-    }
-}
-
 /// Whether a project may have a signboard: public and approved or later, the same projects the
 /// public portal shows.
 pub fn printable(is_public: bool, stage: Stage) -> Result<(), NotPrintable> {
@@ -278,7 +268,6 @@ mod tests {
             printable(true, Stage::Reserve),
             Err(NotPrintable::NotApproved)
         );
-        assert_eq!(NotPrintable::NotApproved.code(), "not_approved");
     }
 
     #[test]
