@@ -9,9 +9,10 @@ mod common;
 use axum::http::{StatusCode, header};
 use chrono::Duration;
 use common::{Browser, Env, envs};
-use minxin_domain::project::FundingSource;
+use minxin_domain::project::{FundingSource, Stage};
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::ContractInput;
+use minxin_storage::seed::BulkProject;
 use minxin_storage::testing::{PASSWORD, TestProject, execute_raw};
 use std::io::{Cursor, Read};
 
@@ -376,5 +377,53 @@ async fn the_plans_archive_holds_each_public_projects_board_and_qr_code() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}");
         let r = office.get(&env.app, "/signboards?year=twenty").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_plan_too_large_for_one_archive_is_refused_in_words() {
+    for env in envs().await {
+        let b = env.backend;
+        let fx = &env.fx;
+        let category = fx
+            .store
+            .scoped(&fx.actor("office_a").await, "t")
+            .categories()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.parent_id.is_some())
+            .unwrap()
+            .id;
+        let rows: Vec<BulkProject> = (0..=1000)
+            .map(|i| BulkProject {
+                code: format!("2027-MX-{i:04}"),
+                name: format!("项目{i}"),
+                category_id: category,
+                year: 2027,
+                region_id: fx.street_a.id,
+                region_path: fx.street_a.path.clone(),
+                lead_department_id: fx.a_zj,
+                owner_name: "王建国".into(),
+                owner_phone: "13800001234".into(),
+                address: String::new(),
+                planned_start: today(),
+                planned_end: today() + Duration::days(300),
+                stage: Stage::Approved,
+                progress_percent: 0,
+                budget: vec![(FundingSource::County, 100_000)],
+                partners: vec![],
+            })
+            .collect();
+        fx.store.seed_bulk_projects(&rows).await.unwrap();
+        let mut office = signed_in(&env, "office_a").await;
+        let page = office.get(&env.app, "/signboards?year=2027").await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(page.body.contains("id=\"too-many\""), "{b}");
+        assert!(page.body.contains("超过 1000 个"), "{b}");
+        assert!(!page.body.contains("id=\"download-all\""), "{b}");
+        let r = office.get(&env.app, "/signboards.zip?year=2027").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(r.body.contains("分批下载"), "{b}");
     }
 }
