@@ -16,7 +16,7 @@ const WIDTH: f32 = 210.0;
 const FACTS_END: f32 = 196.0;
 /// Left edge of the fact labels and values.
 const LABEL_X: f32 = 16.0;
-const VALUE_X: f32 = 52.0;
+const VALUE_X: f32 = 56.0;
 /// Right edge of all text.
 const RIGHT: f32 = 194.0;
 /// Lines a fact value may take before it is cut short.
@@ -84,12 +84,12 @@ struct Style {
 }
 
 const LABEL: Style = Style {
-    size: 4.4,
+    size: 5.0,
     bold: true,
     fill: "#444",
 };
 const VALUE: Style = Style {
-    size: 4.4,
+    size: 5.0,
     bold: false,
     fill: "#111",
 };
@@ -100,27 +100,45 @@ struct Pen {
     y: f32,
 }
 
-impl Pen {
-    /// Writes `text` wrapped to its place at most `max_lines` lines (the last cut short with …),
-    /// and moves down.
-    fn write(&mut self, text: &str, place: Place, style: Style, max_lines: usize) {
-        let (anchor, x, span) = match place {
-            Place::Centre => ("middle", WIDTH / 2.0, 180.0),
-            Place::Column(left, right) => ("start", left, right - left),
-        };
-        let max = (span / style.size * 100.0) as u32;
-        let mut lines = wrap(text, max);
-        if lines.len() > max_lines {
-            lines.truncate(max_lines);
-            if let Some(last) = lines.last_mut() {
-                while !last.is_empty() && text_width(last) + 100 > max {
-                    last.pop();
-                }
-                last.push('…');
+/// `text` wrapped to the width of `place` at `style`'s size, at most `max_lines` lines (the last
+/// cut short with …).
+fn lines_of(text: &str, place: Place, style: Style, max_lines: usize) -> Vec<String> {
+    let max = (span(place) / style.size * 100.0) as u32;
+    let mut lines = wrap(text, max);
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            while !last.is_empty() && text_width(last) + 100 > max {
+                last.pop();
             }
+            last.push('…');
         }
-        for text in lines {
-            self.y += style.size * 1.35;
+    }
+    lines
+}
+
+/// The width text may take at `place`, in millimetres.
+fn span(place: Place) -> f32 {
+    match place {
+        Place::Centre => 180.0,
+        Place::Column(left, right) => right - left,
+    }
+}
+
+/// The distance between two baselines at `style`.
+fn leading(style: Style) -> f32 {
+    style.size * 1.35
+}
+
+impl Pen {
+    /// Writes `text` wrapped to its place (see [`lines_of`]) and moves down.
+    fn write(&mut self, text: &str, place: Place, style: Style, max_lines: usize) {
+        let (anchor, x) = match place {
+            Place::Centre => ("middle", WIDTH / 2.0),
+            Place::Column(left, _) => ("start", left),
+        };
+        for text in lines_of(text, place, style, max_lines) {
+            self.y += leading(style);
             self.lines.push(Line {
                 x: format!("{x:.1}"),
                 y: format!("{:.1}", self.y),
@@ -133,19 +151,29 @@ impl Pen {
         }
     }
 
-    /// A labelled fact: the label at the left, the value wrapped beside it.
-    fn fact(&mut self, fact: &Fact) {
-        let top = self.y;
-        self.write(fact.label, Place::Column(LABEL_X, VALUE_X - 2.0), LABEL, 2);
-        let below_label = self.y;
-        self.y = top;
+    /// A labelled fact: the label at the left, the value wrapped beside it; `false`, and nothing
+    /// written, when it would reach below `end`.
+    fn fact(&mut self, fact: &Fact, end: f32) -> bool {
+        let label = Place::Column(LABEL_X, VALUE_X - 2.0);
+        let value_place = Place::Column(VALUE_X, RIGHT);
         let value = if fact.value.is_empty() {
             "—"
         } else {
             &fact.value
         };
-        self.write(value, Place::Column(VALUE_X, RIGHT), VALUE, VALUE_LINES);
+        let rows = lines_of(fact.label, label, LABEL, 2)
+            .len()
+            .max(lines_of(value, value_place, VALUE, VALUE_LINES).len());
+        if self.y + rows as f32 * leading(VALUE) > end {
+            return false;
+        }
+        let top = self.y;
+        self.write(fact.label, label, LABEL, 2);
+        let below_label = self.y;
+        self.y = top;
+        self.write(value, value_place, VALUE, VALUE_LINES);
         self.y = self.y.max(below_label) + VALUE.size * 0.45;
+        true
     }
 }
 
@@ -162,16 +190,23 @@ pub fn sheet(board: &Signboard, size: SheetSize) -> Result<String, Failure> {
     };
     pen.write(&board.name, Place::Centre, name, NAME_LINES);
     pen.y += 1.0;
-    pen.write(&board.code, Place::Centre, LABEL, 1);
+    pen.write(
+        &board.code,
+        Place::Centre,
+        Style {
+            bold: false,
+            ..LABEL
+        },
+        1,
+    );
     pen.y += 3.0;
     let mut facts: Vec<&Fact> = board.facts.iter().collect();
     facts.push(&board.total);
     facts.extend(board.budget.iter());
     for fact in facts {
-        if pen.y + 6.0 > FACTS_END {
+        if !pen.fact(fact, FACTS_END) {
             break;
         }
-        pen.fact(fact);
     }
     pen.y = QR_Y + 4.0;
     let beside = Place::Column(CHANNEL_X, RIGHT);
@@ -205,4 +240,47 @@ pub fn sheet(board: &Signboard, size: SheetSize) -> Result<String, Failure> {
         tracing::error!(error = %e, "signboard template failed");
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::signboards::qr::Qr;
+
+    fn fact(label: &'static str, value: &str) -> Fact {
+        Fact {
+            label,
+            value: value.to_owned(),
+        }
+    }
+
+    #[test]
+    fn long_text_is_cut_short_and_never_reaches_the_qr_code() {
+        let long = "老旧小区改造".repeat(40);
+        let board = Signboard {
+            title: "民心工程公示牌",
+            name: long.clone(),
+            code: "2026-MX-0001".into(),
+            facts: (0..30).map(|_| fact("建设地点", &long)).collect(),
+            budget: vec![fact("中央资金", "50.00 万元")],
+            total: fact("项目总投资", "50.00 万元"),
+            public_url: "http://h/p/2026-MX-0001".into(),
+            qr: Qr::encode("http://h/p/2026-MX-0001").unwrap(),
+            scan: "扫码查看项目进展、反映问题",
+            channel: vec![fact("投诉举报热线", "12345")],
+        };
+        let svg = sheet(&board, SheetSize::A3).unwrap();
+        assert!(svg.contains("width=\"297mm\" height=\"420mm\" viewBox=\"0 0 210 297\""));
+        let names = svg.matches("font-size=\"8.0\"").count();
+        assert_eq!(names, NAME_LINES);
+        assert!(svg.contains("…</text>"));
+        let fact_lines: Vec<f32> = svg
+            .split("<text x=\"56.0\" y=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(!fact_lines.is_empty());
+        assert!(fact_lines.iter().all(|y| *y < QR_Y), "{fact_lines:?}");
+        assert!(svg.contains(">12345</text>"));
+    }
 }

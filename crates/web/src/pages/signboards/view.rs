@@ -108,7 +108,12 @@ pub fn signboard(
         Some(top) => format!("{top} · {}", p.category_name),
         None => p.category_name.clone(),
     };
-    let location = present(&[&p.region_name, &p.address]);
+    // Addresses usually begin with their street or community already.
+    let location = if p.address.contains(&p.region_name) {
+        p.address.clone()
+    } else {
+        present(&[&p.region_name, &p.address])
+    };
     let mut rows = vec![
         Fact {
             label: field("category"),
