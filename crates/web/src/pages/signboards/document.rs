@@ -14,9 +14,13 @@ use minxin_domain::signboard::{SheetSize, text_width, wrap};
 const WIDTH: f32 = 210.0;
 /// Where the facts must end, above the QR code.
 const FACTS_END: f32 = 196.0;
-/// Left edge of the fact labels and values.
+/// Left edge of the fact labels.
 const LABEL_X: f32 = 16.0;
-const VALUE_X: f32 = 56.0;
+/// The widest the label column grows for long (English) labels.
+const LABEL_MAX: f32 = 56.0;
+/// The title's largest font size, and the letter spacing it gets, in ems.
+const TITLE_SIZE: f32 = 11.0;
+const TITLE_SPACING: f32 = 0.18;
 /// Right edge of all text.
 const RIGHT: f32 = 194.0;
 /// Lines a fact value may take before it is cut short.
@@ -56,6 +60,9 @@ struct Sheet<'a> {
     width_mm: u32,
     height_mm: u32,
     title: &'a str,
+    title_size: String,
+    title_spacing: String,
+    title_y: String,
     red: &'static str,
     lines: Vec<Line>,
     qr_x: f32,
@@ -98,6 +105,8 @@ const VALUE: Style = Style {
 struct Pen {
     lines: Vec<Line>,
     y: f32,
+    /// Left edge of the fact values, right of the widest label.
+    value_x: f32,
 }
 
 /// `text` wrapped to the width of `place` at `style`'s size, at most `max_lines` lines (the last
@@ -154,8 +163,8 @@ impl Pen {
     /// A labelled fact: the label at the left, the value wrapped beside it; `false`, and nothing
     /// written, when it would reach below `end`.
     fn fact(&mut self, fact: &Fact, end: f32) -> bool {
-        let label = Place::Column(LABEL_X, VALUE_X - 2.0);
-        let value_place = Place::Column(VALUE_X, RIGHT);
+        let label = Place::Column(LABEL_X, self.value_x - 2.0);
+        let value_place = Place::Column(self.value_x, RIGHT);
         let value = if fact.value.is_empty() {
             "—"
         } else {
@@ -179,9 +188,17 @@ impl Pen {
 
 /// The signboard as an SVG document on a sheet of `size`.
 pub fn sheet(board: &Signboard, size: SheetSize) -> Result<String, Failure> {
+    let mut facts: Vec<&Fact> = board.facts.iter().collect();
+    facts.push(&board.total);
+    facts.extend(board.budget.iter());
+    let widest = facts
+        .iter()
+        .map(|f| text_width(f.label) as f32 * LABEL.size / 100.0)
+        .fold(0.0, f32::max);
     let mut pen = Pen {
         lines: Vec::new(),
         y: 32.0,
+        value_x: LABEL_X + widest.min(LABEL_MAX) + 4.0,
     };
     let name = Style {
         size: 8.0,
@@ -200,9 +217,6 @@ pub fn sheet(board: &Signboard, size: SheetSize) -> Result<String, Failure> {
         1,
     );
     pen.y += 3.0;
-    let mut facts: Vec<&Fact> = board.facts.iter().collect();
-    facts.push(&board.total);
-    facts.extend(board.budget.iter());
     for fact in facts {
         if !pen.fact(fact, FACTS_END) {
             break;
@@ -223,10 +237,18 @@ pub fn sheet(board: &Signboard, size: SheetSize) -> Result<String, Failure> {
         pen.y += 2.0;
     }
     let (width_mm, height_mm) = size.millimetres();
+    // The title fills the band's width at most: a long (English) title gets a smaller size.
+    let ems =
+        text_width(board.title) as f32 / 100.0 + TITLE_SPACING * board.title.chars().count() as f32;
+    let title_size = TITLE_SIZE.min(180.0 / ems.max(1.0));
     Sheet {
         width_mm,
         height_mm,
         title: board.title,
+        title_size: format!("{title_size:.1}"),
+        title_spacing: format!("{:.2}", title_size * TITLE_SPACING),
+        // Centred in the band from 6 to 28 mm: the baseline sits 0.4 em below its middle.
+        title_y: format!("{:.1}", 17.0 + title_size * 0.4),
         red: RED,
         lines: pen.lines,
         qr_x: QR_X,
@@ -274,13 +296,26 @@ mod tests {
         let names = svg.matches("font-size=\"8.0\"").count();
         assert_eq!(names, NAME_LINES);
         assert!(svg.contains("…</text>"));
-        let fact_lines: Vec<f32> = svg
-            .split("<text x=\"56.0\" y=\"")
+        // Every line but those beside the QR code ends above it.
+        let above: Vec<(String, f32)> = svg
+            .split("<text x=\"")
             .skip(1)
-            .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+            .map(|rest| {
+                let mut parts = rest.split('"');
+                let x = parts.next().unwrap().to_owned();
+                (x, parts.nth(1).unwrap().parse().unwrap())
+            })
+            .filter(|(x, _)| *x != format!("{CHANNEL_X:.1}"))
             .collect();
-        assert!(!fact_lines.is_empty());
-        assert!(fact_lines.iter().all(|y| *y < QR_Y), "{fact_lines:?}");
+        assert!(above.len() > 20);
+        assert!(above.iter().all(|(_, y)| *y < QR_Y), "{above:?}");
         assert!(svg.contains(">12345</text>"));
+        assert!(svg.contains("font-size=\"11.0\" font-weight=\"bold\" fill=\"#fff\""));
+        let english = Signboard {
+            title: "Livelihood Project Signboard",
+            ..board
+        };
+        let svg = sheet(&english, SheetSize::A4).unwrap();
+        assert!(svg.contains("font-size=\"8.2\" font-weight=\"bold\" fill=\"#fff\""));
     }
 }
