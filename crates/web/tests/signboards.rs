@@ -385,16 +385,14 @@ async fn a_plan_too_large_for_one_archive_is_refused_in_words() {
     for env in envs().await {
         let b = env.backend;
         let fx = &env.fx;
+        let Projects { public, .. } = projects(&env).await;
         let category = fx
             .store
             .scoped(&fx.actor("office_a").await, "t")
-            .categories()
+            .project(public)
             .await
             .unwrap()
-            .into_iter()
-            .find(|c| c.parent_id.is_some())
-            .unwrap()
-            .id;
+            .category_id;
         let rows: Vec<BulkProject> = (0..=1000)
             .map(|i| BulkProject {
                 code: format!("2027-MX-{i:04}"),
