@@ -29,6 +29,7 @@ pub mod scope;
 pub mod security_policy;
 pub mod segregation;
 pub mod session_policy;
+pub mod signboard;
 pub mod time;
 
 pub use actor::Actor;

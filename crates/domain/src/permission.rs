@@ -32,6 +32,8 @@ pub enum Permission {
     ManageLightRules,
     /// See the leader dashboard and the bulletins of a region.
     ReadDashboard,
+    /// Print the signboards (公示牌) of a whole annual plan at once.
+    PrintSignboards,
 }
 
 /// The roles that carry `permission`. 三员分立: the three administrator permissions each belong to
@@ -48,9 +50,10 @@ pub fn granted_by(permission: Permission) -> &'static [Role] {
         Permission::ReadProjects => &[
             Leader, Office, Dept, Manager, Finance, Supervisor, Evaluator, Grid,
         ],
-        Permission::ManageDictionary | Permission::ReviewReports | Permission::ManageLightRules => {
-            &[Office]
-        }
+        Permission::ManageDictionary
+        | Permission::ReviewReports
+        | Permission::ManageLightRules
+        | Permission::PrintSignboards => &[Office],
         Permission::RecordMoney => &[Finance],
         Permission::ReadDashboard => &[Leader, Office],
     }

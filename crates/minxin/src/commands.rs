@@ -91,6 +91,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         trust_forwarded_for: config.trust_forwarded_for,
         body_limit: config.body_limit,
         data_dir: config.data_dir.clone(),
+        public_base_url: config.effective_public_base_url(),
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
     tokio::spawn(nightly(store.clone()));

@@ -31,11 +31,15 @@ pub struct Config {
     pub body_limit: usize,
     /// Log format: `text` or `json` (`MINXIN_LOG_FORMAT`).
     pub log_format: String,
+    /// The address the public reaches this deployment at, e.g. `https://mx.example.gov.cn`
+    /// (`MINXIN_PUBLIC_BASE_URL`): signboards' QR codes encode `{this}/p/{code}`, so it must be
+    /// the address printed boards will be scanned against for years. Unset: derived from `listen`.
+    pub public_base_url: Option<String>,
 }
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 9] = [
+const ENV_KEYS: [&str; 10] = [
     "listen",
     "database_url",
     "data_dir",
@@ -45,6 +49,7 @@ const ENV_KEYS: [&str; 9] = [
     "trust_forwarded_for",
     "body_limit",
     "log_format",
+    "public_base_url",
 ];
 
 impl Default for Config {
@@ -59,6 +64,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             body_limit: 1024 * 1024,
             log_format: "text".into(),
+            public_base_url: None,
         }
     }
 }
@@ -76,6 +82,10 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("configuration error: {e}"))?;
         // An empty value (e.g. `MINXIN_DATABASE_URL=`) means "not set".
         config.database_url = config.database_url.filter(|url| !url.trim().is_empty());
+        config.public_base_url = config
+            .public_base_url
+            .map(|url| url.trim().trim_end_matches('/').to_owned())
+            .filter(|url| !url.is_empty());
         config.validate()?;
         Ok(config)
     }
@@ -99,6 +109,13 @@ impl Config {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             anyhow::bail!("configuration error: `log_format` must be `text` or `json`");
         }
+        if let Some(url) = &self.public_base_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            anyhow::bail!(
+                "configuration error: `public_base_url` must start with http:// or https://"
+            );
+        }
         if self.body_limit < 1024 {
             anyhow::bail!("configuration error: `body_limit` must be at least 1024 bytes");
         }
@@ -110,6 +127,19 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("minxin.db").display()))
+    }
+
+    /// The public base URL in effect: the configured one, or `http://` and the listen address
+    /// (with 127.0.0.1 for an unspecified address such as 0.0.0.0, which no browser can open).
+    pub fn effective_public_base_url(&self) -> String {
+        if let Some(url) = &self.public_base_url {
+            return url.clone();
+        }
+        match self.listen.parse::<SocketAddr>() {
+            Ok(addr) if addr.ip().is_unspecified() => format!("http://127.0.0.1:{}", addr.port()),
+            Ok(addr) => format!("http://{addr}"),
+            Err(_) => format!("http://{}", self.listen),
+        }
     }
 
     /// The URL with any password hidden, for logs.
@@ -163,6 +193,30 @@ mod tests {
                 .database_for_display()
                 .ends_with("minxin-data/minxin.db")
         );
+    }
+
+    #[test]
+    fn the_public_base_url_is_configured_or_derived() {
+        assert_eq!(
+            Config::default().effective_public_base_url(),
+            "http://127.0.0.1:8080"
+        );
+        let everywhere = Config {
+            listen: "0.0.0.0:9000".into(),
+            ..Config::default()
+        };
+        assert_eq!(
+            everywhere.effective_public_base_url(),
+            "http://127.0.0.1:9000"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("minxin.toml");
+        std::fs::write(&file, "public_base_url = \"https://mx.example.gov.cn/\"\n").unwrap();
+        let c = Config::load(&file, true).unwrap();
+        assert_eq!(c.effective_public_base_url(), "https://mx.example.gov.cn");
+        std::fs::write(&file, "public_base_url = \"mx.example.gov.cn\"\n").unwrap();
+        let err = Config::load(&file, true).unwrap_err().to_string();
+        assert!(err.contains("public_base_url"), "{err}");
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// The data directory; attachments are stored under `<data_dir>/blobs`.
     pub data_dir: PathBuf,
+    /// Where the public reaches this deployment, without a trailing slash; signboards' QR codes
+    /// point at `{public_base_url}/p/{code}`.
+    pub public_base_url: String,
 }
 
 impl Default for WebConfig {
@@ -28,6 +31,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             body_limit: 1024 * 1024,
             data_dir: PathBuf::from("./minxin-data"),
+            public_base_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

@@ -5,42 +5,16 @@
 mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use common::{Browser, envs, multipart};
-use http_body_util::BodyExt;
 use minxin_domain::import::workbook::{MAX_FILE_BYTES, read_workbook};
 use minxin_domain::import::{CellValue, Column};
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::{Fixture, PASSWORD};
 use minxin_storage::{PageRequest, Store};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use tower::ServiceExt;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// GET `path` in `browser`'s session, returning status, headers and the raw body.
-async fn download(
-    app: &Router,
-    browser: &Browser,
-    path: &str,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let cookies = browser
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let request = Request::get(path)
-        .header(header::COOKIE, cookies)
-        .body(Body::empty())
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, bytes.to_vec())
-}
 
 /// An annual plan as an office would fill in the template: real dates, a date typed as text,
 /// amounts in 元, with thousands separators and in 万元, a partner list.
@@ -128,8 +102,7 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
         office.sign_in(app, "office_a", PASSWORD).await;
 
         // The template: headers, the user's dictionary, drop-downs.
-        let (status, headers, bytes) =
-            download(app, &office, "/projects/import/template.xlsx").await;
+        let (status, headers, bytes) = office.download(app, "/projects/import/template.xlsx").await;
         assert_eq!(status, StatusCode::OK, "[{b}]");
         assert_eq!(headers[header::CONTENT_TYPE], XLSX, "[{b}]");
         let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
@@ -247,12 +220,9 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
         assert!(preview.body.contains("action-update"), "[{b}]");
 
         // Export what the list shows, and read it back.
-        let (status, headers, bytes) = download(
-            app,
-            &office,
-            "/projects/export.xlsx?pool=plan&q=%E8%80%81%E5%B9%B4",
-        )
-        .await;
+        let (status, headers, bytes) = office
+            .download(app, "/projects/export.xlsx?pool=plan&q=%E8%80%81%E5%B9%B4")
+            .await;
         assert_eq!(status, StatusCode::OK, "[{b}]");
         assert_eq!(headers[header::CONTENT_TYPE], XLSX, "[{b}]");
         let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
@@ -273,8 +243,9 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
             "[{b}]"
         );
         // Filters apply: a keyword that matches nothing exports only the header.
-        let (_, _, bytes) =
-            download(app, &office, "/projects/export.xlsx?q=nothing-like-this").await;
+        let (_, _, bytes) = office
+            .download(app, "/projects/export.xlsx?q=nothing-like-this")
+            .await;
         assert_eq!(
             read_workbook(&bytes, MAX_FILE_BYTES).unwrap().rows.len(),
             1,
@@ -391,11 +362,11 @@ async fn only_the_project_office_imports() {
         // Anyone who reads projects may export; an administrator may not.
         let mut leader = Browser::new();
         leader.sign_in(&env.app, "leader_a", PASSWORD).await;
-        let (status, _, _) = download(&env.app, &leader, "/projects/export.xlsx").await;
+        let (status, _, _) = leader.download(&env.app, "/projects/export.xlsx").await;
         assert_eq!(status, StatusCode::OK, "[{b}]");
         let mut admin = Browser::new();
         admin.sign_in(&env.app, "sysadmin", PASSWORD).await;
-        let (status, _, _) = download(&env.app, &admin, "/projects/export.xlsx").await;
+        let (status, _, _) = admin.download(&env.app, "/projects/export.xlsx").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "[{b}]");
     }
 }

@@ -10,6 +10,7 @@ mod list;
 mod managers;
 mod milestones;
 pub(crate) mod read;
+mod signboards;
 mod write;
 
 pub use attachments::{Attachment, may_attach, may_remove};
@@ -20,4 +21,5 @@ pub use list::{NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};
 pub use managers::ManagerRef;
 pub use milestones::{Milestone, MilestoneInput};
 pub use read::{BudgetLine, DepartmentRef, Project};
+pub use signboards::{PlanSignboards, SignboardSource};
 pub use write::{ProgressInput, ProjectInput};

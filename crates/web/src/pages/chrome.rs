@@ -43,7 +43,7 @@ pub struct Chrome {
     pub notice: Option<&'static str>,
 }
 
-const SECTIONS: [(&str, &str, Option<Permission>); 13] = [
+const SECTIONS: [(&str, &str, Option<Permission>); 14] = [
     ("/", "nav.home", None),
     ("/projects", "nav.projects", Some(Permission::ReadProjects)),
     (
@@ -60,6 +60,11 @@ const SECTIONS: [(&str, &str, Option<Permission>); 13] = [
         "/bulletins",
         "nav.bulletins",
         Some(Permission::ReadDashboard),
+    ),
+    (
+        "/signboards",
+        "nav.signboards",
+        Some(Permission::PrintSignboards),
     ),
     ("/org", "nav.org", Some(Permission::ReadOrganisation)),
     (

@@ -21,6 +21,7 @@ pub mod projects;
 pub mod regions;
 pub mod reminders;
 pub mod security;
+pub mod signboards;
 pub mod widgets;
 
 use crate::error::{Failure, render_page_failures};
@@ -122,6 +123,7 @@ pub fn router() -> Router<AppState> {
         .merge(attachments::routes())
         .merge(progress::routes())
         .merge(bulletins::routes())
+        .merge(signboards::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(render_page_failures))
 }

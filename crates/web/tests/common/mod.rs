@@ -198,6 +198,23 @@ impl Browser {
         reply
     }
 
+    /// GET `path` as raw bytes (a download), with the browser's cookies.
+    pub async fn download(
+        &self,
+        app: &Router,
+        path: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
     /// POST a form to `path`, remembering cookies.
     pub async fn post(&mut self, app: &Router, path: &str, form: &[(&str, &str)]) -> Reply {
         let body = serde_urlencoded::to_string(form).unwrap();
