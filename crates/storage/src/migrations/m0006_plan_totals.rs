@@ -243,12 +243,22 @@ fn sqlite_triggers() -> Vec<String> {
     out
 }
 
-/// The projects of an UPDATE statement whose key changed, as their new (`n`) or old (`o`) rows.
-fn pg_moved(side: &str) -> String {
+/// The ids of an UPDATE statement's projects whose key changed.
+const PG_CHANGED: &str = "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id \
+     WHERE (n.year, n.region_path, n.lead_department_id, n.stage) IS DISTINCT FROM \
+     (o.year, o.region_path, o.lead_department_id, o.stage)";
+
+/// The money of an UPDATE statement's projects whose key changed, moved to their new key. Only
+/// run when some key changed (an edit, one project): the transition tables have no statistics,
+/// so the projects moved are materialised once before they meet the budget lines.
+fn pg_move_sources() -> String {
     format!(
-        "(SELECT {side}.* FROM new_rows n JOIN old_rows o ON o.id = n.id \
-         WHERE (n.year, n.region_path, n.lead_department_id, n.stage) IS DISTINCT FROM \
-         (o.year, o.region_path, o.lead_department_id, o.stage))"
+        "IF EXISTS ({PG_CHANGED}) THEN \
+         WITH changed AS MATERIALIZED ({PG_CHANGED}), \
+         moved_new AS MATERIALIZED (SELECT * FROM new_rows WHERE id IN (SELECT id FROM changed)), \
+         moved_old AS MATERIALIZED (SELECT * FROM old_rows WHERE id IN (SELECT id FROM changed)) \
+         {}; END IF",
+        move_sources("moved_new", "moved_old")
     )
 }
 
@@ -295,7 +305,7 @@ fn postgres_triggers() -> Vec<String> {
                 project_rows("new_rows", ""),
                 project_rows("old_rows", "-")
             )),
-            move_sources(&pg_moved("n"), &pg_moved("o"))
+            pg_move_sources()
         ),
         &add_projects(&project_rows("old_rows", "-")),
     )];
