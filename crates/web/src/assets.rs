@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 const APP_CSS: &str = include_str!("../static/app.css");
+const PUBLIC_CSS: &str = include_str!("../static/public.css");
 const PROJECT_MAP_JS: &str = include_str!("../static/project-map.js");
 const DASHBOARD_JS: &str = include_str!("../static/dashboard.js");
 
@@ -61,14 +62,23 @@ const VENDOR: [(&str, &str, &[u8]); 8] = [
     ),
 ];
 
-async fn app_css() -> impl IntoResponse {
+/// One of our own stylesheets, cached for an hour.
+fn stylesheet(body: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, SHORT_CACHE),
         ],
-        APP_CSS,
+        body,
     )
+}
+
+async fn app_css() -> impl IntoResponse {
+    stylesheet(APP_CSS)
+}
+
+async fn public_css() -> impl IntoResponse {
+    stylesheet(PUBLIC_CSS)
 }
 
 /// One of our own scripts, cached like the stylesheet.
@@ -94,6 +104,7 @@ async fn dashboard_js() -> impl IntoResponse {
 pub fn router() -> Router<AppState> {
     let mut router = Router::new()
         .route("/static/app.css", get(app_css))
+        .route("/static/public.css", get(public_css))
         .route("/static/project-map.js", get(project_map_js))
         .route("/static/dashboard.js", get(dashboard_js));
     for (path, content_type, bytes) in VENDOR {

@@ -180,6 +180,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.reports_books.toml"),
                 include_str!("../locales/zh-CN.bulletin.toml"),
                 include_str!("../locales/zh-CN.dashboard.toml"),
+                include_str!("../locales/zh-CN.public.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -191,6 +192,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.reports_books.toml"),
                 include_str!("../locales/en.bulletin.toml"),
                 include_str!("../locales/en.dashboard.toml"),
+                include_str!("../locales/en.public.toml"),
             ]),
         )
     })

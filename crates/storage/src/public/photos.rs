@@ -6,11 +6,11 @@
 use super::{Public, shown};
 use crate::blobs::BlobStore;
 use crate::error::StoreError;
-use crate::progress::reports::PhotoCopy;
-use crate::schema::{ProgressReports, Projects, ReportPhotos};
+use crate::progress::reports::{PhotoCopy, photo_bytes, photo_key};
+use crate::schema::{ProgressReports, Projects};
 use minxin_domain::public::report_is_shown;
 use minxin_domain::report::ReportState;
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::{Expr, ExprTrait};
 
 /// A photo copy's bytes and its blob key (a SHA-256 of the bytes, so a fine ETag).
 #[derive(Debug, Clone)]
@@ -30,27 +30,15 @@ impl Public<'_> {
         copy: PhotoCopy,
         blobs: &dyn BlobStore,
     ) -> Result<PublicPhotoBytes, StoreError> {
-        let column = match copy {
-            PhotoCopy::Display => ReportPhotos::Display,
-            PhotoCopy::Thumbnail => ReportPhotos::Thumbnail,
-        };
         let mut tx = self.db.read().await?;
         let (key,): (String,) = tx
             .optional(
-                &Query::select()
-                    .column((ReportPhotos::Table, column))
-                    .from(ReportPhotos::Table)
-                    .inner_join(
-                        ProgressReports::Table,
-                        Expr::col((ProgressReports::Table, ProgressReports::Id))
-                            .equals((ReportPhotos::Table, ReportPhotos::ReportId)),
-                    )
+                &photo_key(photo_id, copy)
                     .inner_join(
                         Projects::Table,
                         Expr::col((Projects::Table, Projects::Id))
                             .equals((ProgressReports::Table, ProgressReports::ProjectId)),
                     )
-                    .and_where(Expr::col((ReportPhotos::Table, ReportPhotos::Id)).eq(photo_id))
                     .and_where(
                         Expr::col((ProgressReports::Table, ProgressReports::State)).is_in(
                             ReportState::ALL
@@ -66,9 +54,7 @@ impl Public<'_> {
             .await?
             .ok_or(StoreError::NotFound)?;
         drop(tx);
-        let bytes = blobs.get(&key).await?.ok_or_else(|| {
-            StoreError::Blob(format!("report photo {photo_id} has no content ({key})"))
-        })?;
+        let bytes = photo_bytes(blobs, photo_id, &key).await?;
         Ok(PublicPhotoBytes { key, bytes })
     }
 }
