@@ -9,11 +9,12 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Reply, send, test_config};
-use minxin_storage::Store;
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::MoneyInput;
+use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::{Fixture, PRIVATE_TEXTS, PublicSeed, TestProject, fixture, stores};
+use minxin_storage::{PageRequest, Store};
 use minxin_web::{AppState, app};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -314,5 +315,49 @@ async fn open_data_validates_against_the_oc4ids_schema() {
         assert_eq!(project["status"], "implementation", "{b}");
         assert_eq!(project["budget"]["amount"]["amount"], 1_000_000.0, "{b}");
         assert_eq!(project["transactions"].as_array().unwrap().len(), 2, "{b}");
+    }
+}
+
+/// The whole demo district, as a new user meets it: the package of every public project is
+/// valid, and no public page shows an owner's phone or a project manager's name.
+#[tokio::test]
+async fn the_demo_district_publishes_valid_data_and_nothing_private() {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    for (b, store) in stores().await {
+        minxin_demo::seed(&store, "Demo#2026x", today, |_| {})
+            .await
+            .unwrap();
+        let app = app(AppState::new(store.clone(), test_config()).await.unwrap());
+        let package = get(&app, "/open-data/oc4ids.json", &[]).await.json();
+        check_package(&package);
+        let published = package["projects"].as_array().unwrap().len();
+
+        let office = store.actor_for_cli("office").await.unwrap();
+        let s = store.scoped(&office, "t");
+        let all = s
+            .projects(&ProjectFilter::default(), PageRequest::new(None, Some(200)))
+            .await
+            .unwrap();
+        let mut shown = 0;
+        for summary in all.items {
+            let p = s.project(summary.id).await.unwrap();
+            let page = get(&app, &format!("/p/{}", p.code), &[]).await;
+            let public = p.is_public
+                && p.stage
+                    .parse()
+                    .is_ok_and(|st: minxin_domain::project::Stage| st.in_annual_plan());
+            if !public {
+                assert_eq!(page.status, StatusCode::NOT_FOUND, "{b}: {}", p.code);
+                continue;
+            }
+            shown += 1;
+            assert_eq!(page.status, StatusCode::OK, "{b}: {}", p.code);
+            assert!(!page.body.contains(&p.owner_phone), "{b}: {}", p.code);
+            if let Some(manager) = &p.manager_name {
+                assert!(!page.body.contains(manager.as_str()), "{b}: {}", p.code);
+            }
+        }
+        assert!(shown > 50, "{b}: {shown}");
+        assert!(published >= shown, "{b}");
     }
 }

@@ -10,10 +10,10 @@ use crate::finance::{MoneyKind, ProcurementMethod};
 use crate::money::Fen;
 use crate::project::{FundingSource, Hold, Stage};
 use crate::time::shanghai;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use types::{
     Address, Budget, BudgetBreakdown, BudgetBreakdowns, ContactPoint, ContractingProcess,
-    ContractingProcessSummary, Geometry, Identifier, Location, Milestone, Organization,
+    ContractingProcessSummary, Degrees, Geometry, Identifier, Location, Milestone, Organization,
     OrganizationReference, Package, Period, Project, Publisher, Tender, Transaction, Value,
 };
 
@@ -159,9 +159,10 @@ fn date_time(date: NaiveDate) -> String {
         .map_or_else(|| date.to_string(), |t| t.to_rfc3339())
 }
 
-/// A moment as RFC 3339 in Beijing time.
+/// A moment as RFC 3339 in Beijing time, to the second.
 pub fn moment(at: DateTime<Utc>) -> String {
-    at.with_timezone(&shanghai()).to_rfc3339()
+    at.with_timezone(&shanghai())
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 fn period(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option<Period> {
@@ -297,7 +298,7 @@ fn location(p: &ProjectFacts) -> Location {
         geometry: match (p.longitude, p.latitude) {
             (Some(lon), Some(lat)) => Some(Geometry {
                 kind: "Point",
-                coordinates: [lon, lat],
+                coordinates: [Degrees(lon), Degrees(lat)],
             }),
             _ => None,
         },

@@ -116,6 +116,11 @@ fn a_project_maps_to_oc4ids() {
     assert!(p.get("type").is_none());
     assert!(p.get("purpose").is_none(), "empty texts are left out");
     assert_eq!(p["updated"], "2026-05-02T00:30:00+08:00");
+    let mut noisy = canteen();
+    noisy.latitude = Some(30.589000000000002);
+    noisy.longitude = Some(-0.5);
+    let text = serde_json::to_string(&project(&noisy, &publication())).unwrap();
+    assert!(text.contains(r#""coordinates":[-0.5,30.589]"#), "{text}");
     assert_eq!(p["period"]["startDate"], "2026-03-01T00:00:00+08:00");
     assert_eq!(
         p["locations"][0]["geometry"]["coordinates"],

@@ -186,7 +186,21 @@ pub struct Geometry {
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// [longitude, latitude] in WGS-84.
-    pub coordinates: [f64; 2],
+    pub coordinates: [Degrees; 2],
+}
+
+/// A coordinate in decimal degrees, written with at most six decimals (about 0.1 m), so the
+/// float noise of stored values (`30.589000000000002`) does not reach the published data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Degrees(pub f64);
+
+impl Serialize for Degrees {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = format!("{:.6}", self.0);
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        let raw = RawValue::from_string(text.to_owned()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
 }
 
 /// A postal address.
