@@ -123,6 +123,9 @@ async fn unknown_and_private_projects_get_the_portal_404() {
         assert_eq!(zh.status, StatusCode::NOT_FOUND, "{b}");
         assert!(zh.body.contains("未找到该项目"), "{b}");
         assert!(zh.body.contains("/static/public.css"), "{b}");
+        let garbled = get(&e.app, "/p/%FF%FE", &[]).await;
+        assert_eq!(garbled.status, StatusCode::NOT_FOUND, "{b}");
+        assert!(garbled.body.contains("<html lang=\"zh-CN\">"), "{b}");
         let en = get(
             &e.app,
             "/p/2099-MX-0000",

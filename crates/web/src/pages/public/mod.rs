@@ -16,10 +16,13 @@ use crate::pages::html;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use minxin_storage::StoreError;
+use serde::de::DeserializeOwned;
 
 /// Routes of the public pages and open data.
 pub fn routes() -> Router<AppState> {
@@ -38,11 +41,12 @@ pub fn routes() -> Router<AppState> {
 /// deployment serves HTTPS (`secure_cookies`). Anything odd in `Host` falls back to
 /// `localhost` rather than being echoed into pages.
 pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
+    origin(state.config.secure_cookies, headers)
+}
+
+/// `scheme://host` from `Host`, see [`base_url`].
+fn origin(https: bool, headers: &HeaderMap) -> String {
+    let scheme = if https { "https" } else { "http" };
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -54,6 +58,21 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
         })
         .unwrap_or("localhost");
     format!("{scheme}://{host}")
+}
+
+/// Path parameters of a public route; a path that cannot be read (bad percent-encoding) is a
+/// 404 page in the visitor's language rather than a plain-text rejection.
+pub struct PathOf<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathOf<T> {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Failure> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| PathOf(v))
+            .map_err(|_| Failure::not_found())
+    }
 }
 
 #[derive(Template)]
@@ -75,5 +94,32 @@ pub fn failed(client: &Client, error: StoreError) -> Result<Response, Failure> {
             Ok(response)
         }
         other => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn host(value: &'static str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static(value));
+        h
+    }
+
+    #[test]
+    fn only_plain_host_names_make_links() {
+        assert_eq!(
+            origin(true, &host("mx.example.gov.cn")),
+            "https://mx.example.gov.cn"
+        );
+        assert_eq!(
+            origin(false, &host("127.0.0.1:8080")),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(origin(false, &host("[::1]:8080")), "http://[::1]:8080");
+        assert_eq!(origin(false, &host("a\"><script>")), "http://localhost");
+        assert_eq!(origin(false, &HeaderMap::new()), "http://localhost");
     }
 }

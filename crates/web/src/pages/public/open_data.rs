@@ -3,13 +3,13 @@
 //! at once — and `GET /open-data/projects/{code}/oc4ids.json`, a package of one project.
 
 use super::cache::Validators;
-use super::{base_url, failed};
+use super::{PathOf, base_url, failed};
 use crate::client::Client;
 use crate::error::Failure;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -40,7 +40,7 @@ pub async fn project(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    Path(code): Path<String>,
+    PathOf(code): PathOf<String>,
 ) -> Result<Response, Failure> {
     let facts = match state.store.public().oc4ids_project(&code).await {
         Ok(facts) => facts,

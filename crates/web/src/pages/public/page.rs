@@ -3,7 +3,7 @@
 //! JavaScript, printable, small (no images inline but the thumbnails of accepted reports).
 
 use super::cache::{PAGE_CACHE, Validators};
-use super::{base_url, failed};
+use super::{PathOf, base_url, failed};
 use crate::client::Client;
 use crate::error::Failure;
 use crate::i18n::Lang;
@@ -13,7 +13,7 @@ use crate::pages::progress::{SummaryRow, summary_rows};
 use crate::pages::projects::{LightBox, hold_name, move_name, stage_name};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -183,7 +183,7 @@ pub async fn show(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    Path(code): Path<String>,
+    PathOf(code): PathOf<String>,
 ) -> Result<Response, Failure> {
     let project = match state.store.public().project(&code).await {
         Ok(p) => p,

@@ -3,12 +3,12 @@
 //! original, which may carry a GPS location, has no route.
 
 use super::cache::etag_matches;
-use super::failed;
+use super::{PathOf, failed};
 use crate::client::Client;
 use crate::error::Failure;
 use crate::pages::progress::{copy_named, photo_response};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use minxin_storage::StoreError;
@@ -23,7 +23,7 @@ pub async fn show(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    Path((code, photo, copy)): Path<(String, String, String)>,
+    PathOf((code, photo, copy)): PathOf<(String, String, String)>,
 ) -> Result<Response, Failure> {
     let (Some(copy), Ok(photo)) = (copy_named(&copy), photo.parse::<i64>()) else {
         return failed(&client, StoreError::NotFound);
