@@ -46,14 +46,16 @@ pub struct PublicSeed {
     pub contractor: &'static str,
 }
 
-fn photo(n: usize) -> NewPhoto {
+/// Photo `n` of a report, with distinct bytes for each copy (storage does not decode them);
+/// the original's bytes say "with GPS", so a leak of an original shows in any text search.
+pub fn photo(n: usize) -> NewPhoto {
     NewPhoto {
         original: format!("original {n} with GPS").into_bytes(),
         display: format!("display {n}").into_bytes(),
         thumbnail: format!("thumbnail {n}").into_bytes(),
         width: 640,
         height: 480,
-        had_location: true,
+        had_location: n == 0,
     }
 }
 
@@ -67,7 +69,8 @@ fn report(period: ReportPeriod, percent_bp: u32) -> ReportInput {
     }
 }
 
-fn money(kind: &str, amount_fen: i64, contract_id: Option<i64>) -> MoneyInput {
+/// A county-funded money record of `kind` dated today, with a document number as its note.
+pub fn money(kind: &str, amount_fen: i64, contract_id: Option<i64>) -> MoneyInput {
     MoneyInput {
         kind: kind.into(),
         source: "county".into(),
