@@ -19,6 +19,7 @@ mod migrations;
 pub mod page;
 pub mod progress;
 pub mod projects;
+pub mod public;
 pub mod regions;
 mod schema;
 pub mod scoped;

@@ -29,7 +29,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 mod projects;
+mod public;
 pub use projects::TestProject;
+pub use public::{PRIVATE_TEXTS, PublicSeed, money, photo};
 
 /// The environment variable naming the PostgreSQL server the tests may create databases on.
 pub const DATABASE_URL_VAR: &str = "MINXIN_TEST_DATABASE_URL";

@@ -10,10 +10,10 @@ use minxin_domain::{Problem, light::Reason};
 use minxin_storage::StoreError;
 use minxin_storage::page::PageRequest;
 use minxin_storage::progress::lights::today;
-use minxin_storage::progress::money::{ContractInput, CorrectionInput, MoneyInput};
+use minxin_storage::progress::money::{ContractInput, CorrectionInput};
 use minxin_storage::progress::reports::{Decision, ReportInput};
 use minxin_storage::projects::ProjectFilter;
-use minxin_storage::testing::{Fixture, TestProject, fixture, stores};
+use minxin_storage::testing::{Fixture, TestProject, fixture, money, stores};
 
 fn refusal(e: StoreError) -> Problem {
     match e {
@@ -30,17 +30,6 @@ async fn project_under_construction(f: &Fixture) -> i64 {
         ..TestProject::building(f, "东湖社区老年食堂", 60, 120)
     })
     .await
-}
-
-fn money(kind: &str, amount_fen: i64, contract_id: Option<i64>) -> MoneyInput {
-    MoneyInput {
-        kind: kind.into(),
-        source: "county".into(),
-        amount_fen,
-        contract_id,
-        occurred_on: Some(today()),
-        note: "示财预〔2026〕12 号".into(),
-    }
 }
 
 fn contract(amount_fen: i64) -> ContractInput {

@@ -14,24 +14,12 @@ use minxin_storage::audit::Filter;
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
-use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, stores};
+use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, photo, stores};
 
 /// A project of district A under construction that started 90 days ago.
 async fn project(f: &Fixture) -> i64 {
     f.project(TestProject::building(f, "东湖社区老年食堂", 90, 90))
         .await
-}
-
-/// Photo `n` with distinct bytes for each copy (storage does not decode them).
-fn photo(n: usize) -> NewPhoto {
-    NewPhoto {
-        original: format!("original {n} with GPS").into_bytes(),
-        display: format!("display {n}").into_bytes(),
-        thumbnail: format!("thumbnail {n}").into_bytes(),
-        width: 640,
-        height: 480,
-        had_location: n == 0,
-    }
 }
 
 fn input(period: &str) -> ReportInput {

@@ -10,6 +10,7 @@ use axum::routing::get;
 
 const APP_CSS: &str = include_str!("../static/app.css");
 const SIGNBOARD_CSS: &str = include_str!("../static/signboard.css");
+const PUBLIC_CSS: &str = include_str!("../static/public.css");
 const PROJECT_MAP_JS: &str = include_str!("../static/project-map.js");
 const DASHBOARD_JS: &str = include_str!("../static/dashboard.js");
 
@@ -81,6 +82,10 @@ async fn signboard_css() -> impl IntoResponse {
     stylesheet(SIGNBOARD_CSS)
 }
 
+async fn public_css() -> impl IntoResponse {
+    stylesheet(PUBLIC_CSS)
+}
+
 /// One of our own scripts, cached like the stylesheet.
 fn script(body: &'static str) -> impl IntoResponse {
     (
@@ -105,6 +110,7 @@ pub fn router() -> Router<AppState> {
     let mut router = Router::new()
         .route("/static/app.css", get(app_css))
         .route("/static/signboard.css", get(signboard_css))
+        .route("/static/public.css", get(public_css))
         .route("/static/project-map.js", get(project_map_js))
         .route("/static/dashboard.js", get(dashboard_js));
     for (path, content_type, bytes) in VENDOR {

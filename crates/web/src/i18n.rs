@@ -181,6 +181,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.bulletin.toml"),
                 include_str!("../locales/zh-CN.dashboard.toml"),
                 include_str!("../locales/zh-CN.signboard.toml"),
+                include_str!("../locales/zh-CN.public.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -193,6 +194,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.bulletin.toml"),
                 include_str!("../locales/en.dashboard.toml"),
                 include_str!("../locales/en.signboard.toml"),
+                include_str!("../locales/en.public.toml"),
             ]),
         )
     })

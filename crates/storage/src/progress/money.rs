@@ -19,7 +19,7 @@ use minxin_domain::money::Fen;
 use minxin_domain::problem::required_text;
 use minxin_domain::project::FundingSource;
 use minxin_domain::{Permission, Problem};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 
 /// A contract as stored, with what has been paid under it.
@@ -143,25 +143,31 @@ fn money_refused(field: &'static str, refusal: MoneyRefusal) -> StoreError {
 /// Every money record of a project, oldest first.
 async fn records_of(tx: &mut Tx, project_id: i64) -> Result<Vec<MoneyEntry>, StoreError> {
     tx.all(
-        &Query::select()
-            .columns([
-                MoneyRecords::Id,
-                MoneyRecords::ProjectId,
-                MoneyRecords::Kind,
-                MoneyRecords::Source,
-                MoneyRecords::AmountFen,
-                MoneyRecords::ContractId,
-                MoneyRecords::Reverses,
-                MoneyRecords::OccurredOn,
-                MoneyRecords::Note,
-                MoneyRecords::CreatedByName,
-            ])
-            .from(MoneyRecords::Table)
+        &record_select()
             .and_where(Expr::col(MoneyRecords::ProjectId).eq(project_id))
             .order_by(MoneyRecords::Id, Order::Asc)
             .take(),
     )
     .await
+}
+
+/// Money records with the columns of [`MoneyEntry`]; the caller says whose.
+pub(crate) fn record_select() -> SelectStatement {
+    Query::select()
+        .columns([
+            MoneyRecords::Id,
+            MoneyRecords::ProjectId,
+            MoneyRecords::Kind,
+            MoneyRecords::Source,
+            MoneyRecords::AmountFen,
+            MoneyRecords::ContractId,
+            MoneyRecords::Reverses,
+            MoneyRecords::OccurredOn,
+            MoneyRecords::Note,
+            MoneyRecords::CreatedByName,
+        ])
+        .from(MoneyRecords::Table)
+        .take()
 }
 
 /// Every contract of a project with what is paid under each, oldest first.
@@ -172,20 +178,7 @@ async fn contracts_of(
 ) -> Result<Vec<Contract>, StoreError> {
     let mut contracts: Vec<Contract> = tx
         .all(
-            &Query::select()
-                .columns([
-                    Contracts::Id,
-                    Contracts::ProjectId,
-                    Contracts::Method,
-                    Contracts::Contractor,
-                    Contracts::CreditCode,
-                    Contracts::AmountFen,
-                    Contracts::SignedOn,
-                    Contracts::StartsOn,
-                    Contracts::EndsOn,
-                    Contracts::CreatedBy,
-                ])
-                .from(Contracts::Table)
+            &contract_select()
                 .and_where(Expr::col(Contracts::ProjectId).eq(project_id))
                 .order_by(Contracts::Id, Order::Asc)
                 .take(),
@@ -199,6 +192,26 @@ async fn contracts_of(
             .sum();
     }
     Ok(contracts)
+}
+
+/// Contracts with the columns of [`Contract`] (paid amounts not filled in); the caller says
+/// whose.
+pub(crate) fn contract_select() -> SelectStatement {
+    Query::select()
+        .columns([
+            Contracts::Id,
+            Contracts::ProjectId,
+            Contracts::Method,
+            Contracts::Contractor,
+            Contracts::CreditCode,
+            Contracts::AmountFen,
+            Contracts::SignedOn,
+            Contracts::StartsOn,
+            Contracts::EndsOn,
+            Contracts::CreatedBy,
+        ])
+        .from(Contracts::Table)
+        .take()
 }
 
 /// The records as the bookkeeping rules see them; rows with unknown codes (none are written)

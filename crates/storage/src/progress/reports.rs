@@ -305,6 +305,37 @@ async fn add_photos(
     Ok(())
 }
 
+/// The blob key of one copy of photo `photo_id`, with its report joined; the caller adds the
+/// conditions on the report and its project that decide who may see it.
+pub(crate) fn photo_key(photo_id: i64, copy: PhotoCopy) -> SelectStatement {
+    let column = match copy {
+        PhotoCopy::Display => ReportPhotos::Display,
+        PhotoCopy::Thumbnail => ReportPhotos::Thumbnail,
+    };
+    Query::select()
+        .column((ReportPhotos::Table, column))
+        .from(ReportPhotos::Table)
+        .inner_join(
+            ProgressReports::Table,
+            Expr::col((ProgressReports::Table, ProgressReports::Id))
+                .equals((ReportPhotos::Table, ReportPhotos::ReportId)),
+        )
+        .and_where(Expr::col((ReportPhotos::Table, ReportPhotos::Id)).eq(photo_id))
+        .take()
+}
+
+/// The bytes of a photo copy stored under `key`; a missing blob is a storage fault.
+pub(crate) async fn photo_bytes(
+    blobs: &dyn BlobStore,
+    photo_id: i64,
+    key: &str,
+) -> Result<Vec<u8>, StoreError> {
+    blobs
+        .get(key)
+        .await?
+        .ok_or_else(|| StoreError::Blob(format!("report photo {photo_id} has no content ({key})")))
+}
+
 impl Scoped<'_> {
     /// The monthly reports of a visible project, newest month first.
     pub async fn reports(&self, project_id: i64) -> Result<Vec<ProgressReport>, StoreError> {
@@ -349,21 +380,9 @@ impl Scoped<'_> {
         self.require(Permission::ReadProjects).await?;
         let mut tx = self.db.read().await?;
         find(&mut tx, self.actor, project_id).await?;
-        let column = match copy {
-            PhotoCopy::Display => ReportPhotos::Display,
-            PhotoCopy::Thumbnail => ReportPhotos::Thumbnail,
-        };
         let (key,): (String,) = tx
             .optional(
-                &Query::select()
-                    .column((ReportPhotos::Table, column))
-                    .from(ReportPhotos::Table)
-                    .inner_join(
-                        ProgressReports::Table,
-                        Expr::col((ProgressReports::Table, ProgressReports::Id))
-                            .equals((ReportPhotos::Table, ReportPhotos::ReportId)),
-                    )
-                    .and_where(Expr::col((ReportPhotos::Table, ReportPhotos::Id)).eq(photo_id))
+                &photo_key(photo_id, copy)
                     .and_where(
                         Expr::col((ProgressReports::Table, ProgressReports::ProjectId))
                             .eq(project_id),
@@ -373,9 +392,7 @@ impl Scoped<'_> {
             .await?
             .ok_or(StoreError::NotFound)?;
         drop(tx);
-        blobs.get(&key).await?.ok_or_else(|| {
-            StoreError::Blob(format!("report photo {photo_id} has no content ({key})"))
-        })
+        photo_bytes(blobs, photo_id, &key).await
     }
 
     /// Files the report for a month, or refiles one the office returned.

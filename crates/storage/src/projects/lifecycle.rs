@@ -67,6 +67,32 @@ pub struct TransitionRecord {
     pub reason: String,
 }
 
+/// The timeline of a project, oldest first (the caller has checked that it may be read).
+pub(crate) async fn timeline(
+    tx: &mut Tx,
+    project_id: i64,
+) -> Result<Vec<TransitionRecord>, StoreError> {
+    tx.all(
+        &Query::select()
+            .columns([
+                Transitions::Id,
+                Transitions::At,
+                Transitions::ActorName,
+                Transitions::Move,
+                Transitions::FromStage,
+                Transitions::ToStage,
+                Transitions::FromHold,
+                Transitions::ToHold,
+                Transitions::Reason,
+            ])
+            .from(Transitions::Table)
+            .and_where(Expr::col(Transitions::ProjectId).eq(project_id))
+            .order_by(Transitions::Id, Order::Asc)
+            .take(),
+    )
+    .await
+}
+
 /// Gathers the facts the gate rules look at.
 pub(crate) async fn facts(tx: &mut Tx, project: &Project) -> Result<GateFacts, StoreError> {
     let milestones = of_project(tx, project.id).await?;
@@ -162,25 +188,7 @@ impl Scoped<'_> {
         self.require(Permission::ReadProjects).await?;
         let mut tx = self.db.read().await?;
         find(&mut tx, self.actor, project_id).await?;
-        tx.all(
-            &Query::select()
-                .columns([
-                    Transitions::Id,
-                    Transitions::At,
-                    Transitions::ActorName,
-                    Transitions::Move,
-                    Transitions::FromStage,
-                    Transitions::ToStage,
-                    Transitions::FromHold,
-                    Transitions::ToHold,
-                    Transitions::Reason,
-                ])
-                .from(Transitions::Table)
-                .and_where(Expr::col(Transitions::ProjectId).eq(project_id))
-                .order_by(Transitions::Id, Order::Asc)
-                .take(),
-        )
-        .await
+        timeline(&mut tx, project_id).await
     }
 
     /// Moves a project in its lifecycle if the rules allow it, and records the transition.

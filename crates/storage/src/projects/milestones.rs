@@ -11,7 +11,7 @@ use minxin_domain::audit::AuditAction;
 use minxin_domain::problem::{FieldProblem, required_text};
 use minxin_domain::project_access::{may_manage, may_report_progress};
 use minxin_domain::{Permission, Problem};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 
 /// A milestone as stored.
@@ -52,24 +52,30 @@ pub struct MilestoneInput {
 /// The milestones of a project, in plan order.
 pub(crate) async fn of_project(tx: &mut Tx, project_id: i64) -> Result<Vec<Milestone>, StoreError> {
     tx.all(
-        &Query::select()
-            .columns([
-                Milestones::Id,
-                Milestones::ProjectId,
-                Milestones::Name,
-                Milestones::PlannedDate,
-                Milestones::ActualDate,
-                Milestones::Weight,
-                Milestones::Sort,
-                Milestones::Version,
-            ])
-            .from(Milestones::Table)
+        &in_plan_order()
             .and_where(Expr::col(Milestones::ProjectId).eq(project_id))
-            .order_by(Milestones::PlannedDate, Order::Asc)
-            .order_by(Milestones::Sort, Order::Asc)
             .take(),
     )
     .await
+}
+
+/// Milestones with the columns of [`Milestone`], in plan order; the caller says whose.
+pub(crate) fn in_plan_order() -> SelectStatement {
+    Query::select()
+        .columns([
+            Milestones::Id,
+            Milestones::ProjectId,
+            Milestones::Name,
+            Milestones::PlannedDate,
+            Milestones::ActualDate,
+            Milestones::Weight,
+            Milestones::Sort,
+            Milestones::Version,
+        ])
+        .from(Milestones::Table)
+        .order_by(Milestones::PlannedDate, Order::Asc)
+        .order_by(Milestones::Sort, Order::Asc)
+        .take()
 }
 
 fn check(input: &MilestoneInput, others_weight: i32) -> Result<(String, NaiveDate), StoreError> {

@@ -8,7 +8,7 @@ mod import;
 pub(crate) mod lifecycle;
 mod list;
 mod managers;
-mod milestones;
+pub(crate) mod milestones;
 pub(crate) mod read;
 mod signboards;
 mod write;

@@ -193,6 +193,12 @@ fn name_of<T: sea_query::Iden + Copy + 'static>(table: T, id: T, name: T, id_of:
 
 /// Projects with the names a list shows, restricted to what `actor` may see.
 pub(crate) fn joined(actor: &Actor) -> SelectStatement {
+    named().and_where(visible(actor)).take()
+}
+
+/// Projects with the names a list shows, of every region: the caller adds the condition that
+/// decides which projects may be read (the actor's scope, or the public rule).
+pub(crate) fn named() -> SelectStatement {
     Query::select()
         .from(Projects::Table)
         .expr_as(
@@ -222,7 +228,6 @@ pub(crate) fn joined(actor: &Actor) -> SelectStatement {
             ),
             "lead_department_name",
         )
-        .and_where(visible(actor))
         .take()
 }
 
@@ -263,6 +268,11 @@ fn aggregates(backend: Backend) -> [(&'static str, &'static str); 2] {
 
 /// Every column of [`Project`], partners and budget lines included, for visible projects.
 pub(crate) fn full(actor: &Actor, backend: Backend) -> SelectStatement {
+    with_everything(joined(actor), backend)
+}
+
+/// `base` (from [`joined`] or [`named`]) with every other column of [`Project`] added.
+pub(crate) fn with_everything(mut base: SelectStatement, backend: Backend) -> SelectStatement {
     let parent = Query::select()
         .column(Categories::ParentId)
         .from(Categories::Table)
@@ -276,7 +286,7 @@ pub(crate) fn full(actor: &Actor, backend: Backend) -> SelectStatement {
         .from(Categories::Table)
         .and_where(Expr::col(Categories::Id).eq(Expr::SubQuery(None, Box::new(parent.into()))))
         .take();
-    let mut q = joined(actor)
+    let mut q = base
         .expr_as(
             Expr::SubQuery(None, Box::new(parent_name.into())),
             "parent_category_name",

@@ -18,6 +18,7 @@ pub mod light_rules;
 pub mod org;
 pub mod progress;
 pub mod projects;
+pub mod public;
 pub mod regions;
 pub mod reminders;
 pub mod security;
@@ -124,6 +125,7 @@ pub fn router() -> Router<AppState> {
         .merge(progress::routes())
         .merge(bulletins::routes())
         .merge(signboards::routes())
+        .merge(public::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(render_page_failures))
 }

@@ -17,7 +17,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use minxin_domain::finance::{MoneyKind, ProcurementMethod, execution_rate_bp};
+use minxin_domain::finance::{MoneyKind, ProcurementMethod, ProjectMoney, execution_rate_bp};
 use minxin_domain::light::percent_text;
 use minxin_domain::money::Fen;
 use minxin_domain::project::FundingSource;
@@ -178,6 +178,27 @@ impl SummaryRow {
     }
 }
 
+/// The summary of a project's books as rows: one per funding source, and the total (also on
+/// the public project page).
+pub fn summary_rows(lang: Lang, money: &ProjectMoney) -> (Vec<SummaryRow>, SummaryRow) {
+    let t = money.total;
+    let rows = money
+        .per_source
+        .iter()
+        .map(|l| {
+            SummaryRow::of(
+                source_name(lang, l.source),
+                [l.budget, l.approved, l.disbursed, l.paid, l.remaining],
+            )
+        })
+        .collect();
+    let total = SummaryRow::of(
+        lang.t("books.total"),
+        [t.budget, t.approved, t.disbursed, t.paid, t.remaining],
+    );
+    (rows, total)
+}
+
 /// A contract as a row.
 pub struct ContractRow {
     /// Id.
@@ -317,25 +338,12 @@ async fn page(
     let contract_form = again.contract.unwrap_or_default();
     let money_form = again.money.unwrap_or_else(MoneyForm::blank);
     let correction_form = again.correction.unwrap_or_else(CorrectionForm::blank);
-    let t = books.summary.total;
+    let (summary, total) = summary_rows(lang, &books.summary);
     let page = BooksPage {
         c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
         errors: again.errors,
-        summary: books
-            .summary
-            .per_source
-            .iter()
-            .map(|l| {
-                SummaryRow::of(
-                    source_name(lang, l.source),
-                    [l.budget, l.approved, l.disbursed, l.paid, l.remaining],
-                )
-            })
-            .collect(),
-        total: SummaryRow::of(
-            lang.t("books.total"),
-            [t.budget, t.approved, t.disbursed, t.paid, t.remaining],
-        ),
+        summary,
+        total,
         contracts: books
             .contracts
             .iter()

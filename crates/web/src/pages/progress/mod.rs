@@ -7,6 +7,9 @@ mod books;
 mod photos;
 mod reports;
 
+pub(crate) use books::{SummaryRow, summary_rows};
+pub(crate) use photos::{copy_named, photo_response};
+
 use super::form::notice;
 use crate::csrf;
 use crate::session::Signed;

@@ -196,11 +196,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PhotoPath {
             Path::<(String, String, String)>::from_request_parts(parts, state)
                 .await
                 .map_err(|_| Failure::not_found())?;
-        let copy = match copy.as_str() {
-            "display" => PhotoCopy::Display,
-            "thumbnail" => PhotoCopy::Thumbnail,
-            _ => return Err(Failure::not_found()),
-        };
+        let copy = copy_named(&copy).ok_or_else(Failure::not_found)?;
         match (id.parse(), photo.parse()) {
             (Ok(id), Ok(photo)) => Ok(PhotoPath(id, photo, copy)),
             _ => Err(Failure::not_found()),
@@ -208,22 +204,23 @@ impl<S: Send + Sync> FromRequestParts<S> for PhotoPath {
     }
 }
 
-/// GET /projects/{id}/reports/photos/{photo}/{copy} — a re-encoded copy (JPEG without
-/// metadata), shown inline. The bytes of a photo never change, so the browser may keep them
-/// for a day; `private` keeps shared caches from storing what only staff may see.
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    PhotoPath(id, photo, copy): PhotoPath,
-) -> Result<Response, Failure> {
-    let bytes = scoped(&state, &s)
-        .report_photo(id, photo, copy, state.blobs.as_ref())
-        .await?;
+/// The copy a path segment names: `display` or `thumbnail` (the original has no name).
+pub fn copy_named(segment: &str) -> Option<PhotoCopy> {
+    match segment {
+        "display" => Some(PhotoCopy::Display),
+        "thumbnail" => Some(PhotoCopy::Thumbnail),
+        _ => None,
+    }
+}
+
+/// A photo copy as an inline JPEG with `cache_control`, `nosniff`, a sandboxing CSP and a
+/// same-origin resource policy (also for the public portal's photos).
+pub fn photo_response(bytes: Vec<u8>, cache_control: &'static str) -> Response {
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=86400, immutable"),
+        HeaderValue::from_static(cache_control),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -237,5 +234,19 @@ pub async fn show(
         "cross-origin-resource-policy",
         HeaderValue::from_static("same-origin"),
     );
-    Ok((headers, bytes).into_response())
+    (headers, bytes).into_response()
+}
+
+/// GET /projects/{id}/reports/photos/{photo}/{copy} — a re-encoded copy (JPEG without
+/// metadata), shown inline. The bytes of a photo never change, so the browser may keep them
+/// for a day; `private` keeps shared caches from storing what only staff may see.
+pub async fn show(
+    State(state): State<AppState>,
+    s: Signed,
+    PhotoPath(id, photo, copy): PhotoPath,
+) -> Result<Response, Failure> {
+    let bytes = scoped(&state, &s)
+        .report_photo(id, photo, copy, state.blobs.as_ref())
+        .await?;
+    Ok(photo_response(bytes, "private, max-age=86400, immutable"))
 }

@@ -146,8 +146,15 @@ pub struct LightBox {
 
 impl LightBox {
     fn of(lang: crate::i18n::Lang, p: &Project) -> Option<LightBox> {
-        let assessment = p.assessment()?;
-        Some(LightBox {
+        Some(LightBox::of_assessment(lang, &p.assessment()?))
+    }
+
+    /// The box of an assessment, worded in `lang` (also on the public project page).
+    pub fn of_assessment(
+        lang: crate::i18n::Lang,
+        assessment: &minxin_domain::light::Assessment,
+    ) -> LightBox {
+        LightBox {
             code: assessment.light.code(),
             name: lang.light(assessment.light),
             reasons: assessment
@@ -155,7 +162,7 @@ impl LightBox {
                 .iter()
                 .map(|r| (r.light.code(), lang.light_reason(&r.reason)))
                 .collect(),
-        })
+        }
     }
 }
 

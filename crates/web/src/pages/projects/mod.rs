@@ -10,6 +10,7 @@ mod form;
 mod list;
 mod milestones;
 
+pub(crate) use detail::LightBox;
 #[allow(unused_imports)] // for the .xlsx export of the list
 pub(crate) use list::{ListQuery, filter_of};
 

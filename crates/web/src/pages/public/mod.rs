@@ -1,0 +1,125 @@
+//! The public side, for anyone without an account (SPEC §8): a project's page at the stable
+//! short URL `/p/{code}` that signboard QR codes encode, the photos of its accepted reports,
+//! and the open data in OC4IDS. Everything is read through `Store::public()`, which only ever
+//! returns public projects and public fields; nothing here is audited, since anyone may read
+//! it. The pages have their own simple look (`templates/public/`, `static/public.css`).
+
+mod cache;
+mod open_data;
+mod page;
+mod photos;
+
+use crate::client::Client;
+use crate::error::Failure;
+use crate::pages::chrome::Chrome;
+use crate::pages::html;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use axum::routing::get;
+use minxin_storage::StoreError;
+use serde::de::DeserializeOwned;
+
+/// Routes of the public pages and open data.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/p/{code}", get(page::show))
+        .route("/p/{code}/photos/{photo}/{copy}", get(photos::show))
+        .route("/open-data/oc4ids.json", get(open_data::package))
+        .route(
+            "/open-data/projects/{code}/oc4ids.json",
+            get(open_data::project),
+        )
+}
+
+/// The address the public reaches this server at, for absolute links (Open Graph, the OC4IDS
+/// package URI): the request's `Host`, when it looks like a host name, over HTTPS when the
+/// deployment serves HTTPS (`secure_cookies`). Anything odd in `Host` falls back to
+/// `localhost` rather than being echoed into pages.
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    origin(state.config.secure_cookies, headers)
+}
+
+/// `scheme://host` from `Host`, see [`base_url`].
+fn origin(https: bool, headers: &HeaderMap) -> String {
+    let scheme = if https { "https" } else { "http" };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}")
+}
+
+/// Path parameters of a public route; a path that cannot be read (bad percent-encoding) is a
+/// 404 page in the visitor's language rather than a plain-text rejection.
+pub struct PathOf<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathOf<T> {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Failure> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| PathOf(v))
+            .map_err(|_| Failure::not_found())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/not_found.html")]
+struct NotFoundPage {
+    c: Chrome,
+}
+
+/// A storage failure as a public response: "not found" is the portal's own 404 page in the
+/// visitor's language (an unknown code and a project that is not public look the same);
+/// anything else is left to the page failure renderer.
+pub fn failed(client: &Client, error: StoreError) -> Result<Response, Failure> {
+    match error {
+        StoreError::NotFound => {
+            let mut response = html(&NotFoundPage {
+                c: Chrome::anonymous(client.lang),
+            })?;
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            Ok(response)
+        }
+        other => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn host(value: &'static str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static(value));
+        h
+    }
+
+    #[test]
+    fn only_plain_host_names_make_links() {
+        assert_eq!(
+            origin(true, &host("mx.example.gov.cn")),
+            "https://mx.example.gov.cn"
+        );
+        assert_eq!(
+            origin(false, &host("127.0.0.1:8080")),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(origin(false, &host("[::1]:8080")), "http://[::1]:8080");
+        assert_eq!(origin(false, &host("a\"><script>")), "http://localhost");
+        assert_eq!(origin(false, &HeaderMap::new()), "http://localhost");
+    }
+}

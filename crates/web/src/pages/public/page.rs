@@ -1,0 +1,198 @@
+//! `GET /p/{code}`: a project's public page — what is built, where, by whom, for how much,
+//! how far along, its light with the reasons, and how to complain. Readable without
+//! JavaScript, printable, small (no images inline but the thumbnails of accepted reports).
+
+use super::cache::{PAGE_CACHE, Validators};
+use super::{PathOf, base_url, failed};
+use crate::client::Client;
+use crate::error::Failure;
+use crate::i18n::Lang;
+use crate::pages::chrome::Chrome;
+use crate::pages::html;
+use crate::pages::progress::{SummaryRow, summary_rows};
+use crate::pages::projects::{LightBox, hold_name, move_name, stage_name};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use minxin_domain::light::percent_text;
+use minxin_domain::project::Hold;
+use minxin_domain::time::shanghai;
+use minxin_storage::public::PublicProject;
+
+/// One step of the stage timeline in words.
+pub struct Step {
+    /// The date, Beijing time.
+    pub date: String,
+    /// What happened, e.g. 推进 → 建设实施.
+    pub text: String,
+}
+
+/// A photo as linked from the page.
+pub struct PhotoLink {
+    /// The thumbnail's URL.
+    pub thumbnail: String,
+    /// The display copy's URL.
+    pub display: String,
+    /// Its accessible description.
+    pub alt: String,
+}
+
+/// An accepted report as shown.
+pub struct ReportBox {
+    /// The month, YYYY-MM.
+    pub period: String,
+    /// Percent complete, e.g. `30`.
+    pub percent: String,
+    /// What was done.
+    pub done: String,
+    /// When it was accepted, Beijing date.
+    pub accepted: String,
+    /// Its photos.
+    pub photos: Vec<PhotoLink>,
+}
+
+#[derive(Template)]
+#[template(path = "public/project.html")]
+struct ProjectPage {
+    c: Chrome,
+    p: PublicProject,
+    url: String,
+    og_description: String,
+    og_image: Option<String>,
+    stage: String,
+    hold: Option<String>,
+    category: String,
+    light: Option<LightBox>,
+    summary: Vec<SummaryRow>,
+    total: SummaryRow,
+    budget_wan: String,
+    paid_wan: String,
+    coordinates: Option<(String, String)>,
+    map_link: Option<String>,
+    timeline: Vec<Step>,
+    reports: Vec<ReportBox>,
+    updated: String,
+}
+
+/// A date in Beijing.
+fn day(at: DateTime<Utc>) -> String {
+    at.with_timezone(&shanghai()).date_naive().to_string()
+}
+
+fn timeline(lang: Lang, p: &PublicProject) -> Vec<Step> {
+    p.timeline
+        .iter()
+        .map(|t| {
+            let mut text = format!(
+                "{} → {}",
+                move_name(lang, &t.action),
+                stage_name(lang, &t.to_stage)
+            );
+            if t.to_hold != Hold::Active.code() {
+                text = format!("{text}（{}）", hold_name(lang, &t.to_hold));
+            }
+            Step {
+                date: day(t.at),
+                text,
+            }
+        })
+        .collect()
+}
+
+fn reports(lang: Lang, p: &PublicProject) -> Vec<ReportBox> {
+    p.reports
+        .iter()
+        .map(|r| ReportBox {
+            period: r.period.clone(),
+            percent: percent_text(u32::try_from(r.percent_bp).unwrap_or(0)),
+            done: r.done.clone(),
+            accepted: r.accepted_at.map(day).unwrap_or_default(),
+            photos: r
+                .photos
+                .iter()
+                .enumerate()
+                .map(|(i, photo)| PhotoLink {
+                    thumbnail: format!("/p/{}/photos/{}/thumbnail", p.code, photo.id),
+                    display: format!("/p/{}/photos/{}/display", p.code, photo.id),
+                    alt: lang.fill(
+                        "public.photo_alt",
+                        &[("period", r.period.clone()), ("n", (i + 1).to_string())],
+                    ),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn page(c: Chrome, base: &str, p: PublicProject) -> ProjectPage {
+    let lang = c.lang;
+    let url = format!("{base}/p/{}", p.code);
+    let stage = stage_name(lang, &p.stage);
+    let og_description = lang.fill(
+        "public.og_description",
+        &[
+            ("stage", stage.clone()),
+            ("lead", p.lead_department_name.clone()),
+            ("budget", p.money.total.budget.wan_text()),
+            ("progress", p.progress_percent.to_string()),
+        ],
+    );
+    let (summary, total) = summary_rows(lang, &p.money);
+    let coordinates = p
+        .latitude
+        .zip(p.longitude)
+        .map(|(lat, lon)| (format!("{lat:.6}"), format!("{lon:.6}")));
+    ProjectPage {
+        og_image: p
+            .reports
+            .iter()
+            .flat_map(|r| &r.photos)
+            .next()
+            .map(|photo| format!("{base}/p/{}/photos/{}/display", p.code, photo.id)),
+        hold: (p.hold != Hold::Active.code()).then(|| hold_name(lang, &p.hold)),
+        category: match &p.parent_category_name {
+            Some(top) => format!("{top} · {}", p.category_name),
+            None => p.category_name.clone(),
+        },
+        light: p.light.as_ref().map(|a| LightBox::of_assessment(lang, a)),
+        budget_wan: p.money.total.budget.wan_text(),
+        paid_wan: p.money.total.paid.wan_text(),
+        map_link: coordinates.as_ref().map(|(lat, lon)| {
+            format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
+        }),
+        coordinates,
+        timeline: timeline(lang, &p),
+        reports: reports(lang, &p),
+        updated: minxin_domain::time::format_local(p.last_modified),
+        summary,
+        total,
+        stage,
+        og_description,
+        url,
+        c,
+        p,
+    }
+}
+
+/// GET /p/{code} — the public page, 304 when the visitor's copy is current, the portal's 404
+/// for a code that is unknown or not public.
+pub async fn show(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    PathOf(code): PathOf<String>,
+) -> Result<Response, Failure> {
+    let project = match state.store.public().project(&code).await {
+        Ok(p) => p,
+        Err(e) => return failed(&client, e),
+    };
+    let validators = Validators::of(&project, client.lang, project.last_modified);
+    validators.respond(&headers, PAGE_CACHE, || {
+        let mut c = Chrome::anonymous(client.lang);
+        c.path = format!("/p/{}", project.code);
+        html(&page(c, &base_url(&state, &headers), project))
+    })
+}
