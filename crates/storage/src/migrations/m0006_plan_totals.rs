@@ -10,6 +10,11 @@
 //! statement) adds one grouped upsert per statement rather than a thousand, and the monthly
 //! snapshot of 100,000 rows no longer leaves as many dead rows in `snapshot_totals`.
 //! Projects are never deleted (a cancelled project keeps its row), so no trigger follows one.
+//!
+//! A totals row is shared by every project with its key, so on PostgreSQL two transactions
+//! writing projects of the same street, department, stage and light wait for each other at the
+//! totals row until the first commits (milliseconds: the writes are short). Every upsert takes
+//! its rows in key order, so two bulk statements (light runs, imports) cannot deadlock each other.
 
 use super::columns::*;
 use crate::db::Backend;
@@ -104,6 +109,7 @@ fn add_projects(rows: &str) -> String {
          SUM(projects), SUM(budget_fen), SUM(paid_fen) FROM ({rows}) d WHERE true \
          GROUP BY year, region_path, lead_department_id, stage, light \
          HAVING SUM(projects) <> 0 OR SUM(budget_fen) <> 0 OR SUM(paid_fen) <> 0 \
+         ORDER BY year, region_path, lead_department_id, stage, light \
          ON CONFLICT (year, region_path, lead_department_id, stage, light) DO UPDATE SET \
          projects = plan_totals.projects + excluded.projects, \
          budget_fen = plan_totals.budget_fen + excluded.budget_fen, \
@@ -139,6 +145,7 @@ fn add_sources(rows: &str) -> String {
          GROUP BY year, region_path, lead_department_id, stage, source \
          HAVING SUM(planned_fen) <> 0 OR SUM(approved_fen) <> 0 OR SUM(disbursed_fen) <> 0 \
          OR SUM(paid_fen) <> 0 \
+         ORDER BY year, region_path, lead_department_id, stage, source \
          ON CONFLICT (year, region_path, lead_department_id, stage, source) DO UPDATE SET \
          planned_fen = plan_source_totals.planned_fen + excluded.planned_fen, \
          approved_fen = plan_source_totals.approved_fen + excluded.approved_fen, \
@@ -356,6 +363,7 @@ fn add_snapshots(from: &str, sign: &str) -> String {
          SELECT period, region_path, lead_department_id, COALESCE(light, ''), {sign}COUNT(*), \
          {sign}SUM(paid_fen) FROM {from} WHERE true \
          GROUP BY period, region_path, lead_department_id, COALESCE(light, '') \
+         ORDER BY period, region_path, lead_department_id, COALESCE(light, '') \
          ON CONFLICT (period, region_path, lead_department_id, light) DO UPDATE SET \
          projects = snapshot_totals.projects + excluded.projects, \
          paid_fen = snapshot_totals.paid_fen + excluded.paid_fen"

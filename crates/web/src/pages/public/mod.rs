@@ -17,8 +17,8 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use minxin_storage::StoreError;
@@ -37,27 +37,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The address the public reaches this server at, for absolute links (Open Graph, the OC4IDS
-/// package URI): the request's `Host`, when it looks like a host name, over HTTPS when the
-/// deployment serves HTTPS (`secure_cookies`). Anything odd in `Host` falls back to
-/// `localhost` rather than being echoed into pages.
-pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    origin(state.config.secure_cookies, headers)
-}
-
-/// `scheme://host` from `Host`, see [`base_url`].
-fn origin(https: bool, headers: &HeaderMap) -> String {
-    let scheme = if https { "https" } else { "http" };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("localhost");
-    format!("{scheme}://{host}")
+/// package URI): the configured `public_base_url`, the same address the signboards' QR codes
+/// encode, so links never depend on what a request's `Host` header claims.
+pub fn base_url(state: &AppState) -> String {
+    state.config.public_base_url.clone()
 }
 
 /// Path parameters of a public route; a path that cannot be read (bad percent-encoding) is a
@@ -94,32 +77,5 @@ pub fn failed(client: &Client, error: StoreError) -> Result<Response, Failure> {
             Ok(response)
         }
         other => Err(other.into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::HeaderValue;
-
-    fn host(value: &'static str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static(value));
-        h
-    }
-
-    #[test]
-    fn only_plain_host_names_make_links() {
-        assert_eq!(
-            origin(true, &host("mx.example.gov.cn")),
-            "https://mx.example.gov.cn"
-        );
-        assert_eq!(
-            origin(false, &host("127.0.0.1:8080")),
-            "http://127.0.0.1:8080"
-        );
-        assert_eq!(origin(false, &host("[::1]:8080")), "http://[::1]:8080");
-        assert_eq!(origin(false, &host("a\"><script>")), "http://localhost");
-        assert_eq!(origin(false, &HeaderMap::new()), "http://localhost");
     }
 }

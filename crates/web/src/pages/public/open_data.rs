@@ -26,10 +26,10 @@ const OPEN_DATA_CACHE: &str = "public, max-age=300";
 /// JSON, as OC4IDS packages are (the standard defines no media type of its own).
 const JSON: &str = "application/json";
 
-/// Who publishes and under which ids, for this request's host.
-async fn publication(state: &AppState, headers: &HeaderMap) -> Result<Publication, StoreError> {
+/// Who publishes and under which ids, at the configured public address.
+async fn publication(state: &AppState) -> Result<Publication, StoreError> {
     Ok(Publication {
-        base_url: base_url(state, headers),
+        base_url: base_url(state),
         publisher: state.store.public().publisher().await?,
         id_prefix: DEFAULT_ID_PREFIX.to_owned(),
     })
@@ -46,7 +46,7 @@ pub async fn project(
         Ok(facts) => facts,
         Err(e) => return failed(&client, e),
     };
-    let publication = publication(&state, &headers).await?;
+    let publication = publication(&state).await?;
     let uri = format!(
         "{}/open-data/projects/{}/oc4ids.json",
         publication.base_url, facts.code
@@ -128,12 +128,9 @@ impl Writer {
 }
 
 /// GET /open-data/oc4ids.json — every public project as one OC4IDS package, streamed.
-pub async fn package(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, Failure> {
+pub async fn package(State(state): State<AppState>) -> Result<Response, Failure> {
     let writer = Writer {
-        publication: publication(&state, &headers).await?,
+        publication: publication(&state).await?,
         store: state.store.clone(),
         step: Step::Open,
         written: 0,

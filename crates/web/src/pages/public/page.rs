@@ -193,6 +193,6 @@ pub async fn show(
     validators.respond(&headers, PAGE_CACHE, || {
         let mut c = Chrome::anonymous(client.lang);
         c.path = format!("/p/{}", project.code);
-        html(&page(c, &base_url(&state, &headers), project))
+        html(&page(c, &base_url(&state), project))
     })
 }
