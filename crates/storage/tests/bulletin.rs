@@ -21,16 +21,7 @@ use minxin_storage::{PageRequest, Store, StoreError};
 /// (no progress, so red), `A-2` of 示例区教育局 (on plan but without reports, so yellow), `B-1`
 /// in district B.
 async fn projects(store: &Store, f: &Fixture) {
-    let office = f.actor("office_a").await;
-    let category = store
-        .scoped(&office, "t")
-        .categories()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.code == "public_service.elderly")
-        .unwrap()
-        .id;
+    let category = f.elderly_category().await;
     let project =
         |code: &str, region: &minxin_storage::regions::Region, dept, percent| BulkProject {
             code: code.into(),

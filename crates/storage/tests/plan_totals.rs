@@ -141,14 +141,7 @@ async fn totals_follow_every_write_that_feeds_them() {
         let s = store.scoped(&office, "t");
 
         let project = s.project(second).await.unwrap();
-        let category = s
-            .categories()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.code == "public_service.elderly")
-            .unwrap()
-            .id;
+        let category = f.elderly_category().await;
         s.update_project(
             second,
             project.version,

@@ -57,6 +57,25 @@ impl TestProject {
 }
 
 impl Fixture {
+    /// The id of the subcategory 老年食堂 (`public_service.elderly`) of the SPEC dictionary,
+    /// the category every test project is filed under.
+    ///
+    /// # Panics
+    ///
+    /// When the dictionary lacks it (a broken fixture).
+    pub async fn elderly_category(&self) -> i64 {
+        let office = self.actor("office_a").await;
+        self.store
+            .scoped(&office, "t")
+            .categories()
+            .await
+            .expect("categories")
+            .into_iter()
+            .find(|c| c.code == "public_service.elderly")
+            .expect("the SPEC dictionary has 老年食堂")
+            .id
+    }
+
     /// Creates `p` and returns its id.
     ///
     /// # Panics
@@ -65,14 +84,7 @@ impl Fixture {
     pub async fn project(&self, p: TestProject) -> i64 {
         let office = self.actor(p.office).await;
         let s = self.store.scoped(&office, "t");
-        let category = s
-            .categories()
-            .await
-            .expect("categories")
-            .into_iter()
-            .find(|c| c.code == "public_service.elderly")
-            .expect("the SPEC dictionary has 老年食堂")
-            .id;
+        let category = self.elderly_category().await;
         let id = s
             .create_project(&ProjectInput {
                 name: p.name.into(),
