@@ -17,6 +17,7 @@ pub mod money;
 pub mod oc4ids;
 pub mod password_policy;
 pub mod permission;
+pub mod portal_map;
 pub mod problem;
 pub mod progress;
 pub mod project;

@@ -92,6 +92,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         body_limit: config.body_limit,
         data_dir: config.data_dir.clone(),
         public_base_url: config.effective_public_base_url(),
+        tiles: config.tiles()?,
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
     tokio::spawn(nightly(store.clone()));

@@ -35,11 +35,20 @@ pub struct Config {
     /// (`MINXIN_PUBLIC_BASE_URL`): signboards' QR codes encode `{this}/p/{code}`, so it must be
     /// the address printed boards will be scanned against for years. Unset: derived from `listen`.
     pub public_base_url: Option<String>,
+    /// The maps' tile source (`MINXIN_MAP_TILES`): `osm`, `tianditu` (needs `map_tiles_key`),
+    /// `none`, or an `https://…/{z}/{x}/{y}…` template.
+    pub map_tiles: String,
+    /// The 天地图 key (`MINXIN_MAP_TILES_KEY`).
+    pub map_tiles_key: Option<String>,
+    /// The credit shown under the map, for a template source (`MINXIN_MAP_TILES_ATTRIBUTION`).
+    pub map_tiles_attribution: Option<String>,
+    /// The datum of a template source, `wgs84` or `gcj02` (`MINXIN_MAP_TILES_DATUM`).
+    pub map_tiles_datum: Option<String>,
 }
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: [&str; 14] = [
     "listen",
     "database_url",
     "data_dir",
@@ -50,6 +59,10 @@ const ENV_KEYS: [&str; 10] = [
     "body_limit",
     "log_format",
     "public_base_url",
+    "map_tiles",
+    "map_tiles_key",
+    "map_tiles_attribution",
+    "map_tiles_datum",
 ];
 
 impl Default for Config {
@@ -65,6 +78,10 @@ impl Default for Config {
             body_limit: 1024 * 1024,
             log_format: "text".into(),
             public_base_url: None,
+            map_tiles: "osm".into(),
+            map_tiles_key: None,
+            map_tiles_attribution: None,
+            map_tiles_datum: None,
         }
     }
 }
@@ -116,6 +133,7 @@ impl Config {
                 "configuration error: `public_base_url` must start with http:// or https://"
             );
         }
+        self.tiles()?;
         if self.body_limit < 1024 {
             anyhow::bail!("configuration error: `body_limit` must be at least 1024 bytes");
         }
@@ -127,6 +145,17 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("minxin.db").display()))
+    }
+
+    /// The maps' tile source, as `map_tiles` and its companion keys name it.
+    pub fn tiles(&self) -> anyhow::Result<minxin_web::tiles::TileSource> {
+        minxin_web::tiles::TileSource::configured(
+            &self.map_tiles,
+            self.map_tiles_key.as_deref(),
+            self.map_tiles_attribution.as_deref(),
+            self.map_tiles_datum.as_deref(),
+        )
+        .map_err(|e| anyhow::anyhow!("configuration error: {e}"))
     }
 
     /// The public base URL in effect: the configured one, or `http://` and the listen address

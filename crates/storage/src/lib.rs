@@ -38,6 +38,13 @@ pub use scoped::Scoped;
 
 use minxin_domain::Actor;
 
+/// How many write transactions this process has begun or committed: whatever was rendered from
+/// reads may be reused while it stays the same. Writes by other processes are not counted, so
+/// such caches must also expire by age.
+pub fn write_generation() -> u64 {
+    counts::generation()
+}
+
 /// The entry point to storage: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Store {

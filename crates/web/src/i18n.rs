@@ -182,6 +182,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.dashboard.toml"),
                 include_str!("../locales/zh-CN.signboard.toml"),
                 include_str!("../locales/zh-CN.public.toml"),
+                include_str!("../locales/zh-CN.portal.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -195,6 +196,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.dashboard.toml"),
                 include_str!("../locales/en.signboard.toml"),
                 include_str!("../locales/en.public.toml"),
+                include_str!("../locales/en.portal.toml"),
             ]),
         )
     })

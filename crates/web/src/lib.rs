@@ -8,10 +8,12 @@ pub mod client;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod page_cache;
 pub mod pages;
 pub mod security;
 pub mod session;
 pub mod state;
+pub mod tiles;
 pub mod token_cache;
 
 pub use state::{AppState, WebConfig};

@@ -7,6 +7,7 @@ use crate::client::{api_lang, page_lang};
 use crate::csrf::is_multipart;
 use crate::error::{Failure, error_body, error_page};
 use crate::state::AppState;
+use crate::tiles::TileSource;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -14,12 +15,26 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Json, Response};
 
-/// Images may also come from the OpenStreetMap tile servers that the project map loads
-/// (`pages::projects::TILE_URL`); nothing else leaves the site.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-                   img-src 'self' data: https://*.tile.openstreetmap.org; \
-                   font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-                   form-action 'self'; frame-ancestors 'none'";
+/// The Content-Security-Policy: everything from this site only, except the images of the
+/// configured map tiles (`tiles::TileSource::origins`), which are the one thing that leaves it.
+pub fn content_security_policy(tiles: &TileSource) -> HeaderValue {
+    let mut img = String::from("'self' data:");
+    for origin in tiles.origins() {
+        img.push(' ');
+        img.push_str(&origin);
+    }
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src {img}; \
+         font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| {
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        )
+    })
+}
 
 /// Middleware adding the headers.
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -27,10 +42,7 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     let h = response.headers_mut();
     // A handler may set a stricter policy of its own (file downloads are sandboxed).
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        );
+        h.insert(header::CONTENT_SECURITY_POLICY, state.csp.clone());
     }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -61,7 +61,7 @@ fn sign_in_redirect(parts: &Parts) -> ToSignIn {
     let next = parts
         .uri
         .path_and_query()
-        .map_or("/", |p| p.as_str())
+        .map_or(crate::pages::home::WORK_HOME, |p| p.as_str())
         .to_owned();
     let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
     ToSignIn(Redirect::to(&format!("/login?{query}")))

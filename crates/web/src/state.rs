@@ -2,6 +2,9 @@
 //! deployment switches.
 
 use crate::csrf::CsrfKey;
+use crate::security::content_security_policy;
+use crate::tiles::TileSource;
+use axum::http::HeaderValue;
 use minxin_storage::Store;
 use minxin_storage::blobs::{BlobStore, LocalBlobStore};
 use std::path::PathBuf;
@@ -22,6 +25,8 @@ pub struct WebConfig {
     /// Where the public reaches this deployment, without a trailing slash; signboards' QR codes
     /// point at `{public_base_url}/p/{code}`.
     pub public_base_url: String,
+    /// Where the maps get their tiles.
+    pub tiles: TileSource,
 }
 
 impl Default for WebConfig {
@@ -32,6 +37,7 @@ impl Default for WebConfig {
             body_limit: 1024 * 1024,
             data_dir: PathBuf::from("./minxin-data"),
             public_base_url: "http://127.0.0.1:8080".into(),
+            tiles: TileSource::openstreetmap(),
         }
     }
 }
@@ -49,6 +55,10 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// Recently resolved API tokens.
     pub tokens: Arc<crate::token_cache::TokenCache>,
+    /// The Content-Security-Policy of every response, built once from the tile source.
+    pub csp: HeaderValue,
+    /// Rendered public pages, reused while nothing was written.
+    pub pages: Arc<crate::page_cache::PageCache>,
 }
 
 impl AppState {
@@ -63,6 +73,8 @@ impl AppState {
             csrf: CsrfKey::new(secret.as_bytes()),
             blobs: Arc::new(LocalBlobStore::new(&config.data_dir)),
             tokens: Arc::default(),
+            csp: content_security_policy(&config.tiles),
+            pages: Arc::default(),
             config,
         })
     }

@@ -222,7 +222,7 @@ async fn documents_upload_download_and_refusals_through_pages() {
             StatusCode::NOT_FOUND,
             "{b}"
         );
-        let their = outsider.get(&env.app, "/").await;
+        let their = outsider.get(&env.app, "/work").await;
         let their_csrf = Browser::csrf(&their);
         let denied = outsider
             .post(
@@ -360,7 +360,7 @@ async fn bodies_are_limited_by_kind() {
         let b = env.backend;
         let id = project(&env.fx).await;
         let mut office = signed_in(&env, "office_a").await;
-        let page = office.get(&env.app, "/").await;
+        let page = office.get(&env.app, "/work").await;
         let csrf = Browser::csrf(&page);
         // A declared body over the upload limit is refused before it is read.
         let request = Request::post(format!("/projects/{id}/attachments?_csrf={csrf}"))

@@ -38,7 +38,7 @@ async fn sign_in_change_password_home_and_sign_out() {
     let base = serve(state).await;
 
     let (_driver, client) = start_chrome(390, 844).await;
-    client.goto(&format!("{base}/")).await.unwrap();
+    client.goto(&format!("{base}/work")).await.unwrap();
     assert!(
         client
             .current_url()
@@ -77,7 +77,7 @@ async fn sign_in_change_password_home_and_sign_out() {
     // The password page also has a notice: wait for the next page's.
     wait_for_text(&client, "p.notice", "密码已修改").await;
 
-    client.goto(&format!("{base}/")).await.unwrap();
+    client.goto(&format!("{base}/work")).await.unwrap();
     assert_eq!(text_of(&client, "h1").await, "您好，王芳");
     assert_eq!(text_of(&client, "#scope-region").await, "示例区");
 
@@ -91,7 +91,7 @@ async fn sign_in_change_password_home_and_sign_out() {
 
     click(&client, "#sign-out").await;
     wait_for_text(&client, "p.notice", "您已安全退出").await;
-    client.goto(&format!("{base}/")).await.unwrap();
+    client.goto(&format!("{base}/work")).await.unwrap();
     assert!(
         client
             .current_url()

@@ -253,7 +253,7 @@ async fn only_leaders_and_the_office_see_bulletins() {
             dept.get(app, "/bulletins").await.status,
             StatusCode::FORBIDDEN
         );
-        let home = dept.get(app, "/").await;
+        let home = dept.get(app, "/work").await;
         assert!(!home.body.contains("href=\"/bulletins\""), "{backend}");
         let t = token(app, "dept_a").await;
         let reply = api(app, Method::GET, "/bulletins", Some(&t), None).await;

@@ -38,7 +38,7 @@ async fn the_leader_sees_the_dashboard_and_others_do_not() {
 
         let mut leader = Browser::new();
         leader.sign_in(&env.app, "leader_a", PASSWORD).await;
-        let home = leader.get(&env.app, "/").await;
+        let home = leader.get(&env.app, "/work").await;
         assert!(home.body.contains("href=\"/dashboard\""), "{b}: navigation");
         let page = leader.get(&env.app, "/dashboard").await;
         assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
@@ -89,7 +89,7 @@ async fn the_leader_sees_the_dashboard_and_others_do_not() {
         for username in ["dept_a", "finance_a", "sysadmin"] {
             let mut other = Browser::new();
             other.sign_in(&env.app, username, PASSWORD).await;
-            let home = other.get(&env.app, "/").await;
+            let home = other.get(&env.app, "/work").await;
             assert!(
                 !home.body.contains("href=\"/dashboard\""),
                 "{b}: {username}"

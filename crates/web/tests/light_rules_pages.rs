@@ -14,7 +14,7 @@ async fn signed(env: &Env, username: &str) -> (Browser, String) {
     let mut browser = Browser::new();
     let reply = browser.sign_in(&env.app, username, PASSWORD).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let home = browser.get(&env.app, "/").await;
+    let home = browser.get(&env.app, "/work").await;
     let csrf = Browser::csrf(&home);
     (browser, csrf)
 }
@@ -121,7 +121,7 @@ async fn a_missing_report_is_a_reminder_on_the_home_page() {
         assert_eq!(store.refresh_lights().await.unwrap().reminded, 1, "[{b}]");
 
         let (mut dept, csrf) = signed(&env, "dept_a").await;
-        let home = dept.get(&env.app, "/").await;
+        let home = dept.get(&env.app, "/work").await;
         assert!(home.body.contains("我的提醒"), "[{b}] {}", home.body);
         let list = dept.get(&env.app, "/reminders").await;
         assert!(list.body.contains("东湖社区老年食堂") && list.body.contains("尚未填报"));

@@ -30,7 +30,7 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "[{b}]");
         // Still signed in: the refused requests changed nothing.
-        let home = browser.get(&env.app, "/").await;
+        let home = browser.get(&env.app, "/work").await;
         assert_eq!(home.status, StatusCode::OK, "[{b}]");
 
         let csrf = Browser::csrf(&home);
@@ -56,7 +56,7 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
 
         let out = browser.post(&env.app, "/logout", &[("_csrf", &csrf)]).await;
         assert_eq!(out.status, StatusCode::SEE_OTHER, "[{b}]");
-        let after = browser.get(&env.app, "/").await;
+        let after = browser.get(&env.app, "/work").await;
         assert_eq!(after.status, StatusCode::SEE_OTHER, "[{b}] signed out");
     }
 }
@@ -122,7 +122,7 @@ async fn first_sign_in_forces_a_password_change() {
             "/account/password",
             "[{b}]"
         );
-        let home = browser.get(&env.app, "/").await;
+        let home = browser.get(&env.app, "/work").await;
         assert_eq!(
             home.headers[header::LOCATION],
             "/account/password",
@@ -179,7 +179,7 @@ async fn first_sign_in_forces_a_password_change() {
             )
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "[{b}] {}", done.body);
-        let home = browser.get(&env.app, "/").await;
+        let home = browser.get(&env.app, "/work").await;
         assert_eq!(home.status, StatusCode::OK, "[{b}]");
         assert!(home.body.contains("新同事"));
     }
@@ -198,7 +198,7 @@ async fn pages_switch_to_english_and_back() {
     let away = browser
         .get(&env.app, "/lang?to=zh-CN&next=//evil.example")
         .await;
-    assert_eq!(away.headers[header::LOCATION], "/", "no open redirect");
+    assert_eq!(away.headers[header::LOCATION], "/work", "no open redirect");
 }
 
 #[tokio::test]
@@ -301,7 +301,7 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
         let mut second = Browser::new();
         let signed = second.sign_in(&env.app, "office_a", PASSWORD).await;
         assert_eq!(signed.headers[header::LOCATION], "/login/totp", "[{b}]");
-        let home = second.get(&env.app, "/").await;
+        let home = second.get(&env.app, "/work").await;
         assert_eq!(
             home.headers[header::LOCATION],
             "/login/totp",
@@ -325,9 +325,9 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
                 &[("_csrf", &csrf), ("code", &code)],
             )
             .await;
-        assert_eq!(passed.headers[header::LOCATION], "/", "[{b}]");
+        assert_eq!(passed.headers[header::LOCATION], "/work", "[{b}]");
         assert_eq!(
-            second.get(&env.app, "/").await.status,
+            second.get(&env.app, "/work").await.status,
             StatusCode::OK,
             "[{b}]"
         );

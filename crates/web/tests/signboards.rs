@@ -117,7 +117,7 @@ async fn the_office_prints_a_public_projects_signboard_in_both_languages() {
                 .contains(&format!("href=\"/projects/{id}/signboard\"")),
             "{b}: the project page links its signboard"
         );
-        let nav = office.get(&env.app, "/").await;
+        let nav = office.get(&env.app, "/work").await;
         assert!(nav.body.contains("href=\"/signboards\""), "{b}");
 
         let page = office

@@ -38,33 +38,39 @@ pub struct CategoryInput {
     pub parent_id: Option<i64>,
 }
 
+/// The whole dictionary, top-level categories each followed by their subcategories; the
+/// dictionary is no secret, so staff and the public portal read the same.
+pub(crate) async fn dictionary(tx: &mut crate::db::Tx) -> Result<Vec<Category>, StoreError> {
+    let all: Vec<Category> = tx
+        .all(
+            &Query::select()
+                .columns([
+                    Categories::Id,
+                    Categories::Code,
+                    Categories::Name,
+                    Categories::ParentId,
+                    Categories::Sort,
+                ])
+                .from(Categories::Table)
+                .order_by(Categories::Sort, Order::Asc)
+                .order_by(Categories::Id, Order::Asc)
+                .take(),
+        )
+        .await?;
+    let mut ordered = Vec::with_capacity(all.len());
+    for top in all.iter().filter(|c| c.parent_id.is_none()) {
+        ordered.push(top.clone());
+        ordered.extend(all.iter().filter(|c| c.parent_id == Some(top.id)).cloned());
+    }
+    Ok(ordered)
+}
+
 impl Scoped<'_> {
     /// The whole dictionary, top-level categories each followed by their subcategories.
     pub async fn categories(&self) -> Result<Vec<Category>, StoreError> {
         self.require(Permission::ReadProjects).await?;
         let mut tx = self.db.read().await?;
-        let all: Vec<Category> = tx
-            .all(
-                &Query::select()
-                    .columns([
-                        Categories::Id,
-                        Categories::Code,
-                        Categories::Name,
-                        Categories::ParentId,
-                        Categories::Sort,
-                    ])
-                    .from(Categories::Table)
-                    .order_by(Categories::Sort, Order::Asc)
-                    .order_by(Categories::Id, Order::Asc)
-                    .take(),
-            )
-            .await?;
-        let mut ordered = Vec::with_capacity(all.len());
-        for top in all.iter().filter(|c| c.parent_id.is_none()) {
-            ordered.push(top.clone());
-            ordered.extend(all.iter().filter(|c| c.parent_id == Some(top.id)).cloned());
-        }
-        Ok(ordered)
+        dictionary(&mut tx).await
     }
 
     /// Adds a category to the dictionary (项目办 only).

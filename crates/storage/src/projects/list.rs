@@ -146,7 +146,7 @@ fn pool_stages(pool: Pool) -> Vec<&'static str> {
 impl ProjectFilter {
     /// Applies the filter's conditions to a query over projects; `region_path` is the path of
     /// the filter's region, resolved beforehand.
-    fn apply(&self, q: &mut SelectStatement, region_path: Option<&str>) {
+    pub(crate) fn apply(&self, q: &mut SelectStatement, region_path: Option<&str>) {
         let col = |c: Projects| Expr::col((Projects::Table, c));
         if let Some(pool) = self.pool {
             q.and_where(col(Projects::Stage).is_in(pool_stages(pool)));

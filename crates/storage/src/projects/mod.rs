@@ -3,10 +3,10 @@
 //! checked against [`minxin_domain::project_access`] and audited with before and after.
 
 mod attachments;
-mod categories;
+pub(crate) mod categories;
 mod import;
 pub(crate) mod lifecycle;
-mod list;
+pub(crate) mod list;
 mod managers;
 pub(crate) mod milestones;
 pub(crate) mod read;

@@ -7,10 +7,12 @@
 
 mod oc4ids;
 mod photos;
+mod portal;
 mod view;
 
 pub use oc4ids::Batch;
 pub use photos::PublicPhotoBytes;
+pub use portal::{Cluster, Facets, MapView, Marker, PortalFilter, PortalProject, Street};
 pub use view::{PublicMilestone, PublicPhoto, PublicProject, PublicReport, PublicTransition};
 
 use crate::Store;
@@ -26,12 +28,16 @@ use sea_query::{Expr, ExprTrait, SelectStatement};
 #[derive(Clone, Copy, Debug)]
 pub struct Public<'a> {
     db: &'a Db,
+    counts: &'a crate::counts::CountCache,
 }
 
 impl Store {
     /// Reads for anonymous visitors: public projects and their public fields only.
     pub fn public(&self) -> Public<'_> {
-        Public { db: self.db() }
+        Public {
+            db: self.db(),
+            counts: &self.counts,
+        }
     }
 }
 

@@ -176,7 +176,7 @@ pub fn csv_bytes(lang: Lang, entries: &[Entry]) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// A cell that cannot start a spreadsheet formula (CSV injection).
-fn defuse(cell: &str) -> String {
+pub(crate) fn defuse(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {

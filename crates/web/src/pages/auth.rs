@@ -2,6 +2,7 @@
 //! switch.
 
 use super::chrome::Chrome;
+use super::home::WORK_HOME;
 use super::{html, redirect_with_cookies};
 use crate::client::{Client, LANG_COOKIE};
 use crate::error::Failure;
@@ -40,7 +41,7 @@ fn safe_next(next: Option<&str>) -> String {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
             n.to_owned()
         }
-        _ => "/".to_owned(),
+        _ => WORK_HOME.to_owned(),
     }
 }
 
@@ -152,7 +153,7 @@ struct TotpPage {
 /// GET /login/totp
 pub async fn totp_form(State(state): State<AppState>, p: Pending) -> Result<Response, Failure> {
     if !p.session.second_factor_pending {
-        return Ok(Redirect::to("/").into_response());
+        return Ok(Redirect::to(WORK_HOME).into_response());
     }
     let (c, _) = Chrome::pre_session(&state, &p.client, "/login/totp");
     html(&TotpPage { c, error: None })
@@ -180,7 +181,7 @@ pub async fn totp_submit(
         let target = if p.session.must_change_password {
             "/account/password"
         } else {
-            "/"
+            WORK_HOME
         };
         return Ok(Redirect::to(target).into_response());
     }
@@ -225,7 +226,7 @@ pub async fn switch_language(
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{WORK_HOME, safe_next};
 
     #[test]
     fn only_local_paths_are_followed() {
@@ -233,9 +234,9 @@ mod tests {
             safe_next(Some("/admin/accounts?page=2")),
             "/admin/accounts?page=2"
         );
-        assert_eq!(safe_next(Some("//evil.example/")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/");
-        assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("//evil.example/")), WORK_HOME);
+        assert_eq!(safe_next(Some("/\\evil.example")), WORK_HOME);
+        assert_eq!(safe_next(Some("https://evil.example/")), WORK_HOME);
+        assert_eq!(safe_next(None), WORK_HOME);
     }
 }

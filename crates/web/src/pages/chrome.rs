@@ -4,6 +4,7 @@
 use crate::client::Client;
 use crate::csrf;
 use crate::i18n::Lang;
+use crate::pages::home::WORK_HOME;
 use crate::session::{PRE_SESSION_COOKIE, Signed, cookie};
 use crate::state::AppState;
 use axum_extra::extract::CookieJar;
@@ -44,7 +45,7 @@ pub struct Chrome {
 }
 
 const SECTIONS: [(&str, &str, Option<Permission>); 14] = [
-    ("/", "nav.home", None),
+    (WORK_HOME, "nav.home", None),
     ("/projects", "nav.projects", Some(Permission::ReadProjects)),
     (
         "/light-rules",
@@ -101,8 +102,8 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
         .map(|(href, label, _)| NavItem {
             href,
             label,
-            active: if *href == "/" {
-                path == "/"
+            active: if *href == WORK_HOME {
+                path == WORK_HOME
             } else {
                 path.starts_with(href)
             },

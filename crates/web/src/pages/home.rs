@@ -13,6 +13,9 @@ use minxin_domain::Permission;
 use minxin_storage::PageRequest;
 use minxin_storage::accounts::AccountFilter;
 
+/// Where staff land after signing in: the portal has `/`, so their home page is one step in.
+pub const WORK_HOME: &str = "/work";
+
 /// A figure on a home-page card.
 struct Figure {
     label: &'static str,
@@ -37,7 +40,7 @@ struct HomePage {
     no_roles: bool,
 }
 
-/// GET /
+/// GET /work
 pub async fn show(
     State(state): State<AppState>,
     s: Signed,
@@ -129,7 +132,8 @@ pub async fn show(
         });
     }
     html(&HomePage {
-        c: Chrome::signed(&state, &s, "/").with_notice(super::form::notice(q.notice.as_deref())),
+        c: Chrome::signed(&state, &s, WORK_HOME)
+            .with_notice(super::form::notice(q.notice.as_deref())),
         scope_name,
         scope_departments,
         no_roles: actor.roles.is_empty(),

@@ -54,8 +54,8 @@ pub const EXPORT_CAP: u64 = 100_000;
 pub const UPLOAD_LIMIT: usize = MAX_FILE_BYTES + 64 * 1024;
 
 /// Excel number formats: money in 元 with two decimals, dates, and text (codes, phones).
-const MONEY_FORMAT: &str = "0.00";
-const DATE_FORMAT: &str = "yyyy-mm-dd";
+pub(crate) const MONEY_FORMAT: &str = "0.00";
+pub(crate) const DATE_FORMAT: &str = "yyyy-mm-dd";
 const TEXT_FORMAT: &str = "@";
 
 /// The media type of .xlsx files.
@@ -804,7 +804,7 @@ async fn confirm(
 
 // ---- Writing .xlsx ---------------------------------------------------------------------------
 
-fn xlsx_failure(e: XlsxError) -> Failure {
+pub(crate) fn xlsx_failure(e: XlsxError) -> Failure {
     tracing::error!(error = %e, "xlsx writing failed");
     Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
 }
@@ -845,7 +845,7 @@ pub(crate) fn xlsx_response(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Res
 }
 
 /// A time stamp for file names, in Beijing time.
-fn stamp() -> String {
+pub(crate) fn stamp() -> String {
     Utc::now()
         .with_timezone(&shanghai())
         .format("%Y%m%d-%H%M%S")
@@ -861,7 +861,7 @@ pub fn yuan_value(fen: i64) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn excel_date(date: NaiveDate) -> Option<ExcelDateTime> {
+pub(crate) fn excel_date(date: NaiveDate) -> Option<ExcelDateTime> {
     ExcelDateTime::from_ymd(
         u16::try_from(date.year()).ok()?,
         date.month() as u8,

@@ -44,12 +44,15 @@ pub struct NoticeQuery {
 
 /// Renders a template into a response, or a 500 failure if the template cannot render.
 pub fn html(page: &impl Template) -> Result<Response, Failure> {
-    page.render()
-        .map(|body| Html(body).into_response())
-        .map_err(|e| {
-            tracing::error!(error = %e, "template failed");
-            Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
-        })
+    render(page).map(|body| Html(body).into_response())
+}
+
+/// Renders a template into its text, or a 500 failure if the template cannot render.
+pub fn render(page: &impl Template) -> Result<String, Failure> {
+    page.render().map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+    })
 }
 
 /// A redirect (303, so the browser follows with GET) that also sets cookies.
@@ -60,7 +63,7 @@ pub fn redirect_with_cookies(jar: CookieJar, to: &str) -> Response {
 /// Every page route.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home::show))
+        .route(home::WORK_HOME, get(home::show))
         .route("/login", get(auth::form).post(auth::submit))
         .route("/login/totp", get(auth::totp_form).post(auth::totp_submit))
         .route("/logout", post(auth::sign_out))

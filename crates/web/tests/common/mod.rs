@@ -262,7 +262,7 @@ impl Browser {
                 ("_csrf", &csrf),
                 ("username", username),
                 ("password", password),
-                ("next", "/"),
+                ("next", "/work"),
             ],
         )
         .await

@@ -6,8 +6,8 @@
 
 use super::milestones::MilestoneForm;
 use super::{
-    TILE_ATTRIBUTION, TILE_URL, errors_of, hold_name, move_name, optional_date, project_notice,
-    required_int, source_name, stage_name, today,
+    errors_of, hold_name, move_name, optional_date, project_notice, required_int, source_name,
+    stage_name, today,
 };
 use crate::error::Failure;
 use crate::pages::attachments::{AttachmentsPanel, panel_of};
@@ -17,6 +17,7 @@ use crate::pages::widgets::{Choice, Id, Input, Params, parsed, scoped, version};
 use crate::pages::{NoticeQuery, html};
 use crate::session::Signed;
 use crate::state::AppState;
+use crate::tiles::TileSource;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -246,8 +247,7 @@ struct ProjectPage {
     manage: bool,
     report: bool,
     office: bool,
-    tile_url: &'static str,
-    tile_attribution: &'static str,
+    tiles: TileSource,
     /// The documents panel, rendered by `_project_attachments.html` (owned by the attachments
     /// pages).
     attachments: AttachmentsPanel,
@@ -454,8 +454,7 @@ pub async fn page(
         manage: may_manage(actor, p.ownership()),
         report: may_report_progress(actor, p.ownership()),
         office: actor.roles.has(Role::Office),
-        tile_url: TILE_URL,
-        tile_attribution: TILE_ATTRIBUTION,
+        tiles: state.config.tiles.clone(),
         attachments,
         p,
     };

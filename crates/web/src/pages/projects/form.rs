@@ -3,7 +3,7 @@
 //! problems; storage checks the rest. A refused save shows the form again with everything as
 //! typed; a save over someone else's newer save is refused and lists what differs.
 
-use super::{TILE_ATTRIBUTION, TILE_URL, optional_date, optional_int, required_int, today};
+use super::{optional_date, optional_int, required_int, today};
 use crate::error::Failure;
 use crate::i18n::Lang;
 use crate::pages::chrome::Chrome;
@@ -12,6 +12,7 @@ use crate::pages::html;
 use crate::pages::widgets::{Choice, Id, Input, optional_id, parsed, required_id, scoped, version};
 use crate::session::Signed;
 use crate::state::AppState;
+use crate::tiles::TileSource;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -472,8 +473,7 @@ struct FormPage {
     managers: Vec<Choice>,
     budget: Vec<BudgetRow>,
     differences: Vec<Difference>,
-    tile_url: &'static str,
-    tile_attribution: &'static str,
+    tiles: TileSource,
 }
 
 impl FormPage {
@@ -573,8 +573,7 @@ async fn form_page(
             name: p.name.clone(),
         }),
         form,
-        tile_url: TILE_URL,
-        tile_attribution: TILE_ATTRIBUTION,
+        tiles: state.config.tiles.clone(),
     })
 }
 

@@ -64,7 +64,7 @@ pub(crate) struct ListQuery {
     pub(crate) notice: Option<String>,
 }
 
-fn trimmed(raw: &Option<String>) -> Option<&str> {
+pub(crate) fn trimmed(raw: &Option<String>) -> Option<&str> {
     raw.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
@@ -235,7 +235,7 @@ impl Row {
 }
 
 /// The light filter's options: the three lights, then "no light".
-fn light_choices(lang: Lang, current: &str) -> Vec<Choice> {
+pub(crate) fn light_choices(lang: Lang, current: &str) -> Vec<Choice> {
     Light::ALL
         .iter()
         .map(|l| Choice::new(l.code(), lang.light(*l), current))

@@ -12,7 +12,7 @@ mod milestones;
 
 pub(crate) use detail::LightBox;
 #[allow(unused_imports)] // for the .xlsx export of the list
-pub(crate) use list::{ListQuery, filter_of};
+pub(crate) use list::{ListQuery, category_filter_choices, filter_of, light_choices, trimmed};
 
 use super::form::{FormErrors, notice};
 use crate::error::Failure;
@@ -26,13 +26,6 @@ use minxin_domain::Problem;
 use minxin_domain::project::{FundingSource, Hold, Stage};
 use minxin_domain::time::shanghai;
 use minxin_storage::StoreError;
-
-/// The map tiles the project map loads (OpenStreetMap's standard layer); the CSP's `img-src`
-/// allows exactly this host.
-pub const TILE_URL: &str = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png";
-
-/// The attribution the tile provider requires under the map.
-pub const TILE_ATTRIBUTION: &str = "© OpenStreetMap contributors";
 
 /// Routes of the project pages.
 pub fn routes() -> Router<AppState> {

@@ -7,20 +7,25 @@ use super::{PathOf, base_url, failed};
 use crate::client::Client;
 use crate::error::Failure;
 use crate::i18n::Lang;
+use crate::page_cache::Rendered;
 use crate::pages::chrome::Chrome;
-use crate::pages::html;
 use crate::pages::progress::{SummaryRow, summary_rows};
 use crate::pages::projects::{LightBox, hold_name, move_name, stage_name};
+use crate::pages::render;
 use crate::state::AppState;
+use crate::tiles::TileSource;
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use minxin_domain::geo::Point;
 use minxin_domain::light::percent_text;
 use minxin_domain::project::Hold;
 use minxin_domain::time::shanghai;
 use minxin_storage::public::PublicProject;
+use std::sync::Arc;
 
 /// One step of the stage timeline in words.
 pub struct Step {
@@ -71,6 +76,8 @@ struct ProjectPage {
     budget_wan: String,
     paid_wan: String,
     coordinates: Option<(String, String)>,
+    map_point: Option<(String, String)>,
+    tiles: TileSource,
     map_link: Option<String>,
     timeline: Vec<Step>,
     reports: Vec<ReportBox>,
@@ -127,7 +134,7 @@ fn reports(lang: Lang, p: &PublicProject) -> Vec<ReportBox> {
         .collect()
 }
 
-fn page(c: Chrome, base: &str, p: PublicProject) -> ProjectPage {
+fn page(c: Chrome, base: &str, tiles: &TileSource, p: PublicProject) -> ProjectPage {
     let lang = c.lang;
     let url = format!("{base}/p/{}", p.code);
     let stage = stage_name(lang, &p.stage);
@@ -163,6 +170,11 @@ fn page(c: Chrome, base: &str, p: PublicProject) -> ProjectPage {
         map_link: coordinates.as_ref().map(|(lat, lon)| {
             format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
         }),
+        map_point: p.latitude.zip(p.longitude).map(|(lat, lon)| {
+            let at = Point { lat, lon }.on_map(tiles.datum);
+            (format!("{:.6}", at.lat), format!("{:.6}", at.lon))
+        }),
+        tiles: tiles.clone(),
         coordinates,
         timeline: timeline(lang, &p),
         reports: reports(lang, &p),
@@ -178,21 +190,36 @@ fn page(c: Chrome, base: &str, p: PublicProject) -> ProjectPage {
 }
 
 /// GET /p/{code} — the public page, 304 when the visitor's copy is current, the portal's 404
-/// for a code that is unknown or not public.
+/// for a code that is unknown or not public. Rendered pages are reused from memory while
+/// nothing was written (see [`crate::page_cache`]).
 pub async fn show(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
     PathOf(code): PathOf<String>,
 ) -> Result<Response, Failure> {
-    let project = match state.store.public().project(&code).await {
-        Ok(p) => p,
-        Err(e) => return failed(&client, e),
+    let key = format!("/p/{code} {}", client.lang.tag());
+    let rendered = match state.pages.get(&key) {
+        Some(hit) => hit,
+        None => {
+            let generation = minxin_storage::write_generation();
+            let project = match state.store.public().project(&code).await {
+                Ok(p) => p,
+                Err(e) => return failed(&client, e),
+            };
+            let validators = Validators::of(&project, client.lang, project.last_modified);
+            let mut c = Chrome::anonymous(client.lang);
+            c.path = format!("/p/{}", project.code);
+            let body = render(&page(c, &base_url(&state), &state.config.tiles, project))?;
+            let rendered = Arc::new(Rendered {
+                validators,
+                body: Bytes::from(body),
+            });
+            state.pages.put(key, generation, Arc::clone(&rendered));
+            rendered
+        }
     };
-    let validators = Validators::of(&project, client.lang, project.last_modified);
-    validators.respond(&headers, PAGE_CACHE, || {
-        let mut c = Chrome::anonymous(client.lang);
-        c.path = format!("/p/{}", project.code);
-        html(&page(c, &base_url(&state), project))
+    rendered.validators.respond(&headers, PAGE_CACHE, || {
+        Ok(Html(rendered.body.clone()).into_response())
     })
 }

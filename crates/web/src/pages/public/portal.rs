@@ -1,0 +1,383 @@
+//! `GET /` — the portal ("一张图"): every public project on a map and in a list, narrowed by
+//! category, year, stage, street, light and search words. The list and the filters work without
+//! JavaScript; the map (`static/portal-map.js`) reads its markers for the visible area from
+//! `GET /map/markers.json` with the same filter, so map, list and downloads always agree.
+
+use super::failed;
+use crate::client::Client;
+use crate::error::Failure;
+use crate::i18n::Lang;
+use crate::pages::chrome::Chrome;
+use crate::pages::html;
+use crate::pages::projects::{
+    ListQuery, category_filter_choices, filter_of, hold_name, light_choices, stage_name, trimmed,
+};
+use crate::pages::widgets::{Choice, Pager, Params};
+use crate::state::AppState;
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use minxin_domain::geo::{BoundingBox, Point};
+use minxin_domain::light::Light;
+use minxin_domain::money::Fen;
+use minxin_domain::project::{Hold, Stage};
+use minxin_domain::public::shown_stages;
+use minxin_storage::PageRequest;
+use minxin_storage::public::{Cluster, Marker, PortalFilter, PortalProject};
+use serde_json::{Value, json};
+
+/// Projects per page of the list.
+const PER_PAGE: u64 = 20;
+
+/// How long browsers and proxies may reuse a marker response.
+const MARKERS_CACHE: &str = "public, max-age=60";
+
+/// The portal filter a query string asks for, read the way the staff list reads its own (the
+/// street is the list's region): values that do not parse are left out.
+pub(crate) fn portal_filter(query: &ListQuery) -> PortalFilter {
+    let f = filter_of(query);
+    PortalFilter {
+        year: f.year,
+        category_id: f.category_id,
+        stage: f.stage,
+        street_id: f.region_id,
+        light: f.light,
+        q: f.q,
+    }
+}
+
+/// The query string that asks for `filter` again (for the map, the pager and the downloads).
+pub(crate) fn portal_query(filter: &PortalFilter) -> String {
+    let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let pairs = [
+        ("q", filter.q.clone().unwrap_or_default()),
+        (
+            "year",
+            filter.year.map(|y| y.to_string()).unwrap_or_default(),
+        ),
+        ("category_id", id(filter.category_id)),
+        ("stage", filter.stage.clone().unwrap_or_default()),
+        ("region_id", id(filter.street_id)),
+        ("light", filter.light.clone().unwrap_or_default()),
+    ];
+    let kept: Vec<(&str, String)> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
+/// A project as a card of the list.
+struct Card {
+    href: String,
+    name: String,
+    kicker: String,
+    stage: String,
+    hold: Option<String>,
+    light: Option<(&'static str, &'static str)>,
+    progress: i32,
+    budget_wan: String,
+    paid_wan: String,
+    period: String,
+}
+
+fn light_of(lang: Lang, code: Option<&str>) -> Option<(&'static str, &'static str)> {
+    code.and_then(|l| l.parse::<Light>().ok())
+        .map(|l| (l.code(), lang.light(l)))
+}
+
+impl Card {
+    fn new(lang: Lang, p: &PortalProject) -> Self {
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        Card {
+            href: format!("/p/{}", p.code),
+            name: p.name.clone(),
+            kicker: format!("{} · {} · {}", p.category_name, p.region_name, p.year),
+            stage: stage_name(lang, &p.stage),
+            hold: (p.hold != Hold::Active.code()).then(|| hold_name(lang, &p.hold)),
+            light: light_of(lang, p.light.as_deref()),
+            progress: p.progress_percent.clamp(0, 100),
+            budget_wan: Fen(p.budget_fen).wan_text(),
+            paid_wan: Fen(p.paid_fen).wan_text(),
+            period: format!("{} – {}", date(p.planned_start), date(p.planned_end)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/portal.html")]
+struct PortalPage {
+    c: Chrome,
+    q: String,
+    years: Vec<Choice>,
+    categories: Vec<Choice>,
+    stages: Vec<Choice>,
+    streets: Vec<Choice>,
+    lights: Vec<Choice>,
+    filtered: bool,
+    ignored: bool,
+    cards: Vec<Card>,
+    count_text: String,
+    pager: Pager,
+    query: String,
+    tiles: String,
+    subdomains: String,
+    attribution: String,
+    labels: String,
+}
+
+/// The names the map script shows in popups and the legend, in the page language.
+fn map_labels(lang: Lang) -> String {
+    // A suspended or cancelled project is drawn by its hold (see `marker_row`).
+    let stages: serde_json::Map<String, Value> = Stage::ALL
+        .iter()
+        .map(|s| (s.code().to_owned(), json!(stage_name(lang, s.code()))))
+        .chain(
+            [Hold::Suspended, Hold::Cancelled]
+                .iter()
+                .map(|h| (h.code().to_owned(), json!(hold_name(lang, h.code())))),
+        )
+        .collect();
+    let lights: serde_json::Map<String, Value> = Light::ALL
+        .iter()
+        .map(|l| (l.code().to_owned(), json!(lang.light(*l))))
+        .collect();
+    json!({
+        "stages": stages,
+        "lights": lights,
+        "no_light": lang.t("portal.no_light"),
+        "open": lang.t("portal.open_project"),
+        "cluster": lang.t("portal.cluster"),
+        "shown": lang.t("portal.map_shown"),
+        "none": lang.t("portal.map_none"),
+        "failed": lang.t("portal.map_failed"),
+    })
+    .to_string()
+}
+
+/// Whether the query asked for something the filter left out (a mangled link).
+fn has_ignored(query: &ListQuery, filter: &PortalFilter) -> bool {
+    let asked = |raw: &Option<String>, kept: bool| trimmed(raw).is_some() && !kept;
+    asked(&query.year, filter.year.is_some())
+        || asked(&query.category_id, filter.category_id.is_some())
+        || asked(&query.stage, filter.stage.is_some())
+        || asked(&query.region_id, filter.street_id.is_some())
+        || asked(&query.light, filter.light.is_some())
+}
+
+/// GET / — the portal.
+pub async fn home(
+    State(state): State<AppState>,
+    client: Client,
+    Params(query): Params<ListQuery>,
+) -> Result<Response, Failure> {
+    let lang = client.lang;
+    let filter = portal_filter(&query);
+    let public = state.store.public();
+    let page_no = trimmed(&query.page).and_then(|p| p.parse::<u64>().ok());
+    let page = match public
+        .portal_projects(&filter, PageRequest::new(page_no, Some(PER_PAGE)))
+        .await
+    {
+        Ok(page) => page,
+        Err(e) => return failed(&client, e),
+    };
+    let facets = public.portal_facets().await?;
+    let query_string = portal_query(&filter);
+    let mut c = Chrome::anonymous(lang);
+    c.path = if query_string.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/?{query_string}")
+    };
+    let text = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let year = filter.year.map(|y| y.to_string()).unwrap_or_default();
+    let stage = filter.stage.clone().unwrap_or_default();
+    let pairs: Vec<(&str, String)> = serde_urlencoded::from_str(&query_string).unwrap_or_default();
+    let pager_filters: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let tiles = &state.config.tiles;
+    html(&PortalPage {
+        q: filter.q.clone().unwrap_or_default(),
+        years: facets
+            .years
+            .iter()
+            .map(|y| Choice::new(y, y.to_string(), &year))
+            .collect(),
+        categories: category_filter_choices(lang, &facets.categories, &text(filter.category_id)),
+        stages: shown_stages()
+            .map(|s| Choice::new(s.code(), stage_name(lang, s.code()), &stage))
+            .collect(),
+        streets: facets
+            .streets
+            .iter()
+            .map(|s| {
+                let label = match &s.district {
+                    Some(d) => format!("{d} · {}", s.name),
+                    None => s.name.clone(),
+                };
+                Choice::new(s.id, label, &text(filter.street_id))
+            })
+            .collect(),
+        lights: light_choices(lang, filter.light.as_deref().unwrap_or_default()),
+        filtered: filter != PortalFilter::default(),
+        ignored: has_ignored(&query, &filter),
+        cards: page.items.iter().map(|p| Card::new(lang, p)).collect(),
+        count_text: lang.fill("portal.count", &[("n", page.total.to_string())]),
+        pager: Pager::new(lang, &page, "/", &pager_filters),
+        query: query_string,
+        tiles: tiles.layers_attr(),
+        subdomains: tiles.subdomains.clone(),
+        attribution: tiles.attribution.clone(),
+        labels: map_labels(lang),
+        c,
+    })
+}
+
+/// The map query: the portal filter plus the visible area.
+#[derive(serde::Deserialize)]
+pub struct MarkersQuery {
+    /// `west,south,east,north` as the map reports it, in the tiles' datum.
+    bbox: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+/// A marker as sent: `[code, name, lat, lon, stage, light]`, on the tiles' datum.
+fn marker_row(m: &Marker, on_map: impl Fn(Point) -> Point) -> Value {
+    let p = on_map(Point {
+        lat: m.latitude,
+        lon: m.longitude,
+    });
+    let stage = if m.hold == Hold::Active.code() {
+        m.stage.as_str()
+    } else {
+        m.hold.as_str()
+    };
+    json!([m.code, m.name, round6(p.lat), round6(p.lon), stage, m.light])
+}
+
+/// A cluster as sent: `[count, lat, lon, south, west, north, east]`, on the tiles' datum.
+fn cluster_row(c: &Cluster, on_map: impl Fn(Point) -> Point) -> Value {
+    let at = on_map(Point {
+        lat: c.latitude,
+        lon: c.longitude,
+    });
+    let sw = on_map(Point {
+        lat: c.south,
+        lon: c.west,
+    });
+    let ne = on_map(Point {
+        lat: c.north,
+        lon: c.east,
+    });
+    json!([
+        c.count,
+        round6(at.lat),
+        round6(at.lon),
+        round6(sw.lat),
+        round6(sw.lon),
+        round6(ne.lat),
+        round6(ne.lon)
+    ])
+}
+
+/// Six decimals (about 0.1 m) are all a map needs, and keep the response small.
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// GET /map/markers.json?bbox=w,s,e,n&<the portal's filter> — the public projects in the
+/// visible area: `{"total", "markers": [[code, name, lat, lon, stage, light]…], "clusters":
+/// [[count, lat, lon, south, west, north, east]…]}`, markers when at most 5,000 match, clusters
+/// of a grid otherwise. Coordinates are in the tiles' datum both ways.
+pub async fn markers(
+    State(state): State<AppState>,
+    client: Client,
+    Params(query): Params<MarkersQuery>,
+) -> Result<Response, Failure> {
+    let lang = client.lang;
+    let area = match query.bbox.as_deref().map(str::parse::<BoundingBox>) {
+        Some(Ok(area)) => area,
+        _ => {
+            let body = json!({"code": "bad_bbox", "message": lang.t("portal.bad_bbox")});
+            return Ok((StatusCode::BAD_REQUEST, Json(body)).into_response());
+        }
+    };
+    let datum = state.config.tiles.datum;
+    let filter = portal_filter(&query.list);
+    let view = state
+        .store
+        .public()
+        .portal_map(&filter, &area.from_map(datum))
+        .await?;
+    let on_map = |p: Point| p.on_map(datum);
+    let body = json!({
+        "total": view.total,
+        "markers": view.markers.iter().map(|m| marker_row(m, on_map)).collect::<Vec<_>>(),
+        "clusters": view.clusters.iter().map(|c| cluster_row(c, on_map)).collect::<Vec<_>>(),
+    });
+    let mut response = Json(body).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(MARKERS_CACHE),
+    );
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &str) -> ListQuery {
+        serde_urlencoded::from_str(pairs).unwrap()
+    }
+
+    #[test]
+    fn the_query_string_round_trips_through_the_filter() {
+        let q = query("q=食堂&year=2026&category_id=3&stage=construction&region_id=7&light=red");
+        let filter = portal_filter(&q);
+        assert_eq!(filter.year, Some(2026));
+        assert_eq!(filter.street_id, Some(7));
+        assert_eq!(portal_filter(&query(&portal_query(&filter))), filter);
+        assert!(!has_ignored(&q, &filter));
+    }
+
+    #[test]
+    fn unreadable_values_are_left_out_and_noticed() {
+        let q = query("year=twenty&stage=nowhere&light=purple&q=");
+        let filter = portal_filter(&q);
+        assert_eq!(filter, PortalFilter::default());
+        assert!(has_ignored(&q, &filter));
+        assert_eq!(portal_query(&filter), "");
+    }
+
+    #[test]
+    fn markers_and_clusters_are_compact_rows() {
+        let m = Marker {
+            code: "2026-MX-0001".into(),
+            name: "食堂".into(),
+            latitude: 30.123_456_789,
+            longitude: 114.3,
+            stage: "construction".into(),
+            hold: "suspended".into(),
+            light: Some("red".into()),
+        };
+        let row = marker_row(&m, |p| p);
+        assert_eq!(
+            row,
+            json!(["2026-MX-0001", "食堂", 30.123457, 114.3, "suspended", "red"])
+        );
+        let c = Cluster {
+            count: 7,
+            latitude: 30.5,
+            longitude: 114.5,
+            south: 30.4,
+            west: 114.4,
+            north: 30.6,
+            east: 114.6,
+        };
+        assert_eq!(
+            cluster_row(&c, |p| p),
+            json!([7, 30.5, 114.5, 30.4, 114.4, 30.6, 114.6])
+        );
+    }
+}
