@@ -64,6 +64,7 @@ pub async fn seed(
                 progress_percent: (dice.below(101)) as i32,
                 budget: input.budget.into_iter().collect(),
                 partners: input.partner_department_ids,
+                location: input.latitude.zip(input.longitude),
             });
         }
         let ids = store.seed_bulk_projects(&rows).await?;

@@ -125,6 +125,8 @@ pub struct BulkProject {
     pub budget: Vec<(minxin_domain::project::FundingSource, i64)>,
     /// Partner department ids.
     pub partners: Vec<i64>,
+    /// Latitude and longitude (WGS-84), for the map.
+    pub location: Option<(f64, f64)>,
 }
 
 /// Rows per multi-row INSERT: well under both engines' parameter limits.
@@ -163,6 +165,8 @@ impl Store {
                     Projects::BudgetFen,
                     Projects::CreatedAt,
                     Projects::UpdatedAt,
+                    Projects::Latitude,
+                    Projects::Longitude,
                 ])
                 .returning_col(Projects::Id)
                 .take();
@@ -191,6 +195,8 @@ impl Store {
                     total.into(),
                     now.into(),
                     now.into(),
+                    r.location.map(|(lat, _)| lat).into(),
+                    r.location.map(|(_, lon)| lon).into(),
                 ]);
             }
             let ids: Vec<(i64,)> = tx.all(&insert).await?;

@@ -40,6 +40,7 @@ async fn projects(store: &Store, f: &Fixture) {
             progress_percent: percent,
             budget: vec![(FundingSource::County, 100_000_000)],
             partners: vec![],
+            location: None,
         };
     store
         .seed_bulk_projects(&[

@@ -50,6 +50,7 @@ async fn projects(env: &Env) {
         progress_percent: percent,
         budget: vec![(FundingSource::County, 100_000_000)],
         partners: vec![],
+        location: None,
     };
     fx.store
         .seed_bulk_projects(&[project("A-1", fx.a_zj, 0), project("A-2", fx.a_jy, 67)])

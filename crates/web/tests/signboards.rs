@@ -411,6 +411,7 @@ async fn a_plan_too_large_for_one_archive_is_refused_in_words() {
                 progress_percent: 0,
                 budget: vec![(FundingSource::County, 100_000)],
                 partners: vec![],
+                location: None,
             })
             .collect();
         fx.store.seed_bulk_projects(&rows).await.unwrap();

@@ -225,10 +225,9 @@ fn newest_first(q: &mut SelectStatement) {
 
 /// The grid cell of a coordinate column, in integers both engines divide alike.
 fn cell(column: &str, origin: i64, size: i64) -> Expr {
-    Expr::cust_with_values(
-        format!("(CAST(projects.{column} * 1000000 AS BIGINT) - ?) / ?"),
-        [origin, size],
-    )
+    Expr::cust(format!("CAST(projects.{column} * 1000000 AS BIGINT)"))
+        .sub(origin)
+        .div(size)
 }
 
 impl Public<'_> {
