@@ -66,7 +66,10 @@ async fn the_list_shows_public_projects_of_the_plan_and_obeys_the_filters() {
         assert_eq!(row.budget_fen, 100_000_000, "{b}");
         assert_eq!(row.latitude, Some(30.60), "{b}");
         let json = serde_json::to_string(&all.items).unwrap();
-        assert!(!json.contains("13800001234") && !json.contains("王建国"), "{b}");
+        assert!(
+            !json.contains("13800001234") && !json.contains("王建国"),
+            "{b}"
+        );
 
         let count = |filter: PortalFilter| {
             let public = store.public();
@@ -338,7 +341,13 @@ async fn the_filters_offer_years_categories_and_streets() {
             .iter()
             .map(|s| (s.name.as_str(), s.district.as_deref()))
             .collect();
-        assert!(streets.contains(&("示例街道", Some("示例区"))), "{b}: {streets:?}");
-        assert!(streets.contains(&("样板街道", Some("样板区"))), "{b}: {streets:?}");
+        assert!(
+            streets.contains(&("示例街道", Some("示例区"))),
+            "{b}: {streets:?}"
+        );
+        assert!(
+            streets.contains(&("样板街道", Some("样板区"))),
+            "{b}: {streets:?}"
+        );
     }
 }
