@@ -32,8 +32,21 @@ fn free_port() -> u16 {
 
 /// Serves the app for `state` on a free loopback port; returns its base URL.
 pub async fn serve(state: AppState) -> String {
+    let (listener, base) = loopback().await;
+    serve_on(listener, state);
+    base
+}
+
+/// A free loopback port and its base URL, for a test that must know the address before it
+/// builds the state (the public base URL that QR codes encode).
+pub async fn loopback() -> (tokio::net::TcpListener, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    (listener, base)
+}
+
+/// Serves the app for `state` on `listener`.
+pub fn serve_on(listener: tokio::net::TcpListener, state: AppState) {
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -42,7 +55,6 @@ pub async fn serve(state: AppState) -> String {
         .await
         .unwrap();
     });
-    base
 }
 
 /// Starts ChromeDriver and a headless Chromium session with a `width`×`height` window.
