@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod audit;
 pub mod bulletin;
+pub mod calendar;
 mod codes;
 pub mod document;
 pub mod finance;
@@ -31,6 +32,7 @@ pub mod role;
 pub mod scope;
 pub mod security_policy;
 pub mod segregation;
+pub mod service_request;
 pub mod session_policy;
 pub mod signboard;
 pub mod time;

@@ -2,7 +2,7 @@
 //! district: the QR code of a signboard (the PNG the office downloads, decoded here) leads to
 //! the project's page; from there to the portal, whose map draws the projects and whose filter
 //! narrows map and list alike; both pages pass an axe-core check with no serious or critical
-//! violation.
+//! violation and need no sideways scrolling at 200% zoom.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` and axe-core from the npm registry in
 //! `crates/web/tests/axe/node_modules` (`./scripts/test` installs all three).
@@ -83,6 +83,21 @@ async fn serious_violations(client: &Client) -> Vec<String> {
         .collect()
 }
 
+/// Whether the page needs no sideways scrolling at 200% zoom: a 375-pixel phone zoomed twice is
+/// a viewport of 188 CSS pixels.
+async fn fits_at_double_zoom(client: &Client) -> bool {
+    client.set_window_size(188, 406).await.unwrap();
+    let fits = client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client.set_window_size(375, 812).await.unwrap();
+    fits.as_bool().unwrap()
+}
+
 /// Waits until the portal map has drawn its markers; returns how many projects it shows.
 async fn map_total(client: &Client) -> i64 {
     for _ in 0..100 {
@@ -155,6 +170,10 @@ async fn a_resident_scans_a_signboard_and_explores_the_map() {
     );
     let violations = serious_violations(&client).await;
     assert!(violations.is_empty(), "project page: {violations:#?}");
+    assert!(
+        fits_at_double_zoom(&client).await,
+        "the project page at 200%"
+    );
 
     // To the portal: the map draws every public project, the list counts the same.
     click(&client, "a.brand").await;
@@ -164,6 +183,7 @@ async fn a_resident_scans_a_signboard_and_explores_the_map() {
     assert_eq!(map_total(&client).await, listed);
     let violations = serious_violations(&client).await;
     assert!(violations.is_empty(), "portal: {violations:#?}");
+    assert!(fits_at_double_zoom(&client).await, "the portal at 200%");
 
     // Colour by light, then narrow to one street: map and list agree again.
     click(&client, "input[name=colour][value=light]").await;
