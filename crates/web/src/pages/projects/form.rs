@@ -54,6 +54,7 @@ pub struct ProjectForm {
     manager_id: String,
     owner_name: String,
     owner_phone: String,
+    public_phone: String,
     latitude: String,
     longitude: String,
     address: String,
@@ -102,6 +103,7 @@ impl ProjectForm {
             manager_id: p.manager_id.map(|m| m.to_string()).unwrap_or_default(),
             owner_name: p.owner_name.clone(),
             owner_phone: p.owner_phone.clone(),
+            public_phone: p.public_phone.clone(),
             latitude: coordinate_text(p.latitude),
             longitude: coordinate_text(p.longitude),
             address: p.address.clone(),
@@ -213,6 +215,7 @@ impl ProjectForm {
                 partner_department_ids,
                 owner_name: self.owner_name.clone(),
                 owner_phone: self.owner_phone.clone(),
+                public_phone: self.public_phone.clone(),
                 manager_id,
                 latitude,
                 longitude,
@@ -379,6 +382,12 @@ fn differences(lang: Lang, mine: &ProjectForm, theirs: &Project) -> Vec<Differen
         &mine.owner_phone,
         &saved.owner_phone,
         saved.owner_phone.clone(),
+    );
+    check(
+        t("project.field.public_phone"),
+        &mine.public_phone,
+        &saved.public_phone,
+        saved.public_phone.clone(),
     );
     check(
         t("project.field.latitude"),
