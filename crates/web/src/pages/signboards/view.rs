@@ -142,23 +142,20 @@ pub fn signboard(
     }
     // The owner's masked phone goes with their name; a published office line is the office's,
     // so it stands on a line of its own, labelled as such.
-    if facts.phone.office_line {
-        rows.extend([
-            Fact {
-                label: field("owner_name"),
-                value: p.owner_name.clone(),
-            },
-            Fact {
-                label: lang.t("public.office_phone"),
-                value: facts.phone.number,
-            },
-        ]);
+    let (owner, office_line) = if facts.phone.office_line {
+        let line = Fact {
+            label: lang.t("public.office_phone"),
+            value: facts.phone.number,
+        };
+        (p.owner_name.clone(), Some(line))
     } else {
-        rows.push(Fact {
-            label: field("owner_name"),
-            value: present(&[&p.owner_name, &facts.phone.number]),
-        });
-    }
+        (present(&[&p.owner_name, &facts.phone.number]), None)
+    };
+    rows.push(Fact {
+        label: field("owner_name"),
+        value: owner,
+    });
+    rows.extend(office_line);
     rows.extend([
         Fact {
             label: lang.t("signboard.contractors"),
