@@ -331,6 +331,9 @@ impl World {
             partner_department_ids: partners,
             owner_name: (*dice.pick(&OWNERS)).to_owned(),
             owner_phone: format!("13{:09}", dice.next() % 1_000_000_000),
+            // The civil affairs bureau publishes its office line for the projects it leads;
+            // the others show their owner's phone masked.
+            public_phone: office_line(lead),
             manager_id: (lead == "ZJJ" && dice.chance(50)).then_some(self.manager_id),
             latitude: Some(30.55 + dice.below(900) as f64 / 10_000.0),
             longitude: Some(114.25 + dice.below(1200) as f64 / 10_000.0),
@@ -349,6 +352,20 @@ impl World {
             category_code: code,
         })
     }
+}
+
+/// The office line a project led by the department `code` publishes (公开联系电话), so the
+/// demo shows both kinds of public phone: the civil affairs bureau's telephone from the
+/// organisation data, nothing for the other departments.
+fn office_line(code: &str) -> String {
+    if code != "MZJ" {
+        return String::new();
+    }
+    crate::data::DEPARTMENTS
+        .iter()
+        .find(|(c, ..)| *c == code)
+        .map(|(.., phone)| (*phone).to_owned())
+        .unwrap_or_default()
 }
 
 /// Seeds the demo projects as the `office` account; `today` anchors all dates.

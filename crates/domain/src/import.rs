@@ -14,6 +14,7 @@ use crate::money::Fen;
 use crate::problem::Problem;
 use crate::project::FundingSource;
 use crate::project_code;
+use crate::public::is_phone_number;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -70,11 +71,13 @@ pub enum Column {
     Goals,
     /// 是否公开.
     Public,
+    /// 公开联系电话: the office line the public sees instead of the owner's masked phone.
+    PublicPhone,
 }
 
 impl Column {
     /// Every column in template order.
-    pub const ALL: [Column; 24] = [
+    pub const ALL: [Column; 25] = [
         Column::Code,
         Column::Name,
         Column::Category,
@@ -99,6 +102,7 @@ impl Column {
         Column::Description,
         Column::Goals,
         Column::Public,
+        Column::PublicPhone,
     ];
 
     /// The header as the template writes it (always Chinese: it is part of the file format).
@@ -128,6 +132,7 @@ impl Column {
             Column::Description => "建设内容",
             Column::Goals => "绩效目标",
             Column::Public => "是否公开",
+            Column::PublicPhone => "公开联系电话",
         }
     }
 
@@ -158,6 +163,7 @@ impl Column {
             Column::Description => "description",
             Column::Goals => "goals",
             Column::Public => "public",
+            Column::PublicPhone => "public_phone",
         }
     }
 
@@ -183,6 +189,12 @@ impl Column {
                 | Column::Owner
                 | Column::Phone
         )
+    }
+
+    /// Whether a file may lack this column: 公开联系电话 came after the first template, and
+    /// sheets filled in from that template still import, as if the column were empty.
+    pub fn may_be_absent(self) -> bool {
+        matches!(self, Column::PublicPhone)
     }
 
     /// The funding source of a money column.
@@ -219,6 +231,7 @@ impl Column {
             "description" => Column::Description,
             "goals" => Column::Goals,
             "is_public" => Column::Public,
+            "public_phone" => Column::PublicPhone,
             _ => return None,
         })
     }
@@ -416,7 +429,7 @@ pub enum Issue {
         /// The cell as text.
         value: String,
     },
-    /// A phone number with characters other than digits, `-` and `+`.
+    /// A phone number with characters other than digits, `-` and `+`, or without a digit.
     BadPhone {
         /// The cell as text.
         value: String,
@@ -559,6 +572,8 @@ pub struct ImportRow {
     pub goals: String,
     /// 是否公开.
     pub is_public: bool,
+    /// 公开联系电话; empty when the office publishes no line.
+    pub public_phone: String,
 }
 
 /// One entry of a dictionary list: what the user may write into a cell, and the record it means.
@@ -962,8 +977,14 @@ pub fn parse(sheet: &Sheet, dictionary: &Dictionary) -> Parsed {
     let Some((header_row, header)) = sheet.rows.get(header_at) else {
         return Parsed::fail(RowIssue::file(Issue::NoRows));
     };
+    // The columns the file has: all of them, or all but the trailing ones it may lack.
+    let mut width = Column::ALL.len();
     for column in Column::ALL {
         let found = header.get(column.index()).unwrap_or(&CellValue::Empty);
+        if column.may_be_absent() && found.is_blank() {
+            width = width.min(column.index());
+            continue;
+        }
         if !header_matches(found, column) {
             return Parsed::fail(RowIssue {
                 row: Some(header_row + 1),
@@ -978,7 +999,7 @@ pub fn parse(sheet: &Sheet, dictionary: &Dictionary) -> Parsed {
     }
     let data: Vec<&(u32, Vec<CellValue>)> = sheet.rows[header_at + 1..]
         .iter()
-        .filter(|(_, cells)| cells.iter().take(Column::ALL.len()).any(|c| !c.is_blank()))
+        .filter(|(_, cells)| cells.iter().take(width).any(|c| !c.is_blank()))
         .collect();
     if data.len() > MAX_ROWS {
         return Parsed::fail(RowIssue::file(Issue::TooManyRows { max: MAX_ROWS }));
@@ -1005,7 +1026,12 @@ pub fn parse(sheet: &Sheet, dictionary: &Dictionary) -> Parsed {
     let mut codes: HashMap<String, u32> = HashMap::new();
     for (index, cells) in data {
         let row = index + 1;
-        let cell = |c: Column| cells.get(c.index()).unwrap_or(&EMPTY);
+        let cell = |c: Column| {
+            cells
+                .get(c.index())
+                .filter(|_| c.index() < width)
+                .unwrap_or(&EMPTY)
+        };
         let mut issues = Vec::new();
         // A duplicate is a duplicate whatever else is wrong with either row.
         let code = cell_text(cell(Column::Code)).to_uppercase();
@@ -1083,19 +1109,20 @@ fn parse_row<'c>(
     }
     let name = text(Column::Name, limits::NAME, &mut report);
     let owner_name = text(Column::Owner, limits::OWNER, &mut report);
-    let owner_phone = text(Column::Phone, limits::PHONE, &mut report);
-    if !owner_phone.is_empty()
-        && !owner_phone
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
-    {
-        report(
-            Column::Phone,
-            Issue::BadPhone {
-                value: owner_phone.clone(),
-            },
-        );
-    }
+    let phone = |column: Column, report: &mut dyn FnMut(Column, Issue)| {
+        let value = text(column, limits::PHONE, report);
+        if !value.is_empty() && !is_phone_number(&value) {
+            report(
+                column,
+                Issue::BadPhone {
+                    value: value.clone(),
+                },
+            );
+        }
+        value
+    };
+    let owner_phone = phone(Column::Phone, &mut report);
+    let public_phone = phone(Column::PublicPhone, &mut report);
     let address = text(Column::Address, limits::ADDRESS, &mut report);
     let description = text(Column::Description, limits::DESCRIPTION, &mut report);
     let goals = text(Column::Goals, limits::GOALS, &mut report);
@@ -1315,6 +1342,7 @@ fn parse_row<'c>(
         description,
         goals,
         is_public,
+        public_phone,
     })
 }
 

@@ -1,6 +1,7 @@
 //! What the public may see of a project (SPEC §8): which projects are public at all, and how
-//! the facts that reach anonymous visitors are cut down first. Storage applies these rules in
-//! its public reads, so no page, feed or export has to remember them.
+//! the facts that reach anonymous visitors are cut down first — the owner's phone masked unless
+//! the office published a line of its own. Storage applies these rules in its public reads, so
+//! no page, feed or export has to remember them.
 
 use crate::project::Stage;
 use crate::report::ReportState;
@@ -21,6 +22,49 @@ pub fn shown_stages() -> impl Iterator<Item = Stage> {
 /// are unchecked claims; returned ones were found wanting.
 pub fn report_is_shown(state: ReportState) -> bool {
     state == ReportState::Accepted
+}
+
+/// Whether `phone` is written as a phone number: at least one digit, and nothing but digits,
+/// `-` and `+` — a mobile, a landline with its area code (`0571-88881234`) or a hotline such
+/// as `12345`. The one rule of every phone field (the owner's, the office's published line and
+/// their import columns), so none of them can hold free text such as "请找王主任".
+pub fn is_phone_number(phone: &str) -> bool {
+    phone.bytes().any(|b| b.is_ascii_digit())
+        && phone
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+}
+
+/// The phone number the public sees for a project, and whose it is, so pages can say which.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactPhone {
+    /// The number as shown: the office line in full, or the owner's phone masked; empty when
+    /// neither is on record (nothing is shown rather than a row of stars).
+    pub number: String,
+    /// Whether it is the line the office chose to publish (公开电话) rather than the owner's
+    /// personal phone, masked (负责人电话（已隐藏）).
+    pub office_line: bool,
+}
+
+/// The phone the public sees (issue 5): the office line in full when the office published one —
+/// it is the office's own number, meant to be called — else the owner's personal phone masked
+/// by [`mask_phone`], never in full.
+pub fn public_contact_phone(public_phone: &str, owner_phone: &str) -> ContactPhone {
+    let office = public_phone.trim();
+    if !office.is_empty() {
+        return ContactPhone {
+            number: office.to_owned(),
+            office_line: true,
+        };
+    }
+    ContactPhone {
+        number: if owner_phone.trim().is_empty() {
+            String::new()
+        } else {
+            mask_phone(owner_phone)
+        },
+        office_line: false,
+    }
 }
 
 /// A phone number with its middle hidden, so residents see that a person is reachable through
@@ -100,6 +144,51 @@ mod tests {
         assert_eq!(mask_phone("02168881234"), "021-****1234");
         assert_eq!(mask_phone("057188881234"), "0571-****1234");
         assert_eq!(mask_phone("88881234"), "****1234");
+    }
+
+    #[test]
+    fn phone_numbers_are_digits_with_dashes_and_plus() {
+        assert!(is_phone_number("13812341234"));
+        assert!(is_phone_number("0571-88881234"));
+        assert!(is_phone_number("+86-571-88881234"));
+        assert!(is_phone_number("12345"));
+        assert!(!is_phone_number(""));
+        assert!(!is_phone_number("---"));
+        assert!(!is_phone_number("0571 88881234"));
+        assert!(!is_phone_number("请找王主任"));
+        assert!(!is_phone_number("12345转8"));
+    }
+
+    #[test]
+    fn the_office_line_is_shown_in_full_else_the_owner_phone_masked() {
+        assert_eq!(
+            public_contact_phone(" 0571-88881234 ", "13812341234"),
+            ContactPhone {
+                number: "0571-88881234".into(),
+                office_line: true,
+            }
+        );
+        assert_eq!(
+            public_contact_phone("12345", ""),
+            ContactPhone {
+                number: "12345".into(),
+                office_line: true,
+            }
+        );
+        assert_eq!(
+            public_contact_phone("  ", "13812341234"),
+            ContactPhone {
+                number: "138****1234".into(),
+                office_line: false,
+            }
+        );
+        assert_eq!(
+            public_contact_phone("", " "),
+            ContactPhone {
+                number: String::new(),
+                office_line: false,
+            }
+        );
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! The signboard (公示牌) on a building site: which projects may have one, the public address its
-//! QR code encodes, what it says about money and people (no full phone number), and how its text
-//! is broken into lines when it is drawn at a fixed size. Pure, so the page, the printable SVG and
+//! QR code encodes, what it says about money and people (the office's published line, else the
+//! owner's phone masked), and how its text is broken into lines when it is drawn at a fixed size. Pure, so the page, the printable SVG and
 //! the bulk archive all print the same facts.
 
 use crate::money::Fen;
 use crate::project::{FundingSource, Stage};
-use crate::public::mask_phone;
+use crate::public::{ContactPhone, public_contact_phone};
 
 /// The government service hotline every signboard names as its complaint channel.
 pub const HOTLINE: &str = "12345";
@@ -104,6 +104,8 @@ pub struct SignboardInput<'a> {
     pub stage: Stage,
     /// The owner's phone as stored (personal data).
     pub owner_phone: &'a str,
+    /// The office line published for the project, or empty.
+    pub public_phone: &'a str,
     /// Contractor names from the project's contracts, in contract order, possibly repeated.
     pub contractors: &'a [String],
     /// Planned money by funding source, in any order.
@@ -117,8 +119,8 @@ pub struct SignboardFacts {
     pub public_url: String,
     /// The 我要反映 address.
     pub report_url: String,
-    /// The owner's phone, masked.
-    pub owner_phone: String,
+    /// The phone the public sees: the office line in full, else the owner's phone masked.
+    pub phone: ContactPhone,
     /// Each contractor once, in the order first contracted.
     pub contractors: Vec<String>,
     /// Planned money per funding source in SPEC order, sources without money left out.
@@ -151,12 +153,7 @@ pub fn facts(base: &str, input: &SignboardInput<'_>) -> Result<SignboardFacts, N
     Ok(SignboardFacts {
         public_url: public_url(base, input.code),
         report_url: report_url(base, input.code),
-        // No phone on record prints nothing rather than a row of stars.
-        owner_phone: if input.owner_phone.trim().is_empty() {
-            String::new()
-        } else {
-            mask_phone(input.owner_phone)
-        },
+        phone: public_contact_phone(input.public_phone, input.owner_phone),
         contractors,
         total: budget.iter().fold(Fen::ZERO, |t, (_, a)| t.plus(*a)),
         budget,
@@ -305,13 +302,15 @@ mod tests {
             is_public: true,
             stage: Stage::Construction,
             owner_phone: "13912345678",
+            public_phone: "",
             contractors: &contractors,
             budget: &budget,
         };
         let f = facts("http://h:8080/", &input).unwrap();
         assert_eq!(f.public_url, "http://h:8080/p/2026-MX-0001");
         assert_eq!(f.report_url, "http://h:8080/p/2026-MX-0001/report");
-        assert_eq!(f.owner_phone, "139****5678");
+        assert_eq!(f.phone.number, "139****5678");
+        assert!(!f.phone.office_line);
         assert_eq!(f.contractors, ["示例建设有限公司", "样板监理公司"]);
         assert_eq!(
             f.budget,
@@ -321,6 +320,13 @@ mod tests {
             ]
         );
         assert_eq!(f.total, Fen(100_000_000));
+        let published = SignboardInput {
+            public_phone: "0571-88881234",
+            ..input.clone()
+        };
+        let office = facts("http://h", &published).unwrap().phone;
+        assert_eq!(office.number, "0571-88881234");
+        assert!(office.office_line);
         let hidden = SignboardInput {
             is_public: false,
             ..input

@@ -172,6 +172,7 @@ pub enum Projects {
     LeadDepartmentId,
     OwnerName,
     OwnerPhone,
+    PublicPhone,
     ManagerId,
     Latitude,
     Longitude,

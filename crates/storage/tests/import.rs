@@ -45,6 +45,7 @@ fn row(n: u32, code: &str, category_id: i64, f: &Fixture) -> ImportRow {
         description: "外墙保温、管网改造".into(),
         goals: "居民满意度 90% 以上".into(),
         is_public: true,
+        public_phone: String::new(),
     }
 }
 
@@ -125,6 +126,53 @@ async fn one_bad_row_imports_nothing() {
         assert!(report.applied, "[{b}] {:?}", report.issues);
         assert_eq!(report.created, 5, "[{b}]");
         assert_eq!(count(&store, &office).await, 5, "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn the_published_phone_is_imported_updated_and_checked() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let office = f.actor("office_a").await;
+        let cat = subcategory(&store, &f).await;
+        let mut rows = vec![ImportRow {
+            public_phone: "0571-88881234".into(),
+            ..row(2, "2026-MX-0002", cat, &f)
+        }];
+        assert!(import(&store, &office, &rows).await.applied, "[{b}]");
+        let scoped = store.scoped(&office, "t");
+        let id = scoped
+            .projects(&ProjectFilter::default(), PageRequest::new(None, None))
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        assert_eq!(
+            scoped.project(id).await.unwrap().public_phone,
+            "0571-88881234"
+        );
+
+        rows[0].public_phone = "12345".into();
+        let changed = import(&store, &office, &rows).await;
+        assert_eq!((changed.updated, changed.unchanged), (1, 0), "[{b}]");
+        assert_eq!(scoped.project(id).await.unwrap().public_phone, "12345");
+
+        // The parser refuses free text already; storage checks again whatever reaches it.
+        rows[0].public_phone = "请找王主任".into();
+        let refused = import(&store, &office, &rows).await;
+        assert!(!refused.applied, "[{b}]");
+        assert_eq!(
+            refused.issues,
+            vec![RowIssue::cell(
+                2,
+                Column::PublicPhone,
+                Issue::Rule {
+                    problem: Problem::Malformed
+                }
+            )],
+            "[{b}]"
+        );
+        assert_eq!(scoped.project(id).await.unwrap().public_phone, "12345");
     }
 }
 

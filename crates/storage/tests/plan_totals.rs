@@ -1,7 +1,7 @@
 //! The dashboard's totals (migration 6) on SQLite and PostgreSQL: after every kind of write that
 //! feeds them — new projects with budget lines, edits that move a project to another department,
-//! year and budget, stage moves, region moves, money records and their corrections, the light
-//! refresh — the totals equal the sums of the rows they summarise.
+//! year and budget, an edit of the published phone alone (migration 7's column), stage moves,
+//! region moves, money records and their corrections, the light refresh — the totals equal the sums of the rows they summarise.
 
 use chrono::Datelike;
 use minxin_domain::project::FundingSource;
@@ -165,6 +165,13 @@ async fn totals_follow_every_write_that_feeds_them() {
         .await
         .unwrap();
         agree(&store, b, "an edit of year, department and budget").await;
+        execute_raw(
+            &store,
+            &format!("UPDATE projects SET public_phone = '12345' WHERE id = {second}"),
+        )
+        .await
+        .unwrap();
+        agree(&store, b, "an edit of the published phone alone").await;
 
         execute_raw(
             &store,

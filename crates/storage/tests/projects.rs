@@ -1,6 +1,6 @@
 //! The project registry in storage, on SQLite and PostgreSQL: creation with every field,
 //! scoped lists and filters, access rules per role, milestones, lifecycle gates and moves,
-//! optimistic concurrency and the audit trail.
+//! the published office phone, optimistic concurrency and the audit trail.
 
 use chrono::NaiveDate;
 use minxin_domain::audit::AuditAction;
@@ -68,6 +68,7 @@ async fn input(store: &Store, f: &Fixture, name: &str) -> ProjectInput {
         partner_department_ids: vec![f.a_jy],
         owner_name: "王建国".into(),
         owner_phone: "13800001234".into(),
+        public_phone: String::new(),
         manager_id: None,
         latitude: Some(30.6),
         longitude: Some(114.3),
@@ -299,6 +300,91 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
             ),
             "{b}: not their project"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_published_office_phone_is_checked_versioned_and_audited() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let office = f.actor("office_a").await;
+        let s = store.scoped(&office, "t");
+        let mut published = input(&store, &f, "东湖社区老年食堂").await;
+        published.public_phone = " 0571-88881234 ".into();
+        let p = s.create_project(&published).await.unwrap();
+        assert_eq!(p.public_phone, "0571-88881234", "{b}: kept trimmed");
+        assert_eq!(s.project(p.id).await.unwrap().public_phone, "0571-88881234");
+
+        for (typed, problem) in [
+            ("请找王主任", Problem::Malformed),
+            ("0571 8888 1234", Problem::Malformed),
+            ("--", Problem::Malformed),
+            ("1234567890123456789012", Problem::TooLong { max: 20 }),
+        ] {
+            let mut bad = published.clone();
+            bad.public_phone = typed.into();
+            assert_eq!(
+                problems(s.update_project(p.id, p.version, &bad).await.unwrap_err()),
+                vec![("public_phone", problem)],
+                "{b}: {typed}"
+            );
+        }
+        let unchanged = s.project(p.id).await.unwrap();
+        assert_eq!(unchanged.version, p.version, "{b}: refusals change nothing");
+        assert_eq!(unchanged.public_phone, "0571-88881234", "{b}");
+
+        let mut hotline = published.clone();
+        hotline.public_phone = "12345".into();
+        let edited = s.update_project(p.id, p.version, &hotline).await.unwrap();
+        assert_eq!(edited.public_phone, "12345", "{b}");
+        assert_eq!(edited.version, p.version + 1, "{b}");
+        assert!(
+            matches!(
+                s.update_project(p.id, p.version, &published).await,
+                Err(StoreError::Conflict)
+            ),
+            "{b}: an edit over a stale version"
+        );
+        let mut cleared = hotline.clone();
+        cleared.public_phone = "  ".into();
+        let cleared = s
+            .update_project(p.id, edited.version, &cleared)
+            .await
+            .unwrap();
+        assert_eq!(
+            cleared.public_phone, "",
+            "{b}: back to the owner's phone masked"
+        );
+
+        let audit = store
+            .scoped(&f.actor("auditor").await, "t")
+            .audit_log(
+                &Filter {
+                    action: Some(AuditAction::ProjectUpdate),
+                    ..Default::default()
+                },
+                PageRequest::default(),
+            )
+            .await
+            .unwrap();
+        let changes: Vec<(String, String)> = audit
+            .items
+            .iter()
+            .map(|e| {
+                let phone = |json: &Option<String>| {
+                    let value: serde_json::Value =
+                        serde_json::from_str(json.as_deref().unwrap_or("null")).unwrap();
+                    value["public_phone"].as_str().unwrap_or("?").to_owned()
+                };
+                (phone(&e.before), phone(&e.after))
+            })
+            .collect();
+        for change in [("0571-88881234", "12345"), ("12345", "")] {
+            assert!(
+                changes.contains(&(change.0.to_owned(), change.1.to_owned())),
+                "{b}: {change:?} not audited in {changes:?}"
+            );
+        }
     }
 }
 

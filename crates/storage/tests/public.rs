@@ -1,6 +1,7 @@
 //! Public reads on SQLite and PostgreSQL: only public projects of the annual plan are found;
 //! what is returned holds no phone number, account name, review comment, staff reason or
-//! original photo; photos only of accepted reports; the export's batches cover every public
+//! original photo — only the office's published line in full, else the owner's phone masked;
+//! photos only of accepted reports; the export's batches cover every public
 //! project once; the last-modified time moves with money.
 
 use minxin_storage::StoreError;
@@ -27,7 +28,8 @@ async fn a_public_project_shows_public_fields_only() {
 
         let view = store.public().project(&seed.code).await.unwrap();
         assert_eq!(view.name, "东湖社区老年食堂", "{b}");
-        assert_eq!(view.owner_phone_masked, "138****1234", "{b}");
+        assert_eq!(view.contact_phone, "138****1234", "{b}");
+        assert!(!view.contact_is_office_line, "{b}");
         assert_eq!(view.contractors, [seed.contractor], "{b}");
         assert_eq!(view.reports.len(), 1, "{b}: only the accepted report");
         assert_eq!(view.reports[0].photos[0].id, seed.accepted_photo, "{b}");
@@ -44,6 +46,54 @@ async fn a_public_project_shows_public_fields_only() {
         assert_eq!(facts.money.len(), 3, "{b}");
         assert_eq!(facts.category_code, "public_service.elderly", "{b}");
         assert!(!format!("{facts:?}").contains("13800001234"), "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_published_office_line_is_shown_in_full_and_the_owner_phone_never() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = LocalBlobStore::new(dir.path());
+        let seed = f.public_project("东湖社区老年食堂", &blobs).await;
+        let office = f.actor("office_a").await;
+        let s = store.scoped(&office, "t");
+        let p = s.project(seed.id).await.unwrap();
+        let mut input = minxin_storage::projects::ProjectInput {
+            name: p.name.clone(),
+            category_id: p.category_id,
+            year: p.year,
+            region_id: p.region_id,
+            lead_department_id: p.lead_department_id,
+            owner_name: p.owner_name.clone(),
+            owner_phone: p.owner_phone.clone(),
+            public_phone: "0571-88881234".into(),
+            address: p.address.clone(),
+            planned_start: p.planned_start,
+            planned_end: p.planned_end,
+            is_public: true,
+            ..Default::default()
+        };
+        let p = s.update_project(seed.id, p.version, &input).await.unwrap();
+
+        let view = store.public().project(&seed.code).await.unwrap();
+        assert_eq!(view.contact_phone, "0571-88881234", "{b}");
+        assert!(view.contact_is_office_line, "{b}");
+        let json = serde_json::to_string(&view).unwrap();
+        assert_eq!(leaks(&json), Vec::<&str>::new(), "{b}: {json}");
+        assert!(
+            !json.contains("138****1234"),
+            "{b}: the masked phone as well"
+        );
+
+        input.public_phone = String::new();
+        s.update_project(seed.id, p.version, &input).await.unwrap();
+        let view = store.public().project(&seed.code).await.unwrap();
+        assert_eq!(
+            (view.contact_phone.as_str(), view.contact_is_office_line),
+            ("138****1234", false),
+            "{b}: without the line, the owner's phone masked again"
+        );
     }
 }
 

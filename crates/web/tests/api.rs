@@ -1,5 +1,6 @@
 //! The JSON API through its routes, on every backend: who may call what, data scopes, error
-//! format and language, optimistic concurrency, tokens and the OpenAPI document.
+//! format and language, optimistic concurrency, tokens, the project's published office phone
+//! and the OpenAPI document.
 
 mod common;
 
@@ -422,6 +423,70 @@ async fn tokens_can_be_listed_and_revoked() {
     }
 }
 
+/// A project created through the API carries its published office phone; free text in its
+/// place is refused on the field, in Chinese by default.
+#[tokio::test]
+async fn projects_carry_the_published_office_phone() {
+    for env in envs().await {
+        let b = env.backend;
+        let fx = &env.fx;
+        let office = token(&env.app, "office_a").await;
+        let project = |public_phone: &str| {
+            json!({"name": "东湖社区老年食堂", "category_id": 0, "year": 2026,
+                   "region_id": fx.street_a.id, "lead_department_id": fx.a_zj,
+                   "owner_name": "王建国", "owner_phone": "13800001234",
+                   "public_phone": public_phone})
+        };
+        let mut body = project("0571-88881234");
+        body["category_id"] = json!(fx.elderly_category().await);
+        let created = api(
+            &env.app,
+            Method::POST,
+            "/projects",
+            Some(&office),
+            Some(body),
+        )
+        .await;
+        assert_eq!(
+            created.status,
+            StatusCode::CREATED,
+            "[{b}] {}",
+            created.body
+        );
+        assert_eq!(created.json()["public_phone"], "0571-88881234", "[{b}]");
+        let id = created.json()["id"].as_i64().unwrap();
+        let read = api(
+            &env.app,
+            Method::GET,
+            &format!("/projects/{id}"),
+            Some(&office),
+            None,
+        )
+        .await;
+        assert_eq!(read.json()["public_phone"], "0571-88881234", "[{b}]");
+
+        let mut body = project("请找王主任");
+        body["category_id"] = json!(fx.elderly_category().await);
+        let refused = api(
+            &env.app,
+            Method::POST,
+            "/projects",
+            Some(&office),
+            Some(body),
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "[{b}] {}",
+            refused.body
+        );
+        let fields = refused.json()["fields"].clone();
+        assert_eq!(fields[0]["field"], "public_phone", "[{b}] {fields}");
+        assert_eq!(fields[0]["message"], "格式不正确", "[{b}] {fields}");
+    }
+}
+
 #[tokio::test]
 async fn openapi_document_lists_the_routes() {
     let env = envs().await.remove(0);
@@ -452,4 +517,12 @@ async fn openapi_document_lists_the_routes() {
         assert!(doc["paths"].get(path).is_some(), "{path} is not documented");
     }
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
+    for schema in ["ProjectInput", "Project"] {
+        assert!(
+            doc["components"]["schemas"][schema]["properties"]
+                .get("public_phone")
+                .is_some(),
+            "{schema} documents public_phone"
+        );
+    }
 }

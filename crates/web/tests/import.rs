@@ -118,7 +118,8 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
             .map(minxin_domain::import::cell_text)
             .collect();
         assert_eq!(header[4], "所属街道/社区", "[{b}]");
-        assert_eq!(header.len(), 24, "[{b}]");
+        assert_eq!(header.len(), 25, "[{b}]");
+        assert_eq!(header[24], "公开联系电话", "[{b}]");
 
         // Upload → preview with every row and no problem.
         let file = plan(&[

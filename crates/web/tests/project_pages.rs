@@ -1,6 +1,7 @@
 //! The project registry pages through their routes, on every backend: what a department user
 //! reaches by changing ids in the URL, what a partner department may do, a stale edit, refused
-//! input and refused lifecycle moves, and bad values in URLs and forms.
+//! input and refused lifecycle moves, bad values in URLs and forms, and the published office
+//! phone from the form to the public page and the signboard.
 
 mod common;
 
@@ -8,7 +9,7 @@ use axum::http::StatusCode;
 use common::{Browser, Env, Reply, envs};
 use minxin_domain::project::FundingSource;
 use minxin_storage::projects::{Project, ProjectInput};
-use minxin_storage::testing::PASSWORD;
+use minxin_storage::testing::{PASSWORD, execute_raw};
 
 /// Projects of the fixture: `a_zj` led by dept_a's department with 教育局 as partner, `a_jy`
 /// led by 教育局 with dept_a's department as partner, `a_alone` led by 教育局 alone, and `b` in
@@ -337,6 +338,108 @@ async fn a_stale_edit_keeps_the_input_and_says_so() {
                 .contains(&format!("name=\"version\" value=\"{}\"", now.version)),
             "[{b}] saving again is a deliberate choice"
         );
+    }
+}
+
+/// The office line typed into the form: free text refused in Chinese with the text kept; a
+/// phone number saved, shown on the staff page, and shown in full on the public page and the
+/// signboard instead of the owner's masked phone; cleared again, the owner's phone masked.
+#[tokio::test]
+async fn the_published_office_phone_goes_from_the_form_to_the_public() {
+    for env in envs().await {
+        let b = env.backend;
+        let p = setup(&env).await;
+        let (mut office, csrf) = signed(&env, "office_a").await;
+        let id = p.a_zj.id;
+        execute_raw(
+            &env.fx.store,
+            &format!("UPDATE projects SET stage = 'construction' WHERE id = {id}"),
+        )
+        .await
+        .unwrap();
+        let edit = format!("/projects/{id}/edit");
+        let form = |public_phone: &str, version: i64| {
+            let mut fields = edit_form(&p.a_zj, &p.a_zj.name, &version.to_string());
+            fields.extend(pairs(&[
+                ("public_phone", public_phone),
+                ("is_public", "on"),
+            ]));
+            fields
+        };
+        let form_page = office.get(&env.app, &edit).await;
+        assert!(form_page.body.contains("name=\"public_phone\""), "[{b}]");
+        assert!(form_page.body.contains("公开联系电话"), "[{b}]");
+
+        let refused = post(
+            &mut office,
+            &env,
+            &edit,
+            &csrf,
+            &form("请找王主任", p.a_zj.version),
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::OK, "[{b}] {}", refused.body);
+        assert!(refused.body.contains("id=\"public_phone-error\""), "[{b}]");
+        assert!(refused.body.contains("格式不正确"), "[{b}]");
+        assert!(
+            refused.body.contains("value=\"请找王主任\""),
+            "[{b}] typed text kept"
+        );
+
+        let saved = post(
+            &mut office,
+            &env,
+            &edit,
+            &csrf,
+            &form("0571-88881234", p.a_zj.version),
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "[{b}] {}", saved.body);
+        let staff = office.get(&env.app, &format!("/projects/{id}")).await;
+        assert!(
+            staff
+                .body
+                .contains("id=\"project-public-phone\"><a href=\"tel:0571-88881234\">"),
+            "[{b}] {}",
+            staff.body
+        );
+
+        let mut visitor = Browser::new();
+        let public = visitor.get(&env.app, &format!("/p/{}", p.a_zj.code)).await;
+        assert_eq!(public.status, StatusCode::OK, "[{b}] {}", public.body);
+        for text in ["公开电话", "0571-88881234", "王建国"] {
+            assert!(public.body.contains(text), "[{b}] {text} missing");
+        }
+        for hidden in ["13800001234", "138****1234", "负责人电话（已隐藏）"] {
+            assert!(!public.body.contains(hidden), "[{b}] {hidden} shown");
+        }
+        let board = office
+            .get(&env.app, &format!("/projects/{id}/signboard"))
+            .await;
+        assert_eq!(board.status, StatusCode::OK, "[{b}] {}", board.body);
+        assert!(board.body.contains("0571-88881234"), "[{b}]");
+        assert!(board.body.contains("公开电话"), "[{b}]");
+        assert!(!board.body.contains("138****1234"), "[{b}]");
+        assert!(!board.body.contains("13800001234"), "[{b}]");
+
+        let version = p.a_zj.version + 1;
+        let cleared = post(&mut office, &env, &edit, &csrf, &form("", version)).await;
+        assert_eq!(
+            cleared.status,
+            StatusCode::SEE_OTHER,
+            "[{b}] {}",
+            cleared.body
+        );
+        let public = visitor.get(&env.app, &format!("/p/{}", p.a_zj.code)).await;
+        assert!(public.body.contains("负责人电话（已隐藏）"), "[{b}]");
+        assert!(public.body.contains("138****1234"), "[{b}]");
+        assert!(!public.body.contains("13800001234"), "[{b}]");
+        assert!(!public.body.contains("0571-88881234"), "[{b}]");
+        let board = office
+            .get(&env.app, &format!("/projects/{id}/signboard"))
+            .await;
+        assert!(board.body.contains("王建国 138****1234"), "[{b}]");
+        assert!(!board.body.contains("0571-88881234"), "[{b}]");
     }
 }
 

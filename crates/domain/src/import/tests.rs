@@ -45,6 +45,7 @@ fn good_row(code: &str) -> Vec<CellValue> {
     set(Column::Description, text("外墙保温、管网改造"));
     set(Column::Goals, text("居民满意度 90% 以上"));
     set(Column::Public, text("是"));
+    set(Column::PublicPhone, text("12345"));
     row
 }
 
@@ -157,6 +158,42 @@ fn a_good_row_becomes_typed_values() {
     assert_eq!(row.beneficiaries, Some(1200));
     assert_eq!((row.longitude, row.latitude), (Some(120.15), Some(30.28)));
     assert!(row.is_public);
+    assert_eq!(row.public_phone, "12345");
+}
+
+#[test]
+fn the_published_phone_is_optional_checked_and_may_be_absent() {
+    let parsed = parse(
+        &sheet(vec![header(), {
+            let mut r = good_row("");
+            r[Column::PublicPhone.index()] = CellValue::Empty;
+            r
+        }]),
+        &dictionary(),
+    );
+    assert_eq!(parsed.rows[0].public_phone, "");
+    let (column, issue) = one_issue(|r| r[Column::PublicPhone.index()] = text("请找王主任"));
+    assert_eq!(column, Column::PublicPhone);
+    assert_eq!(
+        issue,
+        Issue::BadPhone {
+            value: "请找王主任".into()
+        }
+    );
+    // A sheet from the template before the column existed still imports, its rows without a
+    // published line.
+    let old_header: Vec<CellValue> = header()[..Column::PublicPhone.index()].to_vec();
+    let mut old_row = good_row("");
+    old_row.truncate(Column::PublicPhone.index());
+    let parsed = parse(&sheet(vec![old_header, old_row]), &dictionary());
+    assert!(parsed.issues.is_empty(), "{:#?}", parsed.issues);
+    assert_eq!(parsed.rows[0].public_phone, "");
+    // Without the header, whatever stands below it is not read.
+    let mut blank_header = header();
+    blank_header[Column::PublicPhone.index()] = CellValue::Empty;
+    let parsed = parse(&sheet(vec![blank_header, good_row("")]), &dictionary());
+    assert!(parsed.issues.is_empty(), "{:#?}", parsed.issues);
+    assert_eq!(parsed.rows[0].public_phone, "");
 }
 
 #[test]
@@ -588,6 +625,8 @@ fn labels_are_unique() {
     assert_eq!(column_letter(26), "AA");
     assert_eq!(Column::Public.letter(), "X");
     assert_eq!(Column::for_field("owner_phone"), Some(Column::Phone));
+    assert_eq!(Column::PublicPhone.letter(), "Y");
+    assert_eq!(Column::for_field("public_phone"), Some(Column::PublicPhone));
 }
 
 // ---- The workbook reader -------------------------------------------------------------------

@@ -9,6 +9,7 @@ mod m0003_progress;
 mod m0004_bulletin;
 mod m0005_dashboard;
 mod m0006_plan_totals;
+mod m0007_public_phone;
 mod m0008_portal_map;
 
 use crate::db::Backend;
@@ -54,6 +55,11 @@ pub const ALL: &[Migration] = &[
         version: 6,
         name: "plan_totals",
         statements: m0006_plan_totals::statements,
+    },
+    Migration {
+        version: 7,
+        name: "public_phone",
+        statements: m0007_public_phone::statements,
     },
     Migration {
         version: 8,

@@ -245,6 +245,7 @@ fn input_of(row: &ImportRow, code: String, manager_id: Option<i64>) -> ProjectIn
         partner_department_ids: row.partner_department_ids.clone(),
         owner_name: row.owner_name.clone(),
         owner_phone: row.owner_phone.clone(),
+        public_phone: row.public_phone.clone(),
         manager_id,
         latitude: row.latitude,
         longitude: row.longitude,
@@ -286,6 +287,7 @@ fn holds(project: &Project, row: &ImportRow) -> bool {
         && partners == wanted
         && project.owner_name == row.owner_name.trim()
         && project.owner_phone == row.owner_phone.trim()
+        && project.public_phone == row.public_phone.trim()
         && project.address == row.address.trim()
         && project.latitude == row.latitude
         && project.longitude == row.longitude

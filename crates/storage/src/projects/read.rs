@@ -60,6 +60,9 @@ pub struct Project {
     pub owner_name: String,
     /// Owner's phone; personal data, never shown publicly in full.
     pub owner_phone: String,
+    /// The office line the public sees in full instead of the owner's masked phone (公开联系电话);
+    /// empty when the office publishes none.
+    pub public_phone: String,
     /// Account of the project manager, if assigned.
     pub manager_id: Option<i64>,
     /// The project manager's name.

@@ -14,6 +14,7 @@ use minxin_domain::import::limits;
 use minxin_domain::problem::{FieldProblem, optional_text, required_text};
 use minxin_domain::project::{FundingSource, Hold, Stage};
 use minxin_domain::project_access::{may_create, may_manage, may_report_progress};
+use minxin_domain::public::is_phone_number;
 use minxin_domain::region::RegionLevel;
 use minxin_domain::{DataScope, Permission, Problem, Role, project_code};
 use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
@@ -43,6 +44,10 @@ pub struct ProjectInput {
     pub owner_name: String,
     /// Owner's phone.
     pub owner_phone: String,
+    /// The office line published instead of the owner's masked phone (公开联系电话): a phone
+    /// number (digits, `-`, `+`), or empty to show the owner's phone masked.
+    #[serde(default)]
+    pub public_phone: String,
     /// Project manager account.
     #[serde(default)]
     pub manager_id: Option<i64>,
@@ -141,11 +146,13 @@ pub(super) fn check_fields(input: &ProjectInput) -> (String, Vec<FieldProblem>) 
     required_text("name", &input.name, limits::NAME, &mut p);
     required_text("owner_name", &input.owner_name, limits::OWNER, &mut p);
     let phone = required_text("owner_phone", &input.owner_phone, limits::PHONE, &mut p);
-    if !phone
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
-    {
+    if !phone.is_empty() && !is_phone_number(&phone) {
         p.push(FieldProblem::new("owner_phone", Problem::Malformed));
+    }
+    if let Some(line) = optional_text("public_phone", &input.public_phone, limits::PHONE, &mut p)
+        && !is_phone_number(&line)
+    {
+        p.push(FieldProblem::new("public_phone", Problem::Malformed));
     }
     optional_text("address", &input.address, limits::ADDRESS, &mut p);
     optional_text(
@@ -265,6 +272,7 @@ pub(super) fn registry_values(
         (Projects::LeadDepartmentId, input.lead_department_id.into()),
         (Projects::OwnerName, input.owner_name.trim().into()),
         (Projects::OwnerPhone, input.owner_phone.trim().into()),
+        (Projects::PublicPhone, input.public_phone.trim().into()),
         (Projects::ManagerId, input.manager_id.into()),
         (Projects::Latitude, input.latitude.into()),
         (Projects::Longitude, input.longitude.into()),

@@ -1,6 +1,6 @@
 //! A project's public page in data: what a resident in front of the building site may know
 //! (SPEC §8) and nothing more. Built from the same reads as the staff pages, then cut down:
-//! the owner's phone masked, no account names, no review comments, no reasons typed by staff,
+//! the office's published line, else the owner's phone masked, no account names, no review comments, no reasons typed by staff,
 //! only accepted reports, only the re-encoded copies of photos.
 
 use super::{Public, Row, by_code};
@@ -13,7 +13,7 @@ use crate::projects::milestones::of_project as milestones_of;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::finance::ProjectMoney;
 use minxin_domain::light::Assessment;
-use minxin_domain::public::{mask_phone, report_is_shown};
+use minxin_domain::public::{public_contact_phone, report_is_shown};
 use serde::Serialize;
 
 /// One step of the stage timeline: when and what, never who or why (the reasons are staff's
@@ -103,8 +103,12 @@ pub struct PublicProject {
     pub partner_names: Vec<String>,
     /// The accountable person.
     pub owner_name: String,
-    /// Their phone, masked (138****1234).
-    pub owner_phone_masked: String,
+    /// The phone the public sees: the office line in full when published, else the owner's
+    /// phone masked (138****1234); empty when neither is on record.
+    pub contact_phone: String,
+    /// Whether `contact_phone` is the office's published line (公开电话) rather than the
+    /// owner's masked phone (负责人电话（已隐藏）).
+    pub contact_is_office_line: bool,
     /// Contractors, from the contracts, each once.
     pub contractors: Vec<String>,
     /// Planned start.
@@ -194,9 +198,11 @@ async fn view(tx: &mut Tx, row: Row) -> Result<PublicProject, StoreError> {
         .map(|t| t.at)
         .chain(reports.iter().filter_map(|r| r.accepted_at))
         .fold(changed_at, DateTime::max);
+    let phone = public_contact_phone(&p.public_phone, &p.owner_phone);
     Ok(PublicProject {
         light: p.assessment(),
-        owner_phone_masked: mask_phone(&p.owner_phone),
+        contact_phone: phone.number,
+        contact_is_office_line: phone.office_line,
         code: p.code,
         name: p.name,
         year: p.year,

@@ -1064,13 +1064,13 @@ pub fn template_workbook(lang: Lang, dictionary: &Dictionary) -> Result<Vec<u8>,
         let width = match column {
             Column::Name | Column::Description | Column::Goals | Column::Address => 30.0,
             Column::Category | Column::Region | Column::Lead | Column::Partners => 22.0,
-            Column::Code | Column::Phone => 16.0,
+            Column::Code | Column::Phone | Column::PublicPhone => 16.0,
             Column::Year | Column::Public => 9.0,
             _ => 14.0,
         };
         sheet.set_column_width(col, width)?;
         match column {
-            Column::Code | Column::Phone => {
+            Column::Code | Column::Phone | Column::PublicPhone => {
                 sheet.set_column_format(col, &text)?;
             }
             Column::PlannedStart | Column::PlannedEnd => {

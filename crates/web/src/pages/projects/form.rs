@@ -55,6 +55,7 @@ pub struct ProjectForm {
     manager_id: String,
     owner_name: String,
     owner_phone: String,
+    public_phone: String,
     latitude: String,
     longitude: String,
     address: String,
@@ -103,6 +104,7 @@ impl ProjectForm {
             manager_id: p.manager_id.map(|m| m.to_string()).unwrap_or_default(),
             owner_name: p.owner_name.clone(),
             owner_phone: p.owner_phone.clone(),
+            public_phone: p.public_phone.clone(),
             latitude: coordinate_text(p.latitude),
             longitude: coordinate_text(p.longitude),
             address: p.address.clone(),
@@ -214,6 +216,7 @@ impl ProjectForm {
                 partner_department_ids,
                 owner_name: self.owner_name.clone(),
                 owner_phone: self.owner_phone.clone(),
+                public_phone: self.public_phone.clone(),
                 manager_id,
                 latitude,
                 longitude,
@@ -380,6 +383,12 @@ fn differences(lang: Lang, mine: &ProjectForm, theirs: &Project) -> Vec<Differen
         &mine.owner_phone,
         &saved.owner_phone,
         saved.owner_phone.clone(),
+    );
+    check(
+        t("project.field.public_phone"),
+        &mine.public_phone,
+        &saved.public_phone,
+        saved.public_phone.clone(),
     );
     check(
         t("project.field.latitude"),

@@ -92,6 +92,7 @@ pub fn signboard(
         is_public: p.is_public,
         stage,
         owner_phone: &p.owner_phone,
+        public_phone: &p.public_phone,
         contractors: &source.contractors,
         budget: &budget,
     };
@@ -139,11 +140,23 @@ pub fn signboard(
                 .join("、"),
         });
     }
+    // The owner's masked phone goes with their name; a published office line is the office's,
+    // so it stands on a line of its own, labelled as such.
+    let (owner, office_line) = if facts.phone.office_line {
+        let line = Fact {
+            label: lang.t("public.office_phone"),
+            value: facts.phone.number,
+        };
+        (p.owner_name.clone(), Some(line))
+    } else {
+        (present(&[&p.owner_name, &facts.phone.number]), None)
+    };
+    rows.push(Fact {
+        label: field("owner_name"),
+        value: owner,
+    });
+    rows.extend(office_line);
     rows.extend([
-        Fact {
-            label: field("owner_name"),
-            value: present(&[&p.owner_name, &facts.owner_phone]),
-        },
         Fact {
             label: lang.t("signboard.contractors"),
             value: if facts.contractors.is_empty() {
