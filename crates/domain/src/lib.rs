@@ -4,10 +4,12 @@
 
 pub mod actor;
 pub mod audit;
+pub mod boundary;
 pub mod bulletin;
 pub mod calendar;
 mod codes;
 pub mod document;
+pub mod duplicates;
 pub mod finance;
 pub mod geo;
 pub mod import;
@@ -29,12 +31,14 @@ pub mod ranking;
 pub mod region;
 pub mod report;
 pub mod role;
+pub mod routing;
 pub mod scope;
 pub mod security_policy;
 pub mod segregation;
 pub mod service_request;
 pub mod session_policy;
 pub mod signboard;
+pub mod three_rates;
 pub mod time;
 
 pub use actor::Actor;

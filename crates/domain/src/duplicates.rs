@@ -1,0 +1,140 @@
+//! Near-duplicate service requests (SPEC §6): residents report the same broken streetlight
+//! many times. Two requests of the same category, placed within a distance of each other and
+//! received within a time window, are offered to staff for merging; staff decide.
+
+use crate::geo::Point;
+use chrono::{DateTime, Duration, Utc};
+
+/// How close two requests must be to be offered as duplicates; the office configures it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DuplicateRule {
+    /// Largest distance in metres.
+    pub metres: f64,
+    /// Largest time between them.
+    pub window: Duration,
+}
+
+impl Default for DuplicateRule {
+    /// 100 m and three days: the same spot, the same incident.
+    fn default() -> Self {
+        DuplicateRule {
+            metres: 100.0,
+            window: Duration::days(3),
+        }
+    }
+}
+
+/// What the comparison needs of a request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sighting<'a> {
+    /// Its category code.
+    pub category: &'a str,
+    /// Where, if it has a location.
+    pub point: Option<Point>,
+    /// When it was received.
+    pub at: DateTime<Utc>,
+}
+
+/// Mean Earth radius in metres (IUGG).
+const EARTH_RADIUS: f64 = 6_371_008.8;
+
+/// The great-circle distance between two points in metres (haversine).
+pub fn distance_metres(a: Point, b: Point) -> f64 {
+    let (lat1, lat2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dlat = lat2 - lat1;
+    let dlon = (b.lon - a.lon).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS * h.sqrt().asin()
+}
+
+/// Whether `a` and `b` are near-duplicates under `rule`; requests without a location never
+/// are (nothing says they concern the same place).
+pub fn near_duplicates(a: &Sighting<'_>, b: &Sighting<'_>, rule: &DuplicateRule) -> bool {
+    let (Some(pa), Some(pb)) = (a.point, b.point) else {
+        return false;
+    };
+    a.category == b.category
+        && (a.at - b.at).abs() <= rule.window
+        && distance_metres(pa, pb) <= rule.metres
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap() + Duration::hours(hour.into())
+    }
+
+    #[test]
+    fn distances_match_known_values() {
+        let tiananmen = Point {
+            lat: 39.9087,
+            lon: 116.3975,
+        };
+        let pudong = Point {
+            lat: 31.2397,
+            lon: 121.4998,
+        };
+        let km = distance_metres(tiananmen, pudong) / 1000.0;
+        assert!((km - 1067.0).abs() < 5.0, "{km}");
+        let north = Point {
+            lat: 30.6009,
+            lon: 114.3,
+        };
+        let here = Point {
+            lat: 30.6,
+            lon: 114.3,
+        };
+        assert!((distance_metres(here, north) - 100.1).abs() < 0.5);
+    }
+
+    #[test]
+    fn same_category_place_and_time() {
+        let rule = DuplicateRule::default();
+        let here = Point {
+            lat: 30.6,
+            lon: 114.3,
+        };
+        let near = Point {
+            lat: 30.6005,
+            lon: 114.3005,
+        };
+        let far = Point {
+            lat: 30.61,
+            lon: 114.3,
+        };
+        let light = |point, hour| Sighting {
+            category: "streetlight",
+            point,
+            at: at(hour),
+        };
+        assert!(near_duplicates(
+            &light(Some(here), 0),
+            &light(Some(near), 30),
+            &rule
+        ));
+        assert!(!near_duplicates(
+            &light(Some(here), 0),
+            &light(Some(far), 1),
+            &rule
+        ));
+        assert!(!near_duplicates(
+            &light(Some(here), 0),
+            &light(Some(near), 73),
+            &rule
+        ));
+        assert!(!near_duplicates(
+            &light(Some(here), 0),
+            &light(None, 1),
+            &rule
+        ));
+        let road = Sighting {
+            category: "road",
+            point: Some(here),
+            at: at(0),
+        };
+        assert!(!near_duplicates(&light(Some(here), 0), &road, &rule));
+    }
+}
