@@ -1,5 +1,5 @@
-//! Rendered public pages kept in memory, so a crowd scanning one signboard is served without
-//! reading the database again. An entry is reused only while no write transaction of this
+//! Rendered public pages and map markers kept in memory, so a crowd scanning one signboard, or
+//! opening the portal on its first view, is served without reading the database again. An entry is reused only while no write transaction of this
 //! process has begun or committed since it was rendered (any change — a money record, a report,
 //! a light — may change the page) and for at most [`TTL`], which bounds how long a write by
 //! another process (a second server, the CLI) stays unseen. Browsers and proxies still revalidate
@@ -14,8 +14,11 @@ use std::time::{Duration, Instant};
 /// How long a rendered page is reused at most.
 pub const TTL: Duration = Duration::from_secs(5);
 
-/// Pages kept at most; beyond this the cache starts afresh (each is about 10 KB).
+/// Entries kept at most; beyond this the cache starts afresh (a page is about 10 KB).
 const MAX_ENTRIES: usize = 4_096;
+
+/// Bytes kept at most: marker answers of a crowded street are a few hundred KB each.
+const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// A rendered page with its validators.
 #[derive(Debug)]
@@ -33,17 +36,23 @@ struct Entry {
     page: Arc<Rendered>,
 }
 
-/// Rendered pages by key (path and language).
+#[derive(Debug, Default)]
+struct Entries {
+    by_key: HashMap<String, Entry>,
+    bytes: usize,
+}
+
+/// Rendered pages and data by key (path, query and language).
 #[derive(Debug, Default)]
 pub struct PageCache {
-    entries: RwLock<HashMap<String, Entry>>,
+    entries: RwLock<Entries>,
 }
 
 impl PageCache {
     /// The page rendered for `key`, if nothing was written since and it is fresh.
     pub fn get(&self, key: &str) -> Option<Arc<Rendered>> {
         let entries = self.entries.read().ok()?;
-        let entry = entries.get(key)?;
+        let entry = entries.by_key.get(key)?;
         (entry.generation == minxin_storage::write_generation() && entry.at.elapsed() < TTL)
             .then(|| Arc::clone(&entry.page))
     }
@@ -52,17 +61,19 @@ impl PageCache {
     /// before the reads, so a write that overlaps them invalidates the entry).
     pub fn put(&self, key: String, generation: u64, page: Arc<Rendered>) {
         if let Ok(mut entries) = self.entries.write() {
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
+            let size = page.body.len();
+            if entries.by_key.len() >= MAX_ENTRIES || entries.bytes + size > MAX_BYTES {
+                *entries = Entries::default();
             }
-            entries.insert(
-                key,
-                Entry {
-                    generation,
-                    at: Instant::now(),
-                    page,
-                },
-            );
+            entries.bytes += size;
+            let entry = Entry {
+                generation,
+                at: Instant::now(),
+                page,
+            };
+            if let Some(old) = entries.by_key.insert(key, entry) {
+                entries.bytes -= old.page.body.len();
+            }
         }
     }
 }

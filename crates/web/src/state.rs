@@ -57,7 +57,7 @@ pub struct AppState {
     pub tokens: Arc<crate::token_cache::TokenCache>,
     /// The Content-Security-Policy of every response, built once from the tile source.
     pub csp: HeaderValue,
-    /// Rendered public pages, reused while nothing was written.
+    /// Rendered public pages and map markers, reused while nothing was written.
     pub pages: Arc<crate::page_cache::PageCache>,
 }
 

@@ -162,6 +162,15 @@ async fn markers_come_for_the_visible_area_in_the_tiles_datum() {
         );
         assert_eq!(marker[4], "construction", "{b}");
 
+        let etag = reply.headers[header::ETAG].to_str().unwrap().to_owned();
+        let again = get(
+            &e.app,
+            "/map/markers.json?bbox=114.2,30.5,114.4,30.7",
+            &[(header::IF_NONE_MATCH, &etag)],
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{b}");
+
         let elsewhere = get(&e.app, "/map/markers.json?bbox=100,20,101,21", &[]).await;
         assert_eq!(elsewhere.json()["total"], 0, "{b}");
         let filtered = get(&e.app, "/map/markers.json?bbox=73,18,135,54&q=西湖", &[]).await;

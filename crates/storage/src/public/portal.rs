@@ -16,7 +16,7 @@ use minxin_domain::geo::BoundingBox;
 use minxin_domain::portal_map::{Grid, MAX_MARKERS, needs_clusters};
 use minxin_domain::public::shown_stages;
 use minxin_domain::region::RegionLevel;
-use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 
 /// What a resident can narrow the portal to; every field is optional.
@@ -298,15 +298,24 @@ impl Public<'_> {
         let mut tx = self.db.read().await?;
         let street = street_path(&mut tx, filter).await?;
         let located = |base| inside(matching(filter, street.as_deref(), base), area);
-        let total = tx
-            .scalar(&located(
-                Query::select()
-                    .expr(Expr::col((Projects::Table, Projects::Id)).count())
-                    .from(Projects::Table)
+        // Counting stops one past the marker limit: a crowded view is not counted twice (its
+        // clusters add up to its total), and index entries are read at most that far.
+        let first = located(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(Projects::Table)
+                .limit(MAX_MARKERS as u64 + 1)
+                .take(),
+        );
+        let bounded = tx
+            .scalar(
+                &Query::select()
+                    .expr(Expr::col(Asterisk).count())
+                    .from_subquery(first, Alias::new("first"))
                     .take(),
-            ))
+            )
             .await?;
-        if !needs_clusters(total) {
+        if !needs_clusters(bounded) {
             let mut q = located(
                 Query::select()
                     .from(Projects::Table)
@@ -327,7 +336,7 @@ impl Public<'_> {
             q.order_by((Projects::Table, Projects::Code), Order::Asc)
                 .limit(MAX_MARKERS as u64);
             return Ok(MapView {
-                total,
+                total: bounded,
                 markers: tx.all(&q).await?,
                 clusters: Vec::new(),
             });
@@ -352,10 +361,11 @@ impl Public<'_> {
             cell("longitude", grid.west, grid.cell),
         ])
         .order_by(Alias::new("count"), Order::Desc);
+        let clusters: Vec<Cluster> = tx.all(&q).await?;
         Ok(MapView {
-            total,
+            total: clusters.iter().map(|c| c.count).sum(),
             markers: Vec::new(),
-            clusters: tx.all(&q).await?,
+            clusters,
         })
     }
 

@@ -27,6 +27,12 @@ pub struct Validators {
     pub last_modified: DateTime<Utc>,
 }
 
+/// A strong ETag: the first 128 bits of a SHA-256 digest, quoted.
+fn quoted_hex(digest: &[u8]) -> String {
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
 /// Whether `If-None-Match` names `etag` (weakly compared, as the header asks) or is `*`.
 pub fn etag_matches(request: &HeaderMap, etag: &str) -> bool {
     request
@@ -47,11 +53,17 @@ impl Validators {
         hash.update(env!("CARGO_PKG_VERSION").as_bytes());
         hash.update(lang.tag().as_bytes());
         hash.update(serde_json::to_vec(content).unwrap_or_default());
-        let digest = hash.finalize();
-        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
         Validators {
-            etag: format!("\"{hex}\""),
+            etag: quoted_hex(&hash.finalize()),
             last_modified,
+        }
+    }
+
+    /// Validators for a body as sent (data rather than a page: no language), changed now.
+    pub fn of_body(body: &[u8]) -> Self {
+        Validators {
+            etag: quoted_hex(&Sha256::digest(body)),
+            last_modified: Utc::now(),
         }
     }
 

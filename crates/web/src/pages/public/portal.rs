@@ -3,10 +3,12 @@
 //! JavaScript; the map (`static/portal-map.js`) reads its markers for the visible area from
 //! `GET /map/markers.json` with the same filter, so map, list and downloads always agree.
 
+use super::Validators;
 use super::failed;
 use crate::client::Client;
 use crate::error::Failure;
 use crate::i18n::Lang;
+use crate::page_cache::Rendered;
 use crate::pages::chrome::Chrome;
 use crate::pages::html;
 use crate::pages::projects::{
@@ -16,8 +18,9 @@ use crate::pages::widgets::{Choice, Pager, Params};
 use crate::state::AppState;
 use askama::Template;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use minxin_domain::geo::{BoundingBox, Point};
 use minxin_domain::light::Light;
@@ -27,6 +30,7 @@ use minxin_domain::public::shown_stages;
 use minxin_storage::PageRequest;
 use minxin_storage::public::{Cluster, Marker, PortalFilter, PortalProject};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// Projects per page of the list.
 const PER_PAGE: u64 = 20;
@@ -242,7 +246,20 @@ pub struct MarkersQuery {
 }
 
 /// A marker as sent: `[code, name, lat, lon, stage, light]`, on the tiles' datum.
-fn marker_row(m: &Marker, on_map: impl Fn(Point) -> Point) -> Value {
+type MarkerRow<'a> = (&'a str, &'a str, f64, f64, &'a str, Option<&'a str>);
+
+/// A cluster as sent: `[count, lat, lon, south, west, north, east]`, on the tiles' datum.
+type ClusterRow = (i64, f64, f64, f64, f64, f64, f64);
+
+/// The markers response.
+#[derive(serde::Serialize)]
+struct MarkersBody<'a> {
+    total: i64,
+    markers: Vec<MarkerRow<'a>>,
+    clusters: Vec<ClusterRow>,
+}
+
+fn marker_row(m: &Marker, on_map: impl Fn(Point) -> Point) -> MarkerRow<'_> {
     let p = on_map(Point {
         lat: m.latitude,
         lon: m.longitude,
@@ -252,11 +269,17 @@ fn marker_row(m: &Marker, on_map: impl Fn(Point) -> Point) -> Value {
     } else {
         m.hold.as_str()
     };
-    json!([m.code, m.name, round6(p.lat), round6(p.lon), stage, m.light])
+    (
+        &m.code,
+        &m.name,
+        round6(p.lat),
+        round6(p.lon),
+        stage,
+        m.light.as_deref(),
+    )
 }
 
-/// A cluster as sent: `[count, lat, lon, south, west, north, east]`, on the tiles' datum.
-fn cluster_row(c: &Cluster, on_map: impl Fn(Point) -> Point) -> Value {
+fn cluster_row(c: &Cluster, on_map: impl Fn(Point) -> Point) -> ClusterRow {
     let at = on_map(Point {
         lat: c.latitude,
         lon: c.longitude,
@@ -269,15 +292,15 @@ fn cluster_row(c: &Cluster, on_map: impl Fn(Point) -> Point) -> Value {
         lat: c.north,
         lon: c.east,
     });
-    json!([
+    (
         c.count,
         round6(at.lat),
         round6(at.lon),
         round6(sw.lat),
         round6(sw.lon),
         round6(ne.lat),
-        round6(ne.lon)
-    ])
+        round6(ne.lon),
+    )
 }
 
 /// Six decimals (about 0.1 m) are all a map needs, and keep the response small.
@@ -288,10 +311,14 @@ fn round6(v: f64) -> f64 {
 /// GET /map/markers.json?bbox=w,s,e,n&<the portal's filter> — the public projects in the
 /// visible area: `{"total", "markers": [[code, name, lat, lon, stage, light]…], "clusters":
 /// [[count, lat, lon, south, west, north, east]…]}`, markers when at most 5,000 match, clusters
-/// of a grid otherwise. Coordinates are in the tiles' datum both ways.
+/// of a grid otherwise. Coordinates are in the tiles' datum both ways. Answers are kept in
+/// memory like the project pages (everyone opening the portal asks for the same first view),
+/// with an ETag for 304s.
 pub async fn markers(
     State(state): State<AppState>,
     client: Client,
+    headers: HeaderMap,
+    uri: Uri,
     Params(query): Params<MarkersQuery>,
 ) -> Result<Response, Failure> {
     let lang = client.lang;
@@ -302,25 +329,44 @@ pub async fn markers(
             return Ok((StatusCode::BAD_REQUEST, Json(body)).into_response());
         }
     };
-    let datum = state.config.tiles.datum;
-    let filter = portal_filter(&query.list);
-    let view = state
-        .store
-        .public()
-        .portal_map(&filter, &area.from_map(datum))
-        .await?;
-    let on_map = |p: Point| p.on_map(datum);
-    let body = json!({
-        "total": view.total,
-        "markers": view.markers.iter().map(|m| marker_row(m, on_map)).collect::<Vec<_>>(),
-        "clusters": view.clusters.iter().map(|c| cluster_row(c, on_map)).collect::<Vec<_>>(),
-    });
-    let mut response = Json(body).into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(MARKERS_CACHE),
-    );
-    Ok(response)
+    let key = format!("/map/markers.json?{}", uri.query().unwrap_or_default());
+    let rendered = match state.pages.get(&key) {
+        Some(hit) => hit,
+        None => {
+            let generation = minxin_storage::write_generation();
+            let datum = state.config.tiles.datum;
+            let filter = portal_filter(&query.list);
+            let view = state
+                .store
+                .public()
+                .portal_map(&filter, &area.from_map(datum))
+                .await?;
+            let on_map = |p: Point| p.on_map(datum);
+            let body = serde_json::to_vec(&MarkersBody {
+                total: view.total,
+                markers: view.markers.iter().map(|m| marker_row(m, on_map)).collect(),
+                clusters: view
+                    .clusters
+                    .iter()
+                    .map(|c| cluster_row(c, on_map))
+                    .collect(),
+            })
+            .map_err(|_| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+            let rendered = Arc::new(Rendered {
+                validators: Validators::of_body(&body),
+                body: Bytes::from(body),
+            });
+            state.pages.put(key, generation, Arc::clone(&rendered));
+            rendered
+        }
+    };
+    rendered.validators.respond(&headers, MARKERS_CACHE, || {
+        Ok((
+            [(header::CONTENT_TYPE, "application/json")],
+            rendered.body.clone(),
+        )
+            .into_response())
+    })
 }
 
 #[cfg(test)]
@@ -361,9 +407,8 @@ mod tests {
             hold: "suspended".into(),
             light: Some("red".into()),
         };
-        let row = marker_row(&m, |p| p);
         assert_eq!(
-            row,
+            json!(marker_row(&m, |p| p)),
             json!(["2026-MX-0001", "食堂", 30.123457, 114.3, "suspended", "red"])
         );
         let c = Cluster {
@@ -376,7 +421,7 @@ mod tests {
             east: 114.6,
         };
         assert_eq!(
-            cluster_row(&c, |p| p),
+            json!(cluster_row(&c, |p| p)),
             json!([7, 30.5, 114.5, 30.4, 114.4, 30.6, 114.6])
         );
     }
