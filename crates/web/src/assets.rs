@@ -15,6 +15,7 @@ const PUBLIC_CSS: &str = include_str!("../static/public.css");
 const PROJECT_MAP_JS: &str = include_str!("../static/project-map.js");
 const DASHBOARD_JS: &str = include_str!("../static/dashboard.js");
 const PORTAL_MAP_JS: &str = include_str!("../static/portal-map.js");
+const MAP_TILES_JS: &str = include_str!("../static/map-tiles.js");
 
 /// Cache policy of files whose content may change with a release.
 const SHORT_CACHE: &str = "public, max-age=3600";
@@ -126,6 +127,10 @@ async fn portal_map_js() -> impl IntoResponse {
     script(PORTAL_MAP_JS)
 }
 
+async fn map_tiles_js() -> impl IntoResponse {
+    script(MAP_TILES_JS)
+}
+
 /// Routes for the static files.
 pub fn router() -> Router<AppState> {
     let mut router = Router::new()
@@ -134,7 +139,8 @@ pub fn router() -> Router<AppState> {
         .route("/static/public.css", get(public_css))
         .route("/static/project-map.js", get(project_map_js))
         .route("/static/dashboard.js", get(dashboard_js))
-        .route("/static/portal-map.js", get(portal_map_js));
+        .route("/static/portal-map.js", get(portal_map_js))
+        .route("/static/map-tiles.js", get(map_tiles_js));
     for (path, content_type, bytes) in VENDOR {
         router = router.route(
             path,

@@ -39,16 +39,7 @@
     container.setAttribute("aria-label", container.getAttribute("data-label") || "map");
 
     var map = L.map(container, { scrollWheelZoom: false, keyboard: true, maxZoom: 18 });
-    var subdomains = container.getAttribute("data-subdomains") || "abc";
-    (container.getAttribute("data-tiles") || "").split(" ").forEach(function (url, i) {
-      if (url) {
-        L.tileLayer(url, {
-          maxZoom: 18,
-          subdomains: subdomains,
-          attribution: i === 0 ? container.getAttribute("data-attribution") || "" : "",
-        }).addTo(map);
-      }
-    });
+    window.MinxinTiles.addTo(map, container);
     var markers = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
     var cells = L.layerGroup();
     map.addLayer(markers);
@@ -186,7 +177,7 @@
 
   function start() {
     var container = document.getElementById("portal-map");
-    if (container && window.L && window.L.markerClusterGroup) {
+    if (container && window.L && window.L.markerClusterGroup && window.MinxinTiles) {
       setUp(container);
     }
   }

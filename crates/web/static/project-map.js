@@ -2,9 +2,8 @@
 // map containers are `hidden` in the HTML and shown here, so without JavaScript, without Leaflet
 // or without map tiles the typed latitude/longitude inputs work exactly the same.
 //
-//   <div data-project-map="pick" data-lat-input="ID" data-lng-input="ID" data-tiles="URL [URL]"
-//        data-subdomains="abc"
-//        data-attribution="TEXT" data-label="TEXT" hidden>   click to fill the two inputs
+//   <div data-project-map="pick" data-lat-input="ID" data-lng-input="ID" data-label="TEXT"
+//        data-tiles=… hidden>   click to fill the two inputs (tiles: see map-tiles.js)
 //   <div data-project-map="show" data-lat="…" data-lng="…" …  hidden>   one marker, read-only
 (function () {
   "use strict";
@@ -62,16 +61,7 @@
       zoom: start ? POINT_ZOOM : DEFAULT_ZOOM,
       scrollWheelZoom: false,
     });
-    var subdomains = container.getAttribute("data-subdomains") || "abc";
-    (container.getAttribute("data-tiles") || "").split(" ").forEach(function (url, i) {
-      if (url) {
-        L.tileLayer(url, {
-          maxZoom: 18,
-          subdomains: subdomains,
-          attribution: i === 0 ? container.getAttribute("data-attribution") || "" : "",
-        }).addTo(map);
-      }
-    });
+    window.MinxinTiles.addTo(map, container);
     var marker = start ? L.marker(start, { keyboard: false }).addTo(map) : null;
     if (mode !== "pick") {
       return;
@@ -107,7 +97,7 @@
   }
 
   function init() {
-    if (!window.L) {
+    if (!window.L || !window.MinxinTiles) {
       return;
     }
     Array.prototype.forEach.call(document.querySelectorAll("[data-project-map]"), setUp);

@@ -431,22 +431,21 @@ async fn projects_carry_the_published_office_phone() {
         let b = env.backend;
         let fx = &env.fx;
         let office = token(&env.app, "office_a").await;
-        let project = |public_phone: &str| {
-            json!({"name": "东湖社区老年食堂", "category_id": 0, "year": 2026,
+        let category = fx.elderly_category().await;
+        let create = |public_phone: &str| {
+            let body = json!({"name": "东湖社区老年食堂", "category_id": category, "year": 2026,
                    "region_id": fx.street_a.id, "lead_department_id": fx.a_zj,
                    "owner_name": "王建国", "owner_phone": "13800001234",
-                   "public_phone": public_phone})
+                   "public_phone": public_phone});
+            api(
+                &env.app,
+                Method::POST,
+                "/projects",
+                Some(&office),
+                Some(body),
+            )
         };
-        let mut body = project("0571-88881234");
-        body["category_id"] = json!(fx.elderly_category().await);
-        let created = api(
-            &env.app,
-            Method::POST,
-            "/projects",
-            Some(&office),
-            Some(body),
-        )
-        .await;
+        let created = create("0571-88881234").await;
         assert_eq!(
             created.status,
             StatusCode::CREATED,
@@ -465,16 +464,7 @@ async fn projects_carry_the_published_office_phone() {
         .await;
         assert_eq!(read.json()["public_phone"], "0571-88881234", "[{b}]");
 
-        let mut body = project("请找王主任");
-        body["category_id"] = json!(fx.elderly_category().await);
-        let refused = api(
-            &env.app,
-            Method::POST,
-            "/projects",
-            Some(&office),
-            Some(body),
-        )
-        .await;
+        let refused = create("请找王主任").await;
         assert_eq!(
             refused.status,
             StatusCode::BAD_REQUEST,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::chrome::{click, fill, serve, start_chrome, text_of, wait_for_text};
+use common::chrome::{click, current_path, fill, serve, start_chrome, text_of, wait_for_text};
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::testing::{fixture, stores};
@@ -39,14 +39,7 @@ async fn sign_in_change_password_home_and_sign_out() {
 
     let (_driver, client) = start_chrome(390, 844).await;
     client.goto(&format!("{base}/work")).await.unwrap();
-    assert!(
-        client
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .starts_with("/login")
-    );
+    assert!(current_path(&client).await.starts_with("/login"));
     assert_eq!(text_of(&client, "h1").await, "登录");
 
     fill(&client, "#username", "wangfang").await;
@@ -92,14 +85,7 @@ async fn sign_in_change_password_home_and_sign_out() {
     click(&client, "#sign-out").await;
     wait_for_text(&client, "p.notice", "您已安全退出").await;
     client.goto(&format!("{base}/work")).await.unwrap();
-    assert!(
-        client
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .starts_with("/login")
-    );
+    assert!(current_path(&client).await.starts_with("/login"));
 
     client.close().await.unwrap();
 }

@@ -9,8 +9,10 @@
 
 mod common;
 
-use common::Browser;
-use common::chrome::{click, loopback, serve_on, start_chrome, text_of, wait_for_text};
+use common::chrome::{
+    click, current_path, loopback, serve_on, start_chrome, text_of, wait_for_text,
+};
+use common::{Browser, decode_qr_png};
 use fantoccini::{Client, Locator};
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::stores;
@@ -20,15 +22,6 @@ use serde_json::Value;
 use std::time::Duration;
 
 const PASSWORD: &str = "Demo#2026x";
-
-/// The text a QR code in a PNG image holds.
-fn decode_png(png: &[u8]) -> String {
-    let image = image::load_from_memory(png).expect("a PNG").to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(image);
-    let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code in the image");
-    grids[0].decode().expect("the QR code decodes").1
-}
 
 /// A public project of the demo district with a location, as (id, code, name, owner's phone).
 async fn public_project(store: &Store) -> (i64, String, String, String) {
@@ -153,7 +146,7 @@ async fn a_resident_scans_a_signboard_and_explores_the_map() {
         .download(&router, &format!("/projects/{id}/qr.png"))
         .await;
     assert_eq!(status, axum::http::StatusCode::OK);
-    let scanned = decode_png(&png);
+    let scanned = decode_qr_png(&png);
     assert_eq!(scanned, format!("{base}/p/{code}"));
 
     let (_driver, client) = start_chrome(375, 812).await;
@@ -214,13 +207,6 @@ async fn a_resident_scans_a_signboard_and_explores_the_map() {
     // A project of the list opens its page.
     click(&client, "#results li:first-child h3 a").await;
     wait_for_text(&client, "#complain", "我要反映").await;
-    assert!(
-        client
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .starts_with("/p/")
-    );
+    assert!(current_path(&client).await.starts_with("/p/"));
     client.close().await.unwrap();
 }

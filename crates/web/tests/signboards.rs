@@ -8,7 +8,7 @@ mod common;
 
 use axum::http::{StatusCode, header};
 use chrono::Duration;
-use common::{Browser, Env, envs};
+use common::{Browser, Env, decode_qr_png, envs};
 use minxin_domain::project::{FundingSource, Stage};
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::ContractInput;
@@ -90,15 +90,6 @@ async fn signed_in(env: &Env, username: &str) -> Browser {
     let mut browser = Browser::new();
     browser.sign_in(&env.app, username, PASSWORD).await;
     browser
-}
-
-/// The text a QR code in a PNG image holds.
-fn decode_png(png: &[u8]) -> String {
-    let image = image::load_from_memory(png).expect("a PNG").to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(image);
-    let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code in the image");
-    grids[0].decode().expect("the QR code decodes").1
 }
 
 #[tokio::test]
@@ -196,7 +187,7 @@ async fn the_qr_code_decodes_to_exactly_the_public_address() {
             disposition.contains(&format!("filename=\"{code}-qr.png\"")),
             "{b}: {disposition}"
         );
-        assert_eq!(decode_png(&png), format!("{BASE}/p/{code}"), "{b}");
+        assert_eq!(decode_qr_png(&png), format!("{BASE}/p/{code}"), "{b}");
 
         let (status, headers, svg) = office
             .download(&env.app, &format!("/projects/{id}/qr.svg"))
@@ -355,7 +346,7 @@ async fn the_plans_archive_holds_each_public_projects_board_and_qr_code() {
             .unwrap()
             .read_to_end(&mut png)
             .unwrap();
-        assert_eq!(decode_png(&png), format!("{BASE}/p/{code}"), "{b}");
+        assert_eq!(decode_qr_png(&png), format!("{BASE}/p/{code}"), "{b}");
 
         let street = env.fx.street_a.id;
         let r = office

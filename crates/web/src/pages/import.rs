@@ -804,7 +804,7 @@ async fn confirm(
 
 // ---- Writing .xlsx ---------------------------------------------------------------------------
 
-pub(crate) fn xlsx_failure(e: XlsxError) -> Failure {
+fn xlsx_failure(e: XlsxError) -> Failure {
     tracing::error!(error = %e, "xlsx writing failed");
     Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
 }

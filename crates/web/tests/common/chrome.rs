@@ -142,6 +142,11 @@ pub async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
     panic!("{css} never contained {needle:?}; last seen: {last:?}");
 }
 
+/// The path of the page the browser shows.
+pub async fn current_path(client: &Client) -> String {
+    client.current_url().await.unwrap().path().to_owned()
+}
+
 /// Types `value` into the element matching `css`.
 pub async fn fill(client: &Client, css: &str, value: &str) {
     client

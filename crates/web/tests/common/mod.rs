@@ -268,3 +268,12 @@ impl Browser {
         .await
     }
 }
+
+/// The text a QR code in a PNG image holds.
+pub fn decode_qr_png(png: &[u8]) -> String {
+    let image = image::load_from_memory(png).expect("a PNG").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the image");
+    grids[0].decode().expect("the QR code decodes").1
+}

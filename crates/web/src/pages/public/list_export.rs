@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use crate::pages::audit::defuse;
 use crate::pages::import::{
     DATE_FORMAT, MONEY_FORMAT, attachment_disposition, excel_date, header_format, stamp,
-    xlsx_failure, xlsx_response, yuan_value,
+    xlsx_response, yuan_value,
 };
 use crate::pages::projects::{ListQuery, hold_name, stage_name};
 use crate::pages::widgets::Params;
@@ -176,8 +176,33 @@ pub fn workbook(lang: Lang, rows: &[PortalProject], cut: bool) -> Result<Vec<u8>
     book.save_to_buffer()
 }
 
-fn internal() -> Failure {
-    Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+/// Writes the list's rows in one format; `true` when the rows were cut at the cap.
+type Writer<E> = fn(Lang, &[PortalProject], bool) -> Result<Vec<u8>, E>;
+
+/// The file of the list for the query, written by `write` on a blocking thread (a workbook of
+/// 100,000 rows takes a while), with the names it is downloaded under.
+async fn file<E: std::fmt::Display + Send + 'static>(
+    state: &AppState,
+    lang: Lang,
+    query: &ListQuery,
+    extension: &str,
+    write: Writer<E>,
+) -> Result<(Vec<u8>, String, String), Failure> {
+    let internal = || Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    let (rows, cut) = gather(state, &portal_filter(query)).await?;
+    let bytes = tokio::task::spawn_blocking(move || write(lang, &rows, cut))
+        .await
+        .map_err(|_| internal())?
+        .map_err(|e| {
+            tracing::error!(error = %e, "the public list's {extension} failed");
+            internal()
+        })?;
+    let stamp = stamp();
+    Ok((
+        bytes,
+        format!("minxin-public-projects-{stamp}.{extension}"),
+        format!("{}-{stamp}.{extension}", lang.t("portal.export_file")),
+    ))
 }
 
 /// GET /open-data/projects.csv?<the portal's filter>
@@ -186,27 +211,14 @@ pub async fn csv(
     client: Client,
     Params(query): Params<ListQuery>,
 ) -> Result<Response, Failure> {
-    let lang = client.lang;
-    let (rows, cut) = gather(&state, &portal_filter(&query)).await?;
-    let body = tokio::task::spawn_blocking(move || csv_bytes(lang, &rows, cut))
-        .await
-        .map_err(|_| internal())?
-        .map_err(|e| {
-            tracing::error!(error = %e, "CSV export failed");
-            internal()
-        })?;
-    let stamp = stamp();
+    let (body, ascii, name) = file(&state, client.lang, &query, "csv", csv_bytes).await?;
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    let disposition = attachment_disposition(
-        &format!("minxin-public-projects-{stamp}.csv"),
-        &format!("{}-{stamp}.csv", lang.t("portal.export_file")),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
+    if let Ok(value) = HeaderValue::from_str(&attachment_disposition(&ascii, &name)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
@@ -218,16 +230,6 @@ pub async fn xlsx(
     client: Client,
     Params(query): Params<ListQuery>,
 ) -> Result<Response, Failure> {
-    let lang = client.lang;
-    let (rows, cut) = gather(&state, &portal_filter(&query)).await?;
-    let bytes = tokio::task::spawn_blocking(move || workbook(lang, &rows, cut))
-        .await
-        .map_err(|_| internal())?
-        .map_err(xlsx_failure)?;
-    let stamp = stamp();
-    Ok(xlsx_response(
-        bytes,
-        &format!("minxin-public-projects-{stamp}.xlsx"),
-        &format!("{}-{stamp}.xlsx", lang.t("portal.export_file")),
-    ))
+    let (bytes, ascii, name) = file(&state, client.lang, &query, "xlsx", workbook).await?;
+    Ok(xlsx_response(bytes, &ascii, &name))
 }
