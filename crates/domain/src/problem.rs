@@ -94,6 +94,16 @@ pub enum Problem {
         /// Why.
         problem: crate::light::ThresholdProblem,
     },
+    /// More items than allowed (photos of a request, say).
+    TooMany {
+        /// The limit.
+        max: usize,
+    },
+    /// A move on a service request that its workflow refuses.
+    Request {
+        /// Why.
+        refusal: crate::service_request::Refusal,
+    },
     /// A month whose light snapshot cannot be taken today.
     Snapshot {
         /// Why.

@@ -9,7 +9,8 @@
 use std::fmt;
 
 /// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RequestState {
     /// Received; waiting in the office's dispatch queue.
     Submitted,
@@ -182,7 +183,8 @@ impl Default for Request {
 }
 
 /// Why a move was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Refusal {
     /// Not allowed in the request's state.
     WrongState(RequestState),

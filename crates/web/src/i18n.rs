@@ -4,6 +4,7 @@
 
 mod bulletin;
 mod progress;
+mod requests;
 
 use minxin_domain::Problem;
 use std::collections::HashMap;
@@ -116,6 +117,8 @@ impl Lang {
             Problem::Report { refusal } => self.report_refusal(refusal),
             Problem::Thresholds { problem } => self.threshold_problem(problem),
             Problem::Snapshot { refusal } => self.snapshot_refusal(refusal),
+            Problem::TooMany { max } => self.fill("problem.too_many", &[("max", n(*max))]),
+            Problem::Request { refusal } => self.request_refusal(refusal),
         }
     }
 
@@ -183,6 +186,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.signboard.toml"),
                 include_str!("../locales/zh-CN.public.toml"),
                 include_str!("../locales/zh-CN.portal.toml"),
+                include_str!("../locales/zh-CN.requests.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -197,6 +201,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.signboard.toml"),
                 include_str!("../locales/en.public.toml"),
                 include_str!("../locales/en.portal.toml"),
+                include_str!("../locales/en.requests.toml"),
             ]),
         )
     })
