@@ -60,6 +60,10 @@ coded! {
         ReminderRead => "reminder.read",
         /// A month's light snapshot was taken for the bulletins.
         SnapshotTake => "bulletin.snapshot",
+        /// A resident's service request was received (by any channel).
+        RequestSubmit => "request.submit",
+        /// A service request was dispatched, accepted, transferred, answered, rated or merged.
+        RequestChange => "request.change",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.

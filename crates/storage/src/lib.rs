@@ -21,6 +21,7 @@ pub mod progress;
 pub mod projects;
 pub mod public;
 pub mod regions;
+pub mod requests;
 mod schema;
 pub mod scoped;
 pub mod seed;

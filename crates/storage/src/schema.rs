@@ -450,3 +450,96 @@ pub enum PlanSourceTotals {
     DisbursedFen,
     PaidFen,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub enum RequestCategories {
+    Table,
+    Id,
+    Code,
+    Name,
+    NameEn,
+    AcceptDays,
+    AnswerDays,
+    Sort,
+    Active,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum ServiceRequests {
+    Table,
+    Id,
+    Receipt,
+    CategoryId,
+    Description,
+    Latitude,
+    Longitude,
+    Address,
+    ProjectId,
+    RegionPath,
+    Channel,
+    EnteredBy,
+    ContactName,
+    ContactPhone,
+    State,
+    HolderDepartmentId,
+    OwnerDepartmentId,
+    Reopened,
+    MergedInto,
+    SubmittedAt,
+    AcceptBy,
+    AnswerBy,
+    AnsweredAt,
+    ClosedAt,
+    Answer,
+    Rating,
+    RatingComment,
+    IsPublished,
+    UpdatedAt,
+    Version,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum RequestEvents {
+    Table,
+    Id,
+    RequestId,
+    Kind,
+    At,
+    ActorId,
+    ActorName,
+    DepartmentId,
+    Note,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum RequestPhotos {
+    Table,
+    Id,
+    RequestId,
+    Stage,
+    Display,
+    Thumbnail,
+    Width,
+    Height,
+    HadLocation,
+    UploadedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum RoutingRules {
+    Table,
+    Id,
+    CategoryId,
+    RegionId,
+    DepartmentId,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum CommunityBoundaries {
+    Table,
+    RegionId,
+    Geojson,
+    UpdatedAt,
+}

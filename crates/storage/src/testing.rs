@@ -278,6 +278,19 @@ pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, StoreError> {
     })
 }
 
+/// Reads rows with literal SQL directly from the pool, bypassing every storage check; for
+/// tests that look at what was stored rather than at what an operation returns.
+pub async fn query_raw<T: crate::db::Record>(
+    store: &Store,
+    sql: &str,
+) -> Result<Vec<T>, StoreError> {
+    let sql = AssertSqlSafe(sql.to_owned());
+    Ok(match store.db() {
+        Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await?,
+        Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await?,
+    })
+}
+
 /// Moves the sign-in and last-use times of the session with `token` into the past, so that idle
 /// and lifetime limits can be tested without waiting. [`StoreError::NotFound`] if no such session.
 pub async fn age_session(

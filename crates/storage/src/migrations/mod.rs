@@ -11,6 +11,7 @@ mod m0005_dashboard;
 mod m0006_plan_totals;
 mod m0007_public_phone;
 mod m0008_portal_map;
+mod m0009_service_requests;
 
 use crate::db::Backend;
 
@@ -65,5 +66,10 @@ pub const ALL: &[Migration] = &[
         version: 8,
         name: "portal_map",
         statements: m0008_portal_map::statements,
+    },
+    Migration {
+        version: 9,
+        name: "service_requests",
+        statements: m0009_service_requests::statements,
     },
 ];

@@ -43,7 +43,7 @@ impl Store {
 
 /// The condition "the public may see this project" in SQL: marked public and in a stage of
 /// the annual plan ([`minxin_domain::public::is_shown`]).
-fn shown() -> Expr {
+pub(crate) fn shown() -> Expr {
     Expr::col((Projects::Table, Projects::IsPublic))
         .eq(true)
         .and(

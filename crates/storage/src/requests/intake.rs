@@ -1,0 +1,476 @@
+//! Intake: a request checked, placed, routed and stored in one transaction with its photos,
+//! its first timeline entries and its audit entry, so a receipt code handed out is a request
+//! committed. Routing follows the office's rules ([`minxin_domain::routing`]) for the
+//! request's category and the community boundaries containing its point; a request no rule
+//! fits waits in the office's dispatch queue.
+
+use super::Residents;
+use crate::audit::{self, NewEntry};
+use crate::blobs::BlobStore;
+use crate::db::Tx;
+use crate::error::StoreError;
+use crate::public::shown;
+use crate::schema::*;
+use chrono::{DateTime, Utc};
+use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::boundary::Area;
+use minxin_domain::calendar::WorkingCalendar;
+use minxin_domain::geo::Point;
+use minxin_domain::receipt::ReceiptCode;
+use minxin_domain::request_deadline::{Deadlines, deadlines};
+use minxin_domain::request_intake::{Channel, Intake, IntakeDraft, check_intake};
+use minxin_domain::routing::{RoutingRule, route};
+use minxin_domain::service_request::RequestState;
+use minxin_domain::{FieldProblem, Problem};
+use sea_query::{Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+
+/// A photo prepared for storage: only re-encoded copies without metadata are kept.
+#[derive(Clone)]
+pub struct RequestPhoto {
+    /// The display copy (JPEG, no metadata).
+    pub display: Vec<u8>,
+    /// The thumbnail (JPEG, no metadata).
+    pub thumbnail: Vec<u8>,
+    /// Display width in pixels.
+    pub width: u32,
+    /// Display height in pixels.
+    pub height: u32,
+    /// Whether the upload carried a GPS location (removed from the copies).
+    pub had_location: bool,
+}
+
+/// A request as submitted, with how it came.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The form as typed.
+    pub draft: IntakeDraft,
+    /// The code of the project it concerns, if any (a signboard's QR code fills it in).
+    pub project_code: Option<String>,
+    /// How it reached us.
+    pub channel: Channel,
+}
+
+/// What the resident is given back: the code to follow the request with and its deadlines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The request's id.
+    pub id: i64,
+    /// The receipt code (查询码).
+    pub code: ReceiptCode,
+    /// Its deadlines.
+    pub deadlines: Deadlines,
+    /// Whether a routing rule sent it straight to a department.
+    pub routed: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    id: i64,
+    code: String,
+    accept_days: i32,
+    answer_days: i32,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProjectRow {
+    id: i64,
+    region_path: String,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct BoundaryRow {
+    region_id: i64,
+    path: String,
+    geojson: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct RuleRow {
+    id: i64,
+    category: Option<String>,
+    region_id: Option<i64>,
+    department_id: i64,
+}
+
+/// What the audit log keeps of a new request: no contact details, no receipt code.
+#[derive(Serialize)]
+struct Audited<'a> {
+    category: &'a str,
+    channel: &'a str,
+    state: &'a str,
+    department: Option<i64>,
+    project: Option<i64>,
+}
+
+impl Residents<'_> {
+    /// Checks, routes and stores a resident's request with its photos; the receipt comes back
+    /// only once everything is committed. Deadlines are counted on `calendar` from `now`.
+    pub async fn submit(
+        &self,
+        submission: &Submission,
+        photos: &[RequestPhoto],
+        blobs: &dyn BlobStore,
+        calendar: &WorkingCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<Receipt, StoreError> {
+        let mut draft = submission.draft.clone();
+        draft.has_project = submission.project_code.is_some();
+        draft.photos = photos.len();
+        let intake = check_intake(&draft).map_err(StoreError::Invalid)?;
+        let mut keys = Vec::with_capacity(photos.len());
+        for photo in photos {
+            keys.push((
+                blobs.put(&photo.display).await?,
+                blobs.put(&photo.thumbnail).await?,
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        let category = category(&mut tx, &intake.category).await?;
+        let project = match &submission.project_code {
+            Some(code) => Some(public_project(&mut tx, code).await?),
+            None => None,
+        };
+        let point = intake.point.or_else(|| {
+            project.as_ref().and_then(|p| {
+                Some(Point {
+                    lat: p.latitude?,
+                    lon: p.longitude?,
+                })
+            })
+        });
+        let containing = containing_boundaries(&mut tx, point).await?;
+        let region_path = match (containing.first(), &project) {
+            (Some(b), _) => b.path.clone(),
+            (None, Some(p)) => p.region_path.clone(),
+            (None, None) => root_path(&mut tx).await?,
+        };
+        let rules = rules(&mut tx).await?;
+        let boundary_ids: Vec<i64> = containing.iter().map(|b| b.region_id).collect();
+        let department = route(&rules, &category.code, &boundary_ids).map(|r| r.department);
+        let due = deadlines(
+            calendar,
+            now,
+            u32::try_from(category.accept_days).unwrap_or(0),
+            u32::try_from(category.answer_days).unwrap_or(0),
+        );
+        let state = if department.is_some() {
+            RequestState::Assigned
+        } else {
+            RequestState::Submitted
+        };
+        let code = ReceiptCode::from_random(std::array::from_fn(|_| rand::random::<u64>()));
+        let id = insert(
+            &mut tx,
+            &intake,
+            Placed {
+                category: category.id,
+                point,
+                project: project.as_ref().map(|p| p.id),
+                region_path: &region_path,
+                department,
+            },
+            submission.channel,
+            &code,
+            state,
+            due,
+            now,
+        )
+        .await?;
+        event(&mut tx, id, "submitted", None, now).await?;
+        if department.is_some() {
+            event(&mut tx, id, "assigned", department, now).await?;
+        }
+        for (photo, (display, thumbnail)) in photos.iter().zip(&keys) {
+            add_photo(&mut tx, id, photo, display, thumbnail, now).await?;
+        }
+        audit::append(
+            &mut tx,
+            NewEntry {
+                actor_id: None,
+                actor_name: "resident".into(),
+                address: self.address.to_owned(),
+                action: AuditAction::RequestSubmit,
+                outcome: AuditOutcome::Success,
+                target_type: "service_request",
+                target_id: Some(id.to_string()),
+                target_label: format!("{} #{id}", category.code),
+                before: None,
+                after: serde_json::to_value(Audited {
+                    category: &category.code,
+                    channel: submission.channel.code(),
+                    state: state.code(),
+                    department,
+                    project: project.as_ref().map(|p| p.id),
+                })
+                .ok(),
+                region_path,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Receipt {
+            id,
+            code,
+            deadlines: due,
+            routed: department.is_some(),
+        })
+    }
+}
+
+/// Where a checked request goes.
+struct Placed<'a> {
+    category: i64,
+    point: Option<Point>,
+    project: Option<i64>,
+    region_path: &'a str,
+    department: Option<i64>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    tx: &mut Tx,
+    intake: &Intake,
+    placed: Placed<'_>,
+    channel: Channel,
+    code: &ReceiptCode,
+    state: RequestState,
+    due: Deadlines,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    tx.insert(
+        Query::insert()
+            .into_table(ServiceRequests::Table)
+            .columns([
+                ServiceRequests::Receipt,
+                ServiceRequests::CategoryId,
+                ServiceRequests::Description,
+                ServiceRequests::Latitude,
+                ServiceRequests::Longitude,
+                ServiceRequests::Address,
+                ServiceRequests::ProjectId,
+                ServiceRequests::RegionPath,
+                ServiceRequests::Channel,
+                ServiceRequests::ContactName,
+                ServiceRequests::ContactPhone,
+                ServiceRequests::State,
+                ServiceRequests::HolderDepartmentId,
+                ServiceRequests::SubmittedAt,
+                ServiceRequests::AcceptBy,
+                ServiceRequests::AnswerBy,
+                ServiceRequests::UpdatedAt,
+            ])
+            .values_panic([
+                code.as_str().into(),
+                placed.category.into(),
+                intake.description.clone().into(),
+                placed.point.map(|p| p.lat).into(),
+                placed.point.map(|p| p.lon).into(),
+                intake.address.clone().into(),
+                placed.project.into(),
+                placed.region_path.into(),
+                channel.code().into(),
+                intake.name.clone().into(),
+                intake.phone.clone().into(),
+                state.code().into(),
+                placed.department.into(),
+                now.into(),
+                due.accept_by.into(),
+                due.answer_by.into(),
+                now.into(),
+            ])
+            .take(),
+    )
+    .await
+}
+
+async fn add_photo(
+    tx: &mut Tx,
+    request: i64,
+    photo: &RequestPhoto,
+    display: &str,
+    thumbnail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.insert(
+        Query::insert()
+            .into_table(RequestPhotos::Table)
+            .columns([
+                RequestPhotos::RequestId,
+                RequestPhotos::Stage,
+                RequestPhotos::Display,
+                RequestPhotos::Thumbnail,
+                RequestPhotos::Width,
+                RequestPhotos::Height,
+                RequestPhotos::HadLocation,
+                RequestPhotos::UploadedAt,
+            ])
+            .values_panic([
+                request.into(),
+                "intake".into(),
+                display.into(),
+                thumbnail.into(),
+                i64::from(photo.width).into(),
+                i64::from(photo.height).into(),
+                photo.had_location.into(),
+                now.into(),
+            ])
+            .take(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Appends a timeline entry; residents' and rules' own moves have no actor.
+pub(super) async fn event(
+    tx: &mut Tx,
+    request: i64,
+    kind: &str,
+    department: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.insert(
+        Query::insert()
+            .into_table(RequestEvents::Table)
+            .columns([
+                RequestEvents::RequestId,
+                RequestEvents::Kind,
+                RequestEvents::At,
+                RequestEvents::ActorName,
+                RequestEvents::DepartmentId,
+                RequestEvents::Note,
+            ])
+            .values_panic([
+                request.into(),
+                kind.into(),
+                now.into(),
+                "".into(),
+                department.into(),
+                "".into(),
+            ])
+            .take(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// An active category by code, else a problem on the category field.
+async fn category(tx: &mut Tx, code: &str) -> Result<CategoryRow, StoreError> {
+    tx.optional(
+        Query::select()
+            .columns([
+                RequestCategories::Id,
+                RequestCategories::Code,
+                RequestCategories::AcceptDays,
+                RequestCategories::AnswerDays,
+            ])
+            .from(RequestCategories::Table)
+            .and_where(Expr::col(RequestCategories::Code).eq(code))
+            .and_where(Expr::col(RequestCategories::Active).eq(true)),
+    )
+    .await?
+    .ok_or_else(|| unknown("category"))
+}
+
+/// The public project `code`, else a problem on the project field: residents can only name
+/// projects the public sees.
+async fn public_project(tx: &mut Tx, code: &str) -> Result<ProjectRow, StoreError> {
+    tx.optional(
+        Query::select()
+            .columns([
+                (Projects::Table, Projects::Id),
+                (Projects::Table, Projects::RegionPath),
+                (Projects::Table, Projects::Latitude),
+                (Projects::Table, Projects::Longitude),
+            ])
+            .from(Projects::Table)
+            .and_where(Expr::col((Projects::Table, Projects::Code)).eq(code.trim()))
+            .and_where(shown()),
+    )
+    .await?
+    .ok_or_else(|| unknown("project"))
+}
+
+fn unknown(field: &'static str) -> StoreError {
+    StoreError::Invalid(vec![FieldProblem::new(field, Problem::Unknown)])
+}
+
+/// The community boundaries containing `point`, the most specific (deepest region) first.
+async fn containing_boundaries(
+    tx: &mut Tx,
+    point: Option<Point>,
+) -> Result<Vec<BoundaryRow>, StoreError> {
+    let Some(point) = point else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<BoundaryRow> = tx
+        .all(
+            Query::select()
+                .column((CommunityBoundaries::Table, CommunityBoundaries::RegionId))
+                .column((Regions::Table, Regions::Path))
+                .column((CommunityBoundaries::Table, CommunityBoundaries::Geojson))
+                .from(CommunityBoundaries::Table)
+                .inner_join(
+                    Regions::Table,
+                    Expr::col((Regions::Table, Regions::Id))
+                        .equals((CommunityBoundaries::Table, CommunityBoundaries::RegionId)),
+                ),
+        )
+        .await?;
+    let mut inside: Vec<BoundaryRow> = rows
+        .into_iter()
+        .filter(|b| Area::from_geojson(&b.geojson).is_ok_and(|area| area.contains(point)))
+        .collect();
+    inside.sort_by_key(|b| std::cmp::Reverse(b.path.len()));
+    Ok(inside)
+}
+
+/// The office's routing rules, oldest first.
+async fn rules(tx: &mut Tx) -> Result<Vec<RoutingRule>, StoreError> {
+    let rows: Vec<RuleRow> = tx
+        .all(
+            Query::select()
+                .column((RoutingRules::Table, RoutingRules::Id))
+                .expr_as(
+                    Expr::col((RequestCategories::Table, RequestCategories::Code)),
+                    sea_query::Alias::new("category"),
+                )
+                .column((RoutingRules::Table, RoutingRules::RegionId))
+                .column((RoutingRules::Table, RoutingRules::DepartmentId))
+                .from(RoutingRules::Table)
+                .left_join(
+                    RequestCategories::Table,
+                    Expr::col((RequestCategories::Table, RequestCategories::Id))
+                        .equals((RoutingRules::Table, RoutingRules::CategoryId)),
+                )
+                .order_by((RoutingRules::Table, RoutingRules::Id), Order::Asc),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RoutingRule {
+            id: r.id,
+            category: r.category,
+            boundary: r.region_id,
+            department: r.department_id,
+        })
+        .collect())
+}
+
+/// The path of the top of the region tree, where requests without a place belong.
+async fn root_path(tx: &mut Tx) -> Result<String, StoreError> {
+    let row: Option<(String,)> = tx
+        .optional(
+            Query::select()
+                .column(Regions::Path)
+                .from(Regions::Table)
+                .and_where(Expr::col(Regions::ParentId).is_null())
+                .order_by(Regions::Id, Order::Asc)
+                .limit(1),
+        )
+        .await?;
+    row.map(|(path,)| path)
+        .ok_or_else(|| StoreError::Config("the region tree is empty".into()))
+}

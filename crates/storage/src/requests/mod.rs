@@ -1,0 +1,30 @@
+//! Residents' service requests (诉求, issue 6). [`Residents`] is the handle for people without
+//! an account — the portal form, a signboard's QR code, Open311 — who submit a request and
+//! follow it by its receipt code; what they get back never carries staff names or contact
+//! details. Staff work on requests through [`crate::Scoped`].
+
+mod follow;
+mod intake;
+
+pub use follow::{Step, Tracked};
+pub use intake::{Receipt, RequestPhoto, Submission};
+
+use crate::Store;
+use crate::db::Db;
+
+/// Operations for residents, who have no account; see the module documentation.
+#[derive(Clone, Copy, Debug)]
+pub struct Residents<'a> {
+    db: &'a Db,
+    address: &'a str,
+}
+
+impl Store {
+    /// Operations for a resident whose request came from `address` (kept in the audit log).
+    pub fn residents<'a>(&'a self, address: &'a str) -> Residents<'a> {
+        Residents {
+            db: self.db(),
+            address,
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Intake of residents' service requests on SQLite and PostgreSQL: a receipt code follows the
+//! request, routing rules by category and community boundary pick the department (else the
+//! office's dispatch queue), deadlines count working days, bad input is refused by field with
+//! nothing stored, and the audit log keeps no contact details.
+
+use chrono::{DateTime, TimeZone, Utc};
+use minxin_domain::calendar::WorkingCalendar;
+use minxin_domain::request_intake::{Channel, IntakeDraft};
+use minxin_domain::time::shanghai;
+use minxin_domain::{FieldProblem, Problem};
+use minxin_storage::StoreError;
+use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::requests::{RequestPhoto, Submission};
+use minxin_storage::testing::{Fixture, execute_raw, fixture, query_raw, stores};
+
+/// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.
+fn before_national_day() -> DateTime<Utc> {
+    shanghai()
+        .with_ymd_and_hms(2026, 9, 30, 15, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn beijing_midnight(m: u32, d: u32) -> DateTime<Utc> {
+    shanghai()
+        .with_ymd_and_hms(2026, m, d, 0, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn submission(category: &str, lat: &str, lon: &str) -> Submission {
+    Submission {
+        draft: IntakeDraft {
+            category: category.into(),
+            description: "人行道砖松动，老人容易绊倒".into(),
+            lat: lat.into(),
+            lon: lon.into(),
+            name: "王女士".into(),
+            phone: "13800001234".into(),
+            ..IntakeDraft::default()
+        },
+        project_code: None,
+        channel: Channel::Portal,
+    }
+}
+
+/// A square community boundary around (30.5, 114.5) for the fixture's street, and a rule
+/// sending its road requests to the district's housing bureau.
+async fn route_street_roads(f: &Fixture) {
+    let square = r#"{"type":"Polygon","coordinates":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6],[114.4,30.4]]]}"#;
+    execute_raw(
+        &f.store,
+        &format!(
+            "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, '{square}', CURRENT_TIMESTAMP)",
+            f.street_a.id
+        ),
+    )
+    .await
+    .unwrap();
+    execute_raw(
+        &f.store,
+        &format!(
+            "INSERT INTO routing_rules (category_id, region_id, department_id, created_at) \
+             SELECT id, {}, {}, CURRENT_TIMESTAMP FROM request_categories WHERE code = 'road'",
+            f.street_a.id, f.a_zj
+        ),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_request_is_stored_routed_and_followed_by_its_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = LocalBlobStore::new(dir.path());
+    let calendar = WorkingCalendar::shipped();
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        route_street_roads(&f).await;
+        let photo = RequestPhoto {
+            display: b"display copy".to_vec(),
+            thumbnail: b"thumbnail".to_vec(),
+            width: 640,
+            height: 480,
+            had_location: true,
+        };
+        let residents = store.residents("203.0.113.7");
+        let routed = residents
+            .submit(
+                &submission("road", "30.5", "114.5"),
+                &[photo],
+                &blobs,
+                &calendar,
+                before_national_day(),
+            )
+            .await
+            .unwrap();
+        assert!(routed.routed, "{b}");
+        assert_eq!(routed.deadlines.accept_by, beijing_midnight(10, 9), "{b}");
+        assert_eq!(routed.deadlines.answer_by, beijing_midnight(10, 14), "{b}");
+        let tracked = residents
+            .follow(&routed.code.to_string().to_lowercase())
+            .await
+            .unwrap();
+        assert_eq!(tracked.id, routed.id, "{b}");
+        assert_eq!(tracked.state, "assigned", "{b}");
+        assert_eq!(tracked.category_name, "道路破损", "{b}");
+        assert_eq!(
+            tracked.department_name.as_deref(),
+            Some("示例区住建局"),
+            "{b}"
+        );
+        let kinds: Vec<&str> = tracked.timeline.iter().map(|s| s.kind.as_str()).collect();
+        assert_eq!(kinds, ["submitted", "assigned"], "{b}");
+
+        // Outside every boundary, or of a category no rule names: the dispatch queue.
+        for (category, lat, lon) in [("road", "31.5", "115.5"), ("lighting", "30.5", "114.5")] {
+            let queued = residents
+                .submit(
+                    &submission(category, lat, lon),
+                    &[],
+                    &blobs,
+                    &calendar,
+                    before_national_day(),
+                )
+                .await
+                .unwrap();
+            assert!(!queued.routed, "{b} {category}");
+            let tracked = residents.follow(queued.code.as_str()).await.unwrap();
+            assert_eq!(tracked.state, "submitted", "{b}");
+            assert_eq!(tracked.department_name, None, "{b}");
+        }
+        let paths: Vec<(String,)> = query_raw(
+            &store,
+            "SELECT region_path FROM service_requests ORDER BY id",
+        )
+        .await
+        .unwrap();
+        assert_eq!(paths[0].0, f.street_a.path, "{b}: placed in its community");
+        assert_eq!(
+            paths[1].0, f.city.path,
+            "{b}: nowhere known is the top region"
+        );
+        let photos: Vec<(i64, bool)> = query_raw(
+            &store,
+            "SELECT CAST(width AS BIGINT), had_location FROM request_photos",
+        )
+        .await
+        .unwrap();
+        assert_eq!(photos, [(640, true)], "{b}");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_keeps_no_contact_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = LocalBlobStore::new(dir.path());
+    for (b, store) in stores().await {
+        fixture(&store).await;
+        let receipt = store
+            .residents("203.0.113.7")
+            .submit(
+                &submission("road", "30.5", "114.5"),
+                &[],
+                &blobs,
+                &WorkingCalendar::shipped(),
+                before_national_day(),
+            )
+            .await
+            .unwrap();
+        let rows: Vec<(String, String, String)> = query_raw(
+            &store,
+            "SELECT action, address, COALESCE(after, '') FROM audit_log WHERE target_type = 'service_request'",
+        )
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), 1, "{b}");
+        assert_eq!(
+            (rows[0].0.as_str(), rows[0].1.as_str()),
+            ("request.submit", "203.0.113.7")
+        );
+        for secret in ["13800001234", "王女士", receipt.code.as_str()] {
+            assert!(!rows[0].2.contains(secret), "{b}: audit holds {secret}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_by_field_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = LocalBlobStore::new(dir.path());
+    for (b, store) in stores().await {
+        fixture(&store).await;
+        let residents = store.residents("203.0.113.7");
+        let submit = |s: Submission| {
+            let blobs = &blobs;
+            async move {
+                residents
+                    .submit(&s, &[], blobs, &WorkingCalendar::shipped(), Utc::now())
+                    .await
+            }
+        };
+        let invalid = |r: Result<_, StoreError>| match r {
+            Err(StoreError::Invalid(problems)) => problems,
+            other => panic!("{b}: expected a refusal, got {other:?}"),
+        };
+        assert_eq!(
+            invalid(submit(submission("teleport", "30.5", "114.5")).await),
+            [FieldProblem::new("category", Problem::Unknown)]
+        );
+        let mut unknown_project = submission("road", "", "");
+        unknown_project.project_code = Some("NO-SUCH-PROJECT".into());
+        assert_eq!(
+            invalid(submit(unknown_project).await),
+            [FieldProblem::new("project", Problem::Unknown)]
+        );
+        let mut long = submission("road", "30.5", "114.5");
+        long.draft.description = "坑".repeat(4_001);
+        assert_eq!(
+            invalid(submit(long).await),
+            [FieldProblem::new(
+                "description",
+                Problem::TooLong { max: 4_000 }
+            )]
+        );
+        let count: Vec<(i64,)> = query_raw(&store, "SELECT COUNT(*) FROM service_requests")
+            .await
+            .unwrap();
+        assert_eq!(count, [(0,)], "{b}");
+        for typed in ["", "nonsense", "2222-2222-2222"] {
+            assert!(
+                matches!(residents.follow(typed).await, Err(StoreError::NotFound)),
+                "{b}: {typed}"
+            );
+        }
+    }
+}
