@@ -34,6 +34,8 @@ pub enum Permission {
     ReadDashboard,
     /// Print the signboards (公示牌) of a whole annual plan at once.
     PrintSignboards,
+    /// Dispatch, accept, transfer, answer and merge residents' service requests.
+    HandleRequests,
 }
 
 /// The roles that carry `permission`. 三员分立: the three administrator permissions each belong to
@@ -56,6 +58,7 @@ pub fn granted_by(permission: Permission) -> &'static [Role] {
         | Permission::PrintSignboards => &[Office],
         Permission::RecordMoney => &[Finance],
         Permission::ReadDashboard => &[Leader, Office],
+        Permission::HandleRequests => &[Office, Dept],
     }
 }
 

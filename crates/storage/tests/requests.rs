@@ -235,3 +235,199 @@ async fn bad_input_is_refused_by_field_and_nothing_is_stored() {
         }
     }
 }
+
+async fn version(store: &minxin_storage::Store, id: i64) -> i64 {
+    let rows: Vec<(i64,)> = query_raw(
+        store,
+        &format!("SELECT version FROM service_requests WHERE id = {id}"),
+    )
+    .await
+    .unwrap();
+    rows[0].0
+}
+
+#[tokio::test]
+async fn two_departments_pass_a_request_and_the_resident_rates_it() {
+    use minxin_domain::service_request::{Move, Rating, Refusal, RequestState as S};
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = LocalBlobStore::new(dir.path());
+    let calendar = WorkingCalendar::shipped();
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        route_street_roads(&f).await;
+        let now = before_national_day();
+        let residents = store.residents("203.0.113.7");
+        let receipt = residents
+            .submit(
+                &submission("road", "30.5", "114.5"),
+                &[],
+                &blobs,
+                &calendar,
+                now,
+            )
+            .await
+            .unwrap();
+        let id = receipt.id;
+        store
+            .bootstrap_scope_departments(f.id("dept_a"), &["A-ZJ"])
+            .await
+            .unwrap();
+        let (dept_a, dept_b, office, leader) = (
+            f.actor("dept_a").await,
+            f.actor("dept_b").await,
+            f.actor("office_a").await,
+            f.actor("leader_a").await,
+        );
+        let step = |who: &minxin_domain::Actor, m: Move| {
+            let store = store.clone();
+            let who = who.clone();
+            async move {
+                let v = version(&store, id).await;
+                store.scoped(&who, "t").move_request(id, v, &m, now).await
+            }
+        };
+        let refusal = |r: Result<S, StoreError>| match r {
+            Err(StoreError::Invalid(p)) => p[0].problem.clone(),
+            other => panic!("{b}: expected a refusal, got {other:?}"),
+        };
+        assert!(
+            matches!(step(&dept_b, Move::Accept).await, Err(StoreError::NotFound)),
+            "{b}"
+        );
+        assert!(
+            matches!(
+                step(&leader, Move::Accept).await,
+                Err(StoreError::Forbidden)
+            ),
+            "{b}"
+        );
+        assert_eq!(
+            step(&dept_a, Move::Accept).await.unwrap(),
+            S::Accepted,
+            "{b}"
+        );
+        let transfer = |reason: &str| Move::Transfer {
+            department: f.a_jy,
+            reason: reason.into(),
+        };
+        assert_eq!(
+            refusal(step(&dept_a, transfer(" ")).await),
+            Problem::Request {
+                refusal: Refusal::TextMissing
+            }
+        );
+        assert_eq!(
+            step(&dept_a, transfer("属教育局校舍")).await.unwrap(),
+            S::Assigned
+        );
+        // The first department still sees it (首问) but no longer holds it.
+        assert_eq!(
+            refusal(
+                step(
+                    &dept_a,
+                    Move::Answer {
+                        text: "已修复".into()
+                    }
+                )
+                .await
+            ),
+            Problem::Request {
+                refusal: Refusal::WrongState(S::Assigned)
+            }
+        );
+        assert_eq!(
+            step(&office, Move::Assign { department: f.a_zj })
+                .await
+                .unwrap(),
+            S::Assigned
+        );
+        assert_eq!(step(&dept_a, Move::Accept).await.unwrap(), S::Accepted);
+        assert_eq!(
+            step(
+                &dept_a,
+                Move::Answer {
+                    text: "已更换松动的砖".into()
+                }
+            )
+            .await
+            .unwrap(),
+            S::Answered
+        );
+        let code = receipt.code.to_string();
+        let later = now + chrono::Duration::days(20);
+        assert_eq!(
+            residents
+                .rate(&code, Rating::Unsatisfied, "还是松的", &calendar, later)
+                .await
+                .unwrap(),
+            S::InProgress,
+            "{b}: 不满意 reopens once"
+        );
+        let tracked = residents.follow(&code).await.unwrap();
+        assert_eq!(tracked.reopened, 1, "{b}");
+        assert_eq!(
+            tracked.answer_by,
+            calendar.deadline(later, 5),
+            "{b}: a fresh deadline"
+        );
+        assert_eq!(
+            step(
+                &dept_a,
+                Move::Answer {
+                    text: "已重新铺设".into()
+                }
+            )
+            .await
+            .unwrap(),
+            S::Answered
+        );
+        assert_eq!(
+            residents
+                .rate(&code, Rating::Unsatisfied, "", &calendar, later)
+                .await
+                .unwrap(),
+            S::Closed,
+            "{b}: the second time it closes"
+        );
+        let kinds: Vec<String> = residents
+            .follow(&code)
+            .await
+            .unwrap()
+            .timeline
+            .into_iter()
+            .map(|s| s.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "submitted",
+                "assigned",
+                "accepted",
+                "transferred",
+                "assigned",
+                "accepted",
+                "answered",
+                "reopened",
+                "answered",
+                "rated"
+            ],
+            "{b}"
+        );
+        let owner: Vec<(Option<i64>,)> = query_raw(
+            &store,
+            &format!("SELECT owner_department_id FROM service_requests WHERE id = {id}"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            owner,
+            [(Some(f.a_zj),)],
+            "{b}: the first to accept coordinates"
+        );
+        let stale = store
+            .scoped(&office, "t")
+            .move_request(id, 1, &Move::Close, now)
+            .await;
+        assert!(matches!(stale, Err(StoreError::Conflict)), "{b}");
+    }
+}

@@ -323,12 +323,26 @@ async fn add_photo(
     Ok(())
 }
 
-/// Appends a timeline entry; residents' and rules' own moves have no actor.
-pub(super) async fn event(
+/// Appends a timeline entry by the resident or a routing rule (no account).
+async fn event(
     tx: &mut Tx,
     request: i64,
     kind: &str,
     department: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    event_by(tx, request, kind, department, None, "", now).await
+}
+
+/// Appends a timeline entry: what happened, the department it concerns, the staff account that
+/// did it (none for residents and rules) and its reason or answer.
+pub(super) async fn event_by(
+    tx: &mut Tx,
+    request: i64,
+    kind: &str,
+    department: Option<i64>,
+    account: Option<(i64, &str)>,
+    note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     tx.insert(
@@ -338,6 +352,7 @@ pub(super) async fn event(
                 RequestEvents::RequestId,
                 RequestEvents::Kind,
                 RequestEvents::At,
+                RequestEvents::ActorId,
                 RequestEvents::ActorName,
                 RequestEvents::DepartmentId,
                 RequestEvents::Note,
@@ -346,9 +361,10 @@ pub(super) async fn event(
                 request.into(),
                 kind.into(),
                 now.into(),
-                "".into(),
+                account.map(|(id, _)| id).into(),
+                account.map_or("", |(_, name)| name).into(),
                 department.into(),
-                "".into(),
+                note.into(),
             ])
             .take(),
     )

@@ -5,6 +5,7 @@
 
 mod follow;
 mod intake;
+mod work;
 
 pub use follow::{Step, Tracked};
 pub use intake::{Receipt, RequestPhoto, Submission};
