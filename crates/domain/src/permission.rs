@@ -36,6 +36,8 @@ pub enum Permission {
     PrintSignboards,
     /// Dispatch, accept, transfer, answer and merge residents' service requests.
     HandleRequests,
+    /// Enter a service request on a resident's behalf (phone, counter, visit).
+    EnterRequests,
 }
 
 /// The roles that carry `permission`. 三员分立: the three administrator permissions each belong to
@@ -59,6 +61,7 @@ pub fn granted_by(permission: Permission) -> &'static [Role] {
         Permission::RecordMoney => &[Finance],
         Permission::ReadDashboard => &[Leader, Office],
         Permission::HandleRequests => &[Office, Dept],
+        Permission::EnterRequests => &[Office, Dept, Grid],
     }
 }
 

@@ -431,3 +431,62 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
         assert!(matches!(stale, Err(StoreError::Conflict)), "{b}");
     }
 }
+
+#[tokio::test]
+async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = LocalBlobStore::new(dir.path());
+    let calendar = WorkingCalendar::shipped();
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let mut by_phone = submission("lighting", "", "");
+        by_phone.draft.address = "东湖路 12 号楼下".into();
+        by_phone.channel = Channel::Phone;
+        let office = f.actor("office_a").await;
+        let receipt = store
+            .scoped(&office, "10.0.0.5")
+            .enter_request(&by_phone, &[], &blobs, &calendar, Utc::now())
+            .await
+            .unwrap();
+        let stored: Vec<(String, Option<i64>)> = query_raw(
+            &store,
+            &format!(
+                "SELECT channel, entered_by FROM service_requests WHERE id = {}",
+                receipt.id
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            stored,
+            [("phone".to_owned(), Some(f.id("office_a")))],
+            "{b}"
+        );
+        let entered: Vec<(String,)> = query_raw(
+            &store,
+            "SELECT actor_name FROM request_events WHERE kind = 'submitted'",
+        )
+        .await
+        .unwrap();
+        assert_eq!(entered, [("office_a".to_owned(),)], "{b}");
+
+        let leader = f.actor("leader_a").await;
+        let refused = store
+            .scoped(&leader, "t")
+            .enter_request(&by_phone, &[], &blobs, &calendar, Utc::now())
+            .await;
+        assert!(matches!(refused, Err(StoreError::Forbidden)), "{b}");
+        // Residents cannot claim a staff channel, nor staff a resident's.
+        let claimed = store
+            .residents("203.0.113.7")
+            .submit(&by_phone, &[], &blobs, &calendar, Utc::now())
+            .await;
+        assert!(matches!(claimed, Err(StoreError::Invalid(_))), "{b}");
+        let online = submission("lighting", "30.5", "114.5");
+        let pretended = store
+            .scoped(&office, "t")
+            .enter_request(&online, &[], &blobs, &calendar, Utc::now())
+            .await;
+        assert!(matches!(pretended, Err(StoreError::Invalid(_))), "{b}");
+    }
+}

@@ -5,8 +5,10 @@
 //! fits waits in the office's dispatch queue.
 
 use super::Residents;
+use crate::Scoped;
 use crate::audit::{self, NewEntry};
 use crate::blobs::BlobStore;
+use crate::db::Db;
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::public::shown;
@@ -21,7 +23,7 @@ use minxin_domain::request_deadline::{Deadlines, deadlines};
 use minxin_domain::request_intake::{Channel, Intake, IntakeDraft, check_intake};
 use minxin_domain::routing::{RoutingRule, route};
 use minxin_domain::service_request::RequestState;
-use minxin_domain::{FieldProblem, Problem};
+use minxin_domain::{FieldProblem, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 
@@ -108,6 +110,7 @@ struct Audited<'a> {
 impl Residents<'_> {
     /// Checks, routes and stores a resident's request with its photos; the receipt comes back
     /// only once everything is committed. Deadlines are counted on `calendar` from `now`.
+    /// Residents' own channels only: the portal, a signboard, Open311.
     pub async fn submit(
         &self,
         submission: &Submission,
@@ -116,108 +119,166 @@ impl Residents<'_> {
         calendar: &WorkingCalendar,
         now: DateTime<Utc>,
     ) -> Result<Receipt, StoreError> {
-        let mut draft = submission.draft.clone();
-        draft.has_project = submission.project_code.is_some();
-        draft.photos = photos.len();
-        let intake = check_intake(&draft).map_err(StoreError::Invalid)?;
-        let mut keys = Vec::with_capacity(photos.len());
-        for photo in photos {
-            keys.push((
-                blobs.put(&photo.display).await?,
-                blobs.put(&photo.thumbnail).await?,
-            ));
+        if Channel::STAFF.contains(&submission.channel) {
+            return Err(malformed("channel"));
         }
-        let mut tx = self.db.begin().await?;
-        let category = category(&mut tx, &intake.category).await?;
-        let project = match &submission.project_code {
-            Some(code) => Some(public_project(&mut tx, code).await?),
-            None => None,
+        let entrant = Entrant {
+            account: None,
+            address: self.address,
         };
-        let point = intake.point.or_else(|| {
-            project.as_ref().and_then(|p| {
-                Some(Point {
-                    lat: p.latitude?,
-                    lon: p.longitude?,
-                })
-            })
-        });
-        let containing = containing_boundaries(&mut tx, point).await?;
-        let region_path = match (containing.first(), &project) {
-            (Some(b), _) => b.path.clone(),
-            (None, Some(p)) => p.region_path.clone(),
-            (None, None) => root_path(&mut tx).await?,
-        };
-        let rules = rules(&mut tx).await?;
-        let boundary_ids: Vec<i64> = containing.iter().map(|b| b.region_id).collect();
-        let department = route(&rules, &category.code, &boundary_ids).map(|r| r.department);
-        let due = deadlines(
-            calendar,
-            now,
-            u32::try_from(category.accept_days).unwrap_or(0),
-            u32::try_from(category.answer_days).unwrap_or(0),
-        );
-        let state = if department.is_some() {
-            RequestState::Assigned
-        } else {
-            RequestState::Submitted
-        };
-        let code = ReceiptCode::from_random(std::array::from_fn(|_| rand::random::<u64>()));
-        let id = insert(
-            &mut tx,
-            &intake,
-            Placed {
-                category: category.id,
-                point,
-                project: project.as_ref().map(|p| p.id),
-                region_path: &region_path,
-                department,
-            },
-            submission.channel,
-            &code,
-            state,
-            due,
-            now,
-        )
-        .await?;
-        event(&mut tx, id, "submitted", None, now).await?;
-        if department.is_some() {
-            event(&mut tx, id, "assigned", department, now).await?;
-        }
-        for (photo, (display, thumbnail)) in photos.iter().zip(&keys) {
-            add_photo(&mut tx, id, photo, display, thumbnail, now).await?;
-        }
-        audit::append(
-            &mut tx,
-            NewEntry {
-                actor_id: None,
-                actor_name: "resident".into(),
-                address: self.address.to_owned(),
-                action: AuditAction::RequestSubmit,
-                outcome: AuditOutcome::Success,
-                target_type: "service_request",
-                target_id: Some(id.to_string()),
-                target_label: format!("{} #{id}", category.code),
-                before: None,
-                after: serde_json::to_value(Audited {
-                    category: &category.code,
-                    channel: submission.channel.code(),
-                    state: state.code(),
-                    department,
-                    project: project.as_ref().map(|p| p.id),
-                })
-                .ok(),
-                region_path,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Receipt {
-            id,
-            code,
-            deadlines: due,
-            routed: department.is_some(),
-        })
+        receive(self.db, &entrant, submission, photos, blobs, calendar, now).await
     }
+}
+
+impl Scoped<'_> {
+    /// A staff member (a grid worker, say) enters a request on a resident's behalf, taken by
+    /// phone, at the counter or on a visit; the request records the channel and who entered
+    /// it, and is otherwise received like a resident's own.
+    pub async fn enter_request(
+        &self,
+        submission: &Submission,
+        photos: &[RequestPhoto],
+        blobs: &dyn BlobStore,
+        calendar: &WorkingCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<Receipt, StoreError> {
+        self.require(Permission::EnterRequests).await?;
+        if !Channel::STAFF.contains(&submission.channel) {
+            return Err(malformed("channel"));
+        }
+        let entrant = Entrant {
+            account: Some((self.actor.account_id, &self.actor.username)),
+            address: self.address,
+        };
+        receive(self.db, &entrant, submission, photos, blobs, calendar, now).await
+    }
+}
+
+/// Who hands a request in: a resident (no account) or staff entering it for one.
+struct Entrant<'a> {
+    account: Option<(i64, &'a str)>,
+    address: &'a str,
+}
+
+fn malformed(field: &'static str) -> StoreError {
+    StoreError::Invalid(vec![FieldProblem::new(field, Problem::Malformed)])
+}
+
+/// Receives a request: checks, places, routes and stores it (see the module documentation).
+async fn receive(
+    db: &Db,
+    entrant: &Entrant<'_>,
+    submission: &Submission,
+    photos: &[RequestPhoto],
+    blobs: &dyn BlobStore,
+    calendar: &WorkingCalendar,
+    now: DateTime<Utc>,
+) -> Result<Receipt, StoreError> {
+    let mut draft = submission.draft.clone();
+    draft.has_project = submission.project_code.is_some();
+    draft.photos = photos.len();
+    let intake = check_intake(&draft).map_err(StoreError::Invalid)?;
+    let mut keys = Vec::with_capacity(photos.len());
+    for photo in photos {
+        keys.push((
+            blobs.put(&photo.display).await?,
+            blobs.put(&photo.thumbnail).await?,
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let category = category(&mut tx, &intake.category).await?;
+    let project = match &submission.project_code {
+        Some(code) => Some(public_project(&mut tx, code).await?),
+        None => None,
+    };
+    let point = intake.point.or_else(|| {
+        project.as_ref().and_then(|p| {
+            Some(Point {
+                lat: p.latitude?,
+                lon: p.longitude?,
+            })
+        })
+    });
+    let containing = containing_boundaries(&mut tx, point).await?;
+    let region_path = match (containing.first(), &project) {
+        (Some(b), _) => b.path.clone(),
+        (None, Some(p)) => p.region_path.clone(),
+        (None, None) => root_path(&mut tx).await?,
+    };
+    let rules = rules(&mut tx).await?;
+    let boundary_ids: Vec<i64> = containing.iter().map(|b| b.region_id).collect();
+    let department = route(&rules, &category.code, &boundary_ids).map(|r| r.department);
+    let due = deadlines(
+        calendar,
+        now,
+        u32::try_from(category.accept_days).unwrap_or(0),
+        u32::try_from(category.answer_days).unwrap_or(0),
+    );
+    let state = if department.is_some() {
+        RequestState::Assigned
+    } else {
+        RequestState::Submitted
+    };
+    let code = ReceiptCode::from_random(std::array::from_fn(|_| rand::random::<u64>()));
+    let id = insert(
+        &mut tx,
+        &intake,
+        Placed {
+            category: category.id,
+            point,
+            project: project.as_ref().map(|p| p.id),
+            region_path: &region_path,
+            department,
+        },
+        submission.channel,
+        entrant.account.map(|(id, _)| id),
+        &code,
+        state,
+        due,
+        now,
+    )
+    .await?;
+    event_by(&mut tx, id, "submitted", None, entrant.account, "", now).await?;
+    if department.is_some() {
+        event(&mut tx, id, "assigned", department, now).await?;
+    }
+    for (photo, (display, thumbnail)) in photos.iter().zip(&keys) {
+        add_photo(&mut tx, id, photo, display, thumbnail, now).await?;
+    }
+    audit::append(
+        &mut tx,
+        NewEntry {
+            actor_id: entrant.account.map(|(id, _)| id),
+            actor_name: entrant
+                .account
+                .map_or("resident", |(_, name)| name)
+                .to_owned(),
+            address: entrant.address.to_owned(),
+            action: AuditAction::RequestSubmit,
+            outcome: AuditOutcome::Success,
+            target_type: "service_request",
+            target_id: Some(id.to_string()),
+            target_label: format!("{} #{id}", category.code),
+            before: None,
+            after: serde_json::to_value(Audited {
+                category: &category.code,
+                channel: submission.channel.code(),
+                state: state.code(),
+                department,
+                project: project.as_ref().map(|p| p.id),
+            })
+            .ok(),
+            region_path,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Receipt {
+        id,
+        code,
+        deadlines: due,
+        routed: department.is_some(),
+    })
 }
 
 /// Where a checked request goes.
@@ -235,6 +296,7 @@ async fn insert(
     intake: &Intake,
     placed: Placed<'_>,
     channel: Channel,
+    entered_by: Option<i64>,
     code: &ReceiptCode,
     state: RequestState,
     due: Deadlines,
@@ -253,6 +315,7 @@ async fn insert(
                 ServiceRequests::ProjectId,
                 ServiceRequests::RegionPath,
                 ServiceRequests::Channel,
+                ServiceRequests::EnteredBy,
                 ServiceRequests::ContactName,
                 ServiceRequests::ContactPhone,
                 ServiceRequests::State,
@@ -272,6 +335,7 @@ async fn insert(
                 placed.project.into(),
                 placed.region_path.into(),
                 channel.code().into(),
+                entered_by.into(),
                 intake.name.clone().into(),
                 intake.phone.clone().into(),
                 state.code().into(),
