@@ -28,6 +28,14 @@ fn beijing_midnight(m: u32, d: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// Where photos go (a temporary directory, removed when the first value is dropped) and the
+/// shipped working-day calendar.
+fn setting() -> (tempfile::TempDir, LocalBlobStore, WorkingCalendar) {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = LocalBlobStore::new(dir.path());
+    (dir, blobs, WorkingCalendar::shipped())
+}
+
 fn submission(category: &str, lat: &str, lon: &str) -> Submission {
     Submission {
         draft: IntakeDraft {
@@ -71,9 +79,7 @@ async fn route_street_roads(f: &Fixture) {
 
 #[tokio::test]
 async fn a_request_is_stored_routed_and_followed_by_its_receipt() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
-    let calendar = WorkingCalendar::shipped();
+    let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         route_street_roads(&f).await;
@@ -153,8 +159,7 @@ async fn a_request_is_stored_routed_and_followed_by_its_receipt() {
 
 #[tokio::test]
 async fn the_audit_log_keeps_no_contact_details() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
+    let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         fixture(&store).await;
         let receipt = store
@@ -163,7 +168,7 @@ async fn the_audit_log_keeps_no_contact_details() {
                 &submission("road", "30.5", "114.5"),
                 &[],
                 &blobs,
-                &WorkingCalendar::shipped(),
+                &calendar,
                 before_national_day(),
             )
             .await
@@ -187,18 +192,13 @@ async fn the_audit_log_keeps_no_contact_details() {
 
 #[tokio::test]
 async fn bad_input_is_refused_by_field_and_nothing_is_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
+    let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         fixture(&store).await;
         let residents = store.residents("203.0.113.7");
         let submit = |s: Submission| {
-            let blobs = &blobs;
-            async move {
-                residents
-                    .submit(&s, &[], blobs, &WorkingCalendar::shipped(), Utc::now())
-                    .await
-            }
+            let (blobs, calendar) = (&blobs, &calendar);
+            async move { residents.submit(&s, &[], blobs, calendar, Utc::now()).await }
         };
         let invalid = |r: Result<_, StoreError>| match r {
             Err(StoreError::Invalid(problems)) => problems,
@@ -249,9 +249,7 @@ async fn version(store: &minxin_storage::Store, id: i64) -> i64 {
 #[tokio::test]
 async fn two_departments_pass_a_request_and_the_resident_rates_it() {
     use minxin_domain::service_request::{Move, Rating, Refusal, RequestState as S};
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
-    let calendar = WorkingCalendar::shipped();
+    let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         route_street_roads(&f).await;
@@ -434,9 +432,7 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
 
 #[tokio::test]
 async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
-    let calendar = WorkingCalendar::shipped();
+    let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         let mut by_phone = submission("lighting", "", "");
