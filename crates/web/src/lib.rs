@@ -5,6 +5,7 @@
 pub mod api;
 mod assets;
 pub mod client;
+pub mod clock;
 pub mod csrf;
 pub mod error;
 pub mod i18n;

@@ -59,6 +59,10 @@ pub struct AppState {
     pub csp: HeaderValue,
     /// Rendered public pages and map markers, reused while nothing was written.
     pub pages: Arc<crate::page_cache::PageCache>,
+    /// The time deadlines are counted from (set and moved by tests).
+    pub clock: crate::clock::Clock,
+    /// The working-day calendar service-request deadlines are counted on.
+    pub calendar: Arc<minxin_domain::calendar::WorkingCalendar>,
 }
 
 impl AppState {
@@ -75,6 +79,8 @@ impl AppState {
             tokens: Arc::default(),
             csp: content_security_policy(&config.tiles),
             pages: Arc::default(),
+            clock: crate::clock::Clock::system(),
+            calendar: Arc::new(minxin_domain::calendar::WorkingCalendar::shipped()),
             config,
         })
     }

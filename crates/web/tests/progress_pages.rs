@@ -8,9 +8,9 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Months;
-use common::{BOUNDARY, Browser, Env, Reply, envs};
+use common::{Browser, Env, Reply, envs, jpeg, photo_form};
 use http_body_util::BodyExt;
-use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
+use image::ImageFormat;
 use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
@@ -82,32 +82,6 @@ fn last_month() -> String {
     ReportPeriod::of(today().checked_sub_months(Months::new(1)).unwrap()).to_string()
 }
 
-/// A multipart body of text `fields` and `photos` (file name, bytes) under the name `photos`.
-fn report_body(fields: &[(&str, &str)], photos: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (file_name, bytes) in photos {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photos\"; \
-                 filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
 /// Files a report through the page's multipart form.
 async fn file_report(
     env: &Env,
@@ -124,21 +98,9 @@ async fn file_report(
         .post_multipart(
             &env.app,
             &format!("/projects/{id}/reports?_csrf={csrf}"),
-            report_body(fields, photos),
+            photo_form(fields, photos),
         )
         .await
-}
-
-/// A plain JPEG, `width`×`height`.
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let image = RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x * 7) as u8, (y * 5) as u8, ((x ^ y) & 0xff) as u8])
-    });
-    let mut out = Cursor::new(Vec::new());
-    DynamicImage::ImageRgb8(image)
-        .write_to(&mut out, ImageFormat::Jpeg)
-        .unwrap();
-    out.into_inner()
 }
 
 /// One 12-byte TIFF IFD entry (big-endian); `value` is left-aligned in the value field.
@@ -346,7 +308,7 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
             );
         }
         let csrf = Browser::csrf(&page);
-        let body = report_body(
+        let body = photo_form(
             &[("period", &last_month()), ("percent", "10"), ("done", "x")],
             &[],
         );

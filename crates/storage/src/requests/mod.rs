@@ -3,10 +3,12 @@
 //! follow it by its receipt code; what they get back never carries staff names or contact
 //! details. Staff work on requests through [`crate::Scoped`].
 
+mod categories;
 mod follow;
 mod intake;
 mod work;
 
+pub use categories::RequestCategory;
 pub use follow::{Step, Tracked};
 pub use intake::{Receipt, RequestPhoto, Submission};
 

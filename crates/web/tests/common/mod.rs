@@ -8,9 +8,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
 use minxin_web::{AppState, WebConfig, app};
 use serde_json::Value;
+use std::io::Cursor;
 use tower::ServiceExt;
 
 /// The web configuration of a test app: defaults, with the data directory (attachments) in a
@@ -276,4 +278,42 @@ pub fn decode_qr_png(png: &[u8]) -> String {
     let grids = prepared.detect_grids();
     assert_eq!(grids.len(), 1, "one QR code in the image");
     grids[0].decode().expect("the QR code decodes").1
+}
+
+/// A multipart body of text `fields` and `photos` (file name, bytes) under the name `photos`.
+pub fn photo_form(fields: &[(&str, &str)], photos: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (file_name, bytes) in photos {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photos\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// A plain JPEG, `width`×`height`.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = RgbImage::from_fn(width, height, |x, y| {
+        Rgb([(x * 7) as u8, (y * 5) as u8, ((x ^ y) & 0xff) as u8])
+    });
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(image)
+        .write_to(&mut out, ImageFormat::Jpeg)
+        .unwrap();
+    out.into_inner()
 }

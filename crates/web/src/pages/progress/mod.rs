@@ -4,7 +4,7 @@
 //! `api/progress.rs` offers the same operations; both go through the same storage calls.
 
 mod books;
-mod photos;
+pub(crate) mod photos;
 mod reports;
 
 pub(crate) use books::{SummaryRow, summary_rows};

@@ -19,9 +19,13 @@ use minxin_media::{MAX_PHOTO_BYTES, PhotoProblem, prepare_photo};
 use minxin_storage::progress::reports::{NewPhoto, PhotoCopy};
 use std::collections::HashMap;
 
-/// The longest text field of the report form, in bytes (the domain allows 2,000 characters of
-/// up to four bytes each); anything longer is cut and then refused by the length rule.
-const TEXT_FIELD_BYTES: usize = 8_000;
+/// The longest text field of an upload form, in bytes (a service request allows 4,000
+/// characters of up to four bytes each); anything longer is cut and then refused by the length
+/// rule.
+const TEXT_FIELD_BYTES: usize = 16_000;
+
+/// The text fields of the report form.
+const REPORT_FIELDS: &[&str] = &["period", "percent", "done", "problems", "help_needed"];
 
 /// A photo file as received: its name and content, or the fact that it was too large.
 pub struct PhotoFile {
@@ -33,10 +37,10 @@ pub struct PhotoFile {
     pub too_large: bool,
 }
 
-/// The report form as read from a multipart body.
+/// A form with photos (a progress report, a service request) as read from a multipart body.
 #[derive(Default)]
-pub struct ReportUpload {
-    /// Text fields by name (period, percent, done, problems, help_needed).
+pub struct Upload {
+    /// Text fields by name.
     pub fields: HashMap<String, String>,
     /// Photo files, in the order sent; empty file inputs are skipped.
     pub photos: Vec<PhotoFile>,
@@ -44,23 +48,32 @@ pub struct ReportUpload {
     pub truncated: bool,
 }
 
-impl ReportUpload {
+impl Upload {
     /// The text field `name`, or blank.
     pub fn field(&self, name: &str) -> String {
         self.fields.get(name).cloned().unwrap_or_default()
     }
 }
 
-/// Reads the report form. Photos beyond [`MAX_PHOTOS`] are counted but not kept; a body over
-/// the upload limit keeps what came before the limit and is marked `truncated`, so the page
-/// can say so with the typed text kept.
+/// Reads the report form (see [`read_upload`]).
 pub async fn read_report_upload(
     multipart: Result<Multipart, MultipartRejection>,
-) -> Result<ReportUpload, Failure> {
+) -> Result<Upload, Failure> {
+    read_upload(multipart, REPORT_FIELDS, MAX_PHOTOS).await
+}
+
+/// Reads a form of the text `fields` and photos in the file input `photos`. Photos beyond
+/// `max_photos` are counted but not kept; a body over the upload limit keeps what came before
+/// the limit and is marked `truncated`, so the page can say so with the typed text kept.
+pub async fn read_upload(
+    multipart: Result<Multipart, MultipartRejection>,
+    fields: &[&str],
+    max_photos: usize,
+) -> Result<Upload, Failure> {
     let mut multipart =
         multipart.map_err(|_| Failure::new(StatusCode::BAD_REQUEST, "bad_request"))?;
-    let mut upload = ReportUpload::default();
-    if let Err(f) = read_fields(&mut multipart, &mut upload).await {
+    let mut upload = Upload::default();
+    if let Err(f) = read_fields(&mut multipart, &mut upload, fields, max_photos).await {
         if f.status != StatusCode::PAYLOAD_TOO_LARGE {
             return Err(f);
         }
@@ -69,7 +82,12 @@ pub async fn read_report_upload(
     Ok(upload)
 }
 
-async fn read_fields(multipart: &mut Multipart, upload: &mut ReportUpload) -> Result<(), Failure> {
+async fn read_fields(
+    multipart: &mut Multipart,
+    upload: &mut Upload,
+    fields: &[&str],
+    max_photos: usize,
+) -> Result<(), Failure> {
     while let Some(mut field) = multipart.next_field().await.map_err(|e| unreadable(&e))? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "photos" {
@@ -84,7 +102,7 @@ async fn read_fields(multipart: &mut Multipart, upload: &mut ReportUpload) -> Re
                 bytes: Vec::new(),
                 too_large: false,
             };
-            let keep = upload.photos.len() < MAX_PHOTOS;
+            let keep = upload.photos.len() < max_photos;
             while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
                 if file.too_large || file.bytes.len() + chunk.len() > MAX_PHOTO_BYTES {
                     file.too_large = true;
@@ -97,10 +115,7 @@ async fn read_fields(multipart: &mut Multipart, upload: &mut ReportUpload) -> Re
             if !file.name.is_empty() || !file.bytes.is_empty() || file.too_large {
                 upload.photos.push(file);
             }
-        } else if matches!(
-            name.as_str(),
-            "period" | "percent" | "done" | "problems" | "help_needed"
-        ) {
+        } else if fields.contains(&name.as_str()) {
             let mut text = field.text().await.map_err(|e| unreadable(&e))?;
             if text.len() > TEXT_FIELD_BYTES {
                 let mut end = TEXT_FIELD_BYTES;

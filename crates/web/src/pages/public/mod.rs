@@ -11,6 +11,7 @@ mod open_data;
 mod page;
 mod photos;
 mod portal;
+mod requests;
 
 use crate::client::Client;
 use crate::error::Failure;
@@ -23,7 +24,7 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use minxin_storage::StoreError;
 use serde::de::DeserializeOwned;
 use tower_http::compression::CompressionLayer;
@@ -48,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route("/open-data/projects.xlsx", get(list_export::xlsx))
         .route("/p/{code}", get(page::show))
         .route("/p/{code}/photos/{photo}/{copy}", get(photos::show))
+        .route("/p/{code}/report", get(requests::for_project))
+        .route("/report", get(requests::new).post(requests::submit))
+        .route("/track", get(requests::track_form).post(requests::track))
+        .route("/track/rate", post(requests::rate))
         .merge(data)
 }
 
