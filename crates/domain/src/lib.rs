@@ -28,6 +28,7 @@ pub mod project_access;
 pub mod project_code;
 pub mod public;
 pub mod ranking;
+pub mod rate_limit;
 pub mod receipt;
 pub mod region;
 pub mod report;

@@ -93,6 +93,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         data_dir: config.data_dir.clone(),
         public_base_url: config.effective_public_base_url(),
         tiles: config.tiles()?,
+        intake_per_hour: config.intake_per_hour,
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
     tokio::spawn(nightly(store.clone()));

@@ -44,11 +44,14 @@ pub struct Config {
     pub map_tiles_attribution: Option<String>,
     /// The datum of a template source, `wgs84` or `gcj02` (`MINXIN_MAP_TILES_DATUM`).
     pub map_tiles_datum: Option<String>,
+    /// Service requests one address may submit per hour, 0 for no limit
+    /// (`MINXIN_INTAKE_PER_HOUR`).
+    pub intake_per_hour: u32,
 }
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 15] = [
     "listen",
     "database_url",
     "data_dir",
@@ -63,6 +66,7 @@ const ENV_KEYS: [&str; 14] = [
     "map_tiles_key",
     "map_tiles_attribution",
     "map_tiles_datum",
+    "intake_per_hour",
 ];
 
 impl Default for Config {
@@ -82,6 +86,7 @@ impl Default for Config {
             map_tiles_key: None,
             map_tiles_attribution: None,
             map_tiles_datum: None,
+            intake_per_hour: 20,
         }
     }
 }

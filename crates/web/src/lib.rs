@@ -9,6 +9,7 @@ pub mod clock;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod intake_limit;
 pub mod page_cache;
 pub mod pages;
 pub mod security;

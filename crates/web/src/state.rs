@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub public_base_url: String,
     /// Where the maps get their tiles.
     pub tiles: TileSource,
+    /// Service requests one address may submit per hour (0: no limit).
+    pub intake_per_hour: u32,
 }
 
 impl Default for WebConfig {
@@ -38,6 +40,7 @@ impl Default for WebConfig {
             data_dir: PathBuf::from("./minxin-data"),
             public_base_url: "http://127.0.0.1:8080".into(),
             tiles: TileSource::openstreetmap(),
+            intake_per_hour: 20,
         }
     }
 }
@@ -63,6 +66,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// The working-day calendar service-request deadlines are counted on.
     pub calendar: Arc<minxin_domain::calendar::WorkingCalendar>,
+    /// Service-request submissions per address.
+    pub intake_limit: Arc<crate::intake_limit::IntakeLimit>,
 }
 
 impl AppState {
@@ -81,6 +86,9 @@ impl AppState {
             pages: Arc::default(),
             clock: crate::clock::Clock::system(),
             calendar: Arc::new(minxin_domain::calendar::WorkingCalendar::shipped()),
+            intake_limit: Arc::new(crate::intake_limit::IntakeLimit::per_hour(
+                config.intake_per_hour,
+            )),
             config,
         })
     }

@@ -282,3 +282,41 @@ async fn a_signboard_link_fills_the_project_in() {
         assert_eq!(stored, [("signboard".to_owned(), Some(id), None)], "{b}");
     }
 }
+
+#[tokio::test]
+async fn a_flood_from_one_address_is_held_back_with_the_form_kept() {
+    for (backend, store) in minxin_storage::testing::stores().await {
+        let fx = minxin_storage::testing::fixture(&store).await;
+        let config = minxin_web::WebConfig {
+            intake_per_hour: 2,
+            ..common::test_config()
+        };
+        let state = minxin_web::AppState::new(store, config).await.unwrap();
+        let env = Env {
+            backend,
+            app: minxin_web::app(state),
+            fx,
+        };
+        let mut browser = Browser::new();
+        let fields = [
+            ("category", "road"),
+            ("description", "路灯不亮"),
+            ("address", "东湖路 12 号"),
+        ];
+        for _ in 0..2 {
+            let receipt = submit(&env, &mut browser, &fields, &[]).await;
+            assert!(receipt.body.contains("id=\"receipt-code\""), "{backend}");
+        }
+        let held = submit(&env, &mut browser, &fields, &[]).await;
+        assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{backend}");
+        assert!(held.body.contains("您提交得太频繁了"), "{backend}");
+        assert!(
+            held.body.contains("路灯不亮") && held.body.contains("东湖路 12 号"),
+            "{backend}"
+        );
+        let stored: Vec<(i64,)> = query_raw(&env.fx.store, "SELECT COUNT(*) FROM service_requests")
+            .await
+            .unwrap();
+        assert_eq!(stored, [(2,)], "{backend}");
+    }
+}

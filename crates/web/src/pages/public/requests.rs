@@ -208,6 +208,12 @@ pub async fn submit(
         anonymous: !upload.field("anonymous").is_empty(),
     };
     let mut errors = FormErrors::default();
+    if !state.intake_limit.admit(&client.address, state.clock.now()) {
+        errors.add(WHOLE_FORM, lang.t("requests.too_many"));
+        let mut page = form_page(&state, &client, form, errors).await?;
+        *page.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        return Ok(page);
+    }
     if upload.truncated {
         errors.add(WHOLE_FORM, lang.t("requests.too_large"));
     }
