@@ -56,11 +56,11 @@ mod tests {
     fn each_address_has_its_own_allowance() {
         let limit = IntakeLimit::per_hour(2);
         let now = Utc::now();
-        assert!(limit.admit("203.0.113.7", now));
-        assert!(limit.admit("203.0.113.7", now));
-        assert!(!limit.admit("203.0.113.7", now));
-        assert!(limit.admit("198.51.100.1", now));
-        assert!(limit.admit("203.0.113.7", now + Duration::hours(1)));
-        assert!(IntakeLimit::per_hour(0).admit("203.0.113.7", now));
+        assert!(limit.admit("2001:db8::7", now));
+        assert!(limit.admit("2001:db8::7", now));
+        assert!(!limit.admit("2001:db8::7", now));
+        assert!(limit.admit("2001:db8::1", now));
+        assert!(limit.admit("2001:db8::7", now + Duration::hours(1)));
+        assert!(IntakeLimit::per_hour(0).admit("2001:db8::7", now));
     }
 }
