@@ -23,7 +23,7 @@ use minxin_domain::request_deadline::{Deadlines, deadlines};
 use minxin_domain::request_intake::{Channel, Intake, IntakeDraft, check_intake};
 use minxin_domain::routing::{RoutingRule, route};
 use minxin_domain::service_request::RequestState;
-use minxin_domain::{FieldProblem, Permission, Problem};
+use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 
@@ -120,7 +120,7 @@ impl Residents<'_> {
         now: DateTime<Utc>,
     ) -> Result<Receipt, StoreError> {
         if Channel::STAFF.contains(&submission.channel) {
-            return Err(malformed("channel"));
+            return Err(StoreError::invalid("channel", Problem::Malformed));
         }
         let entrant = Entrant {
             account: None,
@@ -144,7 +144,7 @@ impl Scoped<'_> {
     ) -> Result<Receipt, StoreError> {
         self.require(Permission::EnterRequests).await?;
         if !Channel::STAFF.contains(&submission.channel) {
-            return Err(malformed("channel"));
+            return Err(StoreError::invalid("channel", Problem::Malformed));
         }
         let entrant = Entrant {
             account: Some((self.actor.account_id, &self.actor.username)),
@@ -158,10 +158,6 @@ impl Scoped<'_> {
 struct Entrant<'a> {
     account: Option<(i64, &'a str)>,
     address: &'a str,
-}
-
-fn malformed(field: &'static str) -> StoreError {
-    StoreError::Invalid(vec![FieldProblem::new(field, Problem::Malformed)])
 }
 
 /// Receives a request: checks, places, routes and stores it (see the module documentation).
@@ -451,7 +447,7 @@ async fn category(tx: &mut Tx, code: &str) -> Result<CategoryRow, StoreError> {
             .and_where(Expr::col(RequestCategories::Active).eq(true)),
     )
     .await?
-    .ok_or_else(|| unknown("category"))
+    .ok_or_else(|| StoreError::invalid("category", Problem::Unknown))
 }
 
 /// The public project `code`, else a problem on the project field: residents can only name
@@ -470,11 +466,7 @@ async fn public_project(tx: &mut Tx, code: &str) -> Result<ProjectRow, StoreErro
             .and_where(shown()),
     )
     .await?
-    .ok_or_else(|| unknown("project"))
-}
-
-fn unknown(field: &'static str) -> StoreError {
-    StoreError::Invalid(vec![FieldProblem::new(field, Problem::Unknown)])
+    .ok_or_else(|| StoreError::invalid("project", Problem::Unknown))
 }
 
 /// The community boundaries containing `point`, the most specific (deepest region) first.

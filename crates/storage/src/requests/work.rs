@@ -104,21 +104,26 @@ fn kind(step: &Move, before: RequestState, after: RequestState) -> &'static str 
     }
 }
 
-/// The columns a move changes besides state, holder, owner and reopenings.
-fn changes(step: &Move, now: DateTime<Utc>) -> Vec<(ServiceRequests, sea_query::Value)> {
-    match step {
+/// The columns a move to `next` changes besides state, holder, owner and reopenings; a request
+/// that ends (closed, rated for the last time, merged) records when.
+fn changes(
+    step: &Move,
+    next: RequestState,
+    now: DateTime<Utc>,
+) -> Vec<(ServiceRequests, sea_query::Value)> {
+    let mut out = match step {
         Move::Answer { text } => vec![
             (ServiceRequests::Answer, text.trim().into()),
             (ServiceRequests::AnsweredAt, now.into()),
         ],
         Move::Rate(rating) => vec![(ServiceRequests::Rating, rating.code().into())],
-        Move::MergeInto { request } => vec![
-            (ServiceRequests::MergedInto, (*request).into()),
-            (ServiceRequests::ClosedAt, now.into()),
-        ],
-        Move::Close => vec![(ServiceRequests::ClosedAt, now.into())],
+        Move::MergeInto { request } => vec![(ServiceRequests::MergedInto, (*request).into())],
         _ => Vec::new(),
+    };
+    if next.is_final() {
+        out.push((ServiceRequests::ClosedAt, now.into()));
     }
+    out
 }
 
 fn note(step: &Move) -> String {
@@ -130,10 +135,7 @@ fn note(step: &Move) -> String {
 }
 
 fn refused(refusal: minxin_domain::service_request::Refusal) -> StoreError {
-    StoreError::Invalid(vec![minxin_domain::FieldProblem::new(
-        "move",
-        Problem::Request { refusal },
-    )])
+    StoreError::invalid("move", Problem::Request { refusal })
 }
 
 /// Who made a move, for the timeline and the audit log.
@@ -143,13 +145,14 @@ struct Mover<'a> {
     address: &'a str,
 }
 
-/// Applies `step` to `before` and writes it; the caller commits.
+/// Applies `step` to `before` and writes it, with the columns `extra` adds for the state it
+/// leads to; the caller commits.
 async fn write(
     tx: &mut Tx,
     before: &Current,
     mover: &Mover<'_>,
     step: &Move,
-    extra: Vec<(ServiceRequests, sea_query::Value)>,
+    extra: impl FnOnce(RequestState) -> Vec<(ServiceRequests, sea_query::Value)>,
     now: DateTime<Utc>,
 ) -> Result<RequestState, StoreError> {
     let old = before.request()?;
@@ -164,12 +167,7 @@ async fn write(
                     .and_where(Expr::col(ServiceRequests::State).ne(RequestState::Merged.code())),
             )
             .await?;
-        target.ok_or_else(|| {
-            StoreError::Invalid(vec![minxin_domain::FieldProblem::new(
-                "request",
-                Problem::Unknown,
-            )])
-        })?;
+        target.ok_or_else(|| StoreError::invalid("request", Problem::Unknown))?;
     }
     let mut values = vec![
         (ServiceRequests::State, new.state.code().into()),
@@ -178,8 +176,8 @@ async fn write(
         (ServiceRequests::Reopened, i32::from(new.reopened).into()),
         (ServiceRequests::UpdatedAt, now.into()),
     ];
-    values.extend(changes(step, now));
-    values.extend(extra);
+    values.extend(changes(step, new.state, now));
+    values.extend(extra(new.state));
     tx.update_versioned(
         &Query::update()
             .table(ServiceRequests::Table)
@@ -273,7 +271,7 @@ impl Scoped<'_> {
             account: Some((self.actor.account_id, &self.actor.username)),
             address: self.address,
         };
-        let state = write(&mut tx, &before, &mover, step, Vec::new(), now).await?;
+        let state = write(&mut tx, &before, &mover, step, |_| Vec::new(), now).await?;
         tx.commit().await?;
         Ok(state)
     }
@@ -288,12 +286,9 @@ async fn department_exists(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
                 .and_where(Expr::col(Departments::Id).eq(id)),
         )
         .await?;
-    found.map(|_| ()).ok_or_else(|| {
-        StoreError::Invalid(vec![minxin_domain::FieldProblem::new(
-            "department",
-            Problem::Unknown,
-        )])
-    })
+    found
+        .map(|_| ())
+        .ok_or_else(|| StoreError::invalid("department", Problem::Unknown))
 }
 
 impl Residents<'_> {
@@ -310,12 +305,12 @@ impl Residents<'_> {
         let code = ReceiptCode::parse(typed).ok_or(StoreError::NotFound)?;
         let comment = comment.trim();
         if comment.chars().count() > minxin_domain::request_intake::TEXT_MAX {
-            return Err(StoreError::Invalid(vec![minxin_domain::FieldProblem::new(
+            return Err(StoreError::invalid(
                 "comment",
                 Problem::TooLong {
                     max: minxin_domain::request_intake::TEXT_MAX,
                 },
-            )]));
+            ));
         }
         let mut tx = self.db.begin().await?;
         let before: Current = tx
@@ -330,15 +325,15 @@ impl Residents<'_> {
                     .and_where(Expr::col(RequestCategories::Id).eq(before.category_id)),
             )
             .await?;
-        let reopening = before.request()?.reopened < minxin_domain::service_request::MAX_REOPENINGS
-            && rating == Rating::Unsatisfied;
-        let mut extra = vec![(ServiceRequests::RatingComment, comment.into())];
-        if reopening {
-            let due = calendar.deadline(now, u32::try_from(answer_days.0).unwrap_or(0));
-            extra.push((ServiceRequests::AnswerBy, due.into()));
-        } else {
-            extra.push((ServiceRequests::ClosedAt, now.into()));
-        }
+        // A reopened request gets a fresh answer deadline; the rules say whether it reopens.
+        let extra = |next: RequestState| {
+            let mut out = vec![(ServiceRequests::RatingComment, comment.into())];
+            if next == RequestState::InProgress {
+                let due = calendar.deadline(now, u32::try_from(answer_days.0).unwrap_or(0));
+                out.push((ServiceRequests::AnswerBy, due.into()));
+            }
+            out
+        };
         let mover = Mover {
             party: Party::Resident,
             account: None,
