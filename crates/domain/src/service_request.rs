@@ -90,6 +90,13 @@ pub enum Rating {
 }
 
 impl Rating {
+    /// Every rating, best first.
+    pub const ALL: [Rating; 3] = [
+        Rating::Satisfied,
+        Rating::FairlySatisfied,
+        Rating::Unsatisfied,
+    ];
+
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {
@@ -102,6 +109,14 @@ impl Rating {
     /// Whether it counts towards the satisfaction rate (满意率 counts both kinds of content).
     pub fn is_content(self) -> bool {
         !matches!(self, Rating::Unsatisfied)
+    }
+}
+
+impl std::str::FromStr for Rating {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Rating::ALL.into_iter().find(|r| r.code() == s).ok_or(())
     }
 }
 
@@ -538,5 +553,9 @@ mod tests {
             assert_eq!(state.code().parse::<S>(), Ok(state));
         }
         assert!("open".parse::<S>().is_err());
+        for rating in Rating::ALL {
+            assert_eq!(rating.code().parse::<Rating>(), Ok(rating));
+        }
+        assert!("meh".parse::<Rating>().is_err());
     }
 }

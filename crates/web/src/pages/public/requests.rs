@@ -395,12 +395,7 @@ pub async fn rate(
     client: Client,
     Form(form): Form<RateForm>,
 ) -> Result<Response, Failure> {
-    let rating = match form.rating.as_str() {
-        "satisfied" => Some(Rating::Satisfied),
-        "fairly_satisfied" => Some(Rating::FairlySatisfied),
-        "unsatisfied" => Some(Rating::Unsatisfied),
-        _ => None,
-    };
+    let rating: Option<Rating> = form.rating.parse().ok();
     let mut errors = FormErrors::default();
     match rating {
         None => errors.add(
