@@ -38,6 +38,12 @@ pub enum Permission {
     HandleRequests,
     /// Enter a service request on a resident's behalf (phone, counter, visit).
     EnterRequests,
+    /// Read service requests in scope (queues, a request's file); contact details only go to
+    /// those handling it, see `request_access::handles`.
+    ReadRequests,
+    /// Decide which requests the public sees, in what words, and set routing rules and
+    /// community boundaries.
+    ModerateRequests,
 }
 
 /// The roles that carry `permission`. 三员分立: the three administrator permissions each belong to
@@ -62,6 +68,8 @@ pub fn granted_by(permission: Permission) -> &'static [Role] {
         Permission::ReadDashboard => &[Leader, Office],
         Permission::HandleRequests => &[Office, Dept],
         Permission::EnterRequests => &[Office, Dept, Grid],
+        Permission::ReadRequests => &[Leader, Office, Dept, Supervisor, Grid],
+        Permission::ModerateRequests => &[Office],
     }
 }
 

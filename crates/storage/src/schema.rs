@@ -497,6 +497,8 @@ pub enum ServiceRequests {
     IsPublished,
     UpdatedAt,
     Version,
+    PublicDescription,
+    PublishedAt,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -486,3 +486,296 @@ async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
         assert!(matches!(pretended, Err(StoreError::Invalid(_))), "{b}");
     }
 }
+
+fn photo(bytes: &[u8]) -> RequestPhoto {
+    RequestPhoto {
+        display: bytes.to_vec(),
+        thumbnail: [bytes, b" small"].concat(),
+        width: 800,
+        height: 600,
+        had_location: false,
+    }
+}
+
+#[tokio::test]
+async fn queues_and_files_show_each_party_what_it_may_see() {
+    use minxin_domain::service_request::Move;
+    use minxin_storage::page::PageRequest;
+    use minxin_storage::requests::{QueueFilter, QueueView};
+    let (_dir, blobs, calendar) = setting();
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        store
+            .bootstrap_scope_departments(f.id("dept_a"), &["A-ZJ"])
+            .await
+            .unwrap();
+        route_street_roads(&f).await;
+        let now = before_national_day();
+        let residents = store.residents("203.0.113.7");
+        let routed = residents
+            .submit(
+                &submission("road", "30.5", "114.5"),
+                &[photo(b"road")],
+                &blobs,
+                &calendar,
+                now,
+            )
+            .await
+            .unwrap();
+        let waiting = residents
+            .submit(
+                &submission("lighting", "30.5", "114.5"),
+                &[],
+                &blobs,
+                &calendar,
+                now,
+            )
+            .await
+            .unwrap();
+        let (office, dept_a, dept_b, leader) = (
+            f.actor("office_a").await,
+            f.actor("dept_a").await,
+            f.actor("dept_b").await,
+            f.actor("leader_a").await,
+        );
+        let queue = |who: &minxin_domain::Actor, view: QueueView, at: DateTime<Utc>| {
+            let store = store.clone();
+            let who = who.clone();
+            async move {
+                let filter = QueueFilter {
+                    view,
+                    category: None,
+                    page: PageRequest::default(),
+                };
+                let page = store
+                    .scoped(&who, "t")
+                    .request_queue(&filter, at)
+                    .await
+                    .unwrap();
+                page.items.iter().map(|r| r.id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            queue(&office, QueueView::Dispatch, now).await,
+            [waiting.id],
+            "{b}"
+        );
+        // The accept deadline (end of 8 October) is earlier than nothing else: both are open.
+        let mut open = queue(&office, QueueView::Open, now).await;
+        open.sort_unstable();
+        assert_eq!(open, [routed.id, waiting.id], "{b}");
+        assert_eq!(
+            queue(&dept_a, QueueView::Open, now).await,
+            [routed.id],
+            "{b}"
+        );
+        assert!(queue(&dept_b, QueueView::All, now).await.is_empty(), "{b}");
+        assert!(
+            queue(&office, QueueView::Overdue, now).await.is_empty(),
+            "{b}"
+        );
+        let after_holiday = beijing_midnight(10, 10);
+        assert_eq!(
+            queue(&office, QueueView::Overdue, after_holiday)
+                .await
+                .len(),
+            2,
+            "{b}"
+        );
+
+        // Contact details go to handlers only; a leader reads the file without them.
+        let file = store
+            .scoped(&dept_a, "t")
+            .request_file(routed.id)
+            .await
+            .unwrap();
+        assert_eq!(file.contact_phone.as_deref(), Some("13800001234"), "{b}");
+        assert_eq!(file.photos.len(), 1, "{b}");
+        let read = store
+            .scoped(&leader, "t")
+            .request_file(routed.id)
+            .await
+            .unwrap();
+        assert_eq!((read.contact_name, read.contact_phone), (None, None), "{b}");
+        assert!(read.party.is_none(), "{b}");
+        assert!(matches!(
+            store.scoped(&dept_a, "t").request_file(waiting.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.scoped(&dept_b, "t").request_file(routed.id).await,
+            Err(StoreError::NotFound)
+        ));
+        let shown = store
+            .scoped(&dept_a, "t")
+            .request_photo(routed.id, file.photos[0].id, true, &blobs)
+            .await
+            .unwrap();
+        assert_eq!(shown, b"road small", "{b}");
+        assert!(matches!(
+            store
+                .scoped(&dept_b, "t")
+                .request_photo(routed.id, file.photos[0].id, false, &blobs)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+
+        // The department answers with a photo of the work done.
+        let scoped = store.scoped(&dept_a, "t");
+        scoped
+            .move_request(
+                routed.id,
+                version(&store, routed.id).await,
+                &Move::Accept,
+                now,
+            )
+            .await
+            .unwrap();
+        let long = "修".repeat(4_001);
+        assert!(matches!(
+            scoped
+                .answer_request(
+                    routed.id,
+                    version(&store, routed.id).await,
+                    &long,
+                    &[],
+                    &blobs,
+                    now
+                )
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        scoped
+            .answer_request(
+                routed.id,
+                version(&store, routed.id).await,
+                "已更换破损路砖",
+                &[photo(b"fixed")],
+                &blobs,
+                now,
+            )
+            .await
+            .unwrap();
+        let answered = scoped.request_file(routed.id).await.unwrap();
+        let stages: Vec<&str> = answered.photos.iter().map(|p| p.stage.as_str()).collect();
+        assert_eq!(stages, ["intake", "answer"], "{b}");
+        assert_eq!(answered.state, "answered", "{b}");
+        assert_eq!(
+            answered.timeline.last().map(|s| s.actor_name.as_str()),
+            Some("dept_a"),
+            "{b}"
+        );
+        assert_eq!(
+            queue(&office, QueueView::Answered, now).await,
+            [routed.id],
+            "{b}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
+    use minxin_domain::duplicates::DuplicateRule;
+    let (_dir, blobs, calendar) = setting();
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        route_street_roads(&f).await;
+        let now = before_national_day();
+        let residents = store.residents("203.0.113.7");
+        let first = residents
+            .submit(
+                &submission("lighting", "30.5", "114.5"),
+                &[],
+                &blobs,
+                &calendar,
+                now,
+            )
+            .await
+            .unwrap();
+        let near = residents
+            .submit(
+                &submission("lighting", "30.5004", "114.5"),
+                &[],
+                &blobs,
+                &calendar,
+                now + chrono::Duration::hours(5),
+            )
+            .await
+            .unwrap();
+        for (category, lat, later) in [
+            ("road", "30.5", 0),
+            ("lighting", "30.51", 0),
+            ("lighting", "30.5", 100),
+        ] {
+            residents
+                .submit(
+                    &submission(category, lat, "114.5"),
+                    &[],
+                    &blobs,
+                    &calendar,
+                    now + chrono::Duration::hours(later),
+                )
+                .await
+                .unwrap();
+        }
+        let office = f.actor("office_a").await;
+        let scoped = store.scoped(&office, "t");
+        let file = scoped.request_file(first.id).await.unwrap();
+        let found = scoped
+            .request_duplicates(&file, &DuplicateRule::default())
+            .await
+            .unwrap();
+        let ids: Vec<(i64, u32)> = found.iter().map(|c| (c.id, c.metres)).collect();
+        assert_eq!(ids, [(near.id, 44)], "{b}");
+
+        let v = version(&store, first.id).await;
+        assert!(matches!(
+            scoped.publish_request(first.id, v, Some("  "), now).await,
+            Err(StoreError::Invalid(_))
+        ));
+        scoped
+            .publish_request(first.id, v, Some("东湖路路灯不亮"), now)
+            .await
+            .unwrap();
+        let shown: Vec<(bool, String)> = query_raw(
+            &store,
+            &format!(
+                "SELECT is_published, public_description FROM service_requests WHERE id = {}",
+                first.id
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(shown, [(true, "东湖路路灯不亮".to_owned())], "{b}");
+        assert!(matches!(
+            scoped.publish_request(first.id, v, None, now).await,
+            Err(StoreError::Conflict)
+        ));
+        scoped
+            .publish_request(first.id, v + 1, None, now)
+            .await
+            .unwrap();
+        let logged: Vec<(String,)> = query_raw(
+            &store,
+            "SELECT target_label FROM audit_log WHERE action = 'request.change' ORDER BY id",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            logged,
+            [
+                (format!("published #{}", first.id),),
+                (format!("withdrawn #{}", first.id),)
+            ],
+            "{b}"
+        );
+        let dept = f.actor("dept_a").await;
+        assert!(matches!(
+            store
+                .scoped(&dept, "t")
+                .publish_request(first.id, v + 2, Some("x"), now)
+                .await,
+            Err(StoreError::Forbidden)
+        ));
+    }
+}

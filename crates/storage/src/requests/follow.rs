@@ -3,6 +3,7 @@
 //! it. A code that is malformed or matches nothing is "not found", the same answer either way.
 
 use super::Residents;
+use super::queue::department_name;
 use crate::error::StoreError;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
@@ -58,15 +59,6 @@ pub struct Step {
     pub at: DateTime<Utc>,
     /// The department it concerns, by name.
     pub department_name: Option<String>,
-}
-
-/// The name of the department whose id is in `column`, as a scalar sub-select.
-fn department_name(column: impl sea_query::IntoColumnRef) -> sea_query::SelectStatement {
-    Query::select()
-        .column((Departments::Table, Departments::Name))
-        .from(Departments::Table)
-        .and_where(Expr::col((Departments::Table, Departments::Id)).equals(column))
-        .to_owned()
 }
 
 impl Residents<'_> {

@@ -174,13 +174,7 @@ async fn receive(
     draft.has_project = submission.project_code.is_some();
     draft.photos = photos.len();
     let intake = check_intake(&draft).map_err(StoreError::Invalid)?;
-    let mut keys = Vec::with_capacity(photos.len());
-    for photo in photos {
-        keys.push((
-            blobs.put(&photo.display).await?,
-            blobs.put(&photo.thumbnail).await?,
-        ));
-    }
+    let keys = put_photos(blobs, photos).await?;
     let mut tx = db.begin().await?;
     let category = category(&mut tx, &intake.category).await?;
     let project = match &submission.project_code {
@@ -238,9 +232,7 @@ async fn receive(
     if department.is_some() {
         event(&mut tx, id, "assigned", department, now).await?;
     }
-    for (photo, (display, thumbnail)) in photos.iter().zip(&keys) {
-        add_photo(&mut tx, id, photo, display, thumbnail, now).await?;
-    }
+    add_photos(&mut tx, id, "intake", photos, &keys, now).await?;
     audit::append(
         &mut tx,
         NewEntry {
@@ -346,40 +338,60 @@ async fn insert(
     .await
 }
 
-async fn add_photo(
+/// Stores the copies of `photos` as blobs (before the transaction: a blob without a row is
+/// harmless, a row without its blob is not) and returns their keys, display and thumbnail.
+pub(super) async fn put_photos(
+    blobs: &dyn BlobStore,
+    photos: &[RequestPhoto],
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut keys = Vec::with_capacity(photos.len());
+    for photo in photos {
+        keys.push((
+            blobs.put(&photo.display).await?,
+            blobs.put(&photo.thumbnail).await?,
+        ));
+    }
+    Ok(keys)
+}
+
+/// Records `photos` (with the blob keys [`put_photos`] returned) for request `request` at
+/// `stage`: `intake` for the resident's, `answer` for the department's.
+pub(super) async fn add_photos(
     tx: &mut Tx,
     request: i64,
-    photo: &RequestPhoto,
-    display: &str,
-    thumbnail: &str,
+    stage: &str,
+    photos: &[RequestPhoto],
+    keys: &[(String, String)],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.insert(
-        Query::insert()
-            .into_table(RequestPhotos::Table)
-            .columns([
-                RequestPhotos::RequestId,
-                RequestPhotos::Stage,
-                RequestPhotos::Display,
-                RequestPhotos::Thumbnail,
-                RequestPhotos::Width,
-                RequestPhotos::Height,
-                RequestPhotos::HadLocation,
-                RequestPhotos::UploadedAt,
-            ])
-            .values_panic([
-                request.into(),
-                "intake".into(),
-                display.into(),
-                thumbnail.into(),
-                i64::from(photo.width).into(),
-                i64::from(photo.height).into(),
-                photo.had_location.into(),
-                now.into(),
-            ])
-            .take(),
-    )
-    .await?;
+    for (photo, (display, thumbnail)) in photos.iter().zip(keys) {
+        tx.insert(
+            Query::insert()
+                .into_table(RequestPhotos::Table)
+                .columns([
+                    RequestPhotos::RequestId,
+                    RequestPhotos::Stage,
+                    RequestPhotos::Display,
+                    RequestPhotos::Thumbnail,
+                    RequestPhotos::Width,
+                    RequestPhotos::Height,
+                    RequestPhotos::HadLocation,
+                    RequestPhotos::UploadedAt,
+                ])
+                .values_panic([
+                    request.into(),
+                    stage.into(),
+                    display.as_str().into(),
+                    thumbnail.as_str().into(),
+                    i64::from(photo.width).into(),
+                    i64::from(photo.height).into(),
+                    photo.had_location.into(),
+                    now.into(),
+                ])
+                .take(),
+        )
+        .await?;
+    }
     Ok(())
 }
 

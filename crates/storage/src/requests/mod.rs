@@ -4,13 +4,18 @@
 //! details. Staff work on requests through [`crate::Scoped`].
 
 mod categories;
+mod file;
 mod follow;
 mod intake;
+mod moderation;
+mod queue;
 mod work;
 
 pub use categories::RequestCategory;
+pub use file::{DuplicateCandidate, FilePhoto, FileStep, RequestFile};
 pub use follow::{Step, Tracked};
 pub use intake::{Receipt, RequestPhoto, Submission};
+pub use queue::{QueueFilter, QueueRow, QueueView};
 
 use crate::Store;
 use crate::db::Db;

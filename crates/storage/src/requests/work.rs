@@ -4,9 +4,11 @@
 //! the caller acts as ([`minxin_domain::request_access::party_of`]), and writes the new state
 //! with a version check, a timeline entry and an audit entry in one transaction.
 
+use super::RequestPhoto;
 use super::Residents;
-use super::intake::event_by;
+use super::intake::{add_photos, event_by, put_photos};
 use crate::Scoped;
+use crate::blobs::BlobStore;
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::regions::within;
@@ -16,6 +18,7 @@ use minxin_domain::audit::{AuditAction, AuditOutcome};
 use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::receipt::ReceiptCode;
 use minxin_domain::request_access::{RequestOwnership, party_of};
+use minxin_domain::request_intake::{MAX_PHOTOS, TEXT_MAX};
 use minxin_domain::service_request::{Move, Party, Rating, Request, RequestState, apply};
 use minxin_domain::{DataScope, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Query};
@@ -249,7 +252,55 @@ impl Scoped<'_> {
         step: &Move,
         now: DateTime<Utc>,
     ) -> Result<RequestState, StoreError> {
+        let (mut tx, before, mover) = self.begin_move(id, version, step).await?;
+        let state = write(&mut tx, &before, &mover, step, |_| Vec::new(), now).await?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// The department holding request `id` answers it with `text` and photos of the work
+    /// done (re-encoded copies, like the resident's); see [`Scoped::move_request`].
+    pub async fn answer_request(
+        &self,
+        id: i64,
+        version: i64,
+        text: &str,
+        photos: &[RequestPhoto],
+        blobs: &dyn BlobStore,
+        now: DateTime<Utc>,
+    ) -> Result<RequestState, StoreError> {
+        if photos.len() > MAX_PHOTOS {
+            return Err(StoreError::invalid(
+                "photos",
+                Problem::TooMany { max: MAX_PHOTOS },
+            ));
+        }
+        let step = Move::Answer {
+            text: text.to_owned(),
+        };
+        let keys = put_photos(blobs, photos).await?;
+        let (mut tx, before, mover) = self.begin_move(id, version, &step).await?;
+        let state = write(&mut tx, &before, &mover, &step, |_| Vec::new(), now).await?;
+        add_photos(&mut tx, id, "answer", photos, &keys, now).await?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// Opens the transaction of a staff move: checks the permission, loads the request through
+    /// the caller's scope at the version they saw, and finds the party they act as.
+    async fn begin_move(
+        &self,
+        id: i64,
+        version: i64,
+        step: &Move,
+    ) -> Result<(Tx, Current, Mover<'_>), StoreError> {
         self.require(Permission::HandleRequests).await?;
+        if note(step).chars().count() > TEXT_MAX {
+            return Err(StoreError::invalid(
+                "text",
+                Problem::TooLong { max: TEXT_MAX },
+            ));
+        }
         let mut tx = self.db.begin().await?;
         let before: Current = tx
             .optional(
@@ -271,9 +322,7 @@ impl Scoped<'_> {
             account: Some((self.actor.account_id, &self.actor.username)),
             address: self.address,
         };
-        let state = write(&mut tx, &before, &mover, step, |_| Vec::new(), now).await?;
-        tx.commit().await?;
-        Ok(state)
+        Ok((tx, before, mover))
     }
 }
 
@@ -304,12 +353,10 @@ impl Residents<'_> {
     ) -> Result<RequestState, StoreError> {
         let code = ReceiptCode::parse(typed).ok_or(StoreError::NotFound)?;
         let comment = comment.trim();
-        if comment.chars().count() > minxin_domain::request_intake::TEXT_MAX {
+        if comment.chars().count() > TEXT_MAX {
             return Err(StoreError::invalid(
                 "comment",
-                Problem::TooLong {
-                    max: minxin_domain::request_intake::TEXT_MAX,
-                },
+                Problem::TooLong { max: TEXT_MAX },
             ));
         }
         let mut tx = self.db.begin().await?;

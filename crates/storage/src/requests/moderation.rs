@@ -1,0 +1,114 @@
+//! The office's moderation (issue 6): a request becomes public only when the office publishes
+//! it, in wording the office checked — the resident's text with names, phone numbers and door
+//! numbers taken out. Publishing and withdrawing are versioned writes with an audit entry.
+
+use super::work::in_scope;
+use crate::Scoped;
+use crate::audit::{self, NewEntry};
+use crate::error::StoreError;
+use crate::schema::*;
+use chrono::{DateTime, Utc};
+use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::request_intake::TEXT_MAX;
+use minxin_domain::{Permission, Problem};
+use sea_query::{Expr, ExprTrait, Query};
+
+#[derive(sqlx::FromRow, serde::Serialize)]
+struct Shown {
+    is_published: bool,
+    public_description: String,
+    region_path: String,
+}
+
+impl Scoped<'_> {
+    /// Publishes request `id` (at the `version` the office saw) with `wording` for the public,
+    /// or withdraws it when `wording` is `None`.
+    pub async fn publish_request(
+        &self,
+        id: i64,
+        version: i64,
+        wording: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.require(Permission::ModerateRequests).await?;
+        let wording = wording.map(str::trim);
+        match wording {
+            Some("") => return Err(StoreError::invalid("wording", Problem::Required)),
+            Some(w) if w.chars().count() > TEXT_MAX => {
+                return Err(StoreError::invalid(
+                    "wording",
+                    Problem::TooLong { max: TEXT_MAX },
+                ));
+            }
+            _ => {}
+        }
+        let s = ServiceRequests::Table;
+        let mut tx = self.db.begin().await?;
+        let before: Shown = tx
+            .optional(
+                Query::select()
+                    .columns([
+                        ServiceRequests::IsPublished,
+                        ServiceRequests::PublicDescription,
+                        ServiceRequests::RegionPath,
+                    ])
+                    .from(s)
+                    .and_where(Expr::col((s, ServiceRequests::Id)).eq(id))
+                    .and_where(in_scope(&self.actor.scope)),
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let after = Shown {
+            is_published: wording.is_some(),
+            public_description: wording.unwrap_or(&before.public_description).to_owned(),
+            region_path: before.region_path.clone(),
+        };
+        tx.update_versioned(
+            &Query::update()
+                .table(s)
+                .values([
+                    (ServiceRequests::IsPublished, after.is_published.into()),
+                    (
+                        ServiceRequests::PublicDescription,
+                        after.public_description.clone().into(),
+                    ),
+                    (ServiceRequests::PublishedAt, wording.map(|_| now).into()),
+                    (ServiceRequests::UpdatedAt, now.into()),
+                ])
+                .value(
+                    ServiceRequests::Version,
+                    Expr::col(ServiceRequests::Version).add(1),
+                )
+                .and_where(Expr::col(ServiceRequests::Id).eq(id))
+                .and_where(Expr::col(ServiceRequests::Version).eq(version))
+                .take(),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            NewEntry {
+                actor_id: Some(self.actor.account_id),
+                actor_name: self.actor.username.clone(),
+                address: self.address.to_owned(),
+                action: AuditAction::RequestChange,
+                outcome: AuditOutcome::Success,
+                target_type: "service_request",
+                target_id: Some(id.to_string()),
+                target_label: format!(
+                    "{} #{id}",
+                    if after.is_published {
+                        "published"
+                    } else {
+                        "withdrawn"
+                    }
+                ),
+                before: serde_json::to_value(&before).ok(),
+                after: serde_json::to_value(&after).ok(),
+                region_path: before.region_path,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
