@@ -4,6 +4,8 @@
 //
 //   <div data-project-map="pick" data-lat-input="ID" data-lng-input="ID" data-label="TEXT"
 //        data-tiles=… hidden>   click to fill the two inputs (tiles: see map-tiles.js)
+//        data-locate="BUTTON_ID" data-locate-status="ID" data-locate-failed="TEXT"   optional: a
+//        button that asks the browser for the device's position (with the user's permission)
 //   <div data-project-map="show" data-lat="…" data-lng="…" …  hidden>   one marker, read-only
 (function () {
   "use strict";
@@ -75,15 +77,44 @@
       }
     }
 
-    map.on("click", function (event) {
-      var latlng = event.latlng.wrap();
+    function fill(latlng) {
       latInput.value = latlng.lat.toFixed(6);
       lngInput.value = latlng.lng.toFixed(6);
       place(latlng);
       [latInput, lngInput].forEach(function (input) {
         input.dispatchEvent(new Event("change", { bubbles: true }));
       });
+    }
+
+    map.on("click", function (event) {
+      fill(event.latlng.wrap());
     });
+
+    var locate = document.getElementById(container.getAttribute("data-locate") || "");
+    var status = document.getElementById(container.getAttribute("data-locate-status") || "");
+    if (locate && navigator.geolocation) {
+      locate.hidden = false;
+      locate.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(
+          function (position) {
+            var latlng = L.latLng(position.coords.latitude, position.coords.longitude);
+            fill(latlng);
+            map.setView(latlng, POINT_ZOOM);
+            if (status) {
+              status.textContent = "";
+            }
+          },
+          function () {
+            if (status) {
+              status.textContent = container.getAttribute("data-locate-failed") || "";
+            }
+          },
+          { enableHighAccuracy: true, timeout: 15000 }
+        );
+      });
+    } else if (locate) {
+      locate.remove();
+    }
 
     function typed() {
       var p = point(number(latInput.value), number(lngInput.value));

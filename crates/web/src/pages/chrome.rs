@@ -44,9 +44,10 @@ pub struct Chrome {
     pub notice: Option<&'static str>,
 }
 
-const SECTIONS: [(&str, &str, Option<Permission>); 14] = [
+const SECTIONS: [(&str, &str, Option<Permission>); 15] = [
     (WORK_HOME, "nav.home", None),
     ("/projects", "nav.projects", Some(Permission::ReadProjects)),
+    ("/requests", "nav.requests", Some(Permission::ReadRequests)),
     (
         "/light-rules",
         "nav.light_rules",

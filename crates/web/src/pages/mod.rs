@@ -21,6 +21,7 @@ pub mod projects;
 pub mod public;
 pub mod regions;
 pub mod reminders;
+pub mod requests;
 pub mod security;
 pub mod signboards;
 pub mod widgets;
@@ -128,6 +129,7 @@ pub fn router() -> Router<AppState> {
         .merge(progress::routes())
         .merge(bulletins::routes())
         .merge(signboards::routes())
+        .merge(requests::routes())
         .merge(public::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(render_page_failures))

@@ -11,7 +11,7 @@ mod open_data;
 mod page;
 mod photos;
 mod portal;
-mod requests;
+pub(crate) mod requests;
 
 use crate::client::Client;
 use crate::error::Failure;

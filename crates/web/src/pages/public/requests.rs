@@ -12,8 +12,9 @@ use crate::i18n::Lang;
 use crate::pages::chrome::Chrome;
 use crate::pages::form::{FormErrors, WHOLE_FORM};
 use crate::pages::html;
-use crate::pages::progress::photos::{prepare, read_upload};
+use crate::pages::progress::photos::{Upload, prepare, read_upload};
 use crate::state::AppState;
+use crate::tiles::TileSource;
 use askama::Template;
 use axum::Form;
 use axum::extract::multipart::MultipartRejection;
@@ -27,7 +28,7 @@ use minxin_storage::requests::{RequestPhoto, Submission, Tracked};
 use serde::Deserialize;
 
 /// The text fields of the request form.
-const FIELDS: &[&str] = &[
+pub(crate) const FIELDS: &[&str] = &[
     "category",
     "description",
     "lat",
@@ -43,29 +44,128 @@ const FIELDS: &[&str] = &[
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RequestForm {
     #[serde(default)]
-    category: String,
+    pub(crate) category: String,
     #[serde(default)]
-    description: String,
+    pub(crate) description: String,
     #[serde(default)]
-    lat: String,
+    pub(crate) lat: String,
     #[serde(default)]
-    lon: String,
+    pub(crate) lon: String,
     #[serde(default)]
-    address: String,
+    pub(crate) address: String,
     #[serde(default)]
-    project: String,
+    pub(crate) project: String,
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    phone: String,
+    pub(crate) phone: String,
     #[serde(default)]
-    anonymous: bool,
+    pub(crate) anonymous: bool,
+}
+
+impl RequestForm {
+    /// The form as typed into a multipart upload of [`FIELDS`].
+    pub(crate) fn from_upload(upload: &Upload) -> Self {
+        RequestForm {
+            category: upload.field("category"),
+            description: upload.field("description"),
+            lat: upload.field("lat"),
+            lon: upload.field("lon"),
+            address: upload.field("address"),
+            project: upload.field("project").trim().to_owned(),
+            name: upload.field("name"),
+            phone: upload.field("phone"),
+            anonymous: !upload.field("anonymous").is_empty(),
+        }
+    }
+
+    /// What storage receives of the form, as coming in through `channel`.
+    pub(crate) fn submission(&self, channel: Channel) -> Submission {
+        Submission {
+            draft: IntakeDraft {
+                category: self.category.clone(),
+                description: self.description.clone(),
+                lat: self.lat.clone(),
+                lon: self.lon.clone(),
+                address: self.address.clone(),
+                name: self.name.clone(),
+                phone: self.phone.clone(),
+                anonymous: self.anonymous,
+                ..IntakeDraft::default()
+            },
+            channel,
+            project_code: Some(self.project.clone()).filter(|p| !p.is_empty()),
+        }
+    }
+}
+
+/// The photos of a request form (a resident's, or a department's answer), checked by content
+/// and re-encoded off the async threads; or the messages for the form, naming each file.
+pub(crate) async fn checked_photos(
+    lang: Lang,
+    upload: Upload,
+) -> Result<Vec<RequestPhoto>, FormErrors> {
+    let mut errors = FormErrors::default();
+    if upload.truncated {
+        errors.add(WHOLE_FORM, lang.t("requests.too_large"));
+    }
+    if upload.photos.len() > MAX_PHOTOS {
+        errors.add(
+            "photos",
+            lang.problem(&minxin_domain::Problem::TooMany { max: MAX_PHOTOS }),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match prepare(lang, upload.photos).await {
+        Ok(photos) => Ok(photos
+            .into_iter()
+            .map(|p| RequestPhoto {
+                display: p.display,
+                thumbnail: p.thumbnail,
+                width: p.width,
+                height: p.height,
+                had_location: p.had_location,
+            })
+            .collect()),
+        Err(messages) => {
+            for m in messages {
+                errors.add("photos", m);
+            }
+            Err(errors)
+        }
+    }
 }
 
 /// A category as the form offers it.
-struct Choice {
-    code: String,
-    label: String,
+pub(crate) struct Choice {
+    /// The category code (Open311 service code).
+    pub(crate) code: String,
+    /// Its name in the page language.
+    pub(crate) label: String,
+}
+
+/// The active categories as a form offers them, in `lang`.
+pub(crate) async fn category_choices(
+    state: &AppState,
+    address: &str,
+    lang: Lang,
+) -> Result<Vec<Choice>, Failure> {
+    Ok(state
+        .store
+        .residents(address)
+        .categories()
+        .await?
+        .into_iter()
+        .map(|k| Choice {
+            label: match lang {
+                Lang::Zh => k.name,
+                Lang::En => k.name_en,
+            },
+            code: k.code,
+        })
+        .collect())
 }
 
 #[derive(Template)]
@@ -78,6 +178,7 @@ struct ReportPage {
     errors: FormErrors,
     text_max: usize,
     max_photos: usize,
+    tiles: TileSource,
 }
 
 #[derive(Template)]
@@ -122,7 +223,9 @@ pub struct ReportQuery {
     project: String,
 }
 
-fn action(c: &Chrome, path: &str) -> String {
+/// The address a multipart form posts to, with the page's CSRF token in the query (a file
+/// upload's body is not read for it).
+pub(crate) fn action(c: &Chrome, path: &str) -> String {
     format!(
         "{path}?{}",
         serde_urlencoded::to_string([(crate::csrf::FIELD, c.csrf.as_str())]).unwrap_or_default()
@@ -136,20 +239,7 @@ async fn form_page(
     errors: FormErrors,
 ) -> Result<Response, Failure> {
     let (c, jar) = Chrome::pre_session(state, client, "/report");
-    let categories = state
-        .store
-        .residents(&client.address)
-        .categories()
-        .await?
-        .into_iter()
-        .map(|k| Choice {
-            label: match client.lang {
-                Lang::Zh => k.name,
-                Lang::En => k.name_en,
-            },
-            code: k.code,
-        })
-        .collect();
+    let categories = category_choices(state, &client.address, client.lang).await?;
     let page = ReportPage {
         action: action(&c, "/report"),
         c,
@@ -158,6 +248,7 @@ async fn form_page(
         errors,
         text_max: TEXT_MAX,
         max_photos: MAX_PHOTOS,
+        tiles: state.config.tiles.clone(),
     };
     Ok((jar, html(&page)?).into_response())
 }
@@ -196,74 +287,24 @@ pub async fn submit(
 ) -> Result<Response, Failure> {
     let lang = client.lang;
     let upload = read_upload(multipart, FIELDS, MAX_PHOTOS + 1).await?;
-    let form = RequestForm {
-        category: upload.field("category"),
-        description: upload.field("description"),
-        lat: upload.field("lat"),
-        lon: upload.field("lon"),
-        address: upload.field("address"),
-        project: upload.field("project").trim().to_owned(),
-        name: upload.field("name"),
-        phone: upload.field("phone"),
-        anonymous: !upload.field("anonymous").is_empty(),
-    };
-    let mut errors = FormErrors::default();
+    let form = RequestForm::from_upload(&upload);
     if !state.intake_limit.admit(&client.address, state.clock.now()) {
+        let mut errors = FormErrors::default();
         errors.add(WHOLE_FORM, lang.t("requests.too_many"));
         let mut page = form_page(&state, &client, form, errors).await?;
         *page.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
         return Ok(page);
     }
-    if upload.truncated {
-        errors.add(WHOLE_FORM, lang.t("requests.too_large"));
-    }
-    if upload.photos.len() > MAX_PHOTOS {
-        errors.add(
-            "photos",
-            lang.problem(&minxin_domain::Problem::TooMany { max: MAX_PHOTOS }),
-        );
-    }
-    if !errors.is_empty() {
-        return form_page(&state, &client, form, errors).await;
-    }
-    let photos = match prepare(lang, upload.photos).await {
+    let photos = match checked_photos(lang, upload).await {
         Ok(photos) => photos,
-        Err(messages) => {
-            for m in messages {
-                errors.add("photos", m);
-            }
-            return form_page(&state, &client, form, errors).await;
-        }
+        Err(errors) => return form_page(&state, &client, form, errors).await,
     };
-    let photos: Vec<RequestPhoto> = photos
-        .into_iter()
-        .map(|p| RequestPhoto {
-            display: p.display,
-            thumbnail: p.thumbnail,
-            width: p.width,
-            height: p.height,
-            had_location: p.had_location,
-        })
-        .collect();
-    let submission = Submission {
-        draft: IntakeDraft {
-            category: form.category.clone(),
-            description: form.description.clone(),
-            lat: form.lat.clone(),
-            lon: form.lon.clone(),
-            address: form.address.clone(),
-            name: form.name.clone(),
-            phone: form.phone.clone(),
-            anonymous: form.anonymous,
-            ..IntakeDraft::default()
-        },
-        channel: if form.project.is_empty() {
-            Channel::Portal
-        } else {
-            Channel::Signboard
-        },
-        project_code: Some(form.project.clone()).filter(|p| !p.is_empty()),
+    let channel = if form.project.is_empty() {
+        Channel::Portal
+    } else {
+        Channel::Signboard
     };
+    let submission = form.submission(channel);
     let receipt = state
         .store
         .residents(&client.address)
