@@ -727,6 +727,24 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
             .unwrap();
         let ids: Vec<(i64, u32)> = found.iter().map(|c| (c.id, c.metres)).collect();
         assert_eq!(ids, [(near.id, 44)], "{b}");
+        // Merged, the second resident follows the outcome of the first request.
+        scoped
+            .move_request(
+                near.id,
+                version(&store, near.id).await,
+                &minxin_domain::service_request::Move::MergeInto { request: first.id },
+                now,
+            )
+            .await
+            .unwrap();
+        let followed = residents.follow(&near.code.to_string()).await.unwrap();
+        assert_eq!(followed.state, "merged", "{b}");
+        assert_eq!(followed.merged_into, Some(first.id), "{b}");
+        assert_eq!(
+            followed.joined.map(|j| j.state).as_deref(),
+            Some("submitted"),
+            "{b}"
+        );
 
         let v = version(&store, first.id).await;
         assert!(matches!(
@@ -764,6 +782,7 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
         assert_eq!(
             logged,
             [
+                (format!("merged #{}", near.id),),
                 (format!("published #{}", first.id),),
                 (format!("withdrawn #{}", first.id),)
             ],

@@ -45,10 +45,33 @@ pub struct Tracked {
     pub rating: Option<String>,
     /// How often it was reopened.
     pub reopened: i32,
+    /// The request it was merged into, if it was.
+    pub merged_into: Option<i64>,
+    /// For a merged request, how the one it joined stands: its resident is told that outcome.
+    #[sqlx(skip)]
+    pub joined: Option<Joined>,
     /// The timeline, oldest first.
     #[sqlx(skip)]
     pub timeline: Vec<Step>,
 }
+
+/// How the request a merged one joined stands, as its resident may know it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Joined {
+    /// The workflow state's code.
+    pub state: String,
+    /// The department handling it, by name.
+    pub department_name: Option<String>,
+    /// The answer, once given.
+    pub answer: Option<String>,
+    /// When it was answered.
+    pub answered_at: Option<DateTime<Utc>>,
+    /// Whether it was merged further (followed up to [`MERGE_HOPS`] times).
+    pub merged_into: Option<i64>,
+}
+
+/// How many merges are followed to find the request that carries the outcome.
+const MERGE_HOPS: usize = 8;
 
 /// One step of a request's timeline as the resident sees it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -98,6 +121,7 @@ impl Residents<'_> {
                         (s, ServiceRequests::AnsweredAt),
                         (s, ServiceRequests::Rating),
                         (s, ServiceRequests::Reopened),
+                        (s, ServiceRequests::MergedInto),
                     ])
                     .from(s)
                     .inner_join(
@@ -122,6 +146,29 @@ impl Residents<'_> {
                     .order_by(RequestEvents::Id, Order::Asc),
             )
             .await?;
+        let mut next = tracked.merged_into;
+        for _ in 0..MERGE_HOPS {
+            let Some(id) = next else { break };
+            let joined: Joined = tx
+                .one(
+                    Query::select()
+                        .column(ServiceRequests::State)
+                        .expr_as(
+                            department_name((s, ServiceRequests::HolderDepartmentId)),
+                            Alias::new("department_name"),
+                        )
+                        .columns([
+                            ServiceRequests::Answer,
+                            ServiceRequests::AnsweredAt,
+                            ServiceRequests::MergedInto,
+                        ])
+                        .from(s)
+                        .and_where(Expr::col((s, ServiceRequests::Id)).eq(id)),
+                )
+                .await?;
+            next = joined.merged_into;
+            tracked.joined = Some(joined);
+        }
         Ok(tracked)
     }
 }

@@ -13,7 +13,7 @@ mod work;
 
 pub use categories::RequestCategory;
 pub use file::{DuplicateCandidate, FilePhoto, FileStep, RequestFile};
-pub use follow::{Step, Tracked};
+pub use follow::{Joined, Step, Tracked};
 pub use intake::{Receipt, RequestPhoto, Submission};
 pub use queue::{QueueFilter, QueueRow, QueueView};
 

@@ -205,6 +205,8 @@ struct TrackedView {
     rating: String,
     may_rate: bool,
     timeline: Vec<(String, &'static str, String)>,
+    /// For a merged request: the state, department and answer of the one it joined.
+    joined: Option<(&'static str, String, String)>,
 }
 
 #[derive(Template)]
@@ -352,6 +354,13 @@ fn view(lang: Lang, t: Tracked) -> TrackedView {
             .rating
             .map(|r| lang.t(&format!("requests.rating.{r}")).to_owned())
             .unwrap_or_default(),
+        joined: t.joined.map(|j| {
+            (
+                j.state.parse().map_or("", |st| lang.request_state(st)),
+                j.department_name.unwrap_or_default(),
+                j.answer.unwrap_or_default(),
+            )
+        }),
         timeline: t
             .timeline
             .into_iter()
