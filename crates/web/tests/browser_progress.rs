@@ -7,10 +7,11 @@
 mod common;
 
 use chrono::{NaiveTime, TimeZone};
-use common::chrome::{click, fill, serve, start_chrome, wait_for_text};
+use common::chrome::{
+    click, fill, photo_file as photo, serve, sign_in, start_chrome, wait_for_text,
+};
 use common::test_config;
 use fantoccini::{Client, Locator};
-use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use minxin_domain::project::FundingSource;
 use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due};
 use minxin_domain::time::shanghai;
@@ -22,7 +23,6 @@ use minxin_storage::progress::reports::ReportInput;
 use minxin_storage::projects::ProjectInput;
 use minxin_storage::testing::{Fixture, PASSWORD, execute_raw, fixture, stores};
 use minxin_web::AppState;
-use std::path::Path;
 
 /// A project of district A under construction, 90 days into a 180-day plan (so 50 % is
 /// expected), managed by `site_manager`. The latest month due already has a report that came
@@ -105,27 +105,6 @@ async fn project(store: &Store, fx: &Fixture) -> i64 {
     .await
     .unwrap();
     id
-}
-
-/// Writes a small JPEG to `dir/name` and returns its path.
-fn photo(dir: &Path, name: &str, shade: u8) -> String {
-    let image = RgbImage::from_fn(160, 120, |x, y| {
-        Rgb([shade, (x % 256) as u8, (y % 256) as u8])
-    });
-    let path = dir.join(name);
-    DynamicImage::ImageRgb8(image)
-        .save_with_format(&path, ImageFormat::Jpeg)
-        .unwrap();
-    path.display().to_string()
-}
-
-async fn sign_in(client: &Client, base: &str, username: &str) {
-    client.delete_all_cookies().await.unwrap();
-    client.goto(&format!("{base}/login")).await.unwrap();
-    fill(client, "#username", username).await;
-    fill(client, "#password", PASSWORD).await;
-    click(client, "#sign-in").await;
-    wait_for_text(client, "#sign-out", "").await;
 }
 
 async fn replace(client: &Client, css: &str, value: &str) {

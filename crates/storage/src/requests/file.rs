@@ -10,7 +10,8 @@ use crate::blobs::BlobStore;
 use crate::error::StoreError;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
-use minxin_domain::Permission;
+use crate::departments::Department;
+use minxin_domain::{DataScope, Permission};
 use minxin_domain::duplicates::{DuplicateRule, Sighting, distance_metres, near_duplicates};
 use minxin_domain::geo::Point;
 use minxin_domain::request_access::{RequestOwnership, handles, party_of};
@@ -433,6 +434,19 @@ impl Scoped<'_> {
             .collect();
         out.sort_by_key(|c| (c.metres, c.id));
         Ok(out)
+    }
+
+    /// The departments a request may be dispatched or transferred to: every department of the
+    /// caller's region subtree, also for department staff whose scope is narrowed to their own
+    /// (they pass requests to departments whose records they cannot otherwise see).
+    pub async fn request_departments(&self) -> Result<Vec<Department>, StoreError> {
+        self.require(Permission::HandleRequests).await?;
+        let region = DataScope {
+            region_path: self.actor.scope.region_path.clone(),
+            departments: Vec::new(),
+        };
+        let mut tx = self.db.read().await?;
+        tx.all(&crate::departments::in_scope(&region)).await
     }
 
     /// The bytes of a photo of request `id` (its display copy, or its thumbnail), if the

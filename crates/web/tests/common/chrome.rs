@@ -168,3 +168,27 @@ pub async fn click(client: &Client, css: &str) {
         .await
         .unwrap();
 }
+
+/// Signs in as `username` (with the test password) in a browser without other cookies, and
+/// waits for the signed-in page.
+pub async fn sign_in(client: &Client, base: &str, username: &str) {
+    client.delete_all_cookies().await.unwrap();
+    client.goto(&format!("{base}/login")).await.unwrap();
+    fill(client, "#username", username).await;
+    fill(client, "#password", minxin_storage::testing::PASSWORD).await;
+    click(client, "#sign-in").await;
+    wait_for_text(client, "#sign-out", "").await;
+}
+
+/// Writes a small JPEG to `dir/name` for a file input and returns its path.
+pub fn photo_file(dir: &std::path::Path, name: &str, shade: u8) -> String {
+    use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
+    let image = RgbImage::from_fn(160, 120, |x, y| {
+        Rgb([shade, (x % 256) as u8, (y % 256) as u8])
+    });
+    let path = dir.join(name);
+    DynamicImage::ImageRgb8(image)
+        .save_with_format(&path, ImageFormat::Jpeg)
+        .unwrap();
+    path.display().to_string()
+}

@@ -147,7 +147,7 @@ pub(super) async fn file_page(
     let offer = Offer::of(r.id, r.request(), r.party);
     let departments = if offer.assign || offer.transfer {
         store
-            .departments(None)
+            .request_departments()
             .await?
             .into_iter()
             .filter(|d| Some(d.id) != r.holder_department_id)
