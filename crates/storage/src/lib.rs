@@ -26,6 +26,7 @@ mod schema;
 pub mod scoped;
 pub mod seed;
 pub mod seed_progress;
+pub mod seed_requests;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
