@@ -5,11 +5,13 @@
 
 mod categories;
 mod follow;
+mod group_commit;
 mod intake;
 mod work;
 
 pub use categories::RequestCategory;
 pub use follow::{Step, Tracked};
+pub(crate) use group_commit::GroupCommit;
 pub use intake::{Receipt, RequestPhoto, Submission};
 
 use crate::Store;
@@ -19,6 +21,7 @@ use crate::db::Db;
 #[derive(Clone, Copy, Debug)]
 pub struct Residents<'a> {
     db: &'a Db,
+    intake: &'a GroupCommit,
     address: &'a str,
 }
 
@@ -27,6 +30,7 @@ impl Store {
     pub fn residents<'a>(&'a self, address: &'a str) -> Residents<'a> {
         Residents {
             db: self.db(),
+            intake: &self.intake,
             address,
         }
     }
