@@ -6,6 +6,7 @@ pub mod bench;
 mod data;
 mod progress;
 pub mod projects;
+pub mod requests;
 
 use minxin_domain::region::RegionLevel;
 use minxin_domain::{Role, RoleSet};

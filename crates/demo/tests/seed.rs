@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use minxin_storage::PageRequest;
 use minxin_storage::progress::dashboard::DashboardQuery;
 use minxin_storage::projects::{Pool, ProjectFilter};
-use minxin_storage::testing::stores;
+use minxin_storage::testing::{query_raw, stores};
 
 #[tokio::test]
 async fn the_demo_district_seeds_a_realistic_portfolio() {
@@ -140,5 +140,48 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
             dashboard.lights.red > 0 && dashboard.lights.green > 0,
             "{b}"
         );
+        benchmark_requests(b, &store).await;
     }
+}
+
+/// Benchmark requests go in with one timeline entry each and the facts their state implies.
+async fn benchmark_requests(b: &str, store: &minxin_storage::Store) {
+    let now = chrono::Utc::now();
+    let mut rounds = Vec::new();
+    minxin_demo::requests::seed(store, 12_345, now, |done| rounds.push(done))
+        .await
+        .unwrap_or_else(|e| panic!("{b}: {e}"));
+    assert_eq!(rounds, [10_000, 12_345], "{b}");
+    let count = |sql: &str| {
+        let sql = sql.to_owned();
+        async move { query_raw::<(i64,)>(store, &sql).await.unwrap()[0].0 }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM service_requests").await,
+        12_345,
+        "{b}"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM request_events").await,
+        12_345,
+        "{b}"
+    );
+    let published = count("SELECT COUNT(*) FROM service_requests WHERE is_published").await;
+    assert!(
+        (2_800..4_600).contains(&published),
+        "{b}: {published} published"
+    );
+    for inconsistent in [
+        "state <> 'submitted' AND holder_department_id IS NULL",
+        "state IN ('accepted', 'in_progress', 'answered', 'closed') AND owner_department_id IS NULL",
+        "state IN ('answered', 'closed') AND (answered_at IS NULL OR answered_at < submitted_at)",
+        "(state = 'closed') <> (closed_at IS NOT NULL AND rating IS NOT NULL)",
+        "answer_by < submitted_at OR accept_by > answer_by",
+        "(channel IN ('phone', 'walk_in', 'visit')) <> (entered_by IS NOT NULL)",
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM service_requests WHERE {inconsistent}");
+        assert_eq!(count(&sql).await, 0, "{b}: {inconsistent}");
+    }
+    let states = count("SELECT COUNT(DISTINCT state) FROM service_requests").await;
+    assert!(states >= 5, "{b}: {states} states");
 }

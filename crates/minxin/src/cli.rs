@@ -41,12 +41,17 @@ pub enum Command {
     /// Manage the region tree from the command line (for bootstrapping a real deployment).
     #[command(subcommand)]
     Region(RegionCommand),
-    /// Fill a database with many invented projects for benchmarks (seeds the demo district
-    /// first if the database is empty). Never run this against real data.
+    /// Fill a database with many invented projects and/or service requests for benchmarks
+    /// (seeds the demo district first if the database is empty). Never run this against real
+    /// data.
     BenchSeed {
-        /// How many projects to add.
-        #[arg(long, default_value_t = 100_000)]
-        projects: usize,
+        /// How many projects to add (100,000 when neither this nor --requests is given).
+        #[arg(long)]
+        projects: Option<usize>,
+        /// How many service requests to add, received over the last year (the requests
+        /// benchmark uses 1,000,000).
+        #[arg(long)]
+        requests: Option<usize>,
     },
     /// Import data from files.
     #[command(subcommand)]

@@ -280,30 +280,45 @@ pub async fn region_create(config: &Config, args: RegionCreate) -> anyhow::Resul
 }
 
 /// `minxin bench-seed`
-pub async fn bench_seed(config: &Config, projects: usize) -> anyhow::Result<()> {
+pub async fn bench_seed(config: &Config, projects: usize, requests: usize) -> anyhow::Result<()> {
     let store = open(config).await?;
     if store.is_empty().await? {
         seed_demo(&store, config).await?;
     }
-    println!("adding {projects} invented projects …");
     let started = std::time::Instant::now();
-    minxin_demo::bench::seed(&store, projects, today(), |done| {
+    if projects > 0 {
+        println!("adding {projects} invented projects …");
+        minxin_demo::bench::seed(&store, projects, today(), |done| {
+            println!(
+                "  {} / {projects} projects, {} reports, {} money records ({:.1} s)",
+                done.projects,
+                done.reports,
+                done.money,
+                started.elapsed().as_secs_f64()
+            );
+        })
+        .await
+        .map_err(explain)?;
+        println!("lighting every project …");
+        let lights = store.refresh_lights().await.map_err(explain)?;
         println!(
-            "  {} / {projects} projects, {} reports, {} money records ({:.1} s)",
-            done.projects,
-            done.reports,
-            done.money,
-            started.elapsed().as_secs_f64()
+            "  {} projects, {} lights set",
+            lights.projects, lights.changed
         );
-    })
-    .await
-    .map_err(explain)?;
-    println!("lighting every project …");
-    let lights = store.refresh_lights().await.map_err(explain)?;
-    println!(
-        "  {} projects, {} lights set",
-        lights.projects, lights.changed
-    );
+    }
+    if requests > 0 {
+        println!("adding {requests} invented service requests …");
+        minxin_demo::requests::seed(&store, requests, chrono::Utc::now(), |done| {
+            if done % 100_000 == 0 || done == requests {
+                println!(
+                    "  {done} / {requests} requests ({:.1} s)",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        })
+        .await
+        .map_err(explain)?;
+    }
     store.analyze().await?;
     println!("done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())

@@ -38,7 +38,10 @@ async fn main() -> ExitCode {
         Command::Region(cli::RegionCommand::Create(args)) => {
             commands::region_create(&config, args).await
         }
-        Command::BenchSeed { projects } => commands::bench_seed(&config, projects).await,
+        Command::BenchSeed { projects, requests } => {
+            let projects = projects.unwrap_or(if requests.is_some() { 0 } else { 100_000 });
+            commands::bench_seed(&config, projects, requests.unwrap_or(0)).await
+        }
         Command::Import(cli::ImportCommand::Projects(args)) => {
             commands::import_projects(&config, args).await
         }

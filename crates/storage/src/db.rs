@@ -62,7 +62,10 @@ impl Db {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                // FULL: every commit is on disk before it returns, so a receipt or a saved
+                // change survives power loss, not only a killed process (NORMAL's guarantee).
+                // Intake shares each flush between many requests (requests/group_commit.rs).
+                .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 // A 64 MiB page cache and memory-mapped reads per connection: lists over

@@ -26,6 +26,7 @@ mod schema;
 pub mod scoped;
 pub mod seed;
 pub mod seed_progress;
+pub mod seed_requests;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -51,12 +52,14 @@ pub fn write_generation() -> u64 {
 pub struct Store {
     db: Db,
     counts: std::sync::Arc<counts::CountCache>,
+    intake: std::sync::Arc<requests::GroupCommit>,
 }
 
 impl Store {
     /// Wraps a connected database.
     pub fn new(db: Db) -> Self {
         Self {
+            intake: std::sync::Arc::new(requests::GroupCommit::new(db.clone())),
             db,
             counts: std::sync::Arc::default(),
         }
@@ -91,6 +94,6 @@ impl Store {
 
     /// Business operations on behalf of `actor`, whose request came from `address`.
     pub fn scoped<'a>(&'a self, actor: &'a Actor, address: &'a str) -> Scoped<'a> {
-        Scoped::new(&self.db, &self.counts, actor, address)
+        Scoped::new(&self.db, &self.counts, &self.intake, actor, address)
     }
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 pub struct Scoped<'a> {
     pub(crate) db: &'a Db,
     pub(crate) counts: &'a crate::counts::CountCache,
+    pub(crate) intake: &'a crate::requests::GroupCommit,
     pub(crate) actor: &'a Actor,
     pub(crate) address: &'a str,
 }
@@ -29,12 +30,14 @@ impl<'a> Scoped<'a> {
     pub(crate) fn new(
         db: &'a Db,
         counts: &'a crate::counts::CountCache,
+        intake: &'a crate::requests::GroupCommit,
         actor: &'a Actor,
         address: &'a str,
     ) -> Self {
         Self {
             db,
             counts,
+            intake,
             actor,
             address,
         }

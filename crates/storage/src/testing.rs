@@ -110,6 +110,29 @@ async fn sqlite() -> Store {
 }
 
 async fn postgres(url: &str) -> Store {
+    let url = fresh_postgres(url).await;
+    Store::open(&url)
+        .await
+        .unwrap_or_else(|e| panic!("postgres: cannot open or migrate {}: {e}", redact(&url)))
+}
+
+/// The URL of a new, empty PostgreSQL database on the server of [`DATABASE_URL_VAR`], not yet
+/// migrated, or `None` when the variable is not set; for tests that hand a database to another
+/// process (the binary itself). Like every test database it is dropped by a later run once this
+/// process has ended.
+///
+/// # Panics
+///
+/// When the database cannot be created, and when `CI` is set but [`DATABASE_URL_VAR`] is not.
+pub async fn fresh_postgres_url() -> Option<String> {
+    match postgres_url() {
+        Some(url) => Some(fresh_postgres(&url).await),
+        None => None,
+    }
+}
+
+/// Creates a new database on the server of `url` and returns its URL.
+async fn fresh_postgres(url: &str) -> String {
     static SWEPT: AtomicBool = AtomicBool::new(false);
     let mut admin = PgConnection::connect(url).await.unwrap_or_else(|e| {
         panic!(
@@ -133,9 +156,7 @@ async fn postgres(url: &str) -> Store {
         .await
         .unwrap_or_else(|e| panic!("postgres: cannot create test database {name}: {e}"));
     let _ = admin.close().await;
-    Store::open(&with_database(url, &name))
-        .await
-        .unwrap_or_else(|e| panic!("postgres: cannot open or migrate {name}: {e}"))
+    with_database(url, &name)
 }
 
 /// `url` with its database name replaced by `name`, keeping user, host and parameters.

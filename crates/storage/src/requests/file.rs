@@ -7,15 +7,15 @@ use super::queue::department_name;
 use super::work::in_scope;
 use crate::Scoped;
 use crate::blobs::BlobStore;
+use crate::departments::Department;
 use crate::error::StoreError;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
-use crate::departments::Department;
-use minxin_domain::{DataScope, Permission};
 use minxin_domain::duplicates::{DuplicateRule, Sighting, distance_metres, near_duplicates};
 use minxin_domain::geo::Point;
 use minxin_domain::request_access::{RequestOwnership, handles, party_of};
 use minxin_domain::service_request::{Party, Request, RequestState};
+use minxin_domain::{DataScope, Permission};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 
 /// A request as staff see it.

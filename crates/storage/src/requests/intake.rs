@@ -1,10 +1,11 @@
 //! Intake: a request checked, placed, routed and stored in one transaction with its photos,
 //! its first timeline entries and its audit entry, so a receipt code handed out is a request
-//! committed. Routing follows the office's rules ([`minxin_domain::routing`]) for the
+//! durably committed; the transaction is shared with the other requests submitted at the same
+//! moment ([`GroupCommit`]), each under its own savepoint. Routing follows the office's rules ([`minxin_domain::routing`]) for the
 //! request's category and the community boundaries containing its point; a request no rule
 //! fits waits in the office's dispatch queue.
 
-use super::Residents;
+use super::{GroupCommit, Residents};
 use crate::Scoped;
 use crate::audit::{self, NewEntry};
 use crate::blobs::BlobStore;
@@ -126,7 +127,17 @@ impl Residents<'_> {
             account: None,
             address: self.address,
         };
-        receive(self.db, &entrant, submission, photos, blobs, calendar, now).await
+        receive(
+            self.db,
+            self.intake,
+            &entrant,
+            submission,
+            photos,
+            blobs,
+            calendar,
+            now,
+        )
+        .await
     }
 }
 
@@ -150,7 +161,17 @@ impl Scoped<'_> {
             account: Some((self.actor.account_id, &self.actor.username)),
             address: self.address,
         };
-        receive(self.db, &entrant, submission, photos, blobs, calendar, now).await
+        receive(
+            self.db,
+            self.intake,
+            &entrant,
+            submission,
+            photos,
+            blobs,
+            calendar,
+            now,
+        )
+        .await
     }
 }
 
@@ -160,9 +181,43 @@ struct Entrant<'a> {
     address: &'a str,
 }
 
-/// Receives a request: checks, places, routes and stores it (see the module documentation).
+/// A request checked, placed and routed, with everything its rows need: what the intake
+/// writer ([`GroupCommit`]) inserts.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    intake: Intake,
+    category: i64,
+    category_code: String,
+    point: Option<Point>,
+    project: Option<i64>,
+    region_path: String,
+    department: Option<i64>,
+    channel: Channel,
+    account: Option<(i64, String)>,
+    address: String,
+    code: ReceiptCode,
+    state: RequestState,
+    due: Deadlines,
+    photos: Vec<StoredPhoto>,
+    now: DateTime<Utc>,
+}
+
+/// A photo's copies as kept in the blob store, and its facts.
+#[derive(Debug)]
+pub(crate) struct StoredPhoto {
+    display: String,
+    thumbnail: String,
+    width: u32,
+    height: u32,
+    had_location: bool,
+}
+
+/// Receives a request: checks, places and routes it, then has the intake writer store it (see
+/// the module documentation); the receipt comes back once it is committed.
+#[allow(clippy::too_many_arguments)]
 async fn receive(
     db: &Db,
+    writer: &GroupCommit,
     entrant: &Entrant<'_>,
     submission: &Submission,
     photos: &[RequestPhoto],
@@ -174,11 +229,13 @@ async fn receive(
     draft.has_project = submission.project_code.is_some();
     draft.photos = photos.len();
     let intake = check_intake(&draft).map_err(StoreError::Invalid)?;
-    let keys = put_photos(blobs, photos).await?;
-    let mut tx = db.begin().await?;
-    let category = category(&mut tx, &intake.category).await?;
+    let stored = put_photos(blobs, photos).await?;
+    // Categories, projects, boundaries and rules are read before the write, outside its
+    // transaction, so the writer holds the write lock for inserts only.
+    let mut read = db.read().await?;
+    let category = category(&mut read, &intake.category).await?;
     let project = match &submission.project_code {
-        Some(code) => Some(public_project(&mut tx, code).await?),
+        Some(code) => Some(public_project(&mut read, code).await?),
         None => None,
     };
     let point = intake.point.or_else(|| {
@@ -189,13 +246,14 @@ async fn receive(
             })
         })
     });
-    let containing = containing_boundaries(&mut tx, point).await?;
+    let containing = containing_boundaries(&mut read, point).await?;
     let region_path = match (containing.first(), &project) {
         (Some(b), _) => b.path.clone(),
         (None, Some(p)) => p.region_path.clone(),
-        (None, None) => root_path(&mut tx).await?,
+        (None, None) => root_path(&mut read).await?,
     };
-    let rules = rules(&mut tx).await?;
+    let rules = rules(&mut read).await?;
+    drop(read);
     let boundary_ids: Vec<i64> = containing.iter().map(|b| b.region_id).collect();
     let department = route(&rules, &category.code, &boundary_ids).map(|r| r.department);
     let due = deadlines(
@@ -210,57 +268,25 @@ async fn receive(
         RequestState::Submitted
     };
     let code = ReceiptCode::from_random(std::array::from_fn(|_| rand::random::<u64>()));
-    let id = insert(
-        &mut tx,
-        &intake,
-        Placed {
+    let id = writer
+        .commit(Prepared {
+            intake,
             category: category.id,
+            category_code: category.code,
             point,
             project: project.as_ref().map(|p| p.id),
-            region_path: &region_path,
-            department,
-        },
-        submission.channel,
-        entrant.account.map(|(id, _)| id),
-        &code,
-        state,
-        due,
-        now,
-    )
-    .await?;
-    event_by(&mut tx, id, "submitted", None, entrant.account, "", now).await?;
-    if department.is_some() {
-        event(&mut tx, id, "assigned", department, now).await?;
-    }
-    add_photos(&mut tx, id, "intake", photos, &keys, now).await?;
-    audit::append(
-        &mut tx,
-        NewEntry {
-            actor_id: entrant.account.map(|(id, _)| id),
-            actor_name: entrant
-                .account
-                .map_or("resident", |(_, name)| name)
-                .to_owned(),
-            address: entrant.address.to_owned(),
-            action: AuditAction::RequestSubmit,
-            outcome: AuditOutcome::Success,
-            target_type: "service_request",
-            target_id: Some(id.to_string()),
-            target_label: format!("{} #{id}", category.code),
-            before: None,
-            after: serde_json::to_value(Audited {
-                category: &category.code,
-                channel: submission.channel.code(),
-                state: state.code(),
-                department,
-                project: project.as_ref().map(|p| p.id),
-            })
-            .ok(),
             region_path,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+            department,
+            channel: submission.channel,
+            account: entrant.account.map(|(id, name)| (id, name.to_owned())),
+            address: entrant.address.to_owned(),
+            code: code.clone(),
+            state,
+            due,
+            photos: stored,
+            now,
+        })
+        .await?;
     Ok(Receipt {
         id,
         code,
@@ -269,27 +295,46 @@ async fn receive(
     })
 }
 
-/// Where a checked request goes.
-struct Placed<'a> {
-    category: i64,
-    point: Option<Point>,
-    project: Option<i64>,
-    region_path: &'a str,
-    department: Option<i64>,
+/// Writes a prepared request: its row, first timeline entries, photos and audit entry (no
+/// contact details in the log); returns its id.
+pub(crate) async fn write(tx: &mut Tx, p: &Prepared) -> Result<i64, StoreError> {
+    let now = p.now;
+    let account = p.account.as_ref().map(|(id, name)| (*id, name.as_str()));
+    let id = insert(tx, p).await?;
+    event_by(tx, id, "submitted", None, account, "", now).await?;
+    if p.department.is_some() {
+        event(tx, id, "assigned", p.department, now).await?;
+    }
+    add_photos(tx, id, "intake", &p.photos, now).await?;
+    audit::append(
+        tx,
+        NewEntry {
+            actor_id: account.map(|(id, _)| id),
+            actor_name: account.map_or("resident", |(_, name)| name).to_owned(),
+            address: p.address.clone(),
+            action: AuditAction::RequestSubmit,
+            outcome: AuditOutcome::Success,
+            target_type: "service_request",
+            target_id: Some(id.to_string()),
+            target_label: format!("{} #{id}", p.category_code),
+            before: None,
+            after: serde_json::to_value(Audited {
+                category: &p.category_code,
+                channel: p.channel.code(),
+                state: p.state.code(),
+                department: p.department,
+                project: p.project,
+            })
+            .ok(),
+            region_path: p.region_path.clone(),
+        },
+    )
+    .await?;
+    Ok(id)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert(
-    tx: &mut Tx,
-    intake: &Intake,
-    placed: Placed<'_>,
-    channel: Channel,
-    entered_by: Option<i64>,
-    code: &ReceiptCode,
-    state: RequestState,
-    due: Deadlines,
-    now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
+async fn insert(tx: &mut Tx, p: &Prepared) -> Result<i64, StoreError> {
+    let intake = &p.intake;
     tx.insert(
         Query::insert()
             .into_table(ServiceRequests::Table)
@@ -314,24 +359,24 @@ async fn insert(
                 ServiceRequests::UpdatedAt,
             ])
             .values_panic([
-                code.as_str().into(),
-                placed.category.into(),
+                p.code.as_str().into(),
+                p.category.into(),
                 intake.description.clone().into(),
-                placed.point.map(|p| p.lat).into(),
-                placed.point.map(|p| p.lon).into(),
+                p.point.map(|p| p.lat).into(),
+                p.point.map(|p| p.lon).into(),
                 intake.address.clone().into(),
-                placed.project.into(),
-                placed.region_path.into(),
-                channel.code().into(),
-                entered_by.into(),
+                p.project.into(),
+                p.region_path.clone().into(),
+                p.channel.code().into(),
+                p.account.as_ref().map(|(id, _)| *id).into(),
                 intake.name.clone().into(),
                 intake.phone.clone().into(),
-                state.code().into(),
-                placed.department.into(),
-                now.into(),
-                due.accept_by.into(),
-                due.answer_by.into(),
-                now.into(),
+                p.state.code().into(),
+                p.department.into(),
+                p.now.into(),
+                p.due.accept_by.into(),
+                p.due.answer_by.into(),
+                p.now.into(),
             ])
             .take(),
     )
@@ -339,32 +384,34 @@ async fn insert(
 }
 
 /// Stores the copies of `photos` as blobs (before the transaction: a blob without a row is
-/// harmless, a row without its blob is not) and returns their keys, display and thumbnail.
+/// harmless, a row without its blob is not) and returns them as kept.
 pub(super) async fn put_photos(
     blobs: &dyn BlobStore,
     photos: &[RequestPhoto],
-) -> Result<Vec<(String, String)>, StoreError> {
-    let mut keys = Vec::with_capacity(photos.len());
+) -> Result<Vec<StoredPhoto>, StoreError> {
+    let mut stored = Vec::with_capacity(photos.len());
     for photo in photos {
-        keys.push((
-            blobs.put(&photo.display).await?,
-            blobs.put(&photo.thumbnail).await?,
-        ));
+        stored.push(StoredPhoto {
+            display: blobs.put(&photo.display).await?,
+            thumbnail: blobs.put(&photo.thumbnail).await?,
+            width: photo.width,
+            height: photo.height,
+            had_location: photo.had_location,
+        });
     }
-    Ok(keys)
+    Ok(stored)
 }
 
-/// Records `photos` (with the blob keys [`put_photos`] returned) for request `request` at
+/// Records `photos` (as [`put_photos`] kept them) for request `request` at
 /// `stage`: `intake` for the resident's, `answer` for the department's.
 pub(super) async fn add_photos(
     tx: &mut Tx,
     request: i64,
     stage: &str,
-    photos: &[RequestPhoto],
-    keys: &[(String, String)],
+    photos: &[StoredPhoto],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    for (photo, (display, thumbnail)) in photos.iter().zip(keys) {
+    for photo in photos {
         tx.insert(
             Query::insert()
                 .into_table(RequestPhotos::Table)
@@ -381,8 +428,8 @@ pub(super) async fn add_photos(
                 .values_panic([
                     request.into(),
                     stage.into(),
-                    display.as_str().into(),
-                    thumbnail.as_str().into(),
+                    photo.display.as_str().into(),
+                    photo.thumbnail.as_str().into(),
                     i64::from(photo.width).into(),
                     i64::from(photo.height).into(),
                     photo.had_location.into(),

@@ -6,6 +6,7 @@
 mod categories;
 mod file;
 mod follow;
+mod group_commit;
 mod intake;
 mod moderation;
 mod queue;
@@ -14,6 +15,7 @@ mod work;
 pub use categories::RequestCategory;
 pub use file::{DuplicateCandidate, FilePhoto, FileStep, RequestFile};
 pub use follow::{Joined, Step, Tracked};
+pub(crate) use group_commit::GroupCommit;
 pub use intake::{Receipt, RequestPhoto, Submission};
 pub use queue::{QueueFilter, QueueRow, QueueView};
 
@@ -24,6 +26,7 @@ use crate::db::Db;
 #[derive(Clone, Copy, Debug)]
 pub struct Residents<'a> {
     db: &'a Db,
+    intake: &'a GroupCommit,
     address: &'a str,
 }
 
@@ -32,6 +35,7 @@ impl Store {
     pub fn residents<'a>(&'a self, address: &'a str) -> Residents<'a> {
         Residents {
             db: self.db(),
+            intake: &self.intake,
             address,
         }
     }

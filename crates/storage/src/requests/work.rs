@@ -278,10 +278,10 @@ impl Scoped<'_> {
         let step = Move::Answer {
             text: text.to_owned(),
         };
-        let keys = put_photos(blobs, photos).await?;
+        let stored = put_photos(blobs, photos).await?;
         let (mut tx, before, mover) = self.begin_move(id, version, &step).await?;
         let state = write(&mut tx, &before, &mover, &step, |_| Vec::new(), now).await?;
-        add_photos(&mut tx, id, "answer", photos, &keys, now).await?;
+        add_photos(&mut tx, id, "answer", &stored, now).await?;
         tx.commit().await?;
         Ok(state)
     }
