@@ -38,6 +38,8 @@ pub enum Permission {
     HandleRequests,
     /// Enter a service request on a resident's behalf (phone, counter, visit).
     EnterRequests,
+    /// Issue, list and revoke the API keys Open311 clients post service requests with.
+    ManageOpen311Keys,
 }
 
 /// The roles that carry `permission`. 三员分立: the three administrator permissions each belong to
@@ -57,7 +59,8 @@ pub fn granted_by(permission: Permission) -> &'static [Role] {
         Permission::ManageDictionary
         | Permission::ReviewReports
         | Permission::ManageLightRules
-        | Permission::PrintSignboards => &[Office],
+        | Permission::PrintSignboards
+        | Permission::ManageOpen311Keys => &[Office],
         Permission::RecordMoney => &[Finance],
         Permission::ReadDashboard => &[Leader, Office],
         Permission::HandleRequests => &[Office, Dept],

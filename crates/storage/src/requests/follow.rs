@@ -61,7 +61,7 @@ pub struct Step {
 }
 
 /// The name of the department whose id is in `column`, as a scalar sub-select.
-fn department_name(column: impl sea_query::IntoColumnRef) -> sea_query::SelectStatement {
+pub(super) fn department_name(column: impl sea_query::IntoColumnRef) -> sea_query::SelectStatement {
     Query::select()
         .column((Departments::Table, Departments::Name))
         .from(Departments::Table)

@@ -1,16 +1,18 @@
 //! Residents' service requests (诉求, issue 6). [`Residents`] is the handle for people without
 //! an account — the portal form, a signboard's QR code, Open311 — who submit a request and
 //! follow it by its receipt code; what they get back never carries staff names or contact
-//! details. Staff work on requests through [`crate::Scoped`].
+//! details. [`Open311`] serves GeoReport v2 clients, who post with an API key. Staff work on requests through [`crate::Scoped`].
 
 mod categories;
 mod follow;
 mod intake;
+mod open311;
 mod work;
 
 pub use categories::RequestCategory;
 pub use follow::{Step, Tracked};
 pub use intake::{Receipt, RequestPhoto, Submission};
+pub use open311::{IssuedKey, Open311, Open311Key, Open311Query, Open311Request, Posted};
 
 use crate::Store;
 use crate::db::Db;
