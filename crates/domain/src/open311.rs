@@ -224,20 +224,17 @@ pub fn draft(form: &PostForm) -> Result<(IntakeDraft, Option<String>), FieldProb
     ))
 }
 
-/// The Open311 parameter an intake problem's field was sent as, so a refusal names what the
-/// client typed (`long`, not our `lon`).
-pub fn field_name(intake_field: &str) -> &'static str {
-    match intake_field {
+/// The Open311 parameter a problem's field was sent as, so a refusal names what the client
+/// typed (`long`, not the intake's `lon`); Open311's own parameters keep their names.
+pub fn field_name(field: &'static str) -> &'static str {
+    match field {
         "category" => "service_code",
-        "description" => "description",
-        "lat" => "lat",
         "lon" => "long",
         "address" => "address_string",
         "name" => "first_name",
-        "phone" => "phone",
         "project" => "attribute[project]",
         "photos" => "media_url",
-        _ => "request",
+        other => other,
     }
 }
 
@@ -349,5 +346,6 @@ mod tests {
         assert_eq!(field_name("category"), "service_code");
         assert_eq!(field_name("address"), "address_string");
         assert_eq!(field_name("project"), "attribute[project]");
+        assert_eq!(field_name("start_date"), "start_date");
     }
 }

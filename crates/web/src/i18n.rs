@@ -187,6 +187,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.public.toml"),
                 include_str!("../locales/zh-CN.portal.toml"),
                 include_str!("../locales/zh-CN.requests.toml"),
+                include_str!("../locales/zh-CN.open311.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -202,6 +203,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.public.toml"),
                 include_str!("../locales/en.portal.toml"),
                 include_str!("../locales/en.requests.toml"),
+                include_str!("../locales/en.open311.toml"),
             ]),
         )
     })
