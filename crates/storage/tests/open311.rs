@@ -194,6 +194,8 @@ async fn a_key_reads_back_what_it_posted_and_others_only_what_is_published() {
         .await
         .unwrap();
         let public = api.request(post.id, None).await.unwrap();
+        let both = api.requests(&everything(Some(one))).await.unwrap();
+        assert_eq!(both.len(), 1, "{backend}: published and own, listed once");
         assert_eq!(public.answer.as_deref(), Some("已修复"), "{backend}");
         let closed = Open311Query {
             states: vec![RequestState::Closed, RequestState::Merged],

@@ -2,8 +2,9 @@
 //! only the SHA-256 digest of a key is kept, with a readable prefix to recognise it by, its
 //! region (the scope of the office that issued it) and its revocation — and which key posted
 //! which request, with the token `tokens/{token}` resolves. The public list reads migration 9's
-//! `service_requests_published` (published flag, submission time) in its own order; a filter by
-//! service reads `service_requests_published_category`.
+//! `service_requests_published` (published flag, submission time) in its own order, a key's own
+//! requests `open311_submissions_key`; no index is added to `service_requests`, whose every
+//! extra index would slow the intake down.
 
 use super::columns::*;
 use crate::db::Backend;
@@ -55,25 +56,12 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
 
 fn indexes() -> Vec<IndexCreateStatement> {
     vec![
-        Index::create()
-            .name("open311_keys_region")
-            .table(Open311Keys::Table)
-            .col(Open311Keys::RegionPath)
-            .take(),
         // A key reads back what it posted: its requests by key.
         Index::create()
             .name("open311_submissions_key")
             .table(Open311Submissions::Table)
             .col(Open311Submissions::KeyId)
             .col(Open311Submissions::RequestId)
-            .take(),
-        // `GET requests?service_code=…`: published requests of some services by time.
-        Index::create()
-            .name("service_requests_published_category")
-            .table(ServiceRequests::Table)
-            .col(ServiceRequests::IsPublished)
-            .col(ServiceRequests::CategoryId)
-            .col(ServiceRequests::SubmittedAt)
             .take(),
     ]
 }
