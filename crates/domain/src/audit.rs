@@ -64,6 +64,10 @@ coded! {
         RequestSubmit => "request.submit",
         /// A service request was dispatched, accepted, transferred, answered, rated or merged.
         RequestChange => "request.change",
+        /// An Open311 API key was issued.
+        Open311KeyCreate => "open311.key_create",
+        /// An Open311 API key was revoked.
+        Open311KeyRevoke => "open311.key_revoke",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.

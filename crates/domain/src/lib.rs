@@ -18,6 +18,7 @@ pub mod light;
 pub mod lockout;
 pub mod money;
 pub mod oc4ids;
+pub mod open311;
 pub mod password_policy;
 pub mod permission;
 pub mod portal_map;

@@ -44,6 +44,8 @@ pub enum Permission {
     /// Decide which requests the public sees, in what words, and set routing rules and
     /// community boundaries.
     ModerateRequests,
+    /// Issue, list and revoke the API keys Open311 clients post service requests with.
+    ManageOpen311Keys,
 }
 
 /// The roles that carry `permission`. 三员分立: the three administrator permissions each belong to
@@ -63,7 +65,8 @@ pub fn granted_by(permission: Permission) -> &'static [Role] {
         Permission::ManageDictionary
         | Permission::ReviewReports
         | Permission::ManageLightRules
-        | Permission::PrintSignboards => &[Office],
+        | Permission::PrintSignboards
+        | Permission::ManageOpen311Keys => &[Office],
         Permission::RecordMoney => &[Finance],
         Permission::ReadDashboard => &[Leader, Office],
         Permission::HandleRequests => &[Office, Dept],

@@ -63,6 +63,10 @@ pub enum Command {
     /// night).
     #[command(subcommand)]
     Snapshots(SnapshotsCommand),
+    /// API keys of the Open311 GeoReport v2 endpoint (`/open311/v2`), with which software posts
+    /// service requests.
+    #[command(subcommand, name = "open311-key")]
+    Open311Key(Open311KeyCommand),
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Print the effective configuration (passwords hidden).
@@ -84,6 +88,24 @@ pub enum SnapshotsCommand {
     Take {
         /// The month, `YYYY-MM`.
         period: String,
+    },
+}
+
+/// `minxin open311-key …`
+#[derive(Debug, Subcommand)]
+pub enum Open311KeyCommand {
+    /// Issue a key valid for the whole region tree and print it (once: only its digest is
+    /// stored).
+    Create {
+        /// Who the key is for, e.g. "12345 热线系统".
+        name: String,
+    },
+    /// List every key: id, state, prefix and name.
+    List,
+    /// Revoke a key by its id (from `list`).
+    Revoke {
+        /// The key's id.
+        id: i64,
     },
 }
 

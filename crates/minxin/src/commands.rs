@@ -1,6 +1,6 @@
 //! What each subcommand does. Long steps print what they are doing.
 
-use crate::cli::{ImportProjects, RegionCreate, UserCreate};
+use crate::cli::{ImportProjects, Open311KeyCommand, RegionCreate, UserCreate};
 use crate::config::Config;
 use anyhow::Context;
 use minxin_domain::region::RegionLevel;
@@ -94,6 +94,8 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         public_base_url: config.effective_public_base_url(),
         tiles: config.tiles()?,
         intake_per_hour: config.intake_per_hour,
+        open311_jurisdiction: config.open311_jurisdiction.clone(),
+        open311_per_hour: config.open311_per_hour,
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
     tokio::spawn(nightly(store.clone()));
@@ -276,6 +278,39 @@ pub async fn region_create(config: &Config, args: RegionCreate) -> anyhow::Resul
         "created region {} {} (id {})",
         region.code, region.name, region.id
     );
+    Ok(())
+}
+
+/// `minxin open311-key create|list|revoke`
+pub async fn open311_key(config: &Config, command: Open311KeyCommand) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    match command {
+        Open311KeyCommand::Create { name } => {
+            let issued = store.bootstrap_open311_key(&name).await.map_err(explain)?;
+            println!(
+                "issued Open311 key {} (id {}) for {}",
+                issued.listed.prefix, issued.listed.id, issued.listed.name
+            );
+            println!("key (shown this once only): {}", issued.key);
+        }
+        Open311KeyCommand::List => {
+            for key in store.bootstrap_open311_keys().await.map_err(explain)? {
+                let state = if key.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!("{}\t{state}\t{}…\t{}", key.id, key.prefix, key.name);
+            }
+        }
+        Open311KeyCommand::Revoke { id } => {
+            store
+                .bootstrap_revoke_open311_key(id)
+                .await
+                .map_err(explain)?;
+            println!("revoked Open311 key {id}");
+        }
+    }
     Ok(())
 }
 

@@ -47,11 +47,17 @@ pub struct Config {
     /// Service requests one address may submit per hour, 0 for no limit
     /// (`MINXIN_INTAKE_PER_HOUR`).
     pub intake_per_hour: u32,
+    /// The Open311 `jurisdiction_id` served (`MINXIN_OPEN311_JURISDICTION`); unset: the code of
+    /// the root region. Calls naming another jurisdiction get 404.
+    pub open311_jurisdiction: Option<String>,
+    /// Service requests one Open311 API key may post per hour, 0 for no limit
+    /// (`MINXIN_OPEN311_PER_HOUR`).
+    pub open311_per_hour: u32,
 }
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 15] = [
+const ENV_KEYS: [&str; 17] = [
     "listen",
     "database_url",
     "data_dir",
@@ -67,6 +73,8 @@ const ENV_KEYS: [&str; 15] = [
     "map_tiles_attribution",
     "map_tiles_datum",
     "intake_per_hour",
+    "open311_jurisdiction",
+    "open311_per_hour",
 ];
 
 impl Default for Config {
@@ -87,6 +95,8 @@ impl Default for Config {
             map_tiles_attribution: None,
             map_tiles_datum: None,
             intake_per_hour: 20,
+            open311_jurisdiction: None,
+            open311_per_hour: 1_000,
         }
     }
 }
@@ -104,6 +114,10 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("configuration error: {e}"))?;
         // An empty value (e.g. `MINXIN_DATABASE_URL=`) means "not set".
         config.database_url = config.database_url.filter(|url| !url.trim().is_empty());
+        config.open311_jurisdiction = config
+            .open311_jurisdiction
+            .map(|j| j.trim().to_owned())
+            .filter(|j| !j.is_empty());
         config.public_base_url = config
             .public_base_url
             .map(|url| url.trim().trim_end_matches('/').to_owned())

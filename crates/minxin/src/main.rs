@@ -49,6 +49,7 @@ async fn main() -> ExitCode {
         Command::Snapshots(cli::SnapshotsCommand::Take { period }) => {
             commands::take_snapshot(&config, &period).await
         }
+        Command::Open311Key(command) => commands::open311_key(&config, command).await,
         Command::Openapi => commands::openapi(),
         Command::Config => commands::show_config(&config),
     };

@@ -67,7 +67,13 @@ async fn department_by_code(tx: &mut Tx, code: &str) -> Result<i64, StoreError> 
         .ok_or_else(|| StoreError::invalid("department", minxin_domain::Problem::Unknown))
 }
 
-fn entry(action: AuditAction, kind: &'static str, id: i64, label: &str, path: &str) -> NewEntry {
+pub(crate) fn entry(
+    action: AuditAction,
+    kind: &'static str,
+    id: i64,
+    label: &str,
+    path: &str,
+) -> NewEntry {
     NewEntry {
         actor_id: None,
         actor_name: CLI_ADDRESS.into(),

@@ -545,3 +545,24 @@ pub enum CommunityBoundaries {
     Geojson,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub enum Open311Keys {
+    Table,
+    Id,
+    Name,
+    KeyHash,
+    Prefix,
+    RegionPath,
+    CreatedBy,
+    CreatedAt,
+    RevokedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Open311Submissions {
+    Table,
+    RequestId,
+    KeyId,
+    Token,
+}

@@ -188,6 +188,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.portal.toml"),
                 include_str!("../locales/zh-CN.requests.toml"),
                 include_str!("../locales/zh-CN.request_work.toml"),
+                include_str!("../locales/zh-CN.open311.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -204,6 +205,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.portal.toml"),
                 include_str!("../locales/en.requests.toml"),
                 include_str!("../locales/en.request_work.toml"),
+                include_str!("../locales/en.open311.toml"),
             ]),
         )
     })

@@ -1,6 +1,7 @@
 //! Minxin's HTTP layer. A request passes, outside in: tracing → security headers → body limit →
 //! (pages: CSRF check → failure rendering → handler) or (API: failure rendering → bearer
-//! authentication in the handler's extractor → handler) → storage through a scoped handle.
+//! authentication in the handler's extractor → handler) or (Open311: handler, which renders its
+//! own errors and checks the `api_key` of a POST) → storage.
 
 pub mod api;
 mod assets;
@@ -10,6 +11,7 @@ pub mod csrf;
 pub mod error;
 pub mod i18n;
 pub mod intake_limit;
+pub mod open311;
 pub mod page_cache;
 pub mod pages;
 pub mod security;
@@ -35,6 +37,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .nest("/api/v1", api::router())
+        .nest("/open311/v2", open311::router())
         .merge(assets::router())
         .route("/healthz", get(healthz))
         .layer(axum::middleware::from_fn_with_state(

@@ -29,6 +29,10 @@ pub struct WebConfig {
     pub tiles: TileSource,
     /// Service requests one address may submit per hour (0: no limit).
     pub intake_per_hour: u32,
+    /// The Open311 `jurisdiction_id` served; `None` for the root region's code.
+    pub open311_jurisdiction: Option<String>,
+    /// Service requests one Open311 API key may post per hour (0: no limit).
+    pub open311_per_hour: u32,
 }
 
 impl Default for WebConfig {
@@ -41,6 +45,8 @@ impl Default for WebConfig {
             public_base_url: "http://127.0.0.1:8080".into(),
             tiles: TileSource::openstreetmap(),
             intake_per_hour: 20,
+            open311_jurisdiction: None,
+            open311_per_hour: 1_000,
         }
     }
 }
@@ -68,6 +74,8 @@ pub struct AppState {
     pub calendar: Arc<minxin_domain::calendar::WorkingCalendar>,
     /// Service-request submissions per address.
     pub intake_limit: Arc<crate::intake_limit::IntakeLimit>,
+    /// The Open311 jurisdiction and each API key's allowance.
+    pub open311: Arc<crate::open311::Open311State>,
 }
 
 impl AppState {
@@ -88,6 +96,10 @@ impl AppState {
             calendar: Arc::new(minxin_domain::calendar::WorkingCalendar::shipped()),
             intake_limit: Arc::new(crate::intake_limit::IntakeLimit::per_hour(
                 config.intake_per_hour,
+            )),
+            open311: Arc::new(crate::open311::Open311State::new(
+                config.open311_jurisdiction.clone(),
+                config.open311_per_hour,
             )),
             config,
         })

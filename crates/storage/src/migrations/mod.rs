@@ -12,6 +12,7 @@ mod m0006_plan_totals;
 mod m0007_public_phone;
 mod m0008_portal_map;
 mod m0009_service_requests;
+mod m0010_open311_keys;
 mod m0011_request_moderation;
 
 use crate::db::Backend;
@@ -72,6 +73,11 @@ pub const ALL: &[Migration] = &[
         version: 9,
         name: "service_requests",
         statements: m0009_service_requests::statements,
+    },
+    Migration {
+        version: 10,
+        name: "open311_keys",
+        statements: m0010_open311_keys::statements,
     },
     Migration {
         version: 11,

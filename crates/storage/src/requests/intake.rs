@@ -591,7 +591,7 @@ async fn rules(tx: &mut Tx) -> Result<Vec<RoutingRule>, StoreError> {
 }
 
 /// The path of the top of the region tree, where requests without a place belong.
-async fn root_path(tx: &mut Tx) -> Result<String, StoreError> {
+pub(super) async fn root_path(tx: &mut Tx) -> Result<String, StoreError> {
     let row: Option<(String,)> = tx
         .optional(
             Query::select()

@@ -1,7 +1,7 @@
 //! Residents' service requests (诉求, issue 6). [`Residents`] is the handle for people without
 //! an account — the portal form, a signboard's QR code, Open311 — who submit a request and
 //! follow it by its receipt code; what they get back never carries staff names or contact
-//! details. Staff work on requests through [`crate::Scoped`].
+//! details. [`Open311`] serves GeoReport v2 clients, who post with an API key. Staff work on requests through [`crate::Scoped`].
 
 mod categories;
 mod file;
@@ -9,6 +9,7 @@ mod follow;
 mod group_commit;
 mod intake;
 mod moderation;
+mod open311;
 mod queue;
 mod work;
 
@@ -17,6 +18,7 @@ pub use file::{DuplicateCandidate, FilePhoto, FileStep, RequestFile};
 pub use follow::{Joined, Step, Tracked};
 pub(crate) use group_commit::GroupCommit;
 pub use intake::{Receipt, RequestPhoto, Submission};
+pub use open311::{IssuedKey, Open311, Open311Key, Open311Query, Open311Request, Posted};
 pub use queue::{QueueFilter, QueueRow, QueueView};
 
 use crate::Store;

@@ -44,7 +44,7 @@ pub struct Chrome {
     pub notice: Option<&'static str>,
 }
 
-const SECTIONS: [(&str, &str, Option<Permission>); 15] = [
+const SECTIONS: [(&str, &str, Option<Permission>); 16] = [
     (WORK_HOME, "nav.home", None),
     ("/projects", "nav.projects", Some(Permission::ReadProjects)),
     ("/requests", "nav.requests", Some(Permission::ReadRequests)),
@@ -67,6 +67,11 @@ const SECTIONS: [(&str, &str, Option<Permission>); 15] = [
         "/signboards",
         "nav.signboards",
         Some(Permission::PrintSignboards),
+    ),
+    (
+        "/open311-keys",
+        "nav.open311_keys",
+        Some(Permission::ManageOpen311Keys),
     ),
     ("/org", "nav.org", Some(Permission::ReadOrganisation)),
     (

@@ -15,6 +15,7 @@ pub mod form;
 pub mod home;
 pub mod import;
 pub mod light_rules;
+pub mod open311_keys;
 pub mod org;
 pub mod progress;
 pub mod projects;
@@ -120,6 +121,11 @@ pub fn router() -> Router<AppState> {
             "/light-rules",
             get(light_rules::show).post(light_rules::save),
         )
+        .route(
+            "/open311-keys",
+            get(open311_keys::list).post(open311_keys::create),
+        )
+        .route("/open311-keys/{id}/revoke", post(open311_keys::revoke))
         .route("/reminders", get(reminders::list))
         .route("/reminders/{id}/read", post(reminders::read))
         .route("/dashboard", get(dashboard::show))

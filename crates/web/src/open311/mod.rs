@@ -1,0 +1,239 @@
+//! Open311 GeoReport v2 at `/open311/v2` (issue 6, item 8): `discovery`, `services`,
+//! `services/{code}`, `requests` (GET and POST), `requests/{id}` and `tokens/{token}`, each as
+//! `.json` or `.xml`. Handlers only parse parameters and render answers (`format.rs`, errors in
+//! `errors.rs`); the checks, the intake and what may be shown are storage's
+//! (`Store::open311`). No cookies, so no CSRF: a POST is authorised by its `api_key` alone.
+
+mod errors;
+mod format;
+mod requests;
+mod services;
+
+pub use errors::Open311Error;
+pub use format::{Format, Node};
+
+use crate::api::ApiClient;
+use crate::i18n::Lang;
+use crate::intake_limit::IntakeLimit;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// What the Open311 endpoints share: the jurisdiction they serve and each key's allowance.
+#[derive(Debug)]
+pub struct Open311State {
+    configured: Option<String>,
+    root: OnceLock<String>,
+    limit: IntakeLimit,
+}
+
+impl Open311State {
+    /// Serves jurisdiction `jurisdiction` (the root region's code when `None`); each key may
+    /// post `per_hour` requests an hour (0: no limit).
+    pub fn new(jurisdiction: Option<String>, per_hour: u32) -> Self {
+        Self {
+            configured: jurisdiction.filter(|j| !j.trim().is_empty()),
+            root: OnceLock::new(),
+            limit: IntakeLimit::per_hour(per_hour),
+        }
+    }
+}
+
+/// One call: the resource named in the path, its format, its parameters and the caller.
+pub(crate) struct Call {
+    /// The resource without its extension (`requests`, `road`, `17`).
+    stem: String,
+    /// The format asked for.
+    format: Format,
+    /// Query (and for a POST, body) parameters.
+    params: Params,
+    /// The language of error descriptions and names.
+    lang: Lang,
+    /// The caller's address.
+    address: String,
+}
+
+impl Call {
+    /// Reads `file` (`services.json`) and the query; an unknown extension is 404 (in XML, the
+    /// spec's own format).
+    fn new(
+        file: Result<Path<String>, PathRejection>,
+        query: Option<&str>,
+        client: ApiClient,
+    ) -> Result<Call, Open311Error> {
+        let lang = client.lang;
+        let file = file.map(|Path(f)| f).unwrap_or_default();
+        let (stem, format) = file
+            .rsplit_once('.')
+            .and_then(|(stem, ext)| Some((stem.to_owned(), Format::of_extension(ext)?)))
+            .ok_or_else(|| {
+                Open311Error::not_found(Format::Xml, lang, "open311.no_resource", &file)
+            })?;
+        Ok(Call {
+            stem,
+            format,
+            params: Params::parse(query.unwrap_or_default()),
+            lang,
+            address: client.address,
+        })
+    }
+
+    /// An error in this call's format.
+    fn not_found(&self, key: &str, value: &str) -> Open311Error {
+        Open311Error::not_found(self.format, self.lang, key, value)
+    }
+
+    /// Refuses a `jurisdiction_id` other than the one served (an absent one is fine: this
+    /// endpoint serves a single jurisdiction).
+    async fn check_jurisdiction(&self, state: &AppState) -> Result<(), Open311Error> {
+        let Some(asked) = self.params.get("jurisdiction_id") else {
+            return Ok(());
+        };
+        if asked == jurisdiction(state).await.map_err(|e| self.store(e))? {
+            Ok(())
+        } else {
+            Err(self.not_found("open311.no_jurisdiction", &asked))
+        }
+    }
+
+    /// The key of `api_key`, `None` when none is given; 403 when it is not a valid key.
+    async fn key(&self, state: &AppState) -> Result<Option<i64>, Open311Error> {
+        let Some(key) = self.params.get("api_key") else {
+            return Ok(None);
+        };
+        match state.store.open311(&self.address).key(&key).await {
+            Ok(Some(id)) => Ok(Some(id)),
+            Ok(None) => Err(self.forbidden("open311.api_key_invalid")),
+            Err(e) => Err(self.store(e)),
+        }
+    }
+
+    /// 403 with the message `key`.
+    fn forbidden(&self, key: &str) -> Open311Error {
+        Open311Error::new(self.format, StatusCode::FORBIDDEN, self.lang.t(key))
+    }
+
+    /// A storage failure in this call's format.
+    fn store(&self, error: minxin_storage::StoreError) -> Open311Error {
+        Open311Error::store(self.format, self.lang, error)
+    }
+}
+
+/// The jurisdiction served: the configured id, else the root region's code (read once).
+pub async fn jurisdiction(state: &AppState) -> Result<String, minxin_storage::StoreError> {
+    let open311 = &state.open311;
+    if let Some(configured) = &open311.configured {
+        return Ok(configured.clone());
+    }
+    if let Some(root) = open311.root.get() {
+        return Ok(root.clone());
+    }
+    let root = state.store.open311("").root_code().await?;
+    Ok(open311.root.get_or_init(|| root).clone())
+}
+
+/// Form or query parameters in the order sent. A parameter given more than once reads as its
+/// values joined by commas, as the spec allows for lists.
+#[derive(Debug, Default)]
+pub(crate) struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// `text` as `application/x-www-form-urlencoded` (bytes that are not UTF-8 read as U+FFFD).
+    fn parse(text: &str) -> Params {
+        Params(serde_urlencoded::from_str::<Vec<(String, String)>>(text).unwrap_or_default())
+    }
+
+    /// The non-empty value(s) of `name` (an empty parameter counts as absent).
+    fn get(&self, name: &str) -> Option<String> {
+        let values: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.as_str())
+            .collect();
+        (!values.is_empty()).then(|| values.join(","))
+    }
+
+    /// `name`'s value, or empty text.
+    fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or_default()
+    }
+
+    /// `attribute[code]=value` (and `attribute[code][]=…` for several values), by code.
+    fn attributes(&self) -> BTreeMap<String, String> {
+        let mut out: BTreeMap<String, String> = BTreeMap::new();
+        for (name, value) in &self.0 {
+            let Some(code) = name
+                .strip_prefix("attribute[")
+                .map(|rest| rest.trim_end_matches("[]"))
+                .and_then(|rest| rest.strip_suffix(']'))
+            else {
+                continue;
+            };
+            out.entry(code.to_owned())
+                .and_modify(|v| {
+                    v.push(',');
+                    v.push_str(value);
+                })
+                .or_insert_with(|| value.clone());
+        }
+        out
+    }
+}
+
+/// GET `/open311/v2/{resource}.{format}`: discovery, the service list or the request list.
+async fn root(
+    State(state): State<AppState>,
+    client: ApiClient,
+    headers: HeaderMap,
+    file: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Open311Error> {
+    let call = Call::new(file, query.as_deref(), client)?;
+    call.check_jurisdiction(&state).await?;
+    match call.stem.as_str() {
+        "discovery" => Ok(services::discovery(&state, &call)),
+        "services" => services::list(&state, &call).await,
+        "requests" => requests::list(&state, &call, &headers, query.as_deref()).await,
+        other => Err(call.not_found("open311.no_resource", other)),
+    }
+}
+
+/// Any other path under `/open311/v2`.
+async fn unknown(client: ApiClient) -> Open311Error {
+    Open311Error::not_found(Format::Xml, client.lang, "open311.no_resource", "")
+}
+
+/// The Open311 routes, to be nested at `/open311/v2`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{file}", get(root).post(requests::post))
+        .route("/services/{file}", get(services::definition))
+        .route("/requests/{file}", get(requests::one))
+        .route("/tokens/{file}", get(requests::token))
+        .fallback(unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_join_and_attributes_are_read_by_code() {
+        let p = Params::parse(
+            "status=open&status=closed&service_code=&attribute%5Bproject%5D=2026-MX-0042\
+             &attribute[kinds][]=a&attribute[kinds][]=b",
+        );
+        assert_eq!(p.get("status").as_deref(), Some("open,closed"));
+        assert_eq!(p.get("service_code"), None, "empty is absent");
+        let attributes = p.attributes();
+        assert_eq!(attributes["project"], "2026-MX-0042");
+        assert_eq!(attributes["kinds"], "a,b");
+    }
+}

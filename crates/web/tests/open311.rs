@@ -1,0 +1,656 @@
+//! Open311 GeoReport v2 conformance, on both databases, driven the way a third-party client
+//! drives it: discovery and services in JSON and XML (XML read with a real parser), a
+//! form-encoded POST with a key issued like `minxin open311-key create`, the request read back
+//! by id and by token, the list's filters and its privacy (contact details never, others' only
+//! once published), every error in the spec's format with its status code, the per-key
+//! allowance, and the office's key page.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Browser, Env, Reply, envs, send};
+use minxin_storage::testing::{PASSWORD, execute_raw, fixture, query_raw, stores};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use serde_json::Value;
+
+/// An XML element: name, text and children, as parsed.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    text: String,
+    children: Vec<Element>,
+}
+
+impl Element {
+    fn child(&self, name: &str) -> &Element {
+        self.children
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("<{}> has no <{name}>", self.name))
+    }
+
+    fn all(&self, name: &str) -> Vec<&Element> {
+        self.children.iter().filter(|c| c.name == name).collect()
+    }
+}
+
+/// Parses `xml` with quick-xml's reader; panics unless it is well-formed with a UTF-8
+/// declaration.
+fn parse_xml(xml: &str) -> Element {
+    assert!(
+        xml.starts_with(r#"<?xml version="1.0" encoding="utf-8"?>"#),
+        "declaration: {xml}"
+    );
+    let mut reader = Reader::from_str(xml);
+    let mut stack = vec![Element::default()];
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(start) => stack.push(Element {
+                name: start.name().as_ref().to_owned(),
+                ..Element::default()
+            }),
+            Event::End(_) => {
+                let done = stack.pop().unwrap();
+                stack.last_mut().unwrap().children.push(done);
+            }
+            Event::Text(text) => {
+                stack.last_mut().unwrap().text += &text.into_inner();
+            }
+            Event::GeneralRef(r) => {
+                let entity = r.into_inner();
+                let c = match entity.as_ref() {
+                    "lt" => "<",
+                    "gt" => ">",
+                    "amp" => "&",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => panic!("unexpected entity {other}"),
+                };
+                stack.last_mut().unwrap().text += c;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let mut root = stack.pop().unwrap();
+    assert_eq!(root.children.len(), 1, "one root element");
+    root.children.remove(0)
+}
+
+async fn get(env: &Env, path: &str) -> Reply {
+    let request = Request::get(format!("/open311/v2{path}"))
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .body(Body::empty())
+        .unwrap();
+    send(&env.app, request).await
+}
+
+async fn post(env: &Env, path: &str, form: &[(&str, &str)]) -> Reply {
+    let request = Request::post(format!("/open311/v2{path}"))
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .header(
+            header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
+        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+        .unwrap();
+    send(&env.app, request).await
+}
+
+/// Asserts a JSON error answer in the spec's format with `status`, whose description
+/// mentions `mentions`.
+fn assert_json_error(reply: &Reply, status: StatusCode, mentions: &str, what: &str) {
+    assert_eq!(reply.status, status, "{what}: {}", reply.body);
+    assert!(
+        reply.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"),
+        "{what}"
+    );
+    let errors = reply.json();
+    let first = &errors.as_array().expect("an array of errors")[0];
+    assert_eq!(first["code"], i64::from(status.as_u16()), "{what}");
+    let description = first["description"].as_str().unwrap();
+    assert!(description.contains(mentions), "{what}: {description}");
+}
+
+/// The same for XML.
+fn assert_xml_error(reply: &Reply, status: StatusCode, mentions: &str, what: &str) {
+    assert_eq!(reply.status, status, "{what}: {}", reply.body);
+    assert!(
+        reply.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/xml"),
+        "{what}"
+    );
+    let errors = parse_xml(&reply.body);
+    assert_eq!(errors.name, "errors", "{what}");
+    let error = errors.child("error");
+    assert_eq!(error.child("code").text, status.as_u16().to_string());
+    assert!(
+        error.child("description").text.contains(mentions),
+        "{what}: {}",
+        reply.body
+    );
+}
+
+const DESCRIPTION: &str = "Streetlight out at the corner & the crossing is dark <since Monday>";
+
+fn good_post(key: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("api_key", key),
+        ("jurisdiction_id", "990100"),
+        ("service_code", "lighting"),
+        ("lat", "30.5"),
+        ("long", "114.5"),
+        ("address_string", "示例路 8 号"),
+        ("description", DESCRIPTION),
+        ("first_name", "Lin"),
+        ("last_name", "Meiyu"),
+        ("phone", "13800001234"),
+        ("email", "lin@example.org"),
+        ("device_id", "tt222111"),
+        ("media_url", "https://example.org/p.jpg"),
+    ]
+}
+
+#[tokio::test]
+async fn discovery_and_services_in_both_formats() {
+    for env in envs().await {
+        let b = env.backend;
+        let discovery = get(&env, "/discovery.json").await;
+        assert_eq!(discovery.status, StatusCode::OK, "{b}");
+        let endpoint = &discovery.json()["endpoints"][0];
+        assert_eq!(
+            endpoint["specification"],
+            "http://wiki.open311.org/GeoReport_v2"
+        );
+        assert!(endpoint["url"].as_str().unwrap().ends_with("/open311/v2"));
+        let xml = parse_xml(&get(&env, "/discovery.xml").await.body);
+        let formats = xml.child("endpoints").child("endpoint").child("formats");
+        assert_eq!(formats.all("format").len(), 2, "{b}");
+
+        let services = get(&env, "/services.json?jurisdiction_id=990100").await;
+        assert_eq!(services.status, StatusCode::OK, "{b}");
+        let list = services.json();
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), 8, "{b}: the seeded categories");
+        let road = list.iter().find(|s| s["service_code"] == "road").unwrap();
+        assert_eq!(road["metadata"], true);
+        assert_eq!(road["type"], "realtime");
+        assert_eq!(road["service_name"], "Damaged road or pavement");
+        let xml = get(&env, "/services.xml").await;
+        assert!(
+            xml.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/xml")
+        );
+        let xml = parse_xml(&xml.body);
+        assert_eq!(xml.name, "services");
+        assert_eq!(xml.all("service").len(), 8, "{b}");
+
+        let definition = get(&env, "/services/road.json").await.json();
+        assert_eq!(definition["service_code"], "road");
+        let attribute = &definition["attributes"][0];
+        assert_eq!(attribute["code"], "project");
+        assert_eq!(attribute["datatype"], "string");
+        assert_eq!(attribute["required"], false);
+        assert_eq!(attribute["order"], 1);
+        let xml = parse_xml(&get(&env, "/services/road.xml").await.body);
+        assert_eq!(xml.name, "service_definition");
+        let attribute = xml.child("attributes").child("attribute");
+        assert_eq!(attribute.child("code").text, "project", "{b}");
+        assert_eq!(attribute.child("variable").text, "true", "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_client_posts_and_reads_back_by_id_token_and_list() {
+    for env in envs().await {
+        let b = env.backend;
+        let issued = env
+            .fx
+            .store
+            .bootstrap_open311_key("test app")
+            .await
+            .unwrap();
+        let key = issued.key.as_str();
+        let posted = post(&env, "/requests.json", &good_post(key)).await;
+        assert_eq!(posted.status, StatusCode::OK, "{b}: {}", posted.body);
+        let answer = &posted.json()[0];
+        let id = answer["service_request_id"].as_i64().expect("a numeric id");
+        let token = answer["token"].as_str().unwrap().to_owned();
+        assert!(
+            answer["service_notice"]
+                .as_str()
+                .unwrap()
+                .contains("Beijing")
+        );
+        let (receipt, channel, name): (String, String, Option<String>) = query_raw(
+            &env.fx.store,
+            &format!("SELECT receipt, channel, contact_name FROM service_requests WHERE id = {id}"),
+        )
+        .await
+        .unwrap()
+        .remove(0);
+        assert_eq!(channel, "open311", "{b}");
+        assert_eq!(name.as_deref(), Some("Lin Meiyu"), "{b}: kept for staff");
+        assert!(
+            !posted.body.contains(&receipt),
+            "{b}: the receipt code stays secret"
+        );
+
+        // The posting key reads it back by id, in JSON and XML; nobody else does yet.
+        let own = get(&env, &format!("/requests/{id}.json?api_key={key}")).await;
+        assert_eq!(own.status, StatusCode::OK, "{b}: {}", own.body);
+        let request = &own.json()[0];
+        assert_eq!(request["service_request_id"], id);
+        assert_eq!(request["status"], "open");
+        assert_eq!(request["service_code"], "lighting");
+        assert_eq!(request["description"], DESCRIPTION);
+        assert_eq!(request["lat"], 30.5);
+        assert_eq!(request["long"], 114.5);
+        assert!(request["status_notes"].is_null(), "{b}: nothing published");
+        for time in [
+            "requested_datetime",
+            "updated_datetime",
+            "expected_datetime",
+        ] {
+            assert!(
+                request[time].as_str().unwrap().ends_with("+08:00"),
+                "{b}: {time} in Beijing time"
+            );
+        }
+        for private in ["13800001234", "Lin", "Meiyu", "lin@example.org", &receipt] {
+            assert!(!own.body.contains(private), "{b}: {private} leaked");
+        }
+        let xml = get(&env, &format!("/requests/{id}.xml?api_key={key}")).await;
+        let xml = parse_xml(&xml.body);
+        assert_eq!(xml.name, "service_requests");
+        let request = xml.child("request");
+        assert_eq!(request.child("service_request_id").text, id.to_string());
+        assert_eq!(request.child("description").text, DESCRIPTION, "{b}");
+        assert_eq!(request.child("address").text, "示例路 8 号");
+        assert_json_error(
+            &get(&env, &format!("/requests/{id}.json")).await,
+            StatusCode::NOT_FOUND,
+            "service_request_id",
+            "unpublished, without the key",
+        );
+
+        let by_token = get(&env, &format!("/tokens/{token}.json")).await;
+        assert_eq!(by_token.json()[0]["service_request_id"], id, "{b}");
+        let xml = parse_xml(&get(&env, &format!("/tokens/{token}.xml")).await.body);
+        assert_eq!(
+            xml.child("request").child("service_request_id").text,
+            id.to_string()
+        );
+        assert_eq!(xml.child("request").child("token").text, token);
+
+        let own_list = get(&env, &format!("/requests.json?api_key={key}")).await;
+        assert_eq!(own_list.json().as_array().unwrap().len(), 1, "{b}");
+        let public = get(&env, "/requests.json").await;
+        assert_eq!(public.json(), Value::Array(vec![]), "{b}: not published");
+
+        // Answered, closed and published by the office: everyone sees it, with the answer.
+        execute_raw(
+            &env.fx.store,
+            &format!(
+                "UPDATE service_requests SET is_published = TRUE, state = 'closed', \
+                 answer = '已更换灯具' WHERE id = {id}"
+            ),
+        )
+        .await
+        .unwrap();
+        let public = get(&env, "/requests.json?jurisdiction_id=990100").await;
+        let list = public.json();
+        assert_eq!(list.as_array().unwrap().len(), 1, "{b}: {}", public.body);
+        assert_eq!(list[0]["status"], "closed");
+        assert_eq!(list[0]["status_notes"], "已更换灯具");
+        for private in ["13800001234", "Lin Meiyu", &receipt] {
+            assert!(!public.body.contains(private), "{b}: {private} leaked");
+        }
+        let xml = parse_xml(&get(&env, "/requests.xml").await.body);
+        assert_eq!(xml.all("request").len(), 1, "{b}");
+        let count = |path: String| {
+            let env = &env;
+            async move {
+                let reply = get(env, &path).await;
+                assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+                reply.json().as_array().unwrap().len()
+            }
+        };
+        assert_eq!(count("/requests.json?status=closed".into()).await, 1);
+        assert_eq!(count("/requests.json?status=open".into()).await, 0);
+        assert_eq!(
+            count("/requests.json?service_code=road,drainage".into()).await,
+            0
+        );
+        assert_eq!(
+            count("/requests.json?service_code=lighting".into()).await,
+            1
+        );
+        assert_eq!(
+            count(format!(
+                "/requests.json?service_request_id={id},999999&status=open"
+            ))
+            .await,
+            1,
+            "ids override the other filters"
+        );
+        assert_eq!(
+            count("/requests.json?start_date=2025-01-01T00:00:00Z&end_date=2025-03-01T00:00:00%2B08:00".into())
+                .await,
+            0
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_error_in_the_spec_format_with_its_status() {
+    for env in envs().await {
+        let b = env.backend;
+        let issued = env
+            .fx
+            .store
+            .bootstrap_open311_key("test app")
+            .await
+            .unwrap();
+        let key = issued.key.as_str();
+        let with = |changes: &[(&'static str, &'static str)]| {
+            let mut form: Vec<(&str, &str)> = good_post(key)
+                .into_iter()
+                .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+                .collect();
+            form.extend(changes.iter().filter(|(_, v)| !v.is_empty()));
+            form
+        };
+        let missing_key: Vec<_> = with(&[])
+            .into_iter()
+            .filter(|(k, _)| *k != "api_key")
+            .collect();
+        let reply = post(&env, "/requests.json", &missing_key).await;
+        assert_json_error(&reply, StatusCode::FORBIDDEN, "api_key", "no key");
+        let reply = post(&env, "/requests.xml", &missing_key).await;
+        assert_xml_error(&reply, StatusCode::FORBIDDEN, "api_key", "no key (XML)");
+        let reply = post(&env, "/requests.json", &with(&[("api_key", "o311_guess")])).await;
+        assert_json_error(&reply, StatusCode::FORBIDDEN, "api_key", "bad key");
+        let reply = get(&env, "/requests.json?api_key=o311_guess").await;
+        assert_json_error(&reply, StatusCode::FORBIDDEN, "api_key", "bad key on GET");
+
+        let reply = post(
+            &env,
+            "/requests.json",
+            &with(&[("service_code", "potholes")]),
+        )
+        .await;
+        assert_json_error(&reply, StatusCode::NOT_FOUND, "potholes", "unknown service");
+        let reply = post(
+            &env,
+            "/requests.xml",
+            &with(&[("lat", ""), ("long", ""), ("address_string", "")]),
+        )
+        .await;
+        assert_xml_error(
+            &reply,
+            StatusCode::BAD_REQUEST,
+            "address_string",
+            "no location",
+        );
+        let reply = post(&env, "/requests.json", &with(&[("long", "east")])).await;
+        assert_json_error(&reply, StatusCode::BAD_REQUEST, "long", "bad longitude");
+        let long = "坑".repeat(4_001);
+        let too_long: Vec<(&str, &str)> = with(&[])
+            .into_iter()
+            .map(|(k, v)| {
+                if k == "description" {
+                    (k, long.as_str())
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        let reply = post(&env, "/requests.json", &too_long).await;
+        assert_json_error(
+            &reply,
+            StatusCode::BAD_REQUEST,
+            "description",
+            "4,001 characters",
+        );
+        let reply = post(&env, "/requests.json", &with(&[("service_code", "")])).await;
+        assert_json_error(
+            &reply,
+            StatusCode::BAD_REQUEST,
+            "service_code",
+            "no service",
+        );
+        let reply = post(
+            &env,
+            "/requests.json",
+            &with(&[("attribute[project]", "2099-XX-0001")]),
+        )
+        .await;
+        assert_json_error(
+            &reply,
+            StatusCode::BAD_REQUEST,
+            "attribute[project]",
+            "unknown project",
+        );
+        let reply = post(
+            &env,
+            "/requests.json",
+            &with(&[("attribute[colour]", "red")]),
+        )
+        .await;
+        assert_json_error(
+            &reply,
+            StatusCode::BAD_REQUEST,
+            "attribute",
+            "unknown attribute",
+        );
+        let stored: Vec<(i64,)> = query_raw(&env.fx.store, "SELECT COUNT(*) FROM service_requests")
+            .await
+            .unwrap();
+        assert_eq!(stored, [(0,)], "{b}: nothing refused was stored");
+
+        for path in [
+            "/services.json?jurisdiction_id=sfgov.org",
+            "/requests.json?jurisdiction_id=sfgov.org",
+            "/discovery.json?jurisdiction_id=sfgov.org",
+        ] {
+            let reply = get(&env, path).await;
+            assert_json_error(&reply, StatusCode::NOT_FOUND, "sfgov.org", path);
+        }
+        let reply = post(
+            &env,
+            "/requests.json",
+            &with(&[("jurisdiction_id", "sfgov.org")]),
+        )
+        .await;
+        assert_json_error(
+            &reply,
+            StatusCode::NOT_FOUND,
+            "jurisdiction_id",
+            "POST elsewhere",
+        );
+        let reply = get(&env, "/services/road.xml?jurisdiction_id=sfgov.org").await;
+        assert_xml_error(
+            &reply,
+            StatusCode::NOT_FOUND,
+            "jurisdiction_id",
+            "definition",
+        );
+
+        let reply = get(&env, "/services/potholes.xml").await;
+        assert_xml_error(
+            &reply,
+            StatusCode::NOT_FOUND,
+            "potholes",
+            "unknown definition",
+        );
+        let reply = get(&env, "/requests/999999.json").await;
+        assert_json_error(&reply, StatusCode::NOT_FOUND, "999999", "unknown request");
+        let reply = get(&env, "/requests/abc.xml").await;
+        assert_xml_error(&reply, StatusCode::NOT_FOUND, "abc", "non-numeric id");
+        let reply = get(&env, "/tokens/nope.json").await;
+        assert_json_error(&reply, StatusCode::NOT_FOUND, "nope", "unknown token");
+        let reply = get(&env, "/requests.json?start_date=yesterday").await;
+        assert_json_error(&reply, StatusCode::BAD_REQUEST, "start_date", "bad date");
+        let reply = get(
+            &env,
+            "/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
+        )
+        .await;
+        assert_json_error(&reply, StatusCode::BAD_REQUEST, "end_date", "over 90 days");
+        let reply = get(&env, "/requests.json?status=pending").await;
+        assert_json_error(&reply, StatusCode::BAD_REQUEST, "status", "bad status");
+        let reply = get(&env, "/requests.html").await;
+        assert_xml_error(
+            &reply,
+            StatusCode::NOT_FOUND,
+            "requests.html",
+            "unknown format",
+        );
+        let reply = get(&env, "/elsewhere/deeper.json").await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{b}");
+        let reply = post(&env, "/services.json", &with(&[])).await;
+        assert_json_error(
+            &reply,
+            StatusCode::NOT_FOUND,
+            "services",
+            "POST to services",
+        );
+
+        // Chinese when the client asks for it (and by default).
+        let request = Request::get("/open311/v2/requests/999999.json")
+            .body(Body::empty())
+            .unwrap();
+        let reply = send(&env.app, request).await;
+        assert!(
+            reply.json()[0]["description"]
+                .as_str()
+                .unwrap()
+                .contains("不存在")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
+    for (backend, store) in stores().await {
+        let fx = fixture(&store).await;
+        let config = minxin_web::WebConfig {
+            open311_per_hour: 2,
+            ..common::test_config()
+        };
+        let state = minxin_web::AppState::new(store, config).await.unwrap();
+        let env = Env {
+            backend,
+            app: minxin_web::app(state),
+            fx,
+        };
+        let issued = env
+            .fx
+            .store
+            .bootstrap_open311_key("busy app")
+            .await
+            .unwrap();
+        for _ in 0..2 {
+            let reply = post(&env, "/requests.json", &good_post(&issued.key)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{backend}: {}", reply.body);
+        }
+        let reply = post(&env, "/requests.xml", &good_post(&issued.key)).await;
+        assert_xml_error(
+            &reply,
+            StatusCode::TOO_MANY_REQUESTS,
+            "allowance",
+            "third post",
+        );
+        let other = env
+            .fx
+            .store
+            .bootstrap_open311_key("other app")
+            .await
+            .unwrap();
+        let reply = post(&env, "/requests.json", &good_post(&other.key)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{backend}: another key's own allowance"
+        );
+        env.fx
+            .store
+            .bootstrap_revoke_open311_key(other.listed.id)
+            .await
+            .unwrap();
+        let reply = post(&env, "/requests.json", &good_post(&other.key)).await;
+        assert_json_error(&reply, StatusCode::FORBIDDEN, "revoked", "revoked key");
+    }
+}
+
+#[tokio::test]
+async fn the_office_issues_and_revokes_keys_on_its_page() {
+    for env in envs().await {
+        let b = env.backend;
+        let mut office = Browser::new();
+        office.sign_in(&env.app, "office_a", PASSWORD).await;
+        let home = office.get(&env.app, "/work").await;
+        assert!(
+            home.body.contains("href=\"/open311-keys\""),
+            "{b}: in the navigation"
+        );
+        let page = office.get(&env.app, "/open311-keys").await;
+        assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
+        assert!(page.body.contains("id=\"no-keys\""), "{b}");
+        let csrf = Browser::csrf(&page);
+        let refused = office
+            .post(
+                &env.app,
+                "/open311-keys",
+                &[("_csrf", &csrf), ("name", " ")],
+            )
+            .await;
+        assert!(refused.body.contains("error"), "{b}: a name is required");
+        let issued = office
+            .post(
+                &env.app,
+                "/open311-keys",
+                &[("_csrf", &csrf), ("name", "12345 热线")],
+            )
+            .await;
+        assert_eq!(issued.status, StatusCode::OK, "{b}");
+        let marker = "id=\"issued-key\">";
+        let start = issued.body.find(marker).expect("the key is shown") + marker.len();
+        let key = issued.body[start..].split('<').next().unwrap().to_owned();
+        assert!(key.starts_with("o311_"), "{b}: {key}");
+        let again = office.get(&env.app, "/open311-keys").await;
+        assert!(!again.body.contains(&key), "{b}: shown once only");
+        assert!(again.body.contains("12345 热线"), "{b}");
+        let reply = post(&env, "/requests.json", &good_post(&key)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{b}: the key works");
+
+        let listed = env.fx.store.bootstrap_open311_keys().await.unwrap();
+        let revoke = format!("/open311-keys/{}/revoke", listed[0].id);
+        let revoked = office.post(&env.app, &revoke, &[("_csrf", &csrf)]).await;
+        assert_eq!(
+            revoked.status,
+            StatusCode::SEE_OTHER,
+            "{b}: {}",
+            revoked.body
+        );
+        let reply = post(&env, "/requests.json", &good_post(&key)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{b}");
+
+        let mut dept = Browser::new();
+        dept.sign_in(&env.app, "dept_a", PASSWORD).await;
+        let page = dept.get(&env.app, "/open311-keys").await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{b}");
+        let home = dept.get(&env.app, "/work").await;
+        assert!(!home.body.contains("href=\"/open311-keys\""), "{b}");
+    }
+}
