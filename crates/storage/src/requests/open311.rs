@@ -468,7 +468,17 @@ fn shown(visible: Cond) -> SelectStatement {
             Expr::col((c, RequestCategories::NameEn)),
             Alias::new("service_name_en"),
         )
-        .column((s, ServiceRequests::Description))
+        // A published request reads in the office's wording; only its poster sees the others,
+        // in the words it sent.
+        .expr_as(
+            sea_query::CaseStatement::new()
+                .case(
+                    Expr::col((s, ServiceRequests::IsPublished)).eq(true),
+                    Expr::col((s, ServiceRequests::PublicDescription)),
+                )
+                .finally(Expr::col((s, ServiceRequests::Description))),
+            Alias::new("description"),
+        )
         .expr_as(
             department_name((s, ServiceRequests::HolderDepartmentId)),
             Alias::new("department_name"),
