@@ -131,6 +131,13 @@ async fn issue_key(env: &Env) -> String {
     issued.unwrap().key
 }
 
+/// `form` with `text` as its description.
+fn describing<'a>(form: Vec<(&'a str, &'a str)>, text: &'a str) -> Vec<(&'a str, &'a str)> {
+    form.into_iter()
+        .map(|(k, v)| (k, if k == "description" { text } else { v }))
+        .collect()
+}
+
 /// A POST refused: path, form, status and what the description mentions.
 type PostCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, StatusCode, &'a str);
 
@@ -358,13 +365,13 @@ async fn every_error_in_the_spec_format_with_its_status() {
             .into_iter()
             .filter(|(k, _)| *k != "api_key")
             .collect();
-        let long = "坑".repeat(4_001);
-        let too_long: Vec<(&str, &str)> = with(&[])
-            .into_iter()
-            .map(|(k, v)| (k, if k == "description" { long.as_str() } else { v }))
-            .collect();
+        let (long, over_64k, over_limit) = (
+            "坑".repeat(4_001),
+            "x".repeat(70 * 1024),
+            "x".repeat(1_100_000),
+        );
         let bad = StatusCode::BAD_REQUEST;
-        let posts: Vec<PostCase> = vec![
+        let mut posts: Vec<PostCase> = vec![
             (
                 "/requests.json",
                 missing_key.clone(),
@@ -396,7 +403,12 @@ async fn every_error_in_the_spec_format_with_its_status() {
                 "address_string",
             ),
             ("/requests.json", with(&[("long", "east")]), bad, "long"),
-            ("/requests.json", too_long, bad, "description"),
+            (
+                "/requests.json",
+                describing(with(&[]), &long),
+                bad,
+                "description",
+            ),
             (
                 "/requests.json",
                 with(&[("service_code", "")]),
@@ -428,6 +440,19 @@ async fn every_error_in_the_spec_format_with_its_status() {
                 "services",
             ),
         ];
+        let too_large = StatusCode::PAYLOAD_TOO_LARGE;
+        posts.push((
+            "/requests.xml",
+            describing(with(&[]), &over_64k),
+            too_large,
+            "large",
+        ));
+        posts.push((
+            "/requests.json",
+            describing(with(&[]), &over_limit),
+            too_large,
+            "large",
+        ));
         for (path, form, status, mentions) in &posts {
             let reply = post(&env, path, form).await;
             assert_error(

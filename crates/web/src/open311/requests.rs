@@ -231,13 +231,9 @@ pub(super) async fn post(
     if call.stem != "requests" {
         return Err(call.not_found("open311.no_resource", &call.stem));
     }
-    let bytes = axum::body::to_bytes(body, POST_LIMIT).await.map_err(|_| {
-        Open311Error::new(
-            call.format,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            lang.t("open311.too_large"),
-        )
-    })?;
+    let bytes = axum::body::to_bytes(body, POST_LIMIT)
+        .await
+        .map_err(|_| Open311Error::too_large(call.format, lang))?;
     call.params = Params::parse(&String::from_utf8_lossy(&bytes));
     call.check_jurisdiction(&state).await?;
     let key = call
