@@ -3,7 +3,7 @@
 //! form-encoded POST with a key issued like `minxin open311-key create`, the request read back
 //! by id and by token, the list's filters and its privacy (contact details never, others' only
 //! once published), every error in the spec's format with its status code, the per-key
-//! allowance, and the office's key page.
+//! allowance, a configured jurisdiction, and the office's key page.
 
 mod common;
 
@@ -146,7 +146,6 @@ const DESCRIPTION: &str = "Streetlight out at the corner & the crossing is dark 
 fn good_post(key: &str) -> Vec<(&str, &str)> {
     vec![
         ("api_key", key),
-        ("jurisdiction_id", "990100"),
         ("service_code", "lighting"),
         ("lat", "30.5"),
         ("long", "114.5"),
@@ -217,7 +216,9 @@ async fn a_client_posts_and_reads_back_by_id_token_and_list() {
     for env in envs().await {
         let b = env.backend;
         let key = &issue_key(&env).await;
-        let posted = post(&env, "/requests.json", &good_post(key)).await;
+        let mut form = good_post(key);
+        form.push(("jurisdiction_id", "990100"));
+        let posted = post(&env, "/requests.json", &form).await;
         assert_eq!(posted.status, StatusCode::OK, "{b}: {}", posted.body);
         let answer = &posted.json()[0];
         let id = answer["service_request_id"].as_i64().expect("a numeric id");
@@ -533,6 +534,7 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
         let fx = fixture(&store).await;
         let config = minxin_web::WebConfig {
             open311_per_hour: 2,
+            open311_jurisdiction: Some("mx.example.gov.cn".into()),
             ..common::test_config()
         };
         let state = minxin_web::AppState::new(store, config).await.unwrap();
@@ -541,6 +543,19 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
             app: minxin_web::app(state),
             fx,
         };
+        let served = get(&env, "/services.json?jurisdiction_id=mx.example.gov.cn").await;
+        assert_eq!(
+            served.status,
+            StatusCode::OK,
+            "{backend}: the configured jurisdiction"
+        );
+        let root = get(&env, "/services.json?jurisdiction_id=990100").await;
+        assert_error(
+            &root,
+            StatusCode::NOT_FOUND,
+            "990100",
+            "the root's code, configured away",
+        );
         let issued = env
             .fx
             .store
