@@ -440,6 +440,12 @@ async fn every_error_in_the_spec_format_with_its_status() {
                 StatusCode::NOT_FOUND,
                 "services",
             ),
+            (
+                "/requests.json?jurisdiction_id=sfgov.org",
+                with(&[]),
+                StatusCode::NOT_FOUND,
+                "sfgov.org",
+            ),
         ];
         let too_large = StatusCode::PAYLOAD_TOO_LARGE;
         posts.push((

@@ -62,8 +62,8 @@ pub(crate) struct Call {
 }
 
 /// Reads the resource's path segment (`services.json`) and the query — an unknown extension is
-/// 404 in XML, the spec's own format — and, except for a POST (whose parameters are in its
-/// body), checks the jurisdiction.
+/// 404 in XML, the spec's own format — and, except for a POST (whose body holds the rest of its
+/// parameters, checked with them), checks the jurisdiction.
 impl FromRequestParts<AppState> for Call {
     type Rejection = Open311Error;
 
@@ -159,6 +159,11 @@ impl Params {
     /// `text` as `application/x-www-form-urlencoded` (bytes that are not UTF-8 read as U+FFFD).
     fn parse(text: &str) -> Params {
         Params(serde_urlencoded::from_str::<Vec<(String, String)>>(text).unwrap_or_default())
+    }
+
+    /// Adds the parameters of `other` (a POST's body to its query string).
+    fn join(&mut self, other: Params) {
+        self.0.extend(other.0);
     }
 
     /// The non-empty value(s) of `name` (an empty parameter counts as absent).

@@ -234,7 +234,8 @@ pub(super) async fn post(
     let bytes = axum::body::to_bytes(body, POST_LIMIT)
         .await
         .map_err(|_| Open311Error::too_large(call.format, lang))?;
-    call.params = Params::parse(&String::from_utf8_lossy(&bytes));
+    call.params
+        .join(Params::parse(&String::from_utf8_lossy(&bytes)));
     call.check_jurisdiction(&state).await?;
     let key = call
         .key(&state)
