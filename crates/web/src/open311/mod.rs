@@ -10,7 +10,8 @@ mod requests;
 mod services;
 
 pub use errors::Open311Error;
-pub use format::{Format, Node};
+pub use format::Format;
+use format::Node;
 
 use crate::client::{address, api_lang};
 use crate::i18n::Lang;
