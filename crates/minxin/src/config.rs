@@ -268,6 +268,26 @@ mod tests {
     }
 
     #[test]
+    fn the_open311_jurisdiction_is_configured_or_left_to_the_root_region() {
+        assert_eq!(Config::default().open311_jurisdiction, None);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("minxin.toml");
+        std::fs::write(&file, "open311_jurisdiction = \"  \"\n").unwrap();
+        assert_eq!(
+            Config::load(&file, true).unwrap().open311_jurisdiction,
+            None
+        );
+        std::fs::write(
+            &file,
+            "open311_jurisdiction = \" mx.example.gov.cn \"\nopen311_per_hour = 50\n",
+        )
+        .unwrap();
+        let c = Config::load(&file, true).unwrap();
+        assert_eq!(c.open311_jurisdiction.as_deref(), Some("mx.example.gov.cn"));
+        assert_eq!(c.open311_per_hour, 50);
+    }
+
+    #[test]
     fn file_values_are_checked_and_named() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("minxin.toml");

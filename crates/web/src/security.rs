@@ -92,10 +92,14 @@ pub async fn limit_body(State(state): State<AppState>, request: Request, next: N
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
         let headers = request.headers();
-        return if request.uri().path().starts_with("/api/") {
+        let path = request.uri().path();
+        return if path.starts_with("/api/") {
             let failure = Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
             let body = error_body(api_lang(headers), &failure);
             (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
+        } else if path.starts_with("/open311/") {
+            let format = crate::open311::Format::of_path(path);
+            crate::open311::Open311Error::too_large(format, api_lang(headers)).into_response()
         } else {
             error_page(
                 page_lang(headers),

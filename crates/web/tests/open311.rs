@@ -3,7 +3,7 @@
 //! form-encoded POST with a key issued like `minxin open311-key create`, the request read back
 //! by id and by token, the list's filters and its privacy (contact details never, others' only
 //! once published), every error in the spec's format with its status code, the per-key
-//! allowance, and the office's key page.
+//! allowance, a configured jurisdiction, and the office's key page.
 
 mod common;
 
@@ -99,51 +99,53 @@ async fn post(env: &Env, path: &str, form: &[(&str, &str)]) -> Reply {
     send(&env.app, request).await
 }
 
-/// Asserts a JSON error answer in the spec's format with `status`, whose description
-/// mentions `mentions`.
-fn assert_json_error(reply: &Reply, status: StatusCode, mentions: &str, what: &str) {
+/// Asserts an error answer in the spec's format — JSON or XML, by its content type — with
+/// `status` as HTTP status and code, whose description mentions `mentions`.
+fn assert_error(reply: &Reply, status: StatusCode, mentions: &str, what: &str) {
     assert_eq!(reply.status, status, "{what}: {}", reply.body);
-    assert!(
-        reply.headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .starts_with("application/json"),
-        "{what}"
-    );
-    let errors = reply.json();
-    let first = &errors.as_array().expect("an array of errors")[0];
-    assert_eq!(first["code"], i64::from(status.as_u16()), "{what}");
-    let description = first["description"].as_str().unwrap();
+    let content_type = reply.headers[header::CONTENT_TYPE].to_str().unwrap();
+    let (code, description) = if content_type.starts_with("text/xml") {
+        let errors = parse_xml(&reply.body);
+        assert_eq!(errors.name, "errors", "{what}");
+        let error = errors.child("error");
+        (
+            error.child("code").text.clone(),
+            error.child("description").text.clone(),
+        )
+    } else {
+        assert!(content_type.starts_with("application/json"), "{what}");
+        let errors = reply.json();
+        let first = &errors.as_array().expect("an array of errors")[0];
+        (
+            first["code"].to_string(),
+            first["description"].as_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(code, status.as_u16().to_string(), "{what}");
     assert!(description.contains(mentions), "{what}: {description}");
 }
 
-/// The same for XML.
-fn assert_xml_error(reply: &Reply, status: StatusCode, mentions: &str, what: &str) {
-    assert_eq!(reply.status, status, "{what}: {}", reply.body);
-    assert!(
-        reply.headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .starts_with("text/xml"),
-        "{what}"
-    );
-    let errors = parse_xml(&reply.body);
-    assert_eq!(errors.name, "errors", "{what}");
-    let error = errors.child("error");
-    assert_eq!(error.child("code").text, status.as_u16().to_string());
-    assert!(
-        error.child("description").text.contains(mentions),
-        "{what}: {}",
-        reply.body
-    );
+/// A key issued the way `minxin open311-key create` issues one.
+async fn issue_key(env: &Env) -> String {
+    let issued = env.fx.store.bootstrap_open311_key("test app").await;
+    issued.unwrap().key
 }
+
+/// `form` with `text` as its description.
+fn describing<'a>(form: Vec<(&'a str, &'a str)>, text: &'a str) -> Vec<(&'a str, &'a str)> {
+    form.into_iter()
+        .map(|(k, v)| (k, if k == "description" { text } else { v }))
+        .collect()
+}
+
+/// A POST refused: path, form, status and what the description mentions.
+type PostCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, StatusCode, &'a str);
 
 const DESCRIPTION: &str = "Streetlight out at the corner & the crossing is dark <since Monday>";
 
 fn good_post(key: &str) -> Vec<(&str, &str)> {
     vec![
         ("api_key", key),
-        ("jurisdiction_id", "990100"),
         ("service_code", "lighting"),
         ("lat", "30.5"),
         ("long", "114.5"),
@@ -213,14 +215,10 @@ async fn discovery_and_services_in_both_formats() {
 async fn a_client_posts_and_reads_back_by_id_token_and_list() {
     for env in envs().await {
         let b = env.backend;
-        let issued = env
-            .fx
-            .store
-            .bootstrap_open311_key("test app")
-            .await
-            .unwrap();
-        let key = issued.key.as_str();
-        let posted = post(&env, "/requests.json", &good_post(key)).await;
+        let key = &issue_key(&env).await;
+        let mut form = good_post(key);
+        form.push(("jurisdiction_id", "990100"));
+        let posted = post(&env, "/requests.json", &form).await;
         assert_eq!(posted.status, StatusCode::OK, "{b}: {}", posted.body);
         let answer = &posted.json()[0];
         let id = answer["service_request_id"].as_i64().expect("a numeric id");
@@ -276,7 +274,7 @@ async fn a_client_posts_and_reads_back_by_id_token_and_list() {
         assert_eq!(request.child("service_request_id").text, id.to_string());
         assert_eq!(request.child("description").text, DESCRIPTION, "{b}");
         assert_eq!(request.child("address").text, "示例路 8 号");
-        assert_json_error(
+        assert_error(
             &get(&env, &format!("/requests/{id}.json")).await,
             StatusCode::NOT_FOUND,
             "service_request_id",
@@ -355,13 +353,7 @@ async fn a_client_posts_and_reads_back_by_id_token_and_list() {
 async fn every_error_in_the_spec_format_with_its_status() {
     for env in envs().await {
         let b = env.backend;
-        let issued = env
-            .fx
-            .store
-            .bootstrap_open311_key("test app")
-            .await
-            .unwrap();
-        let key = issued.key.as_str();
+        let key = &issue_key(&env).await;
         let with = |changes: &[(&'static str, &'static str)]| {
             let mut form: Vec<(&str, &str)> = good_post(key)
                 .into_iter()
@@ -374,157 +366,159 @@ async fn every_error_in_the_spec_format_with_its_status() {
             .into_iter()
             .filter(|(k, _)| *k != "api_key")
             .collect();
-        let reply = post(&env, "/requests.json", &missing_key).await;
-        assert_json_error(&reply, StatusCode::FORBIDDEN, "api_key", "no key");
-        let reply = post(&env, "/requests.xml", &missing_key).await;
-        assert_xml_error(&reply, StatusCode::FORBIDDEN, "api_key", "no key (XML)");
-        let reply = post(&env, "/requests.json", &with(&[("api_key", "o311_guess")])).await;
-        assert_json_error(&reply, StatusCode::FORBIDDEN, "api_key", "bad key");
-        let reply = get(&env, "/requests.json?api_key=o311_guess").await;
-        assert_json_error(&reply, StatusCode::FORBIDDEN, "api_key", "bad key on GET");
-
-        let reply = post(
-            &env,
-            "/requests.json",
-            &with(&[("service_code", "potholes")]),
-        )
-        .await;
-        assert_json_error(&reply, StatusCode::NOT_FOUND, "potholes", "unknown service");
-        let reply = post(
-            &env,
+        let (long, over_64k, over_limit) = (
+            "坑".repeat(4_001),
+            "x".repeat(70 * 1024),
+            "x".repeat(1_100_000),
+        );
+        let bad = StatusCode::BAD_REQUEST;
+        let mut posts: Vec<PostCase> = vec![
+            (
+                "/requests.json",
+                missing_key.clone(),
+                StatusCode::FORBIDDEN,
+                "api_key",
+            ),
+            (
+                "/requests.xml",
+                missing_key,
+                StatusCode::FORBIDDEN,
+                "api_key",
+            ),
+            (
+                "/requests.json",
+                with(&[("api_key", "o311_guess")]),
+                StatusCode::FORBIDDEN,
+                "api_key",
+            ),
+            (
+                "/requests.json",
+                with(&[("service_code", "potholes")]),
+                StatusCode::NOT_FOUND,
+                "potholes",
+            ),
+            (
+                "/requests.xml",
+                with(&[("lat", ""), ("long", ""), ("address_string", "")]),
+                bad,
+                "address_string",
+            ),
+            ("/requests.json", with(&[("long", "east")]), bad, "long"),
+            (
+                "/requests.json",
+                describing(with(&[]), &long),
+                bad,
+                "description",
+            ),
+            (
+                "/requests.json",
+                with(&[("service_code", "")]),
+                bad,
+                "service_code",
+            ),
+            (
+                "/requests.json",
+                with(&[("attribute[project]", "2099-XX-0001")]),
+                bad,
+                "attribute[project]",
+            ),
+            (
+                "/requests.json",
+                with(&[("attribute[colour]", "red")]),
+                bad,
+                "attribute",
+            ),
+            (
+                "/requests.json",
+                with(&[("jurisdiction_id", "sfgov.org")]),
+                StatusCode::NOT_FOUND,
+                "jurisdiction_id",
+            ),
+            (
+                "/services.json",
+                with(&[]),
+                StatusCode::NOT_FOUND,
+                "services",
+            ),
+            (
+                "/requests.json?jurisdiction_id=sfgov.org",
+                with(&[]),
+                StatusCode::NOT_FOUND,
+                "sfgov.org",
+            ),
+        ];
+        let too_large = StatusCode::PAYLOAD_TOO_LARGE;
+        posts.push((
             "/requests.xml",
-            &with(&[("lat", ""), ("long", ""), ("address_string", "")]),
-        )
-        .await;
-        assert_xml_error(
-            &reply,
-            StatusCode::BAD_REQUEST,
-            "address_string",
-            "no location",
-        );
-        let reply = post(&env, "/requests.json", &with(&[("long", "east")])).await;
-        assert_json_error(&reply, StatusCode::BAD_REQUEST, "long", "bad longitude");
-        let long = "坑".repeat(4_001);
-        let too_long: Vec<(&str, &str)> = with(&[])
-            .into_iter()
-            .map(|(k, v)| {
-                if k == "description" {
-                    (k, long.as_str())
-                } else {
-                    (k, v)
-                }
-            })
-            .collect();
-        let reply = post(&env, "/requests.json", &too_long).await;
-        assert_json_error(
-            &reply,
-            StatusCode::BAD_REQUEST,
-            "description",
-            "4,001 characters",
-        );
-        let reply = post(&env, "/requests.json", &with(&[("service_code", "")])).await;
-        assert_json_error(
-            &reply,
-            StatusCode::BAD_REQUEST,
-            "service_code",
-            "no service",
-        );
-        let reply = post(
-            &env,
+            describing(with(&[]), &over_64k),
+            too_large,
+            "large",
+        ));
+        posts.push((
             "/requests.json",
-            &with(&[("attribute[project]", "2099-XX-0001")]),
-        )
-        .await;
-        assert_json_error(
-            &reply,
-            StatusCode::BAD_REQUEST,
-            "attribute[project]",
-            "unknown project",
-        );
-        let reply = post(
-            &env,
-            "/requests.json",
-            &with(&[("attribute[colour]", "red")]),
-        )
-        .await;
-        assert_json_error(
-            &reply,
-            StatusCode::BAD_REQUEST,
-            "attribute",
-            "unknown attribute",
-        );
+            describing(with(&[]), &over_limit),
+            too_large,
+            "large",
+        ));
+        for (path, form, status, mentions) in &posts {
+            let reply = post(&env, path, form).await;
+            assert_error(
+                &reply,
+                *status,
+                mentions,
+                &format!("{b}: POST {path} {mentions}"),
+            );
+        }
         let stored: Vec<(i64,)> = query_raw(&env.fx.store, "SELECT COUNT(*) FROM service_requests")
             .await
             .unwrap();
         assert_eq!(stored, [(0,)], "{b}: nothing refused was stored");
 
-        for path in [
-            "/services.json?jurisdiction_id=sfgov.org",
-            "/requests.json?jurisdiction_id=sfgov.org",
-            "/discovery.json?jurisdiction_id=sfgov.org",
-        ] {
+        let not_found = StatusCode::NOT_FOUND;
+        let gets = [
+            (
+                "/requests.json?api_key=o311_guess",
+                StatusCode::FORBIDDEN,
+                "api_key",
+            ),
+            (
+                "/services.json?jurisdiction_id=sfgov.org",
+                not_found,
+                "sfgov.org",
+            ),
+            (
+                "/requests.json?jurisdiction_id=sfgov.org",
+                not_found,
+                "sfgov.org",
+            ),
+            (
+                "/discovery.xml?jurisdiction_id=sfgov.org",
+                not_found,
+                "sfgov.org",
+            ),
+            (
+                "/services/road.xml?jurisdiction_id=sfgov.org",
+                not_found,
+                "jurisdiction_id",
+            ),
+            ("/services/potholes.xml", not_found, "potholes"),
+            ("/requests/999999.json", not_found, "999999"),
+            ("/requests/abc.xml", not_found, "abc"),
+            ("/tokens/nope.json", not_found, "nope"),
+            ("/requests.json?start_date=yesterday", bad, "start_date"),
+            (
+                "/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
+                bad,
+                "end_date",
+            ),
+            ("/requests.json?status=pending", bad, "status"),
+            ("/requests.html", not_found, "requests.html"),
+            ("/elsewhere/deeper.json", not_found, "No such resource"),
+        ];
+        for (path, status, mentions) in gets {
             let reply = get(&env, path).await;
-            assert_json_error(&reply, StatusCode::NOT_FOUND, "sfgov.org", path);
+            assert_error(&reply, status, mentions, &format!("{b}: GET {path}"));
         }
-        let reply = post(
-            &env,
-            "/requests.json",
-            &with(&[("jurisdiction_id", "sfgov.org")]),
-        )
-        .await;
-        assert_json_error(
-            &reply,
-            StatusCode::NOT_FOUND,
-            "jurisdiction_id",
-            "POST elsewhere",
-        );
-        let reply = get(&env, "/services/road.xml?jurisdiction_id=sfgov.org").await;
-        assert_xml_error(
-            &reply,
-            StatusCode::NOT_FOUND,
-            "jurisdiction_id",
-            "definition",
-        );
-
-        let reply = get(&env, "/services/potholes.xml").await;
-        assert_xml_error(
-            &reply,
-            StatusCode::NOT_FOUND,
-            "potholes",
-            "unknown definition",
-        );
-        let reply = get(&env, "/requests/999999.json").await;
-        assert_json_error(&reply, StatusCode::NOT_FOUND, "999999", "unknown request");
-        let reply = get(&env, "/requests/abc.xml").await;
-        assert_xml_error(&reply, StatusCode::NOT_FOUND, "abc", "non-numeric id");
-        let reply = get(&env, "/tokens/nope.json").await;
-        assert_json_error(&reply, StatusCode::NOT_FOUND, "nope", "unknown token");
-        let reply = get(&env, "/requests.json?start_date=yesterday").await;
-        assert_json_error(&reply, StatusCode::BAD_REQUEST, "start_date", "bad date");
-        let reply = get(
-            &env,
-            "/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
-        )
-        .await;
-        assert_json_error(&reply, StatusCode::BAD_REQUEST, "end_date", "over 90 days");
-        let reply = get(&env, "/requests.json?status=pending").await;
-        assert_json_error(&reply, StatusCode::BAD_REQUEST, "status", "bad status");
-        let reply = get(&env, "/requests.html").await;
-        assert_xml_error(
-            &reply,
-            StatusCode::NOT_FOUND,
-            "requests.html",
-            "unknown format",
-        );
-        let reply = get(&env, "/elsewhere/deeper.json").await;
-        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{b}");
-        let reply = post(&env, "/services.json", &with(&[])).await;
-        assert_json_error(
-            &reply,
-            StatusCode::NOT_FOUND,
-            "services",
-            "POST to services",
-        );
 
         // Chinese when the client asks for it (and by default).
         let request = Request::get("/open311/v2/requests/999999.json")
@@ -546,6 +540,7 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
         let fx = fixture(&store).await;
         let config = minxin_web::WebConfig {
             open311_per_hour: 2,
+            open311_jurisdiction: Some("mx.example.gov.cn".into()),
             ..common::test_config()
         };
         let state = minxin_web::AppState::new(store, config).await.unwrap();
@@ -554,6 +549,19 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
             app: minxin_web::app(state),
             fx,
         };
+        let served = get(&env, "/services.json?jurisdiction_id=mx.example.gov.cn").await;
+        assert_eq!(
+            served.status,
+            StatusCode::OK,
+            "{backend}: the configured jurisdiction"
+        );
+        let root = get(&env, "/services.json?jurisdiction_id=990100").await;
+        assert_error(
+            &root,
+            StatusCode::NOT_FOUND,
+            "990100",
+            "the root's code, configured away",
+        );
         let issued = env
             .fx
             .store
@@ -565,7 +573,7 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
             assert_eq!(reply.status, StatusCode::OK, "{backend}: {}", reply.body);
         }
         let reply = post(&env, "/requests.xml", &good_post(&issued.key)).await;
-        assert_xml_error(
+        assert_error(
             &reply,
             StatusCode::TOO_MANY_REQUESTS,
             "allowance",
@@ -589,7 +597,7 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
             .await
             .unwrap();
         let reply = post(&env, "/requests.json", &good_post(&other.key)).await;
-        assert_json_error(&reply, StatusCode::FORBIDDEN, "revoked", "revoked key");
+        assert_error(&reply, StatusCode::FORBIDDEN, "revoked", "revoked key");
     }
 }
 

@@ -244,38 +244,37 @@ impl Scoped<'_> {
 impl Open311<'_> {
     /// The id of the unrevoked key `api_key`, if there is one.
     pub async fn key(&self, api_key: &str) -> Result<Option<i64>, StoreError> {
-        let row: Option<(i64,)> = self
-            .db
-            .read()
-            .await?
-            .optional(
-                Query::select()
-                    .column(Open311Keys::Id)
-                    .from(Open311Keys::Table)
-                    .and_where(Expr::col(Open311Keys::KeyHash).eq(token_digest(api_key.trim())))
-                    .and_where(Expr::col(Open311Keys::RevokedAt).is_null()),
-            )
-            .await?;
-        Ok(row.map(|(id,)| id))
+        self.first(
+            Query::select()
+                .column(Open311Keys::Id)
+                .from(Open311Keys::Table)
+                .and_where(Expr::col(Open311Keys::KeyHash).eq(token_digest(api_key.trim())))
+                .and_where(Expr::col(Open311Keys::RevokedAt).is_null()),
+        )
+        .await
+    }
+
+    /// The one column of the first row `select` reads, if any.
+    async fn first<T>(&self, select: &SelectStatement) -> Result<Option<T>, StoreError>
+    where
+        (T,): crate::db::Record,
+    {
+        let row: Option<(T,)> = self.db.read().await?.optional(select).await?;
+        Ok(row.map(|(value,)| value))
     }
 
     /// The code of the top region: the jurisdiction when none is configured.
     pub async fn root_code(&self) -> Result<String, StoreError> {
-        let row: Option<(String,)> = self
-            .db
-            .read()
-            .await?
-            .optional(
-                Query::select()
-                    .column(Regions::Code)
-                    .from(Regions::Table)
-                    .and_where(Expr::col(Regions::ParentId).is_null())
-                    .order_by(Regions::Id, Order::Asc)
-                    .limit(1),
-            )
-            .await?;
-        row.map(|(code,)| code)
-            .ok_or_else(|| StoreError::Config("the region tree is empty".into()))
+        self.first(
+            Query::select()
+                .column(Regions::Code)
+                .from(Regions::Table)
+                .and_where(Expr::col(Regions::ParentId).is_null())
+                .order_by(Regions::Id, Order::Asc)
+                .limit(1),
+        )
+        .await?
+        .ok_or_else(|| StoreError::Config("the region tree is empty".into()))
     }
 
     /// Receives a request posted with key `key`: checked, routed and stored exactly like a
@@ -349,18 +348,14 @@ impl Open311<'_> {
 
     /// `GET tokens/{token}`: the id of the request posted with `token`.
     pub async fn token(&self, token: &str) -> Result<i64, StoreError> {
-        let row: Option<(i64,)> = self
-            .db
-            .read()
-            .await?
-            .optional(
-                Query::select()
-                    .column(Open311Submissions::RequestId)
-                    .from(Open311Submissions::Table)
-                    .and_where(Expr::col(Open311Submissions::Token).eq(token.trim())),
-            )
-            .await?;
-        row.map(|(id,)| id).ok_or(StoreError::NotFound)
+        self.first(
+            Query::select()
+                .column(Open311Submissions::RequestId)
+                .from(Open311Submissions::Table)
+                .and_where(Expr::col(Open311Submissions::Token).eq(token.trim())),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)
     }
 }
 

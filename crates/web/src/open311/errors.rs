@@ -60,6 +60,15 @@ impl Open311Error {
         }
     }
 
+    /// 413: the body is larger than a call may send.
+    pub fn too_large(format: Format, lang: Lang) -> Self {
+        Self::new(
+            format,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            lang.t("open311.too_large"),
+        )
+    }
+
     /// A storage failure: not found → 404, refused input → 400, the database → 500.
     pub fn store(format: Format, lang: Lang, error: StoreError) -> Self {
         match error {

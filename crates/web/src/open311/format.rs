@@ -100,6 +100,14 @@ impl Format {
         }
     }
 
+    /// The format of a request for `path` (`/open311/v2/requests.json`): its extension's, else
+    /// XML, the spec's required format.
+    pub fn of_path(path: &str) -> Format {
+        path.rsplit_once('.')
+            .and_then(|(_, ext)| Format::of_extension(ext))
+            .unwrap_or(Format::Xml)
+    }
+
     /// The MIME type, as the spec gives it.
     pub fn content_type(self) -> &'static str {
         match self {

@@ -10,16 +10,17 @@ mod requests;
 mod services;
 
 pub use errors::Open311Error;
-pub use format::{Format, Node};
+pub use format::Format;
+use format::Node;
 
-use crate::api::ApiClient;
+use crate::client::{address, api_lang};
 use crate::i18n::Lang;
 use crate::intake_limit::IntakeLimit;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use std::collections::BTreeMap;
@@ -53,37 +54,49 @@ pub(crate) struct Call {
     format: Format,
     /// Query (and for a POST, body) parameters.
     params: Params,
+    /// The query string as sent (the key of cached answers).
+    query: String,
     /// The language of error descriptions and names.
     lang: Lang,
     /// The caller's address.
     address: String,
 }
 
-impl Call {
-    /// Reads `file` (`services.json`) and the query; an unknown extension is 404 (in XML, the
-    /// spec's own format).
-    fn new(
-        file: Result<Path<String>, PathRejection>,
-        query: Option<&str>,
-        client: ApiClient,
-    ) -> Result<Call, Open311Error> {
-        let lang = client.lang;
-        let file = file.map(|Path(f)| f).unwrap_or_default();
+/// Reads the resource's path segment (`services.json`) and the query — an unknown extension is
+/// 404 in XML, the spec's own format — and, except for a POST (whose body holds the rest of its
+/// parameters, checked with them), checks the jurisdiction.
+impl FromRequestParts<AppState> for Call {
+    type Rejection = Open311Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Call, Open311Error> {
+        let lang = api_lang(&parts.headers);
+        let file = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(f)| f)
+            .unwrap_or_default();
         let (stem, format) = file
             .rsplit_once('.')
             .and_then(|(stem, ext)| Some((stem.to_owned(), Format::of_extension(ext)?)))
             .ok_or_else(|| {
                 Open311Error::not_found(Format::Xml, lang, "open311.no_resource", &file)
             })?;
-        Ok(Call {
+        let query = parts.uri.query().unwrap_or_default().to_owned();
+        let call = Call {
             stem,
             format,
-            params: Params::parse(query.unwrap_or_default()),
+            params: Params::parse(&query),
+            query,
             lang,
-            address: client.address,
-        })
+            address: address(parts, state.config.trust_forwarded_for),
+        };
+        if parts.method != Method::POST {
+            call.check_jurisdiction(state).await?;
+        }
+        Ok(call)
     }
+}
 
+impl Call {
     /// An error in this call's format.
     fn not_found(&self, key: &str, value: &str) -> Open311Error {
         Open311Error::not_found(self.format, self.lang, key, value)
@@ -149,6 +162,11 @@ impl Params {
         Params(serde_urlencoded::from_str::<Vec<(String, String)>>(text).unwrap_or_default())
     }
 
+    /// Adds the parameters of `other` (a POST's body to its query string).
+    fn join(&mut self, other: Params) {
+        self.0.extend(other.0);
+    }
+
     /// The non-empty value(s) of `name` (an empty parameter counts as absent).
     fn get(&self, name: &str) -> Option<String> {
         let values: Vec<&str> = self
@@ -190,24 +208,20 @@ impl Params {
 /// GET `/open311/v2/{resource}.{format}`: discovery, the service list or the request list.
 async fn root(
     State(state): State<AppState>,
-    client: ApiClient,
     headers: HeaderMap,
-    file: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
+    call: Call,
 ) -> Result<Response, Open311Error> {
-    let call = Call::new(file, query.as_deref(), client)?;
-    call.check_jurisdiction(&state).await?;
     match call.stem.as_str() {
         "discovery" => Ok(services::discovery(&state, &call)),
         "services" => services::list(&state, &call).await,
-        "requests" => requests::list(&state, &call, &headers, query.as_deref()).await,
+        "requests" => requests::list(&state, &call, &headers).await,
         other => Err(call.not_found("open311.no_resource", other)),
     }
 }
 
 /// Any other path under `/open311/v2`.
-async fn unknown(client: ApiClient) -> Open311Error {
-    Open311Error::not_found(Format::Xml, client.lang, "open311.no_resource", "")
+async fn unknown(headers: HeaderMap) -> Open311Error {
+    Open311Error::not_found(Format::Xml, api_lang(&headers), "open311.no_resource", "")
 }
 
 /// The Open311 routes, to be nested at `/open311/v2`.

@@ -4,14 +4,12 @@
 //! id is the request's number, never its receipt code (the resident's secret for `/track`).
 
 use super::{Call, Format, Node, Open311Error, Params};
-use crate::api::ApiClient;
 use crate::i18n::Lang;
 use crate::page_cache::Rendered;
 use crate::pages::public::Validators;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use minxin_domain::open311::{
@@ -104,19 +102,21 @@ pub(super) async fn list(
     state: &AppState,
     call: &Call,
     headers: &HeaderMap,
-    raw_query: Option<&str>,
 ) -> Result<Response, Open311Error> {
     let key = call.key(state).await?;
     let invalid = |p: FieldProblem| Open311Error::invalid(call.format, call.lang, &[p]);
     let query = query(call, key, state).map_err(invalid)?;
     let content_type = call.format.content_type();
-    if key.is_some() {
-        let rows = state
+    let rows = || async {
+        state
             .store
             .open311(&call.address)
             .requests(&query)
             .await
-            .map_err(|e| call.store(e))?;
+            .map_err(|e| call.store(e))
+    };
+    if key.is_some() {
+        let rows = rows().await?;
         return Ok(call.format.render(
             StatusCode::OK,
             "service_requests",
@@ -130,19 +130,14 @@ pub(super) async fn list(
         } else {
             "xml"
         },
-        raw_query.unwrap_or_default(),
+        call.query,
         call.lang.tag()
     );
     let rendered = match state.pages.get(&cache_key) {
         Some(hit) => hit,
         None => {
             let generation = minxin_storage::write_generation();
-            let rows = state
-                .store
-                .open311(&call.address)
-                .requests(&query)
-                .await
-                .map_err(|e| call.store(e))?;
+            let rows = rows().await?;
             let body = call
                 .format
                 .bytes("service_requests", &requests_body(&rows, call.lang));
@@ -171,12 +166,8 @@ pub(super) async fn list(
 /// requests that key posted and the office has not published).
 pub(super) async fn one(
     State(state): State<AppState>,
-    client: ApiClient,
-    file: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
+    call: Call,
 ) -> Result<Response, Open311Error> {
-    let call = Call::new(file, query.as_deref(), client)?;
-    call.check_jurisdiction(&state).await?;
     let key = call.key(&state).await?;
     let not_found = || call.not_found("open311.no_request", &call.stem);
     let id: i64 = call.stem.parse().map_err(|_| not_found())?;
@@ -195,12 +186,8 @@ pub(super) async fn one(
 /// GET `tokens/{token}.{format}`: the id of the request a POST was given `token` for.
 pub(super) async fn token(
     State(state): State<AppState>,
-    client: ApiClient,
-    file: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
+    call: Call,
 ) -> Result<Response, Open311Error> {
-    let call = Call::new(file, query.as_deref(), client)?;
-    call.check_jurisdiction(&state).await?;
     let id = match state.store.open311(&call.address).token(&call.stem).await {
         Ok(id) => id,
         Err(StoreError::NotFound) => return Err(call.not_found("open311.no_token", &call.stem)),
@@ -237,23 +224,18 @@ fn post_form(p: &Params) -> PostForm {
 /// POST `requests.{format}`: a new request, received like a resident's own from the portal.
 pub(super) async fn post(
     State(state): State<AppState>,
-    client: ApiClient,
-    file: Result<Path<String>, PathRejection>,
+    mut call: Call,
     body: Body,
 ) -> Result<Response, Open311Error> {
-    let lang = client.lang;
-    let mut call = Call::new(file, None, client)?;
+    let lang = call.lang;
     if call.stem != "requests" {
         return Err(call.not_found("open311.no_resource", &call.stem));
     }
-    let bytes = axum::body::to_bytes(body, POST_LIMIT).await.map_err(|_| {
-        Open311Error::new(
-            call.format,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            lang.t("open311.too_large"),
-        )
-    })?;
-    call.params = Params::parse(&String::from_utf8_lossy(&bytes));
+    let bytes = axum::body::to_bytes(body, POST_LIMIT)
+        .await
+        .map_err(|_| Open311Error::too_large(call.format, lang))?;
+    call.params
+        .join(Params::parse(&String::from_utf8_lossy(&bytes)));
     call.check_jurisdiction(&state).await?;
     let key = call
         .key(&state)

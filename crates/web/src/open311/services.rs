@@ -5,8 +5,7 @@
 use super::{Call, Node, Open311Error};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use minxin_domain::open311::PROJECT_ATTRIBUTE;
@@ -58,15 +57,20 @@ fn name(lang: Lang, category: &RequestCategory) -> &str {
     }
 }
 
-/// `services`: every active category, realtime (a POST returns the request's id at once).
-pub(super) async fn list(state: &AppState, call: &Call) -> Result<Response, Open311Error> {
-    let lang = call.lang;
-    let categories = state
+/// The active categories, which are the services.
+async fn categories(state: &AppState, call: &Call) -> Result<Vec<RequestCategory>, Open311Error> {
+    state
         .store
         .residents(&call.address)
         .categories()
         .await
-        .map_err(|e| call.store(e))?;
+        .map_err(|e| call.store(e))
+}
+
+/// `services`: every active category, realtime (a POST returns the request's id at once).
+pub(super) async fn list(state: &AppState, call: &Call) -> Result<Response, Open311Error> {
+    let lang = call.lang;
+    let categories = categories(state, call).await?;
     let services = categories
         .iter()
         .map(|c| {
@@ -95,19 +99,10 @@ pub(super) async fn list(state: &AppState, call: &Call) -> Result<Response, Open
 /// GET `services/{code}.{format}`: the attributes a request of that service may carry.
 pub(super) async fn definition(
     State(state): State<AppState>,
-    client: crate::api::ApiClient,
-    file: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
+    call: Call,
 ) -> Result<Response, Open311Error> {
-    let call = Call::new(file, query.as_deref(), client)?;
-    call.check_jurisdiction(&state).await?;
     let lang = call.lang;
-    let categories = state
-        .store
-        .residents(&call.address)
-        .categories()
-        .await
-        .map_err(|e| call.store(e))?;
+    let categories = categories(&state, &call).await?;
     let service = categories
         .iter()
         .find(|c| c.code == call.stem)
