@@ -99,6 +99,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
     tokio::spawn(nightly(store.clone()));
+    tokio::spawn(escalation(store.clone()));
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -113,6 +114,27 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     .await?;
     store.db().close().await;
     Ok(())
+}
+
+/// How often `serve` warns of service-request deadlines and escalates passed ones.
+const ESCALATION_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Warns the departments holding service requests whose deadline is near and escalates those
+/// past it to the office, at start-up and then every ten minutes (each deadline only once).
+async fn escalation(store: Store) {
+    let mut every = tokio::time::interval(ESCALATION_EVERY);
+    loop {
+        every.tick().await;
+        match store.escalate_requests(chrono::Utc::now()).await {
+            Ok(r) if r.warned + r.escalated > 0 => tracing::info!(
+                warned = r.warned,
+                escalated = r.escalated,
+                "service request deadlines"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "warning of request deadlines failed"),
+        }
+    }
 }
 
 /// Refreshes every light once at start-up and then every night at 00:10 Asia/Shanghai, since a

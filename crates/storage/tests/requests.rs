@@ -878,3 +878,63 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
         assert!(!reasons().await.contains("overdue_requests"), "{b}");
     }
 }
+
+#[tokio::test]
+async fn deadlines_warn_the_holder_before_and_escalate_to_the_office_after() {
+    use minxin_storage::requests::EscalationReport;
+    let (_dir, blobs, calendar) = setting();
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        route_street_roads(&f).await;
+        let receipt = store
+            .residents("203.0.113.7")
+            .submit(
+                &submission("road", "30.5", "114.5"),
+                &[],
+                &blobs,
+                &calendar,
+                before_national_day(),
+            )
+            .await
+            .unwrap();
+        let at = |d: u32, h: u32| {
+            shanghai()
+                .with_ymd_and_hms(2026, 10, d, h, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let run = |when| {
+            let store = store.clone();
+            async move { store.escalate_requests(when).await.unwrap() }
+        };
+        let none = EscalationReport::default();
+        assert_eq!(
+            run(at(7, 12)).await,
+            none,
+            "{b}: the accept deadline is two days away"
+        );
+        let warned = EscalationReport {
+            warned: 1,
+            escalated: 0,
+        };
+        assert_eq!(run(at(8, 12)).await, warned, "{b}");
+        assert_eq!(run(at(8, 13)).await, none, "{b}: warned once");
+        let escalated = EscalationReport {
+            warned: 0,
+            escalated: 1,
+        };
+        assert_eq!(run(at(9, 1)).await, escalated, "{b}");
+        assert_eq!(run(at(9, 2)).await, none, "{b}: escalated once");
+        let followed = store
+            .residents("203.0.113.7")
+            .follow(&receipt.code.to_string())
+            .await
+            .unwrap();
+        let kinds: Vec<&str> = followed.timeline.iter().map(|s| s.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["submitted", "assigned", "warned", "escalated"],
+            "{b}"
+        );
+    }
+}

@@ -202,6 +202,12 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
             "{b}"
         );
         assert!(overdue.body.contains("timeliness overdue"), "{b}");
+        let home = office.get(&app, "/work").await;
+        assert!(home.body.contains("诉求办理"), "{b}");
+        assert!(
+            home.body.contains("<dt>已超期</dt><dd>1</dd>"),
+            "{b}: the home page counts the overdue request"
+        );
 
         // The answer with a photo of the work done.
         let answer_action = multipart_action(&file, "answer-form");

@@ -4,6 +4,7 @@
 //! details. [`Open311`] serves GeoReport v2 clients, who post with an API key. Staff work on requests through [`crate::Scoped`].
 
 mod categories;
+mod escalation;
 mod file;
 mod follow;
 mod group_commit;
@@ -14,6 +15,7 @@ pub(crate) mod queue;
 mod work;
 
 pub use categories::RequestCategory;
+pub use escalation::EscalationReport;
 pub use file::{DuplicateCandidate, FilePhoto, FileStep, RequestFile};
 pub use follow::{Joined, Step, Tracked};
 pub(crate) use group_commit::GroupCommit;

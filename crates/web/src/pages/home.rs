@@ -12,6 +12,7 @@ use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_storage::PageRequest;
 use minxin_storage::accounts::AccountFilter;
+use minxin_storage::requests::{QueueFilter, QueueView};
 
 /// Where staff land after signing in: the portal has `/`, so their home page is one step in.
 pub const WORK_HOME: &str = "/work";
@@ -62,6 +63,35 @@ pub async fn show(
                 label: "home.unread_reminders",
                 value: i64::try_from(unread).unwrap_or(i64::MAX),
             }],
+        });
+    }
+    if actor.may(Permission::ReadRequests) {
+        let now = state.clock.now();
+        let total = |view: QueueView| {
+            let store = &store;
+            async move {
+                let filter = QueueFilter {
+                    view,
+                    category: None,
+                    page: PageRequest::new(Some(1), Some(1)),
+                };
+                store.request_queue(&filter, now).await.map(|p| p.total)
+            }
+        };
+        cards.push(Card {
+            title: "home.card_requests",
+            text: "home.card_requests_text",
+            href: "/requests?view=overdue",
+            figures: vec![
+                Figure {
+                    label: "home.open_requests",
+                    value: total(QueueView::Open).await?,
+                },
+                Figure {
+                    label: "home.overdue_requests",
+                    value: total(QueueView::Overdue).await?,
+                },
+            ],
         });
     }
     if actor.may(Permission::ReadOrganisation) {
