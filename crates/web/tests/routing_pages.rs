@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Browser, Reply, envs, multipart, photo_form};
+use common::{Browser, Reply, envs, multipart, report};
 use minxin_domain::region::RegionLevel;
 use minxin_storage::testing::{PASSWORD, query_raw};
 
@@ -136,30 +136,18 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
                 .contains(&format!("value=\"{east_id}\" selected")),
             "{b}"
         );
+        let rule = [
+            ("_csrf", csrf.as_str()),
+            ("category", "road"),
+            ("boundary", &east_id),
+            ("department", &department),
+        ];
         let added = office
-            .post(
-                &env.app,
-                "/requests/routing/rules",
-                &[
-                    ("_csrf", &csrf),
-                    ("category", "road"),
-                    ("boundary", &east_id),
-                    ("department", &department),
-                ],
-            )
+            .post(&env.app, "/requests/routing/rules", &rule)
             .await;
         assert_eq!(added.status, StatusCode::SEE_OTHER, "{b}: {}", added.body);
         let again = office
-            .post(
-                &env.app,
-                "/requests/routing/rules",
-                &[
-                    ("_csrf", &csrf),
-                    ("category", "road"),
-                    ("boundary", &east_id),
-                    ("department", &department),
-                ],
-            )
+            .post(&env.app, "/requests/routing/rules", &rule)
             .await;
         assert!(again.body.contains("已有同一类别、同一边界的规则"), "{b}");
 
@@ -188,25 +176,13 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
 
         // A resident reports a broken road inside the boundary: it lands with the bureau.
         let mut resident = Browser::new();
-        let form = resident.get(&env.app, "/report").await;
-        let marker = "/report?_csrf=";
-        let start = form.body.find(marker).unwrap() + marker.len();
-        let token = form.body[start..].split('"').next().unwrap().to_owned();
-        let receipt = resident
-            .post_multipart(
-                &env.app,
-                &format!("/report?_csrf={token}"),
-                photo_form(
-                    &[
-                        ("category", "road"),
-                        ("description", "东湖社区门口路面塌陷"),
-                        ("lat", "30.45"),
-                        ("lon", "114.45"),
-                    ],
-                    &[],
-                ),
-            )
-            .await;
+        let fields = [
+            ("category", "road"),
+            ("description", "东湖社区门口路面塌陷"),
+            ("lat", "30.45"),
+            ("lon", "114.45"),
+        ];
+        let receipt = report(&env, &mut resident, &fields, &[]).await;
         assert!(
             receipt.body.contains("id=\"receipt-code\""),
             "{b}: {}",
