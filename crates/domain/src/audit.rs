@@ -68,6 +68,12 @@ coded! {
         Open311KeyCreate => "open311.key_create",
         /// An Open311 API key was revoked.
         Open311KeyRevoke => "open311.key_revoke",
+        /// The office imported community boundaries (one entry per community).
+        BoundaryImport => "boundary.import",
+        /// The office removed a community boundary, and with it the rules naming it.
+        BoundaryDelete => "boundary.delete",
+        /// The office added or removed a routing rule.
+        RoutingChange => "routing.change",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.

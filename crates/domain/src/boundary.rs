@@ -4,6 +4,7 @@
 //! street between two communities is routed rather than lost.
 
 use crate::geo::Point;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
 
@@ -18,7 +19,8 @@ pub struct Area {
 }
 
 /// Why a GeoJSON boundary was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BoundaryError {
     /// Not JSON.
     NotJson,
@@ -107,8 +109,13 @@ impl Area {
     /// The area a GeoJSON text describes.
     pub fn from_geojson(text: &str) -> Result<Area, BoundaryError> {
         let value: Value = serde_json::from_str(text).map_err(|_| BoundaryError::NotJson)?;
+        Area::from_value(&value)
+    }
+
+    /// The area of GeoJSON already parsed, so an import file is read once, not once a feature.
+    pub(crate) fn from_value(value: &Value) -> Result<Area, BoundaryError> {
         let mut out = Vec::new();
-        polygons(&value, &mut out)?;
+        polygons(value, &mut out)?;
         if out.is_empty() {
             return Err(BoundaryError::NoPolygon);
         }

@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod audit;
 pub mod boundary;
+pub mod boundary_import;
 pub mod bulletin;
 pub mod calendar;
 mod codes;

@@ -104,6 +104,16 @@ pub enum Problem {
         /// Why.
         refusal: crate::service_request::Refusal,
     },
+    /// A community boundary file the import refuses.
+    Boundary {
+        /// Why, naming the feature.
+        refusal: crate::boundary_import::BoundaryRefusal,
+    },
+    /// A routing rule the office may not add.
+    Routing {
+        /// Why.
+        refusal: crate::routing::RuleRefusal,
+    },
     /// A month whose light snapshot cannot be taken today.
     Snapshot {
         /// Why.

@@ -3,6 +3,30 @@
 //! boundary alone, then category alone, then a catch-all — and among equally specific rules the
 //! oldest. No rule fits: the request waits in the office's dispatch queue.
 
+use serde::{Deserialize, Serialize};
+
+/// Why a new rule was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleRefusal {
+    /// A rule for the same category and boundary exists: the older one would always win, so the
+    /// new one could never route anything.
+    Duplicate,
+    /// A rule without a boundary applies to the whole region tree, so only an office whose
+    /// scope is the whole tree may set one.
+    BoundaryNeeded,
+}
+
+/// Whether a new rule for `category` and `boundary` would repeat one of `existing` (pairs of
+/// category and boundary): see [`RuleRefusal::Duplicate`].
+pub fn repeats(
+    existing: &[(Option<i64>, Option<i64>)],
+    category: Option<i64>,
+    boundary: Option<i64>,
+) -> bool {
+    existing.contains(&(category, boundary))
+}
+
 /// A routing rule as the office sets it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoutingRule {
@@ -81,6 +105,15 @@ mod tests {
         );
         assert_eq!(to("road", &[8]), Some(20));
         assert_eq!(to("light", &[]), Some(10));
+    }
+
+    #[test]
+    fn a_rule_repeats_only_the_same_category_and_boundary() {
+        let existing = [(Some(1), Some(7)), (None, Some(7)), (Some(1), None)];
+        assert!(repeats(&existing, Some(1), Some(7)));
+        assert!(repeats(&existing, None, Some(7)));
+        assert!(!repeats(&existing, None, None));
+        assert!(!repeats(&existing, Some(2), Some(7)));
     }
 
     #[test]

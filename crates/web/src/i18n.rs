@@ -5,6 +5,7 @@
 mod bulletin;
 mod progress;
 mod requests;
+mod routing;
 
 use minxin_domain::Problem;
 use std::collections::HashMap;
@@ -119,6 +120,8 @@ impl Lang {
             Problem::Snapshot { refusal } => self.snapshot_refusal(refusal),
             Problem::TooMany { max } => self.fill("problem.too_many", &[("max", n(*max))]),
             Problem::Request { refusal } => self.request_refusal(refusal),
+            Problem::Boundary { refusal } => self.boundary_refusal(refusal),
+            Problem::Routing { refusal } => self.rule_refusal(*refusal).into(),
         }
     }
 
@@ -189,6 +192,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.requests.toml"),
                 include_str!("../locales/zh-CN.request_work.toml"),
                 include_str!("../locales/zh-CN.open311.toml"),
+                include_str!("../locales/zh-CN.routing.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -206,6 +210,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.requests.toml"),
                 include_str!("../locales/en.request_work.toml"),
                 include_str!("../locales/en.open311.toml"),
+                include_str!("../locales/en.routing.toml"),
             ]),
         )
     })

@@ -6,34 +6,9 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Browser, Env, Reply, envs, jpeg, photo_form};
+use common::{Browser, Env, Reply, action_csrf, envs, jpeg, photo_form, report as submit};
 use minxin_domain::service_request::Move;
 use minxin_storage::testing::{TestProject, execute_raw, query_raw};
-
-/// The CSRF token of the request form's action URL (a multipart form carries it there).
-fn action_csrf(page: &Reply) -> String {
-    let marker = "/report?_csrf=";
-    let start = page.body.find(marker).expect("the form has an action") + marker.len();
-    page.body[start..].split('"').next().unwrap().to_owned()
-}
-
-async fn submit(
-    env: &Env,
-    browser: &mut Browser,
-    fields: &[(&str, &str)],
-    photos: &[(&str, &[u8])],
-) -> Reply {
-    let form = browser.get(&env.app, "/report").await;
-    assert_eq!(form.status, StatusCode::OK, "{}", env.backend);
-    let csrf = action_csrf(&form);
-    browser
-        .post_multipart(
-            &env.app,
-            &format!("/report?_csrf={csrf}"),
-            photo_form(fields, photos),
-        )
-        .await
-}
 
 /// The receipt code shown on a receipt page.
 fn receipt_code(page: &Reply) -> String {

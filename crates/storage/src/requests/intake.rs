@@ -67,10 +67,13 @@ pub struct Receipt {
     pub routed: bool,
 }
 
+/// A category as intake and routing read it.
 #[derive(sqlx::FromRow)]
-struct CategoryRow {
-    id: i64,
-    code: String,
+pub(super) struct CategoryRow {
+    /// Id.
+    pub(super) id: i64,
+    /// Code (Open311 service code).
+    pub(super) code: String,
     accept_days: i32,
     answer_days: i32,
 }
@@ -83,11 +86,23 @@ struct ProjectRow {
     longitude: Option<f64>,
 }
 
+/// A community boundary as intake reads it.
 #[derive(sqlx::FromRow)]
-struct BoundaryRow {
-    region_id: i64,
-    path: String,
+pub(super) struct BoundaryRow {
+    /// The community's region id (also the boundary's id).
+    pub(super) region_id: i64,
+    /// That region's path, where a request inside it is placed.
+    pub(super) path: String,
     geojson: String,
+}
+
+/// Where routing sends a request: the boundaries containing its point, deepest first, and
+/// the department the office's rules pick, if any.
+pub(super) struct Routed {
+    /// The boundaries containing the point.
+    pub(super) containing: Vec<BoundaryRow>,
+    /// The department picked; `None` leaves the request in the dispatch queue.
+    pub(super) department: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -246,16 +261,16 @@ async fn receive(
             })
         })
     });
-    let containing = containing_boundaries(&mut read, point).await?;
+    let Routed {
+        containing,
+        department,
+    } = routed(&mut read, &category.code, point).await?;
     let region_path = match (containing.first(), &project) {
         (Some(b), _) => b.path.clone(),
         (None, Some(p)) => p.region_path.clone(),
         (None, None) => root_path(&mut read).await?,
     };
-    let rules = rules(&mut read).await?;
     drop(read);
-    let boundary_ids: Vec<i64> = containing.iter().map(|b| b.region_id).collect();
-    let department = route(&rules, &category.code, &boundary_ids).map(|r| r.department);
     let due = deadlines(
         calendar,
         now,
@@ -492,7 +507,7 @@ pub(super) async fn event_by(
 }
 
 /// An active category by code, else a problem on the category field.
-async fn category(tx: &mut Tx, code: &str) -> Result<CategoryRow, StoreError> {
+pub(super) async fn category(tx: &mut Tx, code: &str) -> Result<CategoryRow, StoreError> {
     tx.optional(
         Query::select()
             .columns([
@@ -526,6 +541,23 @@ async fn public_project(tx: &mut Tx, code: &str) -> Result<ProjectRow, StoreErro
     )
     .await?
     .ok_or_else(|| StoreError::invalid("project", Problem::Unknown))
+}
+
+/// How a request of category `category` at `point` is routed ([`minxin_domain::routing::route`]
+/// over every boundary and rule): intake and the office's point test ask the same question.
+pub(super) async fn routed(
+    tx: &mut Tx,
+    category: &str,
+    point: Option<Point>,
+) -> Result<Routed, StoreError> {
+    let containing = containing_boundaries(tx, point).await?;
+    let rules = rules(tx).await?;
+    let ids: Vec<i64> = containing.iter().map(|b| b.region_id).collect();
+    let department = route(&rules, category, &ids).map(|r| r.department);
+    Ok(Routed {
+        containing,
+        department,
+    })
 }
 
 /// The community boundaries containing `point`, the most specific (deepest region) first.

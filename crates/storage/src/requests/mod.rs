@@ -1,7 +1,9 @@
 //! Residents' service requests (诉求, issue 6). [`Residents`] is the handle for people without
 //! an account — the portal form, a signboard's QR code, Open311 — who submit a request and
 //! follow it by its receipt code; what they get back never carries staff names or contact
-//! details. [`Open311`] serves GeoReport v2 clients, who post with an API key. Staff work on requests through [`crate::Scoped`].
+//! details. [`Open311`] serves GeoReport v2 clients, who post with an API key. Staff work on
+//! requests through [`crate::Scoped`], and the office routes them by its boundaries and rules
+//! (`routing.rs`).
 
 mod categories;
 mod escalation;
@@ -12,6 +14,7 @@ mod intake;
 mod moderation;
 mod open311;
 pub(crate) mod queue;
+mod routing;
 mod work;
 
 pub use categories::RequestCategory;
@@ -22,6 +25,7 @@ pub(crate) use group_commit::GroupCommit;
 pub use intake::{Receipt, RequestPhoto, Submission};
 pub use open311::{IssuedKey, Open311, Open311Key, Open311Query, Open311Request, Posted};
 pub use queue::{QueueFilter, QueueRow, QueueView};
+pub use routing::{CommunityBoundary, Destination, NewRule, PointRoute, RuleListing};
 
 use crate::Store;
 use crate::db::Db;

@@ -317,3 +317,29 @@ pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
         .unwrap();
     out.into_inner()
 }
+
+/// The CSRF token of the resident's request form's action URL (a multipart form carries it there).
+pub fn action_csrf(page: &Reply) -> String {
+    let marker = "/report?_csrf=";
+    let start = page.body.find(marker).expect("the form has an action") + marker.len();
+    page.body[start..].split('"').next().unwrap().to_owned()
+}
+
+/// A resident's request submitted through the "我要反映" form at `/report`, as a phone would.
+pub async fn report(
+    env: &Env,
+    browser: &mut Browser,
+    fields: &[(&str, &str)],
+    photos: &[(&str, &[u8])],
+) -> Reply {
+    let form = browser.get(&env.app, "/report").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", env.backend);
+    let csrf = action_csrf(&form);
+    browser
+        .post_multipart(
+            &env.app,
+            &format!("/report?_csrf={csrf}"),
+            photo_form(fields, photos),
+        )
+        .await
+}

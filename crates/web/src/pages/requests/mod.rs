@@ -1,13 +1,15 @@
 //! Staff pages for residents' service requests (issue 6): the queues (`queue.rs`), a request's
 //! file with the moves the caller may make, its photos and near-duplicates (`file.rs`), the
 //! moves themselves — dispatch, 签收, start, 转办, answer with photos, close, merge, publish
-//! (`moves.rs`) — and the form on which staff enter a request for a resident (`entry.rs`).
+//! (`moves.rs`) — the form on which staff enter a request for a resident (`entry.rs`), and the
+//! office's routing settings: boundaries, rules and the point test (`routing.rs`).
 //! Storage decides who may see and do what; these pages only offer what the rules allow.
 
 mod entry;
 mod file;
 mod moves;
 mod queue;
+mod routing;
 
 use crate::state::AppState;
 use axum::Router;
@@ -23,4 +25,5 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}/answer", post(moves::answer))
         .route("/requests/{id}/publish", post(moves::publish))
         .route("/requests/{id}/photos/{photo}/{copy}", get(file::photo))
+        .merge(routing::routes())
 }

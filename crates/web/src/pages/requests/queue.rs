@@ -121,6 +121,7 @@ struct QueuePage {
     rows: Vec<Row>,
     pager: Pager,
     may_enter: bool,
+    may_route: bool,
 }
 
 /// GET `/requests`
@@ -172,5 +173,6 @@ pub async fn list(
             .collect(),
         pager,
         may_enter: s.session.actor.may(Permission::EnterRequests),
+        may_route: s.session.actor.may(Permission::ModerateRequests),
     })
 }
