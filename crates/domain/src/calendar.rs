@@ -11,7 +11,7 @@
 
 use crate::time::shanghai;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -37,10 +37,12 @@ struct File {
 }
 
 /// Why a calendar was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CalendarError {
     /// Not the format of `data/holidays.toml`.
     Unreadable(String),
+    /// The office enters one year at a time; this text held another number of years.
+    NotOneYear(usize),
     /// The same year twice.
     DuplicateYear(i32),
     /// A day outside the year it is listed under.
@@ -57,6 +59,7 @@ impl fmt::Display for CalendarError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CalendarError::Unreadable(e) => write!(f, "the calendar cannot be read: {e}"),
+            CalendarError::NotOneYear(n) => write!(f, "{n} years where one was expected"),
             CalendarError::DuplicateYear(y) => write!(f, "{y} is listed twice"),
             CalendarError::OutsideYear(y, d) => write!(f, "{d} is listed under {y}"),
             CalendarError::Backwards(a, b) => write!(f, "{a} to {b} ends before it starts"),
@@ -87,6 +90,35 @@ pub struct WorkingCalendar {
     off: BTreeMap<NaiveDate, String>,
     on: BTreeSet<NaiveDate>,
     years: BTreeSet<i32>,
+}
+
+/// The years Minxin ships, as announced.
+pub fn shipped_years() -> Vec<CalendarYear> {
+    parse_years(SHIPPED).unwrap_or_default()
+}
+
+/// One year as the office enters it, in the format of `data/holidays.toml` (a single
+/// `[[year]]` table), checked on its own.
+pub fn parse_entered_year(text: &str) -> Result<CalendarYear, CalendarError> {
+    let mut years = parse_years(text)?;
+    if years.len() != 1 {
+        return Err(CalendarError::NotOneYear(years.len()));
+    }
+    let year = years.remove(0);
+    WorkingCalendar::of(std::slice::from_ref(&year))?;
+    Ok(year)
+}
+
+/// The shipped years with the office's `entered` ones; an entered year replaces a shipped
+/// year of the same number (a correction of the announcement).
+pub fn with_entered(entered: &[CalendarYear]) -> Vec<CalendarYear> {
+    let mut years: Vec<CalendarYear> = shipped_years()
+        .into_iter()
+        .filter(|s| entered.iter().all(|e| e.year != s.year))
+        .collect();
+    years.extend(entered.iter().cloned());
+    years.sort_by_key(|y| y.year);
+    years
 }
 
 impl WorkingCalendar {
@@ -328,5 +360,45 @@ mod tests {
             WorkingCalendar::of(&[year(vec![], vec![]), year(vec![], vec![])]),
             Err(CalendarError::DuplicateYear(2027))
         );
+    }
+
+    #[test]
+    fn the_office_enters_2027_and_deadlines_know_its_holidays() {
+        let text = r#"
+[[year]]
+year = 2027
+source = "测试"
+off = [["2027-01-01", "2027-01-03", "元旦"]]
+on = []
+"#;
+        let entered = parse_entered_year(text).unwrap();
+        let years = with_entered(&[entered]);
+        assert_eq!(
+            years.iter().map(|y| y.year).collect::<Vec<_>>(),
+            [2025, 2026, 2027]
+        );
+        let calendar = WorkingCalendar::of(&years).unwrap();
+        assert!(calendar.knows(2027));
+        let friday = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        assert!(!calendar.is_working_day(friday));
+        assert_eq!(
+            parse_entered_year(&format!("{text}{text}")),
+            Err(CalendarError::NotOneYear(2))
+        );
+        let saturday_worked = text.replace("on = []", "on = [\"2027-01-04\"]");
+        assert_eq!(
+            parse_entered_year(&saturday_worked),
+            Err(CalendarError::WorkdayNotWeekend(
+                NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()
+            ))
+        );
+        let replaced = with_entered(&[CalendarYear {
+            year: 2026,
+            source: "更正".into(),
+            off: Vec::new(),
+            on: Vec::new(),
+        }]);
+        assert_eq!(replaced.iter().filter(|y| y.year == 2026).count(), 1);
+        assert!(replaced.iter().any(|y| y.source == "更正"));
     }
 }

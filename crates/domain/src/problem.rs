@@ -114,6 +114,11 @@ pub enum Problem {
         /// Why.
         refusal: crate::routing::RuleRefusal,
     },
+    /// A year of the working-day calendar the office entered that cannot be used.
+    Calendar {
+        /// Why.
+        refusal: crate::calendar::CalendarError,
+    },
     /// A month whose light snapshot cannot be taken today.
     Snapshot {
         /// Why.
