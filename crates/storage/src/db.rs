@@ -34,6 +34,18 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// Whole seconds since 1970 of the timestamp in `column` (a qualified name such as
+    /// `service_requests.answered_at`): durations are added up in SQL, and the engines store
+    /// times differently (RFC 3339 text on SQLite, `timestamptz` on PostgreSQL).
+    pub(crate) fn epoch_seconds(self, column: &str) -> sea_query::Expr {
+        sea_query::Expr::cust(match self {
+            Backend::Sqlite => format!("CAST(strftime('%s', {column}) AS INTEGER)"),
+            Backend::Postgres => format!("CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"),
+        })
+    }
+}
+
 /// A connection pool to either backend.
 #[derive(Clone, Debug)]
 pub enum Db {

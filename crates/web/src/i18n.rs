@@ -189,6 +189,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.requests.toml"),
                 include_str!("../locales/zh-CN.request_work.toml"),
                 include_str!("../locales/zh-CN.open311.toml"),
+                include_str!("../locales/zh-CN.request_stats.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -206,6 +207,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.requests.toml"),
                 include_str!("../locales/en.request_work.toml"),
                 include_str!("../locales/en.open311.toml"),
+                include_str!("../locales/en.request_stats.toml"),
             ]),
         )
     })

@@ -11,6 +11,7 @@ mod intake;
 mod moderation;
 mod open311;
 mod queue;
+mod stats;
 mod work;
 
 pub use categories::RequestCategory;
@@ -20,6 +21,9 @@ pub(crate) use group_commit::GroupCommit;
 pub use intake::{Receipt, RequestPhoto, Submission};
 pub use open311::{IssuedKey, Open311, Open311Key, Open311Query, Open311Request, Posted};
 pub use queue::{QueueFilter, QueueRow, QueueView};
+pub use stats::{
+    CategoryFigures, DepartmentFigures, HotSpot, RequestFigures, RequestStats, RequestStatsFilter,
+};
 
 use crate::Store;
 use crate::db::Db;
