@@ -798,3 +798,83 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
         ));
     }
 }
+
+#[tokio::test]
+async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
+    use minxin_domain::service_request::Move;
+    use minxin_storage::testing::TestProject;
+    let (_dir, blobs, calendar) = setting();
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        store
+            .bootstrap_scope_departments(f.id("dept_a"), &["A-ZJ"])
+            .await
+            .unwrap();
+        let project = f
+            .project(TestProject::building(&f, "东湖社区老年食堂", 30, 60))
+            .await;
+        let office = f.actor("office_a").await;
+        let code = store
+            .scoped(&office, "t")
+            .project(project)
+            .await
+            .unwrap()
+            .code;
+        let reasons = || {
+            let store = store.clone();
+            async move {
+                let rows: Vec<(Option<String>,)> = query_raw(
+                    &store,
+                    &format!("SELECT light_reasons FROM projects WHERE id = {project}"),
+                )
+                .await
+                .unwrap();
+                rows[0].0.clone().unwrap_or_default()
+            }
+        };
+        // Received a month ago: both deadlines have passed.
+        let then = Utc::now() - chrono::Duration::days(30);
+        let mut about = submission("quality", "", "");
+        about.project_code = Some(code);
+        about.channel = Channel::Signboard;
+        let receipt = store
+            .residents("203.0.113.7")
+            .submit(&about, &[], &blobs, &calendar, then)
+            .await
+            .unwrap();
+        let id = receipt.id;
+        let now = Utc::now();
+        store
+            .scoped(&office, "t")
+            .move_request(
+                id,
+                version(&store, id).await,
+                &Move::Assign { department: f.a_zj },
+                now,
+            )
+            .await
+            .unwrap();
+        assert!(reasons().await.contains("overdue_requests"), "{b}");
+        store.refresh_lights().await.unwrap();
+        assert!(reasons().await.contains("\"count\":1"), "{b}");
+
+        let dept = f.actor("dept_a").await;
+        let scoped = store.scoped(&dept, "t");
+        scoped
+            .move_request(id, version(&store, id).await, &Move::Accept, now)
+            .await
+            .unwrap();
+        scoped
+            .move_request(
+                id,
+                version(&store, id).await,
+                &Move::Answer {
+                    text: "已修补".into(),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        assert!(!reasons().await.contains("overdue_requests"), "{b}");
+    }
+}

@@ -7,7 +7,8 @@
 //
 // Markers come from the server for the visible area only (`&bbox=west,south,east,north`, in the
 // tiles' datum): each project as [code, name, lat, lon, stage, light] when at most 5,000 match,
-// else grid cells as [count, lat, lon, south, west, north, east] to zoom into.
+// else grid cells as [count, lat, lon, south, west, north, east] to zoom into; and the residents'
+// requests the office published there as [lat, lon, category, state, wording].
 (function () {
   "use strict";
 
@@ -17,6 +18,7 @@
     acceptance: "#00796b", evaluation: "#2e7d32", maintenance: "#33691e",
     archived: "#5f6368", suspended: "#3c4043", cancelled: "#202124",
   };
+  var REQUEST_COLOUR = "#b0005a";
   var LIGHT_COLOURS = { red: "#a8160c", yellow: "#946c00", green: "#146c2e", none: "#5f6368" };
 
   function text(template, n) {
@@ -42,9 +44,11 @@
     window.MinxinTiles.addTo(map, container);
     var markers = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
     var cells = L.layerGroup();
+    var requests = L.layerGroup();
     map.addLayer(markers);
     map.addLayer(cells);
-    var last = { markers: [], clusters: [] };
+    map.addLayer(requests);
+    var last = { markers: [], clusters: [], requests: [] };
 
     function colourOf(stage, light) {
       return colourBy === "light"
@@ -80,9 +84,27 @@
       return box;
     }
 
+    function requestPopup(row) {
+      var box = document.createElement("div");
+      var title = document.createElement("p");
+      title.className = "popup-title";
+      title.textContent = row[2] + " · " + (labels.request_states[row[3]] || row[3]);
+      var wording = document.createElement("p");
+      wording.textContent = row[4];
+      box.appendChild(title);
+      box.appendChild(wording);
+      return box;
+    }
+
     function draw() {
       markers.clearLayers();
       cells.clearLayers();
+      requests.clearLayers();
+      (last.requests || []).forEach(function (row) {
+        L.circleMarker([row[0], row[1]], {
+          radius: 7, color: "#ffffff", weight: 2, fillColor: REQUEST_COLOUR, fillOpacity: 0.9,
+        }).bindPopup(function () { return requestPopup(row); }).addTo(requests);
+      });
       markers.addLayers(
         last.markers.map(function (row) {
           return L.marker([row[2], row[3]], {
@@ -116,6 +138,7 @@
             return [LIGHT_COLOURS[l], l === "none" ? labels.no_light : labels.lights[l]];
           })
         : Object.keys(STAGE_COLOURS).map(function (s) { return [STAGE_COLOURS[s], labels.stages[s]]; });
+      entries.push([REQUEST_COLOUR, labels.requests]);
       entries.forEach(function (entry) {
         var li = document.createElement("li");
         var swatch = document.createElement("span");

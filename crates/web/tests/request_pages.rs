@@ -260,7 +260,7 @@ async fn a_signboard_link_fills_the_project_in() {
                 photo_form(
                     &[
                         ("category", "quality"),
-                        ("description", "墙面开裂"),
+                        ("description", "墙面开裂，我家电话 13900001111"),
                         ("project", &code),
                         ("anonymous", "1"),
                     ],
@@ -280,6 +280,44 @@ async fn a_signboard_link_fills_the_project_in() {
         .await
         .unwrap();
         assert_eq!(stored, [("signboard".to_owned(), Some(id), None)], "{b}");
+
+        // Once the office publishes it in its own words, the project's page and the portal
+        // map show those words, never the resident's.
+        let page = browser.get(&env.app, &format!("/p/{code}")).await;
+        assert!(page.body.contains("暂无公开的居民反映"), "{b}");
+        let (request, version, latitude): (i64, i64, Option<f64>) = query_raw(
+            &env.fx.store,
+            "SELECT id, version, latitude FROM service_requests",
+        )
+        .await
+        .unwrap()[0];
+        env.fx
+            .store
+            .scoped(&office, "t")
+            .publish_request(
+                request,
+                version,
+                Some("老年食堂外墙开裂，已通知施工单位"),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        let page = browser.get(&env.app, &format!("/p/{code}")).await;
+        assert!(
+            page.body.contains("老年食堂外墙开裂，已通知施工单位"),
+            "{b}"
+        );
+        assert!(!page.body.contains("13900001111"), "{b}");
+        let map = browser
+            .get(&env.app, "/map/markers.json?bbox=73,18,135,54")
+            .await;
+        assert!(!map.body.contains("13900001111"), "{b}");
+        assert_eq!(
+            map.body.contains("老年食堂外墙开裂"),
+            latitude.is_some(),
+            "{b}: {}",
+            map.body
+        );
     }
 }
 

@@ -1,11 +1,14 @@
 //! The traffic light of every project (SPEC §5), computed by the domain rules from the data
 //! stored here and kept on the project row with its reasons. A write that changes what a light
-//! depends on refreshes that project's light in the same transaction; a daily run refreshes
-//! them all, because dates move.
+//! depends on refreshes that project's light in the same transaction (a service request's move
+//! refreshes the light of the project it is about); a daily run refreshes them all, because
+//! dates move.
 
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::schema::{LightSettings, Milestones, ProgressReports, ProjectLights, Projects, Regions};
+use crate::schema::{
+    LightSettings, Milestones, ProgressReports, ProjectLights, Projects, Regions, ServiceRequests,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::light::{self, Assessment, LightFacts, MilestoneFact, Thresholds};
 use minxin_domain::project::{Hold, Stage};
@@ -118,6 +121,7 @@ fn facts(
     row: &LightRow,
     milestones: Vec<MilestoneFact>,
     submissions: &[Submission],
+    overdue_requests: u32,
     rules: &LightRules,
     today: NaiveDate,
 ) -> Option<LightFacts> {
@@ -149,7 +153,7 @@ fn facts(
         report,
         budget_fen: row.budget_fen,
         spent_fen: row.paid_fen,
-        overdue_requests: 0,
+        overdue_requests,
     })
 }
 
@@ -301,6 +305,23 @@ pub(crate) async fn refresh(
         .take();
     narrow(&mut submissions, Expr::col(ProgressReports::ProjectId));
     let submissions: Vec<Submission> = tx.all(&submissions).await?;
+    // Requests about a project past their deadline by the end of `today` (deadlines fall at
+    // the end of a day, so one due today is not overdue yet).
+    let end_of_today = (today + chrono::Duration::days(1))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(shanghai())
+        .single()
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+    let mut overdue = Query::select()
+        .column(ServiceRequests::ProjectId)
+        .expr(Expr::col(ServiceRequests::Id).count())
+        .from(ServiceRequests::Table)
+        .and_where(Expr::col(ServiceRequests::ProjectId).is_not_null())
+        .cond_where(crate::requests::queue::overdue(end_of_today))
+        .group_by_col(ServiceRequests::ProjectId)
+        .take();
+    narrow(&mut overdue, Expr::col(ServiceRequests::ProjectId));
+    let overdue: HashMap<i64, i64> = tx.all::<(i64, i64)>(&overdue).await?.into_iter().collect();
 
     let mut milestones_of: HashMap<i64, Vec<MilestoneFact>> = HashMap::new();
     for m in milestones {
@@ -330,6 +351,9 @@ pub(crate) async fn refresh(
             row,
             milestones_of.remove(&row.id).unwrap_or_default(),
             submitted,
+            overdue
+                .get(&row.id)
+                .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
             &rule,
             today,
         );

@@ -8,11 +8,13 @@
 mod oc4ids;
 mod photos;
 mod portal;
+mod requests;
 mod view;
 
 pub use oc4ids::Batch;
 pub use photos::PublicPhotoBytes;
 pub use portal::{Cluster, Facets, MapView, Marker, PortalFilter, PortalProject, Street};
+pub use requests::{PublicRequest, SHOWN_MAX};
 pub use view::{PublicMilestone, PublicPhoto, PublicProject, PublicReport, PublicTransition};
 
 use crate::Store;

@@ -3,6 +3,7 @@
 //! the office's published line, else the owner's phone masked, no account names, no review comments, no reasons typed by staff,
 //! only accepted reports, only the re-encoded copies of photos.
 
+use super::requests::{PublicRequest, of_project as requests_of};
 use super::{Public, Row, by_code};
 use crate::db::Tx;
 use crate::error::StoreError;
@@ -135,6 +136,8 @@ pub struct PublicProject {
     pub money: ProjectMoney,
     /// Accepted reports, newest month first.
     pub reports: Vec<PublicReport>,
+    /// Residents' requests about it that the office published, newest first.
+    pub requests: Vec<PublicRequest>,
     /// When anything shown here last changed.
     pub last_modified: DateTime<Utc>,
 }
@@ -193,10 +196,12 @@ async fn view(tx: &mut Tx, row: Row) -> Result<PublicProject, StoreError> {
             actual: m.actual_date,
         })
         .collect();
+    let requests = requests_of(tx, p.id).await?;
     let last_modified = timeline
         .iter()
         .map(|t| t.at)
         .chain(reports.iter().filter_map(|r| r.accepted_at))
+        .chain(requests.iter().map(|r| r.updated_at))
         .fold(changed_at, DateTime::max);
     let phone = public_contact_phone(&p.public_phone, &p.owner_phone);
     Ok(PublicProject {
@@ -230,6 +235,7 @@ async fn view(tx: &mut Tx, row: Row) -> Result<PublicProject, StoreError> {
         milestones,
         money: books.summary,
         reports,
+        requests,
         last_modified,
     })
 }

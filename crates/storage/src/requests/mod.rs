@@ -10,7 +10,7 @@ mod group_commit;
 mod intake;
 mod moderation;
 mod open311;
-mod queue;
+pub(crate) mod queue;
 mod stats;
 mod work;
 

@@ -112,7 +112,7 @@ const WAITING_ACCEPT: [RequestState; 2] = [RequestState::Submitted, RequestState
 const WAITING_ANSWER: [RequestState; 2] = [RequestState::Accepted, RequestState::InProgress];
 
 /// The condition "open and past the deadline that applies at `now`".
-pub(super) fn overdue(now: DateTime<Utc>) -> Cond {
+pub(crate) fn overdue(now: DateTime<Utc>) -> Cond {
     let s = ServiceRequests::Table;
     Cond::any()
         .add(states(&WAITING_ACCEPT).and(Expr::col((s, ServiceRequests::AcceptBy)).lt(now)))

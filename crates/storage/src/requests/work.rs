@@ -11,6 +11,7 @@ use crate::Scoped;
 use crate::blobs::BlobStore;
 use crate::db::Tx;
 use crate::error::StoreError;
+use crate::progress::lights::{Which, refresh};
 use crate::regions::within;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
@@ -20,6 +21,7 @@ use minxin_domain::receipt::ReceiptCode;
 use minxin_domain::request_access::{RequestOwnership, party_of};
 use minxin_domain::request_intake::{MAX_PHOTOS, TEXT_MAX};
 use minxin_domain::service_request::{Move, Party, Rating, Request, RequestState, apply};
+use minxin_domain::time::shanghai;
 use minxin_domain::{DataScope, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
@@ -34,6 +36,7 @@ struct Current {
     reopened: i32,
     region_path: String,
     category_id: i64,
+    project_id: Option<i64>,
     version: i64,
 }
 
@@ -68,6 +71,7 @@ fn current() -> sea_query::SelectStatement {
             ServiceRequests::Reopened,
             ServiceRequests::RegionPath,
             ServiceRequests::CategoryId,
+            ServiceRequests::ProjectId,
             ServiceRequests::Version,
         ])
         .from(ServiceRequests::Table)
@@ -238,6 +242,11 @@ async fn write(
         },
     )
     .await?;
+    // An overdue request about a project colours its light; a move may end that.
+    if let Some(project) = before.project_id {
+        let today = now.with_timezone(&shanghai()).date_naive();
+        refresh(tx, Which::One(project), today).await?;
+    }
     Ok(new.state)
 }
 

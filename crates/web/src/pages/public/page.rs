@@ -81,7 +81,38 @@ struct ProjectPage {
     map_link: Option<String>,
     timeline: Vec<Step>,
     reports: Vec<ReportBox>,
+    requests: Vec<RequestBox>,
     updated: String,
+}
+
+/// A published resident request as the page shows it: category, state, the office's wording.
+struct RequestBox {
+    category: String,
+    state: &'static str,
+    wording: String,
+    submitted: String,
+    answered: String,
+}
+
+fn requests(lang: Lang, p: &PublicProject) -> Vec<RequestBox> {
+    p.requests
+        .iter()
+        .map(|r| RequestBox {
+            category: match lang {
+                Lang::Zh => r.category_name.clone(),
+                Lang::En => r.category_name_en.clone(),
+            },
+            state: r
+                .state
+                .parse()
+                .map_or("", |st: minxin_domain::service_request::RequestState| {
+                    lang.request_state(st)
+                }),
+            wording: r.wording.clone(),
+            submitted: day(r.submitted_at),
+            answered: r.answered_at.map(day).unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// A date in Beijing.
@@ -178,6 +209,7 @@ fn page(c: Chrome, base: &str, tiles: &TileSource, p: PublicProject) -> ProjectP
         coordinates,
         timeline: timeline(lang, &p),
         reports: reports(lang, &p),
+        requests: requests(lang, &p),
         updated: minxin_domain::time::format_local(p.last_modified),
         summary,
         total,

@@ -27,8 +27,9 @@ use minxin_domain::light::Light;
 use minxin_domain::money::Fen;
 use minxin_domain::project::{Hold, Stage};
 use minxin_domain::public::shown_stages;
+use minxin_domain::service_request::RequestState;
 use minxin_storage::PageRequest;
-use minxin_storage::public::{Cluster, Marker, PortalFilter, PortalProject};
+use minxin_storage::public::{Cluster, Marker, PortalFilter, PortalProject, PublicRequest};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -154,6 +155,11 @@ fn map_labels(lang: Lang) -> String {
         "shown": lang.t("portal.map_shown"),
         "none": lang.t("portal.map_none"),
         "failed": lang.t("portal.map_failed"),
+        "requests": lang.t("portal.map_requests"),
+        "request_states": RequestState::ALL
+            .iter()
+            .map(|st| (st.code().to_owned(), json!(lang.request_state(*st))))
+            .collect::<serde_json::Map<String, Value>>(),
     })
     .to_string()
 }
@@ -257,6 +263,27 @@ struct MarkersBody<'a> {
     total: i64,
     markers: Vec<MarkerRow<'a>>,
     clusters: Vec<ClusterRow>,
+    requests: Vec<RequestRow<'a>>,
+}
+
+/// A published resident request on the map: lat, lon, category, state code, the office's
+/// wording.
+type RequestRow<'a> = (f64, f64, &'a str, &'a str, &'a str);
+
+fn request_row(
+    lang: Lang,
+    r: &PublicRequest,
+    on_map: impl Fn(Point) -> Point,
+) -> Option<RequestRow<'_>> {
+    let p = on_map(Point {
+        lat: r.latitude?,
+        lon: r.longitude?,
+    });
+    let category = match lang {
+        Lang::Zh => r.category_name.as_str(),
+        Lang::En => r.category_name_en.as_str(),
+    };
+    Some((round6(p.lat), round6(p.lon), category, &r.state, &r.wording))
 }
 
 fn marker_row(m: &Marker, on_map: impl Fn(Point) -> Point) -> MarkerRow<'_> {
@@ -336,11 +363,9 @@ pub async fn markers(
             let generation = minxin_storage::write_generation();
             let datum = state.config.tiles.datum;
             let filter = portal_filter(&query.list);
-            let view = state
-                .store
-                .public()
-                .portal_map(&filter, &area.from_map(datum))
-                .await?;
+            let stored = area.from_map(datum);
+            let view = state.store.public().portal_map(&filter, &stored).await?;
+            let requests = state.store.public().published_requests(stored).await?;
             let on_map = |p: Point| p.on_map(datum);
             let body = serde_json::to_vec(&MarkersBody {
                 total: view.total,
@@ -349,6 +374,10 @@ pub async fn markers(
                     .clusters
                     .iter()
                     .map(|c| cluster_row(c, on_map))
+                    .collect(),
+                requests: requests
+                    .iter()
+                    .filter_map(|r| request_row(lang, r, on_map))
                     .collect(),
             })
             .map_err(|_| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
