@@ -91,8 +91,14 @@ mod tests {
     fn a_period_is_whole_beijing_days() {
         let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
         let (start, end) = period(Some(day(1)), Some(day(31)));
-        assert_eq!(start, Some(Utc.with_ymd_and_hms(2026, 2, 28, 16, 0, 0).unwrap()));
-        assert_eq!(end, Some(Utc.with_ymd_and_hms(2026, 3, 31, 16, 0, 0).unwrap()));
+        assert_eq!(
+            start,
+            Some(Utc.with_ymd_and_hms(2026, 2, 28, 16, 0, 0).unwrap())
+        );
+        assert_eq!(
+            end,
+            Some(Utc.with_ymd_and_hms(2026, 3, 31, 16, 0, 0).unwrap())
+        );
         assert_eq!(period(None, None), (None, None));
     }
 
@@ -101,7 +107,11 @@ mod tests {
         assert_eq!(mean_seconds(7, 2), Some(4));
         assert_eq!(mean_seconds(3 * 3_600 + 1, 3), Some(3_600));
         assert_eq!(mean_seconds(10, 0), None);
-        assert_eq!(mean_seconds(-5, 1), Some(0), "clock skew never goes negative");
+        assert_eq!(
+            mean_seconds(-5, 1),
+            Some(0),
+            "clock skew never goes negative"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use super::queue::overdue;
 use super::work::in_scope;
 use crate::Scoped;
-use crate::db::Backend;
+use crate::db::{Backend, grid_cell};
 use crate::error::StoreError;
 use crate::regions::under;
 use crate::schema::*;
@@ -17,7 +17,7 @@ use minxin_domain::Permission;
 use minxin_domain::request_stats::{HOT_SPOTS_MAX, hot_spot_grid, mean_seconds, period};
 use minxin_domain::service_request::{Rating, RequestState};
 use minxin_domain::three_rates::{RequestCounts, ThreeRates};
-use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use serde::Serialize;
 
 /// Which requests a statistic covers; every part is optional.
@@ -210,9 +210,10 @@ fn in_states(list: &[RequestState]) -> Expr {
     col(ServiceRequests::State).is_in(list.iter().map(|s| s.code()))
 }
 
-/// `CAST(SUM(expr) AS BIGINT)`: PostgreSQL sums big integers as numeric.
+/// `CAST(COALESCE(SUM(expr), 0) AS BIGINT)`: a sum over no rows is NULL, and PostgreSQL sums
+/// big integers as numeric.
 fn total(expr: Expr) -> Expr {
-    expr.sum().cast_as(Alias::new("BIGINT"))
+    Expr::from(Func::coalesce([expr.sum(), Expr::val(0)])).cast_as(Alias::new("BIGINT"))
 }
 
 /// `SUM(CASE WHEN condition THEN 1 ELSE 0 END)`.
@@ -227,7 +228,9 @@ fn accepted(in_time: bool) -> Expr {
     let mut q = Query::select();
     q.expr(Expr::val(1))
         .from(RequestEvents::Table)
-        .and_where(event(RequestEvents::RequestId).equals((ServiceRequests::Table, ServiceRequests::Id)))
+        .and_where(
+            event(RequestEvents::RequestId).equals((ServiceRequests::Table, ServiceRequests::Id)),
+        )
         .and_where(event(RequestEvents::Kind).eq("accepted"));
     if in_time {
         q.and_where(event(RequestEvents::At).lte(col(ServiceRequests::AcceptBy)));
@@ -249,7 +252,12 @@ fn measures(q: &mut SelectStatement, backend: Backend, now: DateTime<Utc>) {
     let parts: [(Expr, &str); 13] = [
         (col(ServiceRequests::Id).count(), "received"),
         (
-            count_if(in_states(&[S::Submitted, S::Assigned, S::Accepted, S::InProgress])),
+            count_if(in_states(&[
+                S::Submitted,
+                S::Assigned,
+                S::Accepted,
+                S::InProgress,
+            ])),
             "open",
         ),
         (count_if(in_states(&[S::Answered])), "answered"),
@@ -288,14 +296,6 @@ fn measures(q: &mut SelectStatement, backend: Backend, now: DateTime<Utc>) {
     }
 }
 
-/// The hot-spot cell of a coordinate column, in integers both engines divide alike.
-fn cell(column: &str) -> Expr {
-    Expr::cust(format!(
-        "CAST(service_requests.{column} * 1000000 AS BIGINT) / {}",
-        hot_spot_grid().cell
-    ))
-}
-
 /// The requests `filter` selects within `scope` below `root` (the region's path, if narrowed).
 struct Selection {
     condition: Expr,
@@ -329,8 +329,14 @@ impl Scoped<'_> {
         );
         let mut by_department = selection.measured();
         by_department
-            .expr_as(Expr::col((Departments::Table, Departments::Id)), "department_id")
-            .expr_as(Expr::col((Departments::Table, Departments::Name)), "department")
+            .expr_as(
+                Expr::col((Departments::Table, Departments::Id)),
+                "department_id",
+            )
+            .expr_as(
+                Expr::col((Departments::Table, Departments::Name)),
+                "department",
+            )
             .left_join(
                 Departments::Table,
                 Expr::col((Departments::Table, Departments::Id)).eq(department),
@@ -347,13 +353,18 @@ impl Scoped<'_> {
             .expr_as(category(RequestCategories::NameEn), "name_en")
             .inner_join(
                 RequestCategories::Table,
-                category(RequestCategories::Id).equals((ServiceRequests::Table, ServiceRequests::CategoryId)),
+                category(RequestCategories::Id)
+                    .equals((ServiceRequests::Table, ServiceRequests::CategoryId)),
             )
             .group_by_col((RequestCategories::Table, RequestCategories::Code))
             .group_by_col((RequestCategories::Table, RequestCategories::Name))
             .group_by_col((RequestCategories::Table, RequestCategories::NameEn))
             .group_by_col((RequestCategories::Table, RequestCategories::Sort))
-            .order_by((RequestCategories::Table, RequestCategories::Sort), Order::Asc);
+            .order_by(
+                (RequestCategories::Table, RequestCategories::Sort),
+                Order::Asc,
+            );
+        let grid = hot_spot_grid();
         let hot_spots = Query::select()
             .expr_as(col(ServiceRequests::Id).count(), "count")
             .expr_as(col(ServiceRequests::Latitude).avg(), "latitude")
@@ -362,7 +373,10 @@ impl Scoped<'_> {
             .and_where(selection.condition.clone())
             .and_where(col(ServiceRequests::Latitude).is_not_null())
             .and_where(col(ServiceRequests::Longitude).is_not_null())
-            .add_group_by([cell("latitude"), cell("longitude")])
+            .add_group_by([
+                grid_cell("service_requests.latitude", grid.south, grid.cell),
+                grid_cell("service_requests.longitude", grid.west, grid.cell),
+            ])
             .order_by(Alias::new("count"), Order::Desc)
             .order_by(Alias::new("latitude"), Order::Asc)
             .order_by(Alias::new("longitude"), Order::Asc)
@@ -376,7 +390,13 @@ impl Scoped<'_> {
                     .one::<Measured>(&selection.measured())
                     .await
             },
-            async { self.db.read().await?.all::<DepartmentRow>(&by_department).await },
+            async {
+                self.db
+                    .read()
+                    .await?
+                    .all::<DepartmentRow>(&by_department)
+                    .await
+            },
             async { self.db.read().await?.all::<CategoryRow>(&by_category).await },
             async { self.db.read().await?.all::<HotSpot>(&hot_spots).await },
         )?;

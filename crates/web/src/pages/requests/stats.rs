@@ -155,13 +155,20 @@ pub async fn show(
             rate(t.resolution_bp),
             rate(t.satisfaction_bp),
         ],
-        hours: t.mean_handling_seconds.map_or_else(|| "—".into(), hours_text),
-        days: t.mean_handling_seconds.map_or_else(|| "—".into(), days_text),
+        hours: t
+            .mean_handling_seconds
+            .map_or_else(|| "—".into(), hours_text),
+        days: t
+            .mean_handling_seconds
+            .map_or_else(|| "—".into(), days_text),
         by_department: stats
             .by_department
             .iter()
             .map(|d| {
-                let name = d.department.clone().unwrap_or_else(|| unassigned.to_owned());
+                let name = d
+                    .department
+                    .clone()
+                    .unwrap_or_else(|| unassigned.to_owned());
                 Line::new(lang, name, &d.figures)
             })
             .collect(),
