@@ -11,7 +11,7 @@ use minxin_domain::service_request::{Move, Rating};
 use minxin_domain::time::shanghai;
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::requests::{Receipt, RequestFigures, RequestStatsFilter, Submission};
-use minxin_storage::testing::{Fixture, execute_raw, fixture, query_raw, stores};
+use minxin_storage::testing::{Fixture, fixture, query_raw, route_street_roads, stores};
 use minxin_storage::{Store, StoreError};
 
 /// 10:00 on Monday 2 March 2026, Beijing time, an ordinary working week.
@@ -24,30 +24,6 @@ fn monday() -> DateTime<Utc> {
 
 fn hours(h: i64) -> Duration {
     Duration::hours(h)
-}
-
-/// The community boundary of the fixture's street, and its road requests sent to A-ZJ.
-async fn route_street_roads(f: &Fixture) {
-    let square = r#"{"type":"Polygon","coordinates":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6],[114.4,30.4]]]}"#;
-    execute_raw(
-        &f.store,
-        &format!(
-            "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, '{square}', CURRENT_TIMESTAMP)",
-            f.street_a.id
-        ),
-    )
-    .await
-    .unwrap();
-    execute_raw(
-        &f.store,
-        &format!(
-            "INSERT INTO routing_rules (category_id, region_id, department_id, created_at) \
-             SELECT id, {}, {}, CURRENT_TIMESTAMP FROM request_categories WHERE code = 'road'",
-            f.street_a.id, f.a_zj
-        ),
-    )
-    .await
-    .unwrap();
 }
 
 async fn version(store: &Store, id: i64) -> i64 {
