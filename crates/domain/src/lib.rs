@@ -37,6 +37,7 @@ pub mod report;
 pub mod request_access;
 pub mod request_deadline;
 pub mod request_intake;
+pub mod request_stats;
 pub mod role;
 pub mod routing;
 pub mod scope;

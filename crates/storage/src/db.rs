@@ -34,6 +34,31 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// Whole seconds since 1970 of the timestamp in `column` (a qualified name such as
+    /// `service_requests.answered_at`): durations are added up in SQL, and the engines store
+    /// times differently (RFC 3339 text on SQLite, `timestamptz` on PostgreSQL). Both drop the
+    /// fraction of a second: `strftime('%s')` truncates, and PostgreSQL's cast from numeric
+    /// would round, so it takes the `FLOOR` first.
+    pub(crate) fn epoch_seconds(self, column: &str) -> sea_query::Expr {
+        sea_query::Expr::cust(match self {
+            Backend::Sqlite => format!("CAST(strftime('%s', {column}) AS INTEGER)"),
+            Backend::Postgres => format!("CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"),
+        })
+    }
+}
+
+/// The cell of a grid that a coordinate column (a qualified name such as `projects.latitude`)
+/// falls in, counted from `origin` in cells of `size` micro-degrees: the integers of
+/// `domain::portal_map::Grid::cell_of`, rounded to micro-degrees like it, so that both engines
+/// and the domain divide alike (a plain cast truncates on SQLite and rounds on PostgreSQL).
+pub(crate) fn grid_cell(column: &str, origin: i64, size: i64) -> sea_query::Expr {
+    use sea_query::ExprTrait;
+    sea_query::Expr::cust(format!("CAST(ROUND({column} * 1000000) AS BIGINT)"))
+        .sub(origin)
+        .div(size)
+}
+
 /// A connection pool to either backend.
 #[derive(Clone, Debug)]
 pub enum Db {

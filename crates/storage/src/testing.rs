@@ -549,6 +549,32 @@ impl Fixture {
     }
 }
 
+/// A square community boundary around (30.5, 114.5) for the fixture's street, and a rule
+/// sending its road requests to the district's housing bureau: the routed requests of the
+/// request and statistics suites.
+pub async fn route_street_roads(f: &Fixture) {
+    let square = r#"{"type":"Polygon","coordinates":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6],[114.4,30.4]]]}"#;
+    execute_raw(
+        &f.store,
+        &format!(
+            "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, '{square}', CURRENT_TIMESTAMP)",
+            f.street_a.id
+        ),
+    )
+    .await
+    .unwrap();
+    execute_raw(
+        &f.store,
+        &format!(
+            "INSERT INTO routing_rules (category_id, region_id, department_id, created_at) \
+             SELECT id, {}, {}, CURRENT_TIMESTAMP FROM request_categories WHERE code = 'road'",
+            f.street_a.id, f.a_zj
+        ),
+    )
+    .await
+    .unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::requests::{RequestPhoto, Submission};
-use minxin_storage::testing::{Fixture, execute_raw, fixture, query_raw, stores};
+use minxin_storage::testing::{fixture, query_raw, route_street_roads, stores};
 
 /// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.
 fn before_national_day() -> DateTime<Utc> {
@@ -50,31 +50,6 @@ fn submission(category: &str, lat: &str, lon: &str) -> Submission {
         project_code: None,
         channel: Channel::Portal,
     }
-}
-
-/// A square community boundary around (30.5, 114.5) for the fixture's street, and a rule
-/// sending its road requests to the district's housing bureau.
-async fn route_street_roads(f: &Fixture) {
-    let square = r#"{"type":"Polygon","coordinates":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6],[114.4,30.4]]]}"#;
-    execute_raw(
-        &f.store,
-        &format!(
-            "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, '{square}', CURRENT_TIMESTAMP)",
-            f.street_a.id
-        ),
-    )
-    .await
-    .unwrap();
-    execute_raw(
-        &f.store,
-        &format!(
-            "INSERT INTO routing_rules (category_id, region_id, department_id, created_at) \
-             SELECT id, {}, {}, CURRENT_TIMESTAMP FROM request_categories WHERE code = 'road'",
-            f.street_a.id, f.a_zj
-        ),
-    )
-    .await
-    .unwrap();
 }
 
 #[tokio::test]

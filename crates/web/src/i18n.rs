@@ -122,6 +122,7 @@ impl Lang {
             Problem::Request { refusal } => self.request_refusal(refusal),
             Problem::Boundary { refusal } => self.boundary_refusal(refusal),
             Problem::Routing { refusal } => self.rule_refusal(*refusal).into(),
+            Problem::Calendar { refusal } => self.calendar_refusal(refusal),
         }
     }
 
@@ -193,6 +194,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/zh-CN.request_work.toml"),
                 include_str!("../locales/zh-CN.open311.toml"),
                 include_str!("../locales/zh-CN.routing.toml"),
+                include_str!("../locales/zh-CN.request_stats.toml"),
             ]),
             parse_all(&[
                 include_str!("../locales/en.toml"),
@@ -211,6 +213,7 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
                 include_str!("../locales/en.request_work.toml"),
                 include_str!("../locales/en.open311.toml"),
                 include_str!("../locales/en.routing.toml"),
+                include_str!("../locales/en.request_stats.toml"),
             ]),
         )
     })

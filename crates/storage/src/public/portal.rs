@@ -3,7 +3,7 @@
 //! offer. One [`PortalFilter`] drives them all, so the map, the list and a download always agree.
 
 use super::{Public, shown};
-use crate::db::Tx;
+use crate::db::{Tx, grid_cell};
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest};
 use crate::projects::Category;
@@ -223,13 +223,6 @@ fn newest_first(q: &mut SelectStatement) {
         .order_by((Projects::Table, Projects::Code), Order::Asc);
 }
 
-/// The grid cell of a coordinate column, in integers both engines divide alike.
-fn cell(column: &str, origin: i64, size: i64) -> Expr {
-    Expr::cust(format!("CAST(projects.{column} * 1000000 AS BIGINT)"))
-        .sub(origin)
-        .div(size)
-}
-
 impl Public<'_> {
     /// A page of the public projects matching `filter`, newest plan first, with the total.
     pub async fn portal_projects(
@@ -357,8 +350,8 @@ impl Public<'_> {
                 .take(),
         );
         q.add_group_by([
-            cell("latitude", grid.south, grid.cell),
-            cell("longitude", grid.west, grid.cell),
+            grid_cell("projects.latitude", grid.south, grid.cell),
+            grid_cell("projects.longitude", grid.west, grid.cell),
         ])
         .order_by(Alias::new("count"), Order::Desc);
         let clusters: Vec<Cluster> = tx.all(&q).await?;

@@ -15,6 +15,7 @@ mod moderation;
 mod open311;
 pub(crate) mod queue;
 mod routing;
+mod stats;
 mod work;
 
 pub use categories::RequestCategory;
@@ -26,6 +27,9 @@ pub use intake::{Receipt, RequestPhoto, Submission};
 pub use open311::{IssuedKey, Open311, Open311Key, Open311Query, Open311Request, Posted};
 pub use queue::{QueueFilter, QueueRow, QueueView};
 pub use routing::{CommunityBoundary, Destination, NewRule, PointRoute, RuleListing};
+pub use stats::{
+    CategoryFigures, DepartmentFigures, HotSpot, RequestFigures, RequestStats, RequestStatsFilter,
+};
 
 use crate::Store;
 use crate::db::Db;

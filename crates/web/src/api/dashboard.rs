@@ -8,7 +8,10 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::Json;
+use chrono::NaiveDate;
+use minxin_storage::Scoped;
 use minxin_storage::progress::dashboard::{Dashboard, DashboardQuery};
+use minxin_storage::requests::{RequestFigures, RequestStatsFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -37,11 +40,28 @@ pub struct DashboardView {
     pub figures: Dashboard,
     /// Red projects by code, at most 50 (the count is `lights.red`).
     pub red_projects: Vec<RedProjectView>,
+    /// Service requests received in the plan year in the same region: the three rates and
+    /// what is overdue now (the figures of `/requests/stats`).
+    pub requests: RequestFigures,
 }
 
 impl DashboardView {
-    /// The figures with the reasons worded in `lang`.
-    pub fn new(mut figures: Dashboard, lang: Lang) -> Self {
+    /// The figures with the reasons worded in `lang`, and the service requests of the same
+    /// region and year read through `store` at `now`.
+    pub async fn read(
+        store: &Scoped<'_>,
+        query: &DashboardQuery,
+        now: chrono::DateTime<chrono::Utc>,
+        lang: Lang,
+    ) -> Result<Self, Failure> {
+        let figures = store.dashboard(query).await?;
+        let requests = store
+            .request_figures(&request_filter(&figures), now)
+            .await?;
+        Ok(Self::new(figures, requests, lang))
+    }
+
+    fn new(mut figures: Dashboard, requests: RequestFigures, lang: Lang) -> Self {
         let red_projects = std::mem::take(&mut figures.red_projects)
             .into_iter()
             .map(|p| RedProjectView {
@@ -55,7 +75,18 @@ impl DashboardView {
         DashboardView {
             figures,
             red_projects,
+            requests,
         }
+    }
+}
+
+/// The requests the dashboard's card counts: those received in its plan year in its region.
+pub fn request_filter(figures: &Dashboard) -> RequestStatsFilter {
+    RequestStatsFilter {
+        from: NaiveDate::from_ymd_opt(figures.year, 1, 1),
+        to: NaiveDate::from_ymd_opt(figures.year, 12, 31),
+        region_id: figures.region_id,
+        ..RequestStatsFilter::default()
     }
 }
 
@@ -70,8 +101,9 @@ async fn get_dashboard(
     user: ApiUser,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Json<DashboardView>, Failure> {
-    let figures = user.store(&state).dashboard(&query).await?;
-    Ok(Json(DashboardView::new(figures, user.lang)))
+    let store = user.store(&state);
+    let view = DashboardView::read(&store, &query, state.clock.now(), user.lang).await?;
+    Ok(Json(view))
 }
 
 /// The dashboard route.

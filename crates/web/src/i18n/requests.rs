@@ -2,9 +2,41 @@
 //! caller's language.
 
 use super::Lang;
+use minxin_domain::calendar::CalendarError;
 use minxin_domain::service_request::{Refusal, RequestState};
 
 impl Lang {
+    /// Why a year of the working-day calendar was refused.
+    pub fn calendar_refusal(self, refusal: &CalendarError) -> String {
+        let day = |d: &chrono::NaiveDate| d.to_string();
+        match refusal {
+            CalendarError::Unreadable(why) => {
+                self.fill("request.calendar.unreadable", &[("why", why.clone())])
+            }
+            CalendarError::NotOneYear(n) => {
+                self.fill("request.calendar.not_one_year", &[("n", n.to_string())])
+            }
+            CalendarError::DuplicateYear(y) => self.fill(
+                "request.calendar.duplicate_year",
+                &[("year", y.to_string())],
+            ),
+            CalendarError::OutsideYear(y, d) => self.fill(
+                "request.calendar.outside_year",
+                &[("year", y.to_string()), ("day", day(d))],
+            ),
+            CalendarError::Backwards(a, b) => self.fill(
+                "request.calendar.backwards",
+                &[("first", day(a)), ("last", day(b))],
+            ),
+            CalendarError::WorkdayNotWeekend(d) => {
+                self.fill("request.calendar.not_weekend", &[("day", day(d))])
+            }
+            CalendarError::Contradiction(d) => {
+                self.fill("request.calendar.contradiction", &[("day", day(d))])
+            }
+        }
+    }
+
     /// Why a move on a request was refused.
     pub fn request_refusal(self, refusal: &Refusal) -> String {
         match refusal {

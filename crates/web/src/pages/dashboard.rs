@@ -3,12 +3,13 @@
 //! it, `static/dashboard.js` draws the same figures with ECharts from a JSON island.
 
 use super::projects::{source_name, stage_name};
-use crate::api::dashboard::DashboardView;
+use crate::api::dashboard::{DashboardView, request_filter};
 use crate::error::Failure;
 use crate::i18n::Lang;
 use crate::pages::chrome::Chrome;
 use crate::pages::form::FormErrors;
 use crate::pages::html;
+use crate::pages::requests::rate;
 use crate::pages::widgets::{Choice, Params, region_choices, scoped};
 use crate::session::Signed;
 use crate::state::AppState;
@@ -116,6 +117,9 @@ pub struct DashboardPage {
     reds: Vec<RedLine>,
     ranking: Vec<RankLine>,
     trends: Vec<TrendLine>,
+    requests_href: String,
+    request_rates: [String; 3],
+    requests_overdue: u64,
     chart_json: String,
 }
 
@@ -204,10 +208,19 @@ pub async fn show(
         year: number(&params.year).filter(|y| (2000..=2100).contains(y)),
     };
     let store = scoped(&state, &s);
-    let figures = store.dashboard(&query).await?;
+    let view = DashboardView::read(&store, &query, state.clock.now(), lang).await?;
     let regions = store.regions().await?;
-    let view = DashboardView::new(figures, lang);
     let f = &view.figures;
+    let r = &view.requests;
+    let stats = request_filter(f);
+    let mut requests_href = format!(
+        "/requests/stats?from={}&to={}",
+        stats.from.map(|d| d.to_string()).unwrap_or_default(),
+        stats.to.map(|d| d.to_string()).unwrap_or_default()
+    );
+    if let Some(id) = f.region_id {
+        requests_href.push_str(&format!("&region_id={id}"));
+    }
 
     let mut list_href = format!("/projects?year={}", f.year);
     if let Some(id) = f.region_id {
@@ -313,6 +326,9 @@ pub async fn show(
                 paid_wan: Fen(t.paid_fen).wan_text(),
             })
             .collect(),
+        request_rates: [r.response_bp, r.resolution_bp, r.satisfaction_bp].map(rate),
+        requests_overdue: r.overdue,
+        requests_href,
         chart_json: String::new(),
     };
     page.chart_json = island(&chart_data(lang, &page, &view));

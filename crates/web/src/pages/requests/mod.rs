@@ -1,8 +1,9 @@
 //! Staff pages for residents' service requests (issue 6): the queues (`queue.rs`), a request's
 //! file with the moves the caller may make, its photos and near-duplicates (`file.rs`), the
 //! moves themselves — dispatch, 签收, start, 转办, answer with photos, close, merge, publish
-//! (`moves.rs`) — the form on which staff enter a request for a resident (`entry.rs`), and the
-//! office's routing settings: boundaries, rules and the point test (`routing.rs`).
+//! (`moves.rs`) — the form on which staff enter a request for a resident (`entry.rs`), the
+//! office's routing settings: boundaries, rules and the point test (`routing.rs`), and the
+//! statistics with the three rates, rankings and hot spots (`stats.rs`).
 //! Storage decides who may see and do what; these pages only offer what the rules allow.
 
 mod entry;
@@ -10,6 +11,9 @@ mod file;
 mod moves;
 mod queue;
 mod routing;
+mod stats;
+
+pub use stats::rate;
 
 use crate::state::AppState;
 use axum::Router;
@@ -19,6 +23,7 @@ use axum::routing::{get, post};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/requests", get(queue::list))
+        .route("/requests/stats", get(stats::show))
         .route("/requests/new", get(entry::form).post(entry::submit))
         .route("/requests/{id}", get(file::show))
         .route("/requests/{id}/move", post(moves::make))
