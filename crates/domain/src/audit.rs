@@ -74,6 +74,8 @@ coded! {
         BoundaryDelete => "boundary.delete",
         /// The office added or removed a routing rule.
         RoutingChange => "routing.change",
+        /// The office entered (or corrected) a year of the working-day calendar.
+        CalendarEnter => "calendar.enter",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.

@@ -41,8 +41,8 @@ pub enum Permission {
     /// Read service requests in scope (queues, a request's file); contact details only go to
     /// those handling it, see `request_access::handles`.
     ReadRequests,
-    /// Decide which requests the public sees, in what words, and set routing rules and
-    /// community boundaries.
+    /// Decide which requests the public sees, in what words; set routing rules and community
+    /// boundaries; enter the years of the working-day calendar deadlines count on.
     ModerateRequests,
     /// Issue, list and revoke the API keys Open311 clients post service requests with.
     ManageOpen311Keys,

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod bootstrap;
+pub mod calendar;
 mod counts;
 pub mod credentials;
 pub mod db;

@@ -566,3 +566,12 @@ pub enum Open311Submissions {
     KeyId,
     Token,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub enum CalendarYears {
+    Table,
+    Year,
+    Arrangement,
+    EnteredBy,
+    EnteredAt,
+}

@@ -5,6 +5,7 @@
 
 pub mod api;
 mod assets;
+pub mod calendar_state;
 pub mod client;
 pub mod clock;
 pub mod csrf;

@@ -71,7 +71,7 @@ pub struct AppState {
     /// The time deadlines are counted from (set and moved by tests).
     pub clock: crate::clock::Clock,
     /// The working-day calendar service-request deadlines are counted on.
-    pub calendar: Arc<minxin_domain::calendar::WorkingCalendar>,
+    pub calendar: crate::calendar_state::SharedCalendar,
     /// Service-request submissions per address.
     pub intake_limit: Arc<crate::intake_limit::IntakeLimit>,
     /// The Open311 jurisdiction and each API key's allowance.
@@ -85,6 +85,7 @@ impl AppState {
         let mut tx = store.db().begin().await?;
         let secret = minxin_storage::settings::signing_secret(&mut tx).await?;
         tx.commit().await?;
+        let calendar = store.working_calendar().await?;
         Ok(Self {
             store,
             csrf: CsrfKey::new(secret.as_bytes()),
@@ -93,7 +94,7 @@ impl AppState {
             csp: content_security_policy(&config.tiles),
             pages: Arc::default(),
             clock: crate::clock::Clock::system(),
-            calendar: Arc::new(minxin_domain::calendar::WorkingCalendar::shipped()),
+            calendar: crate::calendar_state::SharedCalendar::new(calendar),
             intake_limit: Arc::new(crate::intake_limit::IntakeLimit::per_hour(
                 config.intake_per_hour,
             )),

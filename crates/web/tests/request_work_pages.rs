@@ -296,3 +296,91 @@ async fn grid_id(store: &minxin_storage::Store) -> i64 {
         .unwrap();
     rows[0].0
 }
+
+#[tokio::test]
+async fn the_office_enters_2027_and_deadlines_count_its_new_year_holiday() {
+    for (b, store) in stores().await {
+        let fx = fixture(&store).await;
+        let mut state = AppState::new(store.clone(), test_config()).await.unwrap();
+        // Thursday 31 December 2026, 15:00 in Beijing.
+        state.clock = Clock::fixed(
+            shanghai()
+                .with_ymd_and_hms(2026, 12, 31, 15, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc),
+        );
+        let env = common::Env {
+            backend: b,
+            app: app(state),
+            fx,
+        };
+        let mut office = Browser::new();
+        office.sign_in(&env.app, "office_a", PASSWORD).await;
+        let page = office.get(&env.app, "/requests/calendar").await;
+        assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
+        assert!(page.body.contains("id=\"year-2026\""), "{b}");
+        assert!(
+            page.body.contains("year = 2027"),
+            "{b}: a blank 2027 to fill in"
+        );
+        let csrf = Browser::csrf(&page);
+        let year = "[[year]]\nyear = 2027\nsource = \"测试通知\"\noff = [[\"2027-01-01\", \"2027-01-03\", \"元旦\"]]\non = []\n";
+        let wrong = year.replace("on = []", "on = [\"2027-01-05\"]");
+        let refused = office
+            .post(
+                &env.app,
+                "/requests/calendar",
+                &[("_csrf", &csrf), ("arrangement", &wrong)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(refused.body.contains("2027-01-05 不是周六或周日"), "{b}");
+        assert!(refused.body.contains("测试通知"), "{b}: the text is kept");
+        let entered = office
+            .post(
+                &env.app,
+                "/requests/calendar",
+                &[("_csrf", &csrf), ("arrangement", year)],
+            )
+            .await;
+        assert_eq!(
+            entered.status,
+            StatusCode::SEE_OTHER,
+            "{b}: {}",
+            entered.body
+        );
+        let page = office.get(&env.app, "/requests/calendar").await;
+        assert!(page.body.contains("id=\"year-2027\""), "{b}");
+
+        // Three working days for street lighting: 4, 5 and 6 January, not 1, 4 and 5.
+        let mut resident = Browser::new();
+        let receipt = common::report(
+            &env,
+            &mut resident,
+            &[
+                ("category", "lighting"),
+                ("description", "路灯不亮"),
+                ("address", "东湖路 3 号"),
+            ],
+            &[],
+        )
+        .await;
+        assert!(
+            receipt.body.contains("id=\"receipt-code\""),
+            "{b}: {}",
+            receipt.body
+        );
+        let (answer_by,): (DateTime<Utc>,) =
+            query_raw(&store, "SELECT answer_by FROM service_requests")
+                .await
+                .unwrap()[0];
+        assert_eq!(
+            answer_by,
+            shanghai()
+                .with_ymd_and_hms(2027, 1, 7, 0, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc),
+            "{b}"
+        );
+    }
+}

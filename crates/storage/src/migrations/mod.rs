@@ -14,6 +14,7 @@ mod m0008_portal_map;
 mod m0009_service_requests;
 mod m0010_open311_keys;
 mod m0011_request_moderation;
+mod m0012_calendar_years;
 
 use crate::db::Backend;
 
@@ -83,5 +84,10 @@ pub const ALL: &[Migration] = &[
         version: 11,
         name: "request_moderation",
         statements: m0011_request_moderation::statements,
+    },
+    Migration {
+        version: 12,
+        name: "calendar_years",
+        statements: m0012_calendar_years::statements,
     },
 ];

@@ -266,7 +266,7 @@ pub(super) async fn post(
             key,
             &submission,
             state.blobs.as_ref(),
-            &state.calendar,
+            &state.calendar.current(),
             state.clock.now(),
         )
         .await;

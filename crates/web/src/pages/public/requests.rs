@@ -314,7 +314,7 @@ pub async fn submit(
             &submission,
             &photos,
             state.blobs.as_ref(),
-            &state.calendar,
+            &state.calendar.current(),
             state.clock.now(),
         )
         .await;
@@ -460,7 +460,7 @@ pub async fn rate(
                     &form.code,
                     rating,
                     &form.comment,
-                    &state.calendar,
+                    &state.calendar.current(),
                     state.clock.now(),
                 )
                 .await;

@@ -120,7 +120,7 @@ pub async fn submit(
                     &form.submission(channel),
                     &photos,
                     state.blobs.as_ref(),
-                    &state.calendar,
+                    &state.calendar.current(),
                     state.clock.now(),
                 )
                 .await

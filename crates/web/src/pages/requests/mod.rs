@@ -3,9 +3,11 @@
 //! moves themselves — dispatch, 签收, start, 转办, answer with photos, close, merge, publish
 //! (`moves.rs`) — the form on which staff enter a request for a resident (`entry.rs`), the
 //! office's routing settings: boundaries, rules and the point test (`routing.rs`), and the
-//! statistics with the three rates, rankings and hot spots (`stats.rs`).
+//! statistics with the three rates, rankings and hot spots (`stats.rs`), and the working-day
+//! calendar the office extends year by year (`calendar.rs`).
 //! Storage decides who may see and do what; these pages only offer what the rules allow.
 
+mod calendar;
 mod entry;
 mod file;
 mod moves;
@@ -25,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/requests", get(queue::list))
         .route("/requests/stats", get(stats::show))
         .route("/requests/new", get(entry::form).post(entry::submit))
+        .route(
+            "/requests/calendar",
+            get(calendar::show).post(calendar::enter),
+        )
         .route("/requests/{id}", get(file::show))
         .route("/requests/{id}/move", post(moves::make))
         .route("/requests/{id}/answer", post(moves::answer))
