@@ -8,7 +8,7 @@
 // Markers come from the server for the visible area only (`&bbox=west,south,east,north`, in the
 // tiles' datum): each project as [code, name, lat, lon, stage, light] when at most 5,000 match,
 // else grid cells as [count, lat, lon, south, west, north, east] to zoom into; and the residents'
-// requests the office published there as [lat, lon, category, state, wording].
+// requests the office published there as [lat, lon, category, state, wording, overdue].
 (function () {
   "use strict";
 
@@ -19,6 +19,7 @@
     archived: "#5f6368", suspended: "#3c4043", cancelled: "#202124",
   };
   var REQUEST_COLOUR = "#b0005a";
+  var OVERDUE_COLOUR = "#a8160c";
   var LIGHT_COLOURS = { red: "#a8160c", yellow: "#946c00", green: "#146c2e", none: "#5f6368" };
 
   function text(template, n) {
@@ -88,7 +89,8 @@
       var box = document.createElement("div");
       var title = document.createElement("p");
       title.className = "popup-title";
-      title.textContent = row[2] + " · " + (labels.request_states[row[3]] || row[3]);
+      title.textContent = row[2] + " · " + (labels.request_states[row[3]] || row[3]) +
+        (row[5] ? " · " + labels.overdue : "");
       var wording = document.createElement("p");
       wording.textContent = row[4];
       box.appendChild(title);
@@ -102,7 +104,11 @@
       requests.clearLayers();
       (last.requests || []).forEach(function (row) {
         L.circleMarker([row[0], row[1]], {
-          radius: 7, color: "#ffffff", weight: 2, fillColor: REQUEST_COLOUR, fillOpacity: 0.9,
+          radius: row[5] ? 9 : 7,
+          color: row[5] ? OVERDUE_COLOUR : "#ffffff",
+          weight: row[5] ? 3 : 2,
+          fillColor: REQUEST_COLOUR,
+          fillOpacity: 0.9,
         }).bindPopup(function () { return requestPopup(row); }).addTo(requests);
       });
       markers.addLayers(
@@ -139,6 +145,7 @@
           })
         : Object.keys(STAGE_COLOURS).map(function (s) { return [STAGE_COLOURS[s], labels.stages[s]]; });
       entries.push([REQUEST_COLOUR, labels.requests]);
+      entries.push([OVERDUE_COLOUR, labels.requests + " · " + labels.overdue]);
       entries.forEach(function (entry) {
         var li = document.createElement("li");
         var swatch = document.createElement("span");

@@ -28,6 +28,10 @@ pub struct PublicRequest {
     pub submitted_at: DateTime<Utc>,
     /// When it was answered, if it was.
     pub answered_at: Option<DateTime<Utc>>,
+    /// Deadline for accepting (for marking it overdue).
+    pub accept_by: DateTime<Utc>,
+    /// Deadline for answering.
+    pub answer_by: DateTime<Utc>,
     /// Where, WGS-84.
     pub latitude: Option<f64>,
     /// Where, WGS-84.
@@ -60,6 +64,8 @@ fn published() -> SelectStatement {
             (s, ServiceRequests::State),
             (s, ServiceRequests::SubmittedAt),
             (s, ServiceRequests::AnsweredAt),
+            (s, ServiceRequests::AcceptBy),
+            (s, ServiceRequests::AnswerBy),
             (s, ServiceRequests::Latitude),
             (s, ServiceRequests::Longitude),
             (s, ServiceRequests::UpdatedAt),

@@ -27,6 +27,7 @@ use minxin_domain::light::Light;
 use minxin_domain::money::Fen;
 use minxin_domain::project::{Hold, Stage};
 use minxin_domain::public::shown_stages;
+use minxin_domain::request_deadline::{Deadlines, Timeliness, timeliness};
 use minxin_domain::service_request::RequestState;
 use minxin_storage::PageRequest;
 use minxin_storage::public::{Cluster, Marker, PortalFilter, PortalProject, PublicRequest};
@@ -156,6 +157,7 @@ fn map_labels(lang: Lang) -> String {
         "none": lang.t("portal.map_none"),
         "failed": lang.t("portal.map_failed"),
         "requests": lang.t("portal.map_requests"),
+        "overdue": lang.t("portal.map_overdue"),
         "request_states": RequestState::ALL
             .iter()
             .map(|st| (st.code().to_owned(), json!(lang.request_state(*st))))
@@ -267,12 +269,13 @@ struct MarkersBody<'a> {
 }
 
 /// A published resident request on the map: lat, lon, category, state code, the office's
-/// wording.
-type RequestRow<'a> = (f64, f64, &'a str, &'a str, &'a str);
+/// wording, and whether it is past its deadline.
+type RequestRow<'a> = (f64, f64, &'a str, &'a str, &'a str, bool);
 
 fn request_row(
     lang: Lang,
     r: &PublicRequest,
+    now: chrono::DateTime<chrono::Utc>,
     on_map: impl Fn(Point) -> Point,
 ) -> Option<RequestRow<'_>> {
     let p = on_map(Point {
@@ -283,7 +286,22 @@ fn request_row(
         Lang::Zh => r.category_name.as_str(),
         Lang::En => r.category_name_en.as_str(),
     };
-    Some((round6(p.lat), round6(p.lon), category, &r.state, &r.wording))
+    let deadlines = Deadlines {
+        accept_by: r.accept_by,
+        answer_by: r.answer_by,
+    };
+    let overdue = r
+        .state
+        .parse()
+        .is_ok_and(|st| timeliness(st, deadlines, now) == Timeliness::Overdue);
+    Some((
+        round6(p.lat),
+        round6(p.lon),
+        category,
+        &r.state,
+        &r.wording,
+        overdue,
+    ))
 }
 
 fn marker_row(m: &Marker, on_map: impl Fn(Point) -> Point) -> MarkerRow<'_> {
@@ -377,7 +395,7 @@ pub async fn markers(
                     .collect(),
                 requests: requests
                     .iter()
-                    .filter_map(|r| request_row(lang, r, on_map))
+                    .filter_map(|r| request_row(lang, r, state.clock.now(), on_map))
                     .collect(),
             })
             .map_err(|_| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
