@@ -5,6 +5,7 @@
 use super::Public;
 use crate::db::Tx;
 use crate::error::StoreError;
+use crate::requests::categories::WithCategory;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::geo::BoundingBox;
@@ -45,17 +46,8 @@ pub const SHOWN_MAX: u64 = 500;
 
 fn published() -> SelectStatement {
     let s = ServiceRequests::Table;
-    let c = RequestCategories::Table;
     Query::select()
         .column((s, ServiceRequests::Id))
-        .expr_as(
-            Expr::col((c, RequestCategories::Name)),
-            Alias::new("category_name"),
-        )
-        .expr_as(
-            Expr::col((c, RequestCategories::NameEn)),
-            Alias::new("category_name_en"),
-        )
         .expr_as(
             Expr::col((s, ServiceRequests::PublicDescription)),
             Alias::new("wording"),
@@ -71,10 +63,7 @@ fn published() -> SelectStatement {
             (s, ServiceRequests::UpdatedAt),
         ])
         .from(s)
-        .inner_join(
-            c,
-            Expr::col((c, RequestCategories::Id)).equals((s, ServiceRequests::CategoryId)),
-        )
+        .with_category()
         .and_where(Expr::col((s, ServiceRequests::IsPublished)).eq(true))
         .order_by((s, ServiceRequests::SubmittedAt), Order::Desc)
         .order_by((s, ServiceRequests::Id), Order::Desc)

@@ -2,8 +2,8 @@
 
 use super::Residents;
 use crate::error::StoreError;
-use crate::schema::RequestCategories;
-use sea_query::{Expr, ExprTrait, Order, Query};
+use crate::schema::{RequestCategories, ServiceRequests};
+use sea_query::{Alias, Expr, ExprTrait, Order, Query};
 
 /// A category a request can be filed under.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -37,5 +37,31 @@ impl Residents<'_> {
                     .order_by(RequestCategories::Sort, Order::Asc),
             )
             .await
+    }
+}
+
+/// A select of service requests joined to their category, with its names as `category_name`
+/// and `category_name_en` — what every listing of requests shows, in either language.
+pub(crate) trait WithCategory {
+    /// Adds the join and the two names.
+    fn with_category(&mut self) -> &mut Self;
+}
+
+impl WithCategory for sea_query::SelectStatement {
+    fn with_category(&mut self) -> &mut Self {
+        let c = RequestCategories::Table;
+        self.expr_as(
+            Expr::col((c, RequestCategories::Name)),
+            Alias::new("category_name"),
+        )
+        .expr_as(
+            Expr::col((c, RequestCategories::NameEn)),
+            Alias::new("category_name_en"),
+        )
+        .inner_join(
+            c,
+            Expr::col((c, RequestCategories::Id))
+                .equals((ServiceRequests::Table, ServiceRequests::CategoryId)),
+        )
     }
 }

@@ -3,6 +3,7 @@
 //! details only for those handling it ([`minxin_domain::request_access::handles`]), plus the
 //! near-duplicates staff may merge it with.
 
+use super::categories::WithCategory;
 use super::queue::department_name;
 use super::work::in_scope;
 use crate::Scoped;
@@ -202,14 +203,6 @@ fn file() -> SelectStatement {
             Expr::col((c, RequestCategories::Code)),
             Alias::new("category_code"),
         )
-        .expr_as(
-            Expr::col((c, RequestCategories::Name)),
-            Alias::new("category_name"),
-        )
-        .expr_as(
-            Expr::col((c, RequestCategories::NameEn)),
-            Alias::new("category_name_en"),
-        )
         .columns([
             (s, ServiceRequests::Description),
             (s, ServiceRequests::Address),
@@ -271,10 +264,7 @@ fn file() -> SelectStatement {
             (s, ServiceRequests::Version),
         ])
         .from(s)
-        .inner_join(
-            c,
-            Expr::col((c, RequestCategories::Id)).equals((s, ServiceRequests::CategoryId)),
-        )
+        .with_category()
         .to_owned()
 }
 

@@ -3,6 +3,7 @@
 //! it. A code that is malformed or matches nothing is "not found", the same answer either way.
 
 use super::Residents;
+use super::categories::WithCategory;
 use super::queue::department_name;
 use crate::error::StoreError;
 use crate::schema::*;
@@ -94,14 +95,6 @@ impl Residents<'_> {
             .optional(
                 Query::select()
                     .column((s, ServiceRequests::Id))
-                    .expr_as(
-                        Expr::col((RequestCategories::Table, RequestCategories::Name)),
-                        Alias::new("category_name"),
-                    )
-                    .expr_as(
-                        Expr::col((RequestCategories::Table, RequestCategories::NameEn)),
-                        Alias::new("category_name_en"),
-                    )
                     .columns([
                         (s, ServiceRequests::Description),
                         (s, ServiceRequests::Address),
@@ -124,11 +117,7 @@ impl Residents<'_> {
                         (s, ServiceRequests::MergedInto),
                     ])
                     .from(s)
-                    .inner_join(
-                        RequestCategories::Table,
-                        Expr::col((RequestCategories::Table, RequestCategories::Id))
-                            .equals((s, ServiceRequests::CategoryId)),
-                    )
+                    .with_category()
                     .and_where(Expr::col((s, ServiceRequests::Receipt)).eq(code.as_str())),
             )
             .await?

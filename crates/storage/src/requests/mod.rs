@@ -5,7 +5,7 @@
 //! requests through [`crate::Scoped`], and the office routes them by its boundaries and rules
 //! (`routing.rs`).
 
-mod categories;
+pub(crate) mod categories;
 mod escalation;
 mod file;
 mod follow;

@@ -3,6 +3,7 @@
 //! Every list reads through the caller's scope ([`in_scope`]), so a department sees only what it
 //! holds or coordinates, and none carries contact details.
 
+use super::categories::WithCategory;
 use super::work::in_scope;
 use crate::Scoped;
 use crate::error::StoreError;
@@ -177,14 +178,6 @@ impl Scoped<'_> {
         let mut select = Query::select();
         select
             .columns([(s, ServiceRequests::Id)])
-            .expr_as(
-                Expr::col((RequestCategories::Table, RequestCategories::Name)),
-                Alias::new("category_name"),
-            )
-            .expr_as(
-                Expr::col((RequestCategories::Table, RequestCategories::NameEn)),
-                Alias::new("category_name_en"),
-            )
             .columns([
                 (s, ServiceRequests::Description),
                 (s, ServiceRequests::Address),
@@ -206,11 +199,7 @@ impl Scoped<'_> {
                 (s, ServiceRequests::IsPublished),
             ])
             .from(s)
-            .inner_join(
-                RequestCategories::Table,
-                Expr::col((RequestCategories::Table, RequestCategories::Id))
-                    .equals((s, ServiceRequests::CategoryId)),
-            )
+            .with_category()
             .cond_where(cond)
             .limit(filter.page.limit())
             .offset(filter.page.offset());
