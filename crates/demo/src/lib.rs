@@ -4,6 +4,7 @@
 
 pub mod bench;
 mod data;
+pub mod geography;
 mod progress;
 pub mod projects;
 pub mod requests;
@@ -105,6 +106,13 @@ pub async fn seed(
         }
     }
     progress(&format!("  {} accounts", DEMO_ACCOUNTS.len()));
+    progress("boundaries 街道和社区边界");
+    let office = store.actor_for_cli("office").await?;
+    let imported = store
+        .scoped(&office, minxin_storage::bootstrap::CLI_ADDRESS)
+        .import_boundaries(&geography::boundaries_geojson(), "")
+        .await?;
+    progress(&format!("  {} boundaries", imported.len()));
     progress("projects 民心工程项目");
     projects::seed(store, today, &mut progress).await?;
     Ok(())

@@ -4,6 +4,7 @@
 //!
 //! The data is generated from a fixed seed, so every fresh demo looks the same.
 
+use crate::geography::{Cell, cell_of};
 use crate::progress::Planned;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::project::{FundingSource, Hold, Stage};
@@ -207,6 +208,8 @@ const SERVICE_MILESTONES: [(&str, i32); 4] = [
 struct Place {
     id: i64,
     path: String,
+    /// Where it lies ([`crate::geography`]).
+    cell: Cell,
     name: String,
     street: String,
     rural: bool,
@@ -244,9 +247,13 @@ impl World {
                 .iter()
                 .find(|s| Some(s.id) == r.parent_id)
                 .map_or_else(String::new, |s| s.name.clone());
+            let Some(cell) = cell_of(&r.code) else {
+                continue;
+            };
             places.push(Place {
                 id: r.id,
                 path: r.path.clone(),
+                cell,
                 rural: r.name.ends_with('村'),
                 name: r.name.clone(),
                 street,
@@ -294,6 +301,7 @@ impl World {
             .map(|(_, id)| *id)
             .ok_or(StoreError::NotFound)?;
         let place = dice.pick(&self.places);
+        let (latitude, longitude) = place.cell.pick(dice);
         let estate = *dice.pick(&ESTATES);
         let name = dice
             .pick(patterns)
@@ -335,8 +343,8 @@ impl World {
             // the others show their owner's phone masked.
             public_phone: office_line(lead),
             manager_id: (lead == "ZJJ" && dice.chance(50)).then_some(self.manager_id),
-            latitude: Some(30.55 + dice.below(900) as f64 / 10_000.0),
-            longitude: Some(114.25 + dice.below(1200) as f64 / 10_000.0),
+            latitude: Some(latitude),
+            longitude: Some(longitude),
             address: format!("示例区{}{}", place.street, place.name),
             planned_start: Some(start),
             planned_end: Some(end),

@@ -4,6 +4,7 @@
 //! against a million stored requests. Inserted in bulk through
 //! [`Store::seed_bulk_requests`].
 
+use crate::geography::{Cell, cell_of};
 use crate::projects::Dice;
 use chrono::{DateTime, Duration, Utc};
 use minxin_domain::calendar::WorkingCalendar;
@@ -99,6 +100,8 @@ const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "赵", "�
 /// A community of the demo district and the street it belongs to.
 struct Place {
     path: String,
+    /// Where it lies ([`crate::geography`]).
+    cell: Cell,
     name: String,
     street: String,
 }
@@ -123,8 +126,12 @@ impl World {
             if r.level()? != RegionLevel::Community {
                 continue;
             }
+            let Some(cell) = cell_of(&r.code) else {
+                continue;
+            };
             places.push(Place {
                 path: r.path.clone(),
+                cell,
                 name: r.name.clone(),
                 street: regions
                     .iter()
@@ -183,10 +190,7 @@ impl World {
         BulkRequest {
             category,
             description: dice.pick(&texts).replace("{c}", &place.name),
-            point: (
-                30.55 + dice.below(900) as f64 / 10_000.0,
-                114.25 + dice.below(1200) as f64 / 10_000.0,
-            ),
+            point: place.cell.pick(dice),
             address: format!("{}{}", place.street, place.name),
             region_path: place.path.clone(),
             channel,

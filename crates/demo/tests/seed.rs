@@ -141,6 +141,69 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
             "{b}"
         );
         benchmark_requests(b, &store).await;
+        placed_by_boundaries(b, &store).await;
+    }
+}
+
+/// The demo ships boundaries for its streets and communities (issue 15), and every project lies
+/// inside its own community's, so a request at a project's point is placed where the project is.
+async fn placed_by_boundaries(b: &str, store: &minxin_storage::Store) {
+    let office = store.actor_for_cli("office").await.unwrap();
+    let scoped = store.scoped(&office, "test");
+    assert_eq!(
+        scoped.community_boundaries().await.unwrap().len(),
+        28,
+        "{b}"
+    );
+    let outside: Vec<(i64,)> = query_raw(
+        store,
+        "SELECT COUNT(*) FROM projects p JOIN regions r ON r.path = p.region_path \
+         WHERE r.level = 'community' AND NOT EXISTS (SELECT 1 FROM community_boundaries c \
+         WHERE c.region_id = r.id)",
+    )
+    .await
+    .unwrap();
+    assert_eq!(outside[0].0, 0, "{b}: every community has a boundary");
+    let projects: Vec<(String, f64, f64)> = query_raw(
+        store,
+        "SELECT region_path, latitude, longitude FROM projects ORDER BY id LIMIT 5",
+    )
+    .await
+    .unwrap();
+    let dir = std::env::temp_dir();
+    for (path, lat, lon) in projects {
+        let submission = minxin_storage::requests::Submission {
+            draft: minxin_domain::request_intake::IntakeDraft {
+                category: "road".into(),
+                description: "路面塌陷".into(),
+                lat: lat.to_string(),
+                lon: lon.to_string(),
+                ..Default::default()
+            },
+            project_code: None,
+            channel: minxin_domain::request_intake::Channel::Portal,
+        };
+        let receipt = store
+            .residents("203.0.113.5")
+            .submit(
+                &submission,
+                &[],
+                &minxin_storage::blobs::LocalBlobStore::new(&dir),
+                &minxin_domain::calendar::WorkingCalendar::shipped(),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        let placed: Vec<(String,)> = query_raw(
+            store,
+            &format!(
+                "SELECT region_path FROM service_requests WHERE id = {}",
+                receipt.id
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(placed[0].0, path, "{b}: a request at {lat},{lon}");
     }
 }
 

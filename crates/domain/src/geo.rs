@@ -19,6 +19,13 @@ pub struct Point {
     pub lon: f64,
 }
 
+/// Cells of the public grid per degree: a published point is a multiple of 0.001°, about
+/// 111 m north–south and 96 m east–west at 30° N, so it lies within about 75 m of the truth.
+pub const COARSE_PER_DEGREE: f64 = 1000.0;
+
+/// The spacing of the public grid in degrees.
+pub const COARSE_DEGREES: f64 = 1.0 / COARSE_PER_DEGREE;
+
 /// The datum a tile source draws in, so markers land on the right street.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -121,6 +128,18 @@ impl Point {
         match datum {
             Datum::Wgs84 => self,
             Datum::Gcj02 => gcj02_to_wgs84(self),
+        }
+    }
+
+    /// This point as the public may see it (issue 15): snapped to the nearest multiple of
+    /// [`COARSE_DEGREES`], so a published request shows the block, not the resident's door.
+    /// The database backfills stored requests with the same rounding
+    /// ([`COARSE_PER_DEGREE`]: `ROUND(x * 1000) / 1000`).
+    pub fn coarsened(self) -> Point {
+        let snap = |v: f64| (v * COARSE_PER_DEGREE).round() / COARSE_PER_DEGREE;
+        Point {
+            lat: snap(self.lat),
+            lon: snap(self.lon),
         }
     }
 }
@@ -329,5 +348,36 @@ mod tests {
         };
         assert!(!tight.contains(stored), "the shift is hundreds of metres");
         assert!(tight.from_map(Datum::Gcj02).contains(stored));
+    }
+
+    #[test]
+    fn a_coarsened_point_is_on_the_public_grid_and_near_the_truth() {
+        let exact = Point {
+            lat: 30.274567,
+            lon: 120.155432,
+        };
+        let shown = exact.coarsened();
+        assert_eq!(
+            shown,
+            Point {
+                lat: 30.275,
+                lon: 120.155
+            }
+        );
+        assert_ne!(shown, exact);
+        assert!(crate::duplicates::distance_metres(exact, shown) < 75.0);
+        assert_eq!(shown.coarsened(), shown, "coarsening twice changes nothing");
+        let south_west = Point {
+            lat: -33.86785,
+            lon: -151.20732,
+        }
+        .coarsened();
+        assert_eq!(
+            south_west,
+            Point {
+                lat: -33.868,
+                lon: -151.207
+            }
+        );
     }
 }

@@ -17,6 +17,7 @@ async fn open(config: &Config) -> anyhow::Result<Store> {
     }
     .with_context(|| format!("cannot open database {}", config.database_for_display()))?;
     let store = Store::new(db);
+    store.set_near_project_metres(config.near_project_metres);
     let report = store.migrate().await.context("migration failed")?;
     for (version, name) in &report.applied {
         println!("migrated: {version} {name}");

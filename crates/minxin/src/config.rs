@@ -53,11 +53,15 @@ pub struct Config {
     /// Service requests one Open311 API key may post per hour, 0 for no limit
     /// (`MINXIN_OPEN311_PER_HOUR`).
     pub open311_per_hour: u32,
+    /// How far (metres) from a project a service request that no community boundary holds may
+    /// be to be placed in that project's region instead of the dispatching office's queue
+    /// (`MINXIN_NEAR_PROJECT_METRES`).
+    pub near_project_metres: u32,
 }
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 17] = [
+const ENV_KEYS: [&str; 18] = [
     "listen",
     "database_url",
     "data_dir",
@@ -75,6 +79,7 @@ const ENV_KEYS: [&str; 17] = [
     "intake_per_hour",
     "open311_jurisdiction",
     "open311_per_hour",
+    "near_project_metres",
 ];
 
 impl Default for Config {
@@ -97,6 +102,7 @@ impl Default for Config {
             intake_per_hour: 20,
             open311_jurisdiction: None,
             open311_per_hour: 1_000,
+            near_project_metres: minxin_domain::placement::DEFAULT_NEAR_PROJECT_METRES,
         }
     }
 }

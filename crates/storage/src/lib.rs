@@ -78,6 +78,12 @@ impl Store {
         progress::lights::refresh_all(&self.db, progress::lights::today()).await
     }
 
+    /// How far from a project (in metres) a new request that no boundary holds may be to be
+    /// placed in that project's region, rather than in the dispatching office's queue.
+    pub fn set_near_project_metres(&self, metres: u32) {
+        self.intake.set_near_project_metres(metres);
+    }
+
     /// Applies pending migrations.
     pub async fn migrate(&self) -> Result<migrate::MigrationReport, StoreError> {
         migrate::migrate(&self.db).await

@@ -119,8 +119,8 @@ async fn a_request_is_stored_routed_and_followed_by_its_receipt() {
         .unwrap();
         assert_eq!(paths[0].0, f.street_a.path, "{b}: placed in its community");
         assert_eq!(
-            paths[1].0, f.city.path,
-            "{b}: nowhere known is the top region"
+            paths[1].0, f.district_a.path,
+            "{b}: nowhere known waits for the office (issue 15), not at the top region"
         );
         let photos: Vec<(i64, bool)> = query_raw(
             &store,

@@ -10,18 +10,22 @@
 use super::intake::{Prepared, write};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
+use minxin_domain::placement::DEFAULT_NEAR_PROJECT_METRES;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most submissions written in one transaction: bounds how long the write lock is held.
 const MAX_BATCH: usize = 256;
 
 /// The queue in front of the intake writer, started with the first submission (so inside the
-/// runtime that serves it) and ending when the store is dropped.
+/// runtime that serves it) and ending when the store is dropped; it also carries the one
+/// setting intake's placement reads, as every submission passes here.
 #[derive(Debug)]
 pub(crate) struct GroupCommit {
     db: Db,
     queue: OnceLock<mpsc::UnboundedSender<Job>>,
+    near_project_metres: AtomicU32,
 }
 
 /// One submission waiting to be written, and where its outcome goes.
@@ -36,7 +40,18 @@ impl GroupCommit {
         GroupCommit {
             db,
             queue: OnceLock::new(),
+            near_project_metres: AtomicU32::new(DEFAULT_NEAR_PROJECT_METRES),
         }
+    }
+
+    /// How far from a project a request without a boundary may be to be placed in its region.
+    pub(crate) fn near_project_metres(&self) -> u32 {
+        self.near_project_metres.load(Ordering::Relaxed)
+    }
+
+    /// Sets that distance (configuration key `near_project_metres`).
+    pub(crate) fn set_near_project_metres(&self, metres: u32) {
+        self.near_project_metres.store(metres, Ordering::Relaxed);
     }
 
     /// Writes `prepared` in the next batch and returns the new request's id once that batch

@@ -1,10 +1,11 @@
 //! Intake: a request checked, placed, routed and stored in one transaction with its photos,
 //! its first timeline entries and its audit entry, so a receipt code handed out is a request
 //! durably committed; the transaction is shared with the other requests submitted at the same
-//! moment ([`GroupCommit`]), each under its own savepoint. Routing follows the office's rules ([`minxin_domain::routing`]) for the
-//! request's category and the community boundaries containing its point; a request no rule
-//! fits waits in the office's dispatch queue.
+//! moment ([`GroupCommit`]), each under its own savepoint. Placement and routing are
+//! `placement.rs`: a request no rule fits waits in the dispatch queue of the office whose scope
+//! it was placed in.
 
+use super::placement::{Routed, region_for, routed};
 use super::{GroupCommit, Residents};
 use crate::Scoped;
 use crate::audit::{self, NewEntry};
@@ -16,16 +17,14 @@ use crate::public::shown;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::boundary::Area;
 use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::geo::Point;
 use minxin_domain::receipt::ReceiptCode;
 use minxin_domain::request_deadline::{Deadlines, deadlines};
 use minxin_domain::request_intake::{Channel, Intake, IntakeDraft, check_intake};
-use minxin_domain::routing::{RoutingRule, route};
 use minxin_domain::service_request::RequestState;
 use minxin_domain::{Permission, Problem};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
 
 /// A photo prepared for storage: only re-encoded copies without metadata are kept.
@@ -84,33 +83,6 @@ struct ProjectRow {
     region_path: String,
     latitude: Option<f64>,
     longitude: Option<f64>,
-}
-
-/// A community boundary as intake reads it.
-#[derive(sqlx::FromRow)]
-pub(super) struct BoundaryRow {
-    /// The community's region id (also the boundary's id).
-    pub(super) region_id: i64,
-    /// That region's path, where a request inside it is placed.
-    pub(super) path: String,
-    geojson: String,
-}
-
-/// Where routing sends a request: the boundaries containing its point, deepest first, and
-/// the department the office's rules pick, if any.
-pub(super) struct Routed {
-    /// The boundaries containing the point.
-    pub(super) containing: Vec<BoundaryRow>,
-    /// The department picked; `None` leaves the request in the dispatch queue.
-    pub(super) department: Option<i64>,
-}
-
-#[derive(sqlx::FromRow)]
-struct RuleRow {
-    id: i64,
-    category: Option<String>,
-    region_id: Option<i64>,
-    department_id: i64,
 }
 
 /// What the audit log keeps of a new request: no contact details, no receipt code.
@@ -265,11 +237,14 @@ async fn receive(
         containing,
         department,
     } = routed(&mut read, &category.code, point).await?;
-    let region_path = match (containing.first(), &project) {
-        (Some(b), _) => b.path.clone(),
-        (None, Some(p)) => p.region_path.clone(),
-        (None, None) => root_path(&mut read).await?,
-    };
+    let region_path = region_for(
+        &mut read,
+        &containing,
+        project.as_ref().map(|p| p.region_path.as_str()),
+        point,
+        writer.near_project_metres(),
+    )
+    .await?;
     drop(read);
     let due = deadlines(
         calendar,
@@ -541,99 +516,4 @@ async fn public_project(tx: &mut Tx, code: &str) -> Result<ProjectRow, StoreErro
     )
     .await?
     .ok_or_else(|| StoreError::invalid("project", Problem::Unknown))
-}
-
-/// How a request of category `category` at `point` is routed ([`minxin_domain::routing::route`]
-/// over every boundary and rule): intake and the office's point test ask the same question.
-pub(super) async fn routed(
-    tx: &mut Tx,
-    category: &str,
-    point: Option<Point>,
-) -> Result<Routed, StoreError> {
-    let containing = containing_boundaries(tx, point).await?;
-    let rules = rules(tx).await?;
-    let ids: Vec<i64> = containing.iter().map(|b| b.region_id).collect();
-    let department = route(&rules, category, &ids).map(|r| r.department);
-    Ok(Routed {
-        containing,
-        department,
-    })
-}
-
-/// The community boundaries containing `point`, the most specific (deepest region) first.
-async fn containing_boundaries(
-    tx: &mut Tx,
-    point: Option<Point>,
-) -> Result<Vec<BoundaryRow>, StoreError> {
-    let Some(point) = point else {
-        return Ok(Vec::new());
-    };
-    let rows: Vec<BoundaryRow> = tx
-        .all(
-            Query::select()
-                .column((CommunityBoundaries::Table, CommunityBoundaries::RegionId))
-                .column((Regions::Table, Regions::Path))
-                .column((CommunityBoundaries::Table, CommunityBoundaries::Geojson))
-                .from(CommunityBoundaries::Table)
-                .inner_join(
-                    Regions::Table,
-                    Expr::col((Regions::Table, Regions::Id))
-                        .equals((CommunityBoundaries::Table, CommunityBoundaries::RegionId)),
-                ),
-        )
-        .await?;
-    let mut inside: Vec<BoundaryRow> = rows
-        .into_iter()
-        .filter(|b| Area::from_geojson(&b.geojson).is_ok_and(|area| area.contains(point)))
-        .collect();
-    inside.sort_by_key(|b| std::cmp::Reverse(b.path.len()));
-    Ok(inside)
-}
-
-/// The office's routing rules, oldest first.
-async fn rules(tx: &mut Tx) -> Result<Vec<RoutingRule>, StoreError> {
-    let rows: Vec<RuleRow> = tx
-        .all(
-            Query::select()
-                .column((RoutingRules::Table, RoutingRules::Id))
-                .expr_as(
-                    Expr::col((RequestCategories::Table, RequestCategories::Code)),
-                    sea_query::Alias::new("category"),
-                )
-                .column((RoutingRules::Table, RoutingRules::RegionId))
-                .column((RoutingRules::Table, RoutingRules::DepartmentId))
-                .from(RoutingRules::Table)
-                .left_join(
-                    RequestCategories::Table,
-                    Expr::col((RequestCategories::Table, RequestCategories::Id))
-                        .equals((RoutingRules::Table, RoutingRules::CategoryId)),
-                )
-                .order_by((RoutingRules::Table, RoutingRules::Id), Order::Asc),
-        )
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| RoutingRule {
-            id: r.id,
-            category: r.category,
-            boundary: r.region_id,
-            department: r.department_id,
-        })
-        .collect())
-}
-
-/// The path of the top of the region tree, where requests without a place belong.
-pub(super) async fn root_path(tx: &mut Tx) -> Result<String, StoreError> {
-    let row: Option<(String,)> = tx
-        .optional(
-            Query::select()
-                .column(Regions::Path)
-                .from(Regions::Table)
-                .and_where(Expr::col(Regions::ParentId).is_null())
-                .order_by(Regions::Id, Order::Asc)
-                .limit(1),
-        )
-        .await?;
-    row.map(|(path,)| path)
-        .ok_or_else(|| StoreError::Config("the region tree is empty".into()))
 }

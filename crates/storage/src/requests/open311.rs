@@ -142,7 +142,7 @@ impl Store {
     /// Issues a key from the command line (no account; valid for the whole region tree).
     pub async fn bootstrap_open311_key(&self, name: &str) -> Result<IssuedKey, StoreError> {
         let mut tx = self.db().begin().await?;
-        let root = super::intake::root_path(&mut tx).await?;
+        let root = super::placement::root_path(&mut tx).await?;
         let issued = issue(&mut tx, name, &root, None).await?;
         let e = crate::bootstrap::entry(
             AuditAction::Open311KeyCreate,

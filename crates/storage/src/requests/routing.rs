@@ -5,9 +5,10 @@
 //! only rules whose department (and boundary, if any) is in scope; every change is audited.
 //! An import is all or nothing and replaces the boundaries of the regions it names in place, so
 //! the rules naming them stay; removing a boundary removes its rules with it. The point test
-//! asks what intake asks ([`super::intake::routed`]), so it shows what a request would get.
+//! asks what intake asks ([`super::placement::routed`]), so it shows what a request would get.
 
-use super::intake::{category, routed};
+use super::intake::category;
+use super::placement::routed;
 use crate::db::Tx;
 use crate::departments;
 use crate::error::StoreError;
