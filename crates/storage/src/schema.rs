@@ -499,6 +499,8 @@ pub enum ServiceRequests {
     Version,
     PublicDescription,
     PublishedAt,
+    PublicLatitude,
+    PublicLongitude,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -8,6 +8,7 @@ use crate::Store;
 use crate::error::StoreError;
 use crate::schema::{RequestCategories, RequestEvents, ServiceRequests};
 use chrono::{DateTime, Utc};
+use minxin_domain::geo::Point;
 use minxin_domain::receipt::ReceiptCode;
 use minxin_domain::request_intake::Channel;
 use minxin_domain::service_request::{Rating, RequestState};
@@ -83,6 +84,8 @@ impl Store {
                     ServiceRequests::Description,
                     ServiceRequests::Latitude,
                     ServiceRequests::Longitude,
+                    ServiceRequests::PublicLatitude,
+                    ServiceRequests::PublicLongitude,
                     ServiceRequests::Address,
                     ServiceRequests::RegionPath,
                     ServiceRequests::Channel,
@@ -113,12 +116,19 @@ impl Store {
                     .closed_at
                     .or(r.answer.as_ref().map(|(_, at)| *at))
                     .unwrap_or(r.submitted_at);
+                let shown = Point {
+                    lat: r.point.0,
+                    lon: r.point.1,
+                }
+                .coarsened();
                 insert.values_panic([
                     code.as_str().into(),
                     category.into(),
                     r.description.clone().into(),
                     r.point.0.into(),
                     r.point.1.into(),
+                    shown.lat.into(),
+                    shown.lon.into(),
                     r.address.clone().into(),
                     r.region_path.clone().into(),
                     r.channel.code().into(),

@@ -331,6 +331,18 @@ async fn no_public_route_shows_anything_private() {
                 texts.push((format!("{path} ({lang})"), reply.body));
             }
         }
+        let request = published_request_at_the_issues_point(&e).await;
+        for path in [
+            "/map/markers.json?bbox=119,29,121,31".to_owned(),
+            "/open311/v2/requests.json".to_owned(),
+            "/open311/v2/requests.xml".to_owned(),
+            format!("/open311/v2/requests/{request}.json"),
+            format!("/open311/v2/requests/{request}.xml"),
+        ] {
+            let reply = get(&e.app, &path, &[]).await;
+            assert_eq!(reply.status, StatusCode::OK, "{b}: {path}");
+            texts.push((path, reply.body));
+        }
         let (status, xlsx) = bytes(&e.app, "/open-data/projects.xlsx").await;
         assert_eq!(status, StatusCode::OK, "{b}");
         texts.push(("/open-data/projects.xlsx".into(), workbook_text(&xlsx)));
@@ -344,10 +356,65 @@ async fn no_public_route_shows_anything_private() {
             texts.iter().any(|(_, t)| t.contains("东湖社区老年食堂")),
             "{b}"
         );
+        // Coordinates too (issue 15): the public sees the request, but never its exact point.
+        assert!(
+            texts.iter().any(|(_, t)| t.contains("30.275")),
+            "{b}: the request is shown at its coarsened point"
+        );
+        let exact: Vec<(f64, f64)> = minxin_storage::testing::query_raw(
+            &e.fx.store,
+            "SELECT latitude, longitude FROM service_requests WHERE latitude IS NOT NULL",
+        )
+        .await
+        .unwrap();
+        assert!(!exact.is_empty(), "{b}");
+        let exact: Vec<String> = exact
+            .iter()
+            .flat_map(|(lat, lon)| [lat.to_string(), lon.to_string()])
+            .collect();
         for (route, text) in &texts {
             for private in PRIVATE_TEXTS.iter().chain([&SECRET]) {
                 assert!(!text.contains(private), "{b}: {route} shows {private}");
             }
+            for point in &exact {
+                assert!(!text.contains(point.as_str()), "{b}: {route} shows {point}");
+            }
         }
     }
+}
+
+/// A resident's request filed at the issue's point (30.274567, 120.155432) and published by the
+/// office; its id.
+async fn published_request_at_the_issues_point(e: &PortalEnv) -> i64 {
+    let dir = tempfile::tempdir().unwrap();
+    let submission = minxin_storage::requests::Submission {
+        draft: minxin_domain::request_intake::IntakeDraft {
+            category: "road".into(),
+            description: "路灯不亮".into(),
+            lat: "30.274567".into(),
+            lon: "120.155432".into(),
+            ..Default::default()
+        },
+        project_code: None,
+        channel: minxin_domain::request_intake::Channel::Portal,
+    };
+    let receipt =
+        e.fx.store
+            .residents("203.0.113.8")
+            .submit(
+                &submission,
+                &[],
+                &LocalBlobStore::new(dir.path()),
+                &minxin_domain::calendar::WorkingCalendar::shipped(),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+    let office = e.fx.actor("office_a").await;
+    e.fx.store
+        .scoped(&office, "t")
+        .publish_request(receipt.id, 1, Some("路灯不亮"), chrono::Utc::now())
+        .await
+        .unwrap();
+    receipt.id
 }

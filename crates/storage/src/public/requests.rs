@@ -1,6 +1,7 @@
 //! Residents' requests as the public sees them (issue 6): only those the office published, in
 //! the office's wording (never the resident's own text, name or phone, never staff names),
-//! with their category, state and dates — on a public project's page and on the portal map.
+//! with their category, state and dates, and their place coarsened to about 100 m (issue 15) —
+//! on a public project's page and on the portal map.
 
 use super::Public;
 use crate::db::Tx;
@@ -33,9 +34,9 @@ pub struct PublicRequest {
     pub accept_by: DateTime<Utc>,
     /// Deadline for answering.
     pub answer_by: DateTime<Utc>,
-    /// Where, WGS-84.
+    /// Where, WGS-84, coarsened to the public grid (`Point::coarsened`): never the exact point.
     pub latitude: Option<f64>,
-    /// Where, WGS-84.
+    /// Where, WGS-84, coarsened likewise.
     pub longitude: Option<f64>,
     /// When anything shown here last changed.
     pub updated_at: DateTime<Utc>,
@@ -58,10 +59,16 @@ fn published() -> SelectStatement {
             (s, ServiceRequests::AnsweredAt),
             (s, ServiceRequests::AcceptBy),
             (s, ServiceRequests::AnswerBy),
-            (s, ServiceRequests::Latitude),
-            (s, ServiceRequests::Longitude),
-            (s, ServiceRequests::UpdatedAt),
         ])
+        .expr_as(
+            Expr::col((s, ServiceRequests::PublicLatitude)),
+            Alias::new("latitude"),
+        )
+        .expr_as(
+            Expr::col((s, ServiceRequests::PublicLongitude)),
+            Alias::new("longitude"),
+        )
+        .column((s, ServiceRequests::UpdatedAt))
         .from(s)
         .with_category()
         .and_where(Expr::col((s, ServiceRequests::IsPublished)).eq(true))
@@ -85,7 +92,7 @@ pub(super) async fn of_project(
 }
 
 impl Public<'_> {
-    /// The published requests placed inside `area` (WGS-84), newest first, at most
+    /// The published requests whose public (coarsened) point lies inside `area` (WGS-84), newest first, at most
     /// [`SHOWN_MAX`].
     pub async fn published_requests(
         &self,
@@ -96,11 +103,11 @@ impl Public<'_> {
         tx.all(
             &published()
                 .and_where(
-                    Expr::col((s, ServiceRequests::Latitude))
+                    Expr::col((s, ServiceRequests::PublicLatitude))
                         .between(area.south_west.lat, area.north_east.lat),
                 )
                 .and_where(
-                    Expr::col((s, ServiceRequests::Longitude))
+                    Expr::col((s, ServiceRequests::PublicLongitude))
                         .between(area.south_west.lon, area.north_east.lon),
                 )
                 .take(),

@@ -34,7 +34,7 @@ pub struct RequestFile {
     pub description: String,
     /// The address given.
     pub address: String,
-    /// Where, WGS-84.
+    /// Where, WGS-84: exact for those handling it, else coarsened to the public grid.
     pub latitude: Option<f64>,
     /// Where, WGS-84.
     pub longitude: Option<f64>,
@@ -301,6 +301,10 @@ impl Scoped<'_> {
                 .await?;
             found.contact_name = contact.contact_name;
             found.contact_phone = contact.contact_phone;
+        } else if let (Some(lat), Some(lon)) = (found.latitude, found.longitude) {
+            // The exact point is for those handling it, like the contact details (issue 15).
+            let shown = Point { lat, lon }.coarsened();
+            (found.latitude, found.longitude) = (Some(shown.lat), Some(shown.lon));
         }
         found.photos = tx
             .all(

@@ -113,9 +113,9 @@ pub struct Open311Request {
     pub answer_by: DateTime<Utc>,
     /// The address given.
     pub address: String,
-    /// Latitude, WGS-84.
+    /// Latitude, WGS-84, coarsened to the public grid.
     pub latitude: Option<f64>,
-    /// Longitude, WGS-84.
+    /// Longitude, WGS-84, coarsened likewise.
     pub longitude: Option<f64>,
     /// Whether the office published it.
     pub is_published: bool,
@@ -483,10 +483,17 @@ fn shown(visible: Cond) -> SelectStatement {
             (s, ServiceRequests::UpdatedAt),
             (s, ServiceRequests::AnswerBy),
             (s, ServiceRequests::Address),
-            (s, ServiceRequests::Latitude),
-            (s, ServiceRequests::Longitude),
-            (s, ServiceRequests::IsPublished),
         ])
+        // Only ever the coarsened point (issue 15): the exact one stays with handling staff.
+        .expr_as(
+            Expr::col((s, ServiceRequests::PublicLatitude)),
+            Alias::new("latitude"),
+        )
+        .expr_as(
+            Expr::col((s, ServiceRequests::PublicLongitude)),
+            Alias::new("longitude"),
+        )
+        .column((s, ServiceRequests::IsPublished))
         .from(s)
         .inner_join(
             c,
