@@ -166,8 +166,21 @@ async fn a_key_reads_back_what_it_posted_and_others_only_what_is_published() {
                 .is_empty()
         );
         assert!(api.requests(&everything(None)).await.unwrap().is_empty());
+        // Without the key it still answers (issue 15), with its status and service only.
+        let polled = api.request(post.id, None).await.unwrap();
+        assert!(polled.limited, "{backend}");
+        assert_eq!(polled.state, "submitted", "{backend}");
+        assert_eq!(polled.service_code, "lighting", "{backend}");
+        assert_eq!(polled.description, "", "{backend}");
+        assert_eq!(polled.address, "", "{backend}");
+        assert_eq!(
+            (polled.latitude, polled.longitude),
+            (None, None),
+            "{backend}"
+        );
+        assert!(!api.request(post.id, Some(one)).await.unwrap().limited);
         assert!(matches!(
-            api.request(post.id, None).await,
+            api.request(post.id + 1000, None).await,
             Err(StoreError::NotFound)
         ));
 
@@ -237,9 +250,11 @@ async fn a_key_reads_back_what_it_posted_and_others_only_what_is_published() {
             .bootstrap_revoke_open311_key(first.listed.id)
             .await
             .unwrap();
-        assert!(matches!(
-            api.request(post.id, Some(one)).await,
-            Err(StoreError::NotFound)
-        ));
+        let revoked = api.request(post.id, Some(one)).await.unwrap();
+        assert!(
+            revoked.limited,
+            "{backend}: a revoked key reads back its status only"
+        );
+        assert_eq!(revoked.description, "", "{backend}");
     }
 }

@@ -274,12 +274,47 @@ async fn a_client_posts_and_reads_back_by_id_token_and_list() {
         assert_eq!(request.child("service_request_id").text, id.to_string());
         assert_eq!(request.child("description").text, DESCRIPTION, "{b}");
         assert_eq!(request.child("address").text, "示例路 8 号");
-        assert_error(
-            &get(&env, &format!("/requests/{id}.json")).await,
-            StatusCode::NOT_FOUND,
-            "service_request_id",
-            "unpublished, without the key",
+        // Without the key, before publication (issue 15): the status a client polls for, its
+        // service, times and agency, and nothing of what the resident wrote or where.
+        let polled = get(&env, &format!("/requests/{id}.json")).await;
+        assert_eq!(polled.status, StatusCode::OK, "{b}: {}", polled.body);
+        let request = polled.json()[0].clone();
+        let mut keys: Vec<&str> = request
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "agency_responsible",
+                "expected_datetime",
+                "requested_datetime",
+                "service_code",
+                "service_name",
+                "service_request_id",
+                "status",
+                "updated_datetime"
+            ],
+            "{b}"
         );
+        assert_eq!(request["status"], "open", "{b}");
+        assert_eq!(request["service_code"], "lighting", "{b}");
+        let polled_xml = get(&env, &format!("/requests/{id}.xml")).await;
+        assert_eq!(polled_xml.status, StatusCode::OK, "{b}");
+        for private in [
+            DESCRIPTION,
+            "示例路",
+            "30.5",
+            "114.5",
+            "13800001234",
+            &receipt,
+        ] {
+            assert!(!polled.body.contains(private), "{b}: {private} shown");
+            assert!(!polled_xml.body.contains(private), "{b}: {private} shown");
+        }
 
         let by_token = get(&env, &format!("/tokens/{token}.json")).await;
         assert_eq!(by_token.json()[0]["service_request_id"], id, "{b}");

@@ -13,6 +13,7 @@ mod group_commit;
 mod intake;
 mod moderation;
 mod open311;
+mod open311_select;
 mod placement;
 pub(crate) mod queue;
 mod routing;

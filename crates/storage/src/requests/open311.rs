@@ -8,7 +8,9 @@
 //! published.
 
 use super::intake::Submission;
-use super::queue::department_name;
+use super::open311_select::{
+    filtered, limited, moderated, posted_with, published, shown, visible_to,
+};
 use super::{GroupCommit, Residents};
 use crate::audit;
 use crate::blobs::BlobStore;
@@ -119,6 +121,10 @@ pub struct Open311Request {
     pub longitude: Option<f64>,
     /// Whether the office published it.
     pub is_published: bool,
+    /// Whether only its status, service, times and agency may be shown: neither published nor
+    /// posted by the caller's key, so description, address and place stay out (issue 15).
+    #[sqlx(skip)]
+    pub limited: bool,
 }
 
 /// Open311 operations for a client at one address; see the module documentation.
@@ -339,11 +345,21 @@ impl Open311<'_> {
     }
 
     /// `GET requests/{id}`: one request the caller (key `key`, if any) may see.
+    /// A request neither published nor the key's own still answers, with its status, service,
+    /// times and agency only ([`Open311Request::limited`]): a client polls exactly this right
+    /// after posting, before the office has published anything.
     pub async fn request(&self, id: i64, key: Option<i64>) -> Result<Open311Request, StoreError> {
-        let mut select = shown(visible_to(key));
-        select.and_where(Expr::col((ServiceRequests::Table, ServiceRequests::Id)).eq(id));
-        let row: Option<Open311Request> = self.db.read().await?.optional(&select).await?;
-        row.map(moderated).ok_or(StoreError::NotFound)
+        let one = |visible| {
+            let mut select = shown(visible);
+            select.and_where(Expr::col((ServiceRequests::Table, ServiceRequests::Id)).eq(id));
+            select
+        };
+        let mut tx = self.db.read().await?;
+        if let Some(row) = tx.optional::<Open311Request>(&one(visible_to(key))).await? {
+            return Ok(moderated(row));
+        }
+        let row: Option<Open311Request> = tx.optional(&one(Cond::all())).await?;
+        row.map(limited).ok_or(StoreError::NotFound)
     }
 
     /// `GET tokens/{token}`: the id of the request posted with `token`.
@@ -357,150 +373,6 @@ impl Open311<'_> {
         .await?
         .ok_or(StoreError::NotFound)
     }
-}
-
-/// The requests `visible` selects that match `query`, newest first, at most [`MAX_RESULTS`].
-fn filtered(visible: Cond, query: &Open311Query) -> SelectStatement {
-    let s = ServiceRequests::Table;
-    let mut select = shown(visible);
-    if query.ids.is_empty() {
-        select
-            .and_where(Expr::col((s, ServiceRequests::SubmittedAt)).gte(query.window.start))
-            .and_where(Expr::col((s, ServiceRequests::SubmittedAt)).lte(query.window.end));
-        if !query.service_codes.is_empty() {
-            select.and_where(
-                Expr::col((s, ServiceRequests::CategoryId)).in_subquery(
-                    Query::select()
-                        .column(RequestCategories::Id)
-                        .from(RequestCategories::Table)
-                        .and_where(
-                            Expr::col(RequestCategories::Code)
-                                .is_in(query.service_codes.iter().map(String::as_str)),
-                        )
-                        .take(),
-                ),
-            );
-        }
-        if !query.states.is_empty() {
-            select.and_where(
-                Expr::col((s, ServiceRequests::State))
-                    .is_in(query.states.iter().map(|state| state.code())),
-            );
-        }
-    } else {
-        select.and_where(Expr::col((s, ServiceRequests::Id)).is_in(query.ids.iter().copied()));
-    }
-    select
-        .order_by((s, ServiceRequests::SubmittedAt), Order::Desc)
-        .order_by((s, ServiceRequests::Id), Order::Desc)
-        .limit(MAX_RESULTS)
-        .take()
-}
-
-/// The answer is moderated with the request: kept only once the office published it.
-fn moderated(mut request: Open311Request) -> Open311Request {
-    if !request.is_published {
-        request.answer = None;
-    }
-    request
-}
-
-/// Requests the office published.
-fn published() -> Cond {
-    Cond::all().add(Expr::col((ServiceRequests::Table, ServiceRequests::IsPublished)).eq(true))
-}
-
-/// Requests posted with `key`, while it is not revoked.
-fn posted_with(key: i64) -> Cond {
-    Cond::all().add(
-        Expr::col((ServiceRequests::Table, ServiceRequests::Id)).in_subquery(
-            Query::select()
-                .column(Open311Submissions::RequestId)
-                .from(Open311Submissions::Table)
-                .and_where(Expr::col(Open311Submissions::KeyId).eq(key))
-                .and_where(
-                    Expr::col(Open311Submissions::KeyId).in_subquery(
-                        Query::select()
-                            .column(Open311Keys::Id)
-                            .from(Open311Keys::Table)
-                            .and_where(Expr::col(Open311Keys::RevokedAt).is_null())
-                            .take(),
-                    ),
-                )
-                .take(),
-        ),
-    )
-}
-
-/// `published`, else (with a key) `published` or `posted_with(key)`.
-fn visible_to(key: Option<i64>) -> Cond {
-    match key {
-        Some(key) => Cond::any().add(published()).add(posted_with(key)),
-        None => published(),
-    }
-}
-
-/// The public columns of the requests `visible` selects; no contact details, receipt code or
-/// staff names are selected at all.
-fn shown(visible: Cond) -> SelectStatement {
-    let s = ServiceRequests::Table;
-    let c = RequestCategories::Table;
-    Query::select()
-        .columns([
-            (s, ServiceRequests::Id),
-            (s, ServiceRequests::State),
-            (s, ServiceRequests::Answer),
-        ])
-        .expr_as(
-            Expr::col((c, RequestCategories::Code)),
-            Alias::new("service_code"),
-        )
-        .expr_as(
-            Expr::col((c, RequestCategories::Name)),
-            Alias::new("service_name"),
-        )
-        .expr_as(
-            Expr::col((c, RequestCategories::NameEn)),
-            Alias::new("service_name_en"),
-        )
-        // A published request reads in the office's wording; only its poster sees the others,
-        // in the words it sent.
-        .expr_as(
-            sea_query::CaseStatement::new()
-                .case(
-                    Expr::col((s, ServiceRequests::IsPublished)).eq(true),
-                    Expr::col((s, ServiceRequests::PublicDescription)),
-                )
-                .finally(Expr::col((s, ServiceRequests::Description))),
-            Alias::new("description"),
-        )
-        .expr_as(
-            department_name((s, ServiceRequests::HolderDepartmentId)),
-            Alias::new("department_name"),
-        )
-        .columns([
-            (s, ServiceRequests::SubmittedAt),
-            (s, ServiceRequests::UpdatedAt),
-            (s, ServiceRequests::AnswerBy),
-            (s, ServiceRequests::Address),
-        ])
-        // Only ever the coarsened point (issue 15): the exact one stays with handling staff.
-        .expr_as(
-            Expr::col((s, ServiceRequests::PublicLatitude)),
-            Alias::new("latitude"),
-        )
-        .expr_as(
-            Expr::col((s, ServiceRequests::PublicLongitude)),
-            Alias::new("longitude"),
-        )
-        .column((s, ServiceRequests::IsPublished))
-        .from(s)
-        .inner_join(
-            c,
-            Expr::col((c, RequestCategories::Id)).equals((s, ServiceRequests::CategoryId)),
-        )
-        .cond_where(visible)
-        .take()
 }
 
 fn key_columns() -> SelectStatement {

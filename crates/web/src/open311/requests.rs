@@ -28,14 +28,15 @@ const POST_LIMIT: usize = 64 * 1024;
 /// How long browsers and proxies may reuse a public list.
 const LIST_CACHE: &str = "public, max-age=5";
 
+/// One request as the spec writes it; a [`Open311Request::limited`] one (not yet published,
+/// not the caller's) leaves out its notes, description, address and place.
 fn request_node(r: &Open311Request, lang: Lang) -> Node {
     let state: Option<RequestState> = r.state.parse().ok();
     let status = state.map_or(Status::Open, Status::of);
     let coordinate = |v: Option<f64>| v.map_or(Node::Null, Node::Float);
-    Node::Object(vec![
+    let mut fields = vec![
         ("service_request_id", Node::Int(r.id)),
         ("status", Node::Text(status.code().into())),
-        ("status_notes", Node::text(r.answer.as_deref())),
         (
             "service_name",
             Node::Text(match lang {
@@ -44,7 +45,6 @@ fn request_node(r: &Open311Request, lang: Lang) -> Node {
             }),
         ),
         ("service_code", Node::Text(r.service_code.clone())),
-        ("description", Node::Text(r.description.clone())),
         (
             "agency_responsible",
             Node::text(r.department_name.as_deref()),
@@ -61,13 +61,20 @@ fn request_node(r: &Open311Request, lang: Lang) -> Node {
             "expected_datetime",
             Node::Text(format_datetime(r.answer_by)),
         ),
-        (
-            "address",
-            Node::text(Some(r.address.as_str()).filter(|a| !a.is_empty())),
-        ),
-        ("lat", coordinate(r.latitude)),
-        ("long", coordinate(r.longitude)),
-    ])
+    ];
+    if !r.limited {
+        fields.insert(2, ("status_notes", Node::text(r.answer.as_deref())));
+        fields.insert(5, ("description", Node::Text(r.description.clone())));
+        fields.extend([
+            (
+                "address",
+                Node::text(Some(r.address.as_str()).filter(|a| !a.is_empty())),
+            ),
+            ("lat", coordinate(r.latitude)),
+            ("long", coordinate(r.longitude)),
+        ]);
+    }
+    Node::Object(fields)
 }
 
 fn requests_body(requests: &[Open311Request], lang: Lang) -> Node {
@@ -162,8 +169,8 @@ pub(super) async fn list(
         })
 }
 
-/// GET `requests/{id}.{format}`: one request the caller may see (pass `api_key` for the
-/// requests that key posted and the office has not published).
+/// GET `requests/{id}.{format}`: one request; in full once published (or, with `api_key`, when
+/// that key posted it), else its status, service, times and agency only.
 pub(super) async fn one(
     State(state): State<AppState>,
     call: Call,
