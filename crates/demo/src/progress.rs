@@ -4,7 +4,8 @@
 //! follow the reported progress. Each project keeps to its plan, lags or lags badly, so the
 //! lights, the dashboard and the bulletins show a realistic spread of green, yellow and red.
 //! Every amount keeps to the rules the books enforce (no disbursement beyond approval, no
-//! payment beyond the contract).
+//! payment beyond the contract, each funding source paying its share of the works from what it
+//! has disbursed).
 
 use crate::projects::Dice;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -71,6 +72,70 @@ fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&local)
 }
 
+/// The demo account that books the money.
+const FINANCE: &str = "finance";
+
+/// One budget line's money so far, in fen: what the books keep per funding source.
+struct SourceBook {
+    source: String,
+    budget: i64,
+    disbursed: i64,
+    paid: i64,
+}
+
+/// Disburses from every line up to `share` percent of its budget, each line its own tranche
+/// (computed from the running total, so rounding never drifts).
+fn disburse(
+    project_id: i64,
+    lines: &mut [SourceBook],
+    share: i64,
+    on: NaiveDate,
+    note: &str,
+    past: &mut PastProgress,
+) {
+    for line in lines {
+        let tranche = line.budget * share / 100 - line.disbursed;
+        if tranche <= 0 {
+            continue;
+        }
+        line.disbursed += tranche;
+        past.money.push(PastMoney {
+            project_id,
+            kind: MoneyKind::Disbursement,
+            source: line.source.clone(),
+            amount_fen: tranche,
+            contract: None,
+            occurred_on: on,
+            note: note.into(),
+            created_by_name: FINANCE.to_owned(),
+        });
+    }
+}
+
+/// Splits payments bringing the total paid to `paid` over the lines in proportion to their
+/// budgets (of `budget` in all), the last line taking the rounding; returns each line's
+/// payment that is above zero and books it on the line.
+fn shares(lines: &mut [SourceBook], paid: i64, budget: i64) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    let mut allotted = 0i64;
+    let count = lines.len();
+    for (k, line) in lines.iter_mut().enumerate() {
+        let target = if k + 1 == count {
+            paid - allotted
+        } else {
+            i64::try_from(i128::from(paid) * i128::from(line.budget) / i128::from(budget.max(1)))
+                .unwrap_or(0)
+        };
+        allotted += target;
+        let payment = target - line.paid;
+        if payment > 0 {
+            line.paid += payment;
+            out.push((line.source.clone(), payment));
+        }
+    }
+    out
+}
+
 /// What the invented progress of a project depends on.
 pub(crate) struct Planned<'a> {
     /// The project.
@@ -110,7 +175,6 @@ pub(crate) fn invent(
     if stage < Stage::Approved {
         return;
     }
-    let finance = "finance".to_owned();
     let approved_on = (start - Duration::days(20)).min(today);
     for line in project.budget {
         past.money.push(PastMoney {
@@ -121,7 +185,7 @@ pub(crate) fn invent(
             contract: None,
             occurred_on: approved_on,
             note: "年度预算批复".into(),
-            created_by_name: finance.clone(),
+            created_by_name: FINANCE.to_owned(),
         });
     }
     if stage < Stage::Procurement {
@@ -146,24 +210,31 @@ pub(crate) fn invent(
             signed_on: signed,
             starts_on: signed + Duration::days(7),
             ends_on: end,
-            created_by: finance.clone(),
+            created_by: FINANCE.to_owned(),
         });
         (past.contracts.len() - 1, amount)
     });
 
+    // What each budget line has disbursed and paid so far, in budget order.
+    let mut lines: Vec<SourceBook> = project
+        .budget
+        .iter()
+        .map(|l| SourceBook {
+            source: l.source.clone(),
+            budget: l.amount_fen,
+            disbursed: 0,
+            paid: 0,
+        })
+        .collect();
     let mut disbursed_share = 30;
-    for line in project.budget {
-        past.money.push(PastMoney {
-            project_id: project.id,
-            kind: MoneyKind::Disbursement,
-            source: line.source.clone(),
-            amount_fen: line.amount_fen * 30 / 100,
-            contract: None,
-            occurred_on: (start + Duration::days(5)).min(today),
-            note: "首期资金拨付".into(),
-            created_by_name: finance.clone(),
-        });
-    }
+    disburse(
+        project.id,
+        &mut lines,
+        disbursed_share,
+        (start + Duration::days(5)).min(today),
+        "首期资金拨付",
+        past,
+    );
     let mut paid = 0i64;
     let mut percent = 0i64;
     let mut period = ReportPeriod::of(start);
@@ -188,38 +259,30 @@ pub(crate) fn invent(
                 // Tranches run ahead of the works: when paid progress comes within ten points
                 // of what is disbursed, the next 30 points (or the rest) follow.
                 if percent + 10 > disbursed_share && disbursed_share < 100 {
-                    let next_share = (disbursed_share + 30).max(percent + 10).min(100);
-                    for line in project.budget {
-                        past.money.push(PastMoney {
-                            project_id: project.id,
-                            kind: MoneyKind::Disbursement,
-                            source: line.source.clone(),
-                            amount_fen: line.amount_fen * (next_share - disbursed_share) / 100,
-                            contract: None,
-                            occurred_on: month_end - Duration::days(3),
-                            note: "按进度拨付".into(),
-                            created_by_name: finance.clone(),
-                        });
-                    }
-                    disbursed_share = next_share;
+                    disbursed_share = (disbursed_share + 30).max(percent + 10).min(100);
+                    disburse(
+                        project.id,
+                        &mut lines,
+                        disbursed_share,
+                        month_end - Duration::days(3),
+                        "按进度拨付",
+                        past,
+                    );
                 }
-                let source = project
-                    .budget
-                    .iter()
-                    .max_by_key(|l| l.amount_fen)
-                    .map(|l| l.source.clone())
-                    .unwrap_or_default();
-                past.money.push(PastMoney {
-                    project_id: project.id,
-                    kind: MoneyKind::Payment,
-                    source,
-                    amount_fen: due,
-                    contract: Some(index),
-                    occurred_on: month_end,
-                    note: format!("{}月进度款", period.month()),
-                    created_by_name: finance.clone(),
-                });
+                // Each source pays its share of the works, from what it has disbursed.
                 paid += due;
+                for (source, fen) in shares(&mut lines, paid, budget_fen) {
+                    past.money.push(PastMoney {
+                        project_id: project.id,
+                        kind: MoneyKind::Payment,
+                        source,
+                        amount_fen: fen,
+                        contract: Some(index),
+                        occurred_on: month_end,
+                        note: format!("{}月进度款", period.month()),
+                        created_by_name: FINANCE.to_owned(),
+                    });
+                }
             }
         }
         period = period.next();
@@ -282,6 +345,66 @@ pub(crate) fn invent(
 mod tests {
     use super::*;
     use minxin_domain::finance::valid_uscc;
+
+    #[test]
+    fn every_source_pays_its_share_from_what_it_disbursed() {
+        use minxin_domain::finance::balance::{SourceTotals, imbalances};
+        use minxin_domain::finance::{MoneyRecord, summarise};
+        use minxin_domain::money::Fen;
+        use minxin_domain::project::FundingSource;
+        let budget: Vec<BudgetLine> = [
+            ("county", 4_000_001),
+            ("municipal", 3_900_000),
+            ("provincial", 1_500_000),
+            ("central", 2_500_003),
+        ]
+        .into_iter()
+        .map(|(source, amount_fen)| BudgetLine {
+            source: source.into(),
+            amount_fen,
+        })
+        .collect();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut dice = Dice::new();
+        for stage in [Stage::Construction, Stage::Acceptance] {
+            let project = Planned {
+                id: 1,
+                start: NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(),
+                end: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+                budget: &budget,
+                managed: false,
+            };
+            let mut past = PastProgress::default();
+            invent(&project, stage, today, &mut dice, &mut past);
+            let records: Vec<MoneyRecord> = past
+                .money
+                .iter()
+                .map(|m| MoneyRecord {
+                    kind: m.kind,
+                    source: m.source.parse().unwrap(),
+                    amount: Fen(m.amount_fen),
+                    contract_id: m.contract.map(|_| 1),
+                    reverses: None,
+                })
+                .collect();
+            let lines: Vec<(FundingSource, Fen)> = budget
+                .iter()
+                .map(|l| (l.source.parse().unwrap(), Fen(l.amount_fen)))
+                .collect();
+            let money = summarise(&lines, &records);
+            assert_eq!(money.per_source.len(), 4, "{stage:?}");
+            for s in &money.per_source {
+                let totals = SourceTotals {
+                    source: s.source,
+                    approved: s.approved,
+                    disbursed: s.disbursed,
+                    paid: s.paid,
+                };
+                assert_eq!(imbalances(&totals), vec![], "{stage:?} {totals:?}");
+                assert!(s.paid > Fen::ZERO, "{stage:?}: {} pays its share", s.source);
+            }
+        }
+    }
 
     #[test]
     fn invented_credit_codes_pass_the_check() {

@@ -248,3 +248,45 @@ async fn benchmark_requests(b: &str, store: &minxin_storage::Store) {
     let states = count("SELECT COUNT(DISTINCT state) FROM service_requests").await;
     assert!(states >= 5, "{b}: {states} states");
 }
+
+/// Each funding source of every demo project pays only what it has disbursed, and the leader
+/// dashboard shows the payments under the sources that made them (before, the demo paid every
+/// project from its largest source, the county's, so the dashboard put all payments under 县级
+/// and `minxin check money` found 97 sources paying beyond their disbursements).
+#[tokio::test]
+async fn the_demo_books_balance_per_funding_source() {
+    use minxin_domain::finance::balance::imbalances;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    for (b, store) in stores().await {
+        minxin_demo::seed(&store, "Demo#2026x", today, |_| {})
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        let totals = store.source_totals().await.unwrap();
+        assert!(totals.len() > 200, "{b}: {} sources", totals.len());
+        let broken: Vec<String> = totals
+            .iter()
+            .filter(|t| !imbalances(&t.totals).is_empty())
+            .map(|t| format!("{} {}", t.code, t.totals.source))
+            .collect();
+        assert_eq!(broken, Vec::<String>::new(), "{b}");
+
+        let leader = store.actor_for_cli("leader").await.unwrap();
+        let dashboard = store
+            .scoped(&leader, "test")
+            .dashboard(&DashboardQuery {
+                region_id: None,
+                year: Some(2026),
+            })
+            .await
+            .unwrap();
+        assert!(dashboard.by_source.len() >= 4, "{b}");
+        for s in &dashboard.by_source {
+            let m = s.money;
+            assert!(
+                m.paid_fen > 0 && m.paid_fen <= m.disbursed_fen,
+                "{b}: {} pays from what it disbursed: {m:?}",
+                s.source
+            );
+        }
+    }
+}

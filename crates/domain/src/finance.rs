@@ -7,8 +7,9 @@
 //!
 //! Storage calls the checks here inside the write transaction, after reading the sums they
 //! need, so two concurrent payments cannot both slip under a contract's amount. Paying beyond a
-//! contract and disbursing beyond an approval are refused; spending beyond the budget is only
-//! flagged, because it does happen and must show (red light, SPEC §5) rather than be hidden.
+//! contract or beyond what its source has disbursed ([`balance`]) and disbursing beyond an
+//! approval are refused; spending beyond the budget is only flagged, because it does happen and
+//! must show (red light, SPEC §5) rather than be hidden.
 
 use crate::codes::coded;
 use crate::money::{Fen, MAX_YUAN};
@@ -16,6 +17,8 @@ use crate::problem::{FieldProblem, Problem};
 use crate::project::FundingSource;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+pub mod balance;
 
 coded! {
     /// The kind of a money event.
@@ -127,6 +130,29 @@ pub enum MoneyRefusal {
         /// The approval to take back.
         requested: Fen,
     },
+    /// Paying this would bring the payments from a source above what it has disbursed.
+    OverDisbursed {
+        /// The funding source.
+        source: FundingSource,
+        /// Disbursed from the source (net of corrections).
+        disbursed: Fen,
+        /// Already paid from the source (net of corrections).
+        paid: Fen,
+        /// The payment asked for.
+        requested: Fen,
+    },
+    /// Taking back this much disbursement would leave less disbursed than already paid from
+    /// the source; correct the payments first.
+    DisbursementBelowPaid {
+        /// The funding source.
+        source: FundingSource,
+        /// Disbursed from the source (net of corrections).
+        disbursed: Fen,
+        /// Already paid from the source (net of corrections).
+        paid: Fen,
+        /// The disbursement to take back.
+        requested: Fen,
+    },
     /// A correction cannot itself be corrected; correct the original again instead.
     NotReversible,
     /// A correction cannot take back more than what is left of the original.
@@ -160,8 +186,9 @@ pub fn check_amount(amount: Fen) -> Result<(), MoneyRefusal> {
 /// a sum of corrections is never positive, so only its magnitude counts and either sign is
 /// accepted. `reason` must not be blank (storage keeps it with the record).
 ///
-/// Reversing an approval can also break "disbursed ≤ approved"; storage checks that with
-/// [`check_approval_reversal`].
+/// Reversing an approval can also break "disbursed ≤ approved", and reversing a disbursement
+/// "paid ≤ disbursed"; storage checks those with [`check_approval_reversal`] and
+/// [`balance::check_disbursement_reversal`].
 pub fn reversal_of(
     original_id: i64,
     original: &MoneyRecord,
@@ -195,7 +222,8 @@ pub fn reversal_of(
 
 /// Checks a payment of `amount` under a contract of `contract_amount` of which
 /// `already_paid_on_contract` is paid (net of corrections). Paying exactly the rest is allowed;
-/// one fen more is refused.
+/// one fen more is refused. Every payment, under a contract or not, is also bounded by what its
+/// source has disbursed ([`balance::check_payment`]).
 pub fn check_payment(
     contract_amount: Fen,
     already_paid_on_contract: Fen,

@@ -67,6 +67,10 @@ pub enum Command {
     /// service requests.
     #[command(subcommand, name = "open311-key")]
     Open311Key(Open311KeyCommand),
+    /// Check stored data against the rules, for data entered before a rule held: each check
+    /// prints what it checks and every breach, and exits non-zero when it finds any.
+    #[command(subcommand)]
+    Check(CheckCommand),
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Print the effective configuration (passwords hidden).
@@ -78,6 +82,14 @@ pub enum Command {
 pub enum LightsCommand {
     /// Recompute every project's light for today (Asia/Shanghai) and print how many changed.
     Refresh,
+}
+
+/// `minxin check …`
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// Every project's books per funding source: paid ≤ disbursed ≤ approved. Lists each
+    /// project code and source that breaks it, with its figures.
+    Money,
 }
 
 /// `minxin snapshots …`

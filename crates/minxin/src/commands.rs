@@ -189,6 +189,57 @@ pub async fn refresh_lights(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `minxin check money`: the books of every project, source by source, against
+/// `domain::finance::balance::imbalances`. Books written through the application keep to the
+/// rule; this finds what was entered before it held (or around it).
+pub async fn check_money(config: &Config) -> anyhow::Result<()> {
+    use minxin_domain::finance::balance::{Imbalance, imbalances};
+    let store = open(config).await?;
+    println!("checking every project's books per funding source: paid ≤ disbursed ≤ approved …");
+    let all = store.source_totals().await.map_err(explain)?;
+    store.db().close().await;
+    let mut broken = 0;
+    for line in &all {
+        let found = imbalances(&line.totals);
+        if found.is_empty() {
+            continue;
+        }
+        broken += 1;
+        let t = &line.totals;
+        let why: Vec<String> = found
+            .iter()
+            .map(|i| match i {
+                Imbalance::PaidOverDisbursed { over } => {
+                    format!("paid exceeds disbursed by {} 元", over.yuan_text())
+                }
+                Imbalance::DisbursedOverApproved { over } => {
+                    format!("disbursed exceeds approved by {} 元", over.yuan_text())
+                }
+            })
+            .collect();
+        println!(
+            "{} {}: approved {}, disbursed {}, paid {} 元 — {}",
+            line.code,
+            t.source,
+            t.approved.yuan_text(),
+            t.disbursed.yuan_text(),
+            t.paid.yuan_text(),
+            why.join("; ")
+        );
+    }
+    if broken > 0 {
+        anyhow::bail!(
+            "{broken} of {} project funding sources break paid ≤ disbursed ≤ approved",
+            all.len()
+        );
+    }
+    println!(
+        "{} project funding sources checked, none breaks the rule",
+        all.len()
+    );
+    Ok(())
+}
+
 /// `minxin snapshots take YYYY-MM`
 pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> {
     let period: minxin_domain::report::ReportPeriod = period.parse().map_err(|_| {

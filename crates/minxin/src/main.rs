@@ -50,6 +50,7 @@ async fn main() -> ExitCode {
             commands::take_snapshot(&config, &period).await
         }
         Command::Open311Key(command) => commands::open311_key(&config, command).await,
+        Command::Check(cli::CheckCommand::Money) => commands::check_money(&config).await,
         Command::Openapi => commands::openapi(),
         Command::Config => commands::show_config(&config),
     };

@@ -3,6 +3,9 @@
 //! was used. Written in bulk without auditing (it is history, not anyone's action now) and
 //! never reachable from a page or the API. The project rows' money totals and reported progress
 //! and per-source money are brought in line afterwards; lights follow at the next refresh.
+//! Nothing here applies the books' rules of `record_money`: the caller keeps to them (each
+//! source paying only what it disbursed, disbursing only what it approved), and the demo's seed
+//! test checks what it wrote with the rule of `minxin check money`.
 
 use crate::Store;
 use crate::error::StoreError;

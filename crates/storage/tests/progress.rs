@@ -1,16 +1,18 @@
 //! Progress control in storage, on SQLite and PostgreSQL: contracts and money records with
-//! their refusals and corrections, concurrent payments that cannot overspend a contract,
-//! monthly reports through review, and the traffic light those writes refresh.
+//! their refusals and corrections, each funding source paying only what it disbursed,
+//! concurrent payments that cannot overspend a contract, monthly reports through review, and
+//! the traffic light those writes refresh.
 
 use chrono::Duration;
 use minxin_domain::finance::MoneyRefusal;
 use minxin_domain::money::Fen;
+use minxin_domain::project::FundingSource;
 use minxin_domain::report::ReportRefusal;
 use minxin_domain::{Problem, light::Reason};
 use minxin_storage::StoreError;
 use minxin_storage::page::PageRequest;
 use minxin_storage::progress::lights::today;
-use minxin_storage::progress::money::{ContractInput, CorrectionInput};
+use minxin_storage::progress::money::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_storage::progress::reports::{Decision, ReportInput};
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::{Fixture, TestProject, fixture, money, stores};
@@ -90,7 +92,30 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             },
             "{b}"
         );
-        s.record_money(id, &money("payment", 20_000_000, Some(c.id)))
+        // The contract has room, but only 60 万 is disbursed: 10 万 more can be paid, no fen more.
+        let beyond = s
+            .record_money(id, &money("payment", 10_000_001, Some(c.id)))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refusal(beyond),
+            Problem::Money {
+                refusal: MoneyRefusal::OverDisbursed {
+                    source: FundingSource::County,
+                    disbursed: Fen(60_000_000),
+                    paid: Fen(50_000_000),
+                    requested: Fen(10_000_001),
+                }
+            },
+            "{b}"
+        );
+        s.record_money(id, &money("payment", 10_000_000, Some(c.id)))
+            .await
+            .unwrap();
+        s.record_money(id, &money("disbursement", 10_000_000, None))
+            .await
+            .unwrap();
+        s.record_money(id, &money("payment", 10_000_000, Some(c.id)))
             .await
             .unwrap();
 
@@ -131,10 +156,10 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
         let books = s.books(id).await.unwrap();
         let county = &books.summary.per_source[0];
         assert_eq!(county.approved, Fen(80_000_000), "{b}");
-        assert_eq!(county.disbursed, Fen(60_000_000));
+        assert_eq!(county.disbursed, Fen(70_000_000));
         assert_eq!(county.paid, Fen(70_000_000 - 123_456), "{b}: no drift");
         assert_eq!(books.contracts[0].paid_fen, 70_000_000 - 123_456);
-        assert_eq!(books.records.len(), 5);
+        assert_eq!(books.records.len(), 7);
         let project = s.project(id).await.unwrap();
         assert_eq!(
             project.paid_fen,
@@ -160,6 +185,141 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
     }
 }
 
+/// A money record of `kind` from `source`, otherwise like [`money`]'s.
+fn from(source: FundingSource, kind: &str, amount_fen: i64) -> MoneyInput {
+    MoneyInput {
+        source: source.code().into(),
+        ..money(kind, amount_fen, None)
+    }
+}
+
+#[tokio::test]
+async fn each_source_pays_only_what_it_has_disbursed() {
+    for (b, store) in stores().await {
+        let f = fixture(&store).await;
+        let id = f
+            .project(TestProject {
+                budget: vec![
+                    (FundingSource::Provincial, 30_000_000),
+                    (FundingSource::County, 70_000_000),
+                ],
+                ..TestProject::building(&f, "东湖社区老年食堂", 60, 120)
+            })
+            .await;
+        let finance = f.actor("finance_a").await;
+        let s = store.scoped(&finance, "t");
+        for (source, fen) in [
+            (FundingSource::Provincial, 30_000_000),
+            (FundingSource::County, 70_000_000),
+        ] {
+            s.record_money(id, &from(source, "approval", fen))
+                .await
+                .unwrap();
+        }
+        let county = s
+            .record_money(id, &from(FundingSource::County, "disbursement", 40_000_000))
+            .await
+            .unwrap();
+
+        // The county's money does not pay for the province, which has disbursed nothing; a
+        // payment without a contract is bounded too.
+        let refused = s
+            .record_money(id, &from(FundingSource::Provincial, "payment", 1))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refusal(refused),
+            Problem::Money {
+                refusal: MoneyRefusal::OverDisbursed {
+                    source: FundingSource::Provincial,
+                    disbursed: Fen::ZERO,
+                    paid: Fen::ZERO,
+                    requested: Fen(1),
+                }
+            },
+            "{b}"
+        );
+        // Exactly what the county disbursed passes, one fen more does not.
+        s.record_money(id, &from(FundingSource::County, "payment", 39_999_999))
+            .await
+            .unwrap();
+        let over = s
+            .record_money(id, &from(FundingSource::County, "payment", 2))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                refusal(over),
+                Problem::Money {
+                    refusal: MoneyRefusal::OverDisbursed {
+                        source: FundingSource::County,
+                        paid: Fen(39_999_999),
+                        requested: Fen(2),
+                        ..
+                    }
+                }
+            ),
+            "{b}"
+        );
+        s.record_money(id, &from(FundingSource::County, "payment", 1))
+            .await
+            .unwrap();
+
+        // Nor can a correction take back disbursed money that is already paid.
+        s.record_money(id, &from(FundingSource::County, "disbursement", 500))
+            .await
+            .unwrap();
+        let back = |amount_fen: i64| CorrectionInput {
+            amount_fen,
+            reason: "拨付金额录错".into(),
+            occurred_on: Some(today()),
+        };
+        let below = s
+            .correct_money(id, county.id, &back(501))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refusal(below),
+            Problem::Money {
+                refusal: MoneyRefusal::DisbursementBelowPaid {
+                    source: FundingSource::County,
+                    disbursed: Fen(40_000_500),
+                    paid: Fen(40_000_000),
+                    requested: Fen(501),
+                }
+            },
+            "{b}"
+        );
+        s.correct_money(id, county.id, &back(500)).await.unwrap();
+
+        let books = s.books(id).await.unwrap();
+        let lines: Vec<_> = books
+            .summary
+            .per_source
+            .iter()
+            .map(|l| (l.source, l.approved, l.disbursed, l.paid))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (
+                    FundingSource::Provincial,
+                    Fen(30_000_000),
+                    Fen::ZERO,
+                    Fen::ZERO
+                ),
+                (
+                    FundingSource::County,
+                    Fen(70_000_000),
+                    Fen(40_000_000),
+                    Fen(40_000_000)
+                ),
+            ],
+            "{b}: refused records left no trace"
+        );
+    }
+}
+
 #[tokio::test]
 async fn spending_over_budget_turns_the_light_red_with_its_reason() {
     for (b, store) in stores().await {
@@ -167,6 +327,13 @@ async fn spending_over_budget_turns_the_light_red_with_its_reason() {
         let id = project_under_construction(&f).await;
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
+        // Approvals and disbursements are not bounded by the budget; payments by them.
+        s.record_money(id, &money("approval", 100_000_001, None))
+            .await
+            .unwrap();
+        s.record_money(id, &money("disbursement", 100_000_001, None))
+            .await
+            .unwrap();
         s.record_money(id, &money("payment", 100_000_000, None))
             .await
             .unwrap();
@@ -215,11 +382,14 @@ async fn concurrent_payments_cannot_overspend_a_contract() {
         let f = fixture(&store).await;
         let id = project_under_construction(&f).await;
         let finance = f.actor("finance_a").await;
-        let c = store
-            .scoped(&finance, "t")
-            .add_contract(id, &contract(500_000))
+        let s = store.scoped(&finance, "t");
+        s.record_money(id, &money("approval", 1_000_000, None))
             .await
             .unwrap();
+        s.record_money(id, &money("disbursement", 1_000_000, None))
+            .await
+            .unwrap();
+        let c = s.add_contract(id, &contract(500_000)).await.unwrap();
         // Twelve payments of 1,000 元 race for a contract of 5,000 元: exactly five may pass.
         let mut tasks = Vec::new();
         for _ in 0..12 {

@@ -4,8 +4,9 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
-use common::{Browser, Env, api, envs, token};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{Browser, Env, api, envs, send, token};
 use minxin_domain::project::FundingSource;
 use minxin_storage::projects::ProjectInput;
 use minxin_storage::testing::PASSWORD;
@@ -116,6 +117,8 @@ async fn finance_records_money_and_refusals_are_worded() {
         assert!(r.body.contains("500,000.00"), "{}: {}", env.backend, r.body);
         assert!(r.body.contains("超出合同金额"), "{}", r.body);
 
+        // Within the contract, but the county has disbursed nothing yet: refused in words, in
+        // Chinese by default and in English when asked.
         let r = api(
             app,
             Method::POST,
@@ -124,7 +127,50 @@ async fn finance_records_money_and_refusals_are_worded() {
             Some(money("payment", 30_000_000, Some(contract))),
         )
         .await;
-        assert_eq!(r.status, StatusCode::CREATED);
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", env.backend);
+        assert!(
+            r.body.contains(
+                "县级资金已拨付 0.00 元，已支付 0.00 元，本次支付 300,000.00 元将超出已拨付金额"
+            ),
+            "{}: {}",
+            env.backend,
+            r.body
+        );
+        let request = Request::post(format!("/api/v1{path}"))
+            .header(header::AUTHORIZATION, format!("Bearer {finance}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .body(Body::from(
+                money("payment", 30_000_000, Some(contract)).to_string(),
+            ))
+            .unwrap();
+        let en = send(app, request).await;
+        assert_eq!(en.status, StatusCode::BAD_REQUEST, "{}", env.backend);
+        assert!(
+            en.body
+                .contains("paying ¥300,000.00 would exceed what is disbursed"),
+            "{}: {}",
+            env.backend,
+            en.body
+        );
+        let r = api(
+            app,
+            Method::POST,
+            &path,
+            Some(&finance),
+            Some(money("disbursement", 30_000_000, None)),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = api(
+            app,
+            Method::POST,
+            &path,
+            Some(&finance),
+            Some(money("payment", 30_000_000, Some(contract))),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let payment = r.json()["id"].as_i64().unwrap();
         let r = api(
             app,
@@ -154,7 +200,8 @@ async fn finance_records_money_and_refusals_are_worded() {
         );
         assert_eq!(books["summary"]["total"]["approved"], 80_000_000);
         assert_eq!(books["contracts"][0]["paid_fen"], 29_000_000);
-        assert_eq!(books["records"].as_array().unwrap().len(), 3);
+        assert_eq!(books["summary"]["total"]["disbursed"], 30_000_000);
+        assert_eq!(books["records"].as_array().unwrap().len(), 4);
 
         // Another district's user sees nothing.
         let other = token(app, "dept_b").await;

@@ -676,6 +676,30 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        // Paying beyond what the county disbursed is refused in words, in either language.
+        for (lang, words) in [
+            ("en", "paying ¥600,000.01 would exceed what is disbursed"),
+            (
+                "zh-CN",
+                "县级资金已拨付 600,000.00 元，已支付 0.00 元，本次支付 600,000.01 元将超出已拨付金额",
+            ),
+        ] {
+            let switched = finance
+                .get(&env.app, &format!("/lang?to={lang}&next={books}"))
+                .await;
+            assert_eq!(switched.status, StatusCode::SEE_OTHER, "{b}");
+            let r = send_form(
+                &mut finance,
+                post("money", money("payment", "600000.01", "")),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{b}");
+            assert!(r.body.contains(words), "{b} {lang}: {}", r.body);
+            assert!(
+                r.body.contains("value=\"600000.01\""),
+                "{b}: the amount kept"
+            );
+        }
         // Paying beyond the contract is refused with the amounts.
         let r = send_form(
             &mut finance,

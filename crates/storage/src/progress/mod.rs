@@ -8,7 +8,7 @@ pub mod money;
 pub mod reminders;
 pub mod reports;
 pub mod snapshots;
-pub(crate) mod source_money;
+pub mod source_money;
 
 pub(crate) use lights::refresh_light;
 

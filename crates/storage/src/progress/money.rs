@@ -14,6 +14,7 @@ use chrono::{NaiveDate, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::finance::{
     self, ContractDraft, MoneyKind, MoneyRecord, MoneyRefusal, ProcurementMethod, ProjectMoney,
+    balance,
 };
 use minxin_domain::money::Fen;
 use minxin_domain::problem::required_text;
@@ -363,9 +364,9 @@ impl Scoped<'_> {
         Ok(contract)
     }
 
-    /// Records an approval, disbursement or payment (finance). Disbursing beyond approval and
-    /// paying beyond a contract are refused; spending beyond the budget is recorded and turns
-    /// the light red.
+    /// Records an approval, disbursement or payment (finance). Disbursing beyond approval,
+    /// paying beyond a contract and paying from a source beyond what it has disbursed are
+    /// refused; spending beyond the budget is recorded and turns the light red.
     pub async fn record_money(
         &self,
         project_id: i64,
@@ -400,27 +401,32 @@ impl Scoped<'_> {
             .per_source
             .iter()
             .find(|s| s.source == source);
-        let (approved, disbursed) =
-            line.map_or((Fen::ZERO, Fen::ZERO), |s| (s.approved, s.disbursed));
-        match (kind, input.contract_id) {
-            (MoneyKind::Disbursement, _) => {
+        let (approved, disbursed, paid) = line.map_or((Fen::ZERO, Fen::ZERO, Fen::ZERO), |s| {
+            (s.approved, s.disbursed, s.paid)
+        });
+        match kind {
+            MoneyKind::Disbursement => {
                 finance::check_disbursement(source, approved, disbursed, record.amount)
                     .map_err(|r| money_refused("amount_fen", r))?;
             }
-            (MoneyKind::Payment, Some(contract_id)) => {
-                let contract = before
-                    .contracts
-                    .iter()
-                    .find(|c| c.id == contract_id)
-                    .ok_or_else(|| StoreError::invalid("contract_id", Problem::Unknown))?;
-                finance::check_payment(
-                    Fen(contract.amount_fen),
-                    Fen(contract.paid_fen),
-                    record.amount,
-                )
-                .map_err(|r| money_refused("amount_fen", r))?;
+            MoneyKind::Payment => {
+                if let Some(contract_id) = input.contract_id {
+                    let contract = before
+                        .contracts
+                        .iter()
+                        .find(|c| c.id == contract_id)
+                        .ok_or_else(|| StoreError::invalid("contract_id", Problem::Unknown))?;
+                    finance::check_payment(
+                        Fen(contract.amount_fen),
+                        Fen(contract.paid_fen),
+                        record.amount,
+                    )
+                    .map_err(|r| money_refused("amount_fen", r))?;
+                }
+                balance::check_payment(source, disbursed, paid, record.amount)
+                    .map_err(|r| money_refused("amount_fen", r))?;
             }
-            _ => {}
+            MoneyKind::Approval => {}
         }
         let entry = self
             .insert_record(&mut tx, &project, &record, occurred_on, note)
@@ -461,17 +467,24 @@ impl Scoped<'_> {
         let correction =
             finance::reversal_of(record_id, original, Fen(reversed), amount, &input.reason)
                 .map_err(|r| money_refused("amount_fen", r))?;
-        if original.kind == MoneyKind::Approval {
-            let line = before
-                .summary
-                .per_source
-                .iter()
-                .find(|s| s.source == original.source);
-            let (approved, disbursed) =
-                line.map_or((Fen::ZERO, Fen::ZERO), |s| (s.approved, s.disbursed));
-            finance::check_approval_reversal(original.source, approved, disbursed, amount)
-                .map_err(|r| money_refused("amount_fen", r))?;
+        let line = before
+            .summary
+            .per_source
+            .iter()
+            .find(|s| s.source == original.source);
+        let (approved, disbursed, paid) = line.map_or((Fen::ZERO, Fen::ZERO, Fen::ZERO), |s| {
+            (s.approved, s.disbursed, s.paid)
+        });
+        match original.kind {
+            MoneyKind::Approval => {
+                finance::check_approval_reversal(original.source, approved, disbursed, amount)
+            }
+            MoneyKind::Disbursement => {
+                balance::check_disbursement_reversal(original.source, disbursed, paid, amount)
+            }
+            MoneyKind::Payment => Ok(()),
         }
+        .map_err(|r| money_refused("amount_fen", r))?;
         let mut problems = Vec::new();
         let reason = required_text("reason", &input.reason, 200, &mut problems);
         if !problems.is_empty() {

@@ -61,6 +61,35 @@ impl Lang {
                     ("requested", yuan(*requested)),
                 ],
             ),
+            MoneyRefusal::OverDisbursed {
+                source,
+                disbursed,
+                paid,
+                requested,
+            } => self.fill(
+                "money.refusal.over_disbursed",
+                &[
+                    ("source", self.t(&format!("project.source.{source}")).into()),
+                    ("disbursed", yuan(*disbursed)),
+                    ("paid", yuan(*paid)),
+                    ("requested", yuan(*requested)),
+                    ("left", yuan(Fen(disbursed.0.saturating_sub(paid.0).max(0)))),
+                ],
+            ),
+            MoneyRefusal::DisbursementBelowPaid {
+                source,
+                disbursed,
+                paid,
+                requested,
+            } => self.fill(
+                "money.refusal.disbursement_below_paid",
+                &[
+                    ("source", self.t(&format!("project.source.{source}")).into()),
+                    ("disbursed", yuan(*disbursed)),
+                    ("paid", yuan(*paid)),
+                    ("requested", yuan(*requested)),
+                ],
+            ),
             MoneyRefusal::NotReversible => self.t("money.refusal.not_reversible").into(),
             MoneyRefusal::OverReversal {
                 original,
@@ -150,5 +179,19 @@ mod tests {
         };
         assert!(Lang::Zh.money_refusal(&over).contains("200,000.00"));
         assert!(Lang::En.money_refusal(&over).contains("200,000.01"));
+        let beyond = MoneyRefusal::OverDisbursed {
+            source: minxin_domain::project::FundingSource::County,
+            disbursed: Fen(127_270_000),
+            paid: Fen(127_000_000),
+            requested: Fen(270_001),
+        };
+        assert_eq!(
+            Lang::Zh.money_refusal(&beyond),
+            "县级资金已拨付 1,272,700.00 元，已支付 1,270,000.00 元，本次支付 2,700.01 元将超出已拨付金额（最多还可支付 2,700.00 元）"
+        );
+        assert_eq!(
+            Lang::En.money_refusal(&beyond),
+            "County/district: ¥1,272,700.00 disbursed and ¥1,270,000.00 paid; paying ¥2,700.01 would exceed what is disbursed (at most ¥2,700.00 is left)"
+        );
     }
 }
