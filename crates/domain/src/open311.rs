@@ -109,7 +109,7 @@ pub fn window(
     if end - start > span {
         return Err(FieldProblem::new(
             "end_date",
-            Problem::TooLong {
+            Problem::TooManyDays {
                 max: WINDOW_DAYS as usize,
             },
         ));
@@ -280,7 +280,10 @@ mod tests {
             Some("2026-06-01T00:00:00Z"),
             now,
         );
-        assert_eq!(err.unwrap_err().field, "end_date");
+        assert_eq!(
+            err.unwrap_err(),
+            FieldProblem::new("end_date", Problem::TooManyDays { max: 90 })
+        );
         let err = window(
             Some("2026-02-01T00:00:00Z"),
             Some("2026-01-01T00:00:00Z"),

@@ -16,6 +16,13 @@ pub enum Problem {
     },
     /// The value does not have the expected form (a code, a number, a choice).
     Malformed,
+    /// A count (a page number, a page size) that is not a whole number of 1 or more.
+    NotCount,
+    /// A span of time longer than allowed, in days.
+    TooManyDays {
+        /// Maximum span in days.
+        max: usize,
+    },
     /// Another record already uses this value.
     Taken,
     /// The referenced record does not exist or is outside the caller's scope.

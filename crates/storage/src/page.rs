@@ -16,10 +16,14 @@ impl PageRequest {
     /// The largest page size a caller may ask for.
     pub const MAX_PER_PAGE: u64 = 200;
 
+    /// The highest page a caller may ask for; beyond it a list is empty anyway, and the offset
+    /// stays far from the databases' integer limits (an offset past `i64::MAX` cannot be bound).
+    pub const MAX_PAGE: u64 = 1_000_000;
+
     /// A request with out-of-range numbers pulled into range.
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
         Self {
-            page: page.unwrap_or(1).max(1),
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
             per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
         }
     }
@@ -94,6 +98,12 @@ mod tests {
         let r = PageRequest::new(Some(0), Some(10_000));
         assert_eq!((r.page, r.per_page), (1, 200));
         assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
+        let far = PageRequest::new(Some(u64::MAX), Some(u64::MAX));
+        assert_eq!(far.page, PageRequest::MAX_PAGE);
+        assert!(
+            i64::try_from(far.offset()).is_ok(),
+            "the offset can be bound"
+        );
     }
 
     #[test]

@@ -555,6 +555,21 @@ async fn every_error_in_the_spec_format_with_its_status() {
             assert_error(&reply, status, mentions, &format!("{b}: GET {path}"));
         }
 
+        // The 90-day window is worded in days, in both languages.
+        let path = "/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z";
+        for (lang, wording) in [("zh-CN", "不能超过 90 天"), ("en", "more than 90 days")] {
+            let request = Request::get(path)
+                .header(header::ACCEPT_LANGUAGE, lang)
+                .body(Body::empty())
+                .unwrap();
+            let description = send(&env.app, request).await.json()[0]["description"].clone();
+            let description = description.as_str().unwrap_or_default().to_owned();
+            assert!(
+                description.contains(wording) && !description.contains("字符"),
+                "{b}: {lang}: {description}"
+            );
+        }
+
         // Chinese when the client asks for it (and by default).
         let request = Request::get("/open311/v2/requests/999999.json")
             .body(Body::empty())

@@ -605,12 +605,22 @@ async fn bad_input_is_explained_not_fatal() {
             assert_eq!(r.status, StatusCode::NOT_FOUND, "[{b}] GET {path}");
         }
         for query in [
-            "?pool=x&year=abc&category_id=%FF&sort=drop&desc=maybe&page=-1&per_page=1e9",
+            "?pool=x&year=abc&category_id=%FF&sort=drop&desc=maybe",
             "?q=%25%27%22%3C&owner=_&region_id=99999999999999999999",
         ] {
             let r = office.get(&env.app, &format!("/projects{query}")).await;
             assert_eq!(r.status, StatusCode::OK, "[{b}] {query}");
         }
+        let r = office.get(&env.app, "/projects?page=-1&per_page=1e9").await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "[{b}] paging is refused by name"
+        );
+        assert!(
+            r.body.contains("页码") && r.body.contains("每页条数"),
+            "[{b}]"
+        );
         let r = office
             .get(&env.app, "/projects?pool=reserve&q=%E8%80%81%E5%B9%B4")
             .await;

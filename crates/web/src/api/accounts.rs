@@ -2,12 +2,13 @@
 
 use super::{ApiUser, JsonBody, Versioned};
 use crate::error::{ErrorBody, Failure};
+use crate::pages::widgets::{optional_id, page_request, parsed};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use minxin_storage::Page;
 use minxin_storage::accounts::{AccessInput, Account, AccountFilter, AccountInput};
-use minxin_storage::{Page, PageRequest};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -19,11 +20,11 @@ pub struct AccountQuery {
     /// Text in user name, name or phone.
     q: Option<String>,
     /// Only this department.
-    department_id: Option<i64>,
-    /// Page number from 1.
-    page: Option<u64>,
+    department_id: Option<String>,
+    /// Page number from 1 (past the last page: an empty page).
+    page: Option<String>,
     /// Rows per page (max 200).
-    per_page: Option<u64>,
+    per_page: Option<String>,
 }
 
 /// Accounts in your scope (系统管理员, 安全管理员).
@@ -34,11 +35,20 @@ async fn list_accounts(
     user: ApiUser,
     Query(q): Query<AccountQuery>,
 ) -> Result<Json<Page<Account>>, Failure> {
-    let filter = AccountFilter {
-        text: q.q,
-        department_id: q.department_id,
-    };
-    let page = PageRequest::new(q.page, q.per_page);
+    let mut problems = Vec::new();
+    let department_id = optional_id(
+        "department_id",
+        q.department_id.as_deref().unwrap_or_default(),
+        &mut problems,
+    );
+    let filter = parsed(
+        AccountFilter {
+            text: q.q,
+            department_id,
+        },
+        problems,
+    )?;
+    let page = page_request(q.page.as_deref(), q.per_page.as_deref())?;
     Ok(Json(user.store(&state).accounts(&filter, page).await?))
 }
 

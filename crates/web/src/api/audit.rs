@@ -24,7 +24,7 @@ async fn list(
 ) -> Result<Json<Page<Entry>>, Failure> {
     let filter = query.filter().map_err(Failure::invalid)?;
     Ok(Json(
-        user.store(&state).audit_log(&filter, query.page()).await?,
+        user.store(&state).audit_log(&filter, query.page()?).await?,
     ))
 }
 

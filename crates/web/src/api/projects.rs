@@ -4,15 +4,16 @@
 
 use super::{ApiUser, JsonBody, Versioned};
 use crate::error::{ErrorBody, Failure};
+use crate::pages::widgets::page_request;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use minxin_storage::Page;
 use minxin_storage::projects::{
     Category, CategoryInput, GateView, Milestone, MilestoneInput, ProgressInput, Project,
     ProjectFilter, ProjectInput, ProjectSummary, TransitionInput, TransitionRecord,
 };
-use minxin_storage::{Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,10 +22,10 @@ use utoipa_axum::routes;
 /// Which page of a list.
 #[derive(Deserialize, IntoParams)]
 pub struct PageQuery {
-    /// Page number from 1.
-    page: Option<u64>,
+    /// Page number from 1 (past the last page: an empty page).
+    page: Option<String>,
     /// Rows per page (max 200, default 50).
-    per_page: Option<u64>,
+    per_page: Option<String>,
 }
 
 /// Projects you may see, filtered, sorted and paged, with the total count.
@@ -36,7 +37,7 @@ async fn list_projects(
     Query(filter): Query<ProjectFilter>,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<ProjectSummary>>, Failure> {
-    let page = PageRequest::new(page.page, page.per_page);
+    let page = page_request(page.page.as_deref(), page.per_page.as_deref())?;
     Ok(Json(user.store(&state).projects(&filter, page).await?))
 }
 

@@ -145,7 +145,7 @@ pub async fn account_list(
         department_id: department.trim().parse().ok(),
     };
     let page = store
-        .accounts(&filter, page_request(query.page.as_deref(), None))
+        .accounts(&filter, page_request(query.page.as_deref(), None)?)
         .await?;
     let regions = store.regions().await?;
     let departments = store.departments(None).await?;

@@ -119,7 +119,7 @@ impl AuditQuery {
     }
 
     /// The page asked for.
-    pub fn page(&self) -> PageRequest {
+    pub fn page(&self) -> Result<PageRequest, Failure> {
         page_request(self.page.as_deref(), self.per_page.as_deref())
     }
 
@@ -325,7 +325,7 @@ pub async fn show(
     let lang = s.client.lang;
     let (rows, pager, errors) = match query.filter() {
         Ok(filter) => {
-            let page = scoped(&state, &s).audit_log(&filter, query.page()).await?;
+            let page = scoped(&state, &s).audit_log(&filter, query.page()?).await?;
             let pager = Pager::new(lang, &page, "/audit", &query.pairs());
             let rows = page
                 .items

@@ -188,14 +188,31 @@ pub fn parsed<T>(value: T, problems: Vec<FieldProblem>) -> Result<T, StoreError>
     }
 }
 
-/// The highest page number a list link may ask for; beyond it a list is empty anyway, and the
-/// offset stays far from the database's integer limits.
-const MAX_PAGE: u64 = 1_000_000;
+/// The page of a list asked for by the `page` and `per_page` parameters of a query, shared by
+/// every paged page and API route. Absent or empty is the first page (and the route's default
+/// size); a page past the last is an empty page whose pager links back, and larger numbers than
+/// [`PageRequest`] allows are pulled into its range; anything but a whole number of 1 or more is
+/// refused, naming the parameter.
+pub fn page_request(page: Option<&str>, per_page: Option<&str>) -> Result<PageRequest, Failure> {
+    let mut problems = Vec::new();
+    let page = count("page", page, &mut problems);
+    let per_page = count("per_page", per_page, &mut problems);
+    parsed(PageRequest::new(page, per_page), problems).map_err(Failure::from)
+}
 
-/// The page of a list asked for in the query; anything unreadable is the first page.
-pub fn page_request(page: Option<&str>, per_page: Option<&str>) -> PageRequest {
-    let number = |raw: Option<&str>| raw.and_then(|v| v.trim().parse::<u64>().ok());
-    PageRequest::new(number(page).map(|p| p.min(MAX_PAGE)), number(per_page))
+/// A whole number of 1 or more (`None` when `raw` is absent or blank); digits beyond `u64`
+/// read as its largest value, which the caller bounds.
+fn count(field: &'static str, raw: Option<&str>, problems: &mut Vec<FieldProblem>) -> Option<u64> {
+    let raw = raw.map(str::trim).filter(|r| !r.is_empty())?;
+    let number = raw
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| raw.parse::<u64>().unwrap_or(u64::MAX))
+        .filter(|n| *n >= 1);
+    if number.is_none() {
+        problems.push(FieldProblem::new(field, Problem::NotCount));
+    }
+    number
 }
 
 /// The links under a paged list.
@@ -296,12 +313,32 @@ mod tests {
     }
 
     #[test]
-    fn bad_page_numbers_mean_the_first_page() {
-        assert_eq!(page_request(Some("abc"), None).page, 1);
-        assert_eq!(page_request(Some("3"), Some("x")).page, 3);
-        assert_eq!(
-            page_request(Some("18446744073709551615"), None).page,
-            MAX_PAGE
-        );
+    fn page_numbers_are_bounded_or_refused_by_name() {
+        let ok = |page, per_page| page_request(page, per_page).unwrap();
+        assert_eq!((ok(None, None).page, ok(None, None).per_page), (1, 50));
+        assert_eq!(ok(Some(" 3 "), Some("")).page, 3);
+        for far in [
+            "9223372036854775807",
+            "922337203685477580",
+            "99999999999999999999999",
+        ] {
+            let r = ok(Some(far), Some(far));
+            assert_eq!(
+                (r.page, r.per_page),
+                (PageRequest::MAX_PAGE, PageRequest::MAX_PER_PAGE)
+            );
+            assert!(i64::try_from(r.offset()).is_ok(), "{far}");
+        }
+        for bad in ["0", "-1", "1e30", "abc", "+2", "1.5"] {
+            let refused = page_request(Some(bad), Some("20")).unwrap_err();
+            assert_eq!(
+                refused.fields,
+                vec![FieldProblem::new("page", Problem::NotCount)],
+                "{bad}"
+            );
+            let refused = page_request(None, Some(bad)).unwrap_err();
+            assert_eq!(refused.fields[0].field, "per_page", "{bad}");
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        }
     }
 }

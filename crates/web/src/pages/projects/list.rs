@@ -312,7 +312,7 @@ pub async fn list(
         .per_page
         .clone()
         .unwrap_or_else(|| PER_PAGE.to_string());
-    let request = page_request(query.page.as_deref(), Some(&per_page));
+    let request = page_request(query.page.as_deref(), Some(&per_page))?;
     let page = store.projects(&filter, request).await?;
     let categories = store.categories().await?;
     let regions = store.regions().await?;

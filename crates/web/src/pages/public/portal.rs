@@ -14,7 +14,7 @@ use crate::pages::html;
 use crate::pages::projects::{
     ListQuery, category_filter_choices, filter_of, hold_name, light_choices, stage_name, trimmed,
 };
-use crate::pages::widgets::{Choice, Pager, Params};
+use crate::pages::widgets::{Choice, Pager, Params, page_request};
 use crate::state::AppState;
 use askama::Template;
 use axum::Json;
@@ -29,7 +29,6 @@ use minxin_domain::project::{Hold, Stage};
 use minxin_domain::public::shown_stages;
 use minxin_domain::request_deadline::{Deadlines, Timeliness, timeliness};
 use minxin_domain::service_request::RequestState;
-use minxin_storage::PageRequest;
 use minxin_storage::public::{Cluster, Marker, PortalFilter, PortalProject, PublicRequest};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -185,11 +184,8 @@ pub async fn home(
     let lang = client.lang;
     let filter = portal_filter(&query);
     let public = state.store.public();
-    let page_no = trimmed(&query.page).and_then(|p| p.parse::<u64>().ok());
-    let page = match public
-        .portal_projects(&filter, PageRequest::new(page_no, Some(PER_PAGE)))
-        .await
-    {
+    let request = page_request(query.page.as_deref(), Some(&PER_PAGE.to_string()))?;
+    let page = match public.portal_projects(&filter, request).await {
         Ok(page) => page,
         Err(e) => return failed(&client, e),
     };

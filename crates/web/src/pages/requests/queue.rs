@@ -140,7 +140,7 @@ pub async fn list(
     let filter = QueueFilter {
         view,
         category: Some(category.clone()).filter(|c| !c.is_empty()),
-        page: page_request(q.page.as_deref(), None),
+        page: page_request(q.page.as_deref(), None)?,
     };
     let now = state.clock.now();
     let page = scoped(&state, &s).request_queue(&filter, now).await?;
