@@ -2,7 +2,7 @@
 //! append-only: a correction is a new, negative record that reverses part of an earlier one,
 //! with a reason, so the history always adds up. Each write re-reads the project's books inside
 //! its transaction, with the project row locked on PostgreSQL (SQLite transactions are
-//! exclusive already), so concurrent payments cannot overspend a contract.
+//! exclusive already), so concurrent payments cannot overspend a contract or a funding source.
 
 use super::{lock_project, refresh_light};
 use crate::db::Tx;
