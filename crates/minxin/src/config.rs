@@ -53,11 +53,17 @@ pub struct Config {
     /// Service requests one Open311 API key may post per hour, 0 for no limit
     /// (`MINXIN_OPEN311_PER_HOUR`).
     pub open311_per_hour: u32,
+    /// The key that seals second-factor secrets in the database, 64 hexadecimal digits
+    /// (`MINXIN_TOTP_KEY`); takes precedence over `totp_key_file`.
+    pub totp_key: Option<String>,
+    /// The file holding that key (`MINXIN_TOTP_KEY_FILE`); unset: `totp.key` in the data
+    /// directory. Created with a fresh key, mode 0600, when it does not exist.
+    pub totp_key_file: Option<PathBuf>,
 }
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 17] = [
+const ENV_KEYS: [&str; 19] = [
     "listen",
     "database_url",
     "data_dir",
@@ -75,6 +81,8 @@ const ENV_KEYS: [&str; 17] = [
     "intake_per_hour",
     "open311_jurisdiction",
     "open311_per_hour",
+    "totp_key",
+    "totp_key_file",
 ];
 
 impl Default for Config {
@@ -97,6 +105,8 @@ impl Default for Config {
             intake_per_hour: 20,
             open311_jurisdiction: None,
             open311_per_hour: 1_000,
+            totp_key: None,
+            totp_key_file: None,
         }
     }
 }
@@ -188,6 +198,25 @@ impl Config {
             Ok(addr) => format!("http://{addr}"),
             Err(_) => format!("http://{}", self.listen),
         }
+    }
+
+    /// The key sealing second-factor secrets: the configured one, or the key file's (created on
+    /// first start). Kept out of the database so that a copy of the database alone reveals none.
+    pub fn sealing_key(&self) -> anyhow::Result<minxin_storage::sealing::SealingKey> {
+        use minxin_storage::sealing::SealingKey;
+        if let Some(key) = self.totp_key.as_deref().filter(|k| !k.trim().is_empty()) {
+            return SealingKey::parse(key)
+                .map_err(|e| anyhow::anyhow!("configuration error: `totp_key`: {e}"));
+        }
+        let path = self
+            .totp_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("totp.key"));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        }
+        SealingKey::load_or_create(&path).map_err(|e| anyhow::anyhow!("`totp_key_file`: {e}"))
     }
 
     /// The URL with any password hidden, for logs.

@@ -15,6 +15,7 @@ mod m0009_service_requests;
 mod m0010_open311_keys;
 mod m0011_request_moderation;
 mod m0012_calendar_years;
+mod m0013_totp_enrolment;
 
 use crate::db::Backend;
 
@@ -89,5 +90,10 @@ pub const ALL: &[Migration] = &[
         version: 12,
         name: "calendar_years",
         statements: m0012_calendar_years::statements,
+    },
+    Migration {
+        version: 13,
+        name: "totp_enrolment",
+        statements: m0013_totp_enrolment::statements,
     },
 ];
