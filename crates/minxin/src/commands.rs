@@ -16,11 +16,17 @@ async fn open(config: &Config) -> anyhow::Result<Store> {
         None => Db::open_sqlite_dir(&config.data_dir).await,
     }
     .with_context(|| format!("cannot open database {}", config.database_for_display()))?;
-    let store = Store::new(db);
+    let store = Store::new(db, config.sealing_key()?);
     store.set_near_project_metres(config.near_project_metres);
     let report = store.migrate().await.context("migration failed")?;
     for (version, name) in &report.applied {
         println!("migrated: {version} {name}");
+    }
+    if report.sealed_totp_secrets > 0 {
+        println!(
+            "sealed {} second-factor secrets with the configured key",
+            report.sealed_totp_secrets
+        );
     }
     Ok(store)
 }

@@ -57,11 +57,17 @@ pub struct Config {
     /// be to be placed in that project's region instead of the dispatching office's queue
     /// (`MINXIN_NEAR_PROJECT_METRES`).
     pub near_project_metres: u32,
+    /// The key that seals second-factor secrets in the database, 64 hexadecimal digits
+    /// (`MINXIN_TOTP_KEY`); takes precedence over `totp_key_file`.
+    pub totp_key: Option<String>,
+    /// The file holding that key (`MINXIN_TOTP_KEY_FILE`); unset: `totp.key` in the data
+    /// directory. Created with a fresh key, mode 0600, when it does not exist.
+    pub totp_key_file: Option<PathBuf>,
 }
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 18] = [
+const ENV_KEYS: [&str; 20] = [
     "listen",
     "database_url",
     "data_dir",
@@ -80,6 +86,8 @@ const ENV_KEYS: [&str; 18] = [
     "open311_jurisdiction",
     "open311_per_hour",
     "near_project_metres",
+    "totp_key",
+    "totp_key_file",
 ];
 
 impl Default for Config {
@@ -103,6 +111,8 @@ impl Default for Config {
             open311_jurisdiction: None,
             open311_per_hour: 1_000,
             near_project_metres: minxin_domain::placement::DEFAULT_NEAR_PROJECT_METRES,
+            totp_key: None,
+            totp_key_file: None,
         }
     }
 }
@@ -194,6 +204,25 @@ impl Config {
             Ok(addr) => format!("http://{addr}"),
             Err(_) => format!("http://{}", self.listen),
         }
+    }
+
+    /// The key sealing second-factor secrets: the configured one, or the key file's (created on
+    /// first start). Kept out of the database so that a copy of the database alone reveals none.
+    pub fn sealing_key(&self) -> anyhow::Result<minxin_storage::sealing::SealingKey> {
+        use minxin_storage::sealing::SealingKey;
+        if let Some(key) = self.totp_key.as_deref().filter(|k| !k.trim().is_empty()) {
+            return SealingKey::parse(key)
+                .map_err(|e| anyhow::anyhow!("configuration error: `totp_key`: {e}"));
+        }
+        let path = self
+            .totp_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("totp.key"));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        }
+        SealingKey::load_or_create(&path).map_err(|e| anyhow::anyhow!("`totp_key_file`: {e}"))
     }
 
     /// The URL with any password hidden, for logs.

@@ -7,8 +7,8 @@ use crate::error::{StoreError, taken_as};
 use crate::page::{Page, PageRequest};
 use crate::regions::within;
 use crate::schema::{
-    AccountRoles, AccountScopeDepartments, Accounts, Departments, PasswordHistory, Regions,
-    Sessions,
+    AccountRoles, AccountScopeDepartments, Accounts, ApiTokens, Departments, PasswordHistory,
+    Regions, Sessions,
 };
 use crate::scoped::{Scoped, Target};
 use crate::{departments, regions, settings};
@@ -440,7 +440,8 @@ pub(crate) async fn check_new_password(
     }
 }
 
-/// Stores a new password (already checked), remembers it, and ends the account's other sessions.
+/// Stores a new password (already checked), remembers it, ends the account's other sessions
+/// and revokes its API tokens: whoever held the old password may have taken either.
 pub(crate) async fn store_password(
     tx: &mut Tx,
     account_id: i64,
@@ -471,6 +472,15 @@ pub(crate) async fn store_password(
         end_sessions.and_where(Expr::col(Sessions::Id).ne(keep));
     }
     tx.execute(&end_sessions).await?;
+    tx.execute(
+        &Query::update()
+            .table(ApiTokens::Table)
+            .value(ApiTokens::RevokedAt, Utc::now())
+            .and_where(Expr::col(ApiTokens::AccountId).eq(account_id))
+            .and_where(Expr::col(ApiTokens::RevokedAt).is_null())
+            .take(),
+    )
+    .await?;
     Ok(())
 }
 

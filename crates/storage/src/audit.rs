@@ -1,6 +1,8 @@
 //! Writing and reading the audit log. Writes go through the same transaction as the change they
 //! describe, so a change and its record stand or fall together; the table itself refuses UPDATE
-//! and DELETE (see the foundation migration).
+//! and DELETE (see the foundation migration). What an entry keeps of a change is cut down by
+//! `domain::audit::redact_change` before it is written (changed fields only, personal data
+//! masked, free text referenced), and again when read, for entries written before that rule.
 
 use crate::db::Tx;
 use crate::error::StoreError;
@@ -8,7 +10,7 @@ use crate::page::{Page, PageRequest};
 use crate::schema::AuditLog;
 use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::audit::{AuditAction, AuditOutcome, mask_embedded, redact_change};
 use minxin_domain::{DataScope, Permission};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
@@ -69,6 +71,11 @@ pub async fn append_many(tx: &mut Tx, entries: Vec<NewEntry>) -> Result<(), Stor
             .take();
         // 12 values a row: 2,000 rows stay below both databases' parameter limits.
         for entry in entries.by_ref().take(2000) {
+            let (before, after) = redact_change(
+                entry.before.as_ref(),
+                entry.after.as_ref(),
+                &reference(entry.target_type, entry.target_id.as_deref()),
+            );
             insert.values_panic([
                 Utc::now().into(),
                 entry.actor_id.into(),
@@ -78,9 +85,9 @@ pub async fn append_many(tx: &mut Tx, entries: Vec<NewEntry>) -> Result<(), Stor
                 entry.outcome.code().into(),
                 entry.target_type.into(),
                 entry.target_id.into(),
-                entry.target_label.into(),
-                json(entry.before).into(),
-                json(entry.after).into(),
+                mask_embedded(&entry.target_label).into(),
+                json(before).into(),
+                json(after).into(),
                 entry.region_path.into(),
             ]);
         }
@@ -116,6 +123,32 @@ pub struct Entry {
     pub before: Option<String>,
     /// After, as JSON text.
     pub after: Option<String>,
+}
+
+/// How an entry refers to its record, in place of the free text it does not copy.
+fn reference(target_type: &str, target_id: Option<&str>) -> String {
+    format!("{target_type}/{}", target_id.unwrap_or(""))
+}
+
+impl Entry {
+    /// The entry as the auditor may read it: the write-time rule applied again, so entries
+    /// written before it carry no personal data out either (the table itself cannot be
+    /// rewritten).
+    fn redacted(mut self) -> Self {
+        let parse = |text: &Option<String>| {
+            text.as_deref()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        };
+        let (before, after) = redact_change(
+            parse(&self.before).as_ref(),
+            parse(&self.after).as_ref(),
+            &reference(&self.target_type, self.target_id.as_deref()),
+        );
+        self.before = before.map(|v| v.to_string());
+        self.after = after.map(|v| v.to_string());
+        self.target_label = mask_embedded(&self.target_label);
+        self
+    }
 }
 
 /// What the auditor filters by; every field is optional.
@@ -182,7 +215,7 @@ pub async fn search(
     let total = tx
         .scalar(&base.clone().expr(Expr::col(AuditLog::Id).count()).take())
         .await?;
-    let items = tx
+    let items: Vec<Entry> = tx
         .all(
             &base
                 .clone()
@@ -193,6 +226,7 @@ pub async fn search(
                 .take(),
         )
         .await?;
+    let items = items.into_iter().map(Entry::redacted).collect();
     Ok(Page::new(items, total, page))
 }
 
@@ -218,14 +252,16 @@ pub async fn export(
     filter: &Filter,
     cap: u64,
 ) -> Result<Vec<Entry>, StoreError> {
-    tx.all(
-        &filtered(filter, scope)
-            .columns(ENTRY_COLUMNS)
-            .order_by(AuditLog::Id, Order::Asc)
-            .limit(cap)
-            .take(),
-    )
-    .await
+    let entries: Vec<Entry> = tx
+        .all(
+            &filtered(filter, scope)
+                .columns(ENTRY_COLUMNS)
+                .order_by(AuditLog::Id, Order::Asc)
+                .limit(cap)
+                .take(),
+        )
+        .await?;
+    Ok(entries.into_iter().map(Entry::redacted).collect())
 }
 
 impl Scoped<'_> {

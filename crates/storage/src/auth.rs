@@ -8,6 +8,7 @@ use crate::credentials::{decoy_hash, new_token, token_digest, verify_password_bl
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::schema::{Accounts, ApiTokens, Regions, Sessions, SignInAttempts};
+use crate::sealing::SealingKey;
 use crate::{settings, totp};
 use chrono::{DateTime, Duration, Utc};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
@@ -17,9 +18,13 @@ use minxin_domain::{Actor, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 
+mod second_factor;
+pub(crate) use second_factor::seal_plaintext;
+
 /// Authentication operations.
 pub struct Auth<'a> {
     db: &'a Db,
+    sealing: &'a SealingKey,
 }
 
 /// Who is trying to sign in, and from where.
@@ -256,8 +261,8 @@ fn auth_entry(
 }
 
 impl<'a> Auth<'a> {
-    pub(crate) fn new(db: &'a Db) -> Self {
-        Self { db }
+    pub(crate) fn new(db: &'a Db, sealing: &'a SealingKey) -> Self {
+        Self { db, sealing }
     }
 
     /// Checks a user name and password, applying lockouts, and returns the account on success.
@@ -458,50 +463,6 @@ impl<'a> Auth<'a> {
         }))
     }
 
-    /// Completes a sign-in with the one-time code; wrong codes count towards the lockout.
-    pub async fn verify_second_factor(
-        &self,
-        session: &SessionContext,
-        code: &str,
-        address: &str,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.db.begin().await?;
-        let brief = brief(&mut tx, session.actor.account_id).await?;
-        let ok = brief
-            .totp_secret
-            .as_deref()
-            .is_some_and(|s| totp::check_now(s, code));
-        let entry = auth_entry(
-            AuditAction::SignIn,
-            if ok {
-                AuditOutcome::Success
-            } else {
-                AuditOutcome::Failure
-            },
-            Some(session.actor.account_id),
-            &session.actor.username,
-            address,
-            if ok { "totp_ok" } else { "totp_wrong" },
-            &brief.region_path,
-        );
-        audit::append(&mut tx, entry).await?;
-        if ok {
-            tx.execute(
-                &Query::update()
-                    .table(Sessions::Table)
-                    .value(Sessions::SecondFactorPending, false)
-                    .and_where(Expr::col(Sessions::Id).eq(session.session_id))
-                    .take(),
-            )
-            .await?;
-        } else {
-            record_attempt(&mut tx, &session.actor.username, address, false).await?;
-            self.lock_out_if_needed(&mut tx, session).await?;
-        }
-        tx.commit().await?;
-        Ok(ok)
-    }
-
     /// Ends the session when its account's recent failures reach the lockout threshold.
     async fn lock_out_if_needed(
         &self,
@@ -548,8 +509,50 @@ impl<'a> Auth<'a> {
         tx.commit().await
     }
 
-    /// Changes the signed-in account's own password after checking the current one; other
-    /// sessions of the account end.
+    /// Whether `password` is the account's current one.
+    async fn password_matches(&self, account: &Credentials, password: &str) -> bool {
+        verify_password_blocking(password.to_owned(), account.password_hash.clone()).await
+    }
+
+    /// Records a wrong password typed by a signed-in user (for a password change or the second
+    /// factor) like a failed sign-in, so a hijacked session cannot be used to guess it, and
+    /// returns the refusal to give.
+    async fn refuse_password(
+        &self,
+        mut tx: Tx,
+        session: &SessionContext,
+        account: &Credentials,
+        address: &str,
+        action: AuditAction,
+        field: &'static str,
+    ) -> StoreError {
+        let recorded = async {
+            record_attempt(&mut tx, &session.actor.username, address, false).await?;
+            audit::append(
+                &mut tx,
+                auth_entry(
+                    action,
+                    AuditOutcome::Failure,
+                    Some(account.id),
+                    &session.actor.username,
+                    address,
+                    "wrong_password",
+                    &account.region_path,
+                ),
+            )
+            .await?;
+            self.lock_out_if_needed(&mut tx, session).await?;
+            tx.commit().await
+        };
+        match recorded.await {
+            Ok(()) => StoreError::invalid(field, Problem::WrongPassword),
+            Err(e) => e,
+        }
+    }
+
+    /// Changes the signed-in account's own password after checking the current one. Whoever
+    /// else held the account loses it: its other sessions end, its API tokens are revoked, and
+    /// this session gets a new token (returned, for the cookie) so the old one is worthless.
     pub async fn change_password(
         &self,
         session: &SessionContext,
@@ -557,31 +560,22 @@ impl<'a> Auth<'a> {
         new: &str,
         confirm: &str,
         address: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<String, StoreError> {
         let mut tx = self.db.begin().await?;
         let account = credentials(&mut tx, &session.actor.username)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if !verify_password_blocking(current.to_owned(), account.password_hash.clone()).await {
-            // A wrong current password counts like a failed sign-in, so a hijacked session
-            // cannot be used to guess it.
-            record_attempt(&mut tx, &session.actor.username, address, false).await?;
-            audit::append(
-                &mut tx,
-                auth_entry(
-                    AuditAction::PasswordChange,
-                    AuditOutcome::Failure,
-                    Some(account.id),
-                    &session.actor.username,
+        if !self.password_matches(&account, current).await {
+            return Err(self
+                .refuse_password(
+                    tx,
+                    session,
+                    &account,
                     address,
-                    "wrong_current_password",
-                    &account.region_path,
-                ),
-            )
-            .await?;
-            self.lock_out_if_needed(&mut tx, session).await?;
-            tx.commit().await?;
-            return Err(StoreError::invalid("current", Problem::WrongPassword));
+                    AuditAction::PasswordChange,
+                    "current",
+                )
+                .await);
         }
         if new != confirm {
             return Err(StoreError::invalid("confirm", Problem::PasswordMismatch));
@@ -595,6 +589,15 @@ impl<'a> Auth<'a> {
         )
         .await?;
         store_password(&mut tx, account.id, new, false, Some(session.session_id)).await?;
+        let token = new_token("");
+        tx.execute(
+            &Query::update()
+                .table(Sessions::Table)
+                .value(Sessions::TokenHash, token_digest(&token))
+                .and_where(Expr::col(Sessions::Id).eq(session.session_id))
+                .take(),
+        )
+        .await?;
         audit::append(
             &mut tx,
             auth_entry(
@@ -608,75 +611,8 @@ impl<'a> Auth<'a> {
             ),
         )
         .await?;
-        tx.commit().await
-    }
-
-    /// Turns on the second factor once the owner proves their app produces valid codes.
-    pub async fn enable_totp(
-        &self,
-        session: &SessionContext,
-        secret: &str,
-        code: &str,
-        address: &str,
-    ) -> Result<(), StoreError> {
-        if !totp::check_now(secret, code) {
-            return Err(StoreError::invalid("code", Problem::WrongTotp));
-        }
-        self.set_totp(session, Some(secret), address).await
-    }
-
-    /// Turns off the second factor after checking the password.
-    pub async fn disable_totp(
-        &self,
-        session: &SessionContext,
-        password: &str,
-        address: &str,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.db.begin().await?;
-        let account = credentials(&mut tx, &session.actor.username)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        drop(tx);
-        if !verify_password_blocking(password.to_owned(), account.password_hash).await {
-            return Err(StoreError::invalid("password", Problem::WrongPassword));
-        }
-        self.set_totp(session, None, address).await
-    }
-
-    async fn set_totp(
-        &self,
-        session: &SessionContext,
-        secret: Option<&str>,
-        address: &str,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.db.begin().await?;
-        tx.execute(
-            &Query::update()
-                .table(Accounts::Table)
-                .value(Accounts::TotpSecret, secret)
-                .and_where(Expr::col(Accounts::Id).eq(session.actor.account_id))
-                .take(),
-        )
-        .await?;
-        let brief = brief(&mut tx, session.actor.account_id).await?;
-        audit::append(
-            &mut tx,
-            auth_entry(
-                AuditAction::TotpChange,
-                AuditOutcome::Success,
-                Some(session.actor.account_id),
-                &session.actor.username,
-                address,
-                if secret.is_some() {
-                    "enabled"
-                } else {
-                    "disabled"
-                },
-                &brief.region_path,
-            ),
-        )
-        .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(token)
     }
 
     /// Issues an API token for a user name and password (and one-time code if enrolled).
@@ -706,8 +642,9 @@ impl<'a> Auth<'a> {
         if account.must_change_password {
             return Err(SignInError::PasswordChangeRequired);
         }
-        if let Some(secret) = &account.totp_secret {
-            let ok = code.is_some_and(|c| totp::check_now(secret, c));
+        if account.totp_secret.is_some() {
+            let secret = account.open_totp(self.sealing);
+            let ok = secret.is_some_and(|s| code.is_some_and(|c| totp::check_now(&s, c)));
             if !ok {
                 record_attempt(&mut tx, username, attempt.address, false).await?;
                 tx.commit().await?;

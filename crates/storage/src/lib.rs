@@ -25,6 +25,7 @@ pub mod regions;
 pub mod requests;
 mod schema;
 pub mod scoped;
+pub mod sealing;
 pub mod seed;
 pub mod seed_progress;
 pub mod seed_requests;
@@ -52,14 +53,16 @@ pub fn write_generation() -> u64 {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    sealing: sealing::SealingKey,
     counts: std::sync::Arc<counts::CountCache>,
     intake: std::sync::Arc<requests::GroupCommit>,
 }
 
 impl Store {
-    /// Wraps a connected database.
-    pub fn new(db: Db) -> Self {
+    /// Wraps a connected database; `sealing` seals the secrets kept in it.
+    pub fn new(db: Db, sealing: sealing::SealingKey) -> Self {
         Self {
+            sealing,
             intake: std::sync::Arc::new(requests::GroupCommit::new(db.clone())),
             db,
             counts: std::sync::Arc::default(),
@@ -67,8 +70,8 @@ impl Store {
     }
 
     /// Connects to `url` and brings the schema up to date.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let store = Self::new(Db::connect(url).await?);
+    pub async fn open(url: &str, sealing: sealing::SealingKey) -> Result<Self, StoreError> {
+        let store = Self::new(Db::connect(url).await?, sealing);
         store.migrate().await?;
         Ok(store)
     }
@@ -84,9 +87,12 @@ impl Store {
         self.intake.set_near_project_metres(metres);
     }
 
-    /// Applies pending migrations.
+    /// Applies pending migrations, then seals any second-factor secret still in plaintext from
+    /// before secrets were sealed.
     pub async fn migrate(&self) -> Result<migrate::MigrationReport, StoreError> {
-        migrate::migrate(&self.db).await
+        let mut report = migrate::migrate(&self.db).await?;
+        report.sealed_totp_secrets = auth::seal_plaintext(&self.db, &self.sealing).await?;
+        Ok(report)
     }
 
     /// The underlying database handle.
@@ -96,7 +102,7 @@ impl Store {
 
     /// Sign-in, sessions and API tokens.
     pub fn auth(&self) -> Auth<'_> {
-        Auth::new(&self.db)
+        Auth::new(&self.db, &self.sealing)
     }
 
     /// Business operations on behalf of `actor`, whose request came from `address`.

@@ -21,6 +21,8 @@ pub struct MigrationReport {
     pub applied: Vec<(i64, &'static str)>,
     /// The schema version after the run.
     pub current: i64,
+    /// Second-factor secrets found in plaintext and sealed by this run.
+    pub sealed_totp_secrets: u64,
 }
 
 /// Brings the schema up to date.

@@ -88,6 +88,7 @@ pub enum Sessions {
     UserAgent,
     CreatedAt,
     LastSeenAt,
+    TotpPending,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -18,6 +18,7 @@ use crate::db::Db;
 use crate::error::StoreError;
 use crate::regions::Region;
 use crate::schema::{Accounts, Sessions};
+use crate::sealing::SealingKey;
 use chrono::{Duration, Utc};
 use minxin_domain::region::RegionLevel;
 use minxin_domain::{Actor, Role, RoleSet};
@@ -101,7 +102,7 @@ async fn sqlite() -> Store {
     let db = Db::open_sqlite_dir(&dir)
         .await
         .unwrap_or_else(|e| panic!("cannot open SQLite in {}: {e}", dir.display()));
-    let store = Store::new(db);
+    let store = Store::new(db, SealingKey::generate());
     store
         .migrate()
         .await
@@ -111,7 +112,7 @@ async fn sqlite() -> Store {
 
 async fn postgres(url: &str) -> Store {
     let url = fresh_postgres(url).await;
-    Store::open(&url)
+    Store::open(&url, SealingKey::generate())
         .await
         .unwrap_or_else(|e| panic!("postgres: cannot open or migrate {}: {e}", redact(&url)))
 }

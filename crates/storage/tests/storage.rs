@@ -693,8 +693,12 @@ async fn password_changes_follow_the_policy_and_history() {
             "{b}: a refused change took effect"
         );
 
-        ok!(b, change(PASSWORD, P1, P1).await);
-        let after = ok!(b, auth.session(&signed.token).await)
+        let rotated = ok!(b, change(PASSWORD, P1, P1).await);
+        assert!(
+            ok!(b, auth.session(&signed.token).await).is_none(),
+            "{b}: the changing session kept its old token"
+        );
+        let after = ok!(b, auth.session(&rotated).await)
             .unwrap_or_else(|| panic!("{b}: the changing session ended"));
         assert!(
             !after.must_change_password,

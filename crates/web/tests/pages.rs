@@ -279,21 +279,66 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
         let marker = "id=\"totp-secret\">";
         let start = setup.body.find(marker).expect("secret shown") + marker.len();
         let secret = setup.body[start..].split('<').next().unwrap().to_owned();
+        assert!(
+            !setup.body.contains("name=\"secret\""),
+            "[{b}] the secret stays on the server"
+        );
+        let again = browser.get(&env.app, "/account/totp").await;
+        assert!(
+            again.body.contains(&secret),
+            "[{b}] a reload shows the same secret"
+        );
         let csrf = Browser::csrf(&setup);
         let wrong = browser
             .post(
                 &env.app,
                 "/account/totp",
-                &[("_csrf", &csrf), ("secret", &secret), ("code", "000000")],
+                &[("_csrf", &csrf), ("password", PASSWORD), ("code", "000000")],
             )
             .await;
         assert!(wrong.body.contains("验证码不正确"), "[{b}] {}", wrong.body);
         let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
+        let no_password = browser
+            .post(
+                &env.app,
+                "/account/totp",
+                &[
+                    ("_csrf", &csrf),
+                    ("password", "Wrong#2026pw"),
+                    ("code", &code),
+                ],
+            )
+            .await;
+        assert!(
+            no_password.body.contains("密码不正确"),
+            "[{b}] {}",
+            no_password.body
+        );
+        // A secret chosen by the browser is not taken: codes of its own secret do not enrol.
+        let chosen = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        let chosen_code = minxin_storage::totp::code_at(chosen, now()).unwrap();
+        let planted = browser
+            .post(
+                &env.app,
+                "/account/totp",
+                &[
+                    ("_csrf", &csrf),
+                    ("password", PASSWORD),
+                    ("secret", chosen),
+                    ("code", &chosen_code),
+                ],
+            )
+            .await;
+        assert!(
+            planted.body.contains("验证码不正确"),
+            "[{b}] {}",
+            planted.body
+        );
         let on = browser
             .post(
                 &env.app,
                 "/account/totp",
-                &[("_csrf", &csrf), ("secret", &secret), ("code", &code)],
+                &[("_csrf", &csrf), ("password", PASSWORD), ("code", &code)],
             )
             .await;
         assert_eq!(on.status, StatusCode::SEE_OTHER, "[{b}] {}", on.body);

@@ -16,6 +16,7 @@ mod m0010_open311_keys;
 mod m0011_request_moderation;
 mod m0012_calendar_years;
 mod m0013_public_location;
+mod m0014_totp_enrolment;
 
 use crate::db::Backend;
 
@@ -95,5 +96,10 @@ pub const ALL: &[Migration] = &[
         version: 13,
         name: "public_location",
         statements: m0013_public_location::statements,
+    },
+    Migration {
+        version: 14,
+        name: "totp_enrolment",
+        statements: m0014_totp_enrolment::statements,
     },
 ];

@@ -3,10 +3,10 @@
 
 use super::chrome::Chrome;
 use super::form::{FormErrors, notice};
-use super::{NoticeQuery, html};
+use super::{NoticeQuery, html, redirect_with_cookies};
 use crate::error::Failure;
 use crate::i18n::Lang;
-use crate::session::{Pending, Signed};
+use crate::session::{Pending, SESSION_COOKIE, Signed, cookie};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -159,7 +159,16 @@ pub async fn change_password(
         )
         .await
     {
-        Ok(()) => Ok(Redirect::to("/account?notice=password").into_response()),
+        Ok(token) => {
+            // The account's API tokens were revoked: forget any this instance still trusts.
+            state.tokens.clear();
+            let jar = p.client.cookies.clone().add(cookie(
+                SESSION_COOKIE,
+                token,
+                state.config.secure_cookies,
+            ));
+            Ok(redirect_with_cookies(jar, "/account?notice=password"))
+        }
         Err(e) => {
             let errors = FormErrors::from_store(p.client.lang, e)?;
             password_page(&state, &p, errors).await
@@ -186,12 +195,8 @@ fn qr_svg(url: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn setup_page(
-    state: &AppState,
-    s: &Signed,
-    secret: String,
-    errors: FormErrors,
-) -> Result<Response, Failure> {
+async fn setup_page(state: &AppState, s: &Signed, errors: FormErrors) -> Result<Response, Failure> {
+    let secret = state.store.auth().begin_totp(&s.session).await?;
     let url = totp::enrolment_url(&secret, &s.session.actor.username).unwrap_or_default();
     html(&TotpSetupPage {
         c: Chrome::signed(state, s, "/account"),
@@ -201,19 +206,20 @@ async fn setup_page(
     })
 }
 
-/// GET /account/totp — a fresh secret to scan; nothing is stored until a code proves it works.
+/// GET /account/totp — the secret to scan, made and kept on the server for this session;
+/// nothing is enrolled until the password and a code confirm it.
 pub async fn totp_setup(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
     if s.session.totp_enabled {
         return Ok(Redirect::to("/account").into_response());
     }
-    setup_page(&state, &s, totp::new_secret(), FormErrors::default()).await
+    setup_page(&state, &s, FormErrors::default()).await
 }
 
-/// The enrolment form: the secret shown on the page and a code from the app.
+/// The enrolment form: the account's password and a code from the app.
 #[derive(Deserialize)]
 pub struct TotpEnable {
     #[serde(default)]
-    secret: String,
+    password: String,
     #[serde(default)]
     code: String,
 }
@@ -227,13 +233,13 @@ pub async fn totp_enable(
     match state
         .store
         .auth()
-        .enable_totp(&s.session, &form.secret, &form.code, &s.client.address)
+        .enable_totp(&s.session, &form.password, &form.code, &s.client.address)
         .await
     {
         Ok(()) => Ok(Redirect::to("/account?notice=totp_on").into_response()),
         Err(e) => {
             let errors = FormErrors::from_store(s.client.lang, e)?;
-            setup_page(&state, &s, form.secret, errors).await
+            setup_page(&state, &s, errors).await
         }
     }
 }
