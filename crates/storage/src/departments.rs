@@ -2,7 +2,7 @@
 //! narrowed to departments shows only those.
 
 use crate::db::Tx;
-use crate::error::{StoreError, taken_as};
+use crate::error::{StoreError, in_use_as, taken_as};
 use crate::regions::{self, within};
 use crate::schema::{Accounts, Departments, Regions};
 use crate::scoped::{Scoped, Target};
@@ -292,12 +292,7 @@ impl Scoped<'_> {
                 .take(),
         )
         .await
-        .map_err(|e| match e {
-            StoreError::Database(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
-                StoreError::invalid("id", Problem::InUse)
-            }
-            other => other,
-        })?;
+        .map_err(in_use_as("id"))?;
         self.record(
             &mut tx,
             AuditAction::DepartmentDelete,

@@ -37,6 +37,14 @@ impl StoreError {
         StoreError::Invalid(vec![FieldProblem::new(field, problem)])
     }
 
+    /// Whether the database refused a write because other rows still refer to the row. SQLite
+    /// reports a violation met while carrying out another key's `ON DELETE` action with a
+    /// trigger constraint code, so its message is what marks it there.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e))
+            if e.is_foreign_key_violation() || e.message().contains("FOREIGN KEY constraint failed"))
+    }
+
     /// Whether the database refused a write because of a unique constraint.
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
@@ -48,6 +56,18 @@ pub(crate) fn taken_as(field: &'static str) -> impl FnOnce(StoreError) -> StoreE
     move |e| {
         if e.is_unique_violation() {
             StoreError::invalid(field, minxin_domain::Problem::Taken)
+        } else {
+            e
+        }
+    }
+}
+
+/// Turns a foreign-key failure of a delete into an "in use" problem on `field` (the row is
+/// still referred to), passing other errors on.
+pub(crate) fn in_use_as(field: &'static str) -> impl FnOnce(StoreError) -> StoreError {
+    move |e| {
+        if e.is_foreign_key_violation() {
+            StoreError::invalid(field, minxin_domain::Problem::InUse)
         } else {
             e
         }

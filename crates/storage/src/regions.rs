@@ -3,7 +3,7 @@
 //! depth-first tree order.
 
 use crate::db::Tx;
-use crate::error::{StoreError, taken_as};
+use crate::error::{StoreError, in_use_as, taken_as};
 use crate::schema::{Accounts, Departments, Regions};
 use crate::scoped::{Scoped, Target};
 use chrono::Utc;
@@ -329,7 +329,8 @@ impl Scoped<'_> {
                 .and_where(Expr::col(Regions::Id).eq(id))
                 .take(),
         )
-        .await?;
+        .await
+        .map_err(in_use_as("id"))?;
         self.record(
             &mut tx,
             AuditAction::RegionDelete,

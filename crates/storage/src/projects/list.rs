@@ -47,6 +47,7 @@ pub enum SortKey {
 #[into_params(parameter_in = Query)]
 pub struct ProjectFilter {
     /// Reserve pool or annual plan.
+    #[param(inline)]
     pub pool: Option<Pool>,
     /// Plan year.
     pub year: Option<i32>,
@@ -65,6 +66,7 @@ pub struct ProjectFilter {
     /// Text in code, name, address or description (Chinese works).
     pub q: Option<String>,
     /// Sort key.
+    #[param(inline)]
     pub sort: Option<SortKey>,
     /// Sort descending.
     pub desc: Option<bool>,
