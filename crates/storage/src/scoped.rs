@@ -49,8 +49,9 @@ impl<'a> Scoped<'a> {
     }
 
     /// Refuses with [`StoreError::Forbidden`] unless the actor holds `permission`; a refusal is
-    /// itself audited so the auditor sees probing.
-    pub(crate) async fn require(&self, permission: Permission) -> Result<(), StoreError> {
+    /// itself audited so the auditor sees probing. Public for forms parsed before they reach
+    /// storage: a caller who may not write is refused before its form's problems are shown.
+    pub async fn require(&self, permission: Permission) -> Result<(), StoreError> {
         if self.actor.may(permission) {
             return Ok(());
         }

@@ -424,12 +424,13 @@ impl Scoped<'_> {
         photos: Option<(&[NewPhoto], &dyn BlobStore)>,
     ) -> Result<ProgressReport, StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let period = check(input, today())?;
         let mut tx = self.db.begin().await?;
         let project = find(&mut tx, self.actor, project_id).await?;
+        // Who may report is asked before what the report says (403, never its problems).
         if !may_report_progress(self.actor, project.ownership()) {
             return Err(StoreError::Forbidden);
         }
+        let period = check(input, today())?;
         lock_project(&mut tx, project_id).await?;
         let existing = of_project(&mut tx, project_id)
             .await?

@@ -198,12 +198,14 @@ impl Scoped<'_> {
         input: &TransitionInput,
     ) -> Result<(Project, TransitionRecord), StoreError> {
         self.require(Permission::ReadProjects).await?;
-        let requested = parse_move(input)?;
         let mut tx = self.db.begin().await?;
         let before = find(&mut tx, self.actor, project_id).await?;
+        // Who may move it is asked before what the move is: a caller who may not gets 403
+        // whatever it sent, never the move's problems.
         if !may_manage(self.actor, before.ownership()) {
             return Err(StoreError::Forbidden);
         }
+        let requested = parse_move(input)?;
         if before.version != input.version {
             return Err(StoreError::Conflict);
         }

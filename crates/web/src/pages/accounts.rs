@@ -303,6 +303,9 @@ pub async fn create(
     s: Signed,
     Input(mut form): Input<AccountForm>,
 ) -> Result<Response, Failure> {
+    scoped(&state, &s)
+        .require(Permission::ManageAccounts)
+        .await?;
     let result = async {
         let input = form.input()?;
         scoped(&state, &s)

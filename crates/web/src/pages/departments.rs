@@ -161,6 +161,9 @@ pub async fn create(
     s: Signed,
     Input(form): Input<DepartmentForm>,
 ) -> Result<Response, Failure> {
+    scoped(&state, &s)
+        .require(Permission::ManageOrganisation)
+        .await?;
     let result = async { scoped(&state, &s).create_department(&form.input()?).await }.await;
     settle(
         s.client.lang,

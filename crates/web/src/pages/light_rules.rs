@@ -19,8 +19,10 @@ use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::progress::light_rules::{LightRulesInput, RegionLightRules};
 use serde::Deserialize;
 
-/// The form as typed; every field is text so a typo comes back as typed.
+/// The form as typed; every field is text so a typo comes back as typed, and a missing one as
+/// blank, so that it is reported with the others.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct RulesForm {
     region_id: Option<String>,
     deviation_yellow_bp: String,
@@ -168,8 +170,9 @@ pub async fn save(
     Input(form): Input<RulesForm>,
 ) -> Result<Response, Failure> {
     let lang: Lang = s.client.lang;
-    let region = region_of(&state, &s, form.region_id.as_deref()).await?;
     let store = scoped(&state, &s);
+    store.require(Permission::ManageLightRules).await?;
+    let region = region_of(&state, &s, form.region_id.as_deref()).await?;
     let current = store.light_rules(region).await?;
     let result = match form.read() {
         Ok(input) => store.set_light_rules(region, &input).await,

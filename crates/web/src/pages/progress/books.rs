@@ -461,6 +461,7 @@ pub async fn add_contract(
     Id(id): Id,
     Input(form): Input<ContractForm>,
 ) -> Result<Response, Failure> {
+    scoped(&state, &s).require(Permission::RecordMoney).await?;
     let result = match form.input() {
         Ok(input) => scoped(&state, &s).add_contract(id, &input).await,
         Err(e) => Err(e),
@@ -478,6 +479,7 @@ pub async fn record(
     Id(id): Id,
     Input(form): Input<MoneyForm>,
 ) -> Result<Response, Failure> {
+    scoped(&state, &s).require(Permission::RecordMoney).await?;
     let result = match form.input() {
         Ok(input) => scoped(&state, &s).record_money(id, &input).await,
         Err(e) => Err(e),
@@ -495,6 +497,7 @@ pub async fn correct(
     Id(id): Id,
     Input(form): Input<CorrectionForm>,
 ) -> Result<Response, Failure> {
+    scoped(&state, &s).require(Permission::RecordMoney).await?;
     let result = match form.input() {
         Ok((record, input)) => scoped(&state, &s).correct_money(id, record, &input).await,
         Err(e) => Err(e),

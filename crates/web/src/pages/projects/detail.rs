@@ -6,8 +6,8 @@
 
 use super::milestones::MilestoneForm;
 use super::{
-    errors_of, hold_name, move_name, optional_date, project_notice, required_int, source_name,
-    stage_name, today,
+    errors_of, hold_name, may_change, move_name, optional_date, project_notice, required_int,
+    source_name, stage_name, today,
 };
 use crate::error::Failure;
 use crate::pages::attachments::{AttachmentsPanel, panel_of};
@@ -509,6 +509,7 @@ pub async fn progress(
     Id(id): Id,
     Input(form): Input<ProgressForm>,
 ) -> Result<Response, Failure> {
+    may_change(&state, &s, id, may_report_progress).await?;
     let result = async {
         let input = form.input()?;
         scoped(&state, &s)

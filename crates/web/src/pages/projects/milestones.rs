@@ -3,7 +3,7 @@
 //! done is progress, which a project manager may also report.
 
 use super::detail::settle_on_page;
-use super::{optional_date, required_int};
+use super::{may_change, optional_date, required_int};
 use crate::error::Failure;
 use crate::pages::attachments::Ids as MilestonePath;
 use crate::pages::chrome::Chrome;
@@ -16,7 +16,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use minxin_domain::project_access::may_manage;
+use minxin_domain::project_access::{may_manage, may_report_progress};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::projects::{Milestone, MilestoneInput, Project};
@@ -76,6 +76,7 @@ pub async fn add(
     Id(id): Id,
     Input(form): Input<MilestoneForm>,
 ) -> Result<Response, Failure> {
+    may_change(&state, &s, id, may_manage).await?;
     let result = async {
         let mut input = form.input()?;
         input.actual_date = None;
@@ -118,6 +119,7 @@ pub async fn done(
     MilestonePath(id, mid): MilestonePath,
     Input(form): Input<DoneForm>,
 ) -> Result<Response, Failure> {
+    may_change(&state, &s, id, may_report_progress).await?;
     let current = find(&state, &s, id, mid).await?;
     let result = async {
         let mut p = Vec::new();

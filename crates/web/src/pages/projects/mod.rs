@@ -17,14 +17,17 @@ pub(crate) use list::{ListQuery, category_filter_choices, filter_of, light_choic
 use super::form::{FormErrors, notice};
 use crate::error::Failure;
 use crate::i18n::Lang;
+use crate::pages::widgets::scoped;
+use crate::session::Signed;
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use minxin_domain::FieldProblem;
 use minxin_domain::Problem;
 use minxin_domain::project::{FundingSource, Hold, Stage};
+use minxin_domain::project_access::ProjectOwnership;
 use minxin_domain::time::shanghai;
+use minxin_domain::{Actor, FieldProblem};
 use minxin_storage::StoreError;
 
 /// Routes of the project pages.
@@ -141,6 +144,24 @@ pub fn optional_int<T: std::str::FromStr>(
             problems.push(FieldProblem::new(field, Problem::Malformed));
             None
         }
+    }
+}
+
+/// Refuses with 403, before its form is read, a caller whom `may` (a rule of
+/// `domain::project_access`) does not let change project `id`, so a read-only role posting to a
+/// write route never gets the form's problems back as if it could. Storage checks again when
+/// the change is made.
+pub async fn may_change(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    may: fn(&Actor, ProjectOwnership) -> bool,
+) -> Result<(), Failure> {
+    let project = scoped(state, s).project(id).await?;
+    if may(&s.session.actor, project.ownership()) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden.into())
     }
 }
 
