@@ -10,17 +10,20 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::{Browser, api, envs, token};
 use minxin_storage::projects::MilestoneInput;
-use minxin_storage::testing::{PASSWORD, TestProject};
+use minxin_storage::testing::{Fixture, PASSWORD, TestProject};
 use serde_json::json;
+
+/// A project of 示例区 that `leader_a` reads.
+async fn project(fx: &Fixture) -> i64 {
+    fx.project(TestProject::building(fx, "示例街道老年食堂", 30, 60))
+        .await
+}
 
 #[tokio::test]
 async fn a_read_only_role_posting_to_a_write_route_gets_403() {
     for env in envs().await {
-        let b = env.backend;
-        let fx = &env.fx;
-        let id = fx
-            .project(TestProject::building(fx, "示例街道老年食堂", 30, 60))
-            .await;
+        let (b, fx) = (env.backend, &env.fx);
+        let id = project(fx).await;
         let office = fx.actor("office_a").await;
         let milestone = fx
             .store
@@ -88,11 +91,8 @@ async fn a_read_only_role_posting_to_a_write_route_gets_403() {
 #[tokio::test]
 async fn a_read_only_role_calling_a_write_operation_gets_403() {
     for env in envs().await {
-        let b = env.backend;
-        let fx = &env.fx;
-        let id = fx
-            .project(TestProject::building(fx, "示例街道老年食堂", 30, 60))
-            .await;
+        let (b, fx) = (env.backend, &env.fx);
+        let id = project(fx).await;
         let leader = token(&env.app, "leader_a").await;
         let calls = [
             (

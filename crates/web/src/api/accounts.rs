@@ -29,7 +29,7 @@ pub struct AccountQuery {
 
 /// Accounts in your scope (系统管理员, 安全管理员).
 #[utoipa::path(get, path = "/accounts", tag = "accounts", params(AccountQuery),
-    responses((status = 200, body = Page<Account>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Page<Account>)))]
 async fn list_accounts(
     State(state): State<AppState>,
     user: ApiUser,
@@ -54,7 +54,7 @@ async fn list_accounts(
 
 /// One account.
 #[utoipa::path(get, path = "/accounts/{id}", tag = "accounts", params(("id" = i64, Path)),
-    responses((status = 200, body = Account), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Account)))]
 async fn get_account(
     State(state): State<AppState>,
     user: ApiUser,
@@ -75,7 +75,7 @@ pub struct NewAccount {
 
 /// Create an account (系统管理员). It has no roles until 安全管理员 grants them.
 #[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = NewAccount,
-    responses((status = 201, body = Account), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Account)))]
 async fn create_account(
     State(state): State<AppState>,
     user: ApiUser,
@@ -91,7 +91,7 @@ async fn create_account(
 /// Edit or disable an account (系统管理员).
 #[utoipa::path(put, path = "/accounts/{id}", tag = "accounts", params(("id" = i64, Path)),
     request_body = Versioned<AccountInput>,
-    responses((status = 200, body = Account), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Account), (status = 409, body = ErrorBody)))]
 async fn update_account(
     State(state): State<AppState>,
     user: ApiUser,
@@ -116,7 +116,7 @@ pub struct PasswordReset {
 /// Reset an account's password; the owner must change it at next sign-in (系统管理员).
 #[utoipa::path(post, path = "/accounts/{id}/password", tag = "accounts", params(("id" = i64, Path)),
     request_body = PasswordReset,
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn reset_password(
     State(state): State<AppState>,
     user: ApiUser,
@@ -132,7 +132,7 @@ async fn reset_password(
 /// Set an account's roles and data scope (安全管理员).
 #[utoipa::path(put, path = "/accounts/{id}/access", tag = "accounts", params(("id" = i64, Path)),
     request_body = Versioned<AccessInput>,
-    responses((status = 200, body = Account), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Account), (status = 409, body = ErrorBody)))]
 async fn set_access(
     State(state): State<AppState>,
     user: ApiUser,

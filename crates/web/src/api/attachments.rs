@@ -35,7 +35,7 @@ pub struct AttachmentUpload {
 /// The documents of a project in your scope, oldest first.
 #[utoipa::path(get, path = "/projects/{id}/attachments", tag = "projects",
     params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Attachment>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Attachment>)))]
 async fn list_attachments(
     State(state): State<AppState>,
     user: ApiUser,
@@ -51,9 +51,7 @@ async fn list_attachments(
     params(("id" = i64, Path)),
     request_body(content = inline(AttachmentUpload), content_type = "multipart/form-data"),
     responses((status = 201, body = Attachment),
-        (status = 400, description = "No file, unknown kind, or a type that is not accepted", body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 413, description = "Larger than 20 MB", body = ErrorBody)))]
+        (status = 400, description = "No file, unknown kind, or a type that is not accepted", body = ErrorBody), (status = 413, description = "Larger than 20 MB", body = ErrorBody)))]
 async fn upload_attachment(
     State(state): State<AppState>,
     user: ApiUser,
@@ -84,8 +82,7 @@ async fn upload_attachment(
 /// file name, `nosniff` and a sandboxing Content-Security-Policy.
 #[utoipa::path(get, path = "/projects/{id}/attachments/{aid}", tag = "projects",
     params(("id" = i64, Path), ("aid" = i64, Path)),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>)))]
 async fn download_attachment(
     State(state): State<AppState>,
     user: ApiUser,
@@ -101,7 +98,7 @@ async fn download_attachment(
 /// Remove a document (project managers of the project). Its content is kept for the record.
 #[utoipa::path(delete, path = "/projects/{id}/attachments/{aid}", tag = "projects",
     params(("id" = i64, Path), ("aid" = i64, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn delete_attachment(
     State(state): State<AppState>,
     user: ApiUser,

@@ -2,7 +2,7 @@
 //! filters and CSV as the `/audit` page.
 
 use super::ApiUser;
-use crate::error::{ErrorBody, Failure};
+use crate::error::Failure;
 use crate::pages::audit::{AuditQuery, export};
 use crate::pages::widgets::Params;
 use crate::state::AppState;
@@ -15,8 +15,7 @@ use utoipa_axum::routes;
 
 /// Audit entries in your scope matching the filters, newest first (审计管理员).
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = Page<Entry>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Page<Entry>)))]
 async fn list(
     State(state): State<AppState>,
     user: ApiUser,
@@ -31,8 +30,7 @@ async fn list(
 /// Every audit entry matching the filters (at most 100,000, oldest first) as CSV: UTF-8 with a
 /// byte-order mark, times in Beijing time, headings in the `Accept-Language` (审计管理员).
 #[utoipa::path(get, path = "/audit.csv", tag = "audit", params(AuditQuery),
-    responses((status = 200, description = "CSV attachment", content_type = "text/csv", body = String),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, description = "CSV attachment", content_type = "text/csv", body = String)))]
 async fn csv(
     State(state): State<AppState>,
     user: ApiUser,

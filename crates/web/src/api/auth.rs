@@ -49,7 +49,7 @@ pub struct TokenIssued {
     request_body = TokenRequest,
     responses(
         (status = 201, body = TokenIssued),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 401, body = ErrorBody, description = "wrong user name or password, or a one-time code needed"),
         (status = 403, body = ErrorBody, description = "password change required or account disabled"),
         (status = 429, body = ErrorBody, description = "locked after repeated failures"),
     ))]
@@ -100,7 +100,7 @@ async fn create_token(
 
 /// List your tokens (never their secrets).
 #[utoipa::path(get, path = "/auth/tokens", tag = "auth",
-    responses((status = 200, body = Vec<ApiToken>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<ApiToken>)))]
 async fn list_tokens(
     State(state): State<AppState>,
     user: ApiUser,
@@ -111,7 +111,7 @@ async fn list_tokens(
 /// Revoke one of your tokens.
 #[utoipa::path(delete, path = "/auth/tokens/{id}", tag = "auth",
     params(("id" = i64, Path, description = "token id")),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn revoke_token(
     State(state): State<AppState>,
     user: ApiUser,
@@ -143,7 +143,7 @@ pub struct Me {
 
 /// The calling account, its roles and data scope.
 #[utoipa::path(get, path = "/me", tag = "auth",
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Me)))]
 async fn me(user: ApiUser) -> Json<Me> {
     Json(Me {
         account_id: user.actor.account_id,

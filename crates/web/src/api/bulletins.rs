@@ -3,7 +3,7 @@
 //! caller's language — generated from the snapshots only.
 
 use super::ApiUser;
-use crate::error::{ErrorBody, Failure};
+use crate::error::Failure;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Json;
@@ -46,7 +46,7 @@ pub struct BulletinBody {
 
 /// The months with a light snapshot, newest first (leaders and the office).
 #[utoipa::path(get, path = "/bulletins", tag = "bulletins",
-    responses((status = 200, body = Vec<SnapshotMonth>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<SnapshotMonth>)))]
 async fn list(
     State(state): State<AppState>,
     user: ApiUser,
@@ -58,7 +58,7 @@ async fn list(
 /// region, from the monthly snapshots; 404 when no month of the period has a snapshot.
 #[utoipa::path(get, path = "/bulletins/{period}", tag = "bulletins",
     params(("period" = String, Path, description = "YYYY-MM, YYYY-Qn or YYYY")),
-    responses((status = 200, body = BulletinBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = BulletinBody)))]
 async fn get_bulletin(
     State(state): State<AppState>,
     user: ApiUser,

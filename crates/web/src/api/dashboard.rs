@@ -94,8 +94,8 @@ pub fn request_filter(figures: &Dashboard) -> RequestStatsFilter {
 /// by funding source, monthly reports of the last month due, red projects with reasons, the
 /// department ranking and the monthly trends.
 #[utoipa::path(get, path = "/dashboard", tag = "dashboard", params(DashboardQuery),
-    responses((status = 200, body = DashboardView), (status = 400, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DashboardView),
+        (status = 404, body = ErrorBody, description = "no such region in your scope")))]
 async fn get_dashboard(
     State(state): State<AppState>,
     user: ApiUser,

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod org;
 pub mod progress;
 pub mod projects;
+mod responses;
 
 use crate::client::{address, api_lang};
 use crate::error::{Failure, render_api_failures};
@@ -18,8 +19,8 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::Json;
 use axum::routing::get;
 use minxin_domain::Actor;
@@ -120,7 +121,7 @@ impl Modify for BearerAuth {
 #[openapi(
     info(
         title = "Minxin 民心 API",
-        description = "Livelihood project management. Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`. Errors are `{ code, message, fields }`; messages follow `Accept-Language` (zh-CN by default, en).",
+        description = "Livelihood project management. Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`. Errors are `{ code, message, fields }`; messages follow `Accept-Language` (zh-CN by default, en). Unknown properties of a JSON body are ignored.",
     ),
     servers((url = "/api/v1")),
     modifiers(&BearerAuth),
@@ -128,9 +129,9 @@ impl Modify for BearerAuth {
 )]
 struct ApiDoc;
 
-/// The API routes and their OpenAPI document.
+/// The API routes and their OpenAPI document, with the error answers every operation shares.
 fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::routes())
         .merge(org::routes())
         .merge(projects::routes())
@@ -140,7 +141,9 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(accounts::routes())
         .merge(attachments::routes())
         .merge(audit::routes())
-        .split_for_parts()
+        .split_for_parts();
+    responses::document_common_errors(&mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document, for `minxin openapi` and tests.
@@ -175,8 +178,10 @@ pub struct Versioned<T> {
     pub data: T,
 }
 
-/// Parses a JSON body, turning malformed JSON into a 400 in the caller's language instead of
-/// axum's plain-text rejection.
+/// Parses a JSON body, answering in the caller's language instead of axum's plain text: 415
+/// without a JSON content type, 413 over the body limit, and 400 `bad_request` for a body that
+/// is not JSON or not of the documented shape — one status for "this body cannot be read", as
+/// for a field a rule refuses (400 `invalid`), rather than axum's 422 for some shapes.
 pub struct JsonBody<T>(pub T);
 
 impl<T, S> axum::extract::FromRequest<S> for JsonBody<T>
@@ -191,7 +196,11 @@ where
             Ok(Json(v)) => Ok(JsonBody(v)),
             Err(rejection) => {
                 tracing::debug!(%rejection, "bad JSON body");
-                Err(Failure::new(rejection.status(), "bad_request"))
+                let status = match rejection.status() {
+                    s @ (StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::PAYLOAD_TOO_LARGE) => s,
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                Err(Failure::new(status, "bad_request"))
             }
         }
     }

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 
 /// Regions in your scope, in tree order.
 #[utoipa::path(get, path = "/regions", tag = "organisation",
-    responses((status = 200, body = Vec<Region>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Region>)))]
 async fn list_regions(
     State(state): State<AppState>,
     user: ApiUser,
@@ -26,7 +26,7 @@ async fn list_regions(
 /// One region.
 #[utoipa::path(get, path = "/regions/{id}", tag = "organisation",
     params(("id" = i64, Path)),
-    responses((status = 200, body = Region), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Region)))]
 async fn get_region(
     State(state): State<AppState>,
     user: ApiUser,
@@ -37,7 +37,7 @@ async fn get_region(
 
 /// Create a region below one in your scope (系统管理员).
 #[utoipa::path(post, path = "/regions", tag = "organisation", request_body = RegionInput,
-    responses((status = 201, body = Region), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Region)))]
 async fn create_region(
     State(state): State<AppState>,
     user: ApiUser,
@@ -50,7 +50,7 @@ async fn create_region(
 /// Rename a region or correct its code (系统管理员).
 #[utoipa::path(put, path = "/regions/{id}", tag = "organisation", params(("id" = i64, Path)),
     request_body = Versioned<RegionInput>,
-    responses((status = 200, body = Region), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Region), (status = 409, body = ErrorBody)))]
 async fn update_region(
     State(state): State<AppState>,
     user: ApiUser,
@@ -66,7 +66,7 @@ async fn update_region(
 
 /// Remove an unused region (系统管理员).
 #[utoipa::path(delete, path = "/regions/{id}", tag = "organisation", params(("id" = i64, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn delete_region(
     State(state): State<AppState>,
     user: ApiUser,
@@ -85,7 +85,7 @@ pub struct DepartmentQuery {
 
 /// Departments in your scope.
 #[utoipa::path(get, path = "/departments", tag = "organisation", params(DepartmentQuery),
-    responses((status = 200, body = Vec<Department>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Department>)))]
 async fn list_departments(
     State(state): State<AppState>,
     user: ApiUser,
@@ -96,7 +96,7 @@ async fn list_departments(
 
 /// One department.
 #[utoipa::path(get, path = "/departments/{id}", tag = "organisation", params(("id" = i64, Path)),
-    responses((status = 200, body = Department), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Department)))]
 async fn get_department(
     State(state): State<AppState>,
     user: ApiUser,
@@ -107,7 +107,7 @@ async fn get_department(
 
 /// Create a department (系统管理员).
 #[utoipa::path(post, path = "/departments", tag = "organisation", request_body = DepartmentInput,
-    responses((status = 201, body = Department), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Department)))]
 async fn create_department(
     State(state): State<AppState>,
     user: ApiUser,
@@ -120,7 +120,7 @@ async fn create_department(
 /// Edit a department (系统管理员).
 #[utoipa::path(put, path = "/departments/{id}", tag = "organisation", params(("id" = i64, Path)),
     request_body = Versioned<DepartmentInput>,
-    responses((status = 200, body = Department), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Department), (status = 409, body = ErrorBody)))]
 async fn update_department(
     State(state): State<AppState>,
     user: ApiUser,
@@ -136,7 +136,7 @@ async fn update_department(
 
 /// Remove a department without members (系统管理员).
 #[utoipa::path(delete, path = "/departments/{id}", tag = "organisation", params(("id" = i64, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn delete_department(
     State(state): State<AppState>,
     user: ApiUser,

@@ -54,7 +54,7 @@ pub struct LightView {
 
 /// The project's traffic light with its reasons in words.
 #[utoipa::path(get, path = "/projects/{id}/light", tag = "progress", params(("id" = i64, Path)),
-    responses((status = 200, body = LightView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = LightView)))]
 async fn get_light(
     State(state): State<AppState>,
     user: ApiUser,
@@ -73,7 +73,7 @@ async fn get_light(
 
 /// Budget, approved, disbursed, paid and remaining per funding source; contracts; every record.
 #[utoipa::path(get, path = "/projects/{id}/books", tag = "progress", params(("id" = i64, Path)),
-    responses((status = 200, body = Books), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Books)))]
 async fn get_books(
     State(state): State<AppState>,
     user: ApiUser,
@@ -85,7 +85,7 @@ async fn get_books(
 /// Record a contract (finance).
 #[utoipa::path(post, path = "/projects/{id}/contracts", tag = "progress", params(("id" = i64, Path)),
     request_body = ContractInput,
-    responses((status = 201, body = Contract), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = Contract)))]
 async fn create_contract(
     State(state): State<AppState>,
     user: ApiUser,
@@ -100,7 +100,7 @@ async fn create_contract(
 /// refused with the amounts in the message; over budget is recorded and turns the light red.
 #[utoipa::path(post, path = "/projects/{id}/money", tag = "progress", params(("id" = i64, Path)),
     request_body = MoneyInput,
-    responses((status = 201, body = MoneyEntry), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = MoneyEntry)))]
 async fn create_money(
     State(state): State<AppState>,
     user: ApiUser,
@@ -114,7 +114,7 @@ async fn create_money(
 /// Correct a record: a new negative record takes part or all of it back, with a reason.
 #[utoipa::path(post, path = "/projects/{id}/money/{record}/corrections", tag = "progress",
     params(("id" = i64, Path), ("record" = i64, Path)), request_body = CorrectionInput,
-    responses((status = 201, body = MoneyEntry), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = MoneyEntry)))]
 async fn create_correction(
     State(state): State<AppState>,
     user: ApiUser,
@@ -127,7 +127,7 @@ async fn create_correction(
 
 /// The monthly reports, newest month first.
 #[utoipa::path(get, path = "/projects/{id}/reports", tag = "progress", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ProgressReport>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<ProgressReport>)))]
 async fn list_reports(
     State(state): State<AppState>,
     user: ApiUser,
@@ -139,7 +139,7 @@ async fn list_reports(
 /// File a month's report, or refile one that was returned.
 #[utoipa::path(post, path = "/projects/{id}/reports", tag = "progress", params(("id" = i64, Path)),
     request_body = ReportInput,
-    responses((status = 201, body = ProgressReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = ProgressReport), (status = 409, body = ErrorBody)))]
 async fn file_report(
     State(state): State<AppState>,
     user: ApiUser,
@@ -163,7 +163,7 @@ pub struct ReviewInput {
 /// Accept a report (it becomes the project's progress) or return it with a comment (office).
 #[utoipa::path(post, path = "/projects/{id}/reports/{report}/review", tag = "progress",
     params(("id" = i64, Path), ("report" = i64, Path)), request_body = Versioned<ReviewInput>,
-    responses((status = 200, body = ProgressReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ProgressReport), (status = 409, body = ErrorBody)))]
 async fn review_report(
     State(state): State<AppState>,
     user: ApiUser,

@@ -30,7 +30,7 @@ pub struct PageQuery {
 
 /// Projects you may see, filtered, sorted and paged, with the total count.
 #[utoipa::path(get, path = "/projects", tag = "projects", params(ProjectFilter, PageQuery),
-    responses((status = 200, body = Page<ProjectSummary>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Page<ProjectSummary>)))]
 async fn list_projects(
     State(state): State<AppState>,
     user: ApiUser,
@@ -43,7 +43,7 @@ async fn list_projects(
 
 /// Create a project (office, or department staff for their own department).
 #[utoipa::path(post, path = "/projects", tag = "projects", request_body = ProjectInput,
-    responses((status = 201, body = Project), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Project)))]
 async fn create_project(
     State(state): State<AppState>,
     user: ApiUser,
@@ -55,7 +55,7 @@ async fn create_project(
 
 /// One project with partners and budget lines.
 #[utoipa::path(get, path = "/projects/{id}", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = Project), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Project)))]
 async fn get_project(
     State(state): State<AppState>,
     user: ApiUser,
@@ -67,7 +67,7 @@ async fn get_project(
 /// Edit the registry fields; send the `version` you read (409 if someone saved first).
 #[utoipa::path(put, path = "/projects/{id}", tag = "projects", params(("id" = i64, Path)),
     request_body = Versioned<ProjectInput>,
-    responses((status = 200, body = Project), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Project), (status = 409, body = ErrorBody)))]
 async fn update_project(
     State(state): State<AppState>,
     user: ApiUser,
@@ -84,7 +84,7 @@ async fn update_project(
 /// Update progress only (what a project manager may change).
 #[utoipa::path(put, path = "/projects/{id}/progress", tag = "projects", params(("id" = i64, Path)),
     request_body = Versioned<ProgressInput>,
-    responses((status = 200, body = Project), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Project), (status = 409, body = ErrorBody)))]
 async fn report_progress(
     State(state): State<AppState>,
     user: ApiUser,
@@ -100,7 +100,7 @@ async fn report_progress(
 
 /// The next gate: where it leads and which conditions are met or missing.
 #[utoipa::path(get, path = "/projects/{id}/gate", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = GateView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = GateView)))]
 async fn get_gate(
     State(state): State<AppState>,
     user: ApiUser,
@@ -111,7 +111,7 @@ async fn get_gate(
 
 /// The timeline of lifecycle moves, oldest first.
 #[utoipa::path(get, path = "/projects/{id}/transitions", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<TransitionRecord>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<TransitionRecord>)))]
 async fn list_transitions(
     State(state): State<AppState>,
     user: ApiUser,
@@ -133,7 +133,7 @@ pub struct Moved {
 /// `return` to an earlier stage (office, with reason), `suspend`, `resume` or `cancel`.
 #[utoipa::path(post, path = "/projects/{id}/transitions", tag = "projects", params(("id" = i64, Path)),
     request_body = TransitionInput,
-    responses((status = 201, body = Moved), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = Moved), (status = 409, body = ErrorBody)))]
 async fn create_transition(
     State(state): State<AppState>,
     user: ApiUser,
@@ -152,7 +152,7 @@ async fn create_transition(
 
 /// The milestones of a project, in plan order.
 #[utoipa::path(get, path = "/projects/{id}/milestones", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Milestone>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Milestone>)))]
 async fn list_milestones(
     State(state): State<AppState>,
     user: ApiUser,
@@ -164,7 +164,7 @@ async fn list_milestones(
 /// Plan a milestone (weights of a project add up to at most 100).
 #[utoipa::path(post, path = "/projects/{id}/milestones", tag = "projects", params(("id" = i64, Path)),
     request_body = MilestoneInput,
-    responses((status = 201, body = Milestone), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Milestone)))]
 async fn create_milestone(
     State(state): State<AppState>,
     user: ApiUser,
@@ -179,7 +179,7 @@ async fn create_milestone(
 #[utoipa::path(put, path = "/projects/{id}/milestones/{milestone_id}", tag = "projects",
     params(("id" = i64, Path), ("milestone_id" = i64, Path)),
     request_body = Versioned<MilestoneInput>,
-    responses((status = 200, body = Milestone), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Milestone), (status = 409, body = ErrorBody)))]
 async fn update_milestone(
     State(state): State<AppState>,
     user: ApiUser,
@@ -196,7 +196,7 @@ async fn update_milestone(
 /// Remove a milestone from the plan.
 #[utoipa::path(delete, path = "/projects/{id}/milestones/{milestone_id}", tag = "projects",
     params(("id" = i64, Path), ("milestone_id" = i64, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn delete_milestone(
     State(state): State<AppState>,
     user: ApiUser,
@@ -210,7 +210,7 @@ async fn delete_milestone(
 
 /// The category dictionary: categories each followed by their subcategories.
 #[utoipa::path(get, path = "/categories", tag = "projects",
-    responses((status = 200, body = Vec<Category>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Category>)))]
 async fn list_categories(
     State(state): State<AppState>,
     user: ApiUser,
@@ -220,7 +220,7 @@ async fn list_categories(
 
 /// Extend the dictionary (office).
 #[utoipa::path(post, path = "/categories", tag = "projects", request_body = CategoryInput,
-    responses((status = 201, body = Category), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Category)))]
 async fn create_category(
     State(state): State<AppState>,
     user: ApiUser,
