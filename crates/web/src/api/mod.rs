@@ -8,9 +8,13 @@ pub mod audit;
 pub mod auth;
 pub mod bulletins;
 pub mod dashboard;
+pub mod open311_keys;
 pub mod org;
 pub mod progress;
 pub mod projects;
+pub mod request_routing;
+pub mod request_stats;
+pub mod requests;
 
 use crate::client::{address, api_lang};
 use crate::error::{Failure, render_api_failures};
@@ -140,6 +144,10 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(accounts::routes())
         .merge(attachments::routes())
         .merge(audit::routes())
+        .merge(requests::routes())
+        .merge(request_routing::routes())
+        .merge(request_stats::routes())
+        .merge(open311_keys::routes())
         .split_for_parts()
 }
 
