@@ -156,6 +156,12 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
             )
             .await;
         assert_eq!(other.status, StatusCode::NOT_FOUND, "{b}");
+        // Days beyond what the databases store are ignored like any unreadable value.
+        let far = browser
+            .get(&app, "/requests/stats?from=-4800-01-01&to=%2B262142-12-31")
+            .await;
+        assert_eq!(far.status, StatusCode::OK, "{b}: {}", far.body);
+        assert!(far.body.contains("<strong>33.3%</strong>"), "{b}");
         browser.get(&app, "/lang?to=en&next=/requests/stats").await;
         let english = browser.get(&app, "/requests/stats?category=road").await;
         assert!(english.body.contains("Response rate"), "{b}");

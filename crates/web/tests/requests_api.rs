@@ -335,5 +335,10 @@ async fn stale_versions_conflict_and_refusals_name_every_field_in_the_callers_la
         .await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {}", reply.body);
         assert_eq!(fields(&reply), ["from", "department_id"], "{b}");
+        // Days neither database can store are refused, not sent to the database.
+        let path = "/requests/stats?from=-4800-01-01&to=%2B262142-12-31";
+        let reply = api(&env.app, Method::GET, path, Some(&office), None).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {}", reply.body);
+        assert_eq!(fields(&reply), ["from", "to"], "{b}");
     }
 }

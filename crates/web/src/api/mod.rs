@@ -183,6 +183,26 @@ pub struct Versioned<T> {
     pub data: T,
 }
 
+/// A query parameter read by `parse`: absent when missing or blank, and when given but
+/// unreadable, absent with a problem named after it, so a route reports every bad parameter
+/// at once.
+pub(crate) fn parameter<T>(
+    field: &'static str,
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    problems: &mut Vec<minxin_domain::FieldProblem>,
+) -> Option<T> {
+    let raw = raw.map(str::trim).filter(|r| !r.is_empty())?;
+    let parsed = parse(raw);
+    if parsed.is_none() {
+        problems.push(minxin_domain::FieldProblem::new(
+            field,
+            minxin_domain::Problem::Malformed,
+        ));
+    }
+    parsed
+}
+
 /// Parses a JSON body, turning malformed JSON into a 400 in the caller's language instead of
 /// axum's plain-text rejection.
 pub struct JsonBody<T>(pub T);

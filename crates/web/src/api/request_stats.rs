@@ -3,13 +3,12 @@
 //! in basis points, the mean handling time, the same per department and per category, and the
 //! hot spots — exactly what `/requests/stats` shows.
 
-use super::ApiUser;
+use super::{ApiUser, parameter};
 use crate::error::{ErrorBody, Failure};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::Json;
-use chrono::NaiveDate;
-use minxin_domain::{FieldProblem, Problem};
+use minxin_domain::request_stats::parse_day;
 use minxin_storage::requests::{RequestStats, RequestStatsFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -19,9 +18,9 @@ use utoipa_axum::routes;
 /// Which requests are counted; every part is optional.
 #[derive(Deserialize, IntoParams)]
 pub struct StatsQuery {
-    /// Received on or after this day (YYYY-MM-DD, Beijing time).
+    /// Received on or after this day (YYYY-MM-DD, Beijing time, years 1900 to 9999).
     from: Option<String>,
-    /// Received on or before this day (YYYY-MM-DD, Beijing time).
+    /// Received on or before this day (YYYY-MM-DD, Beijing time, years 1900 to 9999).
     to: Option<String>,
     /// A region in your scope, with its subtree (404 outside it).
     region_id: Option<String>,
@@ -31,19 +30,9 @@ pub struct StatsQuery {
     category: Option<String>,
 }
 
-/// A parameter read with `FromStr`, absent when blank, a problem named after it when it does
-/// not read.
-fn read<T: std::str::FromStr>(
-    field: &'static str,
-    raw: Option<&str>,
-    problems: &mut Vec<FieldProblem>,
-) -> Option<T> {
-    let raw = raw.map(str::trim).filter(|r| !r.is_empty())?;
-    let value = raw.parse().ok();
-    if value.is_none() {
-        problems.push(FieldProblem::new(field, Problem::Malformed));
-    }
-    value
+/// A record id as typed.
+fn id(raw: &str) -> Option<i64> {
+    raw.parse().ok()
 }
 
 /// The statistic of the requests in your scope that the parameters select; what is overdue is
@@ -59,10 +48,15 @@ async fn get_stats(
 ) -> Result<Json<RequestStats>, Failure> {
     let mut problems = Vec::new();
     let filter = RequestStatsFilter {
-        from: read::<NaiveDate>("from", q.from.as_deref(), &mut problems),
-        to: read::<NaiveDate>("to", q.to.as_deref(), &mut problems),
-        region_id: read("region_id", q.region_id.as_deref(), &mut problems),
-        department_id: read("department_id", q.department_id.as_deref(), &mut problems),
+        from: parameter("from", q.from.as_deref(), parse_day, &mut problems),
+        to: parameter("to", q.to.as_deref(), parse_day, &mut problems),
+        region_id: parameter("region_id", q.region_id.as_deref(), id, &mut problems),
+        department_id: parameter(
+            "department_id",
+            q.department_id.as_deref(),
+            id,
+            &mut problems,
+        ),
         category: q
             .category
             .map(|c| c.trim().to_owned())

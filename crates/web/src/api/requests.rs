@@ -5,7 +5,7 @@
 //! caller may see and do; the moves are the domain's, worded per `Accept-Language`.
 
 use super::projects::PageQuery;
-use super::{ApiUser, JsonBody, Versioned};
+use super::{ApiUser, JsonBody, Versioned, parameter};
 use crate::error::{ErrorBody, Failure};
 use crate::pages::public::requests::RequestForm;
 use crate::pages::widgets::page_request;
@@ -38,21 +38,6 @@ pub struct QueueQuery {
     category: Option<String>,
 }
 
-/// A parameter given but not one of its choices is a problem named after it.
-fn choice<T>(
-    field: &'static str,
-    raw: Option<&str>,
-    parse: impl Fn(&str) -> Option<T>,
-    problems: &mut Vec<FieldProblem>,
-) -> Option<T> {
-    let raw = raw.map(str::trim).filter(|r| !r.is_empty())?;
-    let parsed = parse(raw);
-    if parsed.is_none() {
-        problems.push(FieldProblem::new(field, Problem::Malformed));
-    }
-    parsed
-}
-
 /// The requests in your scope that a queue shows, the most urgent first (newest first for
 /// `answered`, `done` and `all`), paged; no contact details.
 #[utoipa::path(get, path = "/requests", tag = "requests", params(QueueQuery, PageQuery),
@@ -65,13 +50,13 @@ async fn list_requests(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<QueueRow>>, Failure> {
     let mut problems = Vec::new();
-    let view = choice(
+    let view = parameter(
         "view",
         q.view.as_deref(),
         QueueView::from_code,
         &mut problems,
     );
-    let wanted = choice(
+    let wanted = parameter(
         "state",
         q.state.as_deref(),
         |s| s.parse().ok(),
