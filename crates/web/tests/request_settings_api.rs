@@ -7,20 +7,19 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::requests_api::{enter, fields, file, moved, narrow_dept_a, phoned, queue};
+use chrono::Duration;
+use common::requests_api::{
+    delete, enter, fields, file, get, monday_morning, moved, narrow_dept_a, phoned, post, queue,
+};
 use common::{Env, Reply, api, envs, envs_at, send, token};
-use minxin_domain::time::shanghai;
 use minxin_storage::testing::route_street_roads;
 use minxin_web::clock::Clock;
 use serde_json::{Value, json};
 
-/// 10:00 on Monday 2 March 2026, Beijing time: a working day far from holidays.
-fn monday_morning() -> DateTime<Utc> {
-    shanghai()
-        .with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
-        .unwrap()
-        .with_timezone(&Utc)
+/// How many routing rules `who` sees.
+async fn rule_count(env: &Env, who: &str) -> usize {
+    let rules = get(env, who, "/requests/routing/rules").await;
+    rules.json().as_array().map_or(0, Vec::len)
 }
 
 #[tokio::test]
@@ -31,14 +30,7 @@ async fn the_office_keeps_routing_rules_that_send_new_requests_on() {
         let office = token(&env.app, "office_a").await;
         let street = env.fx.street_a.id;
 
-        let boundaries = api(
-            &env.app,
-            Method::GET,
-            "/requests/routing/boundaries",
-            Some(&office),
-            None,
-        )
-        .await;
+        let boundaries = get(&env, &office, "/requests/routing/boundaries").await;
         assert_eq!(
             boundaries.status,
             StatusCode::OK,
@@ -46,33 +38,13 @@ async fn the_office_keeps_routing_rules_that_send_new_requests_on() {
             boundaries.body
         );
         assert_eq!(boundaries.json()[0]["region_id"], json!(street), "{b}");
-        let rules = api(
-            &env.app,
-            Method::GET,
-            "/requests/routing/rules",
-            Some(&office),
-            None,
-        )
-        .await;
-        assert_eq!(
-            rules.json().as_array().unwrap().len(),
-            1,
-            "{b}: {}",
-            rules.body
-        );
+        let rules = get(&env, &office, "/requests/routing/rules").await;
         assert_eq!(rules.json()[0]["category_code"], json!("road"), "{b}");
+        assert_eq!(rule_count(&env, &office).await, 1, "{b}");
 
         let lighting =
             json!({ "category": "lighting", "boundary": street, "department": env.fx.a_jy });
-        let add = |body: Value| {
-            api(
-                &env.app,
-                Method::POST,
-                "/requests/routing/rules",
-                Some(&office),
-                Some(body),
-            )
-        };
+        let add = |body: Value| post(&env, &office, "/requests/routing/rules", body);
         let added = add(lighting.clone()).await;
         assert_eq!(added.status, StatusCode::CREATED, "{b}: {}", added.body);
         assert_eq!(
@@ -95,14 +67,7 @@ async fn the_office_keeps_routing_rules_that_send_new_requests_on() {
         let nobody = add(json!({ "category": "lighting", "boundary": street })).await;
         assert_eq!(fields(&nobody), ["department"], "{b}");
 
-        let entered = api(
-            &env.app,
-            Method::POST,
-            "/requests",
-            Some(&office),
-            Some(phoned("lighting")),
-        )
-        .await;
+        let entered = post(&env, &office, "/requests", phoned("lighting")).await;
         assert_eq!(
             entered.json()["routed"],
             json!(true),
@@ -119,29 +84,16 @@ async fn the_office_keeps_routing_rules_that_send_new_requests_on() {
         assert_eq!(routed["request"]["state"], json!("assigned"), "{b}");
 
         let path = format!("/requests/routing/rules/{rule}");
-        let removed = api(&env.app, Method::DELETE, &path, Some(&office), None).await;
+        let removed = delete(&env, &office, &path).await;
         assert_eq!(
             removed.status,
             StatusCode::NO_CONTENT,
             "{b}: {}",
             removed.body
         );
-        let again = api(&env.app, Method::DELETE, &path, Some(&office), None).await;
+        let again = delete(&env, &office, &path).await;
         assert_eq!(again.status, StatusCode::NOT_FOUND, "{b}");
-        let rules = api(
-            &env.app,
-            Method::GET,
-            "/requests/routing/rules",
-            Some(&office),
-            None,
-        )
-        .await;
-        assert_eq!(
-            rules.json().as_array().unwrap().len(),
-            1,
-            "{b}: {}",
-            rules.body
-        );
+        assert_eq!(rule_count(&env, &office).await, 1, "{b}");
     }
 }
 
@@ -173,14 +125,7 @@ async fn statistics_count_the_requests_seeded() {
         moved(&env, &office, sent, assign).await;
         let queued = enter(&env, &office, phoned("lighting")).await;
 
-        let stats = api(
-            &env.app,
-            Method::GET,
-            "/requests/stats",
-            Some(&office),
-            None,
-        )
-        .await;
+        let stats = get(&env, &office, "/requests/stats").await;
         assert_eq!(stats.status, StatusCode::OK, "{b}: {}", stats.body);
         let total = &stats.json()["total"];
         let expected = json!({
@@ -223,14 +168,7 @@ async fn statistics_count_the_requests_seeded() {
             "{b}: {by_department:?}"
         );
 
-        let road = api(
-            &env.app,
-            Method::GET,
-            "/requests/stats?category=road",
-            Some(&office),
-            None,
-        )
-        .await;
+        let road = get(&env, &office, "/requests/stats?category=road").await;
         assert_eq!(
             road.json()["total"]["received"],
             json!(1),
@@ -240,14 +178,7 @@ async fn statistics_count_the_requests_seeded() {
 
         // A month on, the two waiting for acceptance are overdue and count against the rate.
         clock.set(monday_morning() + Duration::days(30));
-        let later = api(
-            &env.app,
-            Method::GET,
-            "/requests/stats",
-            Some(&office),
-            None,
-        )
-        .await;
+        let later = get(&env, &office, "/requests/stats").await;
         let total = &later.json()["total"];
         assert_eq!(total["overdue"], json!(2), "{b}: {}", later.body);
         assert_eq!(total["due_for_acceptance"], json!(3), "{b}");
@@ -282,14 +213,7 @@ async fn the_office_issues_and_revokes_open311_keys() {
         let dept = token(&env.app, "dept_a").await;
         let keys = "/open311-keys";
 
-        let issued = api(
-            &env.app,
-            Method::POST,
-            keys,
-            Some(&office),
-            Some(json!({ "name": "12345 热线" })),
-        )
-        .await;
+        let issued = post(&env, &office, keys, json!({ "name": "12345 热线" })).await;
         assert_eq!(issued.status, StatusCode::CREATED, "{b}: {}", issued.body);
         let key = issued.json()["key"].as_str().unwrap().to_owned();
         let id = issued.json()["listed"]["id"].as_i64().unwrap();
@@ -298,7 +222,7 @@ async fn the_office_issues_and_revokes_open311_keys() {
             "{b}"
         );
 
-        let listed = api(&env.app, Method::GET, keys, Some(&office), None).await;
+        let listed = get(&env, &office, keys).await;
         assert_eq!(listed.status, StatusCode::OK, "{b}: {}", listed.body);
         assert_eq!(listed.json()[0]["name"], json!("12345 热线"), "{b}");
         assert_eq!(listed.json()[0]["revoked_at"], Value::Null, "{b}");
@@ -317,20 +241,18 @@ async fn the_office_issues_and_revokes_open311_keys() {
 
         let path = format!("{keys}/{id}");
         assert_eq!(
-            api(&env.app, Method::DELETE, &path, Some(&dept), None)
-                .await
-                .status,
+            delete(&env, &dept, &path).await.status,
             StatusCode::FORBIDDEN,
             "{b}"
         );
-        let revoked = api(&env.app, Method::DELETE, &path, Some(&office), None).await;
+        let revoked = delete(&env, &office, &path).await;
         assert_eq!(
             revoked.status,
             StatusCode::NO_CONTENT,
             "{b}: {}",
             revoked.body
         );
-        let listed = api(&env.app, Method::GET, keys, Some(&office), None).await;
+        let listed = get(&env, &office, keys).await;
         assert!(
             listed.json()[0]["revoked_at"].is_string(),
             "{b}: {}",
@@ -344,37 +266,16 @@ async fn the_office_issues_and_revokes_open311_keys() {
             refused.body
         );
 
-        let unnamed = api(
-            &env.app,
-            Method::POST,
-            keys,
-            Some(&office),
-            Some(json!({ "name": " " })),
-        )
-        .await;
+        let unnamed = post(&env, &office, keys, json!({ "name": " " })).await;
         assert_eq!(fields(&unnamed), ["name"], "{b}: {}", unnamed.body);
-        let refused = api(
-            &env.app,
-            Method::POST,
-            keys,
-            Some(&dept),
-            Some(json!({ "name": "x" })),
-        )
-        .await;
+        let refused = post(&env, &dept, keys, json!({ "name": "x" })).await;
         assert_eq!(
             refused.status,
             StatusCode::FORBIDDEN,
             "{b}: {}",
             refused.body
         );
-        let unknown = api(
-            &env.app,
-            Method::DELETE,
-            &format!("{keys}/{}", id + 100),
-            Some(&office),
-            None,
-        )
-        .await;
+        let unknown = delete(&env, &office, &format!("{keys}/{}", id + 100)).await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{b}");
     }
 }

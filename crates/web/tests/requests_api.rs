@@ -8,9 +8,9 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::requests_api::{
-    enter, fields, file, make, moved, narrow_dept_a, phoned, queue, version,
+    enter, fields, file, get, make, moved, narrow_dept_a, phoned, post, queue, version,
 };
-use common::{Reply, api, api_in, envs, token};
+use common::{Reply, api_in, envs, token};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -21,28 +21,14 @@ async fn a_hotline_works_a_request_from_entry_to_close() {
         let office = token(&env.app, "office_a").await;
         let dept = token(&env.app, "dept_a").await;
 
-        let entered = api(
-            &env.app,
-            Method::POST,
-            "/requests",
-            Some(&office),
-            Some(phoned("lighting")),
-        )
-        .await;
+        let entered = post(&env, &office, "/requests", phoned("lighting")).await;
         assert_eq!(entered.status, StatusCode::CREATED, "{b}: {}", entered.body);
         let receipt = entered.json();
         let id = receipt["id"].as_i64().unwrap();
         assert!(!receipt["receipt_code"].as_str().unwrap().is_empty(), "{b}");
         assert_eq!(receipt["routed"], json!(false), "{b}");
 
-        let dispatch = api(
-            &env.app,
-            Method::GET,
-            "/requests?view=dispatch",
-            Some(&office),
-            None,
-        )
-        .await;
+        let dispatch = get(&env, &office, "/requests?view=dispatch").await;
         assert_eq!(dispatch.json()["total"], json!(1), "{b}: {}", dispatch.body);
         assert_eq!(dispatch.json()["items"][0]["id"], json!(id), "{b}");
         assert!(
@@ -197,14 +183,7 @@ async fn scope_and_roles_decide_who_sees_and_moves_a_request() {
             "{b}: {}",
             refused.body
         );
-        let refused = api(
-            &env.app,
-            Method::POST,
-            "/requests",
-            Some(&leader),
-            Some(phoned("lighting")),
-        )
-        .await;
+        let refused = post(&env, &leader, "/requests", phoned("lighting")).await;
         assert_eq!(
             refused.status,
             StatusCode::FORBIDDEN,
@@ -214,7 +193,7 @@ async fn scope_and_roles_decide_who_sees_and_moves_a_request() {
 
         // Routing, statistics' regions and keys stay within the office's own.
         for path in ["/requests/routing/rules", "/open311-keys"] {
-            let reply = api(&env.app, Method::GET, path, Some(&leader), None).await;
+            let reply = get(&env, &leader, path).await;
             assert_eq!(
                 reply.status,
                 StatusCode::FORBIDDEN,
@@ -223,7 +202,7 @@ async fn scope_and_roles_decide_who_sees_and_moves_a_request() {
             );
         }
         let elsewhere = format!("/requests/stats?region_id={}", env.fx.district_b.id);
-        let reply = api(&env.app, Method::GET, &elsewhere, Some(&office), None).await;
+        let reply = get(&env, &office, &elsewhere).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{b}: {}", reply.body);
         assert_eq!(version(&env, &office, id).await, at, "{b}: nothing moved");
     }
@@ -246,14 +225,7 @@ async fn stale_versions_conflict_and_refusals_name_every_field_in_the_callers_la
         // The office may not accept for the department: the workflow's refusal, in words.
         let path = format!("/requests/{id}/moves");
         let accept = json!({ "move": "accept", "version": at + 1 });
-        let zh = api(
-            &env.app,
-            Method::POST,
-            &path,
-            Some(&office),
-            Some(accept.clone()),
-        )
-        .await;
+        let zh = post(&env, &office, &path, accept.clone()).await;
         let en = api_in(
             Some("en"),
             &env.app,
@@ -278,19 +250,12 @@ async fn stale_versions_conflict_and_refusals_name_every_field_in_the_callers_la
         assert!(!message(&zh).is_ascii(), "{b}: {}", message(&zh));
 
         let transfer = json!({ "move": "transfer", "version": at + 1 });
-        let reply = api(&env.app, Method::POST, &path, Some(&office), Some(transfer)).await;
+        let reply = post(&env, &office, &path, transfer).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {}", reply.body);
         assert_eq!(fields(&reply), ["department"], "{b}");
 
         // An empty entry names the channel and everything the request lacks, at once.
-        let reply = api(
-            &env.app,
-            Method::POST,
-            "/requests",
-            Some(&office),
-            Some(json!({})),
-        )
-        .await;
+        let reply = post(&env, &office, "/requests", json!({})).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {}", reply.body);
         let named = fields(&reply);
         for field in ["channel", "category", "description"] {
@@ -301,43 +266,27 @@ async fn stale_versions_conflict_and_refusals_name_every_field_in_the_callers_la
         }
         let mut fax = phoned("lighting");
         fax["channel"] = json!("portal");
-        let reply = api(
-            &env.app,
-            Method::POST,
-            "/requests",
-            Some(&office),
-            Some(fax),
-        )
-        .await;
+        let reply = post(&env, &office, "/requests", fax).await;
         assert_eq!(
             fields(&reply),
             ["channel"],
             "{b}: a resident's channel is not staff's"
         );
 
-        let reply = api(
-            &env.app,
-            Method::GET,
-            "/requests?view=soon&state=lost&page=0",
-            Some(&office),
-            None,
-        )
-        .await;
+        let reply = get(&env, &office, "/requests?view=soon&state=lost&page=0").await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {}", reply.body);
         assert_eq!(fields(&reply), ["view", "state", "page"], "{b}");
-        let reply = api(
-            &env.app,
-            Method::GET,
+        let reply = get(
+            &env,
+            &office,
             "/requests/stats?from=yesterday&department_id=1e30",
-            Some(&office),
-            None,
         )
         .await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {}", reply.body);
         assert_eq!(fields(&reply), ["from", "department_id"], "{b}");
         // Days neither database can store are refused, not sent to the database.
         let path = "/requests/stats?from=-4800-01-01&to=%2B262142-12-31";
-        let reply = api(&env.app, Method::GET, path, Some(&office), None).await;
+        let reply = get(&env, &office, path).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {}", reply.body);
         assert_eq!(fields(&reply), ["from", "to"], "{b}");
     }

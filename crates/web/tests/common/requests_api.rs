@@ -3,7 +3,32 @@
 
 use super::{Env, Reply, api};
 use axum::http::{Method, StatusCode};
+use chrono::{DateTime, TimeZone, Utc};
+use minxin_domain::time::shanghai;
 use serde_json::{Value, json};
+
+/// 10:00 on Monday 2 March 2026, Beijing time: a working day far from holidays.
+pub fn monday_morning() -> DateTime<Utc> {
+    shanghai()
+        .with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// GET `path` of the API as the holder of token `who`.
+pub async fn get(env: &Env, who: &str, path: &str) -> Reply {
+    api(&env.app, Method::GET, path, Some(who), None).await
+}
+
+/// POST `body` to `path` of the API as the holder of token `who`.
+pub async fn post(env: &Env, who: &str, path: &str, body: Value) -> Reply {
+    api(&env.app, Method::POST, path, Some(who), Some(body)).await
+}
+
+/// DELETE `path` of the API as the holder of token `who`.
+pub async fn delete(env: &Env, who: &str, path: &str) -> Reply {
+    api(&env.app, Method::DELETE, path, Some(who), None).await
+}
 
 /// A phoned-in request of `category` at (30.5, 114.5) with the resident's contact details.
 pub fn phoned(category: &str) -> Value {
@@ -18,41 +43,27 @@ pub fn phoned(category: &str) -> Value {
     })
 }
 
+/// Asserts that `reply` has `status`, showing the backend and the body otherwise.
+pub fn expect(env: &Env, reply: &Reply, status: StatusCode) {
+    assert_eq!(reply.status, status, "{}: {}", env.backend, reply.body);
+}
+
 /// Enters `body` as `who` and returns the new request's id.
 pub async fn enter(env: &Env, who: &str, body: Value) -> i64 {
-    let reply = api(&env.app, Method::POST, "/requests", Some(who), Some(body)).await;
-    assert_eq!(
-        reply.status,
-        StatusCode::CREATED,
-        "{}: {}",
-        env.backend,
-        reply.body
-    );
+    let reply = post(env, who, "/requests", body).await;
+    expect(env, &reply, StatusCode::CREATED);
     reply.json()["id"].as_i64().unwrap()
 }
 
 /// Request `id`'s file as `who` sees it.
 pub async fn file(env: &Env, who: &str, id: i64) -> Reply {
-    api(
-        &env.app,
-        Method::GET,
-        &format!("/requests/{id}"),
-        Some(who),
-        None,
-    )
-    .await
+    get(env, who, &format!("/requests/{id}")).await
 }
 
 /// The version of request `id` as `who` reads it.
 pub async fn version(env: &Env, who: &str, id: i64) -> i64 {
     let reply = file(env, who, id).await;
-    assert_eq!(
-        reply.status,
-        StatusCode::OK,
-        "{}: {}",
-        env.backend,
-        reply.body
-    );
+    expect(env, &reply, StatusCode::OK);
     reply.json()["request"]["version"].as_i64().unwrap()
 }
 
@@ -61,20 +72,14 @@ pub async fn make(env: &Env, who: &str, id: i64, version: i64, step: Value) -> R
     let mut body = step;
     body["version"] = json!(version);
     let path = format!("/requests/{id}/moves");
-    api(&env.app, Method::POST, &path, Some(who), Some(body)).await
+    post(env, who, &path, body).await
 }
 
 /// Makes `step` on request `id` as `who` at the version it has now; asserts it succeeded.
 pub async fn moved(env: &Env, who: &str, id: i64, step: Value) -> Value {
     let at = version(env, who, id).await;
     let reply = make(env, who, id, at, step).await;
-    assert_eq!(
-        reply.status,
-        StatusCode::CREATED,
-        "{}: {}",
-        env.backend,
-        reply.body
-    );
+    expect(env, &reply, StatusCode::CREATED);
     let out = reply.json();
     assert_eq!(out["version"], json!(at + 1), "{}", env.backend);
     out
@@ -82,21 +87,8 @@ pub async fn moved(env: &Env, who: &str, id: i64, step: Value) -> Value {
 
 /// The ids of a queue's page as `who` sees it.
 pub async fn queue(env: &Env, who: &str, query: &str) -> Vec<i64> {
-    let reply = api(
-        &env.app,
-        Method::GET,
-        &format!("/requests?{query}"),
-        Some(who),
-        None,
-    )
-    .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::OK,
-        "{}: {}",
-        env.backend,
-        reply.body
-    );
+    let reply = get(env, who, &format!("/requests?{query}")).await;
+    expect(env, &reply, StatusCode::OK);
     reply.json()["items"]
         .as_array()
         .unwrap()
