@@ -520,6 +520,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
                 let filter = QueueFilter {
                     view,
                     category: None,
+                    state: None,
                     page: PageRequest::default(),
                 };
                 let page = store

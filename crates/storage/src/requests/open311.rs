@@ -37,7 +37,7 @@ const NAME_MAX: usize = 100;
 const PREFIX_LEN: usize = 10;
 
 /// An Open311 API key as listed (never the key itself).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Open311Key {
     /// The key's id.
     pub id: i64,

@@ -23,9 +23,9 @@ use utoipa_axum::routes;
 #[derive(Deserialize, IntoParams)]
 pub struct PageQuery {
     /// Page number from 1 (past the last page: an empty page).
-    page: Option<String>,
+    pub(crate) page: Option<String>,
     /// Rows per page (max 200, default 50).
-    per_page: Option<String>,
+    pub(crate) per_page: Option<String>,
 }
 
 /// Projects you may see, filtered, sorted and paged, with the total count.
