@@ -30,9 +30,11 @@ use utoipa_axum::routes;
 pub struct QueueQuery {
     /// The queue: `open` (default: everything someone must act on), `dispatch` (waiting for
     /// the office), `overdue`, `answered` (waiting for the rating), `done` or `all`.
+    #[param(pattern = "^(|open|dispatch|overdue|answered|done|all)$")]
     view: Option<String>,
     /// Only requests in this state: `submitted`, `assigned`, `accepted`, `in_progress`,
     /// `answered`, `closed` or `merged`.
+    #[param(pattern = "^(|submitted|assigned|accepted|in_progress|answered|closed|merged)$")]
     state: Option<String>,
     /// Only this category (its code, as in Open311 `service_code`).
     category: Option<String>,
@@ -138,6 +140,7 @@ pub enum MoveInput {
     /// The office dispatches it to a department.
     Assign {
         /// The department's id.
+        #[schema(required = true, value_type = i64)]
         department: Option<i64>,
     },
     /// The holding department accepts it (签收).
@@ -147,6 +150,7 @@ pub enum MoveInput {
     /// The holding department (or the office) passes it on (转办), with a reason.
     Transfer {
         /// The department's id.
+        #[schema(required = true, value_type = i64)]
         department: Option<i64>,
         /// Why.
         #[serde(default)]
@@ -163,6 +167,7 @@ pub enum MoveInput {
     /// Fold it into the request it duplicates.
     Merge {
         /// The other request's id.
+        #[schema(required = true, value_type = i64)]
         into: Option<i64>,
     },
 }
@@ -239,12 +244,15 @@ async fn create_move(
 pub struct EntryInput {
     /// How it came in: `phone`, `walk_in` or `visit`.
     #[serde(default)]
+    #[schema(required = true, pattern = "^(phone|walk_in|visit)$")]
     pub channel: String,
     /// The category's code.
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     pub category: String,
     /// What is wrong, in the resident's words.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = "\\S")]
     pub description: String,
     /// Latitude, WGS-84.
     pub lat: Option<f64>,
