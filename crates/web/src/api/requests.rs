@@ -7,18 +7,20 @@
 use super::projects::PageQuery;
 use super::{ApiUser, JsonBody, Versioned, parameter};
 use crate::error::{ErrorBody, Failure};
+use crate::pages::progress::{copy_named, photo_response};
 use crate::pages::public::requests::RequestForm;
 use crate::pages::widgets::page_request;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Json;
+use axum::response::{Json, Response};
 use chrono::{DateTime, Utc};
 use minxin_domain::request_access::offered_moves;
 use minxin_domain::request_intake::{Channel, check_intake};
 use minxin_domain::service_request::{Move, Party};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::Page;
+use minxin_storage::progress::reports::PhotoCopy;
 use minxin_storage::requests::{QueueFilter, QueueRow, QueueView, RequestFile};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -131,6 +133,28 @@ async fn get_request(
 ) -> Result<Json<RequestFileView>, Failure> {
     let file = user.store(&state).request_file(id).await?;
     Ok(Json(RequestFileView::new(file)))
+}
+
+/// A photo of a request in your scope — the resident's or the answer's, as listed in its file
+/// — as the re-encoded `display` copy or its `thumbnail` (JPEG; the original is never served).
+#[utoipa::path(get, path = "/requests/{id}/photos/{photo}/{copy}", tag = "requests",
+    params(("id" = i64, Path), ("photo" = i64, Path),
+        ("copy" = String, Path, pattern = "^(display|thumbnail)$")),
+    responses((status = 200, description = "The photo", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_photo(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, photo, copy)): Path<(i64, i64, String)>,
+) -> Result<Response, Failure> {
+    let copy = copy_named(&copy).ok_or_else(Failure::not_found)?;
+    let thumbnail = copy == PhotoCopy::Thumbnail;
+    let bytes = user
+        .store(&state)
+        .request_photo(id, photo, thumbnail, state.blobs.as_ref())
+        .await?;
+    Ok(photo_response(bytes, "private, max-age=3600"))
 }
 
 /// A move on a request, named by `move`.
@@ -364,5 +388,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_requests, create_request))
         .routes(routes!(get_request))
+        .routes(routes!(get_photo))
         .routes(routes!(create_move))
 }
