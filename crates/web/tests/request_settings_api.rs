@@ -291,6 +291,7 @@ async fn the_openapi_document_describes_every_request_operation_without_dangling
             ("/requests", "post"),
             ("/requests/{id}", "get"),
             ("/requests/{id}/moves", "post"),
+            ("/requests/{id}/photos/{photo}/{copy}", "get"),
             ("/requests/stats", "get"),
             ("/requests/routing/boundaries", "get"),
             ("/requests/routing/rules", "get"),

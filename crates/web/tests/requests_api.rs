@@ -2,15 +2,15 @@
 //! databases, driven the way a 12345 hotline system would: a request entered by phone,
 //! dispatched, accepted, started, answered and closed; scope and role refusals; the version
 //! check; contact details only for those handling a request; refusals naming every field in the
-//! caller's language.
+//! caller's language; photos only as re-encoded copies, to staff in scope.
 
 mod common;
 
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, header};
 use common::requests_api::{
     enter, fields, file, get, make, moved, narrow_dept_a, phoned, post, queue, version,
 };
-use common::{Reply, api_in, envs, token};
+use common::{Browser, Reply, api_in, envs, jpeg, report, token};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -289,5 +289,52 @@ async fn stale_versions_conflict_and_refusals_name_every_field_in_the_callers_la
         let reply = get(&env, &office, path).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {}", reply.body);
         assert_eq!(fields(&reply), ["from", "to"], "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_requests_photos_are_served_to_staff_in_scope_only() {
+    for env in envs().await {
+        let b = env.backend;
+        let mut resident = Browser::new();
+        let photo = jpeg(640, 480);
+        let fields = [
+            ("category", "lighting"),
+            ("description", "路灯不亮"),
+            ("lat", "30.5"),
+            ("lon", "114.5"),
+        ];
+        let receipt = report(&env, &mut resident, &fields, &[("lamp.jpg", &photo)]).await;
+        assert!(
+            receipt.body.contains("id=\"receipt-code\""),
+            "{b}: {}",
+            receipt.body
+        );
+        let office = token(&env.app, "office_a").await;
+        let id = queue(&env, &office, "view=dispatch").await[0];
+        let seen = file(&env, &office, id).await.json();
+        let photo_id = seen["request"]["photos"][0]["id"].as_i64().unwrap();
+        assert_eq!(
+            seen["request"]["photos"][0]["stage"],
+            json!("intake"),
+            "{b}"
+        );
+
+        for copy in ["display", "thumbnail"] {
+            let path = format!("/requests/{id}/photos/{photo_id}/{copy}");
+            let reply = get(&env, &office, &path).await;
+            assert_eq!(reply.status, StatusCode::OK, "{b} {copy}");
+            assert_eq!(reply.headers[header::CONTENT_TYPE], "image/jpeg", "{b}");
+        }
+        let original = format!("/requests/{id}/photos/{photo_id}/original");
+        assert_eq!(
+            get(&env, &office, &original).await.status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        let other_district = token(&env.app, "dept_b").await;
+        let theirs = format!("/requests/{id}/photos/{photo_id}/display");
+        let refused = get(&env, &other_district, &theirs).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{b}");
     }
 }

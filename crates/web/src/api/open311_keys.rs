@@ -31,6 +31,7 @@ async fn list_keys(
 pub struct KeyInput {
     /// Who it is for (an app, a hotline system), at most 100 characters.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 100, pattern = "\\S")]
     pub name: String,
 }
 

@@ -46,6 +46,7 @@ pub struct RuleInput {
     /// region tree).
     pub boundary: Option<i64>,
     /// The department requests go to.
+    #[schema(required = true, value_type = i64)]
     pub department: Option<i64>,
 }
 

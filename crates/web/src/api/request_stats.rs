@@ -19,12 +19,16 @@ use utoipa_axum::routes;
 #[derive(Deserialize, IntoParams)]
 pub struct StatsQuery {
     /// Received on or after this day (YYYY-MM-DD, Beijing time, years 1900 to 9999).
+    #[param(pattern = "^((19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")]
     from: Option<String>,
     /// Received on or before this day (YYYY-MM-DD, Beijing time, years 1900 to 9999).
+    #[param(pattern = "^((19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")]
     to: Option<String>,
     /// A region in your scope, with its subtree (404 outside it).
+    #[param(value_type = Option<i64>)]
     region_id: Option<String>,
     /// Held or coordinated (首问) by this department.
+    #[param(value_type = Option<i64>)]
     department_id: Option<String>,
     /// Of this category (its code).
     category: Option<String>,

@@ -7,18 +7,20 @@
 use super::projects::PageQuery;
 use super::{ApiUser, JsonBody, Versioned, parameter};
 use crate::error::{ErrorBody, Failure};
+use crate::pages::progress::{copy_named, photo_response};
 use crate::pages::public::requests::RequestForm;
 use crate::pages::widgets::page_request;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Json;
+use axum::response::{Json, Response};
 use chrono::{DateTime, Utc};
 use minxin_domain::request_access::offered_moves;
 use minxin_domain::request_intake::{Channel, check_intake};
 use minxin_domain::service_request::{Move, Party};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::Page;
+use minxin_storage::progress::reports::PhotoCopy;
 use minxin_storage::requests::{QueueFilter, QueueRow, QueueView, RequestFile};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -30,9 +32,11 @@ use utoipa_axum::routes;
 pub struct QueueQuery {
     /// The queue: `open` (default: everything someone must act on), `dispatch` (waiting for
     /// the office), `overdue`, `answered` (waiting for the rating), `done` or `all`.
+    #[param(pattern = "^(|open|dispatch|overdue|answered|done|all)$")]
     view: Option<String>,
     /// Only requests in this state: `submitted`, `assigned`, `accepted`, `in_progress`,
     /// `answered`, `closed` or `merged`.
+    #[param(pattern = "^(|submitted|assigned|accepted|in_progress|answered|closed|merged)$")]
     state: Option<String>,
     /// Only this category (its code, as in Open311 `service_code`).
     category: Option<String>,
@@ -131,6 +135,28 @@ async fn get_request(
     Ok(Json(RequestFileView::new(file)))
 }
 
+/// A photo of a request in your scope — the resident's or the answer's, as listed in its file
+/// — as the re-encoded `display` copy or its `thumbnail` (JPEG; the original is never served).
+#[utoipa::path(get, path = "/requests/{id}/photos/{photo}/{copy}", tag = "requests",
+    params(("id" = i64, Path), ("photo" = i64, Path),
+        ("copy" = String, Path, pattern = "^(display|thumbnail)$")),
+    responses((status = 200, description = "The photo", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_photo(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, photo, copy)): Path<(i64, i64, String)>,
+) -> Result<Response, Failure> {
+    let copy = copy_named(&copy).ok_or_else(Failure::not_found)?;
+    let thumbnail = copy == PhotoCopy::Thumbnail;
+    let bytes = user
+        .store(&state)
+        .request_photo(id, photo, thumbnail, state.blobs.as_ref())
+        .await?;
+    Ok(photo_response(bytes, "private, max-age=3600"))
+}
+
 /// A move on a request, named by `move`.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "move", rename_all = "snake_case")]
@@ -138,6 +164,7 @@ pub enum MoveInput {
     /// The office dispatches it to a department.
     Assign {
         /// The department's id.
+        #[schema(required = true, value_type = i64)]
         department: Option<i64>,
     },
     /// The holding department accepts it (签收).
@@ -147,6 +174,7 @@ pub enum MoveInput {
     /// The holding department (or the office) passes it on (转办), with a reason.
     Transfer {
         /// The department's id.
+        #[schema(required = true, value_type = i64)]
         department: Option<i64>,
         /// Why.
         #[serde(default)]
@@ -163,6 +191,7 @@ pub enum MoveInput {
     /// Fold it into the request it duplicates.
     Merge {
         /// The other request's id.
+        #[schema(required = true, value_type = i64)]
         into: Option<i64>,
     },
 }
@@ -239,12 +268,15 @@ async fn create_move(
 pub struct EntryInput {
     /// How it came in: `phone`, `walk_in` or `visit`.
     #[serde(default)]
+    #[schema(required = true, pattern = "^(phone|walk_in|visit)$")]
     pub channel: String,
     /// The category's code.
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     pub category: String,
     /// What is wrong, in the resident's words.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = "\\S")]
     pub description: String,
     /// Latitude, WGS-84.
     pub lat: Option<f64>,
@@ -356,5 +388,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_requests, create_request))
         .routes(routes!(get_request))
+        .routes(routes!(get_photo))
         .routes(routes!(create_move))
 }
