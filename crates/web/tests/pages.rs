@@ -201,6 +201,109 @@ async fn pages_switch_to_english_and_back() {
     assert_eq!(away.headers[header::LOCATION], "/work", "no open redirect");
 }
 
+/// `next` values that must never leave the site (or break the answer), as sent in a URL.
+const FOREIGN_NEXT: &[&str] = &[
+    "/%09/evil.example",
+    "/%0d/evil.example",
+    "/%0a/evil.example",
+    "/%0d%0aSet-Cookie:%20x=1",
+    "//evil.example",
+    "/%5Cevil.example",
+    "/%5C/evil.example",
+    "/%252F%252Fevil.example",
+    "/%252509/evil.example",
+    "%2F%2Fevil.example",
+    "https://evil.example/",
+    "https:evil.example",
+    "/a%00b",
+    "/a%C2%85b",
+];
+
+/// `/lang` and the sign-in form follow `next` only to a path of this site: tabs, line breaks,
+/// doubled or backslashed slashes, encoded or not, go to the work home, never to a 500 or
+/// another host; a good path keeps its query string (issue 15 finding 5).
+#[tokio::test]
+async fn next_never_leaves_the_site() {
+    let env = envs().await.remove(0);
+    let mut browser = Browser::new();
+    for next in FOREIGN_NEXT {
+        let reply = browser
+            .get(&env.app, &format!("/lang?to=en&next={next}"))
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "/lang next={next}");
+        assert_eq!(
+            reply.headers[header::LOCATION],
+            "/work",
+            "/lang next={next}"
+        );
+    }
+    let kept = browser
+        .get(
+            &env.app,
+            "/lang?to=zh-CN&next=/projects%3Fq%3D%25E8%25B7%25AF%26page%3D2",
+        )
+        .await;
+    assert_eq!(
+        kept.headers[header::LOCATION],
+        "/projects?q=%E8%B7%AF&page=2"
+    );
+
+    for next in FOREIGN_NEXT {
+        let mut browser = Browser::new();
+        let form = browser.get(&env.app, &format!("/login?next={next}")).await;
+        assert_eq!(form.status, StatusCode::OK, "/login?next={next}");
+        assert!(!form.body.contains("evil.example"), "/login?next={next}");
+        let csrf = Browser::csrf(&form);
+        let next = percent_decoded(next);
+        let reply = browser
+            .post(
+                &env.app,
+                "/login",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("username", "office_a"),
+                    ("password", PASSWORD),
+                    ("next", next.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "sign-in next={next:?}: {}",
+            reply.body
+        );
+        assert_eq!(
+            reply.headers[header::LOCATION],
+            "/work",
+            "sign-in next={next:?}"
+        );
+    }
+    let mut browser = Browser::new();
+    let form = browser.get(&env.app, "/login").await;
+    let csrf = Browser::csrf(&form);
+    let reply = browser
+        .post(
+            &env.app,
+            "/login",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("username", "office_a"),
+                ("password", PASSWORD),
+                ("next", "/projects?q=路&page=2"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.headers[header::LOCATION], "/projects?q=路&page=2");
+}
+
+/// A URL's query value as a form field holds it: percent-decoded once.
+fn percent_decoded(value: &str) -> String {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={value}")).unwrap()[0]
+        .1
+        .clone()
+}
+
 #[tokio::test]
 async fn headers_limits_health_and_not_found() {
     let env = envs().await.remove(0);
