@@ -33,6 +33,7 @@ pub mod public;
 pub mod ranking;
 pub mod rate_limit;
 pub mod receipt;
+pub mod redirect;
 pub mod region;
 pub mod report;
 pub mod request_access;
@@ -47,6 +48,7 @@ pub mod segregation;
 pub mod service_request;
 pub mod session_policy;
 pub mod signboard;
+pub mod text;
 pub mod three_rates;
 pub mod time;
 

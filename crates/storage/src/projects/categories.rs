@@ -6,7 +6,7 @@ use crate::schema::Categories;
 use crate::scoped::{Scoped, Target};
 use chrono::Utc;
 use minxin_domain::audit::AuditAction;
-use minxin_domain::problem::{FieldProblem, required_text};
+use minxin_domain::problem::{FieldProblem, required_line};
 use minxin_domain::{Permission, Problem};
 use sea_query::{Order, Query};
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,7 @@ impl Scoped<'_> {
     pub async fn create_category(&self, input: &CategoryInput) -> Result<Category, StoreError> {
         self.require(Permission::ManageDictionary).await?;
         let mut p = Vec::new();
-        let name = required_text("name", &input.name, 50, &mut p);
+        let name = required_line("name", &input.name, 50, &mut p);
         let code = input.code.trim().to_owned();
         if code.is_empty()
             || code.len() > 60

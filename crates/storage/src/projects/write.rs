@@ -11,7 +11,7 @@ use crate::{departments, regions};
 use chrono::{NaiveDate, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::import::limits;
-use minxin_domain::problem::{FieldProblem, optional_text, required_text};
+use minxin_domain::problem::{FieldProblem, optional_line, optional_text, required_line};
 use minxin_domain::project::{FundingSource, Hold, Stage};
 use minxin_domain::project_access::{may_create, may_manage, may_report_progress};
 use minxin_domain::public::is_phone_number;
@@ -143,18 +143,18 @@ struct Checked {
 /// form and the import both check with this.
 pub(super) fn check_fields(input: &ProjectInput) -> (String, Vec<FieldProblem>) {
     let mut p = Vec::new();
-    required_text("name", &input.name, limits::NAME, &mut p);
-    required_text("owner_name", &input.owner_name, limits::OWNER, &mut p);
-    let phone = required_text("owner_phone", &input.owner_phone, limits::PHONE, &mut p);
+    required_line("name", &input.name, limits::NAME, &mut p);
+    required_line("owner_name", &input.owner_name, limits::OWNER, &mut p);
+    let phone = required_line("owner_phone", &input.owner_phone, limits::PHONE, &mut p);
     if !phone.is_empty() && !is_phone_number(&phone) {
         p.push(FieldProblem::new("owner_phone", Problem::Malformed));
     }
-    if let Some(line) = optional_text("public_phone", &input.public_phone, limits::PHONE, &mut p)
+    if let Some(line) = optional_line("public_phone", &input.public_phone, limits::PHONE, &mut p)
         && !is_phone_number(&line)
     {
         p.push(FieldProblem::new("public_phone", Problem::Malformed));
     }
-    optional_text("address", &input.address, limits::ADDRESS, &mut p);
+    optional_line("address", &input.address, limits::ADDRESS, &mut p);
     optional_text(
         "description",
         &input.description,
