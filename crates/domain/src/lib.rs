@@ -8,6 +8,7 @@ pub mod boundary;
 pub mod boundary_import;
 pub mod bulletin;
 pub mod calendar;
+pub mod category;
 mod codes;
 pub mod document;
 pub mod duplicates;

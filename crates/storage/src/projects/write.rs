@@ -5,7 +5,7 @@
 use super::read::{Project, find};
 use crate::db::Tx;
 use crate::error::{StoreError, taken_as};
-use crate::schema::{BudgetLines, Categories, ProjectPartners, Projects};
+use crate::schema::{BudgetLines, ProjectPartners, Projects};
 use crate::scoped::Scoped;
 use crate::{departments, regions};
 use chrono::{NaiveDate, Utc};
@@ -118,18 +118,13 @@ fn region_scope(scope: &DataScope) -> DataScope {
     }
 }
 
-async fn is_subcategory(tx: &mut Tx, id: i64) -> Result<bool, StoreError> {
-    let count = tx
-        .scalar(
-            &Query::select()
-                .expr(Expr::col(Categories::Id).count())
-                .from(Categories::Table)
-                .and_where(Expr::col(Categories::Id).eq(id))
-                .and_where(Expr::col(Categories::ParentId).is_not_null())
-                .take(),
-        )
-        .await?;
-    Ok(count > 0)
+/// Whether `id` is a subcategory seen from the project's region at `region_path`: another
+/// district's own categories are not for this district's projects.
+async fn is_subcategory(tx: &mut Tx, id: i64, region_path: &str) -> Result<bool, StoreError> {
+    Ok(super::categories::seen_from(tx, Some(region_path))
+        .await?
+        .iter()
+        .any(|c| c.id == id && c.parent_id.is_some()))
 }
 
 /// What a checked input adds: the normalised code (maybe empty) and the region's path.
@@ -246,7 +241,7 @@ async fn check(
     {
         p.push(FieldProblem::new("manager_id", Problem::Unknown));
     }
-    if !is_subcategory(tx, input.category_id).await? {
+    if !is_subcategory(tx, input.category_id, &region_path).await? {
         p.push(FieldProblem::new("category_id", Problem::Unknown));
     }
     if p.is_empty() {
