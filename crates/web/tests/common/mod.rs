@@ -217,6 +217,26 @@ impl Browser {
         (status, headers, bytes.to_vec())
     }
 
+    /// GET `path` as raw bytes asking for `encoding` (an `Accept-Encoding` value), with the
+    /// browser's cookies; the body is returned as sent, still encoded.
+    pub async fn download_encoded(
+        &self,
+        app: &Router,
+        path: &str,
+        encoding: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let request = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::ACCEPT_ENCODING, encoding)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
     /// POST a form to `path`, remembering cookies.
     pub async fn post(&mut self, app: &Router, path: &str, form: &[(&str, &str)]) -> Reply {
         let body = serde_urlencoded::to_string(form).unwrap();
