@@ -40,6 +40,22 @@ async fn seen(store: &Store, actor: &Actor) -> Vec<Category> {
     store.scoped(actor, "t").categories().await.unwrap()
 }
 
+/// The fixture with the offices of district A, district B and the city, the shipped dictionary
+/// and the id of its top-level category 公共服务.
+async fn setup(store: &Store) -> (Fixture, [Actor; 3], Vec<Category>, i64) {
+    let f = fixture(store).await;
+    let office_a = f.actor("office_a").await;
+    let office_b = office(&f, "office_b", "990102").await;
+    let city = office(&f, "office_city", "990100").await;
+    let shipped = seen(store, &office_a).await;
+    let top = shipped
+        .iter()
+        .find(|c| c.code == "public_service")
+        .unwrap()
+        .id;
+    (f, [office_a, office_b, city], shipped, top)
+}
+
 fn new(name: &str, code: &str, parent: i64) -> CategoryInput {
     CategoryInput {
         name: name.into(),
@@ -56,16 +72,7 @@ fn rename(name: &str) -> CategoryChange {
 #[tokio::test]
 async fn a_district_sees_its_own_and_inherited_categories_never_a_siblings() {
     for (b, store) in stores().await {
-        let f = fixture(&store).await;
-        let office_a = f.actor("office_a").await;
-        let office_b = office(&f, "office_b", "990102").await;
-        let city = office(&f, "office_city", "990100").await;
-        let shipped = seen(&store, &office_a).await;
-        let top = shipped
-            .iter()
-            .find(|c| c.code == "public_service")
-            .unwrap()
-            .id;
+        let (f, [office_a, office_b, city], shipped, top) = setup(&store).await;
         assert!(shipped.iter().all(|c| c.region_id.is_none()), "{b}");
 
         let a = store.scoped(&office_a, "t");
@@ -133,17 +140,8 @@ async fn a_district_sees_its_own_and_inherited_categories_never_a_siblings() {
 #[tokio::test]
 async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
     for (b, store) in stores().await {
-        let f = fixture(&store).await;
-        let office_a = f.actor("office_a").await;
-        let office_b = office(&f, "office_b", "990102").await;
-        let city = office(&f, "office_city", "990100").await;
+        let (f, [office_a, office_b, city], shipped, top) = setup(&store).await;
         let a = store.scoped(&office_a, "t");
-        let shipped = seen(&store, &office_a).await;
-        let top = shipped
-            .iter()
-            .find(|c| c.code == "public_service")
-            .unwrap()
-            .id;
         let elderly = shipped
             .iter()
             .find(|c| c.code == "public_service.elderly")

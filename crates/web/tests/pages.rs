@@ -253,26 +253,9 @@ async fn next_never_leaves_the_site() {
         let form = browser.get(&env.app, &format!("/login?next={next}")).await;
         assert_eq!(form.status, StatusCode::OK, "/login?next={next}");
         assert!(!form.body.contains("evil.example"), "/login?next={next}");
-        let csrf = Browser::csrf(&form);
         let next = percent_decoded(next);
-        let reply = browser
-            .post(
-                &env.app,
-                "/login",
-                &[
-                    ("_csrf", csrf.as_str()),
-                    ("username", "office_a"),
-                    ("password", PASSWORD),
-                    ("next", next.as_str()),
-                ],
-            )
-            .await;
-        assert_eq!(
-            reply.status,
-            StatusCode::SEE_OTHER,
-            "sign-in next={next:?}: {}",
-            reply.body
-        );
+        let reply = sign_in_to(&env.app, &mut browser, &form, &next).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in next={next:?}");
         assert_eq!(
             reply.headers[header::LOCATION],
             "/work",
@@ -281,20 +264,25 @@ async fn next_never_leaves_the_site() {
     }
     let mut browser = Browser::new();
     let form = browser.get(&env.app, "/login").await;
-    let csrf = Browser::csrf(&form);
-    let reply = browser
-        .post(
-            &env.app,
-            "/login",
-            &[
-                ("_csrf", csrf.as_str()),
-                ("username", "office_a"),
-                ("password", PASSWORD),
-                ("next", "/projects?q=路&page=2"),
-            ],
-        )
-        .await;
+    let reply = sign_in_to(&env.app, &mut browser, &form, "/projects?q=路&page=2").await;
     assert_eq!(reply.headers[header::LOCATION], "/projects?q=路&page=2");
+}
+
+/// Signs `office_a` in through the sign-in `form` with `next` as posted.
+async fn sign_in_to(
+    app: &axum::Router,
+    browser: &mut Browser,
+    form: &common::Reply,
+    next: &str,
+) -> common::Reply {
+    let csrf = Browser::csrf(form);
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("username", "office_a"),
+        ("password", PASSWORD),
+        ("next", next),
+    ];
+    browser.post(app, "/login", &fields).await
 }
 
 /// A URL's query value as a form field holds it: percent-decoded once.

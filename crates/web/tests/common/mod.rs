@@ -206,15 +206,7 @@ impl Browser {
         app: &Router,
         path: &str,
     ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let request = Request::get(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .unwrap();
-        let response = app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (status, headers, bytes.to_vec())
+        self.download_encoded(app, path, "identity").await
     }
 
     /// GET `path` as raw bytes asking for `encoding` (an `Accept-Encoding` value), with the
