@@ -8,9 +8,10 @@ use crate::audit::{self, NewEntry};
 use crate::error::StoreError;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
+use minxin_domain::Permission;
 use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::problem::required_text;
 use minxin_domain::request_intake::TEXT_MAX;
-use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Query};
 
 #[derive(sqlx::FromRow, serde::Serialize)]
@@ -31,17 +32,18 @@ impl Scoped<'_> {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.require(Permission::ModerateRequests).await?;
-        let wording = wording.map(str::trim);
-        match wording {
-            Some("") => return Err(StoreError::invalid("wording", Problem::Required)),
-            Some(w) if w.chars().count() > TEXT_MAX => {
-                return Err(StoreError::invalid(
-                    "wording",
-                    Problem::TooLong { max: TEXT_MAX },
-                ));
+        let wording = match wording {
+            Some(w) => {
+                let mut problems = Vec::new();
+                let w = required_text("wording", w, TEXT_MAX, &mut problems);
+                if !problems.is_empty() {
+                    return Err(StoreError::Invalid(problems));
+                }
+                Some(w)
             }
-            _ => {}
-        }
+            None => None,
+        };
+        let wording = wording.as_deref();
         let s = ServiceRequests::Table;
         let mut tx = self.db.begin().await?;
         let before: Shown = tx

@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::open311::{KEY_PREFIX, MAX_RESULTS, Window};
-use minxin_domain::problem::required_text;
+use minxin_domain::problem::required_line;
 use minxin_domain::request_deadline::Deadlines;
 use minxin_domain::request_intake::Channel;
 use minxin_domain::service_request::RequestState;
@@ -414,7 +414,7 @@ async fn issue(
     created_by: Option<i64>,
 ) -> Result<IssuedKey, StoreError> {
     let mut problems = Vec::new();
-    let name = required_text("name", name, NAME_MAX, &mut problems);
+    let name = required_line("name", name, NAME_MAX, &mut problems);
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems));
     }

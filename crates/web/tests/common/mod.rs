@@ -236,8 +236,20 @@ impl Browser {
         app: &Router,
         path: &str,
     ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        self.download_encoded(app, path, "identity").await
+    }
+
+    /// GET `path` as raw bytes asking for `encoding` (an `Accept-Encoding` value), with the
+    /// browser's cookies; the body is returned as sent, still encoded.
+    pub async fn download_encoded(
+        &self,
+        app: &Router,
+        path: &str,
+        encoding: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let request = Request::get(path)
             .header(header::COOKIE, self.cookie_header())
+            .header(header::ACCEPT_ENCODING, encoding)
             .body(Body::empty())
             .unwrap();
         let response = app.clone().oneshot(request).await.unwrap();
