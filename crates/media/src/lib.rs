@@ -17,6 +17,8 @@ use image::{
 };
 use serde::Serialize;
 
+pub mod budget;
+
 /// The largest accepted upload, in megabytes; phones produce 2–8 MB photos.
 pub const MAX_PHOTO_MB: u32 = 10;
 

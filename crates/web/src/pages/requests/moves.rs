@@ -120,7 +120,7 @@ pub async fn answer(
         answer: text.clone(),
         ..Typed::default()
     };
-    let photos = match checked_photos(s.client.lang, upload).await {
+    let photos = match checked_photos(&state, s.client.lang, upload).await? {
         Ok(photos) => photos,
         Err(errors) => return file_page(&state, &s, id, typed(errors)).await,
     };
