@@ -4,39 +4,17 @@
 //! what the confirmation overrode.
 
 use chrono::Utc;
-use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::personal_data::PersonalData;
-use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
-use minxin_storage::blobs::LocalBlobStore;
-use minxin_storage::requests::Submission;
 use minxin_storage::testing::{fixture, query_raw, stores};
 
 #[tokio::test]
 async fn wording_with_personal_data_is_published_only_when_the_publisher_confirms() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
-    let calendar = WorkingCalendar::shipped();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         let now = Utc::now();
-        let submission = Submission {
-            draft: IntakeDraft {
-                category: "lighting".into(),
-                description: "路灯不亮，请联系我".into(),
-                lat: "30.5".into(),
-                lon: "114.5".into(),
-                ..IntakeDraft::default()
-            },
-            project_code: None,
-            channel: Channel::Portal,
-        };
-        let receipt = store
-            .residents("203.0.113.7")
-            .submit(&submission, &[], &blobs, &calendar, now)
-            .await
-            .unwrap();
+        let receipt = f.resident_request("路灯不亮，请联系我").await;
         let office = f.actor("office_a").await;
         let scoped = store.scoped(&office, "t");
         let shown = || async {

@@ -6,12 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::Utc;
 use common::{Browser, Reply, test_config};
-use minxin_domain::calendar::WorkingCalendar;
-use minxin_domain::request_intake::{Channel, IntakeDraft};
-use minxin_storage::blobs::LocalBlobStore;
-use minxin_storage::requests::Submission;
 use minxin_storage::testing::{PASSWORD, fixture, query_raw, stores};
 use minxin_web::{AppState, app};
 
@@ -37,34 +32,14 @@ fn version(page: &Reply) -> String {
 
 #[tokio::test]
 async fn the_wording_is_prefilled_redacted_and_personal_data_needs_a_confirmation() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
     for (b, store) in stores().await {
-        fixture(&store).await;
-        let submission = Submission {
-            draft: IntakeDraft {
-                category: "lighting".into(),
-                description: "东湖路路灯不亮。我叫王小明，电话 13812345678，身份证 \
-                              110101199001011234，邮箱 wxm@example.com"
-                    .into(),
-                lat: "30.5".into(),
-                lon: "114.5".into(),
-                ..IntakeDraft::default()
-            },
-            project_code: None,
-            channel: Channel::Portal,
-        };
-        let receipt = store
-            .residents("203.0.113.7")
-            .submit(
-                &submission,
-                &[],
-                &blobs,
-                &WorkingCalendar::shipped(),
-                Utc::now(),
+        let fx = fixture(&store).await;
+        let receipt = fx
+            .resident_request(
+                "东湖路路灯不亮。我叫王小明，电话 13812345678，身份证 \
+                 110101199001011234，邮箱 wxm@example.com",
             )
-            .await
-            .unwrap();
+            .await;
         let app = app(AppState::new(store.clone(), test_config()).await.unwrap());
         let mut office = Browser::new();
         office.sign_in(&app, "office_a", PASSWORD).await;
