@@ -23,6 +23,7 @@ pub mod oc4ids;
 pub mod open311;
 pub mod password_policy;
 pub mod permission;
+pub mod personal_data;
 pub mod placement;
 pub mod portal_map;
 pub mod problem;

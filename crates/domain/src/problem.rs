@@ -129,6 +129,12 @@ pub enum Problem {
         /// Why.
         refusal: crate::calendar::CalendarError,
     },
+    /// Text to be published that still holds personal data (issue 15 finding 12); it goes out
+    /// only once a staff member confirms it holds none.
+    PersonalData {
+        /// What was found, each kind once.
+        found: Vec<crate::personal_data::PersonalData>,
+    },
     /// A month whose light snapshot cannot be taken today.
     Snapshot {
         /// Why.

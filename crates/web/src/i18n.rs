@@ -126,6 +126,7 @@ impl Lang {
             Problem::Boundary { refusal } => self.boundary_refusal(refusal),
             Problem::Routing { refusal } => self.rule_refusal(*refusal).into(),
             Problem::Calendar { refusal } => self.calendar_refusal(refusal),
+            Problem::PersonalData { found } => self.personal_data_found(found),
         }
     }
 

@@ -1,6 +1,9 @@
 //! The office's moderation (issue 6): a request becomes public only when the office publishes
 //! it, in wording the office checked — the resident's text with names, phone numbers and door
 //! numbers taken out. Publishing and withdrawing are versioned writes with an audit entry.
+//! Wording that still holds personal data (`domain::personal_data`) is refused unless the
+//! publisher confirms it holds none, whichever way the call comes (page or API); a confirmation
+//! is recorded in the audit entry with the kinds of data it overrode (issue 15 finding 12).
 
 use super::work::in_scope;
 use crate::Scoped;
@@ -10,6 +13,7 @@ use crate::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
 use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::personal_data::{PersonalData, check_publishable};
 use minxin_domain::problem::required_text;
 use minxin_domain::request_intake::TEXT_MAX;
 use sea_query::{Expr, ExprTrait, Query};
@@ -19,16 +23,22 @@ struct Shown {
     is_published: bool,
     public_description: String,
     region_path: String,
+    /// The kinds of personal data the publisher confirmed were fine to publish.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[sqlx(skip)]
+    confirmed_personal_data: Vec<PersonalData>,
 }
 
 impl Scoped<'_> {
     /// Publishes request `id` (at the `version` the office saw) with `wording` for the public,
-    /// or withdraws it when `wording` is `None`.
+    /// or withdraws it when `wording` is `None`. Wording with personal data in it is refused
+    /// unless `confirmed_no_personal_data`.
     pub async fn publish_request(
         &self,
         id: i64,
         version: i64,
         wording: Option<&str>,
+        confirmed_no_personal_data: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.require(Permission::ModerateRequests).await?;
@@ -44,6 +54,11 @@ impl Scoped<'_> {
             None => None,
         };
         let wording = wording.as_deref();
+        let confirmed_personal_data = match wording {
+            Some(w) => check_publishable(w, confirmed_no_personal_data)
+                .map_err(|problem| StoreError::invalid("wording", problem))?,
+            None => Vec::new(),
+        };
         let s = ServiceRequests::Table;
         let mut tx = self.db.begin().await?;
         let before: Shown = tx
@@ -64,6 +79,7 @@ impl Scoped<'_> {
             is_published: wording.is_some(),
             public_description: wording.unwrap_or(&before.public_description).to_owned(),
             region_path: before.region_path.clone(),
+            confirmed_personal_data,
         };
         tx.update_versioned(
             &Query::update()

@@ -20,6 +20,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::duplicates::DuplicateRule;
+use minxin_domain::personal_data::{kinds_in, redact};
 use minxin_domain::request_access::{MoveKind, offered_moves};
 use minxin_domain::request_deadline::Deadlines;
 use minxin_domain::request_intake::{MAX_PHOTOS, TEXT_MAX};
@@ -117,6 +118,8 @@ struct FilePage {
     may_publish: bool,
     typed: Typed,
     wording: String,
+    /// Whether the wording shown holds personal data, so the publisher is offered to confirm it.
+    wording_has_personal_data: bool,
     tiles: TileSource,
     point: Option<(f64, f64)>,
     text_max: usize,
@@ -181,9 +184,10 @@ pub(super) async fn file_page(
             note: step.note.clone(),
         })
         .collect();
+    // The resident's words are offered with their personal data masked (issue 15 finding 12).
     let wording = typed.wording.clone().unwrap_or_else(|| {
         if r.public_description.is_empty() {
-            r.description.clone()
+            redact(&r.description)
         } else {
             r.public_description.clone()
         }
@@ -222,6 +226,7 @@ pub(super) async fn file_page(
         timeline,
         may_publish: s.session.actor.may(Permission::ModerateRequests),
         typed,
+        wording_has_personal_data: !kinds_in(&wording).is_empty(),
         wording,
         tiles: state.config.tiles.clone(),
         point: r.point().map(|p| (p.lat, p.lon)),
