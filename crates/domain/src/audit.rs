@@ -51,6 +51,8 @@ coded! {
         ProjectImport => "project.import",
         /// The category dictionary was extended.
         CategoryCreate => "category.create",
+        /// A category of the dictionary was renamed.
+        CategoryUpdate => "category.update",
         /// A contract or money record (approval, disbursement, payment, correction).
         MoneyRecord => "project.money",
         /// A progress report filed, refiled, accepted or returned.

@@ -344,6 +344,12 @@ pub enum Issue {
         /// The limit in MiB.
         max_mib: usize,
     },
+    /// The archive unpacks to more than one import may read (a "zip bomb", or a sheet far
+    /// beyond the row limit).
+    Inflates {
+        /// The limit in MiB.
+        max_mib: usize,
+    },
     /// The sheet has more data rows than one import takes.
     TooManyRows {
         /// The limit.
@@ -1346,5 +1352,7 @@ fn parse_row<'c>(
     })
 }
 
+#[cfg(test)]
+mod inflation_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! What can be wrong with a user's input, as data. Pages and the API turn a [`Problem`] into a
 //! sentence in the caller's language, so the rules never need to know about languages.
 
+use crate::text::{self, Layout};
 use serde::{Deserialize, Serialize};
 
 /// One thing wrong with one input value. Variants carry the numbers the message needs.
@@ -16,6 +17,8 @@ pub enum Problem {
     },
     /// The value does not have the expected form (a code, a number, a choice).
     Malformed,
+    /// The text holds a control character (or, in a one-line field, a line break or tab).
+    ControlCharacter,
     /// A count (a page number, a page size) that is not a whole number of 1 or more.
     NotCount,
     /// A span of time longer than allowed, in days.
@@ -126,6 +129,12 @@ pub enum Problem {
         /// Why.
         refusal: crate::calendar::CalendarError,
     },
+    /// Text to be published that still holds personal data (issue 15 finding 12); it goes out
+    /// only once a staff member confirms it holds none.
+    PersonalData {
+        /// What was found, each kind once.
+        found: Vec<crate::personal_data::PersonalData>,
+    },
     /// A month whose light snapshot cannot be taken today.
     Snapshot {
         /// Why.
@@ -149,32 +158,74 @@ impl FieldProblem {
     }
 }
 
-/// Checks a required, length-limited text field and returns it trimmed.
+/// Checks a required, length-limited text field of several lines (a description, a note) and
+/// returns it trimmed; control characters other than line breaks and tabs are refused.
 pub fn required_text(
     field: &'static str,
     value: &str,
     max: usize,
     problems: &mut Vec<FieldProblem>,
 ) -> String {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        problems.push(FieldProblem::new(field, Problem::Required));
-    } else if trimmed.chars().count() > max {
-        problems.push(FieldProblem::new(field, Problem::TooLong { max }));
-    }
-    trimmed.to_owned()
+    required(field, value, max, Layout::Lines, problems)
 }
 
-/// Checks an optional, length-limited text field; empty input becomes `None`.
+/// Checks a required, length-limited one-line field (a name, a title) and returns it trimmed;
+/// line breaks, tabs and other control characters are refused.
+pub fn required_line(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    problems: &mut Vec<FieldProblem>,
+) -> String {
+    required(field, value, max, Layout::Line, problems)
+}
+
+/// Checks an optional, length-limited text field of several lines; empty input becomes `None`.
 pub fn optional_text(
     field: &'static str,
     value: &str,
     max: usize,
     problems: &mut Vec<FieldProblem>,
 ) -> Option<String> {
+    optional(field, value, max, Layout::Lines, problems)
+}
+
+/// Checks an optional, length-limited one-line field; empty input becomes `None`.
+pub fn optional_line(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<String> {
+    optional(field, value, max, Layout::Line, problems)
+}
+
+fn required(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    layout: Layout,
+    problems: &mut Vec<FieldProblem>,
+) -> String {
+    if value.trim().is_empty() {
+        problems.push(FieldProblem::new(field, Problem::Required));
+    }
+    optional(field, value, max, layout, problems).unwrap_or_default()
+}
+
+fn optional(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    layout: Layout,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<String> {
     let trimmed = value.trim();
     if trimmed.chars().count() > max {
         problems.push(FieldProblem::new(field, Problem::TooLong { max }));
+    }
+    if let Err(problem) = text::check(trimmed, layout) {
+        problems.push(FieldProblem::new(field, problem));
     }
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
@@ -208,5 +259,31 @@ mod tests {
             Some("123".into())
         );
         assert!(p.is_empty());
+    }
+
+    #[test]
+    fn text_helpers_refuse_control_characters_lines_refuse_breaks() {
+        let mut p = Vec::new();
+        assert_eq!(
+            required_text("description", "一\r\n二\t三", 20, &mut p),
+            "一\r\n二\t三"
+        );
+        assert!(p.is_empty());
+        required_text("description", "a\0b", 20, &mut p);
+        required_line("name", "\u{1}\u{1b}", 20, &mut p);
+        required_line("name", "一\n二", 20, &mut p);
+        optional_text("note", "a\u{85}b", 20, &mut p);
+        optional_line("title", "a\tb", 20, &mut p);
+        let refused = |field| FieldProblem::new(field, Problem::ControlCharacter);
+        assert_eq!(
+            p,
+            vec![
+                refused("description"),
+                refused("name"),
+                refused("name"),
+                refused("note"),
+                refused("title")
+            ]
+        );
     }
 }

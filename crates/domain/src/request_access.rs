@@ -6,7 +6,7 @@
 
 use crate::actor::Actor;
 use crate::role::Role;
-use crate::service_request::Party;
+use crate::service_request::{Move, Party, Request, apply};
 
 /// The facts about one request that access depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,80 @@ pub fn party_of(actor: &Actor, request: RequestOwnership) -> Option<Party> {
 /// Whether `actor` handles the request, and so may see the resident's contact details.
 pub fn handles(actor: &Actor, request: RequestOwnership) -> bool {
     party_of(actor, request).is_some()
+}
+
+/// A kind of staff move, named the way the file page's forms and the API's move bodies name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MoveKind {
+    /// Dispatch to a department.
+    Assign,
+    /// 签收.
+    Accept,
+    /// Start work.
+    Start,
+    /// 转办 with a reason.
+    Transfer,
+    /// Answer the resident.
+    Answer,
+    /// Close an answered request nobody rated.
+    Close,
+    /// Fold into another request.
+    Merge,
+}
+
+impl MoveKind {
+    /// Every kind, in workflow order.
+    pub const ALL: [MoveKind; 7] = [
+        MoveKind::Assign,
+        MoveKind::Accept,
+        MoveKind::Start,
+        MoveKind::Transfer,
+        MoveKind::Answer,
+        MoveKind::Close,
+        MoveKind::Merge,
+    ];
+
+    /// The code in forms and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            MoveKind::Assign => "assign",
+            MoveKind::Accept => "accept",
+            MoveKind::Start => "start",
+            MoveKind::Transfer => "transfer",
+            MoveKind::Answer => "answer",
+            MoveKind::Close => "close",
+            MoveKind::Merge => "merge",
+        }
+    }
+
+    /// A move of this kind with stand-in details that no rule objects to: another department
+    /// than the holder, another request, some text.
+    fn sample(self, id: i64, request: Request) -> Move {
+        let elsewhere = request.holder.map_or(0, |h| h + 1);
+        match self {
+            MoveKind::Assign => Move::Assign {
+                department: elsewhere,
+            },
+            MoveKind::Accept => Move::Accept,
+            MoveKind::Start => Move::Start,
+            MoveKind::Transfer => Move::Transfer {
+                department: elsewhere,
+                reason: "-".into(),
+            },
+            MoveKind::Answer => Move::Answer { text: "-".into() },
+            MoveKind::Close => Move::Close,
+            MoveKind::Merge => Move::MergeInto { request: id + 1 },
+        }
+    }
+}
+
+/// The kinds of move `party` may make on request `id` now, by the workflow rules: what a file
+/// offers its reader, so that pages and API clients are only shown moves that can succeed.
+pub fn offered_moves(id: i64, request: Request, party: Party) -> Vec<MoveKind> {
+    MoveKind::ALL
+        .into_iter()
+        .filter(|kind| apply(id, request, party, &kind.sample(id, request)).is_ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -103,5 +177,33 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    #[test]
+    fn a_file_offers_only_the_moves_the_rules_allow() {
+        use crate::service_request::RequestState;
+        let queued = Request::new();
+        assert_eq!(
+            offered_moves(7, queued, Party::Office),
+            vec![MoveKind::Assign, MoveKind::Merge]
+        );
+        let held = Request {
+            state: RequestState::Assigned,
+            holder: Some(2),
+            ..Request::new()
+        };
+        assert_eq!(
+            offered_moves(7, held, Party::Department(2)),
+            vec![MoveKind::Accept, MoveKind::Transfer, MoveKind::Merge]
+        );
+        assert!(offered_moves(7, held, Party::Department(5)).is_empty());
+        let answered = Request {
+            state: RequestState::Answered,
+            ..held
+        };
+        assert_eq!(
+            offered_moves(7, answered, Party::Office),
+            vec![MoveKind::Close]
+        );
     }
 }

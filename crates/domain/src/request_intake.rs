@@ -4,7 +4,7 @@
 //! phone. The same check serves the portal form, staff entry on a resident's behalf and Open311.
 
 use crate::geo::Point;
-use crate::problem::{FieldProblem, Problem};
+use crate::problem::{FieldProblem, Problem, optional_line, required_text};
 use crate::public::is_phone_number;
 
 /// The longest description, in characters.
@@ -133,25 +133,12 @@ fn point(lat: &str, lon: &str) -> Result<Option<Point>, FieldProblem> {
 /// The draft checked: the request to store, or every problem with the field it concerns.
 pub fn check_intake(draft: &IntakeDraft) -> Result<Intake, Vec<FieldProblem>> {
     let mut problems = Vec::new();
-    let description = draft.description.trim();
     if draft.category.trim().is_empty() {
         problems.push(FieldProblem::new("category", Problem::Required));
     }
-    if description.is_empty() {
-        problems.push(FieldProblem::new("description", Problem::Required));
-    } else if too_long(description, TEXT_MAX) {
-        problems.push(FieldProblem::new(
-            "description",
-            Problem::TooLong { max: TEXT_MAX },
-        ));
-    }
-    let address = draft.address.trim();
-    if too_long(address, SHORT_MAX) {
-        problems.push(FieldProblem::new(
-            "address",
-            Problem::TooLong { max: SHORT_MAX },
-        ));
-    }
+    let description = required_text("description", &draft.description, TEXT_MAX, &mut problems);
+    let address =
+        optional_line("address", &draft.address, SHORT_MAX, &mut problems).unwrap_or_default();
     let point = point(&draft.lat, &draft.lon).unwrap_or_else(|p| {
         problems.push(p);
         None
@@ -162,15 +149,11 @@ pub fn check_intake(draft: &IntakeDraft) -> Result<Intake, Vec<FieldProblem>> {
     let (name, phone) = if draft.anonymous {
         (None, None)
     } else {
-        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        (given(&draft.name), given(&draft.phone))
+        (
+            optional_line("name", &draft.name, SHORT_MAX, &mut problems),
+            Some(draft.phone.trim().to_owned()).filter(|s| !s.is_empty()),
+        )
     };
-    if name.as_deref().is_some_and(|n| too_long(n, SHORT_MAX)) {
-        problems.push(FieldProblem::new(
-            "name",
-            Problem::TooLong { max: SHORT_MAX },
-        ));
-    }
     if phone
         .as_deref()
         .is_some_and(|p| too_long(p, SHORT_MAX) || !is_phone_number(p))
@@ -188,9 +171,9 @@ pub fn check_intake(draft: &IntakeDraft) -> Result<Intake, Vec<FieldProblem>> {
     }
     Ok(Intake {
         category: draft.category.trim().to_owned(),
-        description: description.to_owned(),
+        description,
         point,
-        address: address.to_owned(),
+        address,
         name,
         phone,
     })

@@ -24,6 +24,19 @@ pub fn hot_spot_grid() -> Grid {
     }
 }
 
+/// The years a statistic's period may name: every request ever received lies within them, and
+/// both databases store their instants (PostgreSQL refuses years before 4713 BC, so an
+/// unbounded day would fail the query instead of counting nothing).
+pub const PERIOD_YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// A day of a statistic's period as typed, `YYYY-MM-DD` within [`PERIOD_YEARS`]; `None` for
+/// anything else.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    let day: NaiveDate = text.trim().parse().ok()?;
+    PERIOD_YEARS.contains(&day.year()).then_some(day)
+}
+
 /// The instants `[start, end)` of the Beijing days `from` to `to` inclusive; either end may be
 /// open. A range whose end comes before its start is empty, not reversed.
 pub fn period(
@@ -86,6 +99,30 @@ mod tests {
     use super::*;
     use crate::geo::Point;
     use chrono::TimeZone;
+
+    #[test]
+    fn period_days_lie_within_the_years_the_databases_store() {
+        assert_eq!(
+            parse_day(" 2026-03-02 "),
+            NaiveDate::from_ymd_opt(2026, 3, 2)
+        );
+        assert_eq!(parse_day("1900-01-01"), NaiveDate::from_ymd_opt(1900, 1, 1));
+        assert_eq!(
+            parse_day("9999-12-31"),
+            NaiveDate::from_ymd_opt(9999, 12, 31)
+        );
+        for refused in [
+            "1899-12-31",
+            "-4800-01-01",
+            "+262142-12-31",
+            "10000-01-01",
+            "2026-02-30",
+            "yesterday",
+            "",
+        ] {
+            assert_eq!(parse_day(refused), None, "{refused}");
+        }
+    }
 
     #[test]
     fn a_period_is_whole_beijing_days() {

@@ -103,6 +103,11 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         intake_per_hour: config.intake_per_hour,
         open311_jurisdiction: config.open311_jurisdiction.clone(),
         open311_per_hour: config.open311_per_hour,
+        photo_decodes: match config.photo_decodes {
+            0 => minxin_web::decode_slots::default_slots(),
+            n => n,
+        },
+        ..minxin_web::WebConfig::default()
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
     tokio::spawn(nightly(store.clone()));

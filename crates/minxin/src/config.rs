@@ -57,6 +57,9 @@ pub struct Config {
     /// be to be placed in that project's region instead of the dispatching office's queue
     /// (`MINXIN_NEAR_PROJECT_METRES`).
     pub near_project_metres: u32,
+    /// Submissions whose photos are decoded at once, 0 for one per processor
+    /// (`MINXIN_PHOTO_DECODES`); a submission finding none free within two seconds gets 503.
+    pub photo_decodes: usize,
     /// The key that seals second-factor secrets in the database, 64 hexadecimal digits
     /// (`MINXIN_TOTP_KEY`); takes precedence over `totp_key_file`.
     pub totp_key: Option<String>,
@@ -67,7 +70,7 @@ pub struct Config {
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 20] = [
+const ENV_KEYS: [&str; 21] = [
     "listen",
     "database_url",
     "data_dir",
@@ -86,6 +89,7 @@ const ENV_KEYS: [&str; 20] = [
     "open311_jurisdiction",
     "open311_per_hour",
     "near_project_metres",
+    "photo_decodes",
     "totp_key",
     "totp_key_file",
 ];
@@ -111,6 +115,7 @@ impl Default for Config {
             open311_jurisdiction: None,
             open311_per_hour: 1_000,
             near_project_metres: minxin_domain::placement::DEFAULT_NEAR_PROJECT_METRES,
+            photo_decodes: 0,
             totp_key: None,
             totp_key_file: None,
         }

@@ -14,7 +14,7 @@ use crate::scoped::{Scoped, Target};
 use crate::{departments, regions, settings};
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
-use minxin_domain::problem::{FieldProblem, optional_text, required_text};
+use minxin_domain::problem::{FieldProblem, optional_line, required_line};
 use minxin_domain::segregation::{check_grant, may_manage_account};
 use minxin_domain::{Actor, DataScope, Permission, Problem, Role, RoleSet};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
@@ -556,8 +556,8 @@ impl Scoped<'_> {
         input: &AccountInput,
         problems: &mut Vec<FieldProblem>,
     ) -> Result<CheckedAccount, StoreError> {
-        let display_name = required_text("display_name", &input.display_name, 50, problems);
-        let phone = optional_text("phone", &input.phone, 20, problems);
+        let display_name = required_line("display_name", &input.display_name, 50, problems);
+        let phone = optional_line("phone", &input.phone, 20, problems);
         if phone.as_deref().is_some_and(|p| {
             !p.bytes()
                 .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')

@@ -12,7 +12,7 @@ use crate::sealing::SealingKey;
 use crate::{settings, totp};
 use chrono::{DateTime, Duration, Utc};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::problem::{FieldProblem, required_text};
+use minxin_domain::problem::{FieldProblem, required_line};
 use minxin_domain::session_policy::SessionState;
 use minxin_domain::{Actor, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query};
@@ -623,7 +623,7 @@ impl<'a> Auth<'a> {
         code: Option<&str>,
     ) -> Result<(String, ApiToken), SignInError> {
         let mut problems = Vec::new();
-        let name = required_text("name", name, 100, &mut problems);
+        let name = required_line("name", name, 100, &mut problems);
         if !problems.is_empty() {
             return Err(SignInError::Store(StoreError::Invalid(problems)));
         }
@@ -786,7 +786,7 @@ impl<'a> Auth<'a> {
     /// Validates the fields of a sign-in form before touching the database.
     pub fn check_form(username: &str, password: &str) -> Result<(), StoreError> {
         let mut problems = Vec::new();
-        required_text("username", username, 64, &mut problems);
+        required_line("username", username, 64, &mut problems);
         if password.is_empty() {
             problems.push(FieldProblem::new("password", Problem::Required));
         }

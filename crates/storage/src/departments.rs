@@ -8,7 +8,7 @@ use crate::schema::{Accounts, Departments, Regions};
 use crate::scoped::{Scoped, Target};
 use chrono::Utc;
 use minxin_domain::audit::AuditAction;
-use minxin_domain::problem::{FieldProblem, optional_text, required_text};
+use minxin_domain::problem::{FieldProblem, optional_line, required_line};
 use minxin_domain::{DataScope, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -166,9 +166,9 @@ impl Scoped<'_> {
         input: &DepartmentInput,
     ) -> Result<Checked, StoreError> {
         let mut problems = Vec::new();
-        let code = required_text("code", &input.code, 20, &mut problems);
-        let name = required_text("name", &input.name, 100, &mut problems);
-        let phone = optional_text("phone", &input.phone, 30, &mut problems);
+        let code = required_line("code", &input.code, 20, &mut problems);
+        let name = required_line("name", &input.name, 100, &mut problems);
+        let phone = optional_line("phone", &input.phone, 30, &mut problems);
         if regions::find(tx, &self.actor.scope, input.region_id)
             .await?
             .is_none()

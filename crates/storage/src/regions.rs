@@ -8,7 +8,7 @@ use crate::schema::{Accounts, Departments, Regions};
 use crate::scoped::{Scoped, Target};
 use chrono::Utc;
 use minxin_domain::audit::AuditAction;
-use minxin_domain::problem::{FieldProblem, required_text};
+use minxin_domain::problem::{FieldProblem, required_line};
 use minxin_domain::region::{RegionLevel, check_code, check_placement};
 use minxin_domain::scope::subtree_upper_bound;
 use minxin_domain::{DataScope, Permission, Problem};
@@ -196,7 +196,7 @@ impl Scoped<'_> {
     pub async fn create_region(&self, input: &RegionInput) -> Result<Region, StoreError> {
         self.require(Permission::ManageOrganisation).await?;
         let mut problems = Vec::new();
-        let name = required_text("name", &input.name, 50, &mut problems);
+        let name = required_line("name", &input.name, 50, &mut problems);
         let code = input.code.trim().to_owned();
         let level = input.level.parse::<RegionLevel>();
         if let Err(p) = &level {
@@ -259,7 +259,7 @@ impl Scoped<'_> {
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut problems = Vec::new();
-        let name = required_text("name", &input.name, 50, &mut problems);
+        let name = required_line("name", &input.name, 50, &mut problems);
         let code = input.code.trim().to_owned();
         if code != before.code {
             let level = before.level()?;

@@ -158,6 +158,8 @@ pub enum Categories {
     ParentId,
     Sort,
     CreatedAt,
+    RegionId,
+    RegionPath,
 }
 
 #[derive(Iden, Clone, Copy)]

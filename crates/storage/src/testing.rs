@@ -31,6 +31,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 mod projects;
 mod public;
+mod requests;
 pub use projects::TestProject;
 pub use public::{PRIVATE_TEXTS, PublicSeed, money, photo};
 

@@ -520,6 +520,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
                 let filter = QueueFilter {
                     view,
                     category: None,
+                    state: None,
                     page: PageRequest::default(),
                 };
                 let page = store
@@ -723,11 +724,13 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
 
         let v = version(&store, first.id).await;
         assert!(matches!(
-            scoped.publish_request(first.id, v, Some("  "), now).await,
+            scoped
+                .publish_request(first.id, v, Some("  "), false, now)
+                .await,
             Err(StoreError::Invalid(_))
         ));
         scoped
-            .publish_request(first.id, v, Some("东湖路路灯不亮"), now)
+            .publish_request(first.id, v, Some("东湖路路灯不亮"), false, now)
             .await
             .unwrap();
         let shown: Vec<(bool, String)> = query_raw(
@@ -741,11 +744,11 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
         .unwrap();
         assert_eq!(shown, [(true, "东湖路路灯不亮".to_owned())], "{b}");
         assert!(matches!(
-            scoped.publish_request(first.id, v, None, now).await,
+            scoped.publish_request(first.id, v, None, false, now).await,
             Err(StoreError::Conflict)
         ));
         scoped
-            .publish_request(first.id, v + 1, None, now)
+            .publish_request(first.id, v + 1, None, false, now)
             .await
             .unwrap();
         let logged: Vec<(String,)> = query_raw(
@@ -767,7 +770,7 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
         assert!(matches!(
             store
                 .scoped(&dept, "t")
-                .publish_request(first.id, v + 2, Some("x"), now)
+                .publish_request(first.id, v + 2, Some("x"), false, now)
                 .await,
             Err(StoreError::Forbidden)
         ));

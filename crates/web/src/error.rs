@@ -7,7 +7,7 @@ use crate::i18n::Lang;
 use crate::pages::chrome::Chrome;
 use askama::Template;
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Json, Response};
 use minxin_domain::FieldProblem;
@@ -23,6 +23,9 @@ pub struct Failure {
     pub code: &'static str,
     /// Field problems, for invalid input.
     pub fields: Vec<FieldProblem>,
+    /// Seconds after which the client may try again, sent as `Retry-After` with a 503 for a
+    /// server too busy to take the request now (issue 15 finding 6).
+    pub retry_after: Option<u32>,
 }
 
 impl Failure {
@@ -32,6 +35,16 @@ impl Failure {
             status,
             code,
             fields: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// 503: the server cannot take the request now; the client may try again after
+    /// `retry_after` seconds.
+    pub fn busy(retry_after: u32) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy")
         }
     }
 
@@ -51,7 +64,19 @@ impl Failure {
             status: StatusCode::BAD_REQUEST,
             code: "invalid",
             fields,
+            retry_after: None,
         }
+    }
+
+    /// `response` with the headers this failure calls for (`Retry-After`), however it was
+    /// rendered: every way a failure becomes a response goes through here.
+    fn finish(&self, mut response: Response) -> Response {
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -72,7 +97,7 @@ impl From<StoreError> for Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let mut response = self.status.into_response();
+        let mut response = self.finish(self.status.into_response());
         response.extensions_mut().insert(self);
         response
     }
@@ -115,12 +140,12 @@ pub async fn render_page_failures(request: Request, next: Next) -> Response {
     let lang = page_lang(request.headers());
     let response = next.run(request).await;
     match response.extensions().get::<Failure>() {
-        Some(f) => render_page(
+        Some(f) => f.finish(render_page(
             lang,
             f.status,
             lang.t(&format!("error.{}", f.code)).to_owned(),
             field_lines(lang, &f.fields),
-        ),
+        )),
         None => response,
     }
 }
@@ -176,12 +201,11 @@ pub async fn render_api_failures(request: Request, next: Next) -> Response {
         }
         None => return response,
     };
-    let mut out = (failure.status, Json(error_body(lang, &failure))).into_response();
+    let mut out =
+        failure.finish((failure.status, Json(error_body(lang, &failure))).into_response());
     if failure.status == StatusCode::UNAUTHORIZED {
-        out.headers_mut().insert(
-            axum::http::header::WWW_AUTHENTICATE,
-            axum::http::HeaderValue::from_static("Bearer"),
-        );
+        out.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     out
 }
@@ -189,7 +213,7 @@ pub async fn render_api_failures(request: Request, next: Next) -> Response {
 fn is_json(response: &Response) -> bool {
     response
         .headers()
-        .get(axum::http::header::CONTENT_TYPE)
+        .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"))
 }
@@ -204,6 +228,7 @@ fn generic_code(status: StatusCode) -> &'static str {
         StatusCode::UNAUTHORIZED => "unauthorized",
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::TOO_MANY_REQUESTS => "locked",
+        StatusCode::SERVICE_UNAVAILABLE => "busy",
         _ => "internal",
     }
 }

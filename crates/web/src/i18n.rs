@@ -79,6 +79,7 @@ impl Lang {
             Problem::Required => self.t("problem.required").into(),
             Problem::TooLong { max } => self.fill("problem.too_long", &[("max", n(*max))]),
             Problem::Malformed => self.t("problem.malformed").into(),
+            Problem::ControlCharacter => self.t("problem.control_character").into(),
             Problem::NotCount => self.t("problem.not_count").into(),
             Problem::TooManyDays { max } => self.fill("problem.too_many_days", &[("max", n(*max))]),
             Problem::Taken => self.t("problem.taken").into(),
@@ -125,6 +126,7 @@ impl Lang {
             Problem::Boundary { refusal } => self.boundary_refusal(refusal),
             Problem::Routing { refusal } => self.rule_refusal(*refusal).into(),
             Problem::Calendar { refusal } => self.calendar_refusal(refusal),
+            Problem::PersonalData { found } => self.personal_data_found(found),
         }
     }
 

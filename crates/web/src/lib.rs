@@ -9,6 +9,7 @@ pub mod calendar_state;
 pub mod client;
 pub mod clock;
 pub mod csrf;
+pub mod decode_slots;
 pub mod error;
 pub mod i18n;
 pub mod intake_limit;

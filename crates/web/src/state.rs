@@ -33,6 +33,10 @@ pub struct WebConfig {
     pub open311_jurisdiction: Option<String>,
     /// Service requests one Open311 API key may post per hour (0: no limit).
     pub open311_per_hour: u32,
+    /// Submissions whose photos are decoded at once (see [`crate::decode_slots`]).
+    pub photo_decodes: usize,
+    /// How long a submission waits for a decode slot before it is answered 503.
+    pub photo_decode_wait: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -47,6 +51,8 @@ impl Default for WebConfig {
             intake_per_hour: 20,
             open311_jurisdiction: None,
             open311_per_hour: 1_000,
+            photo_decodes: crate::decode_slots::default_slots(),
+            photo_decode_wait: std::time::Duration::from_secs(2),
         }
     }
 }
@@ -76,6 +82,8 @@ pub struct AppState {
     pub intake_limit: Arc<crate::intake_limit::IntakeLimit>,
     /// The Open311 jurisdiction and each API key's allowance.
     pub open311: Arc<crate::open311::Open311State>,
+    /// The photo decodes running at once.
+    pub decodes: Arc<crate::decode_slots::DecodeSlots>,
 }
 
 impl AppState {
@@ -101,6 +109,10 @@ impl AppState {
             open311: Arc::new(crate::open311::Open311State::new(
                 config.open311_jurisdiction.clone(),
                 config.open311_per_hour,
+            )),
+            decodes: Arc::new(crate::decode_slots::DecodeSlots::new(
+                config.photo_decodes,
+                config.photo_decode_wait,
             )),
             config,
         })

@@ -516,3 +516,87 @@ async fn openapi_document_lists_the_routes() {
         );
     }
 }
+
+/// A category district A's office adds is not shown to district B (issue 15 finding 11); A
+/// renames its own through `PATCH /categories/{id}`, B cannot reach it, and names made of
+/// control characters are refused naming the field.
+#[tokio::test]
+async fn categories_stay_in_their_district() {
+    for env in envs().await {
+        let b = env.backend;
+        let office = token(&env.app, "office_a").await;
+        let dept_b = token(&env.app, "dept_b").await;
+        let dept_a = token(&env.app, "dept_a").await;
+        let list = api(&env.app, Method::GET, "/categories", Some(&office), None).await;
+        let top = list
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "public_service")
+            .unwrap()["id"]
+            .clone();
+        let created = api(
+            &env.app,
+            Method::POST,
+            "/categories",
+            Some(&office),
+            Some(json!({ "name": "示例区口袋公园", "code": "a.pocket_park", "parent_id": top })),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{b}: {}", created.body);
+        let id = created.json()["id"].as_i64().unwrap();
+        let names = |token: String| {
+            let app = env.app.clone();
+            async move {
+                api(&app, Method::GET, "/categories", Some(&token), None)
+                    .await
+                    .body
+            }
+        };
+        assert!(
+            names(dept_a.clone()).await.contains("示例区口袋公园"),
+            "{b}"
+        );
+        assert!(
+            !names(dept_b.clone()).await.contains("示例区口袋公园"),
+            "{b}: district B sees district A's category"
+        );
+
+        let path = format!("/categories/{id}");
+        let renamed = api(
+            &env.app,
+            Method::PATCH,
+            &path,
+            Some(&office),
+            Some(json!({ "name": "街角公园" })),
+        )
+        .await;
+        assert_eq!(renamed.status, StatusCode::OK, "{b}: {}", renamed.body);
+        assert_eq!(renamed.json()["name"], "街角公园", "{b}");
+        let control = api(
+            &env.app,
+            Method::PATCH,
+            &path,
+            Some(&office),
+            Some(json!({ "name": "\u{1}\u{1b}" })),
+        )
+        .await;
+        assert_eq!(
+            control.status,
+            StatusCode::BAD_REQUEST,
+            "{b}: {}",
+            control.body
+        );
+        assert!(control.body.contains("name"), "{b}: {}", control.body);
+        let from_b = api(
+            &env.app,
+            Method::PATCH,
+            &path,
+            Some(&dept_b),
+            Some(json!({ "name": "改名" })),
+        )
+        .await;
+        assert_eq!(from_b.status, StatusCode::FORBIDDEN, "{b}: {}", from_b.body);
+    }
+}

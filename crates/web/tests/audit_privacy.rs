@@ -104,6 +104,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             Some(&format!(
                 "{COMPLAINT}（{RESIDENT}，电话 {RESIDENT_PHONE}，身份证 {ID_NUMBER}）"
             )),
+            true,
             chrono::Utc::now(),
         )
         .await

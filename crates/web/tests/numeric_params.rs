@@ -109,6 +109,13 @@ const API: &[(&str, &str)] = &[
     ("sysadmin_a", "/accounts/{n}"),
     ("auditor", "/audit?page={n}"),
     ("auditor", "/audit?per_page={n}"),
+    ("office_a", "/requests?page={n}"),
+    ("office_a", "/requests?per_page={n}"),
+    ("office_a", "/requests/{n}"),
+    (
+        "office_a",
+        "/requests/stats?region_id={n}&department_id={n}",
+    ),
 ];
 
 /// Routes anyone may call: the portal, the public project's photos, open data, the resident's

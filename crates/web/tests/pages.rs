@@ -201,6 +201,97 @@ async fn pages_switch_to_english_and_back() {
     assert_eq!(away.headers[header::LOCATION], "/work", "no open redirect");
 }
 
+/// `next` values that must never leave the site (or break the answer), as sent in a URL.
+const FOREIGN_NEXT: &[&str] = &[
+    "/%09/evil.example",
+    "/%0d/evil.example",
+    "/%0a/evil.example",
+    "/%0d%0aSet-Cookie:%20x=1",
+    "//evil.example",
+    "/%5Cevil.example",
+    "/%5C/evil.example",
+    "/%252F%252Fevil.example",
+    "/%252509/evil.example",
+    "%2F%2Fevil.example",
+    "https://evil.example/",
+    "https:evil.example",
+    "/a%00b",
+    "/a%C2%85b",
+];
+
+/// `/lang` and the sign-in form follow `next` only to a path of this site: tabs, line breaks,
+/// doubled or backslashed slashes, encoded or not, go to the work home, never to a 500 or
+/// another host; a good path keeps its query string (issue 15 finding 5).
+#[tokio::test]
+async fn next_never_leaves_the_site() {
+    let env = envs().await.remove(0);
+    let mut browser = Browser::new();
+    for next in FOREIGN_NEXT {
+        let reply = browser
+            .get(&env.app, &format!("/lang?to=en&next={next}"))
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "/lang next={next}");
+        assert_eq!(
+            reply.headers[header::LOCATION],
+            "/work",
+            "/lang next={next}"
+        );
+    }
+    let kept = browser
+        .get(
+            &env.app,
+            "/lang?to=zh-CN&next=/projects%3Fq%3D%25E8%25B7%25AF%26page%3D2",
+        )
+        .await;
+    assert_eq!(
+        kept.headers[header::LOCATION],
+        "/projects?q=%E8%B7%AF&page=2"
+    );
+
+    for next in FOREIGN_NEXT {
+        let mut browser = Browser::new();
+        let form = browser.get(&env.app, &format!("/login?next={next}")).await;
+        assert_eq!(form.status, StatusCode::OK, "/login?next={next}");
+        assert!(!form.body.contains("evil.example"), "/login?next={next}");
+        let next = percent_decoded(next);
+        let reply = sign_in_to(&env.app, &mut browser, &form, &next).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in next={next:?}");
+        assert_eq!(
+            reply.headers[header::LOCATION],
+            "/work",
+            "sign-in next={next:?}"
+        );
+    }
+    let mut browser = Browser::new();
+    let form = browser.get(&env.app, "/login").await;
+    let reply = sign_in_to(&env.app, &mut browser, &form, "/projects?q=路&page=2").await;
+    assert_eq!(reply.headers[header::LOCATION], "/projects?q=路&page=2");
+}
+
+/// Signs `office_a` in through the sign-in `form` with `next` as posted.
+async fn sign_in_to(
+    app: &axum::Router,
+    browser: &mut Browser,
+    form: &common::Reply,
+    next: &str,
+) -> common::Reply {
+    let csrf = Browser::csrf(form);
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("username", "office_a"),
+        ("password", PASSWORD),
+        ("next", next),
+    ];
+    browser.post(app, "/login", &fields).await
+}
+
+/// A URL's query value as a form field holds it: percent-decoded once.
+fn percent_decoded(value: &str) -> String {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={value}")).unwrap()[0]
+        .1
+        .clone()
+}
+
 #[tokio::test]
 async fn headers_limits_health_and_not_found() {
     let env = envs().await.remove(0);

@@ -273,6 +273,7 @@ async fn a_signboard_link_fills_the_project_in() {
                 request,
                 version,
                 Some("老年食堂外墙开裂，已通知施工单位"),
+                false,
                 chrono::Utc::now(),
             )
             .await

@@ -6,25 +6,17 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
+use common::requests_api::monday_morning;
 use common::{Browser, api, test_config, token};
 use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_domain::service_request::{Move, Rating};
-use minxin_domain::time::shanghai;
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::requests::Submission;
 use minxin_storage::testing::{PASSWORD, fixture, query_raw, stores};
 use minxin_web::clock::Clock;
 use minxin_web::{AppState, app};
-
-/// 10:00 on Monday 2 March 2026, Beijing time.
-fn monday() -> DateTime<Utc> {
-    shanghai()
-        .with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 #[tokio::test]
 async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() {
@@ -33,7 +25,7 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
     let calendar = WorkingCalendar::shipped();
     for (b, store) in stores().await {
         let fx = fixture(&store).await;
-        let t0 = monday();
+        let t0 = monday_morning();
         let residents = store.residents("203.0.113.9");
         let mut receipts = Vec::new();
         for _ in 0..3 {
@@ -156,6 +148,12 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
             )
             .await;
         assert_eq!(other.status, StatusCode::NOT_FOUND, "{b}");
+        // Days beyond what the databases store are ignored like any unreadable value.
+        let far = browser
+            .get(&app, "/requests/stats?from=-4800-01-01&to=%2B262142-12-31")
+            .await;
+        assert_eq!(far.status, StatusCode::OK, "{b}: {}", far.body);
+        assert!(far.body.contains("<strong>33.3%</strong>"), "{b}");
         browser.get(&app, "/lang?to=en&next=/requests/stats").await;
         let english = browser.get(&app, "/requests/stats?category=road").await;
         assert!(english.body.contains("Response rate"), "{b}");

@@ -631,7 +631,7 @@ fn labels_are_unique() {
 
 // ---- The workbook reader -------------------------------------------------------------------
 
-fn xlsx(build: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+pub(super) fn xlsx(build: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(workbook::DATA_SHEET).unwrap();
@@ -639,13 +639,13 @@ fn xlsx(build: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
-fn write_header(sheet: &mut rust_xlsxwriter::Worksheet) {
+pub(super) fn write_header(sheet: &mut rust_xlsxwriter::Worksheet) {
     for c in Column::ALL {
         sheet.write_string(0, c.index() as u16, c.header()).unwrap();
     }
 }
 
-fn write_good_row(sheet: &mut rust_xlsxwriter::Worksheet, row: u32, code: &str) {
+pub(super) fn write_good_row(sheet: &mut rust_xlsxwriter::Worksheet, row: u32, code: &str) {
     let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
     let cells: [(Column, &str); 11] = [
         (Column::Code, code),

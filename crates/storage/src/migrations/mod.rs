@@ -17,6 +17,7 @@ mod m0011_request_moderation;
 mod m0012_calendar_years;
 mod m0013_public_location;
 mod m0014_totp_enrolment;
+mod m0015_category_region;
 
 use crate::db::Backend;
 
@@ -101,5 +102,10 @@ pub const ALL: &[Migration] = &[
         version: 14,
         name: "totp_enrolment",
         statements: m0014_totp_enrolment::statements,
+    },
+    Migration {
+        version: 15,
+        name: "category_region",
+        statements: m0015_category_region::statements,
     },
 ];

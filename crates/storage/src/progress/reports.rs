@@ -18,6 +18,7 @@ use minxin_domain::project_access::may_report_progress;
 use minxin_domain::report::{
     self, ReportDraft, ReportPeriod, ReportRefusal, ReportState, ReviewAction,
 };
+use minxin_domain::text::{self, Layout};
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -518,6 +519,7 @@ impl Scoped<'_> {
         comment: &str,
     ) -> Result<ProgressReport, StoreError> {
         self.require(Permission::ReviewReports).await?;
+        text::check(comment, Layout::Lines).map_err(|p| StoreError::invalid("comment", p))?;
         let mut tx = self.db.begin().await?;
         let project = find(&mut tx, self.actor, project_id).await?;
         lock_project(&mut tx, project_id).await?;

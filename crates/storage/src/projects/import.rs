@@ -5,6 +5,7 @@
 //! and access rules of the project form, and audits every created or changed project as the form
 //! does. The writes are batched (many rows per statement), so that 10,000 rows take seconds.
 
+use super::categories::{seen_from, viewpoint};
 use super::read::{Project, full, ordered, visible};
 use super::write::{ProjectInput, check_fields, registry_values};
 use crate::audit::{self, NewEntry};
@@ -21,7 +22,7 @@ use minxin_domain::project::{Hold, Stage};
 use minxin_domain::project_access::{ProjectOwnership, may_create, may_manage};
 use minxin_domain::region::RegionLevel;
 use minxin_domain::{DataScope, Permission, Problem, Role, project_code};
-use sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Query};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -357,28 +358,14 @@ impl Scoped<'_> {
     pub async fn import_dictionary(&self) -> Result<Dictionary, StoreError> {
         self.require(Permission::ReadProjects).await?;
         let mut tx = self.db.begin().await?;
-        let parent = Alias::new("parent_category");
-        let categories: Vec<(i64, String, String, String)> = tx
-            .all(
-                &Query::select()
-                    .column((Categories::Table, Categories::Id))
-                    .column((Categories::Table, Categories::Code))
-                    .column((Categories::Table, Categories::Name))
-                    .expr(Expr::col((parent.clone(), Categories::Name)))
-                    .from(Categories::Table)
-                    .join_as(
-                        sea_query::JoinType::InnerJoin,
-                        Categories::Table,
-                        parent.clone(),
-                        Expr::col((parent.clone(), Categories::Id))
-                            .equals((Categories::Table, Categories::ParentId)),
-                    )
-                    .order_by((parent.clone(), Categories::Sort), Order::Asc)
-                    .order_by((Categories::Table, Categories::Sort), Order::Asc)
-                    .order_by((Categories::Table, Categories::Id), Order::Asc)
-                    .take(),
-            )
-            .await?;
+        let seen = seen_from(&mut tx, viewpoint(self)?.as_deref()).await?;
+        let categories: Vec<(i64, String, String, String)> = seen
+            .iter()
+            .filter_map(|c| {
+                let parent = seen.iter().find(|top| Some(top.id) == c.parent_id)?;
+                Some((c.id, c.code.clone(), c.name.clone(), parent.name.clone()))
+            })
+            .collect();
         let regions: Vec<regions::Region> = tx.all(&regions::in_scope(&self.actor.scope)).await?;
         let regional = DataScope {
             region_path: self.actor.scope.region_path.clone(),

@@ -12,6 +12,7 @@ use minxin_domain::audit::AuditAction;
 use minxin_domain::lifecycle::{Condition, GateFacts, Move, Refusal, decide, gate};
 use minxin_domain::project::{Hold, Stage};
 use minxin_domain::project_access::may_manage;
+use minxin_domain::text::{self, Layout};
 use minxin_domain::{FieldProblem, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};
@@ -206,6 +207,7 @@ impl Scoped<'_> {
             return Err(StoreError::Forbidden);
         }
         let requested = parse_move(input)?;
+        text::check(&input.reason, Layout::Lines).map_err(|p| StoreError::invalid("reason", p))?;
         if before.version != input.version {
             return Err(StoreError::Conflict);
         }

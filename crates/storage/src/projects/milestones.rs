@@ -8,7 +8,7 @@ use crate::schema::Milestones;
 use crate::scoped::Scoped;
 use chrono::NaiveDate;
 use minxin_domain::audit::AuditAction;
-use minxin_domain::problem::{FieldProblem, required_text};
+use minxin_domain::problem::{FieldProblem, required_line};
 use minxin_domain::project_access::{may_manage, may_report_progress};
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
@@ -80,7 +80,7 @@ pub(crate) fn in_plan_order() -> SelectStatement {
 
 fn check(input: &MilestoneInput, others_weight: i32) -> Result<(String, NaiveDate), StoreError> {
     let mut p = Vec::new();
-    let name = required_text("name", &input.name, 100, &mut p);
+    let name = required_line("name", &input.name, 100, &mut p);
     if input.planned_date.is_none() {
         p.push(FieldProblem::new("planned_date", Problem::Required));
     }

@@ -14,7 +14,7 @@ mod signboards;
 mod write;
 
 pub use attachments::{Attachment, may_attach, may_remove};
-pub use categories::{Category, CategoryInput};
+pub use categories::{Category, CategoryChange, CategoryInput};
 pub use import::{IMPORT_MOVE, ImportOptions, ImportPlan, ImportReport, RowAction, RowPlan};
 pub use lifecycle::{GateView, TransitionInput, TransitionRecord};
 pub use list::{NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};

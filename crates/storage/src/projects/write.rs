@@ -5,13 +5,13 @@
 use super::read::{Project, find};
 use crate::db::Tx;
 use crate::error::{StoreError, taken_as};
-use crate::schema::{BudgetLines, Categories, ProjectPartners, Projects};
+use crate::schema::{BudgetLines, ProjectPartners, Projects};
 use crate::scoped::Scoped;
 use crate::{departments, regions};
 use chrono::{NaiveDate, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::import::limits;
-use minxin_domain::problem::{FieldProblem, optional_text, required_text};
+use minxin_domain::problem::{FieldProblem, optional_line, optional_text, required_line};
 use minxin_domain::project::{FundingSource, Hold, Stage};
 use minxin_domain::project_access::{may_create, may_manage, may_report_progress};
 use minxin_domain::public::is_phone_number;
@@ -118,18 +118,13 @@ fn region_scope(scope: &DataScope) -> DataScope {
     }
 }
 
-async fn is_subcategory(tx: &mut Tx, id: i64) -> Result<bool, StoreError> {
-    let count = tx
-        .scalar(
-            &Query::select()
-                .expr(Expr::col(Categories::Id).count())
-                .from(Categories::Table)
-                .and_where(Expr::col(Categories::Id).eq(id))
-                .and_where(Expr::col(Categories::ParentId).is_not_null())
-                .take(),
-        )
-        .await?;
-    Ok(count > 0)
+/// Whether `id` is a subcategory seen from the project's region at `region_path`: another
+/// district's own categories are not for this district's projects.
+async fn is_subcategory(tx: &mut Tx, id: i64, region_path: &str) -> Result<bool, StoreError> {
+    Ok(super::categories::seen_from(tx, Some(region_path))
+        .await?
+        .iter()
+        .any(|c| c.id == id && c.parent_id.is_some()))
 }
 
 /// What a checked input adds: the normalised code (maybe empty) and the region's path.
@@ -143,18 +138,18 @@ struct Checked {
 /// form and the import both check with this.
 pub(super) fn check_fields(input: &ProjectInput) -> (String, Vec<FieldProblem>) {
     let mut p = Vec::new();
-    required_text("name", &input.name, limits::NAME, &mut p);
-    required_text("owner_name", &input.owner_name, limits::OWNER, &mut p);
-    let phone = required_text("owner_phone", &input.owner_phone, limits::PHONE, &mut p);
+    required_line("name", &input.name, limits::NAME, &mut p);
+    required_line("owner_name", &input.owner_name, limits::OWNER, &mut p);
+    let phone = required_line("owner_phone", &input.owner_phone, limits::PHONE, &mut p);
     if !phone.is_empty() && !is_phone_number(&phone) {
         p.push(FieldProblem::new("owner_phone", Problem::Malformed));
     }
-    if let Some(line) = optional_text("public_phone", &input.public_phone, limits::PHONE, &mut p)
+    if let Some(line) = optional_line("public_phone", &input.public_phone, limits::PHONE, &mut p)
         && !is_phone_number(&line)
     {
         p.push(FieldProblem::new("public_phone", Problem::Malformed));
     }
-    optional_text("address", &input.address, limits::ADDRESS, &mut p);
+    optional_line("address", &input.address, limits::ADDRESS, &mut p);
     optional_text(
         "description",
         &input.description,
@@ -246,7 +241,7 @@ async fn check(
     {
         p.push(FieldProblem::new("manager_id", Problem::Unknown));
     }
-    if !is_subcategory(tx, input.category_id).await? {
+    if !is_subcategory(tx, input.category_id, &region_path).await? {
         p.push(FieldProblem::new("category_id", Problem::Unknown));
     }
     if p.is_empty() {

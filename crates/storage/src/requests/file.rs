@@ -20,7 +20,7 @@ use minxin_domain::{DataScope, Permission};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 
 /// A request as staff see it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct RequestFile {
     /// Its number.
     pub id: i64,
@@ -94,6 +94,7 @@ pub struct RequestFile {
     pub version: i64,
     /// The party the caller acts as, if they may act at all.
     #[sqlx(skip)]
+    #[serde(skip)]
     pub party: Option<Party>,
     /// Its photos, the resident's first.
     #[sqlx(skip)]
@@ -124,7 +125,7 @@ impl RequestFile {
 }
 
 /// One photo of a request.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct FilePhoto {
     /// Its number, for its address.
     pub id: i64,
@@ -137,7 +138,7 @@ pub struct FilePhoto {
 }
 
 /// One entry of the timeline, with the staff member who made it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct FileStep {
     /// What happened (event kind code).
     pub kind: String,

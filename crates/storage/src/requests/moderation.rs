@@ -1,6 +1,9 @@
 //! The office's moderation (issue 6): a request becomes public only when the office publishes
 //! it, in wording the office checked — the resident's text with names, phone numbers and door
 //! numbers taken out. Publishing and withdrawing are versioned writes with an audit entry.
+//! Wording that still holds personal data (`domain::personal_data`) is refused unless the
+//! publisher confirms it holds none, whichever way the call comes (page or API); a confirmation
+//! is recorded in the audit entry with the kinds of data it overrode (issue 15 finding 12).
 
 use super::work::in_scope;
 use crate::Scoped;
@@ -8,9 +11,11 @@ use crate::audit::{self, NewEntry};
 use crate::error::StoreError;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
+use minxin_domain::Permission;
 use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::personal_data::{PersonalData, check_publishable};
+use minxin_domain::problem::required_text;
 use minxin_domain::request_intake::TEXT_MAX;
-use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Query};
 
 #[derive(sqlx::FromRow, serde::Serialize)]
@@ -18,30 +23,42 @@ struct Shown {
     is_published: bool,
     public_description: String,
     region_path: String,
+    /// The kinds of personal data the publisher confirmed were fine to publish.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[sqlx(skip)]
+    confirmed_personal_data: Vec<PersonalData>,
 }
 
 impl Scoped<'_> {
     /// Publishes request `id` (at the `version` the office saw) with `wording` for the public,
-    /// or withdraws it when `wording` is `None`.
+    /// or withdraws it when `wording` is `None`. Wording with personal data in it is refused
+    /// unless `confirmed_no_personal_data`.
     pub async fn publish_request(
         &self,
         id: i64,
         version: i64,
         wording: Option<&str>,
+        confirmed_no_personal_data: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.require(Permission::ModerateRequests).await?;
-        let wording = wording.map(str::trim);
-        match wording {
-            Some("") => return Err(StoreError::invalid("wording", Problem::Required)),
-            Some(w) if w.chars().count() > TEXT_MAX => {
-                return Err(StoreError::invalid(
-                    "wording",
-                    Problem::TooLong { max: TEXT_MAX },
-                ));
+        let wording = match wording {
+            Some(w) => {
+                let mut problems = Vec::new();
+                let w = required_text("wording", w, TEXT_MAX, &mut problems);
+                if !problems.is_empty() {
+                    return Err(StoreError::Invalid(problems));
+                }
+                Some(w)
             }
-            _ => {}
-        }
+            None => None,
+        };
+        let wording = wording.as_deref();
+        let confirmed_personal_data = match wording {
+            Some(w) => check_publishable(w, confirmed_no_personal_data)
+                .map_err(|problem| StoreError::invalid("wording", problem))?,
+            None => Vec::new(),
+        };
         let s = ServiceRequests::Table;
         let mut tx = self.db.begin().await?;
         let before: Shown = tx
@@ -62,6 +79,7 @@ impl Scoped<'_> {
             is_published: wording.is_some(),
             public_description: wording.unwrap_or(&before.public_description).to_owned(),
             region_path: before.region_path.clone(),
+            confirmed_personal_data,
         };
         tx.update_versioned(
             &Query::update()

@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::open311::{KEY_PREFIX, MAX_RESULTS, Window};
-use minxin_domain::problem::required_text;
+use minxin_domain::problem::required_line;
 use minxin_domain::request_deadline::Deadlines;
 use minxin_domain::request_intake::Channel;
 use minxin_domain::service_request::RequestState;
@@ -37,7 +37,7 @@ const NAME_MAX: usize = 100;
 const PREFIX_LEN: usize = 10;
 
 /// An Open311 API key as listed (never the key itself).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Open311Key {
     /// The key's id.
     pub id: i64,
@@ -414,7 +414,7 @@ async fn issue(
     created_by: Option<i64>,
 ) -> Result<IssuedKey, StoreError> {
     let mut problems = Vec::new();
-    let name = required_text("name", name, NAME_MAX, &mut problems);
+    let name = required_line("name", name, NAME_MAX, &mut problems);
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems));
     }

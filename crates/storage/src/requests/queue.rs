@@ -68,12 +68,14 @@ pub struct QueueFilter {
     pub view: QueueView,
     /// Only this category (its code).
     pub category: Option<String>,
+    /// Only requests in this state, within the view.
+    pub state: Option<RequestState>,
     /// Which page.
     pub page: PageRequest,
 }
 
 /// One request as a row of a queue.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct QueueRow {
     /// Its number (staff refer to requests by it; the receipt code stays the resident's).
     pub id: i64,
@@ -155,6 +157,9 @@ impl Scoped<'_> {
         let mut cond = Cond::all()
             .add(in_scope(&self.actor.scope))
             .add(view(filter.view, now));
+        if let Some(state) = filter.state {
+            cond = cond.add(states(&[state]));
+        }
         if let Some(code) = &filter.category {
             cond = cond.add(
                 Expr::col((s, ServiceRequests::CategoryId)).in_subquery(

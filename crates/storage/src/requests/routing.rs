@@ -27,7 +27,7 @@ use sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement}
 use serde::Serialize;
 
 /// A community boundary as the office's page lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CommunityBoundary {
     /// The region's id, which is also the boundary's.
     pub region_id: i64,
@@ -51,7 +51,7 @@ struct BoundaryListRow {
 }
 
 /// A routing rule as the office's page lists it, with the names of what it refers to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct RuleListing {
     /// Id; among equally specific rules the older wins.
     pub id: i64,

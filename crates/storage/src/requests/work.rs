@@ -17,6 +17,7 @@ use crate::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
 use minxin_domain::calendar::WorkingCalendar;
+use minxin_domain::problem::optional_text;
 use minxin_domain::receipt::ReceiptCode;
 use minxin_domain::request_access::{RequestOwnership, party_of};
 use minxin_domain::request_intake::{MAX_PHOTOS, TEXT_MAX};
@@ -304,11 +305,10 @@ impl Scoped<'_> {
         step: &Move,
     ) -> Result<(Tx, Current, Mover<'_>), StoreError> {
         self.require(Permission::HandleRequests).await?;
-        if note(step).chars().count() > TEXT_MAX {
-            return Err(StoreError::invalid(
-                "text",
-                Problem::TooLong { max: TEXT_MAX },
-            ));
+        let mut problems = Vec::new();
+        optional_text("text", &note(step), TEXT_MAX, &mut problems);
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
         }
         let mut tx = self.db.begin().await?;
         let before: Current = tx

@@ -76,6 +76,26 @@ impl Fixture {
             .id
     }
 
+    /// The registry input that creates `p`, filed under 老年食堂.
+    pub async fn project_input(&self, p: &TestProject) -> ProjectInput {
+        ProjectInput {
+            name: p.name.into(),
+            category_id: self.elderly_category().await,
+            year: p.year,
+            region_id: p.region_id,
+            lead_department_id: p.lead_department_id,
+            owner_name: "王建国".into(),
+            owner_phone: "13800001234".into(),
+            manager_id: p.manager_id,
+            address: "幸福路 1 号".into(),
+            planned_start: Some(p.start),
+            planned_end: Some(p.end),
+            budget: p.budget.iter().copied().collect(),
+            is_public: true,
+            ..ProjectInput::default()
+        }
+    }
+
     /// Creates `p` and returns its id.
     ///
     /// # Panics
@@ -83,25 +103,10 @@ impl Fixture {
     /// When the project cannot be created (a broken fixture).
     pub async fn project(&self, p: TestProject) -> i64 {
         let office = self.actor(p.office).await;
-        let s = self.store.scoped(&office, "t");
-        let category = self.elderly_category().await;
-        let id = s
-            .create_project(&ProjectInput {
-                name: p.name.into(),
-                category_id: category,
-                year: p.year,
-                region_id: p.region_id,
-                lead_department_id: p.lead_department_id,
-                owner_name: "王建国".into(),
-                owner_phone: "13800001234".into(),
-                manager_id: p.manager_id,
-                address: "幸福路 1 号".into(),
-                planned_start: Some(p.start),
-                planned_end: Some(p.end),
-                budget: p.budget.into_iter().collect(),
-                is_public: true,
-                ..ProjectInput::default()
-            })
+        let id = self
+            .store
+            .scoped(&office, "t")
+            .create_project(&self.project_input(&p).await)
             .await
             .expect("a valid test project")
             .id;

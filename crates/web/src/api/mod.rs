@@ -8,9 +8,13 @@ pub mod audit;
 pub mod auth;
 pub mod bulletins;
 pub mod dashboard;
+pub mod open311_keys;
 pub mod org;
 pub mod progress;
 pub mod projects;
+pub mod request_routing;
+pub mod request_stats;
+pub mod requests;
 mod responses;
 
 use crate::client::{address, api_lang};
@@ -141,6 +145,10 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(accounts::routes())
         .merge(attachments::routes())
         .merge(audit::routes())
+        .merge(requests::routes())
+        .merge(request_routing::routes())
+        .merge(request_stats::routes())
+        .merge(open311_keys::routes())
         .split_for_parts();
     responses::document_common_errors(&mut doc);
     (router, doc)
@@ -176,6 +184,26 @@ pub struct Versioned<T> {
     /// The new values.
     #[serde(flatten)]
     pub data: T,
+}
+
+/// A query parameter read by `parse`: absent when missing or blank, and when given but
+/// unreadable, absent with a problem named after it, so a route reports every bad parameter
+/// at once.
+pub(crate) fn parameter<T>(
+    field: &'static str,
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    problems: &mut Vec<minxin_domain::FieldProblem>,
+) -> Option<T> {
+    let raw = raw.map(str::trim).filter(|r| !r.is_empty())?;
+    let parsed = parse(raw);
+    if parsed.is_none() {
+        problems.push(minxin_domain::FieldProblem::new(
+            field,
+            minxin_domain::Problem::Malformed,
+        ));
+    }
+    parsed
 }
 
 /// Parses a JSON body, answering in the caller's language instead of axum's plain text: 415

@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_storage::Page;
 use minxin_storage::projects::{
-    Category, CategoryInput, GateView, Milestone, MilestoneInput, ProgressInput, Project,
-    ProjectFilter, ProjectInput, ProjectSummary, TransitionInput, TransitionRecord,
+    Category, CategoryChange, CategoryInput, GateView, Milestone, MilestoneInput, ProgressInput,
+    Project, ProjectFilter, ProjectInput, ProjectSummary, TransitionInput, TransitionRecord,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,9 +23,9 @@ use utoipa_axum::routes;
 #[derive(Deserialize, IntoParams)]
 pub struct PageQuery {
     /// Page number from 1 (past the last page: an empty page).
-    page: Option<String>,
+    pub(crate) page: Option<String>,
     /// Rows per page (max 200, default 50).
-    per_page: Option<String>,
+    pub(crate) per_page: Option<String>,
 }
 
 /// Projects you may see, filtered, sorted and paged, with the total count.
@@ -230,6 +230,20 @@ async fn create_category(
     Ok((StatusCode::CREATED, Json(category)))
 }
 
+/// Rename a category (office whose scope covers its region and every project using it).
+#[utoipa::path(patch, path = "/categories/{id}", tag = "projects", request_body = CategoryChange,
+    params(("id" = i64, Path, description = "Category id")),
+    responses((status = 200, body = Category), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn update_category(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    JsonBody(change): JsonBody<CategoryChange>,
+) -> Result<Json<Category>, Failure> {
+    Ok(Json(user.store(&state).update_category(id, &change).await?))
+}
+
 /// Routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -241,4 +255,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_milestones, create_milestone))
         .routes(routes!(update_milestone, delete_milestone))
         .routes(routes!(list_categories, create_category))
+        .routes(routes!(update_category))
 }

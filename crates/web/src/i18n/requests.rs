@@ -3,9 +3,27 @@
 
 use super::Lang;
 use minxin_domain::calendar::CalendarError;
+use minxin_domain::personal_data::PersonalData;
 use minxin_domain::service_request::{Refusal, RequestState};
 
 impl Lang {
+    /// Why a text was not published: the personal data it still holds, named by kind.
+    pub fn personal_data_found(self, found: &[PersonalData]) -> String {
+        let kinds: Vec<&str> = found
+            .iter()
+            .map(|kind| {
+                self.t(match kind {
+                    PersonalData::Mobile => "request_work.personal_data.mobile",
+                    PersonalData::Landline => "request_work.personal_data.landline",
+                    PersonalData::IdNumber => "request_work.personal_data.id_number",
+                    PersonalData::Email => "request_work.personal_data.email",
+                })
+            })
+            .collect();
+        let kinds = kinds.join(self.t("request_work.personal_data.separator"));
+        self.fill("request_work.personal_data.found", &[("kinds", kinds)])
+    }
+
     /// Why a year of the working-day calendar was refused.
     pub fn calendar_refusal(self, refusal: &CalendarError) -> String {
         let day = |d: &chrono::NaiveDate| d.to_string();

@@ -2,10 +2,12 @@
 //! convention (the root element dropped, repeated elements as arrays), so every handler builds
 //! one [`Node`] tree and [`Format::render`] writes it as either: the two can never disagree.
 //! XML is written with quick-xml's event writer, which escapes text and emits the declaration
-//! the spec requires.
+//! the spec requires; characters XML 1.0 forbids are dropped from text on the way out, so a
+//! control character stored before input refused them cannot break the document.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use minxin_domain::text;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
@@ -71,7 +73,7 @@ impl Node {
         }
         out.write_event(Event::Start(BytesStart::new(name)))?;
         let text = match self {
-            Node::Text(s) => Some(s.clone()),
+            Node::Text(s) => Some(text::xml_safe(s).into_owned()),
             Node::Int(i) => Some(i.to_string()),
             Node::Float(f) => Some(f.to_string()),
             Node::Bool(b) => Some(b.to_string()),
@@ -157,6 +159,10 @@ mod tests {
             vec![Node::Object(vec![
                 ("service_code", Node::Text("road".into())),
                 ("service_name", Node::Text("道路 <破损> & 坑".into())),
+                (
+                    "description",
+                    Node::Text("a\u{0}b\u{1b}c\u{b}d\u{7f}".into()),
+                ),
                 ("metadata", Node::Bool(true)),
                 ("keywords", Node::Null),
                 ("lat", Node::Float(30.5)),
@@ -182,6 +188,7 @@ mod tests {
             "<services><service><service_code>road</service_code>\
              <service_name>道路 &lt;破损&gt; &amp; 坑</service_name>"
         ));
+        assert!(xml.contains("<description>abcd\u{7f}</description>"));
         assert!(xml.contains("<keywords></keywords><lat>30.5</lat></service></services>"));
     }
 }

@@ -14,6 +14,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::time as cookie_time;
+use minxin_domain::redirect::same_site_path;
 use minxin_domain::time::format_local;
 use minxin_storage::Auth;
 use minxin_storage::auth::{Attempt, SignInError};
@@ -35,14 +36,12 @@ pub struct LoginQuery {
     notice: Option<String>,
 }
 
-/// Only same-site paths are followed after sign-in, never another host.
+/// Only same-site paths are followed after sign-in or a language switch, never another host
+/// ([`same_site_path`]); anything else goes to the work home.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_owned()
-        }
-        _ => WORK_HOME.to_owned(),
-    }
+    next.and_then(same_site_path)
+        .unwrap_or(WORK_HOME)
+        .to_owned()
 }
 
 /// GET /login
@@ -229,14 +228,12 @@ mod tests {
     use super::{WORK_HOME, safe_next};
 
     #[test]
-    fn only_local_paths_are_followed() {
+    fn only_local_paths_are_followed_else_home() {
         assert_eq!(
             safe_next(Some("/admin/accounts?page=2")),
             "/admin/accounts?page=2"
         );
-        assert_eq!(safe_next(Some("//evil.example/")), WORK_HOME);
-        assert_eq!(safe_next(Some("/\\evil.example")), WORK_HOME);
-        assert_eq!(safe_next(Some("https://evil.example/")), WORK_HOME);
+        assert_eq!(safe_next(Some("/\t/evil.example")), WORK_HOME);
         assert_eq!(safe_next(None), WORK_HOME);
     }
 }

@@ -73,6 +73,7 @@ pub async fn show(
                 let filter = QueueFilter {
                     view,
                     category: None,
+                    state: None,
                     page: PageRequest::new(Some(1), Some(1)),
                 };
                 store.request_queue(&filter, now).await.map(|p| p.total)

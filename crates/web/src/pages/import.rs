@@ -98,6 +98,7 @@ pub fn describe(lang: Lang, issue: &Issue) -> String {
         Issue::NotXlsx => ("not_xlsx", vec![]),
         Issue::LegacyXls => ("legacy_xls", vec![]),
         Issue::TooLarge { max_mib } => ("too_large", vec![("max", max_mib.to_string())]),
+        Issue::Inflates { max_mib } => ("inflates", vec![("max", max_mib.to_string())]),
         Issue::TooManyRows { max } => ("too_many_rows", vec![("max", max.to_string())]),
         Issue::NoRows => ("no_rows", vec![]),
         Issue::WrongTemplate {

@@ -3,6 +3,7 @@
 
 pub mod chrome;
 pub mod dashboard;
+pub mod requests_api;
 
 use axum::Router;
 use axum::body::Body;
@@ -10,6 +11,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
+use minxin_web::clock::Clock;
 use minxin_web::{AppState, WebConfig, app};
 use serde_json::Value;
 use std::io::Cursor;
@@ -42,10 +44,23 @@ pub struct Env {
 
 /// An app on every backend under test, each over a fresh fixture.
 pub async fn envs() -> Vec<Env> {
+    built(None).await
+}
+
+/// An app on every backend under test, each over a fresh fixture, whose clock is `clock`, which
+/// the test sets (deadlines, overdue, handling times).
+pub async fn envs_at(clock: &Clock) -> Vec<Env> {
+    built(Some(clock)).await
+}
+
+async fn built(clock: Option<&Clock>) -> Vec<Env> {
     let mut out = Vec::new();
     for (backend, store) in stores().await {
         let fx = fixture(&store).await;
-        let state = AppState::new(store, test_config()).await.unwrap();
+        let mut state = AppState::new(store, test_config()).await.unwrap();
+        if let Some(clock) = clock {
+            state.clock = clock.clone();
+        }
         out.push(Env {
             backend,
             app: app(state),
@@ -93,9 +108,24 @@ pub async fn api(
     token: Option<&str>,
     body: Option<Value>,
 ) -> Reply {
+    api_in(None, app, method, path, token, body).await
+}
+
+/// Calls the JSON API as the holder of `token`, asking for messages in `language` if given.
+pub async fn api_in(
+    language: Option<&str>,
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
     let mut request = Request::builder()
         .method(method)
         .uri(format!("/api/v1{path}"));
+    if let Some(language) = language {
+        request = request.header(header::ACCEPT_LANGUAGE, language);
+    }
     if let Some(token) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
@@ -206,8 +236,20 @@ impl Browser {
         app: &Router,
         path: &str,
     ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        self.download_encoded(app, path, "identity").await
+    }
+
+    /// GET `path` as raw bytes asking for `encoding` (an `Accept-Encoding` value), with the
+    /// browser's cookies; the body is returned as sent, still encoded.
+    pub async fn download_encoded(
+        &self,
+        app: &Router,
+        path: &str,
+        encoding: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let request = Request::get(path)
             .header(header::COOKIE, self.cookie_header())
+            .header(header::ACCEPT_ENCODING, encoding)
             .body(Body::empty())
             .unwrap();
         let response = app.clone().oneshot(request).await.unwrap();

@@ -5,6 +5,7 @@
 use super::view::{ProjectLine, RANKING_HEADERS, SERIES_HEADERS, View};
 use crate::i18n::Lang;
 use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow};
+use minxin_domain::text;
 use std::io::Cursor;
 
 /// Half-points: 小二 title, 三号 headings, 四号 sub-headings, 五号 tables.
@@ -13,24 +14,30 @@ const HEADING_SIZE: usize = 32;
 const SUBHEADING_SIZE: usize = 28;
 const BODY_SIZE: usize = 21;
 
+/// A run of `s`, without the characters XML forbids: a name stored with a control character
+/// would otherwise make the document unreadable.
+fn run(s: &str) -> Run {
+    Run::new().add_text(text::xml_safe(s))
+}
+
 fn text(s: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(s))
+    Paragraph::new().add_run(run(s))
 }
 
 fn heading(s: &str, level: usize, size: usize) -> Paragraph {
     Paragraph::new()
         .outline_lvl(level)
-        .add_run(Run::new().add_text(s).bold().size(size))
+        .add_run(run(s).bold().size(size))
 }
 
 /// A table with a bold header row.
 fn table(head: &[&str], rows: Vec<Vec<String>>) -> Table {
     let cell = |s: &str, bold: bool| {
-        let run = Run::new().add_text(s);
+        let plain = run(s);
         TableCell::new().add_paragraph(Paragraph::new().add_run(if bold {
-            run.bold()
+            plain.bold()
         } else {
-            run
+            plain
         }))
     };
     let mut all = vec![TableRow::new(head.iter().map(|h| cell(h, true)).collect())];
@@ -72,12 +79,12 @@ pub fn document(lang: Lang, v: &View) -> Result<Vec<u8>, String> {
             Paragraph::new()
                 .align(AlignmentType::Center)
                 .outline_lvl(0)
-                .add_run(Run::new().add_text(&v.title).bold().size(TITLE_SIZE)),
+                .add_run(run(&v.title).bold().size(TITLE_SIZE)),
         )
         .add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Center)
-                .add_run(Run::new().add_text(format!("{}：{}", t("bulletin.closing"), v.closing))),
+                .add_run(run(&format!("{}：{}", t("bulletin.closing"), v.closing))),
         )
         .add_paragraph(heading(t("bulletin.section.summary"), 1, HEADING_SIZE))
         .add_table(table(

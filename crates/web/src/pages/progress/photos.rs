@@ -1,8 +1,9 @@
 //! Report photos: reading the report form's multipart body (text fields and up to
 //! [`MAX_PHOTOS`] photo files, each at most [`MAX_PHOTO_BYTES`]), preparing the copies off the
-//! async threads, and serving the re-encoded copies. The original upload, which may carry a
+//! async threads within the submission's pixel budget and a bounded number at once, and serving the re-encoded copies. The original upload, which may carry a
 //! GPS location, is kept in the blob store but has no route at all.
 
+use crate::decode_slots::DecodeSlots;
 use crate::error::Failure;
 use crate::i18n::Lang;
 use crate::pages::attachments::{DOWNLOAD_CSP, unreadable};
@@ -15,6 +16,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use minxin_domain::report::MAX_PHOTOS;
+use minxin_media::budget::{OverBudget, check_budget, decoded_pixels};
 use minxin_media::{MAX_PHOTO_BYTES, PhotoProblem, prepare_photo};
 use minxin_storage::progress::reports::{NewPhoto, PhotoCopy};
 use std::collections::HashMap;
@@ -151,10 +153,38 @@ pub fn photo_message(lang: Lang, file: &str, problem: &PhotoProblem) -> String {
     }
 }
 
+/// Why the photos of a submission were refused together, in `lang`.
+fn over_budget_message(lang: Lang, over: &OverBudget) -> String {
+    lang.fill(
+        "reports.photo.over_budget",
+        &[
+            ("total", over.total_megapixels.to_string()),
+            ("max", over.max_megapixels.to_string()),
+        ],
+    )
+}
+
 /// Prepares every photo on a blocking thread (decoding and re-encoding take a good part of a
-/// second each). Returns the photos ready for storage, or one message per refused file.
-pub async fn prepare(lang: Lang, files: Vec<PhotoFile>) -> Result<Vec<NewPhoto>, Vec<String>> {
+/// second each) under one of the process's decode slots. Returns the photos ready for storage,
+/// or the messages for the form — one per refused file, or one for photos over the
+/// submission's pixel budget, which are refused before anything is decoded; fails with 503
+/// when no decode slot is free (issue 15 finding 6).
+pub async fn prepare(
+    slots: &DecodeSlots,
+    lang: Lang,
+    files: Vec<PhotoFile>,
+) -> Result<Result<Vec<NewPhoto>, Vec<String>>, Failure> {
+    if files.is_empty() {
+        return Ok(Ok(Vec::new()));
+    }
+    let pixels = files.iter().map(|file| decoded_pixels(&file.bytes));
+    if let Err(over) = check_budget(pixels) {
+        return Ok(Err(vec![over_budget_message(lang, &over)]));
+    }
+    let slot = slots.acquire().await?;
     let outcome = tokio::task::spawn_blocking(move || {
+        // Held until decoding ends, even if the client has gone away meanwhile.
+        let _slot = slot;
         files
             .into_iter()
             .map(|file| {
@@ -182,7 +212,7 @@ pub async fn prepare(lang: Lang, files: Vec<PhotoFile>) -> Result<Vec<NewPhoto>,
     .await;
     // A panic while decoding means the image could not be read: say so rather than fail.
     let Ok(results) = outcome else {
-        return Err(vec![lang.t("reports.photo.corrupt").to_owned()]);
+        return Ok(Err(vec![lang.t("reports.photo.corrupt").to_owned()]));
     };
     let mut photos = Vec::new();
     let mut problems = Vec::new();
@@ -192,11 +222,11 @@ pub async fn prepare(lang: Lang, files: Vec<PhotoFile>) -> Result<Vec<NewPhoto>,
             Err(message) => problems.push(message),
         }
     }
-    if problems.is_empty() {
+    Ok(if problems.is_empty() {
         Ok(photos)
     } else {
         Err(problems)
-    }
+    })
 }
 
 /// The path of a report photo: `{id}` of the project, `{photo}`, and the copy (`display` or

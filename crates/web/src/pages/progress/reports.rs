@@ -359,7 +359,7 @@ pub async fn file(
     let (Ok(input), true) = (input, errors.is_empty()) else {
         return page(&state, &s, id, refused(errors), None, None).await;
     };
-    let photos = match prepare(lang, upload.photos).await {
+    let photos = match prepare(&state.decodes, lang, upload.photos).await? {
         Ok(photos) => photos,
         Err(messages) => {
             for m in messages {

@@ -35,6 +35,7 @@ impl CategoryForm {
                 name: self.name.clone(),
                 code: self.code.clone(),
                 parent_id,
+                region_id: None,
             },
             p,
         )

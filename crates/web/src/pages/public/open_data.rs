@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use minxin_domain::oc4ids::{self, DEFAULT_ID_PREFIX, Publication};
 use minxin_storage::{Store, StoreError};
 
@@ -136,7 +137,9 @@ pub async fn package(State(state): State<AppState>) -> Result<Response, Failure>
         written: 0,
         latest: None,
     };
-    let body = Body::from_stream(futures_util::stream::unfold(writer, Writer::next));
+    // Fused: a compressing body polls its source once more after the end, and an `unfold`
+    // polled again after returning `None` panics, cutting the download off (issue 15 finding 4).
+    let body = Body::from_stream(futures_util::stream::unfold(writer, Writer::next).fuse());
     Ok((
         [
             (header::CONTENT_TYPE, JSON),

@@ -100,11 +100,13 @@ impl RequestForm {
 }
 
 /// The photos of a request form (a resident's, or a department's answer), checked by content
-/// and re-encoded off the async threads; or the messages for the form, naming each file.
+/// and re-encoded off the async threads; or the messages for the form, naming each file; fails
+/// with 503 when the server is too busy decoding others' photos.
 pub(crate) async fn checked_photos(
+    state: &AppState,
     lang: Lang,
     upload: Upload,
-) -> Result<Vec<RequestPhoto>, FormErrors> {
+) -> Result<Result<Vec<RequestPhoto>, FormErrors>, Failure> {
     let mut errors = FormErrors::default();
     if upload.truncated {
         errors.add(WHOLE_FORM, lang.t("requests.too_large"));
@@ -116,9 +118,9 @@ pub(crate) async fn checked_photos(
         );
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Ok(Err(errors));
     }
-    match prepare(lang, upload.photos).await {
+    Ok(match prepare(&state.decodes, lang, upload.photos).await? {
         Ok(photos) => Ok(photos
             .into_iter()
             .map(|p| RequestPhoto {
@@ -135,7 +137,7 @@ pub(crate) async fn checked_photos(
             }
             Err(errors)
         }
-    }
+    })
 }
 
 /// A category as the form offers it.
@@ -297,7 +299,7 @@ pub async fn submit(
         *page.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
         return Ok(page);
     }
-    let photos = match checked_photos(lang, upload).await {
+    let photos = match checked_photos(&state, lang, upload).await? {
         Ok(photos) => photos,
         Err(errors) => return form_page(&state, &client, form, errors).await,
     };

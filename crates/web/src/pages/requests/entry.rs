@@ -106,7 +106,7 @@ pub async fn submit(
     let upload = read_upload(multipart, &fields, MAX_PHOTOS + 1).await?;
     let form = RequestForm::from_upload(&upload);
     let channel_code = upload.field("channel");
-    let photos = match checked_photos(s.client.lang, upload).await {
+    let photos = match checked_photos(&state, s.client.lang, upload).await? {
         Ok(photos) => photos,
         Err(errors) => return entry_page(&state, &s, channel_code, form, errors).await,
     };

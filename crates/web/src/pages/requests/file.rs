@@ -20,9 +20,11 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::duplicates::DuplicateRule;
+use minxin_domain::personal_data::{kinds_in, redact};
+use minxin_domain::request_access::{MoveKind, offered_moves};
 use minxin_domain::request_deadline::Deadlines;
 use minxin_domain::request_intake::{MAX_PHOTOS, TEXT_MAX};
-use minxin_domain::service_request::{Move, Party, Request, RequestState, apply};
+use minxin_domain::service_request::{Party, Request, RequestState};
 use minxin_domain::time::format_local;
 use minxin_storage::requests::RequestFile;
 
@@ -58,22 +60,16 @@ impl Offer {
         let (Some(request), Some(party)) = (request, party) else {
             return Offer::default();
         };
-        let may = |step: Move| apply(id, request, party, &step).is_ok();
-        // A department other than the holder stands in for "some department".
-        let elsewhere = request.holder.map_or(0, |h| h + 1);
+        let offered = offered_moves(id, request, party);
+        let may = |kind: MoveKind| offered.contains(&kind);
         Offer {
-            assign: may(Move::Assign {
-                department: elsewhere,
-            }),
-            accept: may(Move::Accept),
-            start: may(Move::Start),
-            transfer: may(Move::Transfer {
-                department: elsewhere,
-                reason: "-".into(),
-            }),
-            answer: may(Move::Answer { text: "-".into() }),
-            close: may(Move::Close),
-            merge: may(Move::MergeInto { request: id + 1 }),
+            assign: may(MoveKind::Assign),
+            accept: may(MoveKind::Accept),
+            start: may(MoveKind::Start),
+            transfer: may(MoveKind::Transfer),
+            answer: may(MoveKind::Answer),
+            close: may(MoveKind::Close),
+            merge: may(MoveKind::Merge),
         }
     }
 }
@@ -122,6 +118,8 @@ struct FilePage {
     may_publish: bool,
     typed: Typed,
     wording: String,
+    /// Whether the wording shown holds personal data, so the publisher is offered to confirm it.
+    wording_has_personal_data: bool,
     tiles: TileSource,
     point: Option<(f64, f64)>,
     text_max: usize,
@@ -186,9 +184,10 @@ pub(super) async fn file_page(
             note: step.note.clone(),
         })
         .collect();
+    // The resident's words are offered with their personal data masked (issue 15 finding 12).
     let wording = typed.wording.clone().unwrap_or_else(|| {
         if r.public_description.is_empty() {
-            r.description.clone()
+            redact(&r.description)
         } else {
             r.public_description.clone()
         }
@@ -227,6 +226,7 @@ pub(super) async fn file_page(
         timeline,
         may_publish: s.session.actor.may(Permission::ModerateRequests),
         typed,
+        wording_has_personal_data: !kinds_in(&wording).is_empty(),
         wording,
         tiles: state.config.tiles.clone(),
         point: r.point().map(|p| (p.lat, p.lon)),

@@ -120,7 +120,7 @@ pub async fn answer(
         answer: text.clone(),
         ..Typed::default()
     };
-    let photos = match checked_photos(s.client.lang, upload).await {
+    let photos = match checked_photos(&state, s.client.lang, upload).await? {
         Ok(photos) => photos,
         Err(errors) => return file_page(&state, &s, id, typed(errors)).await,
     };
@@ -146,6 +146,10 @@ pub struct PublishForm {
     wording: String,
     #[serde(default)]
     withdraw: String,
+    /// The publisher's confirmation that the wording holds no personal data, though the scan
+    /// found some.
+    #[serde(default)]
+    confirm_no_personal_data: String,
 }
 
 /// POST `/requests/{id}/publish`
@@ -157,7 +161,13 @@ pub async fn publish(
 ) -> Result<Response, Failure> {
     let wording = form.withdraw.is_empty().then_some(form.wording.as_str());
     let result = scoped(&state, &s)
-        .publish_request(id, version(&form.version), wording, state.clock.now())
+        .publish_request(
+            id,
+            version(&form.version),
+            wording,
+            !form.confirm_no_personal_data.is_empty(),
+            state.clock.now(),
+        )
         .await;
     let typed = Typed {
         form: "publish",

@@ -140,6 +140,7 @@ pub async fn list(
     let filter = QueueFilter {
         view,
         category: Some(category.clone()).filter(|c| !c.is_empty()),
+        state: None,
         page: page_request(q.page.as_deref(), None)?,
     };
     let now = state.clock.now();

@@ -17,8 +17,7 @@ use crate::tiles::TileSource;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::NaiveDate;
-use minxin_domain::request_stats::{days_text, hours_text, rate_text};
+use minxin_domain::request_stats::{days_text, hours_text, parse_day, rate_text};
 use minxin_storage::requests::{RequestFigures, RequestStatsFilter};
 use serde::Deserialize;
 
@@ -115,8 +114,8 @@ pub async fn show(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let filter = RequestStatsFilter {
-        from: parsed::<NaiveDate>(&params.from),
-        to: parsed::<NaiveDate>(&params.to),
+        from: params.from.as_deref().and_then(parse_day),
+        to: params.to.as_deref().and_then(parse_day),
         region_id: parsed(&params.region_id),
         department_id: parsed(&params.department_id),
         category: params
