@@ -2,8 +2,9 @@
 //! past reports and money, and inserted in bulk, so list, project, light and dashboard work can
 //! be measured at scale.
 
+use crate::dice::Dice;
 use crate::progress::{Planned, invent};
-use crate::projects::{Dice, World};
+use crate::projects::World;
 use chrono::{Duration, NaiveDate};
 use minxin_domain::project::Stage;
 use minxin_domain::project_code;

@@ -5,7 +5,7 @@
 //! so routing and placement work on the demo as they do on real data.
 
 use crate::data::STREETS;
-use crate::projects::Dice;
+use crate::dice::Dice;
 
 const SOUTH: f64 = 30.55;
 const WEST: f64 = 114.25;

@@ -4,6 +4,7 @@
 
 pub mod bench;
 mod data;
+mod dice;
 pub mod geography;
 mod progress;
 pub mod projects;

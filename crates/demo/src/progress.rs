@@ -7,7 +7,7 @@
 //! payment beyond the contract, each funding source paying its share of the works from what it
 //! has disbursed).
 
-use crate::projects::Dice;
+use crate::dice::Dice;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::finance::{MoneyKind, ProcurementMethod, uscc_check_char};
 use minxin_domain::project::Stage;

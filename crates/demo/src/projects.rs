@@ -4,6 +4,7 @@
 //!
 //! The data is generated from a fixed seed, so every fresh demo looks the same.
 
+use crate::dice::Dice;
 use crate::geography::{Cell, cell_of};
 use crate::progress::Planned;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -17,36 +18,6 @@ use std::collections::BTreeMap;
 
 /// How many projects the demo has.
 pub const COUNT: usize = 200;
-
-/// A small deterministic generator (xorshift64*): the same demo on every machine, without
-/// depending on a random-number library's stream staying stable across versions.
-pub(crate) struct Dice(u64);
-
-impl Dice {
-    /// The demo's fixed seed.
-    pub(crate) fn new() -> Dice {
-        Dice(0x6d69_6e78_696e_2026)
-    }
-
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub(crate) fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    pub(crate) fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// Name patterns per subcategory code: `{c}` a community, `{s}` a street, `{e}` an estate.
 const PATTERNS: [(&str, &[&str], &str); 18] = [

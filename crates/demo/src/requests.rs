@@ -4,8 +4,8 @@
 //! against a million stored requests. Inserted in bulk through
 //! [`Store::seed_bulk_requests`].
 
+use crate::dice::Dice;
 use crate::geography::{Cell, cell_of};
-use crate::projects::Dice;
 use chrono::{DateTime, Duration, Utc};
 use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::region::RegionLevel;

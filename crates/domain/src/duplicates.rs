@@ -2,7 +2,7 @@
 //! many times. Two requests of the same category, placed within a distance of each other and
 //! received within a time window, are offered to staff for merging; staff decide.
 
-use crate::geo::Point;
+use crate::geo::{Point, distance_metres};
 use chrono::{DateTime, Duration, Utc};
 
 /// How close two requests must be to be offered as duplicates; the office configures it.
@@ -35,18 +35,6 @@ pub struct Sighting<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Mean Earth radius in metres (IUGG).
-const EARTH_RADIUS: f64 = 6_371_008.8;
-
-/// The great-circle distance between two points in metres (haversine).
-pub fn distance_metres(a: Point, b: Point) -> f64 {
-    let (lat1, lat2) = (a.lat.to_radians(), b.lat.to_radians());
-    let dlat = lat2 - lat1;
-    let dlon = (b.lon - a.lon).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS * h.sqrt().asin()
-}
-
 /// Whether `a` and `b` are near-duplicates under `rule`; requests without a location never
 /// are (nothing says they concern the same place).
 pub fn near_duplicates(a: &Sighting<'_>, b: &Sighting<'_>, rule: &DuplicateRule) -> bool {
@@ -65,29 +53,6 @@ mod tests {
 
     fn at(hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap() + Duration::hours(hour.into())
-    }
-
-    #[test]
-    fn distances_match_known_values() {
-        let tiananmen = Point {
-            lat: 39.9087,
-            lon: 116.3975,
-        };
-        let pudong = Point {
-            lat: 31.2397,
-            lon: 121.4998,
-        };
-        let km = distance_metres(tiananmen, pudong) / 1000.0;
-        assert!((km - 1067.0).abs() < 5.0, "{km}");
-        let north = Point {
-            lat: 30.6009,
-            lon: 114.3,
-        };
-        let here = Point {
-            lat: 30.6,
-            lon: 114.3,
-        };
-        assert!((distance_metres(here, north) - 100.1).abs() < 0.5);
     }
 
     #[test]

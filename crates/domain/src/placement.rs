@@ -5,8 +5,7 @@
 //! office's scope covers it; else the region of the office that takes the requests placed
 //! nowhere else (its dispatch queue).
 
-use crate::duplicates::distance_metres;
-use crate::geo::{BoundingBox, Point};
+use crate::geo::{BoundingBox, Point, distance_metres};
 
 /// How far from a project a request without a boundary may be to be placed in its region, when
 /// the configuration does not say: a neighbourhood, not a district.
