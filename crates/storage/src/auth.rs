@@ -509,45 +509,42 @@ impl<'a> Auth<'a> {
         tx.commit().await
     }
 
-    /// Whether `password` is the account's current one.
-    async fn password_matches(&self, account: &Credentials, password: &str) -> bool {
-        verify_password_blocking(password.to_owned(), account.password_hash.clone()).await
-    }
-
-    /// Records a wrong password typed by a signed-in user (for a password change or the second
-    /// factor) like a failed sign-in, so a hijacked session cannot be used to guess it, and
-    /// returns the refusal to give.
-    async fn refuse_password(
+    /// Opens the transaction of a change the signed-in user must confirm with their password
+    /// (a password change, the second factor), with their account loaded. A wrong password is
+    /// recorded like a failed sign-in, so a hijacked session cannot be used to guess it, and
+    /// refused on `field`.
+    async fn reconfirmed(
         &self,
-        mut tx: Tx,
         session: &SessionContext,
-        account: &Credentials,
+        password: &str,
         address: &str,
         action: AuditAction,
         field: &'static str,
-    ) -> StoreError {
-        let recorded = async {
-            record_attempt(&mut tx, &session.actor.username, address, false).await?;
-            audit::append(
-                &mut tx,
-                auth_entry(
-                    action,
-                    AuditOutcome::Failure,
-                    Some(account.id),
-                    &session.actor.username,
-                    address,
-                    "wrong_password",
-                    &account.region_path,
-                ),
-            )
-            .await?;
-            self.lock_out_if_needed(&mut tx, session).await?;
-            tx.commit().await
-        };
-        match recorded.await {
-            Ok(()) => StoreError::invalid(field, Problem::WrongPassword),
-            Err(e) => e,
+    ) -> Result<(Tx, Credentials), StoreError> {
+        let mut tx = self.db.begin().await?;
+        let account = credentials(&mut tx, &session.actor.username)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if verify_password_blocking(password.to_owned(), account.password_hash.clone()).await {
+            return Ok((tx, account));
         }
+        record_attempt(&mut tx, &session.actor.username, address, false).await?;
+        audit::append(
+            &mut tx,
+            auth_entry(
+                action,
+                AuditOutcome::Failure,
+                Some(account.id),
+                &session.actor.username,
+                address,
+                "wrong_password",
+                &account.region_path,
+            ),
+        )
+        .await?;
+        self.lock_out_if_needed(&mut tx, session).await?;
+        tx.commit().await?;
+        Err(StoreError::invalid(field, Problem::WrongPassword))
     }
 
     /// Changes the signed-in account's own password after checking the current one. Whoever
@@ -561,22 +558,15 @@ impl<'a> Auth<'a> {
         confirm: &str,
         address: &str,
     ) -> Result<String, StoreError> {
-        let mut tx = self.db.begin().await?;
-        let account = credentials(&mut tx, &session.actor.username)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if !self.password_matches(&account, current).await {
-            return Err(self
-                .refuse_password(
-                    tx,
-                    session,
-                    &account,
-                    address,
-                    AuditAction::PasswordChange,
-                    "current",
-                )
-                .await);
-        }
+        let (mut tx, account) = self
+            .reconfirmed(
+                session,
+                current,
+                address,
+                AuditAction::PasswordChange,
+                "current",
+            )
+            .await?;
         if new != confirm {
             return Err(StoreError::invalid("confirm", Problem::PasswordMismatch));
         }

@@ -2,7 +2,7 @@
 //! with the session until a code and the account's password confirm it; the browser only ever
 //! sees it to scan. Every secret at rest is sealed ([`crate::sealing`]).
 
-use super::{Auth, Credentials, auth_entry, brief, credentials, record_attempt};
+use super::{Auth, Credentials, auth_entry, brief, record_attempt};
 use crate::audit;
 use crate::auth::SessionContext;
 use crate::db::{Db, Tx};
@@ -181,22 +181,15 @@ impl Auth<'_> {
         code: &str,
         address: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.db.begin().await?;
-        let account = credentials(&mut tx, &session.actor.username)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if !self.password_matches(&account, password).await {
-            return Err(self
-                .refuse_password(
-                    tx,
-                    session,
-                    &account,
-                    address,
-                    AuditAction::TotpChange,
-                    "password",
-                )
-                .await);
-        }
+        let (mut tx, account) = self
+            .reconfirmed(
+                session,
+                password,
+                address,
+                AuditAction::TotpChange,
+                "password",
+            )
+            .await?;
         let secret = pending(&mut tx, session.session_id)
             .await?
             .and_then(|sealed| {
@@ -220,22 +213,15 @@ impl Auth<'_> {
         password: &str,
         address: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.db.begin().await?;
-        let account = credentials(&mut tx, &session.actor.username)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if !self.password_matches(&account, password).await {
-            return Err(self
-                .refuse_password(
-                    tx,
-                    session,
-                    &account,
-                    address,
-                    AuditAction::TotpChange,
-                    "password",
-                )
-                .await);
-        }
+        let (tx, account) = self
+            .reconfirmed(
+                session,
+                password,
+                address,
+                AuditAction::TotpChange,
+                "password",
+            )
+            .await?;
         self.set_totp(tx, session, &account, None, address).await
     }
 
