@@ -6,6 +6,7 @@
 use super::Public;
 use crate::db::Tx;
 use crate::error::StoreError;
+use crate::requests::WithPublicPoint;
 use crate::requests::categories::WithCategory;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
@@ -60,14 +61,7 @@ fn published() -> SelectStatement {
             (s, ServiceRequests::AcceptBy),
             (s, ServiceRequests::AnswerBy),
         ])
-        .expr_as(
-            Expr::col((s, ServiceRequests::PublicLatitude)),
-            Alias::new("latitude"),
-        )
-        .expr_as(
-            Expr::col((s, ServiceRequests::PublicLongitude)),
-            Alias::new("longitude"),
-        )
+        .with_public_point()
         .column((s, ServiceRequests::UpdatedAt))
         .from(s)
         .with_category()

@@ -35,6 +35,8 @@ pub use stats::{
 
 use crate::Store;
 use crate::db::Db;
+use crate::schema::ServiceRequests;
+use sea_query::{Alias, Expr};
 
 /// Operations for residents, who have no account; see the module documentation.
 #[derive(Clone, Copy, Debug)]
@@ -52,5 +54,27 @@ impl Store {
             intake: &self.intake,
             address,
         }
+    }
+}
+
+/// A select of service requests that the public reads: its point is only ever the coarsened one
+/// (issue 15), as `latitude` and `longitude`; the exact point stays in the file of those
+/// handling the request.
+pub(crate) trait WithPublicPoint {
+    /// Adds the two coarsened coordinates.
+    fn with_public_point(&mut self) -> &mut Self;
+}
+
+impl WithPublicPoint for sea_query::SelectStatement {
+    fn with_public_point(&mut self) -> &mut Self {
+        let s = ServiceRequests::Table;
+        self.expr_as(
+            Expr::col((s, ServiceRequests::PublicLatitude)),
+            Alias::new("latitude"),
+        )
+        .expr_as(
+            Expr::col((s, ServiceRequests::PublicLongitude)),
+            Alias::new("longitude"),
+        )
     }
 }

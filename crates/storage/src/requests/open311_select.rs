@@ -2,6 +2,7 @@
 //! their columns — never contact details, receipt codes or staff names — and how a row is cut
 //! down before it is served.
 
+use super::WithPublicPoint;
 use super::open311::{Open311Query, Open311Request};
 use super::queue::department_name;
 use crate::schema::*;
@@ -146,15 +147,7 @@ pub(super) fn shown(visible: Cond) -> SelectStatement {
             (s, ServiceRequests::AnswerBy),
             (s, ServiceRequests::Address),
         ])
-        // Only ever the coarsened point (issue 15): the exact one stays with handling staff.
-        .expr_as(
-            Expr::col((s, ServiceRequests::PublicLatitude)),
-            Alias::new("latitude"),
-        )
-        .expr_as(
-            Expr::col((s, ServiceRequests::PublicLongitude)),
-            Alias::new("longitude"),
-        )
+        .with_public_point()
         .column((s, ServiceRequests::IsPublished))
         .from(s)
         .inner_join(
