@@ -170,7 +170,6 @@ async fn placed_by_boundaries(b: &str, store: &minxin_storage::Store) {
     )
     .await
     .unwrap();
-    let dir = std::env::temp_dir();
     for (path, lat, lon) in projects {
         let submission = minxin_storage::requests::Submission {
             draft: minxin_domain::request_intake::IntakeDraft {
@@ -183,27 +182,8 @@ async fn placed_by_boundaries(b: &str, store: &minxin_storage::Store) {
             project_code: None,
             channel: minxin_domain::request_intake::Channel::Portal,
         };
-        let receipt = store
-            .residents("203.0.113.5")
-            .submit(
-                &submission,
-                &[],
-                &minxin_storage::blobs::LocalBlobStore::new(&dir),
-                &minxin_domain::calendar::WorkingCalendar::shipped(),
-                chrono::Utc::now(),
-            )
-            .await
-            .unwrap();
-        let placed: Vec<(String,)> = query_raw(
-            store,
-            &format!(
-                "SELECT region_path FROM service_requests WHERE id = {}",
-                receipt.id
-            ),
-        )
-        .await
-        .unwrap();
-        assert_eq!(placed[0].0, path, "{b}: a request at {lat},{lon}");
+        let placed = minxin_storage::testing::placed(store, &submission).await;
+        assert_eq!(placed, path, "{b}: a request at {lat},{lon}");
     }
 }
 

@@ -34,6 +34,7 @@ mod public;
 mod requests;
 pub use projects::TestProject;
 pub use public::{PRIVATE_TEXTS, PublicSeed, money, photo};
+pub use requests::{placed, submit};
 
 /// The environment variable naming the PostgreSQL server the tests may create databases on.
 pub const DATABASE_URL_VAR: &str = "MINXIN_TEST_DATABASE_URL";

@@ -5,10 +5,8 @@
 
 use minxin_domain::Role;
 use minxin_domain::RoleSet;
-use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_storage::Store;
-use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::requests::Submission;
 use minxin_storage::testing::{
@@ -32,28 +30,7 @@ fn submission(lat: &str, lon: &str) -> Submission {
 
 /// Submits a request at `lat`, `lon` (empty for none) and returns the path it was placed in.
 async fn placed(store: &Store, lat: &str, lon: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let receipt = store
-        .residents("203.0.113.9")
-        .submit(
-            &submission(lat, lon),
-            &[],
-            &LocalBlobStore::new(dir.path()),
-            &WorkingCalendar::shipped(),
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    let rows: Vec<(String,)> = query_raw(
-        store,
-        &format!(
-            "SELECT region_path FROM service_requests WHERE id = {}",
-            receipt.id
-        ),
-    )
-    .await
-    .unwrap();
-    rows[0].0.clone()
+    minxin_storage::testing::placed(store, &submission(lat, lon)).await
 }
 
 /// An office for district B (the fixture has only district A's), with district B's project at
