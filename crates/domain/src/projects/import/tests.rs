@@ -4,6 +4,8 @@
 
 use super::workbook::{MAX_FILE_BYTES, read_workbook};
 use super::*;
+use crate::projects::project::FundingSource;
+use chrono::NaiveDate;
 
 fn text(s: &str) -> CellValue {
     if s.is_empty() {
