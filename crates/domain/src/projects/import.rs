@@ -184,3 +184,5 @@ pub fn parse(sheet: &Sheet, dictionary: &Dictionary) -> Parsed {
 mod inflation_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workbook_tests;
