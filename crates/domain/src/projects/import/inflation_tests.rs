@@ -2,8 +2,8 @@
 //! 6): refused in words naming the limit before calamine reads them, while a full import of
 //! [`MAX_ROWS`] rows still fits.
 
-use super::tests::{write_good_row, write_header, xlsx};
 use super::workbook::{MAX_FILE_BYTES, MAX_UNPACKED_MIB, read_workbook};
+use super::workbook_tests::{write_good_row, write_header, xlsx};
 use super::*;
 use std::io::{Cursor, Read, Write};
 
