@@ -10,9 +10,9 @@ use crate::progress::Planned;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::project::{FundingSource, Hold, Stage};
 use minxin_domain::region::RegionLevel;
+use minxin_storage::control::seed::PastProgress;
+use minxin_storage::projects::seed::PastMove;
 use minxin_storage::projects::{MilestoneInput, ProjectInput};
-use minxin_storage::seed::PastMove;
-use minxin_storage::seed_progress::PastProgress;
 use minxin_storage::{Store, StoreError};
 use std::collections::BTreeMap;
 
@@ -207,7 +207,7 @@ impl World {
     pub(crate) async fn load(store: &Store) -> Result<World, StoreError> {
         let office = store.actor_for_cli("office").await?;
         let manager = store.actor_for_cli("manager").await?;
-        let scoped = store.scoped(&office, minxin_storage::bootstrap::CLI_ADDRESS);
+        let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
         let regions = scoped.regions().await?;
         let mut places = Vec::new();
         for r in &regions {
@@ -355,7 +355,7 @@ pub async fn seed(
 ) -> Result<(), StoreError> {
     let world = World::load(store).await?;
     let office = store.actor_for_cli("office").await?;
-    let scoped = store.scoped(&office, minxin_storage::bootstrap::CLI_ADDRESS);
+    let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
     let mut dice = Dice::new();
     let mut past = PastProgress::default();
     let stages: Vec<Stage> = STAGE_SHARES

@@ -12,7 +12,7 @@ use minxin_domain::region::RegionLevel;
 use minxin_domain::request_deadline::deadlines;
 use minxin_domain::request_intake::Channel;
 use minxin_domain::service_request::{Rating, RequestState};
-use minxin_storage::seed_requests::BulkRequest;
+use minxin_storage::requests::seed::BulkRequest;
 use minxin_storage::{Store, StoreError};
 
 /// Requests invented and inserted per round; each round reports progress.
@@ -119,7 +119,7 @@ impl World {
     async fn load(store: &Store) -> Result<World, StoreError> {
         let office = store.actor_for_cli("office").await?;
         let grid = store.actor_for_cli("grid").await?;
-        let scoped = store.scoped(&office, minxin_storage::bootstrap::CLI_ADDRESS);
+        let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
         let regions = scoped.regions().await?;
         let mut places = Vec::new();
         for r in &regions {
@@ -141,7 +141,7 @@ impl World {
         }
         let departments = scoped.departments(None).await?;
         let kinds = store
-            .residents(minxin_storage::bootstrap::CLI_ADDRESS)
+            .residents(minxin_storage::identity::bootstrap::CLI_ADDRESS)
             .categories()
             .await?;
         let mut categories = Vec::new();

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use minxin_storage::PageRequest;
-use minxin_storage::progress::dashboard::DashboardQuery;
+use minxin_storage::control::dashboard::DashboardQuery;
 use minxin_storage::projects::{Pool, ProjectFilter};
 use minxin_storage::testing::{query_raw, stores};
 

@@ -3,7 +3,7 @@
 //! records entered directly, bypassing every check (as books kept before the rule were), are
 //! listed by project code and source with their figures, and the exit code says so.
 
-use minxin_storage::progress::money::MoneyInput;
+use minxin_storage::control::money::MoneyInput;
 use minxin_storage::testing::{TestProject, execute_raw, fixture, fresh_postgres_url, money};
 use minxin_storage::{Db, Store};
 use std::path::Path;
@@ -52,7 +52,7 @@ async fn old_books_that_break_the_rule_are_listed() {
             None => Db::open_sqlite_dir(&dir.path().join("data")).await,
         }
         .unwrap();
-        let store = Store::new(db, minxin_storage::sealing::SealingKey::generate());
+        let store = Store::new(db, minxin_storage::kernel::sealing::SealingKey::generate());
         store.migrate().await.unwrap();
         let f = fixture(&store).await;
         let id = f

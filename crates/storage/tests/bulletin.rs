@@ -10,10 +10,10 @@ use minxin_domain::bulletin::{self, BulletinPeriod, SnapshotRefusal};
 use minxin_domain::light::Light;
 use minxin_domain::project::{FundingSource, Stage};
 use minxin_domain::report::ReportPeriod;
-use minxin_storage::audit::Filter;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::snapshots::SnapshotEntry;
-use minxin_storage::seed::BulkProject;
+use minxin_storage::control::lights::today;
+use minxin_storage::control::snapshots::SnapshotEntry;
+use minxin_storage::kernel::audit::Filter;
+use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::testing::{Fixture, execute_raw, fixture, stores};
 use minxin_storage::{PageRequest, Store, StoreError};
 
@@ -23,7 +23,7 @@ use minxin_storage::{PageRequest, Store, StoreError};
 async fn projects(store: &Store, f: &Fixture) {
     let category = f.elderly_category().await;
     let project =
-        |code: &str, region: &minxin_storage::regions::Region, dept, percent| BulkProject {
+        |code: &str, region: &minxin_storage::org::regions::Region, dept, percent| BulkProject {
             code: code.into(),
             name: format!("项目{code}"),
             category_id: category,

@@ -5,9 +5,9 @@
 
 use minxin_domain::audit::AuditAction;
 use minxin_domain::{Actor, Problem, Role, RoleSet};
-use minxin_storage::audit::Filter;
-use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::projects::{Category, CategoryChange, CategoryInput};
+use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_storage::kernel::audit::Filter;
+use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::testing::{Fixture, PASSWORD, TestProject, fixture, stores};
 use minxin_storage::{Store, StoreError};
 

@@ -5,9 +5,9 @@
 
 use minxin_domain::Problem;
 use minxin_storage::StoreError;
-use minxin_storage::auth::Attempt;
+use minxin_storage::identity::auth::Attempt;
+use minxin_storage::identity::totp;
 use minxin_storage::testing::{PASSWORD, execute_raw, fixture, query_raw, stores};
-use minxin_storage::totp;
 
 const ADDRESS: &str = "198.51.100.7";
 const NEW_PASSWORD: &str = "Shiyan#2027a";

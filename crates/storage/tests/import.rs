@@ -7,7 +7,7 @@ use minxin_domain::audit::AuditAction;
 use minxin_domain::import::{Column, ImportRow, Issue, RowIssue};
 use minxin_domain::project::FundingSource;
 use minxin_domain::{Actor, Problem};
-use minxin_storage::audit::Filter;
+use minxin_storage::kernel::audit::Filter;
 use minxin_storage::projects::{ImportOptions, ImportReport, ProjectFilter, RowAction};
 use minxin_storage::testing::{Fixture, fixture, stores};
 use minxin_storage::{PageRequest, Store};

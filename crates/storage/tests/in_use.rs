@@ -4,7 +4,7 @@
 
 use minxin_domain::Problem;
 use minxin_storage::StoreError;
-use minxin_storage::regions::RegionInput;
+use minxin_storage::org::regions::RegionInput;
 use minxin_storage::testing::{TestProject, fixture, stores};
 
 fn in_use<T: std::fmt::Debug>(backend: &str, result: Result<T, StoreError>) {

@@ -8,10 +8,10 @@ use minxin_domain::Problem;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::light::{ThresholdProblem, Thresholds};
 use minxin_storage::StoreError;
-use minxin_storage::audit::Filter;
-use minxin_storage::progress::light_rules::LightRulesInput;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::reports::ReportInput;
+use minxin_storage::control::light_rules::LightRulesInput;
+use minxin_storage::control::lights::today;
+use minxin_storage::control::reports::ReportInput;
+use minxin_storage::kernel::audit::Filter;
 use minxin_storage::projects::MilestoneInput;
 use minxin_storage::testing::{Fixture, TestProject, fixture, stores};
 

@@ -9,7 +9,7 @@ use minxin_domain::open311::{KEY_PREFIX, window};
 use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_domain::service_request::RequestState;
 use minxin_storage::StoreError;
-use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::{Open311Query, Submission};
 use minxin_storage::testing::{execute_raw, fixture, query_raw, stores};
 

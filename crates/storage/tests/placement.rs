@@ -7,7 +7,7 @@ use minxin_domain::Role;
 use minxin_domain::RoleSet;
 use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_storage::Store;
-use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::requests::Submission;
 use minxin_storage::testing::{
     Fixture, PASSWORD, TestProject, execute_raw, fixture, query_raw, route_street_roads, stores,

@@ -8,8 +8,8 @@ use minxin_domain::geo::BoundingBox;
 use minxin_domain::portal_map::MAX_MARKERS;
 use minxin_domain::project::{FundingSource, Stage};
 use minxin_storage::PageRequest;
-use minxin_storage::public::PortalFilter;
-use minxin_storage::seed::BulkProject;
+use minxin_storage::openness::PortalFilter;
+use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, stores};
 
 fn area(s: &str) -> BoundingBox {
@@ -30,7 +30,7 @@ async fn located(f: &Fixture, name: &'static str, lat: f64, lon: f64) -> (i64, S
     (id, code)
 }
 
-fn codes(items: &[minxin_storage::public::PortalProject]) -> Vec<&str> {
+fn codes(items: &[minxin_storage::openness::PortalProject]) -> Vec<&str> {
     items.iter().map(|p| p.code.as_str()).collect()
 }
 

@@ -10,10 +10,10 @@ use minxin_domain::project::FundingSource;
 use minxin_domain::report::ReportRefusal;
 use minxin_domain::{Problem, light::Reason};
 use minxin_storage::StoreError;
-use minxin_storage::page::PageRequest;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::money::{ContractInput, CorrectionInput, MoneyInput};
-use minxin_storage::progress::reports::{Decision, ReportInput};
+use minxin_storage::control::lights::today;
+use minxin_storage::control::money::{ContractInput, CorrectionInput, MoneyInput};
+use minxin_storage::control::reports::{Decision, ReportInput};
+use minxin_storage::kernel::page::PageRequest;
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::{Fixture, TestProject, fixture, money, stores};
 

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::project::FundingSource;
 use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::audit::Filter;
-use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_storage::kernel::audit::Filter;
 use minxin_storage::projects::{
     MilestoneInput, Pool, ProgressInput, ProjectFilter, ProjectInput, TransitionInput,
 };

@@ -5,9 +5,9 @@
 //! project once; the last-modified time moves with money.
 
 use minxin_storage::StoreError;
-use minxin_storage::blobs::LocalBlobStore;
-use minxin_storage::progress::money::MoneyInput;
-use minxin_storage::progress::reports::PhotoCopy;
+use minxin_storage::control::money::MoneyInput;
+use minxin_storage::control::reports::PhotoCopy;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::testing::{PRIVATE_TEXTS, TestProject, execute_raw, fixture, stores};
 
 fn leaks(json: &str) -> Vec<&'static str> {
@@ -258,7 +258,7 @@ async fn money_moves_the_last_modified_time() {
                     source: "county".into(),
                     amount_fen: 1_000,
                     contract_id: None,
-                    occurred_on: Some(minxin_storage::progress::lights::today()),
+                    occurred_on: Some(minxin_storage::control::lights::today()),
                     note: String::new(),
                 },
             )

@@ -10,10 +10,10 @@ use minxin_domain::report::{
     DEFAULT_DUE_DAY, MAX_PHOTOS, ReportPeriod, ReportRefusal, periods_due,
 };
 use minxin_storage::StoreError;
-use minxin_storage::audit::Filter;
-use minxin_storage::blobs::LocalBlobStore;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
+use minxin_storage::control::lights::today;
+use minxin_storage::control::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
+use minxin_storage::kernel::audit::Filter;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, photo, stores};
 
 /// A project of district A under construction that started 90 days ago.

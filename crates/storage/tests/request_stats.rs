@@ -9,7 +9,7 @@ use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_domain::service_request::{Move, Rating};
 use minxin_domain::time::shanghai;
-use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::{Receipt, RequestFigures, RequestStatsFilter, Submission};
 use minxin_storage::testing::{Fixture, fixture, query_raw, route_street_roads, stores};
 use minxin_storage::{Store, StoreError};

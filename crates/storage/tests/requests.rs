@@ -9,7 +9,7 @@ use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_domain::time::shanghai;
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
-use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::{RequestPhoto, Submission};
 use minxin_storage::testing::{fixture, query_raw, route_street_roads, stores};
 
@@ -475,7 +475,7 @@ fn photo(bytes: &[u8]) -> RequestPhoto {
 #[tokio::test]
 async fn queues_and_files_show_each_party_what_it_may_see() {
     use minxin_domain::service_request::Move;
-    use minxin_storage::page::PageRequest;
+    use minxin_storage::kernel::page::PageRequest;
     use minxin_storage::requests::{QueueFilter, QueueView};
     let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {

@@ -10,7 +10,7 @@ use minxin_domain::region::RegionLevel;
 use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_domain::routing::RuleRefusal;
 use minxin_domain::{FieldProblem, Problem};
-use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::{Destination, NewRule, Submission};
 use minxin_storage::testing::{Fixture, fixture, query_raw, stores};
 use minxin_storage::{Store, StoreError};
@@ -361,7 +361,7 @@ async fn a_catch_all_needs_the_whole_tree_and_rules_stay_in_scope() {
         let f: Fixture = fixture(&store).await;
         communities(&store).await;
         store
-            .bootstrap_account(&minxin_storage::bootstrap::CliAccount {
+            .bootstrap_account(&minxin_storage::identity::bootstrap::CliAccount {
                 username: "office_city",
                 display_name: "市管理中心",
                 password: minxin_storage::testing::PASSWORD,
@@ -374,7 +374,7 @@ async fn a_catch_all_needs_the_whole_tree_and_rules_stay_in_scope() {
             .await
             .unwrap();
         store
-            .bootstrap_account(&minxin_storage::bootstrap::CliAccount {
+            .bootstrap_account(&minxin_storage::identity::bootstrap::CliAccount {
                 username: "office_b",
                 display_name: "样板区管理中心",
                 password: minxin_storage::testing::PASSWORD,

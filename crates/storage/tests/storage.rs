@@ -7,12 +7,12 @@ use chrono::{Duration, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::security_policy::SecurityPolicy;
 use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::accounts::{AccessInput, Account, AccountFilter, AccountInput};
-use minxin_storage::audit::{Entry, Filter};
-use minxin_storage::auth::{Attempt, SignInError};
-use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::departments::{Department, DepartmentInput};
-use minxin_storage::regions::{Region, RegionInput};
+use minxin_storage::identity::accounts::{AccessInput, Account, AccountFilter, AccountInput};
+use minxin_storage::identity::auth::{Attempt, SignInError};
+use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_storage::kernel::audit::{Entry, Filter};
+use minxin_storage::org::departments::{Department, DepartmentInput};
+use minxin_storage::org::regions::{Region, RegionInput};
 use minxin_storage::testing::{self, Fixture, PASSWORD, fixture, stores};
 use minxin_storage::{PageRequest, Scoped, Store, StoreError};
 use std::fmt::Debug;
@@ -1725,7 +1725,7 @@ async fn district_administrators_cannot_take_over_wider_accounts() {
 
 #[tokio::test]
 async fn a_grant_racing_another_change_does_not_overwrite_it() {
-    use minxin_storage::db::Tx;
+    use minxin_storage::kernel::db::Tx;
     use sea_query::{Alias, Expr, ExprTrait, Query};
     for (b, store) in stores().await {
         let f = fixture(&store).await;

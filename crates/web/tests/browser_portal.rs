@@ -123,7 +123,7 @@ fn count_of(text: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_scans_a_signboard_and_explores_the_map() {
     let (_, store) = stores().await.remove(0);
-    let today = minxin_storage::progress::lights::today();
+    let today = minxin_storage::control::lights::today();
     minxin_demo::seed(&store, PASSWORD, today, |_| {})
         .await
         .unwrap();

@@ -17,9 +17,9 @@ use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due
 use minxin_domain::time::shanghai;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::Store;
-use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::reports::ReportInput;
+use minxin_storage::control::lights::today;
+use minxin_storage::control::reports::ReportInput;
+use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::projects::ProjectInput;
 use minxin_storage::testing::{Fixture, PASSWORD, execute_raw, fixture, stores};
 use minxin_web::AppState;

@@ -14,7 +14,7 @@ use calamine::{Reader, Xlsx};
 use common::{Reply, send, test_config};
 use http_body_util::BodyExt;
 use minxin_domain::geo::{Datum, Point};
-use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::testing::{Fixture, PRIVATE_TEXTS, PublicSeed, TestProject, execute_raw};
 use minxin_storage::testing::{fixture, stores};
 use minxin_web::tiles::TileSource;

@@ -12,7 +12,7 @@ use common::{Browser, api, test_config, token};
 use minxin_domain::calendar::WorkingCalendar;
 use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_domain::service_request::{Move, Rating};
-use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::Submission;
 use minxin_storage::testing::{PASSWORD, fixture, query_raw, stores};
 use minxin_web::clock::Clock;

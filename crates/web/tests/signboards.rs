@@ -10,9 +10,9 @@ use axum::http::{StatusCode, header};
 use chrono::Duration;
 use common::{Browser, Env, decode_qr_png, envs};
 use minxin_domain::project::{FundingSource, Stage};
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::money::ContractInput;
-use minxin_storage::seed::BulkProject;
+use minxin_storage::control::lights::today;
+use minxin_storage::control::money::ContractInput;
+use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::testing::{PASSWORD, TestProject, execute_raw};
 use std::io::{Cursor, Read};
 

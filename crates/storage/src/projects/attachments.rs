@@ -9,11 +9,11 @@
 //! identical content attached elsewhere shares the blob.
 
 use super::read::{Project, find};
-use crate::blobs::BlobStore;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::{Attachments, Transitions};
-use crate::scoped::Scoped;
+use crate::kernel::blobs::BlobStore;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{Attachments, Transitions};
+use crate::kernel::scoped::Scoped;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::document;

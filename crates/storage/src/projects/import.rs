@@ -5,15 +5,15 @@
 //! and access rules of the project form, and audits every created or changed project as the form
 //! does. The writes are batched (many rows per statement), so that 10,000 rows take seconds.
 
-use super::categories::{seen_from, viewpoint};
 use super::read::{Project, full, ordered, visible};
 use super::write::{ProjectInput, check_fields, registry_values};
-use crate::audit::{self, NewEntry};
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::{BudgetLines, Categories, ProjectPartners, Projects, Transitions};
-use crate::scoped::Scoped;
-use crate::{departments, regions};
+use crate::kernel::audit::{self, NewEntry};
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{BudgetLines, Categories, ProjectPartners, Projects, Transitions};
+use crate::kernel::scoped::Scoped;
+use crate::org::categories::{seen_from, viewpoint};
+use crate::{org::departments, org::regions};
 use chrono::Utc;
 use minxin_domain::audit::{AuditAction, AuditOutcome};
 use minxin_domain::import::{Column, Dictionary, ImportRow, Issue, RowIssue, entries};

@@ -3,10 +3,10 @@
 
 use super::milestones::of_project;
 use super::read::{Project, find};
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::{Attachments, Projects, Transitions};
-use crate::scoped::Scoped;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{Attachments, Projects, Transitions};
+use crate::kernel::scoped::Scoped;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::lifecycle::{Condition, GateFacts, Move, Refusal, decide, gate};
@@ -251,7 +251,7 @@ impl Scoped<'_> {
             &reason,
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, project_id).await?;
+        crate::control::refresh_light(&mut tx, project_id).await?;
         let after = find(&mut tx, self.actor, project_id).await?;
         self.record(
             &mut tx,

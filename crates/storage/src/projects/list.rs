@@ -3,10 +3,10 @@
 //! exactly what the list shows.
 
 use super::read::joined;
-use crate::error::StoreError;
-use crate::page::{Page, PageRequest, contains};
-use crate::schema::{Categories, ProjectLights, ProjectPartners, Projects};
-use crate::scoped::Scoped;
+use crate::kernel::error::StoreError;
+use crate::kernel::page::{Page, PageRequest, contains};
+use crate::kernel::schema::{Categories, ProjectLights, ProjectPartners, Projects};
+use crate::kernel::scoped::Scoped;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
 use minxin_domain::project::Stage;
@@ -192,7 +192,7 @@ impl ProjectFilter {
             );
         }
         if let Some(path) = region_path {
-            q.and_where(crate::regions::under(col(Projects::RegionPath), path));
+            q.and_where(crate::org::regions::under(col(Projects::RegionPath), path));
         }
         if let Some(owner) = self
             .owner
@@ -264,12 +264,12 @@ impl Scoped<'_> {
     /// The path of the filter's region; a region the actor cannot see matches nothing.
     async fn filter_region(
         &self,
-        tx: &mut crate::db::Tx,
+        tx: &mut crate::kernel::db::Tx,
         filter: &ProjectFilter,
     ) -> Result<Option<String>, StoreError> {
         Ok(match filter.region_id {
             Some(id) => Some(
-                crate::regions::find(tx, &self.actor.scope, id)
+                crate::org::regions::find(tx, &self.actor.scope, id)
                     .await?
                     // No path starts with "!", so an invisible region matches nothing.
                     .map_or_else(|| "!".to_owned(), |r| r.path),
@@ -302,7 +302,7 @@ impl Scoped<'_> {
         if let Some(total) = self.counts.get(&key) {
             return Ok(Page::new(tx.all(&listing).await?, total, page));
         }
-        let generation = crate::counts::generation();
+        let generation = crate::kernel::counts::generation();
         // The total rides along with the page as a scalar subquery, evaluated once: one round
         // trip instead of two. Only a page past the end needs the count on its own.
         let rows: Vec<CountedSummary> = tx

@@ -2,11 +2,11 @@
 //! read accounts (that is the administrators' business), so this is the one narrow view it
 //! gets: enabled `manager` accounts of its region, by name and department only.
 
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::regions::within;
-use crate::schema::{AccountRoles, Accounts, Departments, Regions};
-use crate::scoped::Scoped;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{AccountRoles, Accounts, Departments, Regions};
+use crate::kernel::scoped::Scoped;
+use crate::org::regions::within;
 use minxin_domain::project_access::may_create;
 use minxin_domain::{Actor, DataScope, Permission, Role};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};

@@ -2,10 +2,10 @@
 //! management; marking them done is progress, which a project manager may also do.
 
 use super::read::find;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::Milestones;
-use crate::scoped::Scoped;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::Milestones;
+use crate::kernel::scoped::Scoped;
 use chrono::NaiveDate;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::problem::{FieldProblem, required_line};
@@ -154,7 +154,7 @@ impl Scoped<'_> {
             Some(&after),
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, project_id).await?;
+        crate::control::refresh_light(&mut tx, project_id).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -221,7 +221,7 @@ impl Scoped<'_> {
             Some(&after),
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, project_id).await?;
+        crate::control::refresh_light(&mut tx, project_id).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -258,7 +258,7 @@ impl Scoped<'_> {
             None::<&()>,
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, project_id).await?;
+        crate::control::refresh_light(&mut tx, project_id).await?;
         tx.commit().await
     }
 }

@@ -3,18 +3,17 @@
 //! checked against [`minxin_domain::project_access`] and audited with before and after.
 
 mod attachments;
-pub(crate) mod categories;
 mod import;
 pub(crate) mod lifecycle;
 pub(crate) mod list;
 mod managers;
 pub(crate) mod milestones;
 pub(crate) mod read;
+pub mod seed;
 mod signboards;
 mod write;
 
 pub use attachments::{Attachment, may_attach, may_remove};
-pub use categories::{Category, CategoryChange, CategoryInput};
 pub use import::{IMPORT_MOVE, ImportOptions, ImportPlan, ImportReport, RowAction, RowPlan};
 pub use lifecycle::{GateView, TransitionInput, TransitionRecord};
 pub use list::{NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};

@@ -1,10 +1,12 @@
 //! Reading one project in full, and the scope rule that decides which projects are visible.
 
-use crate::db::{Backend, Tx};
-use crate::error::StoreError;
-use crate::regions::within;
-use crate::schema::{Accounts, Categories, Departments, ProjectPartners, Projects, Regions};
-use crate::scoped::{Scoped, Target};
+use crate::kernel::db::{Backend, Tx};
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{
+    Accounts, Categories, Departments, ProjectPartners, Projects, Regions,
+};
+use crate::kernel::scoped::{Scoped, Target};
+use crate::org::regions::within;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::project_access::ProjectOwnership;
 use minxin_domain::{Actor, Permission};

@@ -4,10 +4,10 @@
 //! the reader's scope is "not found".
 
 use super::read::{Project, find, full, ordered};
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::{Contracts, Projects};
-use crate::scoped::Scoped;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{Contracts, Projects};
+use crate::kernel::scoped::Scoped;
 use minxin_domain::Permission;
 use minxin_domain::project::Stage;
 use sea_query::{Expr, ExprTrait, Order};
@@ -107,11 +107,11 @@ impl Scoped<'_> {
             .order_by((Projects::Table, Projects::Code), Order::Asc)
             .limit(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1));
         if let Some(id) = region_id {
-            let path = crate::regions::find(&mut tx, &self.actor.scope, id)
+            let path = crate::org::regions::find(&mut tx, &self.actor.scope, id)
                 .await?
                 .ok_or(StoreError::NotFound)?
                 .path;
-            q.and_where(crate::regions::under(col(Projects::RegionPath), &path));
+            q.and_where(crate::org::regions::under(col(Projects::RegionPath), &path));
         }
         let mut projects: Vec<Project> = tx.all(&q).await?;
         let more = projects.len() > cap;

@@ -3,11 +3,11 @@
 //! rules, keeps the budget total in step with its lines, and audits before and after.
 
 use super::read::{Project, find};
-use crate::db::Tx;
-use crate::error::{StoreError, taken_as};
-use crate::schema::{BudgetLines, ProjectPartners, Projects};
-use crate::scoped::Scoped;
-use crate::{departments, regions};
+use crate::kernel::db::Tx;
+use crate::kernel::error::{StoreError, taken_as};
+use crate::kernel::schema::{BudgetLines, ProjectPartners, Projects};
+use crate::kernel::scoped::Scoped;
+use crate::{org::departments, org::regions};
 use chrono::{NaiveDate, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::import::limits;
@@ -121,7 +121,7 @@ fn region_scope(scope: &DataScope) -> DataScope {
 /// Whether `id` is a subcategory seen from the project's region at `region_path`: another
 /// district's own categories are not for this district's projects.
 async fn is_subcategory(tx: &mut Tx, id: i64, region_path: &str) -> Result<bool, StoreError> {
-    Ok(super::categories::seen_from(tx, Some(region_path))
+    Ok(crate::org::categories::seen_from(tx, Some(region_path))
         .await?
         .iter()
         .any(|c| c.id == id && c.parent_id.is_some()))
@@ -466,7 +466,7 @@ impl Scoped<'_> {
         .await
         .map_err(taken_as("code"))?;
         replace_children(tx, id, input).await?;
-        crate::progress::refresh_light(tx, id).await?;
+        crate::control::refresh_light(tx, id).await?;
         let after = find(tx, self.actor, id).await?;
         self.record(
             tx,
@@ -521,7 +521,7 @@ impl Scoped<'_> {
                 .take(),
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, id).await?;
+        crate::control::refresh_light(&mut tx, id).await?;
         let after = find(&mut tx, self.actor, id).await?;
         self.record(
             &mut tx,

@@ -7,10 +7,10 @@ use super::categories::WithCategory;
 use super::queue::department_name;
 use super::work::in_scope;
 use crate::Scoped;
-use crate::blobs::BlobStore;
-use crate::departments::Department;
-use crate::error::StoreError;
-use crate::schema::*;
+use crate::kernel::blobs::BlobStore;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::org::departments::Department;
 use chrono::{DateTime, Utc};
 use minxin_domain::duplicates::{DuplicateRule, Sighting, near_duplicates};
 use minxin_domain::geo::Point;
@@ -442,7 +442,7 @@ impl Scoped<'_> {
             departments: Vec::new(),
         };
         let mut tx = self.db.read().await?;
-        tx.all(&crate::departments::in_scope(&region)).await
+        tx.all(&crate::org::departments::in_scope(&region)).await
     }
 
     /// The bytes of a photo of request `id` (its display copy, or its thumbnail), if the

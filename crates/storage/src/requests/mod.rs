@@ -15,8 +15,10 @@ mod moderation;
 mod open311;
 mod open311_select;
 mod placement;
+mod public;
 pub(crate) mod queue;
 mod routing;
+pub mod seed;
 mod stats;
 mod work;
 
@@ -27,6 +29,8 @@ pub use follow::{Joined, Step, Tracked};
 pub(crate) use group_commit::GroupCommit;
 pub use intake::{Receipt, RequestPhoto, Submission};
 pub use open311::{IssuedKey, Open311, Open311Key, Open311Query, Open311Request, Posted};
+pub use public::{PublicRequest, SHOWN_MAX};
+pub(crate) use public::{in_area as published_in_area, of_project as published_of_project};
 pub use queue::{QueueFilter, QueueRow, QueueView};
 pub use routing::{CommunityBoundary, Destination, NewRule, PointRoute, RuleListing};
 pub use stats::{
@@ -34,8 +38,8 @@ pub use stats::{
 };
 
 use crate::Store;
-use crate::db::Db;
-use crate::schema::ServiceRequests;
+use crate::kernel::db::Db;
+use crate::kernel::schema::ServiceRequests;
 use sea_query::{Alias, Expr};
 
 /// Operations for residents, who have no account; see the module documentation.

@@ -7,9 +7,9 @@
 
 use super::work::in_scope;
 use crate::Scoped;
-use crate::audit::{self, NewEntry};
-use crate::error::StoreError;
-use crate::schema::*;
+use crate::kernel::audit::{self, NewEntry};
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
 use minxin_domain::audit::{AuditAction, AuditOutcome};

@@ -12,13 +12,13 @@ use super::open311_select::{
     filtered, limited, moderated, posted_with, published, shown, visible_to,
 };
 use super::{GroupCommit, Residents};
-use crate::audit;
-use crate::blobs::BlobStore;
-use crate::credentials::{new_token, token_digest};
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
-use crate::regions::within;
-use crate::schema::*;
+use crate::identity::credentials::{new_token, token_digest};
+use crate::kernel::audit;
+use crate::kernel::blobs::BlobStore;
+use crate::kernel::db::{Db, Tx};
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::org::regions::within;
 use crate::{Scoped, Store};
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
@@ -150,7 +150,7 @@ impl Store {
         let mut tx = self.db().begin().await?;
         let root = super::placement::root_path(&mut tx).await?;
         let issued = issue(&mut tx, name, &root, None).await?;
-        let e = crate::bootstrap::entry(
+        let e = crate::identity::bootstrap::entry(
             AuditAction::Open311KeyCreate,
             "open311_key",
             issued.listed.id,
@@ -171,7 +171,7 @@ impl Store {
     pub async fn bootstrap_revoke_open311_key(&self, id: i64) -> Result<(), StoreError> {
         let mut tx = self.db().begin().await?;
         let (key, path) = revoke(&mut tx, id, Cond::all()).await?;
-        let e = crate::bootstrap::entry(
+        let e = crate::identity::bootstrap::entry(
             AuditAction::Open311KeyRevoke,
             "open311_key",
             id,
@@ -204,7 +204,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::Open311KeyCreate,
-            crate::scoped::Target {
+            crate::kernel::scoped::Target {
                 kind: "open311_key",
                 id: issued.listed.id,
                 label: &issued.listed.name,
@@ -226,7 +226,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::Open311KeyRevoke,
-            crate::scoped::Target {
+            crate::kernel::scoped::Target {
                 kind: "open311_key",
                 id,
                 label: &key.name,
@@ -263,7 +263,7 @@ impl Open311<'_> {
     /// The one column of the first row `select` reads, if any.
     async fn first<T>(&self, select: &SelectStatement) -> Result<Option<T>, StoreError>
     where
-        (T,): crate::db::Record,
+        (T,): crate::kernel::db::Record,
     {
         let row: Option<(T,)> = self.db.read().await?.optional(select).await?;
         Ok(row.map(|(value,)| value))

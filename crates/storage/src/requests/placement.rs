@@ -5,9 +5,9 @@
 //! so every request lies in some office's scope. The department comes from the office's rules
 //! ([`minxin_domain::routing`]) over the boundaries containing the point.
 
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::*;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
 use minxin_domain::Permission;
 use minxin_domain::boundary::Area;
 use minxin_domain::geo::Point;

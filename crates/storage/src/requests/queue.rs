@@ -6,9 +6,9 @@
 use super::categories::WithCategory;
 use super::work::in_scope;
 use crate::Scoped;
-use crate::error::StoreError;
-use crate::page::{Page, PageRequest};
-use crate::schema::*;
+use crate::kernel::error::StoreError;
+use crate::kernel::page::{Page, PageRequest};
+use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
 use minxin_domain::service_request::RequestState;

@@ -9,12 +9,12 @@
 
 use super::intake::category;
 use super::placement::routed;
-use crate::db::Tx;
-use crate::departments;
-use crate::error::StoreError;
-use crate::regions::{self, Region, within};
-use crate::schema::*;
-use crate::scoped::{Scoped, Target};
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::kernel::scoped::{Scoped, Target};
+use crate::org::departments;
+use crate::org::regions::{self, Region, within};
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::boundary::Area;

@@ -8,10 +8,10 @@
 use super::queue::overdue;
 use super::work::in_scope;
 use crate::Scoped;
-use crate::db::{Backend, grid_cell};
-use crate::error::StoreError;
-use crate::regions::under;
-use crate::schema::*;
+use crate::kernel::db::{Backend, grid_cell};
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::org::regions::under;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
 use minxin_domain::request_stats::{HOT_SPOTS_MAX, hot_spot_grid, mean_seconds, period};
@@ -447,7 +447,7 @@ impl Scoped<'_> {
         let mut region_name = None;
         if let Some(id) = filter.region_id {
             let mut tx = self.db.read().await?;
-            let region = crate::regions::find(&mut tx, &self.actor.scope, id)
+            let region = crate::org::regions::find(&mut tx, &self.actor.scope, id)
                 .await?
                 .ok_or(StoreError::NotFound)?;
             condition = condition.and(under(col(ServiceRequests::RegionPath), &region.path));

@@ -8,12 +8,12 @@ use super::RequestPhoto;
 use super::Residents;
 use super::intake::{add_photos, event_by, put_photos};
 use crate::Scoped;
-use crate::blobs::BlobStore;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::progress::lights::{Which, refresh};
-use crate::regions::within;
-use crate::schema::*;
+use crate::control::lights::{Which, refresh};
+use crate::kernel::blobs::BlobStore;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::org::regions::within;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
 use minxin_domain::calendar::WorkingCalendar;
@@ -217,9 +217,9 @@ async fn write(
         now,
     )
     .await?;
-    crate::audit::append(
+    crate::kernel::audit::append(
         tx,
-        crate::audit::NewEntry {
+        crate::kernel::audit::NewEntry {
             actor_id: mover.account.map(|(id, _)| id),
             actor_name: mover
                 .account

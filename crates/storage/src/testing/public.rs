@@ -5,10 +5,10 @@
 //! they return for [`PRIVATE_TEXTS`].
 
 use super::{Fixture, TestProject};
-use crate::blobs::BlobStore;
-use crate::progress::lights::today;
-use crate::progress::money::{ContractInput, MoneyInput};
-use crate::progress::reports::{Decision, NewPhoto, ReportInput};
+use crate::control::lights::today;
+use crate::control::money::{ContractInput, MoneyInput};
+use crate::control::reports::{Decision, NewPhoto, ReportInput};
+use crate::kernel::blobs::BlobStore;
 use crate::projects::TransitionInput;
 use chrono::{Duration, Months};
 use minxin_domain::report::ReportPeriod;

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_storage::Page;
-use minxin_storage::accounts::{AccessInput, Account, AccountFilter, AccountInput};
+use minxin_storage::identity::accounts::{AccessInput, Account, AccountFilter, AccountInput};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;

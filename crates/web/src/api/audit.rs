@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{Json, Response};
 use minxin_storage::Page;
-use minxin_storage::audit::Entry;
+use minxin_storage::kernel::audit::Entry;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Json;
 use minxin_domain::bulletin::BulletinPeriod;
-use minxin_storage::progress::snapshots::SnapshotMonth;
+use minxin_storage::control::snapshots::SnapshotMonth;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::response::Json;
 use chrono::NaiveDate;
 use minxin_storage::Scoped;
-use minxin_storage::progress::dashboard::{Dashboard, DashboardQuery};
+use minxin_storage::control::dashboard::{Dashboard, DashboardQuery};
 use minxin_storage::requests::{RequestFigures, RequestStatsFilter};
 use serde::Serialize;
 use utoipa::ToSchema;

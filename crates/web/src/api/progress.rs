@@ -10,10 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_domain::light::AssessedReason;
-use minxin_storage::progress::money::{
+use minxin_storage::control::money::{
     Books, Contract, ContractInput, CorrectionInput, MoneyEntry, MoneyInput,
 };
-use minxin_storage::progress::reports::{Decision, ProgressReport, ReportInput};
+use minxin_storage::control::reports::{Decision, ProgressReport, ReportInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;

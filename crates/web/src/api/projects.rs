@@ -10,9 +10,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_storage::Page;
+use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::projects::{
-    Category, CategoryChange, CategoryInput, GateView, Milestone, MilestoneInput, ProgressInput,
-    Project, ProjectFilter, ProjectInput, ProjectSummary, TransitionInput, TransitionRecord,
+    GateView, Milestone, MilestoneInput, ProgressInput, Project, ProjectFilter, ProjectInput,
+    ProjectSummary, TransitionInput, TransitionRecord,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -20,7 +20,7 @@ use minxin_domain::request_intake::{Channel, check_intake};
 use minxin_domain::service_request::{Move, Party};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::Page;
-use minxin_storage::progress::reports::PhotoCopy;
+use minxin_storage::control::reports::PhotoCopy;
 use minxin_storage::requests::{QueueFilter, QueueRow, QueueView, RequestFile};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

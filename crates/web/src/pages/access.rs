@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::{FieldProblem, Permission, Problem, Role};
 use minxin_storage::StoreError;
-use minxin_storage::accounts::{AccessInput, Account};
+use minxin_storage::identity::accounts::{AccessInput, Account};
 use serde::Deserialize;
 
 #[derive(Template)]

@@ -19,9 +19,9 @@ use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::segregation::may_manage_account;
 use minxin_domain::time::format_local;
-use minxin_storage::accounts::{Account, AccountFilter, AccountInput};
-use minxin_storage::departments::Department;
-use minxin_storage::regions::Region;
+use minxin_storage::identity::accounts::{Account, AccountFilter, AccountInput};
+use minxin_storage::org::departments::Department;
+use minxin_storage::org::regions::Region;
 use minxin_storage::{Scoped, StoreError};
 use serde::Deserialize;
 

@@ -18,7 +18,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
 use minxin_domain::time::{format_local, shanghai};
 use minxin_domain::{FieldProblem, Permission, Problem};
-use minxin_storage::audit::{Entry, Filter};
+use minxin_storage::kernel::audit::{Entry, Filter};
 use minxin_storage::{PageRequest, Scoped, StoreError};
 use serde::Deserialize;
 use serde_json::Value;

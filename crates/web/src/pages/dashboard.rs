@@ -20,8 +20,8 @@ use chrono::Datelike;
 use minxin_domain::light::percent_text;
 use minxin_domain::money::Fen;
 use minxin_domain::ranking::{lights_bp, on_time_bp, payment_bp};
-use minxin_storage::progress::dashboard::{DashboardQuery, Investment};
-use minxin_storage::progress::lights::today;
+use minxin_storage::control::dashboard::{DashboardQuery, Investment};
+use minxin_storage::control::lights::today;
 use serde::{Deserialize, Serialize};
 
 /// The query string as typed; values that do not parse are ignored.

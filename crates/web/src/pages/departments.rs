@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_storage::StoreError;
-use minxin_storage::departments::{Department, DepartmentInput};
+use minxin_storage::org::departments::{Department, DepartmentInput};
 use serde::Deserialize;
 
 #[derive(Template)]

@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_storage::PageRequest;
-use minxin_storage::accounts::AccountFilter;
+use minxin_storage::identity::accounts::AccountFilter;
 use minxin_storage::requests::{QueueFilter, QueueView};
 
 /// Where staff land after signing in: the portal has `/`, so their home page is one step in.

@@ -306,8 +306,8 @@ impl<S: Send + Sync> FromRequestParts<S> for UploadId {
 }
 
 fn new_id() -> String {
-    let token = minxin_storage::credentials::new_token("");
-    minxin_storage::credentials::token_digest(&token)[..32].to_owned()
+    let token = minxin_storage::identity::credentials::new_token("");
+    minxin_storage::identity::credentials::token_digest(&token)[..32].to_owned()
 }
 
 /// The uploads kept on disk.

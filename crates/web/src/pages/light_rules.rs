@@ -16,7 +16,7 @@ use axum::response::Response;
 use minxin_domain::light::{Thresholds, percent_text};
 use minxin_domain::report::parse_percent;
 use minxin_domain::{FieldProblem, Permission, Problem};
-use minxin_storage::progress::light_rules::{LightRulesInput, RegionLightRules};
+use minxin_storage::control::light_rules::{LightRulesInput, RegionLightRules};
 use serde::Deserialize;
 
 /// The form as typed; every field is text so a typo comes back as typed, and a missing one as

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use minxin_storage::departments::Department;
+use minxin_storage::org::departments::Department;
 
 #[derive(Template)]
 #[template(path = "org.html")]

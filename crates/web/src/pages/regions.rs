@@ -17,7 +17,7 @@ use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::region::RegionLevel;
 use minxin_storage::StoreError;
-use minxin_storage::regions::{Region, RegionInput};
+use minxin_storage::org::regions::{Region, RegionInput};
 use serde::Deserialize;
 
 /// A region as a row of the tree.

@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use minxin_domain::time::format_local;
-use minxin_storage::progress::reminders::Reminder;
+use minxin_storage::control::reminders::Reminder;
 
 /// A reminder as a row of the page.
 struct Row {

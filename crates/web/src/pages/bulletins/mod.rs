@@ -26,7 +26,7 @@ use minxin_domain::report::ReportPeriod;
 use minxin_domain::time::format_local;
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::StoreError;
-use minxin_storage::progress::lights::today;
+use minxin_storage::control::lights::today;
 use serde::Deserialize;
 use view::{RANKING_HEADERS, SERIES_HEADERS, View};
 

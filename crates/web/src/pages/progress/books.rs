@@ -23,8 +23,8 @@ use minxin_domain::money::Fen;
 use minxin_domain::project::FundingSource;
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::StoreError;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::money::{
+use minxin_storage::control::lights::today;
+use minxin_storage::control::money::{
     Books, Contract, ContractInput, CorrectionInput, MoneyEntry, MoneyInput,
 };
 use minxin_storage::projects::Project;

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use minxin_domain::report::MAX_PHOTOS;
 use minxin_media::budget::{OverBudget, check_budget, decoded_pixels};
 use minxin_media::{MAX_PHOTO_BYTES, PhotoProblem, prepare_photo};
-use minxin_storage::progress::reports::{NewPhoto, PhotoCopy};
+use minxin_storage::control::reports::{NewPhoto, PhotoCopy};
 use std::collections::HashMap;
 
 /// The longest text field of an upload form, in bytes (a service request allows 4,000

@@ -28,8 +28,8 @@ use minxin_domain::time::{format_local, shanghai};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_media::MAX_PHOTO_MB;
 use minxin_storage::StoreError;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::reports::{Decision, ProgressReport, ReportInput, ReportsOverview};
+use minxin_storage::control::lights::today;
+use minxin_storage::control::reports::{Decision, ProgressReport, ReportInput, ReportsOverview};
 use minxin_storage::projects::Project;
 use serde::Deserialize;
 

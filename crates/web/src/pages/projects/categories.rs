@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_storage::StoreError;
-use minxin_storage::projects::{Category, CategoryInput};
+use minxin_storage::org::{Category, CategoryInput};
 use serde::Deserialize;
 
 /// The new-category form as typed.

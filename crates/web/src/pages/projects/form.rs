@@ -24,8 +24,9 @@ use minxin_domain::project_access::{may_create, may_manage};
 use minxin_domain::region::RegionLevel;
 use minxin_domain::{FieldProblem, Problem, Role};
 use minxin_storage::StoreError;
-use minxin_storage::departments::Department;
-use minxin_storage::projects::{Category, Project, ProjectInput};
+use minxin_storage::org::Category;
+use minxin_storage::org::departments::Department;
+use minxin_storage::projects::{Project, ProjectInput};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

@@ -21,7 +21,8 @@ use minxin_domain::money::Fen;
 use minxin_domain::project::Stage;
 use minxin_domain::project_access::may_create;
 use minxin_domain::time::format_local;
-use minxin_storage::projects::{Category, NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};
+use minxin_storage::org::Category;
+use minxin_storage::projects::{NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};
 use serde::Deserialize;
 
 /// Rows per page unless the query asks otherwise.

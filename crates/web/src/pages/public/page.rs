@@ -24,7 +24,7 @@ use minxin_domain::geo::Point;
 use minxin_domain::light::percent_text;
 use minxin_domain::project::Hold;
 use minxin_domain::time::shanghai;
-use minxin_storage::public::PublicProject;
+use minxin_storage::openness::PublicProject;
 use std::sync::Arc;
 
 /// One step of the stage timeline in words.

@@ -1,0 +1,8 @@
+//! The organisation the data is scoped by: the region tree, the departments and the category
+//! dictionary of projects.
+
+pub mod categories;
+pub mod departments;
+pub mod regions;
+
+pub use categories::{Category, CategoryChange, CategoryInput};
