@@ -111,6 +111,7 @@ pub async fn seed(
     let office = store.actor_for_cli("office").await?;
     let imported = store
         .scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS)
+        .requests()
         .import_boundaries(&geography::boundaries_geojson(), "")
         .await?;
     progress(&format!("  {} boundaries", imported.len()));

@@ -208,7 +208,7 @@ impl World {
         let office = store.actor_for_cli("office").await?;
         let manager = store.actor_for_cli("manager").await?;
         let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
-        let regions = scoped.regions().await?;
+        let regions = scoped.org().regions().await?;
         let mut places = Vec::new();
         for r in &regions {
             if r.level()? != RegionLevel::Community {
@@ -233,12 +233,14 @@ impl World {
         Ok(World {
             places,
             departments: scoped
+                .org()
                 .departments(None)
                 .await?
                 .into_iter()
                 .map(|d| (d.code, d.id))
                 .collect(),
             categories: scoped
+                .org()
                 .categories()
                 .await?
                 .into_iter()
@@ -369,7 +371,7 @@ pub async fn seed(
             2026
         };
         let invented = world.invent(&mut dice, year, *stage, today)?;
-        let project = scoped.create_project(&invented.input).await?;
+        let project = scoped.projects().create(&invented.input).await?;
         let (start, end) = (
             invented.input.planned_start.unwrap_or(today),
             invented.input.planned_end.unwrap_or(today),
@@ -493,6 +495,7 @@ async fn plan_milestones(
         };
         let actual = done.then(|| (planned + Duration::days(dice.below(25) as i64 - 8)).min(today));
         scoped
+            .projects()
             .add_milestone(
                 project_id,
                 &MilestoneInput {

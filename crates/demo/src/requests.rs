@@ -120,7 +120,7 @@ impl World {
         let office = store.actor_for_cli("office").await?;
         let grid = store.actor_for_cli("grid").await?;
         let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
-        let regions = scoped.regions().await?;
+        let regions = scoped.org().regions().await?;
         let mut places = Vec::new();
         for r in &regions {
             if r.level()? != RegionLevel::Community {
@@ -139,7 +139,7 @@ impl World {
                     .map_or_else(String::new, |s| s.name.clone()),
             });
         }
-        let departments = scoped.departments(None).await?;
+        let departments = scoped.org().departments(None).await?;
         let kinds = store
             .residents(minxin_storage::identity::bootstrap::CLI_ADDRESS)
             .categories()

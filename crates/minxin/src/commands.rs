@@ -473,7 +473,11 @@ pub async fn import_projects(config: &Config, args: ImportProjects) -> anyhow::R
         );
     }
     let scoped = store.scoped(&actor, minxin_storage::identity::bootstrap::CLI_ADDRESS);
-    let dictionary = scoped.import_dictionary().await.map_err(explain)?;
+    let dictionary = scoped
+        .projects()
+        .import_dictionary()
+        .await
+        .map_err(explain)?;
     println!("reading {} …", args.file.display());
     let parsed = tokio::task::spawn_blocking(move || {
         read_workbook(&bytes, MAX_FILE_BYTES)
@@ -500,7 +504,8 @@ pub async fn import_projects(config: &Config, args: ImportProjects) -> anyhow::R
     };
     let started = std::time::Instant::now();
     let report = scoped
-        .import_projects(&parsed.rows, &options, |done, total| {
+        .projects()
+        .import(&parsed.rows, &options, |done, total| {
             if done % 1000 == 0 || done == total {
                 println!("  {done} / {total} rows");
             }

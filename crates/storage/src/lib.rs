@@ -36,6 +36,7 @@ pub struct Store {
     sealing: kernel::sealing::SealingKey,
     counts: std::sync::Arc<kernel::counts::CountCache>,
     intake: std::sync::Arc<requests::GroupCommit>,
+    light: &'static dyn projects::LightPort,
 }
 
 impl Store {
@@ -46,6 +47,7 @@ impl Store {
             intake: std::sync::Arc::new(requests::GroupCommit::new(db.clone())),
             db,
             counts: std::sync::Arc::default(),
+            light: &control::lights::Light,
         }
     }
 
@@ -88,6 +90,6 @@ impl Store {
 
     /// Business operations on behalf of `actor`, whose request came from `address`.
     pub fn scoped<'a>(&'a self, actor: &'a Actor, address: &'a str) -> Scoped<'a> {
-        Scoped::new(&self.db, &self.counts, &self.intake, actor, address)
+        Scoped::new(self, actor, address)
     }
 }

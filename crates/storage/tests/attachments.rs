@@ -7,8 +7,8 @@ use minxin_domain::audit::AuditAction;
 use minxin_domain::lifecycle::GateRule;
 use minxin_domain::project::{DocumentKind, FundingSource};
 use minxin_domain::{Problem, Role, RoleSet};
+use minxin_storage::identity::audit::Filter;
 use minxin_storage::identity::bootstrap::CliAccount;
-use minxin_storage::kernel::audit::Filter;
 use minxin_storage::kernel::blobs::{BlobStore, LocalBlobStore, key_of};
 use minxin_storage::projects::{Project, ProjectInput, TransitionInput};
 use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
@@ -47,6 +47,7 @@ async fn project(store: &Store, f: &Fixture, name: &str, manager_id: Option<i64>
     let office = f.actor("office_a").await;
     let s = store.scoped(&office, "t");
     let category_id = s
+        .org()
         .categories()
         .await
         .unwrap()
@@ -54,22 +55,23 @@ async fn project(store: &Store, f: &Fixture, name: &str, manager_id: Option<i64>
         .find(|c| c.code == "infrastructure.old_housing")
         .unwrap()
         .id;
-    s.create_project(&ProjectInput {
-        name: name.into(),
-        category_id,
-        year: 2026,
-        region_id: f.street_a.id,
-        lead_department_id: f.a_zj,
-        owner_name: "李明".into(),
-        owner_phone: "13900002222".into(),
-        manager_id,
-        planned_start: NaiveDate::from_ymd_opt(2026, 4, 1),
-        planned_end: NaiveDate::from_ymd_opt(2026, 11, 30),
-        budget: [(FundingSource::County, 80_000_000)].into_iter().collect(),
-        ..ProjectInput::default()
-    })
-    .await
-    .unwrap()
+    s.projects()
+        .create(&ProjectInput {
+            name: name.into(),
+            category_id,
+            year: 2026,
+            region_id: f.street_a.id,
+            lead_department_id: f.a_zj,
+            owner_name: "李明".into(),
+            owner_phone: "13900002222".into(),
+            manager_id,
+            planned_start: NaiveDate::from_ymd_opt(2026, 4, 1),
+            planned_end: NaiveDate::from_ymd_opt(2026, 11, 30),
+            budget: [(FundingSource::County, 80_000_000)].into_iter().collect(),
+            ..ProjectInput::default()
+        })
+        .await
+        .unwrap()
 }
 
 /// A project manager of 示例区住建局.
@@ -104,6 +106,7 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
         let s = store.scoped(&office, "t");
         let p = project(&store, &f, "幸福小区老旧小区改造", None).await;
         let (p, moved) = s
+            .projects()
             .transition(
                 p.id,
                 &TransitionInput {
@@ -115,7 +118,7 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
             .await
             .unwrap();
         assert_eq!(p.stage, "reserve", "{b}");
-        let gate = s.gate(p.id).await.unwrap();
+        let gate = s.projects().gate(p.id).await.unwrap();
         assert!(
             !met(&gate, GateRule::Consultation),
             "{b}: nothing attached yet"
@@ -123,6 +126,7 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
         assert!(!met(&gate, GateRule::ApprovalDocument), "{b}");
 
         let consultation = s
+            .projects()
             .attach(
                 p.id,
                 DocumentKind::Consultation,
@@ -140,11 +144,12 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
         assert_eq!(consultation.kind(), Some(DocumentKind::Consultation));
         assert_eq!(consultation.transition_id, None, "{b}");
 
-        let gate = s.gate(p.id).await.unwrap();
+        let gate = s.projects().gate(p.id).await.unwrap();
         assert!(met(&gate, GateRule::Consultation), "{b}: the kind counts");
         assert!(!met(&gate, GateRule::ApprovalDocument), "{b}");
 
         let approval = s
+            .projects()
             .attach_to_transition(p.id, moved.id, DocumentKind::Approval, "批复", PDF, &blobs)
             .await
             .unwrap();
@@ -154,34 +159,39 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
         );
         assert_eq!(approval.transition_id, Some(moved.id), "{b}");
         assert!(met(
-            &s.gate(p.id).await.unwrap(),
+            &s.projects().gate(p.id).await.unwrap(),
             GateRule::ApprovalDocument
         ));
 
-        let listed = s.attachments(p.id).await.unwrap();
+        let listed = s.projects().attachments(p.id).await.unwrap();
         assert_eq!(listed, vec![consultation.clone(), approval.clone()], "{b}");
-        let (got, bytes) = s.attachment(p.id, approval.id, &blobs).await.unwrap();
+        let (got, bytes) = s
+            .projects()
+            .attachment(p.id, approval.id, &blobs)
+            .await
+            .unwrap();
         assert_eq!((got, bytes.as_slice()), (approval.clone(), PDF), "{b}");
 
         let other = project(&store, &f, "另一个项目", None).await;
         assert!(
             matches!(
-                s.attach_to_transition(
-                    other.id,
-                    moved.id,
-                    DocumentKind::Other,
-                    "x.pdf",
-                    PDF,
-                    &blobs
-                )
-                .await,
+                s.projects()
+                    .attach_to_transition(
+                        other.id,
+                        moved.id,
+                        DocumentKind::Other,
+                        "x.pdf",
+                        PDF,
+                        &blobs
+                    )
+                    .await,
                 Err(StoreError::Invalid(_))
             ),
             "{b}: a transition of another project"
         );
         assert!(
             matches!(
-                s.attachment(other.id, approval.id, &blobs).await,
+                s.projects().attachment(other.id, approval.id, &blobs).await,
                 Err(StoreError::NotFound)
             ),
             "{b}: a document is found only under its own project"
@@ -190,6 +200,7 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
         let auditor = f.actor("auditor").await;
         let entries = store
             .scoped(&auditor, "t")
+            .identity()
             .audit_export(
                 &Filter {
                     action: Some(AuditAction::AttachmentChange),
@@ -221,6 +232,7 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
         let office = f.actor("office_a").await;
         let doc = store
             .scoped(&office, "t")
+            .projects()
             .attach(p.id, DocumentKind::Contract, "合同.pdf", PDF, &blobs)
             .await
             .unwrap();
@@ -229,19 +241,23 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
         let outsider = f.actor("dept_b").await;
         let o = store.scoped(&outsider, "t");
         assert!(
-            matches!(o.attachments(p.id).await, Err(StoreError::NotFound)),
-            "{b}"
-        );
-        assert!(
             matches!(
-                o.attachment(p.id, doc.id, &blobs).await,
+                o.projects().attachments(p.id).await,
                 Err(StoreError::NotFound)
             ),
             "{b}"
         );
         assert!(
             matches!(
-                o.attach(p.id, DocumentKind::Other, "x.pdf", PDF, &blobs)
+                o.projects().attachment(p.id, doc.id, &blobs).await,
+                Err(StoreError::NotFound)
+            ),
+            "{b}"
+        );
+        assert!(
+            matches!(
+                o.projects()
+                    .attach(p.id, DocumentKind::Other, "x.pdf", PDF, &blobs)
                     .await,
                 Err(StoreError::NotFound)
             ),
@@ -249,7 +265,7 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
         );
         assert!(
             matches!(
-                o.remove_attachment(p.id, doc.id).await,
+                o.projects().remove_attachment(p.id, doc.id).await,
                 Err(StoreError::NotFound)
             ),
             "{b}"
@@ -258,11 +274,19 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
         // The leader reads but changes nothing.
         let leader = f.actor("leader_a").await;
         let l = store.scoped(&leader, "t");
-        assert_eq!(l.attachments(p.id).await.unwrap().len(), 1, "{b}");
-        assert!(l.attachment(p.id, doc.id, &blobs).await.is_ok(), "{b}");
+        assert_eq!(
+            l.projects().attachments(p.id).await.unwrap().len(),
+            1,
+            "{b}"
+        );
+        assert!(
+            l.projects().attachment(p.id, doc.id, &blobs).await.is_ok(),
+            "{b}"
+        );
         assert!(
             matches!(
-                l.attach(p.id, DocumentKind::Photo, "p.jpg", JPEG, &blobs)
+                l.projects()
+                    .attach(p.id, DocumentKind::Photo, "p.jpg", JPEG, &blobs)
                     .await,
                 Err(StoreError::Forbidden)
             ),
@@ -270,7 +294,7 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
         );
         assert!(
             matches!(
-                l.remove_attachment(p.id, doc.id).await,
+                l.projects().remove_attachment(p.id, doc.id).await,
                 Err(StoreError::Forbidden)
             ),
             "{b}"
@@ -279,13 +303,15 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
         // The project manager adds site photos, nothing else, and removes nothing.
         let m = store.scoped(&site, "t");
         let photo = m
+            .projects()
             .attach(p.id, DocumentKind::Photo, "现场.jpg", JPEG, &blobs)
             .await
             .unwrap();
         assert_eq!(photo.content_type, "image/jpeg", "{b}");
         assert!(
             matches!(
-                m.attach(p.id, DocumentKind::Acceptance, "验收.pdf", PDF, &blobs)
+                m.projects()
+                    .attach(p.id, DocumentKind::Acceptance, "验收.pdf", PDF, &blobs)
                     .await,
                 Err(StoreError::Forbidden)
             ),
@@ -293,7 +319,7 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
         );
         assert!(
             matches!(
-                m.remove_attachment(p.id, photo.id).await,
+                m.projects().remove_attachment(p.id, photo.id).await,
                 Err(StoreError::Forbidden)
             ),
             "{b}"
@@ -301,14 +327,15 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
         // Refused before the content is looked at: a forbidden upload stores nothing.
         assert!(
             matches!(
-                l.attach(
-                    p.id,
-                    DocumentKind::Photo,
-                    "other.pdf",
-                    b"%PDF-2.0 other",
-                    &blobs
-                )
-                .await,
+                l.projects()
+                    .attach(
+                        p.id,
+                        DocumentKind::Photo,
+                        "other.pdf",
+                        b"%PDF-2.0 other",
+                        &blobs
+                    )
+                    .await,
                 Err(StoreError::Forbidden)
             ),
             "{b}"
@@ -320,12 +347,16 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
 
         // The office removes; the gate no longer counts the kind, the content stays stored.
         let s = store.scoped(&office, "t");
-        let removed = s.remove_attachment(p.id, doc.id).await.unwrap();
+        let removed = s.projects().remove_attachment(p.id, doc.id).await.unwrap();
         assert_eq!(removed, doc, "{b}");
-        assert_eq!(s.attachments(p.id).await.unwrap(), vec![photo], "{b}");
+        assert_eq!(
+            s.projects().attachments(p.id).await.unwrap(),
+            vec![photo],
+            "{b}"
+        );
         assert!(
             matches!(
-                s.remove_attachment(p.id, doc.id).await,
+                s.projects().remove_attachment(p.id, doc.id).await,
                 Err(StoreError::NotFound)
             ),
             "{b}"
@@ -347,7 +378,8 @@ async fn content_decides_and_identical_files_are_stored_once() {
         assert_eq!(
             problems(
                 b,
-                s.attach(p.id, DocumentKind::Approval, "立项批复.pdf", HTML, &blobs)
+                s.projects()
+                    .attach(p.id, DocumentKind::Approval, "立项批复.pdf", HTML, &blobs)
                     .await
                     .unwrap_err()
             ),
@@ -357,15 +389,16 @@ async fn content_decides_and_identical_files_are_stored_once() {
         assert_eq!(
             problems(
                 b,
-                s.attach(
-                    p.id,
-                    DocumentKind::Other,
-                    "notes.txt",
-                    b"plain text",
-                    &blobs
-                )
-                .await
-                .unwrap_err()
+                s.projects()
+                    .attach(
+                        p.id,
+                        DocumentKind::Other,
+                        "notes.txt",
+                        b"plain text",
+                        &blobs
+                    )
+                    .await
+                    .unwrap_err()
             ),
             vec![("file", Problem::FileType)],
             "{b}"
@@ -373,29 +406,36 @@ async fn content_decides_and_identical_files_are_stored_once() {
         assert_eq!(
             problems(
                 b,
-                s.attach(p.id, DocumentKind::Other, "empty.pdf", b"", &blobs)
+                s.projects()
+                    .attach(p.id, DocumentKind::Other, "empty.pdf", b"", &blobs)
                     .await
                     .unwrap_err()
             ),
             vec![("file", Problem::Required)],
             "{b}"
         );
-        assert!(s.attachments(p.id).await.unwrap().is_empty(), "{b}");
+        assert!(
+            s.projects().attachments(p.id).await.unwrap().is_empty(),
+            "{b}"
+        );
         assert!(
             files(dir.path()).is_empty(),
             "{b}: nothing refused is stored"
         );
 
         let first = s
+            .projects()
             .attach(p.id, DocumentKind::Consultation, "意见.pdf", PDF, &blobs)
             .await
             .unwrap();
         let second = s
+            .projects()
             .attach(p.id, DocumentKind::Other, "副本.pdf", PDF, &blobs)
             .await
             .unwrap();
         let elsewhere = project(&store, &f, "另一社区饮水", None).await;
         let third = s
+            .projects()
             .attach(
                 elsewhere.id,
                 DocumentKind::Approval,

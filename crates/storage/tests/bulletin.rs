@@ -12,7 +12,7 @@ use minxin_domain::project::{FundingSource, Stage};
 use minxin_domain::report::ReportPeriod;
 use minxin_storage::control::lights::today;
 use minxin_storage::control::snapshots::SnapshotEntry;
-use minxin_storage::kernel::audit::Filter;
+use minxin_storage::identity::audit::Filter;
 use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::testing::{Fixture, execute_raw, fixture, stores};
 use minxin_storage::{PageRequest, Store, StoreError};
@@ -66,6 +66,7 @@ async fn a_month_is_taken_once_and_its_bulletin_stays_frozen() {
 
         let first = store
             .scoped(&office, "t")
+            .control()
             .take_snapshot(month())
             .await
             .unwrap();
@@ -76,6 +77,7 @@ async fn a_month_is_taken_once_and_its_bulletin_stays_frozen() {
 
         let again = store
             .scoped(&office, "t")
+            .control()
             .take_snapshot(month())
             .await
             .unwrap();
@@ -85,7 +87,12 @@ async fn a_month_is_taken_once_and_its_bulletin_stays_frozen() {
         assert!(!nightly.new, "{backend}");
 
         let period = BulletinPeriod::Month(month());
-        let before = store.scoped(&leader, "t").bulletin(period).await.unwrap();
+        let before = store
+            .scoped(&leader, "t")
+            .control()
+            .bulletin(period)
+            .await
+            .unwrap();
         // District A's leader sees district A's two projects.
         assert_eq!(before.summary.projects, 2, "{backend}");
         assert_eq!(before.summary.lights.red, 1, "{backend}");
@@ -124,7 +131,12 @@ async fn a_month_is_taken_once_and_its_bulletin_stays_frozen() {
             execute_raw(&store, &sql).await.unwrap();
         }
         store.refresh_lights().await.unwrap();
-        let after = store.scoped(&leader, "t").bulletin(period).await.unwrap();
+        let after = store
+            .scoped(&leader, "t")
+            .control()
+            .bulletin(period)
+            .await
+            .unwrap();
         assert_eq!(after, before, "{backend}");
 
         // The quarter and the year containing the month show it as their closing month.
@@ -133,7 +145,12 @@ async fn a_month_is_taken_once_and_its_bulletin_stays_frozen() {
             quarter: (month().month() - 1) / 3 + 1,
         };
         for wider in [quarter, BulletinPeriod::Year(month().year())] {
-            let b = store.scoped(&leader, "t").bulletin(wider).await.unwrap();
+            let b = store
+                .scoped(&leader, "t")
+                .control()
+                .bulletin(wider)
+                .await
+                .unwrap();
             assert_eq!(b.closing_month, month(), "{backend}");
             assert_eq!(b.summary, before.summary, "{backend}");
             assert_eq!(b.series.len(), 1, "{backend}");
@@ -144,6 +161,7 @@ async fn a_month_is_taken_once_and_its_bulletin_stays_frozen() {
         let auditor = f.actor("auditor").await;
         let log = store
             .scoped(&auditor, "t")
+            .identity()
             .audit_log(
                 &Filter {
                     action: Some(AuditAction::SnapshotTake),
@@ -169,6 +187,7 @@ async fn only_the_month_just_finished_can_be_taken() {
         };
         let e = store
             .scoped(&office, "t")
+            .control()
             .take_snapshot(current)
             .await
             .unwrap_err();
@@ -192,6 +211,7 @@ async fn only_the_month_just_finished_can_be_taken() {
         assert!(
             store
                 .scoped(&office, "t")
+                .control()
                 .snapshot_months()
                 .await
                 .unwrap()
@@ -209,6 +229,7 @@ async fn only_the_office_takes_and_only_leaders_and_office_read() {
             let actor = f.actor(user).await;
             let e = store
                 .scoped(&actor, "t")
+                .control()
                 .take_snapshot(month())
                 .await
                 .unwrap_err();
@@ -218,6 +239,7 @@ async fn only_the_office_takes_and_only_leaders_and_office_read() {
             let actor = f.actor(user).await;
             let e = store
                 .scoped(&actor, "t")
+                .control()
                 .bulletin(BulletinPeriod::Month(month()))
                 .await
                 .unwrap_err();
@@ -227,6 +249,7 @@ async fn only_the_office_takes_and_only_leaders_and_office_read() {
         let leader = f.actor("leader_a").await;
         let e = store
             .scoped(&leader, "t")
+            .control()
             .bulletin(BulletinPeriod::Month(month()))
             .await
             .unwrap_err();
@@ -243,6 +266,7 @@ async fn seeded_past_months_give_changes_and_series() {
         store.take_due_snapshots(today()).await.unwrap();
         let now = store
             .scoped(&office, "t")
+            .control()
             .bulletin(BulletinPeriod::Month(month()))
             .await
             .unwrap();
@@ -280,6 +304,7 @@ async fn seeded_past_months_give_changes_and_series() {
         ));
         let b = store
             .scoped(&office, "t")
+            .control()
             .bulletin(BulletinPeriod::Month(month()))
             .await
             .unwrap();
@@ -291,6 +316,7 @@ async fn seeded_past_months_give_changes_and_series() {
         assert_eq!(changes.deltas.projects, 1, "{backend}");
         let year = store
             .scoped(&office, "t")
+            .control()
             .bulletin(BulletinPeriod::Year(month().year()))
             .await
             .unwrap();

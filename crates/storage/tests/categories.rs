@@ -5,8 +5,8 @@
 
 use minxin_domain::audit::AuditAction;
 use minxin_domain::{Actor, Problem, Role, RoleSet};
+use minxin_storage::identity::audit::Filter;
 use minxin_storage::identity::bootstrap::CliAccount;
-use minxin_storage::kernel::audit::Filter;
 use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::testing::{Fixture, PASSWORD, TestProject, fixture, stores};
 use minxin_storage::{Store, StoreError};
@@ -37,7 +37,7 @@ async fn office(f: &Fixture, username: &'static str, region: &'static str) -> Ac
 }
 
 async fn seen(store: &Store, actor: &Actor) -> Vec<Category> {
-    store.scoped(actor, "t").categories().await.unwrap()
+    store.scoped(actor, "t").org().categories().await.unwrap()
 }
 
 /// The fixture with the offices of district A, district B and the city, the shipped dictionary
@@ -77,6 +77,7 @@ async fn a_district_sees_its_own_and_inherited_categories_never_a_siblings() {
 
         let a = store.scoped(&office_a, "t");
         let own = a
+            .org()
             .create_category(&new("口袋公园", "a.pocket_park", top))
             .await
             .unwrap();
@@ -87,6 +88,7 @@ async fn a_district_sees_its_own_and_inherited_categories_never_a_siblings() {
         );
         let from_city = store
             .scoped(&city, "t")
+            .org()
             .create_category(&new("全市统一类别", "city.common", top))
             .await
             .unwrap();
@@ -116,7 +118,7 @@ async fn a_district_sees_its_own_and_inherited_categories_never_a_siblings() {
             ..new("越界", "a.elsewhere", top)
         };
         assert_eq!(
-            problems(a.create_category(&elsewhere).await.unwrap_err()),
+            problems(a.org().create_category(&elsewhere).await.unwrap_err()),
             [("region_id", Problem::Unknown)],
             "{b}: a region outside the scope"
         );
@@ -130,7 +132,7 @@ async fn a_district_sees_its_own_and_inherited_categories_never_a_siblings() {
         let mut input = f.project_input(&project).await;
         input.category_id = own.id;
         assert_eq!(
-            problems(city_store.create_project(&input).await.unwrap_err()),
+            problems(city_store.projects().create(&input).await.unwrap_err()),
             [("category_id", Problem::Unknown)],
             "{b}"
         );
@@ -157,7 +159,8 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
         ] {
             assert_eq!(
                 problems(
-                    a.create_category(&new(name, "a.bad", top))
+                    a.org()
+                        .create_category(&new(name, "a.bad", top))
                         .await
                         .unwrap_err()
                 ),
@@ -166,16 +169,19 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
             );
         }
         let own = a
+            .org()
             .create_category(&new("口袋公园", "a.pocket_park", top))
             .await
             .unwrap();
         let b_store = store.scoped(&office_b, "t");
         b_store
+            .org()
             .create_category(&new("口袋公园", "b.pocket_park", top))
             .await
             .expect("a sibling district does not see A's name");
 
         let renamed = a
+            .org()
             .update_category(own.id, &rename(" 街角公园 "))
             .await
             .unwrap();
@@ -188,7 +194,8 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
         );
         assert_eq!(
             problems(
-                a.update_category(own.id, &rename("街角\u{7f}"))
+                a.org()
+                    .update_category(own.id, &rename("街角\u{7f}"))
                     .await
                     .unwrap_err()
             ),
@@ -197,7 +204,8 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
         );
         assert_eq!(
             problems(
-                a.update_category(own.id, &rename(&elderly.name))
+                a.org()
+                    .update_category(own.id, &rename(&elderly.name))
                     .await
                     .unwrap_err()
             ),
@@ -206,14 +214,14 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
         );
         assert!(
             matches!(
-                b_store.update_category(own.id, &rename("改名")).await,
+                b_store.org().update_category(own.id, &rename("改名")).await,
                 Err(StoreError::NotFound)
             ),
             "{b}: district B cannot even see A's category"
         );
         assert!(
             matches!(
-                a.update_category(elderly.id, &rename("改名")).await,
+                a.org().update_category(elderly.id, &rename("改名")).await,
                 Err(StoreError::Forbidden)
             ),
             "{b}: the shipped dictionary is everyone's"
@@ -222,6 +230,7 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
         // The city's category, used by projects of both districts: only the city renames it.
         let c = store.scoped(&city, "t");
         let common = c
+            .org()
             .create_category(&new("全市统一类别", "city.common", top))
             .await
             .unwrap();
@@ -232,25 +241,28 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
             project.lead_department_id = lead;
             let mut input = f.project_input(&project).await;
             input.category_id = common.id;
-            c.create_project(&input).await.unwrap();
+            c.projects().create(&input).await.unwrap();
         }
         assert!(
             matches!(
-                a.update_category(common.id, &rename("改名")).await,
+                a.org().update_category(common.id, &rename("改名")).await,
                 Err(StoreError::Forbidden)
             ),
             "{b}: used in district B too"
         );
-        c.update_category(common.id, &rename("全市类别"))
+        c.org()
+            .update_category(common.id, &rename("全市类别"))
             .await
             .unwrap();
-        c.update_category(elderly.id, &rename("老年助餐"))
+        c.org()
+            .update_category(elderly.id, &rename("老年助餐"))
             .await
             .unwrap();
 
         let auditor = f.actor("auditor").await;
         let entries = store
             .scoped(&auditor, "t")
+            .identity()
             .audit_export(
                 &Filter {
                     action: Some(AuditAction::CategoryUpdate),

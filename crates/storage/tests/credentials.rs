@@ -91,6 +91,7 @@ async fn an_administrators_reset_revokes_the_accounts_tokens() {
         let admin = f.actor("sysadmin_a").await;
         store
             .scoped(&admin, ADDRESS)
+            .identity()
             .reset_password(f.id("office_a"), "Temp#2027pw")
             .await
             .unwrap_or_else(|e| panic!("{b}: {e:?}"));

@@ -89,6 +89,7 @@ async fn file_report(store: &Store, f: &Fixture, id: i64) -> i64 {
     let office = f.actor("office_a").await;
     store
         .scoped(&office, "t")
+        .control()
         .file_report(
             id,
             &ReportInput {
@@ -263,13 +264,16 @@ async fn figures_are_exact_for_the_region_and_year() {
 
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
-        s.record_money(red, &money("approval", county, 800_000, None))
+        s.control()
+            .record_money(red, &money("approval", county, 800_000, None))
             .await
             .unwrap();
-        s.record_money(red, &money("disbursement", county, 600_000, None))
+        s.control()
+            .record_money(red, &money("disbursement", county, 600_000, None))
             .await
             .unwrap();
         let contract = s
+            .control()
             .add_contract(
                 red,
                 &ContractInput {
@@ -285,21 +289,24 @@ async fn figures_are_exact_for_the_region_and_year() {
             .await
             .unwrap();
         let paid = s
+            .control()
             .record_money(red, &money("payment", county, 300_000, Some(contract.id)))
             .await
             .unwrap();
-        s.correct_money(
-            red,
-            paid.id,
-            &CorrectionInput {
-                amount_fen: 50_000 * YUAN,
-                reason: "发票金额有误".into(),
-                occurred_on: Some(today()),
-            },
-        )
-        .await
-        .unwrap();
-        s.record_money(old, &money("approval", county, 7, None))
+        s.control()
+            .correct_money(
+                red,
+                paid.id,
+                &CorrectionInput {
+                    amount_fen: 50_000 * YUAN,
+                    reason: "发票金额有误".into(),
+                    occurred_on: Some(today()),
+                },
+            )
+            .await
+            .unwrap();
+        s.control()
+            .record_money(old, &money("approval", county, 7, None))
             .await
             .unwrap();
 
@@ -358,6 +365,7 @@ async fn figures_are_exact_for_the_region_and_year() {
         let leader = f.actor("leader_a").await;
         let d = store
             .scoped(&leader, "t")
+            .control()
             .dashboard(&DashboardQuery::default())
             .await
             .unwrap();
@@ -510,6 +518,7 @@ async fn figures_are_exact_for_the_region_and_year() {
         .unwrap();
         let again = store
             .scoped(&leader, "t")
+            .control()
             .dashboard(&DashboardQuery::default())
             .await
             .unwrap();
@@ -527,6 +536,7 @@ async fn figures_are_exact_for_the_region_and_year() {
         // Narrowed to the street: the green project of the district itself drops out.
         let street = store
             .scoped(&leader, "t")
+            .control()
             .dashboard(&DashboardQuery {
                 region_id: Some(f.street_a.id),
                 year: None,
@@ -538,6 +548,7 @@ async fn figures_are_exact_for_the_region_and_year() {
         // Last year: only the old project, with its approval.
         let last_year = store
             .scoped(&leader, "t")
+            .control()
             .dashboard(&DashboardQuery {
                 region_id: None,
                 year: Some(year - 1),
@@ -575,6 +586,7 @@ async fn scope_and_roles_decide_who_sees_what() {
         let leader_b = f.actor("leader_b").await;
         let theirs = store
             .scoped(&leader_b, "t")
+            .control()
             .dashboard(&DashboardQuery::default())
             .await
             .unwrap();
@@ -582,6 +594,7 @@ async fn scope_and_roles_decide_who_sees_what() {
         assert_eq!(theirs.region_id, Some(f.district_b.id));
         let asked = store
             .scoped(&leader_b, "t")
+            .control()
             .dashboard(&DashboardQuery {
                 region_id: Some(f.district_a.id),
                 year: None,
@@ -593,7 +606,8 @@ async fn scope_and_roles_decide_who_sees_what() {
         let office = f.actor("office_a").await;
         let ours = store.scoped(&office, "t");
         assert_eq!(
-            ours.dashboard(&DashboardQuery::default())
+            ours.control()
+                .dashboard(&DashboardQuery::default())
                 .await
                 .unwrap()
                 .projects,
@@ -601,11 +615,12 @@ async fn scope_and_roles_decide_who_sees_what() {
             "{b}"
         );
         assert!(matches!(
-            ours.dashboard(&DashboardQuery {
-                region_id: None,
-                year: Some(1900)
-            })
-            .await,
+            ours.control()
+                .dashboard(&DashboardQuery {
+                    region_id: None,
+                    year: Some(1900)
+                })
+                .await,
             Err(StoreError::Invalid(_))
         ));
 
@@ -631,6 +646,7 @@ async fn scope_and_roles_decide_who_sees_what() {
                 .unwrap();
             let narrowed = store
                 .scoped(&f.actor(username).await, "t")
+                .control()
                 .dashboard(&DashboardQuery::default())
                 .await
                 .unwrap();
@@ -650,6 +666,7 @@ async fn scope_and_roles_decide_who_sees_what() {
             let actor = f.actor(username).await;
             let refused = store
                 .scoped(&actor, "t")
+                .control()
                 .dashboard(&DashboardQuery::default())
                 .await;
             assert!(

@@ -7,14 +7,14 @@ use minxin_domain::audit::AuditAction;
 use minxin_domain::import::{Column, ImportRow, Issue, RowIssue};
 use minxin_domain::project::FundingSource;
 use minxin_domain::{Actor, Problem};
-use minxin_storage::kernel::audit::Filter;
+use minxin_storage::identity::audit::Filter;
 use minxin_storage::projects::{ImportOptions, ImportReport, ProjectFilter, RowAction};
 use minxin_storage::testing::{Fixture, fixture, stores};
 use minxin_storage::{PageRequest, Store};
 
 async fn subcategory(store: &Store, f: &Fixture) -> i64 {
     let office = f.actor("office_a").await;
-    let all = store.scoped(&office, "t").categories().await.unwrap();
+    let all = store.scoped(&office, "t").org().categories().await.unwrap();
     all.iter().find(|c| c.parent_id.is_some()).unwrap().id
 }
 
@@ -56,7 +56,8 @@ async fn import(store: &Store, actor: &Actor, rows: &[ImportRow]) -> ImportRepor
     };
     store
         .scoped(actor, "127.0.0.1")
-        .import_projects(rows, &options, |_, _| {})
+        .projects()
+        .import(rows, &options, |_, _| {})
         .await
         .unwrap()
 }
@@ -68,7 +69,8 @@ async fn count(store: &Store, actor: &Actor) -> i64 {
     };
     store
         .scoped(actor, "t")
-        .projects(&filter, PageRequest::new(None, None))
+        .projects()
+        .list(&filter, PageRequest::new(None, None))
         .await
         .unwrap()
         .total
@@ -106,6 +108,7 @@ async fn one_bad_row_imports_nothing() {
         );
         let imports = store
             .scoped(&f.actor("auditor").await, "t")
+            .identity()
             .audit_log(
                 &Filter {
                     action: Some(AuditAction::ProjectImport),
@@ -142,20 +145,24 @@ async fn the_published_phone_is_imported_updated_and_checked() {
         assert!(import(&store, &office, &rows).await.applied, "[{b}]");
         let scoped = store.scoped(&office, "t");
         let id = scoped
-            .projects(&ProjectFilter::default(), PageRequest::new(None, None))
+            .projects()
+            .list(&ProjectFilter::default(), PageRequest::new(None, None))
             .await
             .unwrap()
             .items[0]
             .id;
         assert_eq!(
-            scoped.project(id).await.unwrap().public_phone,
+            scoped.projects().get(id).await.unwrap().public_phone,
             "0571-88881234"
         );
 
         rows[0].public_phone = "12345".into();
         let changed = import(&store, &office, &rows).await;
         assert_eq!((changed.updated, changed.unchanged), (1, 0), "[{b}]");
-        assert_eq!(scoped.project(id).await.unwrap().public_phone, "12345");
+        assert_eq!(
+            scoped.projects().get(id).await.unwrap().public_phone,
+            "12345"
+        );
 
         // The parser refuses free text already; storage checks again whatever reaches it.
         rows[0].public_phone = "请找王主任".into();
@@ -172,7 +179,10 @@ async fn the_published_phone_is_imported_updated_and_checked() {
             )],
             "[{b}]"
         );
-        assert_eq!(scoped.project(id).await.unwrap().public_phone, "12345");
+        assert_eq!(
+            scoped.projects().get(id).await.unwrap().public_phone,
+            "12345"
+        );
     }
 }
 
@@ -221,7 +231,8 @@ async fn reimporting_updates_instead_of_duplicating() {
         assert_eq!(count(&store, &office).await, 3, "[{b}]");
         let scoped = store.scoped(&office, "t");
         let list = scoped
-            .projects(
+            .projects()
+            .list(
                 &ProjectFilter {
                     q: Some("加装电梯".into()),
                     ..ProjectFilter::default()
@@ -231,14 +242,14 @@ async fn reimporting_updates_instead_of_duplicating() {
             .await
             .unwrap();
         assert_eq!(list.items.len(), 1, "[{b}]");
-        let project = scoped.project(list.items[0].id).await.unwrap();
+        let project = scoped.projects().get(list.items[0].id).await.unwrap();
         assert_eq!(project.code, "2026-MX-0003", "[{b}]");
         assert_eq!(
             project.stage, "approved",
             "[{b}] imported into the annual plan"
         );
         assert_eq!(project.budget_fen, 123_456_789 + 5_000_000 + 100, "[{b}]");
-        let timeline = scoped.transitions(project.id).await.unwrap();
+        let timeline = scoped.projects().transitions(project.id).await.unwrap();
         assert_eq!(
             timeline.len(),
             1,
@@ -249,6 +260,7 @@ async fn reimporting_updates_instead_of_duplicating() {
         // Each import that ran is in the audit log once, with its counts.
         let imports = store
             .scoped(&f.actor("auditor").await, "t")
+            .identity()
             .audit_log(
                 &Filter {
                     action: Some(AuditAction::ProjectImport),
@@ -261,6 +273,7 @@ async fn reimporting_updates_instead_of_duplicating() {
         assert_eq!(imports.total, 3, "[{b}]");
         let creations = store
             .scoped(&f.actor("auditor").await, "t")
+            .identity()
             .audit_log(
                 &Filter {
                     action: Some(AuditAction::ProjectCreate),
@@ -303,7 +316,8 @@ async fn rows_without_codes_get_the_next_codes_of_their_year() {
         let mut calls = Vec::new();
         let report = store
             .scoped(&office, "t")
-            .import_projects(&rows, &ImportOptions::default(), |done, total| {
+            .projects()
+            .import(&rows, &ImportOptions::default(), |done, total| {
                 calls.push((done, total))
             })
             .await
@@ -349,14 +363,20 @@ async fn a_dry_run_checks_everything_and_saves_nothing() {
         };
         let report = store
             .scoped(&office, "t")
-            .import_projects(&rows, &options, |_, _| {})
+            .projects()
+            .import(&rows, &options, |_, _| {})
             .await
             .unwrap();
         assert!(!report.applied, "[{b}]");
         assert!(report.issues.is_empty(), "[{b}] {:?}", report.issues);
         assert_eq!(report.created, 2, "[{b}]");
         assert_eq!(count(&store, &office).await, 0, "[{b}]");
-        let plan = store.scoped(&office, "t").plan_import(&rows).await.unwrap();
+        let plan = store
+            .scoped(&office, "t")
+            .projects()
+            .plan_import(&rows)
+            .await
+            .unwrap();
         assert!(plan.issues.is_empty(), "[{b}]");
         assert_eq!(plan.rows[0].action, RowAction::Create, "[{b}]");
     }
@@ -379,6 +399,7 @@ async fn a_department_user_cannot_import_into_another_district() {
         let dept_b = f.actor("dept_b").await;
         let dictionary = store
             .scoped(&dept_b, "t")
+            .projects()
             .import_dictionary()
             .await
             .unwrap();
@@ -465,6 +486,7 @@ async fn the_dictionary_follows_the_scope() {
         let office = f.actor("office_a").await;
         let d = store
             .scoped(&office, "t")
+            .projects()
             .import_dictionary()
             .await
             .unwrap();
@@ -490,6 +512,7 @@ async fn the_dictionary_follows_the_scope() {
         assert!(
             store
                 .scoped(&sysadmin, "t")
+                .projects()
                 .import_dictionary()
                 .await
                 .is_err(),

@@ -26,6 +26,7 @@ async fn a_region_or_department_a_project_refers_to_is_in_use() {
         let sysadmin = f.actor("sysadmin").await;
         let sys = store.scoped(&sysadmin, "t");
         let street = sys
+            .org()
             .create_region(&RegionInput {
                 code: "990101009".into(),
                 name: "新街道".into(),
@@ -41,12 +42,14 @@ async fn a_region_or_department_a_project_refers_to_is_in_use() {
         })
         .await;
 
-        in_use(b, sys.delete_department(f.a_jy).await);
-        in_use(b, sys.delete_region(street.id).await);
-        sys.department(f.a_jy)
+        in_use(b, sys.org().delete_department(f.a_jy).await);
+        in_use(b, sys.org().delete_region(street.id).await);
+        sys.org()
+            .department(f.a_jy)
             .await
             .unwrap_or_else(|e| panic!("{b}: the department stays: {e:?}"));
-        sys.region(street.id)
+        sys.org()
+            .region(street.id)
             .await
             .unwrap_or_else(|e| panic!("{b}: the region stays: {e:?}"));
     }

@@ -11,7 +11,7 @@ use minxin_storage::StoreError;
 use minxin_storage::control::light_rules::LightRulesInput;
 use minxin_storage::control::lights::today;
 use minxin_storage::control::reports::ReportInput;
-use minxin_storage::kernel::audit::Filter;
+use minxin_storage::identity::audit::Filter;
 use minxin_storage::projects::MilestoneInput;
 use minxin_storage::testing::{Fixture, TestProject, fixture, stores};
 
@@ -58,26 +58,31 @@ async fn a_regions_rules_relight_its_projects_and_are_checked() {
             ("管网铺设", today() - Duration::days(21), 20),
             ("路面恢复", today() + Duration::days(120), 80),
         ] {
-            o.add_milestone(
-                id,
-                &MilestoneInput {
-                    name: name.into(),
-                    planned_date: Some(planned),
-                    weight,
-                    actual_date: None,
-                },
-            )
-            .await
-            .unwrap();
+            o.projects()
+                .add_milestone(
+                    id,
+                    &MilestoneInput {
+                        name: name.into(),
+                        planned_date: Some(planned),
+                        weight,
+                        actual_date: None,
+                    },
+                )
+                .await
+                .unwrap();
         }
-        assert_eq!(o.project(id).await.unwrap().light.as_deref(), Some("red"));
+        assert_eq!(
+            o.projects().get(id).await.unwrap().light.as_deref(),
+            Some("red")
+        );
 
-        let inherited = o.light_rules(f.district_a.id).await.unwrap();
+        let inherited = o.control().light_rules(f.district_a.id).await.unwrap();
         assert!(!inherited.own, "{b}");
         assert_eq!(inherited.rules.thresholds, Thresholds::default());
 
         // 30 days of tolerance and a month's grace for reports: 21 days late is yellow.
         let report = o
+            .control()
             .set_light_rules(f.district_a.id, &rules(30, None))
             .await
             .unwrap();
@@ -86,35 +91,43 @@ async fn a_regions_rules_relight_its_projects_and_are_checked() {
             "{b}: {report:?}"
         );
         assert_eq!(
-            o.project(id).await.unwrap().light.as_deref(),
+            o.projects().get(id).await.unwrap().light.as_deref(),
             Some("yellow"),
             "{b}"
         );
-        let own = o.light_rules(f.district_a.id).await.unwrap();
+        let own = o.control().light_rules(f.district_a.id).await.unwrap();
         assert!(own.own);
         assert_eq!(own.rules.thresholds.milestone_red_days, 30);
         // The street inherits the district's.
-        let street = o.light_rules(f.street_a.id).await.unwrap();
+        let street = o.control().light_rules(f.street_a.id).await.unwrap();
         assert!(!street.own);
         assert_eq!(street.rules.thresholds.milestone_red_days, 30);
 
         // A form read before that change is stale.
         assert!(matches!(
-            o.set_light_rules(f.district_a.id, &rules(10, None)).await,
+            o.control()
+                .set_light_rules(f.district_a.id, &rules(10, None))
+                .await,
             Err(StoreError::Conflict)
         ));
-        o.set_light_rules(f.district_a.id, &rules(10, own.version))
+        o.control()
+            .set_light_rules(f.district_a.id, &rules(10, own.version))
             .await
             .unwrap();
         assert_eq!(
-            o.project(id).await.unwrap().light.as_deref(),
+            o.projects().get(id).await.unwrap().light.as_deref(),
             Some("red"),
             "{b}"
         );
 
         let mut bad = rules(10, None);
         bad.thresholds.deviation_yellow_bp = 3_000;
-        let (field, p) = problem(o.set_light_rules(f.street_a.id, &bad).await.unwrap_err());
+        let (field, p) = problem(
+            o.control()
+                .set_light_rules(f.street_a.id, &bad)
+                .await
+                .unwrap_err(),
+        );
         assert_eq!(field, "deviation_yellow_bp");
         assert!(matches!(
             p,
@@ -125,7 +138,13 @@ async fn a_regions_rules_relight_its_projects_and_are_checked() {
         let mut bad = rules(10, None);
         bad.report_due_day = 31;
         assert_eq!(
-            problem(o.set_light_rules(f.street_a.id, &bad).await.unwrap_err()).0,
+            problem(
+                o.control()
+                    .set_light_rules(f.street_a.id, &bad)
+                    .await
+                    .unwrap_err()
+            )
+            .0,
             "report_due_day"
         );
 
@@ -134,18 +153,22 @@ async fn a_regions_rules_relight_its_projects_and_are_checked() {
             assert!(matches!(
                 store
                     .scoped(&actor, "t")
+                    .control()
                     .set_light_rules(f.district_a.id, &rules(5, None))
                     .await,
                 Err(StoreError::Forbidden)
             ));
         }
         assert!(matches!(
-            o.set_light_rules(f.district_b.id, &rules(5, None)).await,
+            o.control()
+                .set_light_rules(f.district_b.id, &rules(5, None))
+                .await,
             Err(StoreError::NotFound)
         ));
         let auditor = f.actor("auditor").await;
         let trail = store
             .scoped(&auditor, "t")
+            .identity()
             .audit_export(
                 &Filter {
                     action: Some(AuditAction::LightRulesChange),
@@ -178,32 +201,36 @@ async fn the_owner_is_reminded_of_a_missing_report_once() {
             0,
             "{b}: once"
         );
-        let mine = d.reminders().await.unwrap();
+        let mine = d.control().reminders().await.unwrap();
         assert_eq!(mine.len(), 1);
         let reminder = &mine[0];
         assert_eq!((reminder.project_id, reminder.read_at), (id, None));
         // Nobody else sees it, and nobody else may mark it.
         let office = f.actor("office_a").await;
         let o = store.scoped(&office, "t");
-        assert!(o.reminders().await.unwrap().is_empty());
+        assert!(o.control().reminders().await.unwrap().is_empty());
         assert!(matches!(
-            o.mark_reminder_read(reminder.id).await,
+            o.control().mark_reminder_read(reminder.id).await,
             Err(StoreError::NotFound)
         ));
-        d.mark_reminder_read(reminder.id).await.unwrap();
-        assert!(d.reminders().await.unwrap()[0].read_at.is_some(), "{b}");
+        d.control().mark_reminder_read(reminder.id).await.unwrap();
+        assert!(
+            d.control().reminders().await.unwrap()[0].read_at.is_some(),
+            "{b}"
+        );
         // Filing the report makes the reminder go.
-        d.file_report(
-            id,
-            &ReportInput {
-                period: reminder.period.clone(),
-                percent_bp: 3_500,
-                done: "完成基础施工".into(),
-                ..ReportInput::default()
-            },
-        )
-        .await
-        .unwrap();
-        assert!(d.reminders().await.unwrap().is_empty(), "{b}");
+        d.control()
+            .file_report(
+                id,
+                &ReportInput {
+                    period: reminder.period.clone(),
+                    percent_bp: 3_500,
+                    done: "完成基础施工".into(),
+                    ..ReportInput::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(d.control().reminders().await.unwrap().is_empty(), "{b}");
     }
 }

@@ -45,6 +45,7 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
         let office = f.actor("office_a").await;
         let issued = store
             .scoped(&office, "203.0.113.9")
+            .requests()
             .issue_open311_key("12345 热线")
             .await
             .unwrap();
@@ -63,13 +64,26 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
         assert_eq!(store.open311("x").key("o311_nonsense").await.unwrap(), None);
 
         // Refusals: an empty name, a role without the permission, a key outside the scope.
-        let empty = store.scoped(&office, "x").issue_open311_key("  ").await;
+        let empty = store
+            .scoped(&office, "x")
+            .requests()
+            .issue_open311_key("  ")
+            .await;
         assert!(matches!(empty, Err(StoreError::Invalid(_))), "{backend}");
         let dept = f.actor("dept_a").await;
-        let refused = store.scoped(&dept, "x").issue_open311_key("app").await;
+        let refused = store
+            .scoped(&dept, "x")
+            .requests()
+            .issue_open311_key("app")
+            .await;
         assert!(matches!(refused, Err(StoreError::Forbidden)), "{backend}");
         let cli = store.bootstrap_open311_key("city app").await.unwrap();
-        let listed = store.scoped(&office, "x").open311_keys().await.unwrap();
+        let listed = store
+            .scoped(&office, "x")
+            .requests()
+            .open311_keys()
+            .await
+            .unwrap();
         assert_eq!(
             listed.len(),
             1,
@@ -77,6 +91,7 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
         );
         let outside = store
             .scoped(&office, "x")
+            .requests()
             .revoke_open311_key(cli.listed.id)
             .await;
         assert!(matches!(outside, Err(StoreError::NotFound)), "{backend}");
@@ -84,11 +99,17 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
 
         store
             .scoped(&office, "x")
+            .requests()
             .revoke_open311_key(issued.listed.id)
             .await
             .unwrap();
         assert_eq!(store.open311("x").key(&issued.key).await.unwrap(), None);
-        let listed = store.scoped(&office, "x").open311_keys().await.unwrap();
+        let listed = store
+            .scoped(&office, "x")
+            .requests()
+            .open311_keys()
+            .await
+            .unwrap();
         assert!(listed[0].revoked_at.is_some(), "{backend}");
         store
             .bootstrap_revoke_open311_key(cli.listed.id)

@@ -75,7 +75,13 @@ async fn every_request_is_visible_to_some_office(f: &Fixture, offices: &[&str], 
         let mut seen = false;
         for office in offices {
             let actor = f.actor(office).await;
-            seen |= f.store.scoped(&actor, "t").request_file(id).await.is_ok();
+            seen |= f
+                .store
+                .scoped(&actor, "t")
+                .requests()
+                .file(id)
+                .await
+                .is_ok();
         }
         assert!(seen, "{b}: request {id} is visible to no office");
     }

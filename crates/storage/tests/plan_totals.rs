@@ -115,15 +115,18 @@ async fn totals_follow_every_write_that_feeds_them() {
         let money_desk = store.scoped(&finance, "t");
         let county = FundingSource::County;
         money_desk
+            .control()
             .record_money(first, &money("approval", county, 600_000))
             .await
             .unwrap();
         let disbursed = money_desk
+            .control()
             .record_money(first, &money("disbursement", county, 400_000))
             .await
             .unwrap();
         agree(&store, b, "money recorded").await;
         money_desk
+            .control()
             .correct_money(
                 first,
                 disbursed.id,
@@ -140,30 +143,31 @@ async fn totals_follow_every_write_that_feeds_them() {
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
 
-        let project = s.project(second).await.unwrap();
+        let project = s.projects().get(second).await.unwrap();
         let category = f.elderly_category().await;
-        s.update_project(
-            second,
-            project.version,
-            &ProjectInput {
-                name: project.name.clone(),
-                category_id: category,
-                year: today().year() + 1,
-                region_id: f.street_a.id,
-                lead_department_id: f.a_jy,
-                owner_name: "王建国".into(),
-                owner_phone: "13800001234".into(),
-                planned_start: project.planned_start,
-                planned_end: project.planned_end,
-                budget: [(FundingSource::Municipal, 2_000_000)]
-                    .into_iter()
-                    .collect(),
-                is_public: true,
-                ..ProjectInput::default()
-            },
-        )
-        .await
-        .unwrap();
+        s.projects()
+            .update(
+                second,
+                project.version,
+                &ProjectInput {
+                    name: project.name.clone(),
+                    category_id: category,
+                    year: today().year() + 1,
+                    region_id: f.street_a.id,
+                    lead_department_id: f.a_jy,
+                    owner_name: "王建国".into(),
+                    owner_phone: "13800001234".into(),
+                    planned_start: project.planned_start,
+                    planned_end: project.planned_end,
+                    budget: [(FundingSource::Municipal, 2_000_000)]
+                        .into_iter()
+                        .collect(),
+                    is_public: true,
+                    ..ProjectInput::default()
+                },
+            )
+            .await
+            .unwrap();
         agree(&store, b, "an edit of year, department and budget").await;
         execute_raw(
             &store,

@@ -26,7 +26,14 @@ async fn located(f: &Fixture, name: &'static str, lat: f64, lon: f64) -> (i64, S
     .await
     .unwrap();
     let office = f.actor("office_a").await;
-    let code = f.store.scoped(&office, "t").project(id).await.unwrap().code;
+    let code = f
+        .store
+        .scoped(&office, "t")
+        .projects()
+        .get(id)
+        .await
+        .unwrap()
+        .code;
     (id, code)
 }
 

@@ -55,7 +55,10 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
         let s = store.scoped(&finance, "t");
 
         // Nothing approved yet: a disbursement is refused with the numbers.
-        let refused = s.record_money(id, &money("disbursement", 1, None)).await;
+        let refused = s
+            .control()
+            .record_money(id, &money("disbursement", 1, None))
+            .await;
         assert!(
             matches!(
                 refusal(refused.unwrap_err()),
@@ -65,19 +68,27 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             ),
             "{b}"
         );
-        s.record_money(id, &money("approval", 80_000_000, None))
+        s.control()
+            .record_money(id, &money("approval", 80_000_000, None))
             .await
             .unwrap();
-        s.record_money(id, &money("disbursement", 60_000_000, None))
+        s.control()
+            .record_money(id, &money("disbursement", 60_000_000, None))
             .await
             .unwrap();
-        let c = s.add_contract(id, &contract(70_000_000)).await.unwrap();
+        let c = s
+            .control()
+            .add_contract(id, &contract(70_000_000))
+            .await
+            .unwrap();
         let first = s
+            .control()
             .record_money(id, &money("payment", 50_000_000, Some(c.id)))
             .await
             .unwrap();
         // Paying exactly the rest of the contract passes; one fen more is refused.
         let over = s
+            .control()
             .record_money(id, &money("payment", 20_000_001, Some(c.id)))
             .await
             .unwrap_err();
@@ -94,6 +105,7 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
         );
         // The contract has room, but only 60 万 is disbursed: 10 万 more can be paid, no fen more.
         let beyond = s
+            .control()
             .record_money(id, &money("payment", 10_000_001, Some(c.id)))
             .await
             .unwrap_err();
@@ -109,18 +121,22 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             },
             "{b}"
         );
-        s.record_money(id, &money("payment", 10_000_000, Some(c.id)))
+        s.control()
+            .record_money(id, &money("payment", 10_000_000, Some(c.id)))
             .await
             .unwrap();
-        s.record_money(id, &money("disbursement", 10_000_000, None))
+        s.control()
+            .record_money(id, &money("disbursement", 10_000_000, None))
             .await
             .unwrap();
-        s.record_money(id, &money("payment", 10_000_000, Some(c.id)))
+        s.control()
+            .record_money(id, &money("payment", 10_000_000, Some(c.id)))
             .await
             .unwrap();
 
         // A correction takes part of the first payment back; the original stays.
         let correction = s
+            .control()
             .correct_money(
                 id,
                 first.id,
@@ -135,6 +151,7 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
         assert_eq!(correction.amount_fen, -123_456, "{b}");
         assert_eq!(correction.reverses, Some(first.id));
         let too_much = s
+            .control()
             .correct_money(
                 id,
                 first.id,
@@ -153,14 +170,14 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             }
         ));
 
-        let books = s.books(id).await.unwrap();
+        let books = s.control().books(id).await.unwrap();
         let county = &books.summary.per_source[0];
         assert_eq!(county.approved, Fen(80_000_000), "{b}");
         assert_eq!(county.disbursed, Fen(70_000_000));
         assert_eq!(county.paid, Fen(70_000_000 - 123_456), "{b}: no drift");
         assert_eq!(books.contracts[0].paid_fen, 70_000_000 - 123_456);
         assert_eq!(books.records.len(), 7);
-        let project = s.project(id).await.unwrap();
+        let project = s.projects().get(id).await.unwrap();
         assert_eq!(
             project.paid_fen,
             70_000_000 - 123_456,
@@ -173,13 +190,14 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
         assert!(matches!(
             store
                 .scoped(&office, "t")
+                .control()
                 .record_money(id, &money("approval", 1, None))
                 .await,
             Err(StoreError::Forbidden)
         ));
         let other = f.actor("dept_b").await;
         assert!(matches!(
-            store.scoped(&other, "t").books(id).await,
+            store.scoped(&other, "t").control().books(id).await,
             Err(StoreError::NotFound)
         ));
     }
@@ -212,11 +230,13 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             (FundingSource::Provincial, 30_000_000),
             (FundingSource::County, 70_000_000),
         ] {
-            s.record_money(id, &from(source, "approval", fen))
+            s.control()
+                .record_money(id, &from(source, "approval", fen))
                 .await
                 .unwrap();
         }
         let county = s
+            .control()
             .record_money(id, &from(FundingSource::County, "disbursement", 40_000_000))
             .await
             .unwrap();
@@ -224,6 +244,7 @@ async fn each_source_pays_only_what_it_has_disbursed() {
         // The county's money does not pay for the province, which has disbursed nothing; a
         // payment without a contract is bounded too.
         let refused = s
+            .control()
             .record_money(id, &from(FundingSource::Provincial, "payment", 1))
             .await
             .unwrap_err();
@@ -240,10 +261,12 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             "{b}"
         );
         // Exactly what the county disbursed passes, one fen more does not.
-        s.record_money(id, &from(FundingSource::County, "payment", 39_999_999))
+        s.control()
+            .record_money(id, &from(FundingSource::County, "payment", 39_999_999))
             .await
             .unwrap();
         let over = s
+            .control()
             .record_money(id, &from(FundingSource::County, "payment", 2))
             .await
             .unwrap_err();
@@ -261,12 +284,14 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             ),
             "{b}"
         );
-        s.record_money(id, &from(FundingSource::County, "payment", 1))
+        s.control()
+            .record_money(id, &from(FundingSource::County, "payment", 1))
             .await
             .unwrap();
 
         // Nor can a correction take back disbursed money that is already paid.
-        s.record_money(id, &from(FundingSource::County, "disbursement", 500))
+        s.control()
+            .record_money(id, &from(FundingSource::County, "disbursement", 500))
             .await
             .unwrap();
         let back = |amount_fen: i64| CorrectionInput {
@@ -275,6 +300,7 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             occurred_on: Some(today()),
         };
         let below = s
+            .control()
             .correct_money(id, county.id, &back(501))
             .await
             .unwrap_err();
@@ -290,9 +316,12 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             },
             "{b}"
         );
-        s.correct_money(id, county.id, &back(500)).await.unwrap();
+        s.control()
+            .correct_money(id, county.id, &back(500))
+            .await
+            .unwrap();
 
-        let books = s.books(id).await.unwrap();
+        let books = s.control().books(id).await.unwrap();
         let lines: Vec<_> = books
             .summary
             .per_source
@@ -328,16 +357,19 @@ async fn spending_over_budget_turns_the_light_red_with_its_reason() {
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
         // Approvals and disbursements are not bounded by the budget; payments by them.
-        s.record_money(id, &money("approval", 100_000_001, None))
+        s.control()
+            .record_money(id, &money("approval", 100_000_001, None))
             .await
             .unwrap();
-        s.record_money(id, &money("disbursement", 100_000_001, None))
+        s.control()
+            .record_money(id, &money("disbursement", 100_000_001, None))
             .await
             .unwrap();
-        s.record_money(id, &money("payment", 100_000_000, None))
+        s.control()
+            .record_money(id, &money("payment", 100_000_000, None))
             .await
             .unwrap();
-        let at_budget = s.project(id).await.unwrap();
+        let at_budget = s.projects().get(id).await.unwrap();
         let reasons = at_budget.assessment().unwrap().reasons;
         assert!(
             !reasons
@@ -345,10 +377,11 @@ async fn spending_over_budget_turns_the_light_red_with_its_reason() {
                 .any(|r| matches!(r.reason, Reason::OverBudget { .. })),
             "{b}: spending exactly the budget is within it"
         );
-        s.record_money(id, &money("payment", 1, None))
+        s.control()
+            .record_money(id, &money("payment", 1, None))
             .await
             .unwrap();
-        let over = s.project(id).await.unwrap();
+        let over = s.projects().get(id).await.unwrap();
         assert_eq!(over.light.as_deref(), Some("red"), "{b}");
         for (light, listed) in [("red", true), ("green", false), ("none", false)] {
             let filter = ProjectFilter {
@@ -356,7 +389,8 @@ async fn spending_over_budget_turns_the_light_red_with_its_reason() {
                 ..ProjectFilter::default()
             };
             let page = s
-                .projects(&filter, PageRequest::new(None, None))
+                .projects()
+                .list(&filter, PageRequest::new(None, None))
                 .await
                 .unwrap();
             let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
@@ -383,13 +417,19 @@ async fn concurrent_payments_cannot_overspend_a_contract() {
         let id = project_under_construction(&f).await;
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
-        s.record_money(id, &money("approval", 1_000_000, None))
+        s.control()
+            .record_money(id, &money("approval", 1_000_000, None))
             .await
             .unwrap();
-        s.record_money(id, &money("disbursement", 1_000_000, None))
+        s.control()
+            .record_money(id, &money("disbursement", 1_000_000, None))
             .await
             .unwrap();
-        let c = s.add_contract(id, &contract(500_000)).await.unwrap();
+        let c = s
+            .control()
+            .add_contract(id, &contract(500_000))
+            .await
+            .unwrap();
         // Twelve payments of 1,000 元 race for a contract of 5,000 元: exactly five may pass.
         let mut tasks = Vec::new();
         for _ in 0..12 {
@@ -398,6 +438,7 @@ async fn concurrent_payments_cannot_overspend_a_contract() {
             tasks.push(tokio::spawn(async move {
                 store
                     .scoped(&finance, "t")
+                    .control()
                     .record_money(id, &money("payment", 100_000, Some(c.id)))
                     .await
                     .is_ok()
@@ -408,7 +449,12 @@ async fn concurrent_payments_cannot_overspend_a_contract() {
             passed += usize::from(t.await.unwrap());
         }
         assert_eq!(passed, 5, "{b}");
-        let books = store.scoped(&finance, "t").books(id).await.unwrap();
+        let books = store
+            .scoped(&finance, "t")
+            .control()
+            .books(id)
+            .await
+            .unwrap();
         assert_eq!(books.contracts[0].paid_fen, 500_000, "{b}");
     }
 }
@@ -433,6 +479,7 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
         let period = minxin_domain::report::ReportPeriod::of(today() - Duration::days(31));
         let filed = store
             .scoped(&dept, "t")
+            .control()
             .file_report(id, &report(&period.to_string(), 4_550))
             .await
             .unwrap();
@@ -440,6 +487,7 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
         // Filing the same month again while it waits is refused.
         let again = store
             .scoped(&dept, "t")
+            .control()
             .file_report(id, &report(&period.to_string(), 4_600))
             .await
             .unwrap_err();
@@ -453,7 +501,8 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
         let o = store.scoped(&office, "t");
         assert!(matches!(
             refusal(
-                o.review_report(id, filed.id, filed.version, Decision::Return, " ")
+                o.control()
+                    .review_report(id, filed.id, filed.version, Decision::Return, " ")
                     .await
                     .unwrap_err()
             ),
@@ -465,11 +514,13 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
         assert!(matches!(
             store
                 .scoped(&finance, "t")
+                .control()
                 .review_report(id, filed.id, filed.version, Decision::Accept, "")
                 .await,
             Err(StoreError::Forbidden)
         ));
         let returned = o
+            .control()
             .review_report(
                 id,
                 filed.id,
@@ -483,12 +534,14 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
         assert_eq!(returned.review_comment.as_deref(), Some("请补充现场照片"));
         // A stale review is refused.
         assert!(matches!(
-            o.review_report(id, filed.id, filed.version, Decision::Accept, "")
+            o.control()
+                .review_report(id, filed.id, filed.version, Decision::Accept, "")
                 .await,
             Err(StoreError::Conflict)
         ));
         let refiled = store
             .scoped(&dept, "t")
+            .control()
             .file_report(id, &report(&period.to_string(), 4_800))
             .await
             .unwrap();
@@ -498,11 +551,12 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
             "first filing counts"
         );
         let accepted = o
+            .control()
             .review_report(id, refiled.id, refiled.version, Decision::Accept, "")
             .await
             .unwrap();
         assert_eq!(accepted.state, "accepted");
-        let project = o.project(id).await.unwrap();
+        let project = o.projects().get(id).await.unwrap();
         assert_eq!(
             project.progress_percent, 48,
             "{b}: accepted report is the progress"
@@ -512,6 +566,7 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
         assert!(matches!(
             store
                 .scoped(&dept, "t")
+                .control()
                 .file_report(id, &report(&future.to_string(), 5_000))
                 .await,
             Err(StoreError::Invalid(_))
@@ -520,11 +575,12 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
         assert!(matches!(
             store
                 .scoped(&other, "t")
+                .control()
                 .file_report(id, &report(&period.to_string(), 5_000))
                 .await,
             Err(StoreError::NotFound)
         ));
-        assert_eq!(o.reports(id).await.unwrap().len(), 1);
+        assert_eq!(o.control().reports(id).await.unwrap().len(), 1);
     }
 }
 
@@ -535,18 +591,19 @@ async fn a_missing_report_and_an_overdue_milestone_colour_the_light() {
         let id = project_under_construction(&f).await;
         let office = f.actor("office_a").await;
         let o = store.scoped(&office, "t");
-        o.add_milestone(
-            id,
-            &minxin_storage::projects::MilestoneInput {
-                name: "主体施工".into(),
-                planned_date: Some(today() - Duration::days(21)),
-                weight: 40,
-                actual_date: None,
-            },
-        )
-        .await
-        .unwrap();
-        let p = o.project(id).await.unwrap();
+        o.projects()
+            .add_milestone(
+                id,
+                &minxin_storage::projects::MilestoneInput {
+                    name: "主体施工".into(),
+                    planned_date: Some(today() - Duration::days(21)),
+                    weight: 40,
+                    actual_date: None,
+                },
+            )
+            .await
+            .unwrap();
+        let p = o.projects().get(id).await.unwrap();
         assert_eq!(p.light.as_deref(), Some("red"), "{b}");
         let reasons = p.assessment().unwrap().reasons;
         assert!(reasons.iter().any(|r| r.reason

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::project::FundingSource;
 use minxin_domain::{Problem, Role, RoleSet};
+use minxin_storage::identity::audit::Filter;
 use minxin_storage::identity::bootstrap::CliAccount;
-use minxin_storage::kernel::audit::Filter;
 use minxin_storage::projects::{
     MilestoneInput, Pool, ProgressInput, ProjectFilter, ProjectInput, TransitionInput,
 };
@@ -50,7 +50,7 @@ async fn staff(store: &Store, department: &'static str) {
 
 async fn subcategory(store: &Store, f: &Fixture) -> i64 {
     let office = f.actor("office_a").await;
-    let all = store.scoped(&office, "t").categories().await.unwrap();
+    let all = store.scoped(&office, "t").org().categories().await.unwrap();
     all.iter()
         .find(|c| c.code == "public_service.elderly")
         .unwrap()
@@ -95,11 +95,13 @@ async fn office_creates_projects_with_generated_codes_and_exact_money() {
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
         let first = s
-            .create_project(&input(&store, &f, "东湖社区老年食堂").await)
+            .projects()
+            .create(&input(&store, &f, "东湖社区老年食堂").await)
             .await
             .unwrap();
         let second = s
-            .create_project(&input(&store, &f, "湖滨社区老年食堂").await)
+            .projects()
+            .create(&input(&store, &f, "湖滨社区老年食堂").await)
             .await
             .unwrap();
         assert_eq!(first.code, "2026-MX-0001", "{b}");
@@ -117,14 +119,14 @@ async fn office_creates_projects_with_generated_codes_and_exact_money() {
 
         let mut taken = input(&store, &f, "重复编号").await;
         taken.code = "2026-mx-0001".into();
-        let refused = s.create_project(&taken).await.unwrap_err();
+        let refused = s.projects().create(&taken).await.unwrap_err();
         assert_eq!(problems(refused), vec![("code", Problem::Taken)], "{b}");
 
         let mut bad = input(&store, &f, "").await;
         bad.planned_end = Some(date(1, 1));
         bad.region_id = f.district_b.id;
         bad.owner_phone = "phone".into();
-        let fields: Vec<_> = problems(s.create_project(&bad).await.unwrap_err())
+        let fields: Vec<_> = problems(s.projects().create(&bad).await.unwrap_err())
             .into_iter()
             .map(|(f, _)| f)
             .collect();
@@ -145,14 +147,16 @@ async fn lists_filter_sort_page_and_respect_scope() {
         let s = store.scoped(&office, "t");
         for name in ["东湖社区老年食堂", "望湖社区加装电梯", "新华社区老年食堂"]
         {
-            s.create_project(&input(&store, &f, name).await)
+            s.projects()
+                .create(&input(&store, &f, name).await)
                 .await
                 .unwrap();
         }
         let page = |filter: ProjectFilter| {
             let s = store.scoped(&office, "t");
             async move {
-                s.projects(&filter, PageRequest::new(None, Some(2)))
+                s.projects()
+                    .list(&filter, PageRequest::new(None, Some(2)))
                     .await
                     .unwrap()
             }
@@ -201,19 +205,20 @@ async fn lists_filter_sort_page_and_respect_scope() {
         let dept_b = f.actor("dept_b").await;
         let other = store
             .scoped(&dept_b, "t")
-            .projects(&ProjectFilter::default(), PageRequest::default())
+            .projects()
+            .list(&ProjectFilter::default(), PageRequest::default())
             .await
             .unwrap();
         assert_eq!(other.total, 0, "{b}: another district sees nothing");
         let id = canteens.items[0].id;
         assert!(matches!(
-            store.scoped(&dept_b, "t").project(id).await,
+            store.scoped(&dept_b, "t").projects().get(id).await,
             Err(StoreError::NotFound)
         ));
         let admin = f.actor("sysadmin").await;
         assert!(
             matches!(
-                store.scoped(&admin, "t").project(id).await,
+                store.scoped(&admin, "t").projects().get(id).await,
                 Err(StoreError::Forbidden)
             ),
             "{b}: administrators do not read business data"
@@ -229,7 +234,8 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let office = f.actor("office_a").await;
         let led = store
             .scoped(&office, "t")
-            .create_project(&input(&store, &f, "住建局牵头项目").await)
+            .projects()
+            .create(&input(&store, &f, "住建局牵头项目").await)
             .await
             .unwrap();
         let mut partnered_input = input(&store, &f, "教育局牵头项目").await;
@@ -237,20 +243,29 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         partnered_input.partner_department_ids = vec![f.a_zj];
         let partnered = store
             .scoped(&office, "t")
-            .create_project(&partnered_input)
+            .projects()
+            .create(&partnered_input)
             .await
             .unwrap();
 
         let dept = store.actor_for_cli("zj_staff").await.unwrap();
         let d = store.scoped(&dept, "t");
         let mut edit = input(&store, &f, "住建局牵头项目（修改）").await;
-        let updated = d.update_project(led.id, led.version, &edit).await.unwrap();
+        let updated = d
+            .projects()
+            .update(led.id, led.version, &edit)
+            .await
+            .unwrap();
         assert_eq!(updated.version, led.version + 1, "{b}");
-        assert!(d.project(partnered.id).await.is_ok(), "{b}: partner reads");
+        assert!(
+            d.projects().get(partnered.id).await.is_ok(),
+            "{b}: partner reads"
+        );
         edit.lead_department_id = f.a_jy;
         assert!(
             matches!(
-                d.update_project(partnered.id, partnered.version, &partnered_input)
+                d.projects()
+                    .update(partnered.id, partnered.version, &partnered_input)
                     .await,
                 Err(StoreError::Forbidden)
             ),
@@ -260,7 +275,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         own.lead_department_id = f.a_jy;
         own.partner_department_ids.clear();
         assert_eq!(
-            problems(d.create_project(&own).await.unwrap_err()),
+            problems(d.projects().create(&own).await.unwrap_err()),
             vec![("lead_department_id", Problem::Unknown)],
             "{b}: staff create only for their department"
         );
@@ -270,7 +285,8 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         assigned.manager_id = Some(manager.account_id);
         let mine = store
             .scoped(&office, "t")
-            .create_project(&assigned)
+            .projects()
+            .create(&assigned)
             .await
             .unwrap();
         let m = store.scoped(&manager, "t");
@@ -281,20 +297,24 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
             actual_end: None,
         };
         let reported = m
+            .projects()
             .report_progress(mine.id, mine.version, &progress)
             .await
             .unwrap();
         assert_eq!(reported.progress_percent, 35, "{b}");
         assert!(
             matches!(
-                m.update_project(mine.id, reported.version, &assigned).await,
+                m.projects()
+                    .update(mine.id, reported.version, &assigned)
+                    .await,
                 Err(StoreError::Forbidden)
             ),
             "{b}: managers change progress only"
         );
         assert!(
             matches!(
-                m.report_progress(updated.id, updated.version, &progress)
+                m.projects()
+                    .report_progress(updated.id, updated.version, &progress)
                     .await,
                 Err(StoreError::Forbidden)
             ),
@@ -311,9 +331,12 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
         let s = store.scoped(&office, "t");
         let mut published = input(&store, &f, "东湖社区老年食堂").await;
         published.public_phone = " 0571-88881234 ".into();
-        let p = s.create_project(&published).await.unwrap();
+        let p = s.projects().create(&published).await.unwrap();
         assert_eq!(p.public_phone, "0571-88881234", "{b}: kept trimmed");
-        assert_eq!(s.project(p.id).await.unwrap().public_phone, "0571-88881234");
+        assert_eq!(
+            s.projects().get(p.id).await.unwrap().public_phone,
+            "0571-88881234"
+        );
 
         for (typed, problem) in [
             ("请找王主任", Problem::Malformed),
@@ -324,23 +347,32 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
             let mut bad = published.clone();
             bad.public_phone = typed.into();
             assert_eq!(
-                problems(s.update_project(p.id, p.version, &bad).await.unwrap_err()),
+                problems(
+                    s.projects()
+                        .update(p.id, p.version, &bad)
+                        .await
+                        .unwrap_err()
+                ),
                 vec![("public_phone", problem)],
                 "{b}: {typed}"
             );
         }
-        let unchanged = s.project(p.id).await.unwrap();
+        let unchanged = s.projects().get(p.id).await.unwrap();
         assert_eq!(unchanged.version, p.version, "{b}: refusals change nothing");
         assert_eq!(unchanged.public_phone, "0571-88881234", "{b}");
 
         let mut hotline = published.clone();
         hotline.public_phone = "12345".into();
-        let edited = s.update_project(p.id, p.version, &hotline).await.unwrap();
+        let edited = s
+            .projects()
+            .update(p.id, p.version, &hotline)
+            .await
+            .unwrap();
         assert_eq!(edited.public_phone, "12345", "{b}");
         assert_eq!(edited.version, p.version + 1, "{b}");
         assert!(
             matches!(
-                s.update_project(p.id, p.version, &published).await,
+                s.projects().update(p.id, p.version, &published).await,
                 Err(StoreError::Conflict)
             ),
             "{b}: an edit over a stale version"
@@ -348,7 +380,8 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
         let mut cleared = hotline.clone();
         cleared.public_phone = "  ".into();
         let cleared = s
-            .update_project(p.id, edited.version, &cleared)
+            .projects()
+            .update(p.id, edited.version, &cleared)
             .await
             .unwrap();
         assert_eq!(
@@ -358,6 +391,7 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
 
         let audit = store
             .scoped(&f.actor("auditor").await, "t")
+            .identity()
             .audit_log(
                 &Filter {
                     action: Some(AuditAction::ProjectUpdate),
@@ -395,21 +429,28 @@ async fn a_stale_edit_is_refused_and_changes_nothing() {
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
         let p = s
-            .create_project(&input(&store, &f, "原名").await)
+            .projects()
+            .create(&input(&store, &f, "原名").await)
             .await
             .unwrap();
-        s.update_project(p.id, p.version, &input(&store, &f, "甲的修改").await)
+        s.projects()
+            .update(p.id, p.version, &input(&store, &f, "甲的修改").await)
             .await
             .unwrap();
         assert!(
             matches!(
-                s.update_project(p.id, p.version, &input(&store, &f, "乙的修改").await)
+                s.projects()
+                    .update(p.id, p.version, &input(&store, &f, "乙的修改").await)
                     .await,
                 Err(StoreError::Conflict)
             ),
             "{b}"
         );
-        assert_eq!(s.project(p.id).await.unwrap().name, "甲的修改", "{b}");
+        assert_eq!(
+            s.projects().get(p.id).await.unwrap().name,
+            "甲的修改",
+            "{b}"
+        );
     }
 }
 
@@ -420,7 +461,8 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
         let p = s
-            .create_project(&input(&store, &f, "流转测试").await)
+            .projects()
+            .create(&input(&store, &f, "流转测试").await)
             .await
             .unwrap();
         let mv = |action: &str, version: i64, reason: &str, target: Option<&str>| TransitionInput {
@@ -430,11 +472,12 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
             version,
         };
         let (p, _) = s
+            .projects()
             .transition(p.id, &mv("advance", p.version, "", None))
             .await
             .unwrap();
         assert_eq!(p.stage, "reserve", "{b}");
-        let gate = s.gate(p.id).await.unwrap();
+        let gate = s.projects().gate(p.id).await.unwrap();
         assert_eq!(gate.next_stage.as_deref(), Some("approved"));
         let missing: Vec<_> = gate
             .conditions
@@ -445,7 +488,8 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
         assert_eq!(missing, vec!["consultation", "approval_document"], "{b}");
         assert_eq!(
             problems(
-                s.transition(p.id, &mv("advance", p.version, "", None))
+                s.projects()
+                    .transition(p.id, &mv("advance", p.version, "", None))
                     .await
                     .unwrap_err()
             ),
@@ -454,13 +498,15 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
         );
         assert_eq!(
             problems(
-                s.transition(p.id, &mv("suspend", p.version, " ", None))
+                s.projects()
+                    .transition(p.id, &mv("suspend", p.version, " ", None))
                     .await
                     .unwrap_err()
             ),
             vec![("reason", Problem::Required)]
         );
         let (p, _) = s
+            .projects()
             .transition(p.id, &mv("suspend", p.version, "资金未落实", None))
             .await
             .unwrap();
@@ -470,29 +516,33 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
             "{b}"
         );
         assert!(
-            s.transition(p.id, &mv("advance", p.version, "", None))
+            s.projects()
+                .transition(p.id, &mv("advance", p.version, "", None))
                 .await
                 .is_err()
         );
         let (p, _) = s
+            .projects()
             .transition(p.id, &mv("resume", p.version, "", None))
             .await
             .unwrap();
         let (p, _) = s
+            .projects()
             .transition(p.id, &mv("return", p.version, "补充材料", Some("demand")))
             .await
             .unwrap();
         assert_eq!(p.stage, "demand", "{b}");
         assert!(
             matches!(
-                s.transition(p.id, &mv("advance", p.version - 1, "", None))
+                s.projects()
+                    .transition(p.id, &mv("advance", p.version - 1, "", None))
                     .await,
                 Err(StoreError::Conflict)
             ),
             "{b}: stale move"
         );
 
-        let timeline = s.transitions(p.id).await.unwrap();
+        let timeline = s.projects().transitions(p.id).await.unwrap();
         let moves: Vec<_> = timeline.iter().map(|t| t.action.as_str()).collect();
         assert_eq!(moves, vec!["advance", "suspend", "resume", "return"], "{b}");
         assert_eq!(timeline[1].reason, "资金未落实");
@@ -500,6 +550,7 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
 
         let audit = store
             .scoped(&f.actor("auditor").await, "t")
+            .identity()
             .audit_log(
                 &Filter {
                     action: Some(AuditAction::ProjectTransition),
@@ -520,7 +571,8 @@ async fn milestone_weights_and_completion() {
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
         let p = s
-            .create_project(&input(&store, &f, "节点测试").await)
+            .projects()
+            .create(&input(&store, &f, "节点测试").await)
             .await
             .unwrap();
         let plan = |name: &str, day: u32, weight: i32| MilestoneInput {
@@ -529,16 +581,19 @@ async fn milestone_weights_and_completion() {
             weight,
             actual_date: None,
         };
-        s.add_milestone(p.id, &plan("前期手续", 1, 30))
+        s.projects()
+            .add_milestone(p.id, &plan("前期手续", 1, 30))
             .await
             .unwrap();
         let main = s
+            .projects()
             .add_milestone(p.id, &plan("主体施工", 20, 60))
             .await
             .unwrap();
         assert_eq!(
             problems(
-                s.add_milestone(p.id, &plan("超重", 25, 20))
+                s.projects()
+                    .add_milestone(p.id, &plan("超重", 25, 20))
                     .await
                     .unwrap_err()
             ),
@@ -548,15 +603,18 @@ async fn milestone_weights_and_completion() {
         let mut done = plan("主体施工", 20, 60);
         done.actual_date = Some(date(4, 22));
         let updated = s
+            .projects()
             .update_milestone(p.id, main.id, main.version, &done)
             .await
             .unwrap();
         assert_eq!(updated.actual_date, Some(date(4, 22)), "{b}");
         assert!(matches!(
-            s.update_milestone(p.id, main.id, main.version, &done).await,
+            s.projects()
+                .update_milestone(p.id, main.id, main.version, &done)
+                .await,
             Err(StoreError::Conflict)
         ));
-        let listed = s.milestones(p.id).await.unwrap();
+        let listed = s.projects().milestones(p.id).await.unwrap();
         assert_eq!(listed.len(), 2);
         assert_eq!(listed[0].name, "前期手续", "{b}: plan order");
     }
@@ -569,20 +627,20 @@ async fn only_managers_of_the_region_can_be_assigned() {
         staff(&store, "A-ZJ").await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let managers = s.assignable_managers().await.unwrap();
+        let managers = s.projects().assignable_managers().await.unwrap();
         let names: Vec<_> = managers.iter().map(|m| m.display_name.as_str()).collect();
         assert_eq!(names, vec!["zj_manager"], "{b}");
         assert_eq!(managers[0].department_name.as_deref(), Some("示例区住建局"));
 
         let mut with_manager = input(&store, &f, "指派负责人").await;
         with_manager.manager_id = Some(managers[0].id);
-        let project = s.create_project(&with_manager).await.unwrap();
+        let project = s.projects().create(&with_manager).await.unwrap();
         assert_eq!(project.manager_name.as_deref(), Some("zj_manager"), "{b}");
 
         for not_a_manager in [f.id("dept_a"), f.id("dept_b"), f.id("auditor"), 999_999] {
             with_manager.manager_id = Some(not_a_manager);
             assert_eq!(
-                problems(s.create_project(&with_manager).await.unwrap_err()),
+                problems(s.projects().create(&with_manager).await.unwrap_err()),
                 vec![("manager_id", Problem::Unknown)],
                 "{b}: account {not_a_manager}"
             );
@@ -590,7 +648,11 @@ async fn only_managers_of_the_region_can_be_assigned() {
         let reader = f.actor("leader_a").await;
         assert!(
             matches!(
-                store.scoped(&reader, "t").assignable_managers().await,
+                store
+                    .scoped(&reader, "t")
+                    .projects()
+                    .assignable_managers()
+                    .await,
                 Err(StoreError::Forbidden)
             ),
             "{b}: only those who create projects list managers"

@@ -58,7 +58,7 @@ async fn a_published_office_line_is_shown_in_full_and_the_owner_phone_never() {
         let seed = f.public_project("东湖社区老年食堂", &blobs).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let p = s.project(seed.id).await.unwrap();
+        let p = s.projects().get(seed.id).await.unwrap();
         let mut input = minxin_storage::projects::ProjectInput {
             name: p.name.clone(),
             category_id: p.category_id,
@@ -74,7 +74,11 @@ async fn a_published_office_line_is_shown_in_full_and_the_owner_phone_never() {
             is_public: true,
             ..Default::default()
         };
-        let p = s.update_project(seed.id, p.version, &input).await.unwrap();
+        let p = s
+            .projects()
+            .update(seed.id, p.version, &input)
+            .await
+            .unwrap();
 
         let view = store.public().project(&seed.code).await.unwrap();
         assert_eq!(view.contact_phone, "0571-88881234", "{b}");
@@ -87,7 +91,10 @@ async fn a_published_office_line_is_shown_in_full_and_the_owner_phone_never() {
         );
 
         input.public_phone = String::new();
-        s.update_project(seed.id, p.version, &input).await.unwrap();
+        s.projects()
+            .update(seed.id, p.version, &input)
+            .await
+            .unwrap();
         let view = store.public().project(&seed.code).await.unwrap();
         assert_eq!(
             (view.contact_phone.as_str(), view.contact_is_office_line),
@@ -105,7 +112,13 @@ async fn projects_that_are_not_public_are_not_found() {
             .project(TestProject::building(&f, "西湖社区老年食堂", 30, 30))
             .await;
         let office = f.actor("office_a").await;
-        let code = store.scoped(&office, "t").project(id).await.unwrap().code;
+        let code = store
+            .scoped(&office, "t")
+            .projects()
+            .get(id)
+            .await
+            .unwrap()
+            .code;
         let public = store.public();
         assert!(public.project(&code).await.is_ok(), "{b}");
         assert!(matches!(
@@ -245,12 +258,19 @@ async fn money_moves_the_last_modified_time() {
             .project(TestProject::building(&f, "东湖社区老年食堂", 30, 30))
             .await;
         let office = f.actor("office_a").await;
-        let code = store.scoped(&office, "t").project(id).await.unwrap().code;
+        let code = store
+            .scoped(&office, "t")
+            .projects()
+            .get(id)
+            .await
+            .unwrap()
+            .code;
         let before = store.public().project(&code).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         let finance = f.actor("finance_a").await;
         store
             .scoped(&finance, "t")
+            .control()
             .record_money(
                 id,
                 &MoneyInput {

@@ -32,7 +32,8 @@ async fn wording_with_personal_data_is_published_only_when_the_publisher_confirm
         let wording =
             "路灯不亮，请联系 138-1234-5678 或 wang@example.com，身份证 110101199001011234";
         let refused = scoped
-            .publish_request(receipt.id, 1, Some(wording), false, now)
+            .requests()
+            .publish(receipt.id, 1, Some(wording), false, now)
             .await;
         match refused {
             Err(StoreError::Invalid(problems)) => assert_eq!(
@@ -54,7 +55,8 @@ async fn wording_with_personal_data_is_published_only_when_the_publisher_confirm
         assert_eq!(shown().await, [(false, String::new())], "{b}");
 
         scoped
-            .publish_request(
+            .requests()
+            .publish(
                 receipt.id,
                 1,
                 Some("路灯不亮，请致电街道公开电话 0571-88881234"),
@@ -90,7 +92,8 @@ async fn wording_with_personal_data_is_published_only_when_the_publisher_confirm
         );
 
         scoped
-            .publish_request(receipt.id, 2, Some("路灯不亮，已报修"), false, now)
+            .requests()
+            .publish(receipt.id, 2, Some("路灯不亮，已报修"), false, now)
             .await
             .unwrap_or_else(|e| panic!("{b}: clean wording needs no confirmation: {e:?}"));
     }

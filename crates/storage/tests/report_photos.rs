@@ -12,7 +12,7 @@ use minxin_domain::report::{
 use minxin_storage::StoreError;
 use minxin_storage::control::lights::today;
 use minxin_storage::control::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
-use minxin_storage::kernel::audit::Filter;
+use minxin_storage::identity::audit::Filter;
 use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, photo, stores};
 
@@ -44,6 +44,7 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
 
         let photos: Vec<NewPhoto> = (0..2).map(photo).collect();
         let report = s
+            .control()
             .file_report_with_photos(id, &input(&period), &photos, &blobs)
             .await
             .unwrap();
@@ -58,6 +59,7 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
         let auditor = f.actor("auditor").await;
         let entries = store
             .scoped(&auditor, "t")
+            .identity()
             .audit_export(
                 &Filter {
                     action: Some(AuditAction::ReportChange),
@@ -72,11 +74,13 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
         assert!(!after.contains(&report.photos[0].original), "{b}");
 
         // Returned and refiled: the photos stay, new ones add up, the limit counts them all.
-        s.review_report(id, report.id, report.version, Decision::Return, "补充照片")
+        s.control()
+            .review_report(id, report.id, report.version, Decision::Return, "补充照片")
             .await
             .unwrap();
         let too_many: Vec<NewPhoto> = (2..=MAX_PHOTOS).map(photo).collect();
         let refused = s
+            .control()
             .file_report_with_photos(id, &input(&period), &too_many, &blobs)
             .await
             .unwrap_err();
@@ -91,6 +95,7 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
             }
         );
         let refiled = s
+            .control()
             .file_report_with_photos(id, &input(&period), &too_many[1..], &blobs)
             .await
             .unwrap();
@@ -110,17 +115,20 @@ async fn only_the_copies_are_served_and_only_in_scope() {
         let s = store.scoped(&office, "t");
         let period = ReportPeriod::of(today()).to_string();
         let report = s
+            .control()
             .file_report_with_photos(id, &input(&period), &[photo(0)], &blobs)
             .await
             .unwrap();
         let photo_id = report.photos[0].id;
 
         let display = s
+            .control()
             .report_photo(id, photo_id, PhotoCopy::Display, &blobs)
             .await
             .unwrap();
         assert_eq!(display, b"display 0", "{b}");
         let thumbnail = s
+            .control()
             .report_photo(id, photo_id, PhotoCopy::Thumbnail, &blobs)
             .await
             .unwrap();
@@ -128,7 +136,8 @@ async fn only_the_copies_are_served_and_only_in_scope() {
 
         // Under another project id, or for someone of another district: not found.
         assert!(matches!(
-            s.report_photo(id + 1, photo_id, PhotoCopy::Display, &blobs)
+            s.control()
+                .report_photo(id + 1, photo_id, PhotoCopy::Display, &blobs)
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -136,6 +145,7 @@ async fn only_the_copies_are_served_and_only_in_scope() {
         assert!(matches!(
             store
                 .scoped(&other, "t")
+                .control()
                 .report_photo(id, photo_id, PhotoCopy::Display, &blobs)
                 .await,
             Err(StoreError::NotFound)
@@ -152,9 +162,12 @@ async fn the_overview_names_the_months_never_reported() {
         let s = store.scoped(&office, "t");
         let due = periods_due(today() - Duration::days(90), today(), DEFAULT_DUE_DAY);
         let reported = due.last().unwrap().to_string();
-        s.file_report(id, &input(&reported)).await.unwrap();
+        s.control()
+            .file_report(id, &input(&reported))
+            .await
+            .unwrap();
 
-        let overview = s.reports_overview(id).await.unwrap();
+        let overview = s.control().reports_overview(id).await.unwrap();
         assert_eq!(overview.due_day, DEFAULT_DUE_DAY, "{b}");
         assert_eq!(overview.reports.len(), 1);
         let expected: Vec<ReportPeriod> = due[..due.len() - 1].to_vec();
@@ -167,6 +180,13 @@ async fn the_overview_names_the_months_never_reported() {
         )
         .await
         .unwrap();
-        assert!(s.reports_overview(id).await.unwrap().missing.is_empty());
+        assert!(
+            s.control()
+                .reports_overview(id)
+                .await
+                .unwrap()
+                .missing
+                .is_empty()
+        );
     }
 }

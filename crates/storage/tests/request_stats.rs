@@ -89,6 +89,7 @@ async fn seed(store: &Store, f: &Fixture, blobs: &LocalBlobStore) -> Seeded {
             let v = version(store, id).await;
             store
                 .scoped(&who, "t")
+                .requests()
                 .move_request(id, v, &m, at)
                 .await
                 .unwrap();
@@ -152,7 +153,8 @@ async fn the_three_rates_handling_time_and_overdue_of_a_district() {
         let office = f.actor("office_a").await;
         let stats = store
             .scoped(&office, "t")
-            .request_stats(&RequestStatsFilter::default(), now)
+            .requests()
+            .stats(&RequestStatsFilter::default(), now)
             .await
             .unwrap();
         let expected = RequestFigures {
@@ -213,7 +215,8 @@ async fn the_three_rates_handling_time_and_overdue_of_a_district() {
         // The dashboard's figures are the same measures.
         let figures = store
             .scoped(&office, "t")
-            .request_figures(&RequestStatsFilter::default(), now)
+            .requests()
+            .figures(&RequestStatsFilter::default(), now)
             .await
             .unwrap();
         assert_eq!(figures, expected, "{b}");
@@ -234,7 +237,8 @@ async fn filters_narrow_and_scopes_keep_each_to_its_own() {
                 let actor = f.actor(who).await;
                 store
                     .scoped(&actor, "t")
-                    .request_stats(&filter, now)
+                    .requests()
+                    .stats(&filter, now)
                     .await
                     .map(|s| (s.region_name, s.total.received))
             }

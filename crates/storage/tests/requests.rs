@@ -256,7 +256,11 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
             let who = who.clone();
             async move {
                 let v = version(&store, id).await;
-                store.scoped(&who, "t").move_request(id, v, &m, now).await
+                store
+                    .scoped(&who, "t")
+                    .requests()
+                    .move_request(id, v, &m, now)
+                    .await
             }
         };
         let refusal = |r: Result<S, StoreError>| match r {
@@ -399,6 +403,7 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
         );
         let stale = store
             .scoped(&office, "t")
+            .requests()
             .move_request(id, 1, &Move::Close, now)
             .await;
         assert!(matches!(stale, Err(StoreError::Conflict)), "{b}");
@@ -416,7 +421,8 @@ async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
         let office = f.actor("office_a").await;
         let receipt = store
             .scoped(&office, "10.0.0.5")
-            .enter_request(&by_phone, &[], &blobs, &calendar, Utc::now())
+            .requests()
+            .enter(&by_phone, &[], &blobs, &calendar, Utc::now())
             .await
             .unwrap();
         let stored: Vec<(String, Option<i64>)> = query_raw(
@@ -444,7 +450,8 @@ async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
         let leader = f.actor("leader_a").await;
         let refused = store
             .scoped(&leader, "t")
-            .enter_request(&by_phone, &[], &blobs, &calendar, Utc::now())
+            .requests()
+            .enter(&by_phone, &[], &blobs, &calendar, Utc::now())
             .await;
         assert!(matches!(refused, Err(StoreError::Forbidden)), "{b}");
         // Residents cannot claim a staff channel, nor staff a resident's.
@@ -456,7 +463,8 @@ async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
         let online = submission("lighting", "30.5", "114.5");
         let pretended = store
             .scoped(&office, "t")
-            .enter_request(&online, &[], &blobs, &calendar, Utc::now())
+            .requests()
+            .enter(&online, &[], &blobs, &calendar, Utc::now())
             .await;
         assert!(matches!(pretended, Err(StoreError::Invalid(_))), "{b}");
     }
@@ -525,7 +533,8 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
                 };
                 let page = store
                     .scoped(&who, "t")
-                    .request_queue(&filter, at)
+                    .requests()
+                    .queue(&filter, at)
                     .await
                     .unwrap();
                 page.items.iter().map(|r| r.id).collect::<Vec<_>>()
@@ -562,36 +571,40 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
         // Contact details go to handlers only; a leader reads the file without them.
         let file = store
             .scoped(&dept_a, "t")
-            .request_file(routed.id)
+            .requests()
+            .file(routed.id)
             .await
             .unwrap();
         assert_eq!(file.contact_phone.as_deref(), Some("13800001234"), "{b}");
         assert_eq!(file.photos.len(), 1, "{b}");
         let read = store
             .scoped(&leader, "t")
-            .request_file(routed.id)
+            .requests()
+            .file(routed.id)
             .await
             .unwrap();
         assert_eq!((read.contact_name, read.contact_phone), (None, None), "{b}");
         assert!(read.party.is_none(), "{b}");
         assert!(matches!(
-            store.scoped(&dept_a, "t").request_file(waiting.id).await,
+            store.scoped(&dept_a, "t").requests().file(waiting.id).await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            store.scoped(&dept_b, "t").request_file(routed.id).await,
+            store.scoped(&dept_b, "t").requests().file(routed.id).await,
             Err(StoreError::NotFound)
         ));
         let shown = store
             .scoped(&dept_a, "t")
-            .request_photo(routed.id, file.photos[0].id, true, &blobs)
+            .requests()
+            .photo(routed.id, file.photos[0].id, true, &blobs)
             .await
             .unwrap();
         assert_eq!(shown, b"road small", "{b}");
         assert!(matches!(
             store
                 .scoped(&dept_b, "t")
-                .request_photo(routed.id, file.photos[0].id, false, &blobs)
+                .requests()
+                .photo(routed.id, file.photos[0].id, false, &blobs)
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -599,6 +612,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
         // The department answers with a photo of the work done.
         let scoped = store.scoped(&dept_a, "t");
         scoped
+            .requests()
             .move_request(
                 routed.id,
                 version(&store, routed.id).await,
@@ -610,7 +624,8 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
         let long = "修".repeat(4_001);
         assert!(matches!(
             scoped
-                .answer_request(
+                .requests()
+                .answer(
                     routed.id,
                     version(&store, routed.id).await,
                     &long,
@@ -622,7 +637,8 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
             Err(StoreError::Invalid(_))
         ));
         scoped
-            .answer_request(
+            .requests()
+            .answer(
                 routed.id,
                 version(&store, routed.id).await,
                 "已更换破损路砖",
@@ -632,7 +648,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
             )
             .await
             .unwrap();
-        let answered = scoped.request_file(routed.id).await.unwrap();
+        let answered = scoped.requests().file(routed.id).await.unwrap();
         let stages: Vec<&str> = answered.photos.iter().map(|p| p.stage.as_str()).collect();
         assert_eq!(stages, ["intake", "answer"], "{b}");
         assert_eq!(answered.state, "answered", "{b}");
@@ -696,15 +712,17 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
         }
         let office = f.actor("office_a").await;
         let scoped = store.scoped(&office, "t");
-        let file = scoped.request_file(first.id).await.unwrap();
+        let file = scoped.requests().file(first.id).await.unwrap();
         let found = scoped
-            .request_duplicates(&file, &DuplicateRule::default())
+            .requests()
+            .duplicates(&file, &DuplicateRule::default())
             .await
             .unwrap();
         let ids: Vec<(i64, u32)> = found.iter().map(|c| (c.id, c.metres)).collect();
         assert_eq!(ids, [(near.id, 44)], "{b}");
         // Merged, the second resident follows the outcome of the first request.
         scoped
+            .requests()
             .move_request(
                 near.id,
                 version(&store, near.id).await,
@@ -725,12 +743,14 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
         let v = version(&store, first.id).await;
         assert!(matches!(
             scoped
-                .publish_request(first.id, v, Some("  "), false, now)
+                .requests()
+                .publish(first.id, v, Some("  "), false, now)
                 .await,
             Err(StoreError::Invalid(_))
         ));
         scoped
-            .publish_request(first.id, v, Some("东湖路路灯不亮"), false, now)
+            .requests()
+            .publish(first.id, v, Some("东湖路路灯不亮"), false, now)
             .await
             .unwrap();
         let shown: Vec<(bool, String)> = query_raw(
@@ -744,11 +764,15 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
         .unwrap();
         assert_eq!(shown, [(true, "东湖路路灯不亮".to_owned())], "{b}");
         assert!(matches!(
-            scoped.publish_request(first.id, v, None, false, now).await,
+            scoped
+                .requests()
+                .publish(first.id, v, None, false, now)
+                .await,
             Err(StoreError::Conflict)
         ));
         scoped
-            .publish_request(first.id, v + 1, None, false, now)
+            .requests()
+            .publish(first.id, v + 1, None, false, now)
             .await
             .unwrap();
         let logged: Vec<(String,)> = query_raw(
@@ -770,7 +794,8 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
         assert!(matches!(
             store
                 .scoped(&dept, "t")
-                .publish_request(first.id, v + 2, Some("x"), false, now)
+                .requests()
+                .publish(first.id, v + 2, Some("x"), false, now)
                 .await,
             Err(StoreError::Forbidden)
         ));
@@ -794,7 +819,8 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
         let office = f.actor("office_a").await;
         let code = store
             .scoped(&office, "t")
-            .project(project)
+            .projects()
+            .get(project)
             .await
             .unwrap()
             .code;
@@ -824,6 +850,7 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
         let now = Utc::now();
         store
             .scoped(&office, "t")
+            .requests()
             .move_request(
                 id,
                 version(&store, id).await,
@@ -839,10 +866,12 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
         let dept = f.actor("dept_a").await;
         let scoped = store.scoped(&dept, "t");
         scoped
+            .requests()
             .move_request(id, version(&store, id).await, &Move::Accept, now)
             .await
             .unwrap();
         scoped
+            .requests()
             .move_request(
                 id,
                 version(&store, id).await,

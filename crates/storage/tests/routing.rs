@@ -106,10 +106,14 @@ async fn an_import_is_all_or_nothing_and_stays_in_scope() {
             feature("990101001001", &square(114.4, 30.4)),
             feature("990101001002", &square(114.5, 30.4)),
         ]);
-        let imported = office.import_boundaries(&text, "").await.unwrap();
+        let imported = office
+            .requests()
+            .import_boundaries(&text, "")
+            .await
+            .unwrap();
         let names: Vec<&str> = imported.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["东湖社区", "西湖社区"], "{b}");
-        let listed = office.community_boundaries().await.unwrap();
+        let listed = office.requests().community_boundaries().await.unwrap();
         assert_eq!(listed.len(), 2, "{b}");
         assert_eq!(listed[0].code, "990101001001", "{b}");
         assert_eq!(listed[0].polygons, 1, "{b}");
@@ -122,6 +126,7 @@ async fn an_import_is_all_or_nothing_and_stays_in_scope() {
         assert_eq!(
             refusal(
                 office
+                    .requests()
                     .import_boundaries(&out_of_scope, "")
                     .await
                     .unwrap_err()
@@ -138,16 +143,29 @@ async fn an_import_is_all_or_nothing_and_stays_in_scope() {
             feature("990101001001", point),
         ]);
         assert!(matches!(
-            refusal(office.import_boundaries(&bad, "").await.unwrap_err()),
+            refusal(
+                office
+                    .requests()
+                    .import_boundaries(&bad, "")
+                    .await
+                    .unwrap_err()
+            ),
             BoundaryRefusal::Geometry { feature: 2, .. }
         ));
         assert_eq!(
-            refusal(office.import_boundaries("{not json", "").await.unwrap_err()),
+            refusal(
+                office
+                    .requests()
+                    .import_boundaries("{not json", "")
+                    .await
+                    .unwrap_err()
+            ),
             BoundaryRefusal::NotJson
         );
         assert_eq!(
             refusal(
                 office
+                    .requests()
                     .import_boundaries(&square(1.0, 1.0), "")
                     .await
                     .unwrap_err()
@@ -157,6 +175,7 @@ async fn an_import_is_all_or_nothing_and_stays_in_scope() {
         assert_eq!(
             refusal(
                 office
+                    .requests()
                     .import_boundaries(&square(1.0, 1.0), "990999")
                     .await
                     .unwrap_err()
@@ -166,19 +185,19 @@ async fn an_import_is_all_or_nothing_and_stays_in_scope() {
                 code: "990999".into()
             }
         );
-        let unchanged = office.community_boundaries().await.unwrap();
+        let unchanged = office.requests().community_boundaries().await.unwrap();
         assert_eq!(unchanged, listed, "{b}: refused imports change nothing");
 
         // District B's office sees none of district A's boundaries and cannot remove them.
         let other = f.actor("dept_b").await;
         let dept = store.scoped(&other, "198.51.100.2");
         assert!(matches!(
-            dept.community_boundaries().await,
+            dept.requests().community_boundaries().await,
             Err(StoreError::Forbidden)
         ));
         let east = region_id(&store, "990101001001").await;
         assert!(matches!(
-            dept.delete_boundary(east).await,
+            dept.requests().delete_boundary(east).await,
             Err(StoreError::Forbidden)
         ));
         assert_eq!(boundary_count(&store).await, 2, "{b}");
@@ -196,12 +215,14 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
         let office = f.actor("office_a").await;
         let office = store.scoped(&office, "198.51.100.1");
         office
+            .requests()
             .import_boundaries(&feature("990101001001", &square(114.4, 30.4)), "")
             .await
             .unwrap();
         let east = region_id(&store, "990101001001").await;
 
         let refused = office
+            .requests()
             .add_routing_rule(&NewRule {
                 category: Some("nonsense".into()),
                 boundary: Some(east + 1000),
@@ -215,6 +236,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
         let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
         assert_eq!(fields, ["category", "boundary", "department"], "{b}");
         let anywhere = office
+            .requests()
             .add_routing_rule(&NewRule {
                 category: None,
                 boundary: None,
@@ -232,10 +254,11 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             boundary: Some(east),
             department: f.a_zj,
         };
-        let added = office.add_routing_rule(&road).await.unwrap();
+        let added = office.requests().add_routing_rule(&road).await.unwrap();
         assert_eq!(added.category_code.as_deref(), Some("road"), "{b}");
         assert_eq!(added.boundary_name.as_deref(), Some("东湖社区"), "{b}");
         let again = office
+            .requests()
             .add_routing_rule(&NewRule {
                 department: f.a_jy,
                 ..road.clone()
@@ -247,6 +270,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             "{b}: {again:?}"
         );
         let any_category = office
+            .requests()
             .add_routing_rule(&NewRule {
                 category: None,
                 boundary: Some(east),
@@ -254,14 +278,18 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             })
             .await
             .unwrap();
-        assert_eq!(office.routing_rules().await.unwrap().len(), 2, "{b}");
+        assert_eq!(
+            office.requests().routing_rules().await.unwrap().len(),
+            2,
+            "{b}"
+        );
 
         // The point test says what intake will do.
         let inside = Point {
             lat: 30.45,
             lon: 114.45,
         };
-        let tested = office.test_route("road", inside).await.unwrap();
+        let tested = office.requests().test_route("road", inside).await.unwrap();
         assert_eq!(tested.boundaries, ["东湖社区"], "{b}");
         assert_eq!(
             tested.destination,
@@ -274,6 +302,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
         };
         assert_eq!(
             office
+                .requests()
                 .test_route("road", outside)
                 .await
                 .unwrap()
@@ -318,17 +347,29 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
 
         // Re-importing the boundary keeps its rules; removing it removes them.
         office
+            .requests()
             .import_boundaries(&feature("990101001001", &square(114.4, 30.4)), "")
             .await
             .unwrap();
-        assert_eq!(office.routing_rules().await.unwrap().len(), 2, "{b}");
-        office.delete_routing_rule(any_category.id).await.unwrap();
+        assert_eq!(
+            office.requests().routing_rules().await.unwrap().len(),
+            2,
+            "{b}"
+        );
+        office
+            .requests()
+            .delete_routing_rule(any_category.id)
+            .await
+            .unwrap();
         assert!(matches!(
-            office.delete_routing_rule(any_category.id).await,
+            office.requests().delete_routing_rule(any_category.id).await,
             Err(StoreError::NotFound)
         ));
-        office.delete_boundary(east).await.unwrap();
-        assert!(office.routing_rules().await.unwrap().is_empty(), "{b}");
+        office.requests().delete_boundary(east).await.unwrap();
+        assert!(
+            office.requests().routing_rules().await.unwrap().is_empty(),
+            "{b}"
+        );
         assert_eq!(boundary_count(&store).await, 0, "{b}");
 
         let audited: Vec<(String,)> = query_raw(
@@ -389,6 +430,7 @@ async fn a_catch_all_needs_the_whole_tree_and_rules_stay_in_scope() {
         let city = f.actor("office_city").await;
         let city = store.scoped(&city, "198.51.100.3");
         let rule = city
+            .requests()
             .add_routing_rule(&NewRule {
                 category: Some("road".into()),
                 boundary: None,
@@ -399,11 +441,23 @@ async fn a_catch_all_needs_the_whole_tree_and_rules_stay_in_scope() {
         assert_eq!(rule.boundary, None, "{b}");
         let office_b = f.actor("office_b").await;
         let office_b = store.scoped(&office_b, "198.51.100.4");
-        assert!(office_b.routing_rules().await.unwrap().is_empty(), "{b}");
+        assert!(
+            office_b
+                .requests()
+                .routing_rules()
+                .await
+                .unwrap()
+                .is_empty(),
+            "{b}"
+        );
         assert!(matches!(
-            office_b.delete_routing_rule(rule.id).await,
+            office_b.requests().delete_routing_rule(rule.id).await,
             Err(StoreError::NotFound)
         ));
-        assert_eq!(city.routing_rules().await.unwrap().len(), 1, "{b}");
+        assert_eq!(
+            city.requests().routing_rules().await.unwrap().len(),
+            1,
+            "{b}"
+        );
     }
 }

@@ -40,6 +40,7 @@ async fn signboards_read_contractors_within_scope_and_plans_for_the_office_only(
         for name in ["甲建设公司", "乙监理公司", "甲建设公司"] {
             store
                 .scoped(&finance, "t")
+                .control()
                 .add_contract(public, &contract(name))
                 .await
                 .unwrap();
@@ -47,21 +48,22 @@ async fn signboards_read_contractors_within_scope_and_plans_for_the_office_only(
 
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let source = s.signboard_source(public).await.unwrap();
+        let source = s.projects().signboard_source(public).await.unwrap();
         assert_eq!(
             source.contractors,
             ["甲建设公司", "乙监理公司", "甲建设公司"],
             "{b}"
         );
-        let plan = s.plan_signboards(2026, None, 10).await.unwrap();
+        let plan = s.projects().plan_signboards(2026, None, 10).await.unwrap();
         let ids: Vec<i64> = plan.projects.iter().map(|p| p.project.id).collect();
         assert_eq!(ids, [public], "{b}: only the public project");
         assert!(!plan.more, "{b}");
         assert_eq!(plan.projects[0].contractors.len(), 3, "{b}");
-        let capped = s.plan_signboards(2026, None, 0).await.unwrap();
+        let capped = s.projects().plan_signboards(2026, None, 0).await.unwrap();
         assert!(capped.projects.is_empty() && capped.more, "{b}");
         assert!(
-            s.plan_signboards(2027, Some(f.street_a.id), 10)
+            s.projects()
+                .plan_signboards(2027, Some(f.street_a.id), 10)
                 .await
                 .unwrap()
                 .projects
@@ -70,7 +72,9 @@ async fn signboards_read_contractors_within_scope_and_plans_for_the_office_only(
         );
         assert!(
             matches!(
-                s.plan_signboards(2026, Some(f.street_b.id), 10).await,
+                s.projects()
+                    .plan_signboards(2026, Some(f.street_b.id), 10)
+                    .await,
                 Err(StoreError::NotFound)
             ),
             "{b}: a region outside the scope"
@@ -78,10 +82,10 @@ async fn signboards_read_contractors_within_scope_and_plans_for_the_office_only(
 
         let leader = f.actor("leader_a").await;
         let l = store.scoped(&leader, "t");
-        assert!(l.signboard_source(public).await.is_ok(), "{b}");
+        assert!(l.projects().signboard_source(public).await.is_ok(), "{b}");
         assert!(
             matches!(
-                l.plan_signboards(2026, None, 10).await,
+                l.projects().plan_signboards(2026, None, 10).await,
                 Err(StoreError::Forbidden)
             ),
             "{b}: the plan's boards are the office's"
@@ -89,7 +93,11 @@ async fn signboards_read_contractors_within_scope_and_plans_for_the_office_only(
         let other = f.actor("dept_b").await;
         assert!(
             matches!(
-                store.scoped(&other, "t").signboard_source(public).await,
+                store
+                    .scoped(&other, "t")
+                    .projects()
+                    .signboard_source(public)
+                    .await,
                 Err(StoreError::NotFound)
             ),
             "{b}: outside the scope"

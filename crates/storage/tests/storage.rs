@@ -8,9 +8,9 @@ use minxin_domain::audit::AuditAction;
 use minxin_domain::security_policy::SecurityPolicy;
 use minxin_domain::{Problem, Role, RoleSet};
 use minxin_storage::identity::accounts::{AccessInput, Account, AccountFilter, AccountInput};
+use minxin_storage::identity::audit::{Entry, Filter};
 use minxin_storage::identity::auth::{Attempt, SignInError};
 use minxin_storage::identity::bootstrap::CliAccount;
-use minxin_storage::kernel::audit::{Entry, Filter};
 use minxin_storage::org::departments::{Department, DepartmentInput};
 use minxin_storage::org::regions::{Region, RegionInput};
 use minxin_storage::testing::{self, Fixture, PASSWORD, fixture, stores};
@@ -137,6 +137,7 @@ async fn audit(f: &Fixture, filter: Filter) -> Vec<Entry> {
     let auditor = f.actor("auditor").await;
     f.store
         .scoped(&auditor, ADDRESS)
+        .identity()
         .audit_export(&filter, 100_000)
         .await
         .expect("the auditor reads the audit log")
@@ -176,74 +177,87 @@ async fn assert_no_administration(backend: &str, who: &str, s: &Scoped<'_>, f: &
     let dept = department_input_of(f, f.a_zj).await;
     assert_err!(
         b,
-        s.create_account(
-            &new_account("intruder", f.district_a.id, None),
-            "Temp#2026x"
-        )
-        .await,
+        s.identity()
+            .create_account(
+                &new_account("intruder", f.district_a.id, None),
+                "Temp#2026x"
+            )
+            .await,
         StoreError::Forbidden
     );
     assert_err!(
         b,
-        s.update_account(
-            some_account,
-            1,
-            &new_account("office_a", f.district_a.id, None)
-        )
-        .await,
+        s.identity()
+            .update_account(
+                some_account,
+                1,
+                &new_account("office_a", f.district_a.id, None)
+            )
+            .await,
         StoreError::Forbidden
     );
     assert_err!(
         b,
-        s.reset_password(some_account, "Takeover#2026").await,
+        s.identity()
+            .reset_password(some_account, "Takeover#2026")
+            .await,
         StoreError::Forbidden
     );
     assert_err!(
         b,
-        s.create_region(&RegionInput {
-            code: "990101009".into(),
-            name: "越权街道".into(),
-            level: "street".into(),
-            parent_id: Some(f.district_a.id),
-        })
-        .await,
+        s.org()
+            .create_region(&RegionInput {
+                code: "990101009".into(),
+                name: "越权街道".into(),
+                level: "street".into(),
+                parent_id: Some(f.district_a.id),
+            })
+            .await,
         StoreError::Forbidden
     );
     assert_err!(
         b,
-        s.update_region(
-            f.street_a.id,
-            f.street_a.version,
-            &region_input(&f.street_a, "改名")
-        )
-        .await,
+        s.org()
+            .update_region(
+                f.street_a.id,
+                f.street_a.version,
+                &region_input(&f.street_a, "改名")
+            )
+            .await,
         StoreError::Forbidden
     );
     assert_err!(
         b,
-        s.delete_region(f.street_a.id).await,
+        s.org().delete_region(f.street_a.id).await,
         StoreError::Forbidden
     );
     assert_err!(
         b,
-        s.create_department(&DepartmentInput {
-            code: "A-XX".into(),
-            name: "越权部门".into(),
-            region_id: f.district_a.id,
-            phone: String::new(),
-        })
-        .await,
+        s.org()
+            .create_department(&DepartmentInput {
+                code: "A-XX".into(),
+                name: "越权部门".into(),
+                region_id: f.district_a.id,
+                phone: String::new(),
+            })
+            .await,
         StoreError::Forbidden
     );
     assert_err!(
         b,
-        s.update_department(f.a_zj, 1, &dept).await,
+        s.org().update_department(f.a_zj, 1, &dept).await,
         StoreError::Forbidden
     );
-    assert_err!(b, s.delete_department(f.a_jy).await, StoreError::Forbidden);
     assert_err!(
         b,
-        s.set_security_policy(&SecurityPolicy::default()).await,
+        s.org().delete_department(f.a_jy).await,
+        StoreError::Forbidden
+    );
+    assert_err!(
+        b,
+        s.identity()
+            .set_security_policy(&SecurityPolicy::default())
+            .await,
         StoreError::Forbidden
     );
 }
@@ -253,6 +267,7 @@ async fn department_input_of(f: &Fixture, id: i64) -> DepartmentInput {
     let d = f
         .store
         .scoped(&sysadmin, ADDRESS)
+        .org()
         .department(id)
         .await
         .expect("sysadmin reads a department");
@@ -594,14 +609,15 @@ async fn sessions_end_on_sign_out_idleness_age_and_disabling() {
         let (token, _) = f.session("dept_a", ADDRESS).await;
         let sysadmin = f.actor("sysadmin").await;
         let sys = store.scoped(&sysadmin, ADDRESS);
-        let dept_a = ok!(b, sys.account(f.id("dept_a")).await);
+        let dept_a = ok!(b, sys.identity().account(f.id("dept_a")).await);
         let disabled = AccountInput {
             disabled: true,
             ..account_input(&dept_a)
         };
         ok!(
             b,
-            sys.update_account(dept_a.id, dept_a.version, &disabled)
+            sys.identity()
+                .update_account(dept_a.id, dept_a.version, &disabled)
                 .await
         );
         assert!(
@@ -614,7 +630,7 @@ async fn sessions_end_on_sign_out_idleness_age_and_disabling() {
             SignInError::Disabled
         );
         // Nobody disables themselves.
-        let own = ok!(b, sys.account(f.id("sysadmin")).await);
+        let own = ok!(b, sys.identity().account(f.id("sysadmin")).await);
         let own_disabled = AccountInput {
             disabled: true,
             ..account_input(&own)
@@ -622,7 +638,9 @@ async fn sessions_end_on_sign_out_idleness_age_and_disabling() {
         assert_problem(
             b,
             "disabling oneself",
-            sys.update_account(own.id, own.version, &own_disabled).await,
+            sys.identity()
+                .update_account(own.id, own.version, &own_disabled)
+                .await,
             Problem::SelfGrant,
         );
     }
@@ -748,11 +766,12 @@ async fn sysadmin_keeps_accounts_and_organisation_but_grants_nothing() {
 
         let clerk = ok!(
             b,
-            sys.create_account(
-                &new_account("clerk_a", f.district_a.id, Some(f.a_jy)),
-                "Temp#2026x"
-            )
-            .await
+            sys.identity()
+                .create_account(
+                    &new_account("clerk_a", f.district_a.id, Some(f.a_jy)),
+                    "Temp#2026x"
+                )
+                .await
         );
         assert!(
             clerk.must_change_password && clerk.roles.is_empty(),
@@ -764,27 +783,34 @@ async fn sysadmin_keeps_accounts_and_organisation_but_grants_nothing() {
         };
         let clerk = ok!(
             b,
-            sys.update_account(clerk.id, clerk.version, &renamed).await
+            sys.identity()
+                .update_account(clerk.id, clerk.version, &renamed)
+                .await
         );
         assert_eq!(clerk.display_name, "新职员甲", "{b}");
-        ok!(b, sys.reset_password(clerk.id, "Reset#2026y").await);
+        ok!(
+            b,
+            sys.identity().reset_password(clerk.id, "Reset#2026y").await
+        );
         assert_problem(
             b,
             "duplicate user name",
-            sys.create_account(&new_account("clerk_a", f.district_a.id, None), "Temp#2026x")
+            sys.identity()
+                .create_account(&new_account("clerk_a", f.district_a.id, None), "Temp#2026x")
                 .await,
             Problem::Taken,
         );
 
         let street = ok!(
             b,
-            sys.create_region(&RegionInput {
-                code: "990101002".into(),
-                name: "新街道".into(),
-                level: "street".into(),
-                parent_id: Some(f.district_a.id),
-            })
-            .await
+            sys.org()
+                .create_region(&RegionInput {
+                    code: "990101002".into(),
+                    name: "新街道".into(),
+                    level: "street".into(),
+                    parent_id: Some(f.district_a.id),
+                })
+                .await
         );
         assert_eq!(
             street.path,
@@ -793,91 +819,103 @@ async fn sysadmin_keeps_accounts_and_organisation_but_grants_nothing() {
         );
         let street = ok!(
             b,
-            sys.update_region(
-                street.id,
-                street.version,
-                &region_input(&street, "新街道二")
-            )
-            .await
+            sys.org()
+                .update_region(
+                    street.id,
+                    street.version,
+                    &region_input(&street, "新街道二")
+                )
+                .await
         );
         assert_eq!(street.name, "新街道二", "{b}");
         let department = ok!(
             b,
-            sys.create_department(&DepartmentInput {
-                code: "A-WJ".into(),
-                name: "示例区卫健局".into(),
-                region_id: street.id,
-                phone: String::new(),
-            })
-            .await
+            sys.org()
+                .create_department(&DepartmentInput {
+                    code: "A-WJ".into(),
+                    name: "示例区卫健局".into(),
+                    region_id: street.id,
+                    phone: String::new(),
+                })
+                .await
         );
         let department = ok!(
             b,
-            sys.update_department(
-                department.id,
-                department.version,
-                &DepartmentInput {
-                    name: "示例区卫生健康局".into(),
-                    ..department_input(&department)
-                }
-            )
-            .await
+            sys.org()
+                .update_department(
+                    department.id,
+                    department.version,
+                    &DepartmentInput {
+                        name: "示例区卫生健康局".into(),
+                        ..department_input(&department)
+                    }
+                )
+                .await
         );
         assert_problem(
             b,
             "deleting a region that holds a department",
-            sys.delete_region(street.id).await,
+            sys.org().delete_region(street.id).await,
             Problem::InUse,
         );
-        ok!(b, sys.delete_department(department.id).await);
-        ok!(b, sys.delete_region(street.id).await);
-        assert_err!(b, sys.region(street.id).await, StoreError::NotFound);
+        ok!(b, sys.org().delete_department(department.id).await);
+        ok!(b, sys.org().delete_region(street.id).await);
+        assert_err!(b, sys.org().region(street.id).await, StoreError::NotFound);
 
         // 三员分立: no grants, no audit log, and no taking over the other administrators.
         assert_err!(
             b,
-            sys.set_access(
-                clerk.id,
-                clerk.version,
-                &access(&["office"], Some(f.district_a.id), &[])
-            )
-            .await,
-            StoreError::Forbidden
-        );
-        assert_err!(
-            b,
-            sys.audit_log(&Filter::default(), PageRequest::default())
+            sys.identity()
+                .set_access(
+                    clerk.id,
+                    clerk.version,
+                    &access(&["office"], Some(f.district_a.id), &[])
+                )
                 .await,
             StoreError::Forbidden
         );
         assert_err!(
             b,
-            sys.audit_export(&Filter::default(), 10).await,
+            sys.identity()
+                .audit_log(&Filter::default(), PageRequest::default())
+                .await,
+            StoreError::Forbidden
+        );
+        assert_err!(
+            b,
+            sys.identity().audit_export(&Filter::default(), 10).await,
             StoreError::Forbidden
         );
         for admin in ["secadmin", "auditor"] {
             assert_err!(
                 b,
-                sys.reset_password(f.id(admin), "Takeover#2026").await,
+                sys.identity()
+                    .reset_password(f.id(admin), "Takeover#2026")
+                    .await,
                 StoreError::Forbidden
             );
-            let account = ok!(b, sys.account(f.id(admin)).await);
+            let account = ok!(b, sys.identity().account(f.id(admin)).await);
             let disable = AccountInput {
                 disabled: true,
                 ..account_input(&account)
             };
             assert_err!(
                 b,
-                sys.update_account(account.id, account.version, &disable)
+                sys.identity()
+                    .update_account(account.id, account.version, &disable)
                     .await,
                 StoreError::Forbidden
             );
         }
         // The security policy is the system administrator's to change.
-        let mut policy = ok!(b, sys.security_policy().await);
+        let mut policy = ok!(b, sys.identity().security_policy().await);
         policy.password.min_length = 10;
-        ok!(b, sys.set_security_policy(&policy).await);
-        assert_eq!(ok!(b, sys.security_policy().await), policy, "{b}");
+        ok!(b, sys.identity().set_security_policy(&policy).await);
+        assert_eq!(
+            ok!(b, sys.identity().security_policy().await),
+            policy,
+            "{b}"
+        );
     }
 }
 
@@ -890,15 +928,16 @@ async fn secadmin_grants_within_the_rules_and_does_nothing_else() {
         add_account(&store, "clerk_a", Role::Office, "990101", false).await;
         let clerk_id = f.actor("clerk_a").await.account_id;
 
-        let clerk = ok!(b, sec.account(clerk_id).await);
+        let clerk = ok!(b, sec.identity().account(clerk_id).await);
         let granted = ok!(
             b,
-            sec.set_access(
-                clerk.id,
-                clerk.version,
-                &access(&["leader", "office"], Some(f.district_a.id), &[])
-            )
-            .await
+            sec.identity()
+                .set_access(
+                    clerk.id,
+                    clerk.version,
+                    &access(&["leader", "office"], Some(f.district_a.id), &[])
+                )
+                .await
         );
         assert_eq!(granted.roles, vec!["leader", "office"], "{b}");
         assert_eq!(granted.scope_region_id, Some(f.district_a.id), "{b}");
@@ -909,19 +948,21 @@ async fn secadmin_grants_within_the_rules_and_does_nothing_else() {
         );
         let listed = ok!(
             b,
-            sec.accounts(&AccountFilter::default(), PageRequest::default())
+            sec.identity()
+                .accounts(&AccountFilter::default(), PageRequest::default())
                 .await
         );
         assert_eq!(listed.total, 10, "{b}");
 
         assert_err!(
             b,
-            sec.set_access(
-                clerk.id,
-                clerk.version,
-                &access(&["office"], Some(f.district_a.id), &[])
-            )
-            .await,
+            sec.identity()
+                .set_access(
+                    clerk.id,
+                    clerk.version,
+                    &access(&["office"], Some(f.district_a.id), &[])
+                )
+                .await,
             StoreError::Conflict
         );
         for roles in [
@@ -932,92 +973,108 @@ async fn secadmin_grants_within_the_rules_and_does_nothing_else() {
             assert_problem(
                 b,
                 "administrator role combined with another",
-                sec.set_access(
-                    granted.id,
-                    granted.version,
-                    &access(roles, Some(f.city.id), &[]),
-                )
-                .await,
+                sec.identity()
+                    .set_access(
+                        granted.id,
+                        granted.version,
+                        &access(roles, Some(f.city.id), &[]),
+                    )
+                    .await,
                 Problem::RolesSegregated,
             );
         }
         assert_problem(
             b,
             "unknown role code",
-            sec.set_access(granted.id, granted.version, &access(&["root"], None, &[]))
+            sec.identity()
+                .set_access(granted.id, granted.version, &access(&["root"], None, &[]))
                 .await,
             Problem::Malformed,
         );
-        let own = ok!(b, sec.account(f.id("secadmin")).await);
+        let own = ok!(b, sec.identity().account(f.id("secadmin")).await);
         assert_problem(
             b,
             "granting oneself",
-            sec.set_access(
-                own.id,
-                own.version,
-                &access(&["secadmin"], Some(f.city.id), &[]),
-            )
-            .await,
+            sec.identity()
+                .set_access(
+                    own.id,
+                    own.version,
+                    &access(&["secadmin"], Some(f.city.id), &[]),
+                )
+                .await,
             Problem::SelfGrant,
         );
 
         // A security administrator narrowed to one department cannot hand out more.
         add_account(&store, "secadmin_n", Role::Secadmin, "990101", false).await;
         let narrow_id = f.actor("secadmin_n").await.account_id;
-        let narrow = ok!(b, sec.account(narrow_id).await);
+        let narrow = ok!(b, sec.identity().account(narrow_id).await);
         ok!(
             b,
-            sec.set_access(
-                narrow.id,
-                narrow.version,
-                &access(&["secadmin"], Some(f.district_a.id), &[f.a_zj])
-            )
-            .await
+            sec.identity()
+                .set_access(
+                    narrow.id,
+                    narrow.version,
+                    &access(&["secadmin"], Some(f.district_a.id), &[f.a_zj])
+                )
+                .await
         );
         let narrow = f.actor("secadmin_n").await;
         assert_eq!(narrow.scope.departments, vec![f.a_zj], "{b}");
         let ns = store.scoped(&narrow, ADDRESS);
-        let dept_a = ok!(b, ns.account(f.id("dept_a")).await);
+        let dept_a = ok!(b, ns.identity().account(f.id("dept_a")).await);
         assert_problem(
             b,
             "scope wider than the granter's (all departments)",
-            ns.set_access(
-                dept_a.id,
-                dept_a.version,
-                &access(&["dept"], Some(f.district_a.id), &[]),
-            )
-            .await,
+            ns.identity()
+                .set_access(
+                    dept_a.id,
+                    dept_a.version,
+                    &access(&["dept"], Some(f.district_a.id), &[]),
+                )
+                .await,
             Problem::ScopeTooWide,
         );
         assert_problem(
             b,
             "scope wider than the granter's (the city)",
-            ns.set_access(
-                dept_a.id,
-                dept_a.version,
-                &access(&["dept"], Some(f.city.id), &[]),
-            )
-            .await,
+            ns.identity()
+                .set_access(
+                    dept_a.id,
+                    dept_a.version,
+                    &access(&["dept"], Some(f.city.id), &[]),
+                )
+                .await,
             Problem::Unknown,
         );
         let dept_a = ok!(
             b,
-            ns.set_access(
-                dept_a.id,
-                dept_a.version,
-                &access(&["dept"], Some(f.district_a.id), &[f.a_zj])
-            )
-            .await
+            ns.identity()
+                .set_access(
+                    dept_a.id,
+                    dept_a.version,
+                    &access(&["dept"], Some(f.district_a.id), &[f.a_zj])
+                )
+                .await
         );
         assert_eq!(dept_a.scope_departments, vec![f.a_zj], "{b}");
-        assert_err!(b, ns.account(f.id("dept_b")).await, StoreError::NotFound);
-        assert_err!(b, ns.account(f.id("office_a")).await, StoreError::NotFound);
+        assert_err!(
+            b,
+            ns.identity().account(f.id("dept_b")).await,
+            StoreError::NotFound
+        );
+        assert_err!(
+            b,
+            ns.identity().account(f.id("office_a")).await,
+            StoreError::NotFound
+        );
 
         // Nothing but grants.
         assert_no_administration(b, "secadmin", &sec, &f).await;
         assert_err!(
             b,
-            sec.audit_log(&Filter::default(), PageRequest::default())
+            sec.identity()
+                .audit_log(&Filter::default(), PageRequest::default())
                 .await,
             StoreError::Forbidden
         );
@@ -1048,11 +1105,17 @@ async fn auditor_reads_the_log_and_nothing_else() {
         let aud = store.scoped(&auditor, ADDRESS);
         let page = ok!(
             b,
-            aud.audit_log(&Filter::default(), PageRequest::new(Some(1), Some(5)))
+            aud.identity()
+                .audit_log(&Filter::default(), PageRequest::new(Some(1), Some(5)))
                 .await
         );
         assert_eq!(page.items.len(), 5, "{b}");
-        let exported = ok!(b, aud.audit_export(&Filter::default(), 100_000).await);
+        let exported = ok!(
+            b,
+            aud.identity()
+                .audit_export(&Filter::default(), 100_000)
+                .await
+        );
         assert_eq!(exported.len() as i64, page.total, "{b}");
         assert!(
             exported.windows(2).all(|w| w[0].id < w[1].id),
@@ -1067,28 +1130,30 @@ async fn auditor_reads_the_log_and_nothing_else() {
             exported.last().expect("entries").id,
             "{b}"
         );
-        let capped = ok!(b, aud.audit_export(&Filter::default(), 3).await);
+        let capped = ok!(b, aud.identity().audit_export(&Filter::default(), 3).await);
         assert_eq!(capped.len(), 3, "{b}");
 
         assert_err!(
             b,
-            aud.accounts(&AccountFilter::default(), PageRequest::default())
+            aud.identity()
+                .accounts(&AccountFilter::default(), PageRequest::default())
                 .await,
             StoreError::Forbidden
         );
         assert_err!(
             b,
-            aud.account(f.id("office_a")).await,
+            aud.identity().account(f.id("office_a")).await,
             StoreError::Forbidden
         );
         assert_err!(
             b,
-            aud.set_access(
-                f.id("office_a"),
-                1,
-                &access(&["leader"], Some(f.city.id), &[])
-            )
-            .await,
+            aud.identity()
+                .set_access(
+                    f.id("office_a"),
+                    1,
+                    &access(&["leader"], Some(f.city.id), &[])
+                )
+                .await,
             StoreError::Forbidden
         );
         assert_no_administration(b, "auditor", &aud, &f).await;
@@ -1102,45 +1167,52 @@ async fn business_roles_read_their_organisation_and_administer_nothing() {
         for user in ["leader_a", "office_a", "dept_a"] {
             let actor = f.actor(user).await;
             let s = store.scoped(&actor, ADDRESS);
-            let regions: Vec<String> = ok!(b, s.regions().await)
+            let regions: Vec<String> = ok!(b, s.org().regions().await)
                 .into_iter()
                 .map(|r| r.code)
                 .collect();
             assert_eq!(regions, ["990101", "990101001"], "{b} ({user})");
-            ok!(b, s.region(f.street_a.id).await);
-            let departments: Vec<String> = ok!(b, s.departments(None).await)
+            ok!(b, s.org().region(f.street_a.id).await);
+            let departments: Vec<String> = ok!(b, s.org().departments(None).await)
                 .into_iter()
                 .map(|d| d.code)
                 .collect();
             assert_eq!(departments, ["A-JY", "A-ZJ"], "{b} ({user})");
-            ok!(b, s.department(f.a_zj).await);
+            ok!(b, s.org().department(f.a_zj).await);
 
             assert_err!(
                 b,
-                s.accounts(&AccountFilter::default(), PageRequest::default())
-                    .await,
-                StoreError::Forbidden
-            );
-            assert_err!(b, s.account(actor.account_id).await, StoreError::Forbidden);
-            assert_err!(
-                b,
-                s.set_access(
-                    actor.account_id,
-                    1,
-                    &access(&["leader"], Some(f.city.id), &[])
-                )
-                .await,
-                StoreError::Forbidden
-            );
-            assert_err!(
-                b,
-                s.audit_log(&Filter::default(), PageRequest::default())
+                s.identity()
+                    .accounts(&AccountFilter::default(), PageRequest::default())
                     .await,
                 StoreError::Forbidden
             );
             assert_err!(
                 b,
-                s.audit_export(&Filter::default(), 10).await,
+                s.identity().account(actor.account_id).await,
+                StoreError::Forbidden
+            );
+            assert_err!(
+                b,
+                s.identity()
+                    .set_access(
+                        actor.account_id,
+                        1,
+                        &access(&["leader"], Some(f.city.id), &[])
+                    )
+                    .await,
+                StoreError::Forbidden
+            );
+            assert_err!(
+                b,
+                s.identity()
+                    .audit_log(&Filter::default(), PageRequest::default())
+                    .await,
+                StoreError::Forbidden
+            );
+            assert_err!(
+                b,
+                s.identity().audit_export(&Filter::default(), 10).await,
                 StoreError::Forbidden
             );
             assert_no_administration(b, user, &s, &f).await;
@@ -1159,127 +1231,148 @@ async fn data_scopes_hide_other_districts() {
         let dept_a = f.actor("dept_a").await;
         let s = store.scoped(&dept_a, ADDRESS);
         for id in [f.city.id, f.district_b.id, f.street_b.id] {
-            assert_err!(b, s.region(id).await, StoreError::NotFound);
+            assert_err!(b, s.org().region(id).await, StoreError::NotFound);
         }
-        assert_err!(b, s.department(f.b_zj).await, StoreError::NotFound);
-        let found: Vec<String> = ok!(b, s.departments(Some("住建局")).await)
+        assert_err!(b, s.org().department(f.b_zj).await, StoreError::NotFound);
+        let found: Vec<String> = ok!(b, s.org().departments(Some("住建局")).await)
             .into_iter()
             .map(|d| d.code)
             .collect();
         assert_eq!(found, ["A-ZJ"], "{b}: search leaked another district");
         let dept_b = f.actor("dept_b").await;
         let sb = store.scoped(&dept_b, ADDRESS);
-        let regions: Vec<String> = ok!(b, sb.regions().await)
+        let regions: Vec<String> = ok!(b, sb.org().regions().await)
             .into_iter()
             .map(|r| r.code)
             .collect();
         assert_eq!(regions, ["990102", "990102001"], "{b}");
-        assert_err!(b, sb.department(f.a_zj).await, StoreError::NotFound);
+        assert_err!(b, sb.org().department(f.a_zj).await, StoreError::NotFound);
 
         // A district's system administrator cannot reach the other district.
         let sysadmin_a = f.actor("sysadmin_a").await;
         let sa = store.scoped(&sysadmin_a, ADDRESS);
-        let b_zj = ok!(b, sys.department(f.b_zj).await);
-        assert_err!(b, sa.department(f.b_zj).await, StoreError::NotFound);
+        let b_zj = ok!(b, sys.org().department(f.b_zj).await);
+        assert_err!(b, sa.org().department(f.b_zj).await, StoreError::NotFound);
         let renamed = DepartmentInput {
             name: "改名".into(),
             ..department_input(&b_zj)
         };
         assert_err!(
             b,
-            sa.update_department(b_zj.id, b_zj.version, &renamed).await,
+            sa.org()
+                .update_department(b_zj.id, b_zj.version, &renamed)
+                .await,
             StoreError::NotFound
         );
-        assert_err!(b, sa.delete_department(f.b_zj).await, StoreError::NotFound);
-        let account_b = ok!(b, sys.account(f.id("dept_b")).await);
-        assert_err!(b, sa.account(account_b.id).await, StoreError::NotFound);
+        assert_err!(
+            b,
+            sa.org().delete_department(f.b_zj).await,
+            StoreError::NotFound
+        );
+        let account_b = ok!(b, sys.identity().account(f.id("dept_b")).await);
+        assert_err!(
+            b,
+            sa.identity().account(account_b.id).await,
+            StoreError::NotFound
+        );
         let renamed_account = AccountInput {
             display_name: "改名".into(),
             ..account_input(&account_b)
         };
         assert_err!(
             b,
-            sa.update_account(account_b.id, account_b.version, &renamed_account)
+            sa.identity()
+                .update_account(account_b.id, account_b.version, &renamed_account)
                 .await,
             StoreError::NotFound
         );
         assert_err!(
             b,
-            sa.reset_password(account_b.id, "Takeover#2026").await,
+            sa.identity()
+                .reset_password(account_b.id, "Takeover#2026")
+                .await,
             StoreError::NotFound
         );
         assert_err!(
             b,
-            sa.reset_password(f.id("sysadmin"), "Takeover#2026").await,
+            sa.identity()
+                .reset_password(f.id("sysadmin"), "Takeover#2026")
+                .await,
             StoreError::NotFound
         );
         assert_err!(
             b,
-            sa.update_region(
-                f.district_b.id,
-                f.district_b.version,
-                &region_input(&f.district_b, "改名")
-            )
-            .await,
+            sa.org()
+                .update_region(
+                    f.district_b.id,
+                    f.district_b.version,
+                    &region_input(&f.district_b, "改名")
+                )
+                .await,
             StoreError::NotFound
         );
         assert_err!(
             b,
-            sa.delete_region(f.street_b.id).await,
+            sa.org().delete_region(f.street_b.id).await,
             StoreError::NotFound
         );
         assert_problem(
             b,
             "region under another district",
-            sa.create_region(&RegionInput {
-                code: "990102002".into(),
-                name: "越界街道".into(),
-                level: "street".into(),
-                parent_id: Some(f.district_b.id),
-            })
-            .await,
+            sa.org()
+                .create_region(&RegionInput {
+                    code: "990102002".into(),
+                    name: "越界街道".into(),
+                    level: "street".into(),
+                    parent_id: Some(f.district_b.id),
+                })
+                .await,
             Problem::Unknown,
         );
         assert_problem(
             b,
             "department in another district",
-            sa.create_department(&DepartmentInput {
-                code: "B-JY".into(),
-                name: "样板区教育局".into(),
-                region_id: f.district_b.id,
-                phone: String::new(),
-            })
-            .await,
+            sa.org()
+                .create_department(&DepartmentInput {
+                    code: "B-JY".into(),
+                    name: "样板区教育局".into(),
+                    region_id: f.district_b.id,
+                    phone: String::new(),
+                })
+                .await,
             Problem::Unknown,
         );
         assert_problem(
             b,
             "account in another district",
-            sa.create_account(
-                &new_account("intruder", f.district_b.id, None),
-                "Temp#2026x",
-            )
-            .await,
+            sa.identity()
+                .create_account(
+                    &new_account("intruder", f.district_b.id, None),
+                    "Temp#2026x",
+                )
+                .await,
             Problem::Unknown,
         );
-        let a_jy = ok!(b, sa.department(f.a_jy).await);
+        let a_jy = ok!(b, sa.org().department(f.a_jy).await);
         assert_problem(
             b,
             "moving a department out of scope",
-            sa.update_department(
-                a_jy.id,
-                a_jy.version,
-                &DepartmentInput {
-                    region_id: f.district_b.id,
-                    ..department_input(&a_jy)
-                },
-            )
-            .await,
+            sa.org()
+                .update_department(
+                    a_jy.id,
+                    a_jy.version,
+                    &DepartmentInput {
+                        region_id: f.district_b.id,
+                        ..department_input(&a_jy)
+                    },
+                )
+                .await,
             Problem::Unknown,
         );
         let mut listed: Vec<String> = ok!(
             b,
-            sa.accounts(&AccountFilter::default(), PageRequest::default())
+            sa.identity()
+                .accounts(&AccountFilter::default(), PageRequest::default())
                 .await
         )
         .items
@@ -1292,7 +1385,7 @@ async fn data_scopes_hide_other_districts() {
             ["dept_a", "finance_a", "leader_a", "office_a", "sysadmin_a"],
             "{b}"
         );
-        let unchanged = ok!(b, sys.department(f.b_zj).await);
+        let unchanged = ok!(b, sys.org().department(f.b_zj).await);
         assert_eq!(
             (unchanged.name, unchanged.version),
             (b_zj.name, b_zj.version),
@@ -1301,27 +1394,29 @@ async fn data_scopes_hide_other_districts() {
         // Inside its district the same administrator works normally.
         ok!(
             b,
-            sa.update_department(
-                a_jy.id,
-                a_jy.version,
-                &DepartmentInput {
-                    name: "示例区教育体育局".into(),
-                    ..department_input(&a_jy)
-                }
-            )
-            .await
+            sa.org()
+                .update_department(
+                    a_jy.id,
+                    a_jy.version,
+                    &DepartmentInput {
+                        name: "示例区教育体育局".into(),
+                        ..department_input(&a_jy)
+                    }
+                )
+                .await
         );
 
         // Role refusals are audited as access.denied; the auditor sees the probing.
         assert_err!(
             b,
-            s.create_region(&RegionInput {
-                code: "990101003".into(),
-                name: "越权街道".into(),
-                level: "street".into(),
-                parent_id: Some(f.district_a.id),
-            })
-            .await,
+            s.org()
+                .create_region(&RegionInput {
+                    code: "990101003".into(),
+                    name: "越权街道".into(),
+                    level: "street".into(),
+                    parent_id: Some(f.district_a.id),
+                })
+                .await,
             StoreError::Forbidden
         );
         let denied = audit(&f, by_actor("dept_a", AuditAction::AccessDenied)).await;
@@ -1343,12 +1438,17 @@ async fn stale_versions_conflict_and_change_nothing() {
         let sysadmin = f.actor("sysadmin").await;
         let sys = store.scoped(&sysadmin, ADDRESS);
 
-        let old = ok!(b, sys.department(f.a_zj).await);
+        let old = ok!(b, sys.org().department(f.a_zj).await);
         let first = DepartmentInput {
             name: "示例区住房和城乡建设局".into(),
             ..department_input(&old)
         };
-        let saved = ok!(b, sys.update_department(old.id, old.version, &first).await);
+        let saved = ok!(
+            b,
+            sys.org()
+                .update_department(old.id, old.version, &first)
+                .await
+        );
         assert_eq!(saved.version, old.version + 1, "{b}");
         let late = DepartmentInput {
             name: "过期的修改".into(),
@@ -1356,34 +1456,43 @@ async fn stale_versions_conflict_and_change_nothing() {
         };
         assert_err!(
             b,
-            sys.update_department(old.id, old.version, &late).await,
+            sys.org()
+                .update_department(old.id, old.version, &late)
+                .await,
             StoreError::Conflict
         );
-        let now = ok!(b, sys.department(old.id).await);
+        let now = ok!(b, sys.org().department(old.id).await);
         assert_eq!((now.name, now.version), (saved.name, saved.version), "{b}");
 
-        let old = ok!(b, sys.region(f.street_a.id).await);
+        let old = ok!(b, sys.org().region(f.street_a.id).await);
         let saved = ok!(
             b,
-            sys.update_region(old.id, old.version, &region_input(&old, "示例街道一"))
+            sys.org()
+                .update_region(old.id, old.version, &region_input(&old, "示例街道一"))
                 .await
         );
         assert_eq!(saved.version, old.version + 1, "{b}");
         assert_err!(
             b,
-            sys.update_region(old.id, old.version, &region_input(&old, "过期的修改"))
+            sys.org()
+                .update_region(old.id, old.version, &region_input(&old, "过期的修改"))
                 .await,
             StoreError::Conflict
         );
-        let now = ok!(b, sys.region(old.id).await);
+        let now = ok!(b, sys.org().region(old.id).await);
         assert_eq!((now.name, now.version), (saved.name, saved.version), "{b}");
 
-        let old = ok!(b, sys.account(f.id("office_a")).await);
+        let old = ok!(b, sys.identity().account(f.id("office_a")).await);
         let first = AccountInput {
             display_name: "管理中心甲".into(),
             ..account_input(&old)
         };
-        let saved = ok!(b, sys.update_account(old.id, old.version, &first).await);
+        let saved = ok!(
+            b,
+            sys.identity()
+                .update_account(old.id, old.version, &first)
+                .await
+        );
         assert_eq!(saved.version, old.version + 1, "{b}");
         let late = AccountInput {
             display_name: "过期的修改".into(),
@@ -1392,10 +1501,12 @@ async fn stale_versions_conflict_and_change_nothing() {
         };
         assert_err!(
             b,
-            sys.update_account(old.id, old.version, &late).await,
+            sys.identity()
+                .update_account(old.id, old.version, &late)
+                .await,
             StoreError::Conflict
         );
-        let now = ok!(b, sys.account(old.id).await);
+        let now = ok!(b, sys.identity().account(old.id).await);
         assert_eq!(
             (now.display_name, now.version, now.disabled),
             (saved.display_name, saved.version, false),
@@ -1502,14 +1613,15 @@ async fn api_tokens_are_issued_listed_and_revoked() {
         assert!(ok!(b, auth.token_actor(&second).await).is_some(), "{b}");
         let sysadmin = f.actor("sysadmin").await;
         let sys = store.scoped(&sysadmin, ADDRESS);
-        let office = ok!(b, sys.account(actor.account_id).await);
+        let office = ok!(b, sys.identity().account(actor.account_id).await);
         let disabled = AccountInput {
             disabled: true,
             ..account_input(&office)
         };
         ok!(
             b,
-            sys.update_account(office.id, office.version, &disabled)
+            sys.identity()
+                .update_account(office.id, office.version, &disabled)
                 .await
         );
         assert!(
@@ -1539,11 +1651,12 @@ async fn account_changes_are_audited_with_before_and_after() {
         let sys = store.scoped(&sysadmin, ADDRESS);
         let created = ok!(
             b,
-            sys.create_account(
-                &new_account("clerk_a", f.district_a.id, Some(f.a_jy)),
-                "Temp#2026x"
-            )
-            .await
+            sys.identity()
+                .create_account(
+                    &new_account("clerk_a", f.district_a.id, Some(f.a_jy)),
+                    "Temp#2026x"
+                )
+                .await
         );
         let renamed = AccountInput {
             display_name: "张三丰".into(),
@@ -1551,7 +1664,8 @@ async fn account_changes_are_audited_with_before_and_after() {
         };
         let updated = ok!(
             b,
-            sys.update_account(created.id, created.version, &renamed)
+            sys.identity()
+                .update_account(created.id, created.version, &renamed)
                 .await
         );
         let id = Some(created.id.to_string());
@@ -1627,18 +1741,19 @@ async fn account_changes_are_audited_with_before_and_after() {
         .await;
         assert!(future.is_empty(), "{b}: {future:?}");
 
-        let b_zj = ok!(b, sys.department(f.b_zj).await);
+        let b_zj = ok!(b, sys.org().department(f.b_zj).await);
         ok!(
             b,
-            sys.update_department(
-                b_zj.id,
-                b_zj.version,
-                &DepartmentInput {
-                    name: "样板区住房和城乡建设局".into(),
-                    ..department_input(&b_zj)
-                }
-            )
-            .await
+            sys.org()
+                .update_department(
+                    b_zj.id,
+                    b_zj.version,
+                    &DepartmentInput {
+                        name: "样板区住房和城乡建设局".into(),
+                        ..department_input(&b_zj)
+                    }
+                )
+                .await
         );
         let auth = store.auth();
         assert_err!(
@@ -1652,6 +1767,7 @@ async fn account_changes_are_audited_with_before_and_after() {
             b,
             store
                 .scoped(&auditor_a, ADDRESS)
+                .identity()
                 .audit_export(&Filter::default(), 100_000)
                 .await
         );
@@ -1699,10 +1815,12 @@ async fn district_administrators_cannot_take_over_wider_accounts() {
         let wide = f.actor("leader_city").await;
         let sysadmin_a = f.actor("sysadmin_a").await;
         let sa = store.scoped(&sysadmin_a, ADDRESS);
-        let account = ok!(b, sa.account(wide.account_id).await);
+        let account = ok!(b, sa.identity().account(wide.account_id).await);
         assert_err!(
             b,
-            sa.reset_password(wide.account_id, "Takeover#2026").await,
+            sa.identity()
+                .reset_password(wide.account_id, "Takeover#2026")
+                .await,
             StoreError::Forbidden
         );
         let renamed = AccountInput {
@@ -1711,15 +1829,26 @@ async fn district_administrators_cannot_take_over_wider_accounts() {
         };
         assert_err!(
             b,
-            sa.update_account(account.id, account.version, &renamed)
+            sa.identity()
+                .update_account(account.id, account.version, &renamed)
                 .await,
             StoreError::Forbidden
         );
         // The city's system administrator may, and accounts inside the district stay manageable.
         let sysadmin = f.actor("sysadmin").await;
         let sys = store.scoped(&sysadmin, ADDRESS);
-        ok!(b, sys.reset_password(wide.account_id, "Reset#2026y").await);
-        ok!(b, sa.reset_password(f.id("office_a"), "Reset#2026y").await);
+        ok!(
+            b,
+            sys.identity()
+                .reset_password(wide.account_id, "Reset#2026y")
+                .await
+        );
+        ok!(
+            b,
+            sa.identity()
+                .reset_password(f.id("office_a"), "Reset#2026y")
+                .await
+        );
     }
 }
 
@@ -1732,7 +1861,7 @@ async fn a_grant_racing_another_change_does_not_overwrite_it() {
         let secadmin = f.actor("secadmin").await;
         let sec = store.scoped(&secadmin, ADDRESS);
         let id = f.id("office_a");
-        let seen = ok!(b, sec.account(id).await);
+        let seen = ok!(b, sec.identity().account(id).await);
 
         // Another writer changes the account and holds its transaction open while the grant,
         // prepared from the version read above, runs.
@@ -1751,7 +1880,8 @@ async fn a_grant_racing_another_change_does_not_overwrite_it() {
                 .await
         );
         let leader = access(&["leader"], Some(f.district_a.id), &[]);
-        let grant = sec.set_access(id, seen.version, &leader);
+        let identity = sec.identity();
+        let grant = identity.set_access(id, seen.version, &leader);
         let commit_later = async {
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
             other.commit().await
@@ -1767,7 +1897,7 @@ async fn a_grant_racing_another_change_does_not_overwrite_it() {
                 "{b}: the racing grant succeeded: {granted:?}"
             );
         }
-        let now = ok!(b, sec.account(id).await);
+        let now = ok!(b, sec.identity().account(id).await);
         assert_eq!(now.roles, seen.roles, "{b}: the racing grant took effect");
         assert_eq!(now.version, seen.version + 1, "{b}");
     }

@@ -26,6 +26,7 @@ async fn projects(env: &Env) {
     let category = fx
         .store
         .scoped(&office, "t")
+        .org()
         .categories()
         .await
         .unwrap()

@@ -413,7 +413,8 @@ async fn published_request_at_the_issues_point(e: &PortalEnv) -> i64 {
     let office = e.fx.actor("office_a").await;
     e.fx.store
         .scoped(&office, "t")
-        .publish_request(receipt.id, 1, Some("路灯不亮"), false, chrono::Utc::now())
+        .requests()
+        .publish(receipt.id, 1, Some("路灯不亮"), false, chrono::Utc::now())
         .await
         .unwrap();
     receipt.id

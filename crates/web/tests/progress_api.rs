@@ -19,6 +19,7 @@ async fn project(env: &Env) -> i64 {
     let office = fx.actor("office_a").await;
     let s = fx.store.scoped(&office, "t");
     let category = s
+        .org()
         .categories()
         .await
         .unwrap()
@@ -28,7 +29,8 @@ async fn project(env: &Env) -> i64 {
         .id;
     let today = minxin_storage::control::lights::today();
     let p = s
-        .create_project(&ProjectInput {
+        .projects()
+        .create(&ProjectInput {
             name: "示例街道老年食堂".into(),
             category_id: category,
             year: 2026,

@@ -85,6 +85,7 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
                 let v = version(id).await;
                 store
                     .scoped(&who, "t")
+                    .requests()
                     .move_request(id, v, &m, at)
                     .await
                     .unwrap();

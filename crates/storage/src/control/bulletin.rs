@@ -1,12 +1,12 @@
 //! Reading a bulletin (月度通报, quarterly and annual summaries) from the monthly light snapshots
 //! alone, inside the reader's scope; the domain (`minxin_domain::bulletin`) builds it.
 
+use super::Control;
 use super::snapshots::{SnapshotEntry, months};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::LightSnapshots;
-use crate::kernel::scoped::Scoped;
-use crate::org::regions::within;
+use crate::kernel::scope::within;
 use minxin_domain::bulletin::{self, Bulletin, BulletinPeriod, Group, MonthRows, SnapshotRow};
 use minxin_domain::light::{Assessment, Light};
 use minxin_domain::money::Fen;
@@ -181,7 +181,7 @@ fn taken_in(taken: &[ReportPeriod], period: BulletinPeriod) -> Vec<ReportPeriod>
     found
 }
 
-impl Scoped<'_> {
+impl Control<'_> {
     /// The bulletin of `period` for the caller's scope (leaders and the office), from the
     /// snapshots only: `NotFound` when no month of the period has been taken.
     pub async fn bulletin(&self, period: BulletinPeriod) -> Result<Bulletin, StoreError> {

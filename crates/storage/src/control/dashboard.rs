@@ -9,6 +9,7 @@
 //! ([`store_source_money`]) instead. Reports are the one report per project of the last month
 //! due, trends the snapshot totals: no request adds up money records or the history of reports.
 
+use super::Control;
 use super::lights::{LightRules, all_rules, reports_in, rules_at, today};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
@@ -16,8 +17,8 @@ use crate::kernel::schema::{
     BudgetLines, Departments, PlanSourceTotals, PlanTotals, ProgressReports, ProjectLights,
     Projects, SnapshotTotals, SourceMoney,
 };
-use crate::kernel::scoped::Scoped;
-use crate::org::regions::{Region, in_scope, under, within};
+use crate::kernel::scope::{under, within};
+use crate::org::regions::{Region, in_scope};
 use crate::projects::read::visible;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use minxin_domain::finance::{ProjectMoney, execution_rate_bp};
@@ -782,7 +783,7 @@ fn tally_groups(
     (projects, budget)
 }
 
-impl Scoped<'_> {
+impl Control<'_> {
     /// The leader dashboard of a region in the caller's scope for a plan year (leader,
     /// office). A region outside the scope is "not found".
     pub async fn dashboard(&self, query: &DashboardQuery) -> Result<Dashboard, StoreError> {

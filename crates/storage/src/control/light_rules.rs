@@ -3,11 +3,12 @@
 //! and the SPEC's defaults apply above them all. Changing a region's rules re-lights every
 //! project under it at once, in the same transaction.
 
+use super::Control;
 use super::lights::{LightRules, RefreshReport, Which, all_rules, refresh, rules_at, today};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::LightSettings;
-use crate::kernel::scoped::{Scoped, Target};
+use crate::kernel::scoped::Target;
 use crate::org::regions;
 use chrono::Utc;
 use minxin_domain::audit::AuditAction;
@@ -80,7 +81,7 @@ fn field_of(problem: ThresholdProblem, t: &Thresholds) -> &'static str {
     }
 }
 
-impl Scoped<'_> {
+impl Control<'_> {
     /// The rules that apply in a region of the caller's scope, and whether they are its own.
     pub async fn light_rules(&self, region_id: i64) -> Result<RegionLightRules, StoreError> {
         self.require(Permission::ReadProjects).await?;

@@ -9,6 +9,7 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::{
     LightSettings, Milestones, ProgressReports, ProjectLights, Projects, Regions, ServiceRequests,
 };
+use crate::projects::{LightPort, Refreshing};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::light::{self, Assessment, LightFacts, MilestoneFact, Thresholds};
 use minxin_domain::project::{Hold, Stage};
@@ -252,7 +253,7 @@ pub(crate) async fn refresh(
                     Query::select()
                         .column(Projects::Id)
                         .from(Projects::Table)
-                        .and_where(crate::org::regions::under(
+                        .and_where(crate::kernel::scope::under(
                             Expr::col(Projects::RegionPath),
                             path,
                         ))
@@ -320,7 +321,7 @@ pub(crate) async fn refresh(
         .expr(Expr::col(ServiceRequests::Id).count())
         .from(ServiceRequests::Table)
         .and_where(Expr::col(ServiceRequests::ProjectId).is_not_null())
-        .cond_where(crate::requests::queue::overdue(end_of_today))
+        .cond_where(super::overdue::overdue(end_of_today))
         .group_by_col(ServiceRequests::ProjectId)
         .take();
     narrow(&mut overdue, Expr::col(ServiceRequests::ProjectId));
@@ -389,6 +390,17 @@ fn missing_period(facts: &LightFacts, submitted: &[Submission]) -> Option<String
             (!submitted.iter().any(|s| s.period == period)).then_some(period)
         }
         _ => None,
+    }
+}
+
+/// The light as the registry's port sees it ([`LightPort`]): what a change to a project
+/// refreshes.
+#[derive(Debug)]
+pub(crate) struct Light;
+
+impl LightPort for Light {
+    fn refresh<'t>(&'t self, tx: &'t mut Tx, project_id: i64) -> Refreshing<'t> {
+        Box::pin(refresh_light(tx, project_id))
     }
 }
 

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod light_rules;
 pub mod lights;
 pub mod money;
+pub(crate) mod overdue;
 pub mod reminders;
 pub mod reports;
 pub mod seed;
@@ -17,6 +18,13 @@ use crate::kernel::db::{Backend, Tx};
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::Projects;
 use sea_query::{Expr, ExprTrait, LockType, Query};
+
+crate::kernel::scoped::handle!(
+    /// Progress control for one actor: money, reports, lights, snapshots, bulletins, the
+    /// dashboard and reminders.
+    Control,
+    control
+);
 
 /// Serialises writers of one project's books and reports: on PostgreSQL the project row is
 /// locked until commit; SQLite write transactions are exclusive already (BEGIN IMMEDIATE).

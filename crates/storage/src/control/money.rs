@@ -4,11 +4,11 @@
 //! its transaction, with the project row locked on PostgreSQL (SQLite transactions are
 //! exclusive already), so concurrent payments cannot overspend a contract or a funding source.
 
+use super::Control;
 use super::{lock_project, refresh_light};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Contracts, MoneyRecords, ProjectLights, Projects};
-use crate::kernel::scoped::Scoped;
 use crate::projects::read::{Project, find};
 use chrono::{NaiveDate, Utc};
 use minxin_domain::audit::AuditAction;
@@ -287,7 +287,7 @@ fn check_contract_input(input: &ContractInput) -> Result<ContractDraft, StoreErr
     }
 }
 
-impl Scoped<'_> {
+impl Control<'_> {
     /// A visible project's books.
     pub async fn books(&self, project_id: i64) -> Result<Books, StoreError> {
         self.require(Permission::ReadProjects).await?;

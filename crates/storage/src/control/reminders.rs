@@ -3,13 +3,14 @@
 //! department staff whose scope holds its lead department when it has none — gets one reminder per month missed. A
 //! reminder goes away by itself once the report is filed, and its reader can mark it read.
 
+use super::Control;
 use super::lights::MissingReport;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{
     AccountRoles, AccountScopeDepartments, Accounts, ProgressReports, Projects, Reminders,
 };
-use crate::kernel::scoped::{Scoped, Target};
+use crate::kernel::scoped::Target;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::role::Role;
@@ -179,7 +180,7 @@ struct ReminderTarget {
     read_at: Option<DateTime<Utc>>,
 }
 
-impl Scoped<'_> {
+impl Control<'_> {
     /// The caller's own reminders whose report is still missing, unread first, newest first.
     /// Every signed-in account may read its own; nobody reads another's.
     pub async fn reminders(&self) -> Result<Vec<Reminder>, StoreError> {

@@ -3,13 +3,13 @@
 //! refiled). An accepted report sets the project's reported progress; filing, refiling and
 //! reviewing refresh the light, since a late report turns it yellow.
 
+use super::Control;
 use super::lights::{all_rules, reports_in, rules_at, today};
 use super::{lock_project, refresh_light};
 use crate::kernel::blobs::BlobStore;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{ProgressReports, Projects, ReportPhotos};
-use crate::kernel::scoped::Scoped;
 use crate::projects::read::find;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
@@ -337,7 +337,7 @@ pub(crate) async fn photo_bytes(
         .ok_or_else(|| StoreError::Blob(format!("report photo {photo_id} has no content ({key})")))
 }
 
-impl Scoped<'_> {
+impl Control<'_> {
     /// The monthly reports of a visible project, newest month first.
     pub async fn reports(&self, project_id: i64) -> Result<Vec<ProgressReport>, StoreError> {
         self.require(Permission::ReadProjects).await?;

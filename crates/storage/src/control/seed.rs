@@ -8,7 +8,7 @@
 //! test checks what it wrote with the rule of `minxin check money`.
 
 use crate::Store;
-use crate::control::source_money;
+use crate::kernel::derived::from_records;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{
     Contracts, MoneyRecords, ProgressReports, ProjectLights, Projects, SourceMoney,
@@ -285,7 +285,7 @@ impl Store {
                     .take(),
             )
             .await?;
-            tx.execute(&source_money::from_records(Some(chunk))).await?;
+            tx.execute(&from_records(Some(chunk))).await?;
         }
         tx.commit().await
     }

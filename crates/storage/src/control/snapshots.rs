@@ -4,6 +4,7 @@
 //! `snapshot_months`, and taking it again changes nothing — so a bulletin generated later from
 //! it gives the same numbers.
 
+use super::Control;
 use crate::control::lights::{self, refresh_all};
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::{Db, Tx};
@@ -11,7 +12,6 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::{
     Departments, LightSnapshots, ProjectLights, Projects, Regions, SnapshotMonths,
 };
-use crate::kernel::scoped::Scoped;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
 use minxin_domain::audit::{AuditAction, AuditOutcome};
@@ -418,7 +418,7 @@ impl crate::Store {
     }
 }
 
-impl Scoped<'_> {
+impl Control<'_> {
     /// Takes the snapshot of the month just finished (the office, audited); see
     /// [`crate::Store::take_snapshot`]. The copy covers every project, whatever the caller's
     /// scope: it is the month's record for everyone, as the nightly run would have taken it.

@@ -1,65 +1,16 @@
-//! Money per project and funding source added up from the money records themselves: into
-//! `project_source_money` once when migration 5 creates the table and after money is seeded in
-//! bulk (ordinary writes keep it in step row by row instead, `dashboard::store_source_money`),
-//! and for `minxin check money`, which looks at the records rather than at any kept total.
+//! Money per project and funding source added up from the money records themselves, for
+//! `minxin check money`, which looks at the records rather than at any kept total. The same
+//! query ([`crate::kernel::derived`]) fills `project_source_money` when migration 5 creates the
+//! table and after money is seeded in bulk (ordinary writes keep it in step row by row instead,
+//! `dashboard::store_source_money`).
 
 use crate::Store;
+use crate::kernel::derived::per_source;
 use crate::kernel::error::StoreError;
-use crate::kernel::schema::{MoneyRecords, Projects, SourceMoney};
+use crate::kernel::schema::{MoneyRecords, Projects};
 use minxin_domain::finance::balance::SourceTotals;
 use minxin_domain::money::Fen;
-use sea_query::{Alias, Expr, ExprTrait, InsertStatement, Order, Query, SelectStatement};
-
-/// `SUM(CASE WHEN kind = 'kind' THEN amount_fen ELSE 0 END)`.
-fn sum_of(kind: &str) -> Expr {
-    Expr::Case(Box::new(
-        Expr::case(
-            Expr::col((MoneyRecords::Table, MoneyRecords::Kind)).eq(kind),
-            Expr::col((MoneyRecords::Table, MoneyRecords::AmountFen)),
-        )
-        .finally(0),
-    ))
-    .sum()
-    .cast_as(Alias::new("BIGINT"))
-}
-
-/// Project id, source, approved, disbursed and paid of every project and source that has
-/// records, grouped; the caller adds conditions and more columns.
-fn per_source() -> SelectStatement {
-    Query::select()
-        .column((MoneyRecords::Table, MoneyRecords::ProjectId))
-        .column((MoneyRecords::Table, MoneyRecords::Source))
-        .expr_as(sum_of("approval"), Alias::new("approved_fen"))
-        .expr_as(sum_of("disbursement"), Alias::new("disbursed_fen"))
-        .expr_as(sum_of("payment"), Alias::new("paid_fen"))
-        .from(MoneyRecords::Table)
-        .group_by_col((MoneyRecords::Table, MoneyRecords::ProjectId))
-        .group_by_col((MoneyRecords::Table, MoneyRecords::Source))
-        .take()
-}
-
-/// Inserts the per-source totals of `projects` (all when `None`), which must have no rows yet.
-pub(crate) fn from_records(projects: Option<&[i64]>) -> InsertStatement {
-    let mut select = per_source();
-    if let Some(ids) = projects {
-        select.and_where(
-            Expr::col((MoneyRecords::Table, MoneyRecords::ProjectId)).is_in(ids.iter().copied()),
-        );
-    }
-    let mut insert = Query::insert();
-    insert
-        .into_table(SourceMoney::Table)
-        .columns([
-            SourceMoney::ProjectId,
-            SourceMoney::Source,
-            SourceMoney::ApprovedFen,
-            SourceMoney::DisbursedFen,
-            SourceMoney::PaidFen,
-        ])
-        .select_from(select)
-        .expect("five columns selected for five");
-    insert
-}
+use sea_query::{Expr, ExprTrait, Order};
 
 /// The money of one funding source of one project, from its records.
 #[derive(Debug, Clone, PartialEq, Eq)]

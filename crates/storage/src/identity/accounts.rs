@@ -1,6 +1,7 @@
 //! Accounts (账户): created and kept by 系统管理员, given roles and data scopes by
 //! 安全管理员. Passwords obey the security policy and are never reused within its history.
 
+use super::Identity;
 use crate::identity::credentials::{hash_password_blocking, verify_password_blocking};
 use crate::kernel::db::Tx;
 use crate::kernel::error::{StoreError, taken_as};
@@ -9,8 +10,8 @@ use crate::kernel::schema::{
     AccountRoles, AccountScopeDepartments, Accounts, ApiTokens, Departments, PasswordHistory,
     Regions, Sessions,
 };
-use crate::kernel::scoped::{Scoped, Target};
-use crate::org::regions::within;
+use crate::kernel::scope::within;
+use crate::kernel::scoped::Target;
 use crate::{identity::settings, org::departments, org::regions};
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
@@ -496,7 +497,7 @@ struct CheckedAccount {
     phone: Option<String>,
 }
 
-impl Scoped<'_> {
+impl Identity<'_> {
     /// Accounts the actor may see, filtered and paged.
     pub async fn accounts(
         &self,

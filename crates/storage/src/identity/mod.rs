@@ -3,6 +3,7 @@
 //! (bootstrap).
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod credentials;
@@ -10,3 +11,9 @@ pub mod settings;
 pub mod totp;
 
 pub use auth::Auth;
+
+crate::kernel::scoped::handle!(
+    /// The operations on accounts, the security policy and the audit log for one actor.
+    Identity,
+    identity
+);

@@ -1,10 +1,11 @@
 //! Run-time configuration kept in the database so that every instance shares it: the security
 //! policy (editable by 系统管理员, audited) and the server's signing secret.
 
+use super::Identity;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::Settings;
-use crate::kernel::scoped::{Scoped, Target};
+use crate::kernel::scoped::Target;
 use chrono::Utc;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::security_policy::SecurityPolicy;
@@ -73,7 +74,7 @@ pub async fn signing_secret(tx: &mut Tx) -> Result<String, StoreError> {
         .ok_or_else(|| StoreError::Config("signing secret could not be stored".into()))
 }
 
-impl Scoped<'_> {
+impl Identity<'_> {
     /// The security policy, for anyone signed in (pages show the password rules).
     pub async fn security_policy(&self) -> Result<SecurityPolicy, StoreError> {
         let mut tx = self.db.read().await?;

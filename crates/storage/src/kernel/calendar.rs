@@ -3,10 +3,10 @@
 //! (migration 12). An entered year is checked on its own and together with the others before
 //! it is kept, replaces a shipped year of the same number, and is audited.
 
+use crate::Store;
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::CalendarYears;
-use crate::{Scoped, Store};
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
 use minxin_domain::calendar::{CalendarYear, WorkingCalendar, parse_entered_year, with_entered};
@@ -53,9 +53,15 @@ impl Store {
     }
 }
 
-impl Scoped<'_> {
+crate::kernel::scoped::handle!(
+    /// The working-day calendar for one actor: the years entered and entering one.
+    Calendar,
+    calendar
+);
+
+impl Calendar<'_> {
     /// Every year of the calendar, oldest first, marked shipped or entered.
-    pub async fn calendar_years(&self) -> Result<Vec<ListedYear>, StoreError> {
+    pub async fn years(&self) -> Result<Vec<ListedYear>, StoreError> {
         self.require(Permission::ModerateRequests).await?;
         let entered = entered(self.db).await?;
         Ok(with_entered(&entered)
@@ -70,7 +76,7 @@ impl Scoped<'_> {
     /// Keeps the arrangement of one year typed by the office (the format of the shipped
     /// `holidays.toml`, one `[[year]]`), replacing an earlier entry or shipped year of the same
     /// number; returns the calendar with it.
-    pub async fn enter_calendar_year(
+    pub async fn enter_year(
         &self,
         text: &str,
         now: DateTime<Utc>,

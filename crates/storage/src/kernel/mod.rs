@@ -7,11 +7,13 @@ pub mod blobs;
 pub mod calendar;
 pub(crate) mod counts;
 pub mod db;
+pub(crate) mod derived;
 pub mod error;
 pub mod migrate;
 pub(crate) mod migrations;
 pub mod page;
 pub(crate) mod schema;
+pub(crate) mod scope;
 pub mod scoped;
 pub mod sealing;
 

@@ -1,7 +1,10 @@
-//! The handle through which an actor reads and writes. Each domain file (`regions.rs`,
-//! `accounts.rs`, …) adds its operations to [`Scoped`]; the helpers here give them permission
-//! checks with an audit trail of refusals.
+//! The handle through which an actor reads and writes. [`Scoped`] itself only binds the actor
+//! and their request and offers the permission check with an audit trail of refusals; each
+//! context declares its own handle with [`handle!`] (`scoped.org()`, `.identity()`,
+//! `.projects()`, `.control()`, `.requests()`, and the kernel's `.calendar()`) and adds its
+//! operations to that.
 
+use crate::Store;
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::StoreError;
@@ -11,9 +14,11 @@ use serde::Serialize;
 
 /// Storage operations bound to one actor and request.
 pub struct Scoped<'a> {
+    /// The store it came from, for what a context keeps there beside the database (the intake
+    /// writer of requests, the light port of projects).
+    pub(crate) store: &'a Store,
     pub(crate) db: &'a Db,
     pub(crate) counts: &'a crate::kernel::counts::CountCache,
-    pub(crate) intake: &'a crate::requests::GroupCommit,
     pub(crate) actor: &'a Actor,
     pub(crate) address: &'a str,
 }
@@ -27,17 +32,11 @@ pub(crate) struct Target<'t> {
 }
 
 impl<'a> Scoped<'a> {
-    pub(crate) fn new(
-        db: &'a Db,
-        counts: &'a crate::kernel::counts::CountCache,
-        intake: &'a crate::requests::GroupCommit,
-        actor: &'a Actor,
-        address: &'a str,
-    ) -> Self {
+    pub(crate) fn new(store: &'a Store, actor: &'a Actor, address: &'a str) -> Self {
         Self {
-            db,
-            counts,
-            intake,
+            store,
+            db: &store.db,
+            counts: &store.counts,
             actor,
             address,
         }
@@ -105,3 +104,31 @@ impl<'a> Scoped<'a> {
         .await
     }
 }
+
+/// Declares a context's handle `$name` and the method `$open` of [`Scoped`] that opens it. A
+/// handle is a view of the `Scoped` it came from and derefs to it, so its operations read
+/// `self.actor`, check `self.require(..)` and audit with `self.record(..)` as one; an operation
+/// of another context is reached through that context's handle (`self.projects().get(..)`).
+macro_rules! handle {
+    ($(#[$doc:meta])* $name:ident, $open:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $name<'s>(&'s $crate::kernel::Scoped<'s>);
+
+        impl $crate::kernel::Scoped<'_> {
+            $(#[$doc])*
+            pub fn $open(&self) -> $name<'_> {
+                $name(self)
+            }
+        }
+
+        impl<'s> std::ops::Deref for $name<'s> {
+            type Target = $crate::kernel::Scoped<'s>;
+
+            fn deref(&self) -> &Self::Target {
+                self.0
+            }
+        }
+    };
+}
+pub(crate) use handle;

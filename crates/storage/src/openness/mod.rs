@@ -1,9 +1,10 @@
 //! Reads for anonymous visitors (the public portal, signboard QR codes, open data). They are
 //! not scoped to an actor and not audited — anyone may make them — so every one of them goes
-//! through [`shown`], the rule of [`minxin_domain::public`]: a project that is not public, or
-//! not yet in the annual plan, is "not found". What they return is cut down to public fields
-//! here, in storage, so no page or export can show a phone number, an account name or an
-//! internal comment by mistake.
+//! through [`shown`](crate::projects::read::shown), the rule of [`minxin_domain::public`]: a
+//! project that is not public, or not yet in the annual plan, is "not found". What they return
+//! is cut down to public fields here, in storage, so no page or export can show a phone
+//! number, an account name or an internal comment by mistake. The published service requests
+//! shown beside them are chosen by the requests context (`requests::public`).
 
 mod oc4ids;
 mod photos;
@@ -19,9 +20,8 @@ use crate::Store;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::Projects;
-use crate::projects::read::{Project, named, ordered, with_everything};
+use crate::projects::read::{Project, named, ordered, shown, with_everything};
 use chrono::{DateTime, Utc};
-use minxin_domain::public::shown_stages;
 use sea_query::{Expr, ExprTrait, SelectStatement};
 
 /// Public reads; see the module documentation.
@@ -39,17 +39,6 @@ impl Store {
             counts: &self.counts,
         }
     }
-}
-
-/// The condition "the public may see this project" in SQL: marked public and in a stage of
-/// the annual plan ([`minxin_domain::public::is_shown`]).
-pub(crate) fn shown() -> Expr {
-    Expr::col((Projects::Table, Projects::IsPublic))
-        .eq(true)
-        .and(
-            Expr::col((Projects::Table, Projects::Stage))
-                .is_in(shown_stages().map(|s| s.code().to_owned())),
-        )
 }
 
 /// A public project with the times that tell when anything shown about it last changed.

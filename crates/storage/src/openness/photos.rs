@@ -3,11 +3,12 @@
 //! report, of a project that is not public, of another project, or the original upload with
 //! its location — is "not found".
 
-use super::{Public, shown};
+use super::Public;
 use crate::control::reports::{PhotoCopy, photo_bytes, photo_key};
 use crate::kernel::blobs::BlobStore;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{ProgressReports, Projects};
+use crate::projects::read::shown;
 use minxin_domain::public::report_is_shown;
 use minxin_domain::report::ReportState;
 use sea_query::{Expr, ExprTrait};

@@ -2,7 +2,7 @@
 //! visible part of the map, in batches for the list's downloads, and the choices the filters
 //! offer. One [`PortalFilter`] drives them all, so the map, the list and a download always agree.
 
-use super::{Public, shown};
+use super::Public;
 use crate::kernel::db::{Tx, grid_cell};
 use crate::kernel::error::StoreError;
 use crate::kernel::page::{Page, PageRequest};
@@ -11,6 +11,7 @@ use crate::org::Category;
 use crate::org::categories::dictionary;
 use crate::projects::list::ProjectFilter;
 use crate::projects::read::named;
+use crate::projects::read::shown;
 use crate::requests::{PublicRequest, published_in_area};
 use chrono::NaiveDate;
 use minxin_domain::geo::BoundingBox;

@@ -4,6 +4,7 @@
 //! (its region, above and below, never a sibling district), and only an office covering every
 //! region that uses it may rename it (issue 15 finding 11).
 
+use super::Org;
 use crate::kernel::db::Tx;
 use crate::kernel::error::{StoreError, taken_as};
 use crate::kernel::schema::{Categories, Projects, Regions};
@@ -124,7 +125,7 @@ fn name_taken(seen: &[Category], name: &str, parent: Option<i64>, except: Option
         .any(|c| c.parent_id == parent && c.name == name && Some(c.id) != except)
 }
 
-impl Scoped<'_> {
+impl Org<'_> {
     /// The dictionary the caller's scope sees, top-level categories each followed by their
     /// subcategories.
     pub async fn categories(&self) -> Result<Vec<Category>, StoreError> {

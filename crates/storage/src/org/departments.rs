@@ -1,11 +1,13 @@
 //! Departments (部门/单位): government bodies and companies, each located in a region. A scope
 //! narrowed to departments shows only those.
 
+use super::Org;
 use crate::kernel::db::Tx;
 use crate::kernel::error::{StoreError, in_use_as, taken_as};
 use crate::kernel::schema::{Accounts, Departments, Regions};
-use crate::kernel::scoped::{Scoped, Target};
-use crate::org::regions::{self, within};
+use crate::kernel::scope::within;
+use crate::kernel::scoped::Target;
+use crate::org::regions;
 use chrono::Utc;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::problem::{FieldProblem, optional_line, required_line};
@@ -134,7 +136,7 @@ struct Checked {
     phone: Option<String>,
 }
 
-impl Scoped<'_> {
+impl Org<'_> {
     /// Departments the actor may see, optionally only those containing `text` in name or code.
     pub async fn departments(&self, text: Option<&str>) -> Result<Vec<Department>, StoreError> {
         self.require(Permission::ReadOrganisation).await?;

@@ -6,3 +6,9 @@ pub mod departments;
 pub mod regions;
 
 pub use categories::{Category, CategoryChange, CategoryInput};
+
+crate::kernel::scoped::handle!(
+    /// The organisation's operations for one actor: regions, departments and categories.
+    Org,
+    org
+);

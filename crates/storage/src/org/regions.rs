@@ -2,15 +2,15 @@
 //! actor's subtree" is a prefix match in SQL. Ordered by code, which for GB/T 2260 codes is
 //! depth-first tree order.
 
+use super::Org;
 use crate::kernel::db::Tx;
 use crate::kernel::error::{StoreError, in_use_as, taken_as};
 use crate::kernel::schema::{Accounts, Departments, Regions};
-use crate::kernel::scoped::{Scoped, Target};
+use crate::kernel::scoped::Target;
 use chrono::Utc;
 use minxin_domain::audit::AuditAction;
 use minxin_domain::problem::{FieldProblem, required_line};
 use minxin_domain::region::{RegionLevel, check_code, check_placement};
-use minxin_domain::scope::subtree_upper_bound;
 use minxin_domain::{DataScope, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -79,26 +79,12 @@ pub(crate) fn in_scope(scope: &DataScope) -> SelectStatement {
     Query::select()
         .columns(COLUMNS)
         .from(Regions::Table)
-        .and_where(within(scope, Expr::col((Regions::Table, Regions::Path))))
+        .and_where(crate::kernel::scope::within(
+            scope,
+            Expr::col((Regions::Table, Regions::Path)),
+        ))
         .order_by(Regions::Code, Order::Asc)
         .take()
-}
-
-/// The condition "the path in `path_col` lies inside `scope`".
-pub(crate) fn within(scope: &DataScope, path_col: Expr) -> Expr {
-    match &scope.region_path {
-        Some(root) => under(path_col, root),
-        None => Expr::val(1).eq(0),
-    }
-}
-
-/// The condition "the path in `path_col` lies in the subtree at `root`", as a range that an
-/// index answers (path columns compare bytewise on both engines: see the migrations).
-pub(crate) fn under(path_col: Expr, root: &str) -> Expr {
-    path_col
-        .clone()
-        .gte(root)
-        .and(path_col.lt(subtree_upper_bound(root)))
 }
 
 /// Loads one region if it lies inside `scope`.
@@ -175,7 +161,7 @@ pub(crate) async fn insert(
     find_any(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
-impl Scoped<'_> {
+impl Org<'_> {
     /// Every region the actor may see, in tree order.
     pub async fn regions(&self) -> Result<Vec<Region>, StoreError> {
         self.require(Permission::ReadOrganisation).await?;

@@ -8,12 +8,12 @@
 //! blob: the audit entry names its SHA-256, so a removed document can still be produced, and
 //! identical content attached elsewhere shares the blob.
 
+use super::Registry;
 use super::read::{Project, find};
 use crate::kernel::blobs::BlobStore;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Attachments, Transitions};
-use crate::kernel::scoped::Scoped;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::document;
@@ -117,7 +117,7 @@ async fn one(tx: &mut Tx, project_id: i64, attachment_id: i64) -> Result<Attachm
     .ok_or(StoreError::NotFound)
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// The documents of a visible project, oldest first.
     pub async fn attachments(&self, project_id: i64) -> Result<Vec<Attachment>, StoreError> {
         self.require(Permission::ReadProjects).await?;

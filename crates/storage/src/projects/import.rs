@@ -5,6 +5,7 @@
 //! and access rules of the project form, and audits every created or changed project as the form
 //! does. The writes are batched (many rows per statement), so that 10,000 rows take seconds.
 
+use super::Registry;
 use super::read::{Project, full, ordered, visible};
 use super::write::{ProjectInput, check_fields, registry_values};
 use crate::kernel::audit::{self, NewEntry};
@@ -350,7 +351,7 @@ fn row_issues(
     }
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// The names an import (and its template's drop-downs) accepts for this actor:
     /// subcategories, the districts, streets and communities in scope, and the departments of the
     /// scope's region (partners may be any of them; the lead only the actor's own department,
@@ -598,7 +599,7 @@ impl Scoped<'_> {
     /// written many rows per statement; changed projects get one versioned update each (a
     /// project changed meanwhile is a conflict) with their partners, budget lines and audit
     /// entries batched. So 10,000 rows take seconds rather than tens of thousands of round trips.
-    pub async fn import_projects<F>(
+    pub async fn import<F>(
         &self,
         rows: &[ImportRow],
         options: &ImportOptions,

@@ -2,11 +2,11 @@
 //! and paged. The same filter drives the pages, the API and the .xlsx export, so an export is
 //! exactly what the list shows.
 
+use super::Registry;
 use super::read::joined;
 use crate::kernel::error::StoreError;
 use crate::kernel::page::{Page, PageRequest, contains};
 use crate::kernel::schema::{Categories, ProjectLights, ProjectPartners, Projects};
-use crate::kernel::scoped::Scoped;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
 use minxin_domain::project::Stage;
@@ -192,7 +192,7 @@ impl ProjectFilter {
             );
         }
         if let Some(path) = region_path {
-            q.and_where(crate::org::regions::under(col(Projects::RegionPath), path));
+            q.and_where(crate::kernel::scope::under(col(Projects::RegionPath), path));
         }
         if let Some(owner) = self
             .owner
@@ -236,7 +236,7 @@ impl ProjectFilter {
     }
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// The ids of the matching projects, in list order: only `projects` and its indexes, so
     /// the usual list sorts index entries instead of joined rows.
     fn matching_ids(&self, filter: &ProjectFilter, region_path: Option<&str>) -> SelectStatement {
@@ -279,7 +279,7 @@ impl Scoped<'_> {
     }
 
     /// A page of the projects the actor may see that match `filter`, with the total count.
-    pub async fn projects(
+    pub async fn list(
         &self,
         filter: &ProjectFilter,
         page: PageRequest,
@@ -321,7 +321,7 @@ impl Scoped<'_> {
     }
 
     /// Every matching project, in list order, for exports; at most `cap` rows.
-    pub async fn all_projects(
+    pub async fn all(
         &self,
         filter: &ProjectFilter,
         cap: u64,

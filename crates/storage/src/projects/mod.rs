@@ -22,3 +22,27 @@ pub use milestones::{Milestone, MilestoneInput};
 pub use read::{BudgetLine, DepartmentRef, Project};
 pub use signboards::{PlanSignboards, SignboardSource};
 pub use write::{ProgressInput, ProjectInput};
+
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use std::future::Future;
+use std::pin::Pin;
+
+/// What a light refresh returns: a future borrowing the transaction it writes in.
+pub(crate) type Refreshing<'t> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 't>>;
+
+/// Control's traffic light as projects need it: a change to a project's registry data,
+/// milestones or stage brings its light up to date in the same transaction. Projects sit below
+/// control, so they declare this port and control implements it (`control::lights::Light`);
+/// the crate root hands it to the store, where the registry's operations find it.
+pub(crate) trait LightPort: std::fmt::Debug + Send + Sync {
+    /// Recomputes and stores the light of project `project_id` inside `tx`.
+    fn refresh<'t>(&'t self, tx: &'t mut Tx, project_id: i64) -> Refreshing<'t>;
+}
+
+crate::kernel::scoped::handle!(
+    /// The project registry (项目库) for one actor: projects, milestones, lifecycle,
+    /// documents, import and signboards.
+    Registry,
+    projects
+);

@@ -3,11 +3,11 @@
 //! projects at once for the office. Both reads go through the scope filter, so a project outside
 //! the reader's scope is "not found".
 
+use super::Registry;
 use super::read::{Project, find, full, ordered};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Contracts, Projects};
-use crate::kernel::scoped::Scoped;
 use minxin_domain::Permission;
 use minxin_domain::project::Stage;
 use sea_query::{Expr, ExprTrait, Order};
@@ -72,7 +72,7 @@ async fn with_contractors(
         .collect())
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// One visible project with its contractors, for its signboard and QR code.
     pub async fn signboard_source(&self, id: i64) -> Result<SignboardSource, StoreError> {
         self.require(Permission::ReadProjects).await?;
@@ -111,7 +111,10 @@ impl Scoped<'_> {
                 .await?
                 .ok_or(StoreError::NotFound)?
                 .path;
-            q.and_where(crate::org::regions::under(col(Projects::RegionPath), &path));
+            q.and_where(crate::kernel::scope::under(
+                col(Projects::RegionPath),
+                &path,
+            ));
         }
         let mut projects: Vec<Project> = tx.all(&q).await?;
         let more = projects.len() > cap;

@@ -16,7 +16,7 @@ mod open311;
 mod open311_select;
 mod placement;
 mod public;
-pub(crate) mod queue;
+mod queue;
 mod routing;
 pub mod seed;
 mod stats;
@@ -41,6 +41,13 @@ use crate::Store;
 use crate::kernel::db::Db;
 use crate::kernel::schema::ServiceRequests;
 use sea_query::{Alias, Expr};
+
+crate::kernel::scoped::handle!(
+    /// Staff work on service requests for one actor: intake, queues, files, routing,
+    /// moderation, statistics and Open311 keys.
+    Requests,
+    requests
+);
 
 /// Operations for residents, who have no account; see the module documentation.
 #[derive(Clone, Copy, Debug)]

@@ -7,19 +7,20 @@
 //! never a resident's contact details, a receipt code or a staff name; the answer only once
 //! published.
 
+use super::Requests;
 use super::intake::Submission;
 use super::open311_select::{
     filtered, limited, moderated, posted_with, published, shown, visible_to,
 };
 use super::{GroupCommit, Residents};
+use crate::Store;
 use crate::identity::credentials::{new_token, token_digest};
 use crate::kernel::audit;
 use crate::kernel::blobs::BlobStore;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
-use crate::org::regions::within;
-use crate::{Scoped, Store};
+use crate::kernel::scope::within;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::calendar::WorkingCalendar;
@@ -183,7 +184,7 @@ impl Store {
     }
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// The keys issued within the caller's scope, newest first.
     pub async fn open311_keys(&self) -> Result<Vec<Open311Key>, StoreError> {
         self.require(Permission::ManageOpen311Keys).await?;

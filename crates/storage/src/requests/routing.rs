@@ -7,14 +7,16 @@
 //! the rules naming them stay; removing a boundary removes its rules with it. The point test
 //! asks what intake asks ([`super::placement::routed`]), so it shows what a request would get.
 
+use super::Requests;
 use super::intake::category;
 use super::placement::routed;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
-use crate::kernel::scoped::{Scoped, Target};
+use crate::kernel::scope::within;
+use crate::kernel::scoped::Target;
 use crate::org::departments;
-use crate::org::regions::{self, Region, within};
+use crate::org::regions::{self, Region};
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::AuditAction;
 use minxin_domain::boundary::Area;
@@ -265,7 +267,7 @@ fn refused(refusal: BoundaryRefusal) -> StoreError {
     StoreError::invalid("file", Problem::Boundary { refusal })
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// The community boundaries in the caller's scope, by region code.
     pub async fn community_boundaries(&self) -> Result<Vec<CommunityBoundary>, StoreError> {
         self.require(Permission::ModerateRequests).await?;

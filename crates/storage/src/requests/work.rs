@@ -5,15 +5,15 @@
 //! with a version check, a timeline entry and an audit entry in one transaction.
 
 use super::RequestPhoto;
+use super::Requests;
 use super::Residents;
 use super::intake::{add_photos, event_by, put_photos};
-use crate::Scoped;
 use crate::control::lights::{Which, refresh};
 use crate::kernel::blobs::BlobStore;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
-use crate::org::regions::within;
+use crate::kernel::scope::within;
 use chrono::{DateTime, Utc};
 use minxin_domain::audit::{AuditAction, AuditOutcome};
 use minxin_domain::calendar::WorkingCalendar;
@@ -251,7 +251,7 @@ async fn write(
     Ok(new.state)
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// Makes `step` on request `id` as the caller: the office dispatches, closes and merges;
     /// the department holding it accepts, starts, answers, transfers or merges. `version` is
     /// the version the caller saw; a request changed since is a conflict.
@@ -270,7 +270,7 @@ impl Scoped<'_> {
 
     /// The department holding request `id` answers it with `text` and photos of the work
     /// done (re-encoded copies, like the resident's); see [`Scoped::move_request`].
-    pub async fn answer_request(
+    pub async fn answer(
         &self,
         id: i64,
         version: i64,

@@ -67,6 +67,7 @@ impl Fixture {
         let office = self.actor("office_a").await;
         self.store
             .scoped(&office, "t")
+            .org()
             .categories()
             .await
             .expect("categories")
@@ -106,7 +107,8 @@ impl Fixture {
         let id = self
             .store
             .scoped(&office, "t")
-            .create_project(&self.project_input(&p).await)
+            .projects()
+            .create(&self.project_input(&p).await)
             .await
             .expect("a valid test project")
             .id;

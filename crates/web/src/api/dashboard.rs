@@ -54,9 +54,10 @@ impl DashboardView {
         now: chrono::DateTime<chrono::Utc>,
         lang: Lang,
     ) -> Result<Self, Failure> {
-        let figures = store.dashboard(query).await?;
+        let figures = store.control().dashboard(query).await?;
         let requests = store
-            .request_figures(&request_filter(&figures), now)
+            .requests()
+            .figures(&request_filter(&figures), now)
             .await?;
         Ok(Self::new(figures, requests, lang))
     }

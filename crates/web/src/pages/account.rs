@@ -84,6 +84,7 @@ async fn password_page(
     let policy = state
         .store
         .scoped(&p.session.actor, &p.client.address)
+        .identity()
         .security_policy()
         .await?
         .password;

@@ -209,7 +209,7 @@ pub async fn show(
     };
     let store = scoped(&state, &s);
     let view = DashboardView::read(&store, &query, state.clock.now(), lang).await?;
-    let regions = store.regions().await?;
+    let regions = store.org().regions().await?;
     let f = &view.figures;
     let r = &view.requests;
     let stats = request_filter(f);

@@ -72,7 +72,7 @@ pub(super) fn fk(
 }
 
 /// A materialised region path. Paths are compared as byte strings (subtree = range, see
-/// `regions::under`); SQLite does that by default, PostgreSQL needs the "C" collation.
+/// `kernel::scope::under`); SQLite does that by default, PostgreSQL needs the "C" collation.
 pub(super) fn path(col: impl IntoIden, backend: Backend) -> ColumnDef {
     let mut column = ColumnDef::new(col).text().not_null().take();
     if backend == Backend::Postgres {

@@ -5,8 +5,8 @@
 //! a million; and the indexes that let one district's figures come from index ranges alone.
 
 use super::columns::*;
-use crate::control::source_money::from_records;
 use crate::kernel::db::Backend;
+use crate::kernel::derived::from_records;
 use crate::kernel::schema::*;
 use sea_query::{
     Alias, ColumnDef, Expr, ExprTrait, ForeignKeyAction, Index, IndexCreateStatement,

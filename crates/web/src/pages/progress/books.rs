@@ -333,8 +333,8 @@ async fn page(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(state, s);
-    let p = store.project(id).await?;
-    let books = store.books(id).await?;
+    let p = store.projects().get(id).await?;
+    let books = store.control().books(id).await?;
     let contract_form = again.contract.unwrap_or_default();
     let money_form = again.money.unwrap_or_else(MoneyForm::blank);
     let correction_form = again.correction.unwrap_or_else(CorrectionForm::blank);
@@ -463,7 +463,7 @@ pub async fn add_contract(
 ) -> Result<Response, Failure> {
     scoped(&state, &s).require(Permission::RecordMoney).await?;
     let result = match form.input() {
-        Ok(input) => scoped(&state, &s).add_contract(id, &input).await,
+        Ok(input) => scoped(&state, &s).control().add_contract(id, &input).await,
         Err(e) => Err(e),
     };
     settle(&state, &s, id, result, "contract", "ct_", |a| {
@@ -481,7 +481,7 @@ pub async fn record(
 ) -> Result<Response, Failure> {
     scoped(&state, &s).require(Permission::RecordMoney).await?;
     let result = match form.input() {
-        Ok(input) => scoped(&state, &s).record_money(id, &input).await,
+        Ok(input) => scoped(&state, &s).control().record_money(id, &input).await,
         Err(e) => Err(e),
     };
     settle(&state, &s, id, result, "money", "mn_", |a| {
@@ -499,7 +499,12 @@ pub async fn correct(
 ) -> Result<Response, Failure> {
     scoped(&state, &s).require(Permission::RecordMoney).await?;
     let result = match form.input() {
-        Ok((record, input)) => scoped(&state, &s).correct_money(id, record, &input).await,
+        Ok((record, input)) => {
+            scoped(&state, &s)
+                .control()
+                .correct_money(id, record, &input)
+                .await
+        }
         Err(e) => Err(e),
     };
     settle(&state, &s, id, result, "corrected", "co_", |a| {

@@ -291,6 +291,7 @@ pub async fn show(
     PhotoPath(id, photo, copy): PhotoPath,
 ) -> Result<Response, Failure> {
     let bytes = scoped(&state, &s)
+        .control()
         .report_photo(id, photo, copy, state.blobs.as_ref())
         .await?;
     Ok(photo_response(bytes, "private, max-age=86400, immutable"))
