@@ -1,5 +1,5 @@
 //! Reading a bulletin (月度通报, quarterly and annual summaries) from the monthly light snapshots
-//! alone, inside the reader's scope; the domain (`minxin_domain::bulletin`) builds it.
+//! alone, inside the reader's scope; the domain (`minxin_domain::control::bulletin`) builds it.
 
 use super::Control;
 use super::snapshots::{SnapshotEntry, months};
@@ -7,10 +7,12 @@ use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::LightSnapshots;
 use crate::kernel::scope::within;
-use minxin_domain::bulletin::{self, Bulletin, BulletinPeriod, Group, MonthRows, SnapshotRow};
-use minxin_domain::light::{Assessment, Light};
-use minxin_domain::money::Fen;
-use minxin_domain::report::ReportPeriod;
+use minxin_domain::control::bulletin::{
+    self, Bulletin, BulletinPeriod, Group, MonthRows, SnapshotRow,
+};
+use minxin_domain::control::light::{Assessment, Light};
+use minxin_domain::control::report::ReportPeriod;
+use minxin_domain::kernel::money::Fen;
 use minxin_domain::{Actor, Permission};
 use sea_query::{Alias, Expr, ExprTrait, Func, Query};
 

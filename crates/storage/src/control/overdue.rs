@@ -4,7 +4,7 @@
 
 use crate::kernel::schema::ServiceRequests;
 use chrono::{DateTime, Utc};
-use minxin_domain::service_request::RequestState;
+use minxin_domain::requests::service_request::RequestState;
 use sea_query::{Cond, Expr, ExprTrait};
 
 /// The condition "the request is in one of the states of `list`".

@@ -8,8 +8,8 @@ use crate::Store;
 use crate::kernel::derived::per_source;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{MoneyRecords, Projects};
-use minxin_domain::finance::balance::SourceTotals;
-use minxin_domain::money::Fen;
+use minxin_domain::control::finance::balance::SourceTotals;
+use minxin_domain::kernel::money::Fen;
 use sea_query::{Expr, ExprTrait, Order};
 
 /// The money of one funding source of one project, from its records.

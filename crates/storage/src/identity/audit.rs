@@ -10,7 +10,7 @@ use crate::kernel::error::StoreError;
 use crate::kernel::page::{Page, PageRequest};
 use crate::kernel::schema::AuditLog;
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::{AuditAction, AuditOutcome, mask_embedded, redact_change};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome, mask_embedded, redact_change};
 use minxin_domain::{DataScope, Permission};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;

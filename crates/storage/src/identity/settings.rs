@@ -7,8 +7,8 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::Settings;
 use crate::kernel::scoped::Target;
 use chrono::Utc;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::security_policy::SecurityPolicy;
+use minxin_domain::identity::security_policy::SecurityPolicy;
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, OnConflict, Query};
 

@@ -9,7 +9,7 @@ use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::AuditLog;
 use chrono::Utc;
-use minxin_domain::audit::{AuditAction, AuditOutcome, mask_embedded, redact_change};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome, mask_embedded, redact_change};
 use sea_query::Query;
 
 /// One entry to append.

@@ -2,7 +2,7 @@
 //! context and the audit log's reads use them, so they sit in the kernel, below the region
 //! tree itself (`org::regions`).
 
-use minxin_domain::scope::{DataScope, subtree_upper_bound};
+use minxin_domain::org::scope::{DataScope, subtree_upper_bound};
 use sea_query::{Expr, ExprTrait};
 
 /// The condition "the path in `path_col` lies inside `scope`".

@@ -8,7 +8,7 @@ use crate::Store;
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::StoreError;
-use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::{Actor, Permission};
 use serde::Serialize;
 

@@ -9,8 +9,8 @@ use crate::kernel::blobs::BlobStore;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{ProgressReports, Projects};
 use crate::projects::read::shown;
-use minxin_domain::public::report_is_shown;
-use minxin_domain::report::ReportState;
+use minxin_domain::control::report::ReportState;
+use minxin_domain::openness::public::report_is_shown;
 use sea_query::{Expr, ExprTrait};
 
 /// A photo copy's bytes and its blob key (a SHA-256 of the bytes, so a fine ETag).

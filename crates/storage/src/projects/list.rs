@@ -9,7 +9,7 @@ use crate::kernel::page::{Page, PageRequest, contains};
 use crate::kernel::schema::{Categories, ProjectLights, ProjectPartners, Projects};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
-use minxin_domain::project::Stage;
+use minxin_domain::projects::project::Stage;
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 

@@ -7,7 +7,7 @@ use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{AccountRoles, Accounts, Departments, Regions};
 use crate::kernel::scope::within;
-use minxin_domain::project_access::may_create;
+use minxin_domain::projects::access::may_create;
 use minxin_domain::{Actor, DataScope, Permission, Role};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;

@@ -9,8 +9,8 @@ use crate::kernel::schema::{
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
 use chrono::{DateTime, NaiveDate, Utc};
-use minxin_domain::project_access::ProjectOwnership;
-use minxin_domain::public::shown_stages;
+use minxin_domain::openness::public::shown_stages;
+use minxin_domain::projects::access::ProjectOwnership;
 use minxin_domain::{Actor, Permission};
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -127,7 +127,7 @@ pub struct Project {
     pub partners: Vec<DepartmentRef>,
     /// Budget by funding source (in the order of [`FundingSource::ALL`] once loaded).
     ///
-    /// [`FundingSource::ALL`]: minxin_domain::project::FundingSource::ALL
+    /// [`FundingSource::ALL`]: minxin_domain::projects::project::FundingSource::ALL
     #[sqlx(json)]
     pub budget: Vec<BudgetLine>,
 }
@@ -144,7 +144,7 @@ impl Project {
     }
 
     /// The light with its reasons, worst first.
-    pub fn assessment(&self) -> Option<minxin_domain::light::Assessment> {
+    pub fn assessment(&self) -> Option<minxin_domain::control::light::Assessment> {
         serde_json::from_str(self.light_reasons.as_deref()?).ok()
     }
 
@@ -346,7 +346,7 @@ impl Registry<'_> {
 }
 
 /// The condition "the public may see this project" in SQL: marked public and in a stage of
-/// the annual plan ([`minxin_domain::public::is_shown`]). Openness reads by it, and requests
+/// the annual plan ([`minxin_domain::openness::public::is_shown`]). Openness reads by it, and requests
 /// check by it that a resident may name the project.
 pub(crate) fn shown() -> Expr {
     Expr::col((Projects::Table, Projects::IsPublic))

@@ -9,7 +9,7 @@ use crate::kernel::schema::*;
 use crate::requests::WithPublicPoint;
 use crate::requests::categories::WithCategory;
 use chrono::{DateTime, Utc};
-use minxin_domain::geo::BoundingBox;
+use minxin_domain::kernel::geo::BoundingBox;
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 

@@ -12,7 +12,7 @@ use crate::kernel::page::{Page, PageRequest};
 use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
-use minxin_domain::service_request::RequestState;
+use minxin_domain::requests::service_request::RequestState;
 use sea_query::{Alias, CaseStatement, Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 
 /// Which requests a queue shows.

@@ -11,7 +11,7 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Accounts, Sessions};
 use crate::kernel::sealing::SealingKey;
 use minxin_domain::Problem;
-use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use sea_query::{Expr, ExprTrait, Query};
 
 /// The row an account's enrolled secret is sealed for.
