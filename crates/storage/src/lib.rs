@@ -1,8 +1,13 @@
-//! Minxin's data layer. Everything that reads or writes business data goes through a
-//! [`Scoped`] handle bound to an [`Actor`](minxin_domain::Actor): it checks the actor's role for
-//! the operation, narrows every query to the actor's data scope, and appends the audit entry in
+//! Minxin's data layer, one folder per context in downward order: `kernel` < `org` <
+//! `identity` < `projects` < `control` < `requests` < `openness` (a context uses only those
+//! before it). Everything that reads or writes business data goes through a [`Scoped`] handle
+//! bound to an [`Actor`](minxin_domain::Actor), opened for one context
+//! (`store.scoped(&actor, address).projects()`, `.control()`, …): each operation checks the
+//! actor's role, narrows every query to the actor's data scope, and appends the audit entry in
 //! the same transaction as the change. Authentication infrastructure (sign-in, sessions, API
-//! tokens) lives in [`Auth`], which acts before there is an actor.
+//! tokens) lives in [`Auth`], which acts before there is an actor; anonymous visitors read
+//! through [`Store::public`], and residents and Open311 clients file requests through
+//! [`Store::residents`] and [`Store::open311`].
 
 pub mod control;
 pub mod identity;
@@ -76,6 +81,18 @@ impl Store {
         report.sealed_totp_secrets =
             identity::auth::seal_plaintext(&self.db, &self.sealing).await?;
         Ok(report)
+    }
+
+    /// Refreshes the planner's statistics after a bulk load, so queries over the new rows get
+    /// good plans at once; on PostgreSQL also the visibility map, which index-only scans need
+    /// (autovacuum would do both later on its own).
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        let mut tx = self.db().read().await?;
+        let sql = match tx.backend() {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM ANALYZE",
+        };
+        tx.run_script(sql).await
     }
 
     /// The underlying database handle.

@@ -1,18 +1,19 @@
 //! Operations for whoever runs the binary (the CLI and demo seeding), who already controls the
-//! database and so is trusted without an actor. Each is still recorded in the audit log, with
-//! `cli` as the source address.
+//! database and so is trusted without an actor: the first regions, departments and accounts,
+//! and the actor of a named account for work done in its name. Each change is still recorded
+//! in the audit log, with `cli` as the source address.
 
-use crate::identity::accounts::{self, NewAccount};
+use crate::identity::accounts::{self, NewAccount, load_actor};
 use crate::identity::credentials::hash_password_blocking;
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
-use crate::kernel::schema::{Departments, Regions};
+use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::{Store, org::departments, org::regions};
 use minxin_domain::identity::segregation::check_role_set;
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::org::region::{RegionLevel, check_code, check_placement};
-use minxin_domain::{FieldProblem, RoleSet};
+use minxin_domain::{Actor, FieldProblem, Problem, RoleSet};
 use sea_query::{Expr, ExprTrait, Query};
 
 /// The source address recorded for command-line operations.
@@ -90,6 +91,25 @@ pub(crate) fn entry(
 }
 
 impl Store {
+    /// The actor of an enabled account, for command-line work done in that account's name
+    /// (imports, demo seeding): its roles and scope apply exactly as if it were signed in.
+    pub async fn actor_for_cli(&self, username: &str) -> Result<Actor, StoreError> {
+        let mut tx = self.db().begin().await?;
+        let id: Option<(i64,)> = tx
+            .optional(
+                &Query::select()
+                    .column(Accounts::Id)
+                    .from(Accounts::Table)
+                    .and_where(Expr::col(Accounts::Username).eq(username))
+                    .take(),
+            )
+            .await?;
+        let (id,) = id.ok_or_else(|| StoreError::invalid("username", Problem::Unknown))?;
+        load_actor(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::invalid("username", Problem::Unknown))
+    }
+
     /// Whether the database holds no region yet (a fresh install).
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         let mut tx = self.db().begin().await?;

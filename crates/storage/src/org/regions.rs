@@ -114,7 +114,7 @@ pub(crate) async fn find_any(tx: &mut Tx, id: i64) -> Result<Option<Region>, Sto
 }
 
 /// Inserts a region without any permission check; used by bootstrap and demo seeding, and by
-/// [`Scoped::create_region`] after its checks.
+/// [`Org::create_region`] after its checks.
 pub(crate) async fn insert(
     tx: &mut Tx,
     code: &str,

@@ -140,7 +140,7 @@ impl Registry<'_> {
             .await
     }
 
-    /// Like [`Scoped::attach`], linking the document to one of the project's transitions (the
+    /// Like [`Registry::attach`], linking the document to one of the project's transitions (the
     /// evidence uploaded with a lifecycle move, shown in the timeline).
     pub async fn attach_to_transition(
         &self,

@@ -1,15 +1,13 @@
-//! For whoever runs the binary: acting as a named account from the command line, and writing
-//! history that happened before the system was used (the demo district's past lifecycle
-//! moves). Never reachable from a page or the API.
+//! Projects for the demo district and benchmark databases, for whoever runs the binary:
+//! history that happened before the system was used (past lifecycle moves) and projects in
+//! bulk. Never reachable from a page or the API.
 
 use crate::Store;
-use crate::identity::accounts::load_actor;
 use crate::kernel::error::StoreError;
-use crate::kernel::schema::{Accounts, Projects};
+use crate::kernel::schema::Projects;
 use crate::projects::lifecycle::insert_transition_at;
 use chrono::{DateTime, Utc};
 use minxin_domain::projects::project::{Hold, Stage};
-use minxin_domain::{Actor, Problem};
 use sea_query::{Expr, ExprTrait, Query};
 
 /// One past lifecycle move.
@@ -30,25 +28,6 @@ pub struct PastMove {
 }
 
 impl Store {
-    /// The actor of an enabled account, for command-line work done in that account's name
-    /// (imports, demo seeding): its roles and scope apply exactly as if it were signed in.
-    pub async fn actor_for_cli(&self, username: &str) -> Result<Actor, StoreError> {
-        let mut tx = self.db().begin().await?;
-        let id: Option<(i64,)> = tx
-            .optional(
-                &Query::select()
-                    .column(Accounts::Id)
-                    .from(Accounts::Table)
-                    .and_where(Expr::col(Accounts::Username).eq(username))
-                    .take(),
-            )
-            .await?;
-        let (id,) = id.ok_or_else(|| StoreError::invalid("username", Problem::Unknown))?;
-        load_actor(&mut tx, id)
-            .await?
-            .ok_or_else(|| StoreError::invalid("username", Problem::Unknown))
-    }
-
     /// Records `moves` as the project's past timeline and leaves it at the last move's stage.
     pub async fn seed_project_history(
         &self,
@@ -236,17 +215,5 @@ impl Store {
         }
         tx.commit().await?;
         Ok(all)
-    }
-
-    /// Refreshes the planner's statistics after a bulk load, so queries over the new rows get
-    /// good plans at once; on PostgreSQL also the visibility map, which index-only scans need
-    /// (autovacuum would do both later on its own).
-    pub async fn analyze(&self) -> Result<(), StoreError> {
-        let mut tx = self.db().read().await?;
-        let sql = match tx.backend() {
-            crate::Backend::Sqlite => "ANALYZE",
-            crate::Backend::Postgres => "VACUUM ANALYZE",
-        };
-        tx.run_script(sql).await
     }
 }

@@ -2,8 +2,9 @@
 //! an account — the portal form, a signboard's QR code, Open311 — who submit a request and
 //! follow it by its receipt code; what they get back never carries staff names or contact
 //! details. [`Open311`] serves GeoReport v2 clients, who post with an API key. Staff work on
-//! requests through [`crate::Scoped`], and the office routes them by its boundaries and rules
-//! (`routing.rs`).
+//! requests through [`Requests`] (`scoped.requests()`), and the office routes them by its
+//! boundaries and rules (`routing.rs`). The published requests the public sees are chosen here
+//! too (`public.rs`), for the pages of the openness context.
 
 pub(crate) mod categories;
 mod escalation;

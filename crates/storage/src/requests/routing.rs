@@ -1,6 +1,6 @@
 //! The office's routing of service requests (issue 6, item 3): community boundaries imported
 //! as GeoJSON ([`minxin_domain::org::boundary_import`]) and rules by category and boundary picking
-//! the department a new request goes to. Everything is done through [`Scoped`] with
+//! the department a new request goes to. Everything is done through [`Requests`] with
 //! `ModerateRequests`, within the caller's region scope: only boundaries of regions in scope,
 //! only rules whose department (and boundary, if any) is in scope; every change is audited.
 //! An import is all or nothing and replaces the boundaries of the regions it names in place, so

@@ -269,7 +269,7 @@ impl Requests<'_> {
     }
 
     /// The department holding request `id` answers it with `text` and photos of the work
-    /// done (re-encoded copies, like the resident's); see [`Scoped::move_request`].
+    /// done (re-encoded copies, like the resident's); see [`Requests::move_request`].
     pub async fn answer(
         &self,
         id: i64,
