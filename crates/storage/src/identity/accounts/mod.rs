@@ -1,23 +1,29 @@
 //! Accounts (账户): created and kept by 系统管理员, given roles and data scopes by
 //! 安全管理员. Passwords obey the security policy and are never reused within its history.
 
+mod access;
+mod passwords;
+
+pub(crate) use access::{narrow_scope, set_access};
+use passwords::remember_password;
+pub(crate) use passwords::{check_new_password, store_password};
+
 use super::Identity;
-use crate::identity::credentials::{hash_password_blocking, verify_password_blocking};
+use crate::identity::credentials::hash_password_blocking;
 use crate::kernel::db::Tx;
 use crate::kernel::error::{StoreError, taken_as};
 use crate::kernel::page::{Page, PageRequest};
 use crate::kernel::schema::{
-    AccountRoles, AccountScopeDepartments, Accounts, ApiTokens, Departments, PasswordHistory,
-    Regions, Sessions,
+    AccountRoles, AccountScopeDepartments, Accounts, Departments, Regions, Sessions,
 };
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
-use crate::{identity::settings, org::departments, org::regions};
+use crate::{org::departments, org::regions};
 use chrono::{DateTime, Utc};
-use minxin_domain::identity::segregation::{check_grant, may_manage_account};
+use minxin_domain::identity::segregation::may_manage_account;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::{FieldProblem, optional_line, required_line};
-use minxin_domain::{Actor, DataScope, Permission, Problem, Role, RoleSet};
+use minxin_domain::{Actor, DataScope, Permission, Problem, RoleSet};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 
@@ -296,195 +302,6 @@ pub(crate) async fn insert(tx: &mut Tx, new: NewAccount<'_>) -> Result<i64, Stor
     Ok(id)
 }
 
-async fn remember_password(tx: &mut Tx, account_id: i64, hash: &str) -> Result<(), StoreError> {
-    tx.execute(
-        &Query::insert()
-            .into_table(PasswordHistory::Table)
-            .columns([
-                PasswordHistory::AccountId,
-                PasswordHistory::PasswordHash,
-                PasswordHistory::CreatedAt,
-            ])
-            .values_panic([account_id.into(), hash.into(), Utc::now().into()])
-            .take(),
-    )
-    .await?;
-    Ok(())
-}
-
-/// Replaces an account's roles and scope, without checks.
-pub(crate) async fn set_access(
-    tx: &mut Tx,
-    account_id: i64,
-    roles: &RoleSet,
-    scope_region_id: Option<i64>,
-    scope_departments: &[i64],
-    granted_by: Option<i64>,
-) -> Result<(), StoreError> {
-    tx.execute(
-        &Query::delete()
-            .from_table(AccountRoles::Table)
-            .and_where(Expr::col(AccountRoles::AccountId).eq(account_id))
-            .take(),
-    )
-    .await?;
-    if !roles.is_empty() {
-        let mut insert = Query::insert()
-            .into_table(AccountRoles::Table)
-            .columns([
-                AccountRoles::AccountId,
-                AccountRoles::Role,
-                AccountRoles::GrantedBy,
-                AccountRoles::GrantedAt,
-            ])
-            .take();
-        for role in roles.iter() {
-            insert.values_panic([
-                account_id.into(),
-                role.code().into(),
-                granted_by.into(),
-                Utc::now().into(),
-            ]);
-        }
-        tx.execute(&insert).await?;
-    }
-    narrow_scope(tx, account_id, scope_departments).await?;
-    tx.execute(
-        &Query::update()
-            .table(Accounts::Table)
-            .values([
-                (Accounts::ScopeRegionId, scope_region_id.into()),
-                (Accounts::UpdatedAt, Utc::now().into()),
-                (Accounts::Version, Expr::col(Accounts::Version).add(1)),
-            ])
-            .and_where(Expr::col(Accounts::Id).eq(account_id))
-            .take(),
-    )
-    .await?;
-    Ok(())
-}
-
-/// Replaces the departments an account's scope is narrowed to (none: the whole subtree).
-pub(crate) async fn narrow_scope(
-    tx: &mut Tx,
-    account_id: i64,
-    departments: &[i64],
-) -> Result<(), StoreError> {
-    tx.execute(
-        &Query::delete()
-            .from_table(AccountScopeDepartments::Table)
-            .and_where(Expr::col(AccountScopeDepartments::AccountId).eq(account_id))
-            .take(),
-    )
-    .await?;
-    if departments.is_empty() {
-        return Ok(());
-    }
-    let mut insert = Query::insert()
-        .into_table(AccountScopeDepartments::Table)
-        .columns([
-            AccountScopeDepartments::AccountId,
-            AccountScopeDepartments::DepartmentId,
-        ])
-        .take();
-    for department in departments {
-        insert.values_panic([account_id.into(), (*department).into()]);
-    }
-    tx.execute(&insert).await?;
-    Ok(())
-}
-
-/// Checks a new password against the policy and the account's recent passwords.
-pub(crate) async fn check_new_password(
-    tx: &mut Tx,
-    account_id: Option<i64>,
-    username: &str,
-    password: &str,
-    field: &'static str,
-) -> Result<(), StoreError> {
-    let policy = settings::security_policy(tx).await?.password;
-    let mut problems: Vec<FieldProblem> = policy
-        .check(password, username)
-        .into_iter()
-        .map(|p| FieldProblem::new(field, p))
-        .collect();
-    if problems.is_empty()
-        && let Some(id) = account_id
-    {
-        let recent: Vec<(String,)> = tx
-            .all(
-                &Query::select()
-                    .column(PasswordHistory::PasswordHash)
-                    .from(PasswordHistory::Table)
-                    .and_where(Expr::col(PasswordHistory::AccountId).eq(id))
-                    .order_by(PasswordHistory::Id, Order::Desc)
-                    .limit(policy.history as u64)
-                    .take(),
-            )
-            .await?;
-        for (hash,) in recent {
-            if verify_password_blocking(password.to_owned(), hash).await {
-                problems.push(FieldProblem::new(
-                    field,
-                    Problem::PasswordReused {
-                        history: policy.history,
-                    },
-                ));
-                break;
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(problems))
-    }
-}
-
-/// Stores a new password (already checked), remembers it, ends the account's other sessions
-/// and revokes its API tokens: whoever held the old password may have taken either.
-pub(crate) async fn store_password(
-    tx: &mut Tx,
-    account_id: i64,
-    password: &str,
-    must_change: bool,
-    keep_session: Option<i64>,
-) -> Result<(), StoreError> {
-    let hash = hash_password_blocking(password.to_owned()).await;
-    tx.execute(
-        &Query::update()
-            .table(Accounts::Table)
-            .values([
-                (Accounts::PasswordHash, hash.clone().into()),
-                (Accounts::MustChangePassword, must_change.into()),
-                (Accounts::PasswordChangedAt, Utc::now().into()),
-                (Accounts::UpdatedAt, Utc::now().into()),
-            ])
-            .and_where(Expr::col(Accounts::Id).eq(account_id))
-            .take(),
-    )
-    .await?;
-    remember_password(tx, account_id, &hash).await?;
-    let mut end_sessions = Query::delete()
-        .from_table(Sessions::Table)
-        .and_where(Expr::col(Sessions::AccountId).eq(account_id))
-        .take();
-    if let Some(keep) = keep_session {
-        end_sessions.and_where(Expr::col(Sessions::Id).ne(keep));
-    }
-    tx.execute(&end_sessions).await?;
-    tx.execute(
-        &Query::update()
-            .table(ApiTokens::Table)
-            .value(ApiTokens::RevokedAt, Utc::now())
-            .and_where(Expr::col(ApiTokens::AccountId).eq(account_id))
-            .and_where(Expr::col(ApiTokens::RevokedAt).is_null())
-            .take(),
-    )
-    .await?;
-    Ok(())
-}
-
 fn valid_username(name: &str) -> bool {
     (2..=32).contains(&name.len())
         && name
@@ -741,113 +558,4 @@ impl Identity<'_> {
         .await?;
         tx.commit().await
     }
-
-    /// Grants and revokes roles and sets the data scope (安全管理员 only).
-    pub async fn set_access(
-        &self,
-        id: i64,
-        version: i64,
-        input: &AccessInput,
-    ) -> Result<Account, StoreError> {
-        self.require(Permission::GrantRoles).await?;
-        let mut tx = self.db.begin().await?;
-        let before = find(&mut tx, &self.actor.scope, id).await?;
-        if before.version != version {
-            return Err(StoreError::Conflict);
-        }
-        let mut problems = Vec::new();
-        let mut roles = Vec::new();
-        for code in &input.roles {
-            match code.parse::<Role>() {
-                Ok(role) => roles.push(role),
-                Err(_) => problems.push(FieldProblem::new("roles", Problem::Malformed)),
-            }
-        }
-        let roles = RoleSet::new(roles);
-        let scope_path = match input.scope_region_id {
-            Some(region) => match regions::find(&mut tx, &self.actor.scope, region).await? {
-                Some(r) => Some(r.path),
-                None => {
-                    problems.push(FieldProblem::new("scope_region_id", Problem::Unknown));
-                    None
-                }
-            },
-            None => None,
-        };
-        for department in &input.scope_departments {
-            if departments::find(&mut tx, &self.actor.scope, *department)
-                .await?
-                .is_none_or(|d| {
-                    scope_path
-                        .as_deref()
-                        .is_none_or(|p| !d.region_path.starts_with(p))
-                })
-            {
-                problems.push(FieldProblem::new("scope_departments", Problem::Unknown));
-            }
-        }
-        if !problems.is_empty() {
-            return Err(StoreError::Invalid(problems));
-        }
-        let scope = DataScope {
-            region_path: scope_path,
-            departments: input.scope_departments.clone(),
-        };
-        if let Err(problem) = check_grant(self.actor, id, &roles, &scope) {
-            let field = match problem {
-                Problem::ScopeTooWide => "scope_region_id",
-                _ => "roles",
-            };
-            return Err(StoreError::invalid(field, problem));
-        }
-        // Claim the row at the version the caller saw. On PostgreSQL this waits for a concurrent
-        // change and then sees it, which the read above cannot; without it that change would be
-        // silently overwritten.
-        let claimed = tx
-            .execute(
-                &Query::update()
-                    .table(Accounts::Table)
-                    .value(Accounts::Version, Expr::col(Accounts::Version))
-                    .and_where(Expr::col(Accounts::Id).eq(id))
-                    .and_where(Expr::col(Accounts::Version).eq(version))
-                    .take(),
-            )
-            .await?;
-        if claimed == 0 {
-            return Err(StoreError::Conflict);
-        }
-        set_access(
-            &mut tx,
-            id,
-            &roles,
-            input.scope_region_id,
-            &input.scope_departments,
-            Some(self.actor.account_id),
-        )
-        .await?;
-        let after = find(&mut tx, &self.actor.scope, id).await?;
-        self.record(
-            &mut tx,
-            AuditAction::RoleChange,
-            Target {
-                kind: "account",
-                id,
-                label: &after.username,
-                region_path: &after.region_path,
-            },
-            Some(&access_view(&before)),
-            Some(&access_view(&after)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-}
-
-fn access_view(a: &Account) -> serde_json::Value {
-    serde_json::json!({
-        "roles": a.roles,
-        "scope_region_id": a.scope_region_id,
-        "scope_departments": a.scope_departments,
-    })
 }
