@@ -2,24 +2,26 @@
 //! second factor, own password changes and API tokens. These act before (or for) the signed-in
 //! account itself, so they do not go through [`crate::Scoped`]; each is audited.
 
-use crate::identity::accounts::{self, check_new_password, store_password};
+use crate::identity::accounts::{check_new_password, store_password};
 use crate::identity::credentials::{decoy_hash, new_token, token_digest, verify_password_blocking};
+use crate::identity::settings;
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::StoreError;
-use crate::kernel::schema::{Accounts, ApiTokens, Regions, Sessions, SignInAttempts};
+use crate::kernel::schema::{Accounts, Regions, Sessions, SignInAttempts};
 use crate::kernel::sealing::SealingKey;
-use crate::{identity::settings, identity::totp};
-use chrono::{DateTime, Duration, Utc};
-use minxin_domain::identity::session_policy::SessionState;
+use chrono::{DateTime, Utc};
+use minxin_domain::Problem;
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::kernel::problem::{FieldProblem, required_line};
-use minxin_domain::{Actor, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query};
-use serde::Serialize;
 
 mod second_factor;
+mod sessions;
+mod tokens;
 pub(crate) use second_factor::seal_plaintext;
+pub use sessions::SessionContext;
+pub use tokens::{ApiToken, TOKEN_LIFETIME_DAYS};
 
 /// Authentication operations.
 pub struct Auth<'a> {
@@ -82,47 +84,6 @@ impl From<sqlx::Error> for SignInError {
     }
 }
 
-/// A live session, resolved from its cookie on each request.
-#[derive(Debug, Clone)]
-pub struct SessionContext {
-    /// Session row id.
-    pub session_id: i64,
-    /// Digest of the session token; binds CSRF tokens to the session.
-    pub session_key: String,
-    /// The signed-in account.
-    pub actor: Actor,
-    /// Real name, for the page header.
-    pub display_name: String,
-    /// The password must be changed before anything else.
-    pub must_change_password: bool,
-    /// The one-time code has not been entered yet.
-    pub second_factor_pending: bool,
-    /// Whether the account has a second factor enrolled.
-    pub totp_enabled: bool,
-}
-
-/// An API token as listed to its owner (never the secret itself).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct ApiToken {
-    /// Id.
-    pub id: i64,
-    /// Owner's label for the token.
-    pub name: String,
-    /// The first characters of the token, to recognise it.
-    pub prefix: String,
-    /// When it was issued.
-    pub created_at: DateTime<Utc>,
-    /// When it stops working.
-    pub expires_at: DateTime<Utc>,
-    /// When it was last used.
-    pub last_used_at: Option<DateTime<Utc>>,
-    /// When it was revoked, if it was.
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-/// How long an API token lives.
-pub const TOKEN_LIFETIME_DAYS: i64 = 90;
-
 /// What authentication needs to know about an account.
 #[derive(sqlx::FromRow)]
 struct Credentials {
@@ -134,15 +95,6 @@ struct Credentials {
     totp_secret: Option<String>,
     last_sign_in_at: Option<DateTime<Utc>>,
     region_path: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    id: i64,
-    account_id: i64,
-    second_factor_pending: bool,
-    created_at: DateTime<Utc>,
-    last_seen_at: DateTime<Utc>,
 }
 
 async fn credentials_where(tx: &mut Tx, key: Expr) -> Result<Option<Credentials>, StoreError> {
@@ -407,108 +359,6 @@ impl<'a> Auth<'a> {
         })
     }
 
-    /// Resolves a session cookie; ends sessions that are idle or too old.
-    pub async fn session(&self, token: &str) -> Result<Option<SessionContext>, StoreError> {
-        let key = token_digest(token);
-        let mut tx = self.db.begin().await?;
-        let Some(row) = tx
-            .optional::<SessionRow>(
-                &Query::select()
-                    .columns([
-                        Sessions::Id,
-                        Sessions::AccountId,
-                        Sessions::SecondFactorPending,
-                        Sessions::CreatedAt,
-                        Sessions::LastSeenAt,
-                    ])
-                    .from(Sessions::Table)
-                    .and_where(Expr::col(Sessions::TokenHash).eq(key.as_str()))
-                    .take(),
-            )
-            .await?
-        else {
-            return Ok(None);
-        };
-        let policy = settings::security_policy(&mut tx).await?.session;
-        let now = Utc::now();
-        let actor = accounts::load_actor(&mut tx, row.account_id).await?;
-        let (Some(actor), SessionState::Active) =
-            (actor, policy.state(row.created_at, row.last_seen_at, now))
-        else {
-            end_session(&mut tx, row.id).await?;
-            tx.commit().await?;
-            return Ok(None);
-        };
-        // Touch at most once a minute: enough for a 30-minute idle limit, far fewer writes.
-        if now - row.last_seen_at > Duration::seconds(60) {
-            tx.execute(
-                &Query::update()
-                    .table(Sessions::Table)
-                    .value(Sessions::LastSeenAt, now)
-                    .and_where(Expr::col(Sessions::Id).eq(row.id))
-                    .take(),
-            )
-            .await?;
-        }
-        let brief = brief(&mut tx, row.account_id).await?;
-        tx.commit().await?;
-        Ok(Some(SessionContext {
-            session_id: row.id,
-            session_key: key,
-            actor,
-            display_name: brief.display_name,
-            must_change_password: brief.must_change_password,
-            second_factor_pending: row.second_factor_pending,
-            totp_enabled: brief.totp_secret.is_some(),
-        }))
-    }
-
-    /// Ends the session when its account's recent failures reach the lockout threshold.
-    async fn lock_out_if_needed(
-        &self,
-        tx: &mut Tx,
-        session: &SessionContext,
-    ) -> Result<(), StoreError> {
-        let policy = settings::security_policy(tx).await?.lockout;
-        let now = Utc::now();
-        let recent = failures(
-            tx,
-            SignInAttempts::Username,
-            &session.actor.username,
-            now - policy.window() * 2,
-        )
-        .await?;
-        if policy.account_locked_until(&recent, now).is_some() {
-            end_session(tx, session.session_id).await?;
-        }
-        Ok(())
-    }
-
-    /// Ends a session at the user's request.
-    pub async fn sign_out(
-        &self,
-        session: &SessionContext,
-        address: &str,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.db.begin().await?;
-        end_session(&mut tx, session.session_id).await?;
-        let brief = brief(&mut tx, session.actor.account_id).await?;
-        audit::append(
-            &mut tx,
-            auth_entry(
-                AuditAction::SignOut,
-                AuditOutcome::Success,
-                Some(session.actor.account_id),
-                &session.actor.username,
-                address,
-                "signed_out",
-                &brief.region_path,
-            ),
-        )
-        .await?;
-        tx.commit().await
-    }
-
     /// Opens the transaction of a change the signed-in user must confirm with their password
     /// (a password change, the second factor), with their account loaded. A wrong password is
     /// recorded like a failed sign-in, so a hijacked session cannot be used to guess it, and
@@ -605,174 +455,6 @@ impl<'a> Auth<'a> {
         Ok(token)
     }
 
-    /// Issues an API token for a user name and password (and one-time code if enrolled).
-    pub async fn issue_token(
-        &self,
-        attempt: &Attempt<'_>,
-        name: &str,
-        code: Option<&str>,
-    ) -> Result<(String, ApiToken), SignInError> {
-        let mut problems = Vec::new();
-        let name = required_line("name", name, 100, &mut problems);
-        if !problems.is_empty() {
-            return Err(SignInError::Store(StoreError::Invalid(problems)));
-        }
-        let mut tx = self.db.begin().await?;
-        let outcome = self
-            .authenticate(&mut tx, attempt, AuditAction::TokenCreate)
-            .await;
-        let (account_id, account) = match outcome {
-            Ok(ok) => ok,
-            Err(refusal) => {
-                tx.commit().await?;
-                return Err(refusal);
-            }
-        };
-        let username = attempt.username.trim();
-        if account.must_change_password {
-            return Err(SignInError::PasswordChangeRequired);
-        }
-        if account.totp_secret.is_some() {
-            let secret = account.open_totp(self.sealing);
-            let ok = secret.is_some_and(|s| code.is_some_and(|c| totp::check_now(&s, c)));
-            if !ok {
-                record_attempt(&mut tx, username, attempt.address, false).await?;
-                tx.commit().await?;
-                return Err(SignInError::SecondFactorRequired);
-            }
-        }
-        record_attempt(&mut tx, username, attempt.address, true).await?;
-        let token = new_token("mx_");
-        let now = Utc::now();
-        let prefix: String = token.chars().take(10).collect();
-        let id = tx
-            .insert(
-                Query::insert()
-                    .into_table(ApiTokens::Table)
-                    .columns([
-                        ApiTokens::AccountId,
-                        ApiTokens::Name,
-                        ApiTokens::TokenHash,
-                        ApiTokens::Prefix,
-                        ApiTokens::CreatedAt,
-                        ApiTokens::ExpiresAt,
-                    ])
-                    .values_panic([
-                        account_id.into(),
-                        name.as_str().into(),
-                        token_digest(&token).into(),
-                        prefix.into(),
-                        now.into(),
-                        (now + Duration::days(TOKEN_LIFETIME_DAYS)).into(),
-                    ])
-                    .take(),
-            )
-            .await?;
-        audit::append(
-            &mut tx,
-            NewEntry {
-                target_type: "api_token",
-                target_id: Some(id.to_string()),
-                ..auth_entry(
-                    AuditAction::TokenCreate,
-                    AuditOutcome::Success,
-                    Some(account_id),
-                    username,
-                    attempt.address,
-                    &name,
-                    &account.region_path,
-                )
-            },
-        )
-        .await?;
-        let listed = token_row(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok((token, listed))
-    }
-
-    /// Resolves a bearer token to its account, if valid, unexpired and unrevoked.
-    pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, StoreError> {
-        let mut tx = self.db.begin().await?;
-        let row: Option<(i64, i64, Option<DateTime<Utc>>)> = tx
-            .optional(
-                &Query::select()
-                    .columns([ApiTokens::Id, ApiTokens::AccountId, ApiTokens::LastUsedAt])
-                    .from(ApiTokens::Table)
-                    .and_where(Expr::col(ApiTokens::TokenHash).eq(token_digest(token)))
-                    .and_where(Expr::col(ApiTokens::RevokedAt).is_null())
-                    .and_where(Expr::col(ApiTokens::ExpiresAt).gt(Utc::now()))
-                    .take(),
-            )
-            .await?;
-        let Some((id, account_id, last_used)) = row else {
-            return Ok(None);
-        };
-        let actor = accounts::load_actor(&mut tx, account_id).await?;
-        if last_used.is_none_or(|t| Utc::now() - t > Duration::seconds(60)) {
-            tx.execute(
-                &Query::update()
-                    .table(ApiTokens::Table)
-                    .value(ApiTokens::LastUsedAt, Utc::now())
-                    .and_where(Expr::col(ApiTokens::Id).eq(id))
-                    .take(),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(actor)
-    }
-
-    /// The tokens of `actor`, newest first.
-    pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>, StoreError> {
-        let mut tx = self.db.read().await?;
-        tx.all(
-            &token_query(actor.account_id)
-                .order_by(ApiTokens::Id, Order::Desc)
-                .take(),
-        )
-        .await
-    }
-
-    /// Revokes one of `actor`'s own tokens.
-    pub async fn revoke_token(
-        &self,
-        actor: &Actor,
-        id: i64,
-        address: &str,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.db.begin().await?;
-        let token = token_row(&mut tx, actor.account_id, id).await?;
-        if token.revoked_at.is_none() {
-            tx.execute(
-                &Query::update()
-                    .table(ApiTokens::Table)
-                    .value(ApiTokens::RevokedAt, Utc::now())
-                    .and_where(Expr::col(ApiTokens::Id).eq(id))
-                    .take(),
-            )
-            .await?;
-        }
-        let brief = brief(&mut tx, actor.account_id).await?;
-        audit::append(
-            &mut tx,
-            NewEntry {
-                target_type: "api_token",
-                target_id: Some(id.to_string()),
-                ..auth_entry(
-                    AuditAction::TokenRevoke,
-                    AuditOutcome::Success,
-                    Some(actor.account_id),
-                    &actor.username,
-                    address,
-                    &token.name,
-                    &brief.region_path,
-                )
-            },
-        )
-        .await?;
-        tx.commit().await
-    }
-
     /// Validates the fields of a sign-in form before touching the database.
     pub fn check_form(username: &str, password: &str) -> Result<(), StoreError> {
         let mut problems = Vec::new();
@@ -795,40 +477,4 @@ impl<'a> Auth<'a> {
             Err(StoreError::Invalid(problems))
         }
     }
-}
-
-fn token_query(account_id: i64) -> sea_query::SelectStatement {
-    Query::select()
-        .columns([
-            ApiTokens::Id,
-            ApiTokens::Name,
-            ApiTokens::Prefix,
-            ApiTokens::CreatedAt,
-            ApiTokens::ExpiresAt,
-            ApiTokens::LastUsedAt,
-            ApiTokens::RevokedAt,
-        ])
-        .from(ApiTokens::Table)
-        .and_where(Expr::col(ApiTokens::AccountId).eq(account_id))
-        .take()
-}
-
-async fn token_row(tx: &mut Tx, account_id: i64, id: i64) -> Result<ApiToken, StoreError> {
-    tx.one(
-        &token_query(account_id)
-            .and_where(Expr::col(ApiTokens::Id).eq(id))
-            .take(),
-    )
-    .await
-}
-
-async fn end_session(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
-    tx.execute(
-        &Query::delete()
-            .from_table(Sessions::Table)
-            .and_where(Expr::col(Sessions::Id).eq(id))
-            .take(),
-    )
-    .await?;
-    Ok(())
 }
