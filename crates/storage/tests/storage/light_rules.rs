@@ -130,10 +130,8 @@ async fn a_regions_rules_relight_its_projects_and_are_checked() {
         );
         assert_eq!(field, "deviation_yellow_bp");
         assert!(matches!(
-            p,
-            Problem::Thresholds {
-                problem: ThresholdProblem::YellowNotBelowRed { .. }
-            }
+            &p,
+            Problem::Refused(r) if matches!(r.get(), Some(ThresholdProblem::YellowNotBelowRed { .. }))
         ));
         let mut bad = rules(10, None);
         bad.report_due_day = 31;

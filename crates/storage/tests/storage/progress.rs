@@ -7,6 +7,7 @@ use chrono::Duration;
 use minxin_domain::control::finance::MoneyRefusal;
 use minxin_domain::control::report::ReportRefusal;
 use minxin_domain::kernel::money::Fen;
+use minxin_domain::kernel::refusal::Refusal;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Problem, control::light::Reason};
 use minxin_storage::StoreError;
@@ -16,6 +17,16 @@ use minxin_storage::control::reports::{Decision, ReportInput};
 use minxin_storage::kernel::page::PageRequest;
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::{Fixture, TestProject, fixture, money, stores};
+
+/// The refusal of context type `T` that `e` carries.
+fn refusal_of<T: Refusal + Clone>(e: StoreError) -> T {
+    let problem = refusal(e);
+    match &problem {
+        Problem::Refused(refused) => refused.get::<T>().cloned(),
+        _ => None,
+    }
+    .unwrap_or_else(|| panic!("expected another refusal, got {problem:?}"))
+}
 
 fn refusal(e: StoreError) -> Problem {
     match e {
@@ -61,10 +72,8 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             .await;
         assert!(
             matches!(
-                refusal(refused.unwrap_err()),
-                Problem::Money {
-                    refusal: MoneyRefusal::OverApproval { .. }
-                }
+                refusal_of::<MoneyRefusal>(refused.unwrap_err()),
+                MoneyRefusal::OverApproval { .. }
             ),
             "{b}"
         );
@@ -94,13 +103,11 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             .unwrap_err();
         assert_eq!(
             refusal(over),
-            Problem::Money {
-                refusal: MoneyRefusal::OverContract {
-                    contract: Fen(70_000_000),
-                    paid: Fen(50_000_000),
-                    requested: Fen(20_000_001),
-                }
-            },
+            Problem::refused(MoneyRefusal::OverContract {
+                contract: Fen(70_000_000),
+                paid: Fen(50_000_000),
+                requested: Fen(20_000_001),
+            }),
             "{b}"
         );
         // The contract has room, but only 60 万 is disbursed: 10 万 more can be paid, no fen more.
@@ -111,14 +118,12 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             .unwrap_err();
         assert_eq!(
             refusal(beyond),
-            Problem::Money {
-                refusal: MoneyRefusal::OverDisbursed {
-                    source: FundingSource::County,
-                    disbursed: Fen(60_000_000),
-                    paid: Fen(50_000_000),
-                    requested: Fen(10_000_001),
-                }
-            },
+            Problem::refused(MoneyRefusal::OverDisbursed {
+                source: FundingSource::County,
+                disbursed: Fen(60_000_000),
+                paid: Fen(50_000_000),
+                requested: Fen(10_000_001),
+            }),
             "{b}"
         );
         s.control()
@@ -164,10 +169,8 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             .await
             .unwrap_err();
         assert!(matches!(
-            refusal(too_much),
-            Problem::Money {
-                refusal: MoneyRefusal::OverReversal { .. }
-            }
+            refusal_of::<MoneyRefusal>(too_much),
+            MoneyRefusal::OverReversal { .. }
         ));
 
         let books = s.control().books(id).await.unwrap();
@@ -250,14 +253,12 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             .unwrap_err();
         assert_eq!(
             refusal(refused),
-            Problem::Money {
-                refusal: MoneyRefusal::OverDisbursed {
-                    source: FundingSource::Provincial,
-                    disbursed: Fen::ZERO,
-                    paid: Fen::ZERO,
-                    requested: Fen(1),
-                }
-            },
+            Problem::refused(MoneyRefusal::OverDisbursed {
+                source: FundingSource::Provincial,
+                disbursed: Fen::ZERO,
+                paid: Fen::ZERO,
+                requested: Fen(1),
+            }),
             "{b}"
         );
         // Exactly what the county disbursed passes, one fen more does not.
@@ -272,14 +273,12 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             .unwrap_err();
         assert!(
             matches!(
-                refusal(over),
-                Problem::Money {
-                    refusal: MoneyRefusal::OverDisbursed {
-                        source: FundingSource::County,
-                        paid: Fen(39_999_999),
-                        requested: Fen(2),
-                        ..
-                    }
+                refusal_of::<MoneyRefusal>(over),
+                MoneyRefusal::OverDisbursed {
+                    source: FundingSource::County,
+                    paid: Fen(39_999_999),
+                    requested: Fen(2),
+                    ..
                 }
             ),
             "{b}"
@@ -306,14 +305,12 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             .unwrap_err();
         assert_eq!(
             refusal(below),
-            Problem::Money {
-                refusal: MoneyRefusal::DisbursementBelowPaid {
-                    source: FundingSource::County,
-                    disbursed: Fen(40_000_500),
-                    paid: Fen(40_000_000),
-                    requested: Fen(501),
-                }
-            },
+            Problem::refused(MoneyRefusal::DisbursementBelowPaid {
+                source: FundingSource::County,
+                disbursed: Fen(40_000_500),
+                paid: Fen(40_000_000),
+                requested: Fen(501),
+            }),
             "{b}"
         );
         s.control()
@@ -493,22 +490,18 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
             .unwrap_err();
         assert_eq!(
             refusal(again),
-            Problem::Report {
-                refusal: ReportRefusal::AwaitingReview
-            }
+            Problem::refused(ReportRefusal::AwaitingReview)
         );
         // Returning needs a comment; finance cannot review.
         let o = store.scoped(&office, "t");
         assert!(matches!(
-            refusal(
+            refusal_of::<ReportRefusal>(
                 o.control()
                     .review_report(id, filed.id, filed.version, Decision::Return, " ")
                     .await
                     .unwrap_err()
             ),
-            Problem::Report {
-                refusal: ReportRefusal::CommentRequired
-            }
+            ReportRefusal::CommentRequired
         ));
         let finance = f.actor("finance_a").await;
         assert!(matches!(
