@@ -1,7 +1,8 @@
-//! In-app reminders of missing monthly reports (催报): the nightly light run finds the reports
-//! that are late and still missing, and each project's owner — its project manager, or the
-//! department staff whose scope holds its lead department when it has none — gets one reminder per month missed. A
-//! reminder goes away by itself once the report is filed, and its reader can mark it read.
+//! In-app reminders of missing monthly reports (催报): the nightly light run finds the reports that
+//! are late and still missing, and each project's owner — its project manager, or the department
+//! staff whose scope holds its lead department when it has none — gets one reminder per month
+//! missed. A reminder goes away by itself once the report is filed, and its reader can mark it
+//! read.
 
 use super::Control;
 use super::lights::MissingReport;

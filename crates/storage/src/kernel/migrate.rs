@@ -1,5 +1,5 @@
-//! Applies the versioned migrations of [`crate::kernel::migrations`], each in its own transaction, and
-//! records them in `minxin_migrations`. Safe to run from several instances at once: PostgreSQL
+//! Applies the versioned migrations of [`crate::kernel::migrations`], each in its own transaction,
+//! and records them in `minxin_migrations`. Safe to run from several instances at once: PostgreSQL
 //! serialises them with an advisory lock, SQLite with its single writer.
 
 use crate::kernel::db::{Backend, Db, Tx};

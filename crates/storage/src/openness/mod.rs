@@ -1,10 +1,10 @@
-//! Reads for anonymous visitors (the public portal, signboard QR codes, open data). They are
-//! not scoped to an actor and not audited — anyone may make them — so every one of them goes
-//! through [`shown`](crate::projects::read::shown), the rule of [`minxin_domain::openness::public`]: a
-//! project that is not public, or not yet in the annual plan, is "not found". What they return
-//! is cut down to public fields here, in storage, so no page or export can show a phone
-//! number, an account name or an internal comment by mistake. The published service requests
-//! shown beside them are chosen by the requests context (`requests::public`).
+//! Reads for anonymous visitors (the public portal, signboard QR codes, open data). They are not
+//! scoped to an actor and not audited — anyone may make them — so every one of them goes through
+//! [`shown`](crate::projects::read::shown), the rule of [`minxin_domain::openness::public`]: a
+//! project that is not public, or not yet in the annual plan, is "not found". What they return is
+//! cut down to public fields here, in storage, so no page or export can show a phone number, an
+//! account name or an internal comment by mistake. The published service requests shown beside them
+//! are chosen by the requests context (`requests::public`).
 
 mod oc4ids;
 mod photos;

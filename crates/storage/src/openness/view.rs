@@ -1,7 +1,7 @@
-//! A project's public page in data: what a resident in front of the building site may know
-//! (SPEC §8) and nothing more. Built from the same reads as the staff pages, then cut down:
-//! the office's published line, else the owner's phone masked, no account names, no review comments, no reasons typed by staff,
-//! only accepted reports, only the re-encoded copies of photos.
+//! A project's public page in data: what a resident in front of the building site may know (SPEC
+//! §8) and nothing more. Built from the same reads as the staff pages, then cut down: the office's
+//! published line, else the owner's phone masked, no account names, no review comments, no reasons
+//! typed by staff, only accepted reports, only the re-encoded copies of photos.
 
 use super::{Public, Row, by_code};
 use crate::control::money::books;

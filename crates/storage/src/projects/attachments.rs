@@ -1,8 +1,8 @@
-//! Documents attached to a project (项目文档): evidence for the lifecycle gates (a consultation
-//! record, the approval, the contract, …), site photos and anything else. The file must pass
-//! [`minxin_domain::projects::document::check`] (type by content, size limit, cleaned name); its bytes go
-//! to a [`BlobStore`] under their SHA-256, the metadata to `attachments`. Attaching and removing
-//! are management, except that whoever reports a project's progress may add site photos.
+//! Documents attached to a project (项目文档): evidence for the lifecycle gates (a consultation record,
+//! the approval, the contract, …), site photos and anything else. The file must pass
+//! [`minxin_domain::projects::document::check`] (type by content, size limit, cleaned name); its
+//! bytes go to a [`BlobStore`] under their SHA-256, the metadata to `attachments`. Attaching and
+//! removing are management, except that whoever reports a project's progress may add site photos.
 //!
 //! Removing an attachment deletes its record (and so its weight as gate evidence) but keeps the
 //! blob: the audit entry names its SHA-256, so a removed document can still be produced, and

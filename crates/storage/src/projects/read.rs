@@ -345,8 +345,8 @@ impl Registry<'_> {
     }
 }
 
-/// The condition "the public may see this project" in SQL: marked public and in a stage of
-/// the annual plan ([`minxin_domain::openness::public::is_shown`]). Openness reads by it, and requests
+/// The condition "the public may see this project" in SQL: marked public and in a stage of the
+/// annual plan ([`minxin_domain::openness::public::is_shown`]). Openness reads by it, and requests
 /// check by it that a resident may name the project.
 pub(crate) fn shown() -> Expr {
     Expr::col((Projects::Table, Projects::IsPublic))

@@ -1,6 +1,6 @@
-//! Staff moves on a request — dispatch, accept (签收), start, transfer (转办), answer, close,
-//! merge — and the resident's rating. Each loads the request through the caller's scope,
-//! asks [`minxin_domain::requests::service_request::apply`] whether the move is allowed for the party
+//! Staff moves on a request — dispatch, accept (签收), start, transfer (转办), answer, close, merge —
+//! and the resident's rating. Each loads the request through the caller's scope, asks
+//! [`minxin_domain::requests::service_request::apply`] whether the move is allowed for the party
 //! the caller acts as ([`minxin_domain::requests::access::party_of`]), and writes the new state
 //! with a version check, a timeline entry and an audit entry in one transaction.
 

@@ -1,7 +1,8 @@
 //! The dashboard's totals (migration 6) on SQLite and PostgreSQL: after every kind of write that
 //! feeds them — new projects with budget lines, edits that move a project to another department,
 //! year and budget, an edit of the published phone alone (migration 7's column), stage moves,
-//! region moves, money records and their corrections, the light refresh — the totals equal the sums of the rows they summarise.
+//! region moves, money records and their corrections, the light refresh — the totals equal the sums
+//! of the rows they summarise.
 
 use chrono::Datelike;
 use minxin_domain::projects::project::FundingSource;
