@@ -8,9 +8,9 @@ use crate::projects::World;
 use chrono::{Duration, NaiveDate};
 use minxin_domain::projects::code as project_code;
 use minxin_domain::projects::project::Stage;
+use minxin_storage::control::seed::PastProgress;
 use minxin_storage::projects::BudgetLine;
-use minxin_storage::seed::BulkProject;
-use minxin_storage::seed_progress::PastProgress;
+use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::{Store, StoreError};
 
 /// Rows invented and inserted per round; each round reports progress.

@@ -12,7 +12,7 @@ pub mod requests;
 
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::{Role, RoleSet};
-use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::{Store, StoreError};
 
 pub use data::DEMO_ACCOUNTS;
@@ -110,7 +110,8 @@ pub async fn seed(
     progress("boundaries 街道和社区边界");
     let office = store.actor_for_cli("office").await?;
     let imported = store
-        .scoped(&office, minxin_storage::bootstrap::CLI_ADDRESS)
+        .scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS)
+        .requests()
         .import_boundaries(&geography::boundaries_geojson(), "")
         .await?;
     progress(&format!("  {} boundaries", imported.len()));

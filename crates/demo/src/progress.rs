@@ -12,8 +12,8 @@ use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::control::finance::{MoneyKind, ProcurementMethod, uscc_check_char};
 use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, ReportState, due_date};
 use minxin_domain::projects::project::Stage;
+use minxin_storage::control::seed::{PastContract, PastMoney, PastProgress, PastReport};
 use minxin_storage::projects::{BudgetLine, Project};
-use minxin_storage::seed_progress::{PastContract, PastMoney, PastProgress, PastReport};
 
 const CONTRACTORS: [&str; 8] = [
     "示例市城建工程有限公司",

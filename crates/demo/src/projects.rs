@@ -10,9 +10,9 @@ use crate::progress::Planned;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::projects::project::{FundingSource, Hold, Stage};
+use minxin_storage::control::seed::PastProgress;
+use minxin_storage::projects::seed::PastMove;
 use minxin_storage::projects::{MilestoneInput, ProjectInput};
-use minxin_storage::seed::PastMove;
-use minxin_storage::seed_progress::PastProgress;
 use minxin_storage::{Store, StoreError};
 use std::collections::BTreeMap;
 
@@ -207,8 +207,8 @@ impl World {
     pub(crate) async fn load(store: &Store) -> Result<World, StoreError> {
         let office = store.actor_for_cli("office").await?;
         let manager = store.actor_for_cli("manager").await?;
-        let scoped = store.scoped(&office, minxin_storage::bootstrap::CLI_ADDRESS);
-        let regions = scoped.regions().await?;
+        let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
+        let regions = scoped.org().regions().await?;
         let mut places = Vec::new();
         for r in &regions {
             if r.level()? != RegionLevel::Community {
@@ -233,12 +233,14 @@ impl World {
         Ok(World {
             places,
             departments: scoped
+                .org()
                 .departments(None)
                 .await?
                 .into_iter()
                 .map(|d| (d.code, d.id))
                 .collect(),
             categories: scoped
+                .org()
                 .categories()
                 .await?
                 .into_iter()
@@ -355,7 +357,7 @@ pub async fn seed(
 ) -> Result<(), StoreError> {
     let world = World::load(store).await?;
     let office = store.actor_for_cli("office").await?;
-    let scoped = store.scoped(&office, minxin_storage::bootstrap::CLI_ADDRESS);
+    let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
     let mut dice = Dice::new();
     let mut past = PastProgress::default();
     let stages: Vec<Stage> = STAGE_SHARES
@@ -369,7 +371,7 @@ pub async fn seed(
             2026
         };
         let invented = world.invent(&mut dice, year, *stage, today)?;
-        let project = scoped.create_project(&invented.input).await?;
+        let project = scoped.projects().create(&invented.input).await?;
         let (start, end) = (
             invented.input.planned_start.unwrap_or(today),
             invented.input.planned_end.unwrap_or(today),
@@ -493,6 +495,7 @@ async fn plan_milestones(
         };
         let actual = done.then(|| (planned + Duration::days(dice.below(25) as i64 - 8)).min(today));
         scoped
+            .projects()
             .add_milestone(
                 project_id,
                 &MilestoneInput {

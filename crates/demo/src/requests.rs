@@ -12,7 +12,7 @@ use minxin_domain::org::region::RegionLevel;
 use minxin_domain::requests::deadline::deadlines;
 use minxin_domain::requests::intake::Channel;
 use minxin_domain::requests::service_request::{Rating, RequestState};
-use minxin_storage::seed_requests::BulkRequest;
+use minxin_storage::requests::seed::BulkRequest;
 use minxin_storage::{Store, StoreError};
 
 /// Requests invented and inserted per round; each round reports progress.
@@ -119,8 +119,8 @@ impl World {
     async fn load(store: &Store) -> Result<World, StoreError> {
         let office = store.actor_for_cli("office").await?;
         let grid = store.actor_for_cli("grid").await?;
-        let scoped = store.scoped(&office, minxin_storage::bootstrap::CLI_ADDRESS);
-        let regions = scoped.regions().await?;
+        let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
+        let regions = scoped.org().regions().await?;
         let mut places = Vec::new();
         for r in &regions {
             if r.level()? != RegionLevel::Community {
@@ -139,9 +139,9 @@ impl World {
                     .map_or_else(String::new, |s| s.name.clone()),
             });
         }
-        let departments = scoped.departments(None).await?;
+        let departments = scoped.org().departments(None).await?;
         let kinds = store
-            .residents(minxin_storage::bootstrap::CLI_ADDRESS)
+            .residents(minxin_storage::identity::bootstrap::CLI_ADDRESS)
             .categories()
             .await?;
         let mut categories = Vec::new();

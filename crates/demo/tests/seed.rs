@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use minxin_storage::PageRequest;
-use minxin_storage::progress::dashboard::DashboardQuery;
+use minxin_storage::control::dashboard::DashboardQuery;
 use minxin_storage::projects::{Pool, ProjectFilter};
 use minxin_storage::testing::{query_raw, stores};
 
@@ -16,7 +16,8 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
         let office = store.actor_for_cli("office").await.unwrap();
         let scoped = store.scoped(&office, "test");
         let all = scoped
-            .projects(&ProjectFilter::default(), PageRequest::new(None, Some(1)))
+            .projects()
+            .list(&ProjectFilter::default(), PageRequest::new(None, Some(1)))
             .await
             .unwrap();
         assert_eq!(all.total, minxin_demo::projects::COUNT as i64, "{b}");
@@ -25,7 +26,8 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
             ..Default::default()
         };
         let in_plan = scoped
-            .projects(&plan, PageRequest::default())
+            .projects()
+            .list(&plan, PageRequest::default())
             .await
             .unwrap();
         assert!(
@@ -39,7 +41,8 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
                 ..Default::default()
             };
             let n = scoped
-                .projects(&filter, PageRequest::default())
+                .projects()
+                .list(&filter, PageRequest::default())
                 .await
                 .unwrap()
                 .total;
@@ -51,7 +54,8 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
         };
         assert!(
             scoped
-                .projects(&kitchens, PageRequest::default())
+                .projects()
+                .list(&kitchens, PageRequest::default())
                 .await
                 .unwrap()
                 .total
@@ -60,19 +64,20 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
         );
 
         let sample = &in_plan.items[0];
-        let project = scoped.project(sample.id).await.unwrap();
+        let project = scoped.projects().get(sample.id).await.unwrap();
         let budget: i64 = project.budget.iter().map(|l| l.amount_fen).sum();
         assert_eq!(budget, project.budget_fen, "{b}: budget lines add up");
-        let milestones = scoped.milestones(sample.id).await.unwrap();
+        let milestones = scoped.projects().milestones(sample.id).await.unwrap();
         assert_eq!(milestones.iter().map(|m| m.weight).sum::<i32>(), 100, "{b}");
-        let timeline = scoped.transitions(sample.id).await.unwrap();
+        let timeline = scoped.projects().transitions(sample.id).await.unwrap();
         assert_eq!(timeline.last().unwrap().to_stage, project.stage, "{b}");
 
         // A department user sees only what their department leads or partners.
         let dept = store.actor_for_cli("dept").await.unwrap();
         let theirs = store
             .scoped(&dept, "test")
-            .projects(&ProjectFilter::default(), PageRequest::default())
+            .projects()
+            .list(&ProjectFilter::default(), PageRequest::default())
             .await
             .unwrap();
         assert!(
@@ -88,7 +93,8 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
                 ..Default::default()
             };
             let n = scoped
-                .projects(&filter, PageRequest::default())
+                .projects()
+                .list(&filter, PageRequest::default())
                 .await
                 .unwrap()
                 .total;
@@ -99,13 +105,15 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
             ..Default::default()
         };
         let sample = &scoped
-            .projects(&building, PageRequest::default())
+            .projects()
+            .list(&building, PageRequest::default())
             .await
             .unwrap()
             .items[0];
         let finance = store.actor_for_cli("finance").await.unwrap();
         let books = store
             .scoped(&finance, "test")
+            .control()
             .books(sample.id)
             .await
             .unwrap();
@@ -117,7 +125,7 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
         assert!(minxin_domain::control::finance::valid_uscc(
             &contract.credit_code
         ));
-        let reports = scoped.reports(sample.id).await.unwrap();
+        let reports = scoped.control().reports(sample.id).await.unwrap();
         assert!(reports.len() >= 3, "{b}: {} reports", reports.len());
         assert!(reports.iter().any(|r| r.state == "accepted"), "{b}");
 
@@ -125,6 +133,7 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
         let leader = store.actor_for_cli("leader").await.unwrap();
         let dashboard = store
             .scoped(&leader, "test")
+            .control()
             .dashboard(&DashboardQuery {
                 region_id: None,
                 year: Some(2026),
@@ -153,7 +162,12 @@ async fn placed_by_boundaries(b: &str, store: &minxin_storage::Store) {
     let office = store.actor_for_cli("office").await.unwrap();
     let scoped = store.scoped(&office, "test");
     assert_eq!(
-        scoped.community_boundaries().await.unwrap().len(),
+        scoped
+            .requests()
+            .community_boundaries()
+            .await
+            .unwrap()
+            .len(),
         28,
         "{b}"
     );
@@ -255,6 +269,7 @@ async fn the_demo_books_balance_per_funding_source() {
         let leader = store.actor_for_cli("leader").await.unwrap();
         let dashboard = store
             .scoped(&leader, "test")
+            .control()
             .dashboard(&DashboardQuery {
                 region_id: None,
                 year: Some(2026),

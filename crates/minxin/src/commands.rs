@@ -5,8 +5,8 @@ use crate::config::Config;
 use anyhow::Context;
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::{Role, RoleSet};
-use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::credentials::new_token;
+use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_storage::identity::credentials::new_token;
 use minxin_storage::{Db, Store, StoreError};
 use std::io::BufRead;
 
@@ -257,7 +257,7 @@ pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> 
         anyhow::anyhow!("`{period}` is not a month: expected YYYY-MM, e.g. 2026-10")
     })?;
     let store = open(config).await?;
-    let today = minxin_storage::progress::lights::today();
+    let today = minxin_storage::control::lights::today();
     let taken = store
         .take_snapshot(period, today)
         .await
@@ -476,8 +476,12 @@ pub async fn import_projects(config: &Config, args: ImportProjects) -> anyhow::R
             args.user
         );
     }
-    let scoped = store.scoped(&actor, minxin_storage::bootstrap::CLI_ADDRESS);
-    let dictionary = scoped.import_dictionary().await.map_err(explain)?;
+    let scoped = store.scoped(&actor, minxin_storage::identity::bootstrap::CLI_ADDRESS);
+    let dictionary = scoped
+        .projects()
+        .import_dictionary()
+        .await
+        .map_err(explain)?;
     println!("reading {} …", args.file.display());
     let parsed = tokio::task::spawn_blocking(move || {
         read_workbook(&bytes, MAX_FILE_BYTES)
@@ -504,7 +508,8 @@ pub async fn import_projects(config: &Config, args: ImportProjects) -> anyhow::R
     };
     let started = std::time::Instant::now();
     let report = scoped
-        .import_projects(&parsed.rows, &options, |done, total| {
+        .projects()
+        .import(&parsed.rows, &options, |done, total| {
             if done % 1000 == 0 || done == total {
                 println!("  {done} / {total} rows");
             }

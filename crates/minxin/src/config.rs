@@ -213,8 +213,8 @@ impl Config {
 
     /// The key sealing second-factor secrets: the configured one, or the key file's (created on
     /// first start). Kept out of the database so that a copy of the database alone reveals none.
-    pub fn sealing_key(&self) -> anyhow::Result<minxin_storage::sealing::SealingKey> {
-        use minxin_storage::sealing::SealingKey;
+    pub fn sealing_key(&self) -> anyhow::Result<minxin_storage::kernel::sealing::SealingKey> {
+        use minxin_storage::kernel::sealing::SealingKey;
         if let Some(key) = self.totp_key.as_deref().filter(|k| !k.trim().is_empty()) {
             return SealingKey::parse(key)
                 .map_err(|e| anyhow::anyhow!("configuration error: `totp_key`: {e}"));

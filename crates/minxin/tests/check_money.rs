@@ -3,7 +3,7 @@
 //! records entered directly, bypassing every check (as books kept before the rule were), are
 //! listed by project code and source with their figures, and the exit code says so.
 
-use minxin_storage::progress::money::MoneyInput;
+use minxin_storage::control::money::MoneyInput;
 use minxin_storage::testing::{TestProject, execute_raw, fixture, fresh_postgres_url, money};
 use minxin_storage::{Db, Store};
 use std::path::Path;
@@ -52,7 +52,7 @@ async fn old_books_that_break_the_rule_are_listed() {
             None => Db::open_sqlite_dir(&dir.path().join("data")).await,
         }
         .unwrap();
-        let store = Store::new(db, minxin_storage::sealing::SealingKey::generate());
+        let store = Store::new(db, minxin_storage::kernel::sealing::SealingKey::generate());
         store.migrate().await.unwrap();
         let f = fixture(&store).await;
         let id = f
@@ -65,9 +65,12 @@ async fn old_books_that_break_the_rule_are_listed() {
             ("disbursement", 60_000_000),
             ("payment", 60_000_000),
         ] {
-            s.record_money(id, &money(kind, fen, None)).await.unwrap();
+            s.control()
+                .record_money(id, &money(kind, fen, None))
+                .await
+                .unwrap();
         }
-        let code = s.project(id).await.unwrap().code;
+        let code = s.projects().get(id).await.unwrap().code;
 
         // Books kept through the application pass, at their limit.
         let clean = check_money(dir.path(), url.as_deref());
@@ -81,7 +84,8 @@ async fn old_books_that_break_the_rule_are_listed() {
 
         // The application refuses what old books hold …
         assert!(
-            s.record_money(id, &money("payment", 1, None))
+            s.control()
+                .record_money(id, &money("payment", 1, None))
                 .await
                 .is_err(),
             "{b}"
@@ -90,7 +94,10 @@ async fn old_books_that_break_the_rule_are_listed() {
             source: "provincial".into(),
             ..money("disbursement", 5_000_000, None)
         };
-        assert!(s.record_money(id, &provincial).await.is_err(), "{b}");
+        assert!(
+            s.control().record_money(id, &provincial).await.is_err(),
+            "{b}"
+        );
         // … so they are entered directly.
         enter_directly(&store, id, "payment", "county", 54_720_001).await;
         enter_directly(&store, id, "disbursement", "provincial", 5_000_000).await;

@@ -1,44 +1,29 @@
-//! Minxin's data layer. Everything that reads or writes business data goes through a
-//! [`Scoped`] handle bound to an [`Actor`](minxin_domain::Actor): it checks the actor's role for
-//! the operation, narrows every query to the actor's data scope, and appends the audit entry in
+//! Minxin's data layer, one folder per context in downward order: `kernel` < `org` <
+//! `identity` < `projects` < `control` < `requests` < `openness` (a context uses only those
+//! before it). Everything that reads or writes business data goes through a [`Scoped`] handle
+//! bound to an [`Actor`](minxin_domain::Actor), opened for one context
+//! (`store.scoped(&actor, address).projects()`, `.control()`, …): each operation checks the
+//! actor's role, narrows every query to the actor's data scope, and appends the audit entry in
 //! the same transaction as the change. Authentication infrastructure (sign-in, sessions, API
-//! tokens) lives in [`Auth`], which acts before there is an actor.
+//! tokens) lives in [`Auth`], which acts before there is an actor; anonymous visitors read
+//! through [`Store::public`], and residents and Open311 clients file requests through
+//! [`Store::residents`] and [`Store::open311`].
 
-pub mod accounts;
-pub mod audit;
-pub mod auth;
-pub mod blobs;
-pub mod bootstrap;
-pub mod calendar;
-mod counts;
-pub mod credentials;
-pub mod db;
-pub mod departments;
-pub mod error;
-pub mod migrate;
-mod migrations;
-pub mod page;
-pub mod progress;
+pub mod control;
+pub mod identity;
+pub mod kernel;
+pub mod openness;
+pub mod org;
 pub mod projects;
-pub mod public;
-pub mod regions;
 pub mod requests;
-mod schema;
-pub mod scoped;
-pub mod sealing;
-pub mod seed;
-pub mod seed_progress;
-pub mod seed_requests;
-pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod totp;
 
-pub use auth::Auth;
-pub use db::{Backend, Db};
-pub use error::StoreError;
-pub use page::{Page, PageRequest};
-pub use scoped::Scoped;
+pub use identity::Auth;
+pub use kernel::db::{Backend, Db};
+pub use kernel::error::StoreError;
+pub use kernel::page::{Page, PageRequest};
+pub use kernel::scoped::Scoped;
 
 use minxin_domain::Actor;
 
@@ -46,39 +31,41 @@ use minxin_domain::Actor;
 /// reads may be reused while it stays the same. Writes by other processes are not counted, so
 /// such caches must also expire by age.
 pub fn write_generation() -> u64 {
-    counts::generation()
+    kernel::counts::generation()
 }
 
 /// The entry point to storage: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
-    sealing: sealing::SealingKey,
-    counts: std::sync::Arc<counts::CountCache>,
+    sealing: kernel::sealing::SealingKey,
+    counts: std::sync::Arc<kernel::counts::CountCache>,
     intake: std::sync::Arc<requests::GroupCommit>,
+    light: &'static dyn projects::LightPort,
 }
 
 impl Store {
     /// Wraps a connected database; `sealing` seals the secrets kept in it.
-    pub fn new(db: Db, sealing: sealing::SealingKey) -> Self {
+    pub fn new(db: Db, sealing: kernel::sealing::SealingKey) -> Self {
         Self {
             sealing,
             intake: std::sync::Arc::new(requests::GroupCommit::new(db.clone())),
             db,
             counts: std::sync::Arc::default(),
+            light: &control::lights::Light,
         }
     }
 
     /// Connects to `url` and brings the schema up to date.
-    pub async fn open(url: &str, sealing: sealing::SealingKey) -> Result<Self, StoreError> {
+    pub async fn open(url: &str, sealing: kernel::sealing::SealingKey) -> Result<Self, StoreError> {
         let store = Self::new(Db::connect(url).await?, sealing);
         store.migrate().await?;
         Ok(store)
     }
 
     /// Recomputes every project's traffic light for today (Asia/Shanghai); the daily run.
-    pub async fn refresh_lights(&self) -> Result<progress::lights::RefreshReport, StoreError> {
-        progress::lights::refresh_all(&self.db, progress::lights::today()).await
+    pub async fn refresh_lights(&self) -> Result<control::lights::RefreshReport, StoreError> {
+        control::lights::refresh_all(&self.db, control::lights::today()).await
     }
 
     /// How far from a project (in metres) a new request that no boundary holds may be to be
@@ -89,10 +76,23 @@ impl Store {
 
     /// Applies pending migrations, then seals any second-factor secret still in plaintext from
     /// before secrets were sealed.
-    pub async fn migrate(&self) -> Result<migrate::MigrationReport, StoreError> {
-        let mut report = migrate::migrate(&self.db).await?;
-        report.sealed_totp_secrets = auth::seal_plaintext(&self.db, &self.sealing).await?;
+    pub async fn migrate(&self) -> Result<kernel::migrate::MigrationReport, StoreError> {
+        let mut report = kernel::migrate::migrate(&self.db).await?;
+        report.sealed_totp_secrets =
+            identity::auth::seal_plaintext(&self.db, &self.sealing).await?;
         Ok(report)
+    }
+
+    /// Refreshes the planner's statistics after a bulk load, so queries over the new rows get
+    /// good plans at once; on PostgreSQL also the visibility map, which index-only scans need
+    /// (autovacuum would do both later on its own).
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        let mut tx = self.db().read().await?;
+        let sql = match tx.backend() {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM ANALYZE",
+        };
+        tx.run_script(sql).await
     }
 
     /// The underlying database handle.
@@ -107,6 +107,6 @@ impl Store {
 
     /// Business operations on behalf of `actor`, whose request came from `address`.
     pub fn scoped<'a>(&'a self, actor: &'a Actor, address: &'a str) -> Scoped<'a> {
-        Scoped::new(&self.db, &self.counts, &self.intake, actor, address)
+        Scoped::new(self, actor, address)
     }
 }

@@ -10,15 +10,15 @@
 //! Nothing here is compiled into the product: the module exists only with the `testing` feature.
 
 use crate::Store;
-use crate::accounts;
-use crate::auth::{Attempt, SessionContext};
-use crate::bootstrap::CliAccount;
-use crate::credentials::token_digest;
-use crate::db::Db;
-use crate::error::StoreError;
-use crate::regions::Region;
-use crate::schema::{Accounts, Sessions};
-use crate::sealing::SealingKey;
+use crate::identity::accounts;
+use crate::identity::auth::{Attempt, SessionContext};
+use crate::identity::bootstrap::CliAccount;
+use crate::identity::credentials::token_digest;
+use crate::kernel::db::Db;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{Accounts, Sessions};
+use crate::kernel::sealing::SealingKey;
+use crate::org::regions::Region;
 use chrono::{Duration, Utc};
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::{Actor, Role, RoleSet};
@@ -295,7 +295,7 @@ async fn sweep_databases(admin: &mut PgConnection) {
 /// editing the audit log.
 pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, StoreError> {
     let sql = AssertSqlSafe(sql.to_owned());
-    crate::counts::note_write();
+    crate::kernel::counts::note_write();
     Ok(match store.db() {
         Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
         Db::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
@@ -304,7 +304,7 @@ pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, StoreError> {
 
 /// Reads rows with literal SQL directly from the pool, bypassing every storage check; for
 /// tests that look at what was stored rather than at what an operation returns.
-pub async fn query_raw<T: crate::db::Record>(
+pub async fn query_raw<T: crate::kernel::db::Record>(
     store: &Store,
     sql: &str,
 ) -> Result<Vec<T>, StoreError> {

@@ -20,7 +20,7 @@ use axum_extra::extract::CookieJar;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
-use minxin_storage::credentials::token_digest;
+use minxin_storage::identity::credentials::token_digest;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 

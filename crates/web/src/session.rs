@@ -8,7 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use minxin_storage::auth::SessionContext;
+use minxin_storage::identity::auth::SessionContext;
 
 /// The session cookie: an opaque random token, stored server-side only as a digest.
 pub const SESSION_COOKIE: &str = "minxin_session";

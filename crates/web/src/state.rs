@@ -6,7 +6,7 @@ use crate::security::content_security_policy;
 use crate::tiles::TileSource;
 use axum::http::HeaderValue;
 use minxin_storage::Store;
-use minxin_storage::blobs::{BlobStore, LocalBlobStore};
+use minxin_storage::kernel::blobs::{BlobStore, LocalBlobStore};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -91,7 +91,7 @@ impl AppState {
     /// attachments go to a [`LocalBlobStore`] in the data directory.
     pub async fn new(store: Store, config: WebConfig) -> Result<Self, minxin_storage::StoreError> {
         let mut tx = store.db().begin().await?;
-        let secret = minxin_storage::settings::signing_secret(&mut tx).await?;
+        let secret = minxin_storage::identity::settings::signing_secret(&mut tx).await?;
         tx.commit().await?;
         let calendar = store.working_calendar().await?;
         Ok(Self {

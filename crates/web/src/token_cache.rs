@@ -5,7 +5,7 @@
 //! change, which clears its cache).
 
 use minxin_domain::Actor;
-use minxin_storage::credentials::token_digest;
+use minxin_storage::identity::credentials::token_digest;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

@@ -19,6 +19,7 @@ async fn project(fx: &Fixture) -> i64 {
     let office = fx.actor("office_a").await;
     let s = fx.store.scoped(&office, "t");
     let category_id = s
+        .org()
         .categories()
         .await
         .unwrap()
@@ -26,26 +27,28 @@ async fn project(fx: &Fixture) -> i64 {
         .find(|c| c.parent_id.is_some())
         .unwrap()
         .id;
-    s.create_project(&ProjectInput {
-        name: "阳光社区老年食堂".into(),
-        category_id,
-        year: 2026,
-        region_id: fx.street_a.id,
-        lead_department_id: fx.a_zj,
-        owner_name: "张伟".into(),
-        owner_phone: "13700001111".into(),
-        budget: [(FundingSource::County, 50_000_000)].into_iter().collect(),
-        ..ProjectInput::default()
-    })
-    .await
-    .unwrap()
-    .id
+    s.projects()
+        .create(&ProjectInput {
+            name: "阳光社区老年食堂".into(),
+            category_id,
+            year: 2026,
+            region_id: fx.street_a.id,
+            lead_department_id: fx.a_zj,
+            owner_name: "张伟".into(),
+            owner_phone: "13700001111".into(),
+            budget: [(FundingSource::County, 50_000_000)].into_iter().collect(),
+            ..ProjectInput::default()
+        })
+        .await
+        .unwrap()
+        .id
 }
 
 async fn listed(fx: &Fixture, project_id: i64) -> Vec<Attachment> {
     let office = fx.actor("office_a").await;
     fx.store
         .scoped(&office, "t")
+        .projects()
         .attachments(project_id)
         .await
         .unwrap()

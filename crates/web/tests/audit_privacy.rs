@@ -48,7 +48,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             .await;
         let office = fx.actor("office_a").await;
         let s = fx.store.scoped(&office, "198.51.100.7");
-        let project = s.project(id).await.unwrap();
+        let project = s.projects().get(id).await.unwrap();
         let edit = ProjectInput {
             code: project.code.clone(),
             name: project.name.clone(),
@@ -65,7 +65,8 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             is_public: true,
             ..ProjectInput::default()
         };
-        s.update_project(id, project.version, &edit)
+        s.projects()
+            .update(id, project.version, &edit)
             .await
             .unwrap_or_else(|e| panic!("{b}: {e:?}"));
 
@@ -98,17 +99,18 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             query_raw(&fx.store, "SELECT id, version FROM service_requests")
                 .await
                 .unwrap()[0];
-        s.publish_request(
-            request,
-            version,
-            Some(&format!(
-                "{COMPLAINT}（{RESIDENT}，电话 {RESIDENT_PHONE}，身份证 {ID_NUMBER}）"
-            )),
-            true,
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{b}: {e:?}"));
+        s.requests()
+            .publish(
+                request,
+                version,
+                Some(&format!(
+                    "{COMPLAINT}（{RESIDENT}，电话 {RESIDENT_PHONE}，身份证 {ID_NUMBER}）"
+                )),
+                true,
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e:?}"));
 
         let stored: Vec<(String, Option<String>, Option<String>)> = query_raw(
             &fx.store,

@@ -8,7 +8,7 @@ mod common;
 
 use common::chrome::{click, current_path, fill, serve, start_chrome, text_of, wait_for_text};
 use minxin_domain::{Role, RoleSet};
-use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::{fixture, stores};
 use minxin_web::{AppState, WebConfig};
 

@@ -12,7 +12,7 @@ use common::dashboard::{lit_project, set_light};
 use common::test_config;
 use fantoccini::{Client, Locator};
 use minxin_domain::control::light::Light;
-use minxin_storage::progress::lights::today;
+use minxin_storage::control::lights::today;
 use minxin_storage::testing::{PASSWORD, fixture, stores};
 use minxin_web::AppState;
 use std::io::{Cursor, Read};

@@ -28,7 +28,8 @@ async fn public_project(store: &Store) -> (i64, String, String, String) {
     let office = store.actor_for_cli("office").await.unwrap();
     let s = store.scoped(&office, "t");
     let plan = s
-        .projects(
+        .projects()
+        .list(
             &ProjectFilter {
                 stage: Some("construction".into()),
                 ..ProjectFilter::default()
@@ -38,7 +39,7 @@ async fn public_project(store: &Store) -> (i64, String, String, String) {
         .await
         .unwrap();
     for summary in plan.items {
-        let p = s.project(summary.id).await.unwrap();
+        let p = s.projects().get(summary.id).await.unwrap();
         if p.is_public && p.latitude.is_some() {
             return (p.id, p.code, p.name, p.owner_phone);
         }
@@ -123,7 +124,7 @@ fn count_of(text: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_scans_a_signboard_and_explores_the_map() {
     let (_, store) = stores().await.remove(0);
-    let today = minxin_storage::progress::lights::today();
+    let today = minxin_storage::control::lights::today();
     minxin_demo::seed(&store, PASSWORD, today, |_| {})
         .await
         .unwrap();

@@ -17,9 +17,9 @@ use minxin_domain::kernel::time::shanghai;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::Store;
-use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::reports::ReportInput;
+use minxin_storage::control::lights::today;
+use minxin_storage::control::reports::ReportInput;
+use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::projects::ProjectInput;
 use minxin_storage::testing::{Fixture, PASSWORD, execute_raw, fixture, stores};
 use minxin_web::AppState;
@@ -44,6 +44,7 @@ async fn project(store: &Store, fx: &Fixture) -> i64 {
     let office = fx.actor("office_a").await;
     let s = store.scoped(&office, "127.0.0.1");
     let category = s
+        .org()
         .categories()
         .await
         .unwrap()
@@ -53,7 +54,8 @@ async fn project(store: &Store, fx: &Fixture) -> i64 {
         .id;
     let start = today() - chrono::Duration::days(90);
     let id = s
-        .create_project(&ProjectInput {
+        .projects()
+        .create(&ProjectInput {
             name: "示例街道老年食堂".into(),
             category_id: category,
             year: 2026,
@@ -82,6 +84,7 @@ async fn project(store: &Store, fx: &Fixture) -> i64 {
     let manager = fx.store.actor_for_cli("site_manager").await.unwrap();
     store
         .scoped(&manager, "127.0.0.1")
+        .control()
         .file_report(
             id,
             &ReportInput {
@@ -145,6 +148,7 @@ async fn a_report_is_filed_returned_refiled_accepted_and_turns_the_light_green()
     wait_for_text(&client, ".notice", "月报已提交").await;
     let report = store
         .scoped(&fx.actor("office_a").await, "127.0.0.1")
+        .control()
         .reports(id)
         .await
         .unwrap()

@@ -96,6 +96,7 @@ async fn office_creates_plans_moves_and_finds_a_project() {
     let office = fx.actor("office_a").await;
     let category = store
         .scoped(&office, "127.0.0.1")
+        .org()
         .categories()
         .await
         .unwrap()

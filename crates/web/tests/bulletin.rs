@@ -12,8 +12,8 @@ use common::{Browser, Env, api, envs, token};
 use http_body_util::BodyExt;
 use minxin_domain::control::bulletin::snapshot_month;
 use minxin_domain::projects::project::{FundingSource, Stage};
-use minxin_storage::progress::lights::today;
-use minxin_storage::seed::BulkProject;
+use minxin_storage::control::lights::today;
+use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::testing::PASSWORD;
 use std::io::{Cursor, Read};
 use tower::ServiceExt;
@@ -26,6 +26,7 @@ async fn projects(env: &Env) {
     let category = fx
         .store
         .scoped(&office, "t")
+        .org()
         .categories()
         .await
         .unwrap()

@@ -10,7 +10,7 @@ use chrono::Datelike;
 use common::dashboard::lit_project;
 use common::{Browser, api, envs, send, token};
 use minxin_domain::control::light::Light;
-use minxin_storage::progress::lights::today;
+use minxin_storage::control::lights::today;
 use minxin_storage::testing::PASSWORD;
 
 /// The target of the link with `id`, unescaped.

@@ -87,7 +87,8 @@ async fn total(store: &Store, fx: &Fixture) -> i64 {
     let office = fx.actor("office_a").await;
     store
         .scoped(&office, "t")
-        .projects(&ProjectFilter::default(), PageRequest::new(None, None))
+        .projects()
+        .list(&ProjectFilter::default(), PageRequest::new(None, None))
         .await
         .unwrap()
         .total

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Browser, envs, send};
 use minxin_domain::{Role, RoleSet};
-use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::PASSWORD;
 
 #[tokio::test]
@@ -388,7 +388,7 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
             )
             .await;
         assert!(wrong.body.contains("验证码不正确"), "[{b}] {}", wrong.body);
-        let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
+        let code = minxin_storage::identity::totp::code_at(&secret, now()).unwrap();
         let no_password = browser
             .post(
                 &env.app,
@@ -407,7 +407,7 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
         );
         // A secret chosen by the browser is not taken: codes of its own secret do not enrol.
         let chosen = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-        let chosen_code = minxin_storage::totp::code_at(chosen, now()).unwrap();
+        let chosen_code = minxin_storage::identity::totp::code_at(chosen, now()).unwrap();
         let planted = browser
             .post(
                 &env.app,
@@ -453,7 +453,7 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
             )
             .await;
         assert!(refused.body.contains("验证码不正确"), "[{b}]");
-        let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
+        let code = minxin_storage::identity::totp::code_at(&secret, now()).unwrap();
         let passed = second
             .post(
                 &env.app,
@@ -484,7 +484,7 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
             without.body
         );
         assert_eq!(without.json()["code"], "totp_required");
-        let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
+        let code = minxin_storage::identity::totp::code_at(&secret, now()).unwrap();
         let with = common::api(
             &env.app,
             axum::http::Method::POST,

@@ -14,7 +14,7 @@ use calamine::{Reader, Xlsx};
 use common::{Reply, send, test_config};
 use http_body_util::BodyExt;
 use minxin_domain::kernel::geo::{Datum, Point};
-use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::testing::{Fixture, PRIVATE_TEXTS, PublicSeed, TestProject, execute_raw};
 use minxin_storage::testing::{fixture, stores};
 use minxin_web::tiles::TileSource;
@@ -413,7 +413,8 @@ async fn published_request_at_the_issues_point(e: &PortalEnv) -> i64 {
     let office = e.fx.actor("office_a").await;
     e.fx.store
         .scoped(&office, "t")
-        .publish_request(receipt.id, 1, Some("路灯不亮"), false, chrono::Utc::now())
+        .requests()
+        .publish(receipt.id, 1, Some("路灯不亮"), false, chrono::Utc::now())
         .await
         .unwrap();
     receipt.id

@@ -19,6 +19,7 @@ async fn project(env: &Env) -> i64 {
     let office = fx.actor("office_a").await;
     let s = fx.store.scoped(&office, "t");
     let category = s
+        .org()
         .categories()
         .await
         .unwrap()
@@ -26,9 +27,10 @@ async fn project(env: &Env) -> i64 {
         .find(|c| c.parent_id.is_some())
         .unwrap()
         .id;
-    let today = minxin_storage::progress::lights::today();
+    let today = minxin_storage::control::lights::today();
     let p = s
-        .create_project(&ProjectInput {
+        .projects()
+        .create(&ProjectInput {
             name: "示例街道老年食堂".into(),
             category_id: category,
             year: 2026,
@@ -62,7 +64,7 @@ async fn finance_records_money_and_refusals_are_worded() {
         let id = project(&env).await;
         let finance = token(app, "finance_a").await;
         let office = token(app, "office_a").await;
-        let today = minxin_storage::progress::lights::today().to_string();
+        let today = minxin_storage::control::lights::today().to_string();
         let money = |kind: &str, amount: i64, contract: Option<i64>| {
             json!({"kind": kind, "source": "county", "amount_fen": amount,
                    "contract_id": contract, "occurred_on": today, "note": "示财预〔2026〕12 号"})
@@ -223,7 +225,7 @@ async fn the_light_comes_with_reasons_in_the_callers_language() {
         let app = &env.app;
         let id = project(&env).await;
         let office = token(app, "office_a").await;
-        let planned = minxin_storage::progress::lights::today() - chrono::Duration::days(21);
+        let planned = minxin_storage::control::lights::today() - chrono::Duration::days(21);
         let r = api(
             app,
             Method::POST,
@@ -277,7 +279,7 @@ async fn a_report_is_returned_refiled_and_accepted() {
         let id = project(&env).await;
         let office = token(app, "office_a").await;
         let period = minxin_domain::control::report::ReportPeriod::of(
-            minxin_storage::progress::lights::today(),
+            minxin_storage::control::lights::today(),
         );
         let body = |percent: u32| {
             json!({"period": period.to_string(), "percent_bp": percent, "done": "完成基础施工",

@@ -13,8 +13,8 @@ use http_body_util::BodyExt;
 use image::ImageFormat;
 use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
 use minxin_domain::{Role, RoleSet};
-use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::progress::lights::today;
+use minxin_storage::control::lights::today;
+use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::{PASSWORD, TestProject, execute_raw};
 use std::io::Cursor;
 use tower::ServiceExt;
@@ -277,6 +277,7 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
             .fx
             .store
             .scoped(&env.fx.actor("office_a").await, "t")
+            .control()
             .reports(ids.a)
             .await
             .unwrap()[0]
@@ -476,6 +477,7 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
             .fx
             .store
             .scoped(&env.fx.actor("office_a").await, "t")
+            .control()
             .reports(ids.a)
             .await
             .unwrap()
@@ -558,6 +560,7 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
             .fx
             .store
             .scoped(&env.fx.actor("office_a").await, "t")
+            .control()
             .reports(ids.a)
             .await
             .unwrap();
@@ -644,6 +647,7 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
             .fx
             .store
             .scoped(&env.fx.actor("finance_a").await, "t")
+            .control()
             .books(ids.a)
             .await
             .unwrap();
@@ -722,6 +726,7 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
             .fx
             .store
             .scoped(&env.fx.actor("finance_a").await, "t")
+            .control()
             .books(ids.a)
             .await
             .unwrap()

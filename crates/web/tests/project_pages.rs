@@ -35,6 +35,7 @@ async fn setup(env: &Env) -> Projects {
     let office = fx.actor("office_a").await;
     let category = store
         .scoped(&office, "t")
+        .org()
         .categories()
         .await
         .unwrap()
@@ -56,7 +57,8 @@ async fn setup(env: &Env) -> Projects {
     };
     let a = store.scoped(&office, "t");
     let a_zj = a
-        .create_project(&input(
+        .projects()
+        .create(&input(
             "示例街道老年食堂",
             fx.street_a.id,
             fx.a_zj,
@@ -65,7 +67,8 @@ async fn setup(env: &Env) -> Projects {
         .await
         .unwrap();
     let a_jy = a
-        .create_project(&input(
+        .projects()
+        .create(&input(
             "示例小学操场改造",
             fx.street_a.id,
             fx.a_jy,
@@ -74,13 +77,15 @@ async fn setup(env: &Env) -> Projects {
         .await
         .unwrap();
     let a_alone = a
-        .create_project(&input("示例幼儿园扩建", fx.street_a.id, fx.a_jy, vec![]))
+        .projects()
+        .create(&input("示例幼儿园扩建", fx.street_a.id, fx.a_jy, vec![]))
         .await
         .unwrap();
     let dept_b = fx.actor("dept_b").await;
     let b = store
         .scoped(&dept_b, "t")
-        .create_project(&input("样板村饮水安全", fx.street_b.id, fx.b_zj, vec![]))
+        .projects()
+        .create(&input("样板村饮水安全", fx.street_b.id, fx.b_zj, vec![]))
         .await
         .unwrap();
     Projects {
@@ -242,7 +247,8 @@ async fn department_users_reach_only_their_projects() {
             .fx
             .store
             .scoped(&office, "t")
-            .project(p.a_jy.id)
+            .projects()
+            .get(p.a_jy.id)
             .await
             .unwrap();
         assert_eq!(unchanged.name, "示例小学操场改造", "[{b}]");
@@ -329,7 +335,8 @@ async fn a_stale_edit_keeps_the_input_and_says_so() {
             .fx
             .store
             .scoped(&office, "t")
-            .project(p.a_zj.id)
+            .projects()
+            .get(p.a_zj.id)
             .await
             .unwrap();
         assert_eq!(now.name, "第一人的名称", "[{b}] not overwritten");
@@ -720,6 +727,7 @@ async fn every_page_is_worded_in_both_languages() {
         .fx
         .store
         .scoped(&office, "t")
+        .projects()
         .add_milestone(
             p.a_zj.id,
             &minxin_storage::projects::MilestoneInput {

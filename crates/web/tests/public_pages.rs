@@ -9,9 +9,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Reply, send, test_config};
-use minxin_storage::blobs::LocalBlobStore;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::money::MoneyInput;
+use minxin_storage::control::lights::today;
+use minxin_storage::control::money::MoneyInput;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::{Fixture, PRIVATE_TEXTS, PublicSeed, TestProject, fixture, stores};
 use minxin_storage::{PageRequest, Store};
@@ -140,7 +140,14 @@ async fn unknown_and_private_projects_get_the_portal_404() {
         reserve.stage = "reserve";
         let id = e.fx.project(reserve).await;
         let office = e.fx.actor("office_a").await;
-        let code = e.store.scoped(&office, "t").project(id).await.unwrap().code;
+        let code = e
+            .store
+            .scoped(&office, "t")
+            .projects()
+            .get(id)
+            .await
+            .unwrap()
+            .code;
         for path in [
             format!("/p/{code}"),
             format!("/open-data/projects/{code}/oc4ids.json"),
@@ -171,6 +178,7 @@ async fn pages_are_cached_until_the_project_changes() {
         let finance = e.fx.actor("finance_a").await;
         e.store
             .scoped(&finance, "t")
+            .control()
             .record_money(
                 e.seed.id,
                 &MoneyInput {
@@ -340,12 +348,13 @@ async fn the_demo_district_publishes_valid_data_and_nothing_private() {
         let office = store.actor_for_cli("office").await.unwrap();
         let s = store.scoped(&office, "t");
         let all = s
-            .projects(&ProjectFilter::default(), PageRequest::new(None, Some(200)))
+            .projects()
+            .list(&ProjectFilter::default(), PageRequest::new(None, Some(200)))
             .await
             .unwrap();
         let mut shown = 0;
         for summary in all.items {
-            let p = s.project(summary.id).await.unwrap();
+            let p = s.projects().get(summary.id).await.unwrap();
             let page = get(&app, &format!("/p/{}", p.code), &[]).await;
             let public = p.is_public
                 && p.stage

@@ -28,6 +28,7 @@ async fn a_read_only_role_posting_to_a_write_route_gets_403() {
         let milestone = fx
             .store
             .scoped(&office, "t")
+            .projects()
             .add_milestone(
                 id,
                 &MilestoneInput {

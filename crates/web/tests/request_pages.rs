@@ -85,6 +85,7 @@ async fn a_resident_reports_follows_and_rates() {
         let scoped = env.fx.store.scoped(&office, "t");
         let version = |v: i64| v;
         scoped
+            .requests()
             .move_request(
                 id,
                 version(1),
@@ -102,17 +103,21 @@ async fn a_resident_reports_follows_and_rates() {
             .unwrap();
         let dept = env.fx.actor("dept_a").await;
         let d = env.fx.store.scoped(&dept, "t");
-        d.move_request(id, 2, &Move::Accept, now).await.unwrap();
-        d.move_request(
-            id,
-            3,
-            &Move::Answer {
-                text: "已更换松动的砖".into(),
-            },
-            now,
-        )
-        .await
-        .unwrap();
+        d.requests()
+            .move_request(id, 2, &Move::Accept, now)
+            .await
+            .unwrap();
+        d.requests()
+            .move_request(
+                id,
+                3,
+                &Move::Answer {
+                    text: "已更换松动的砖".into(),
+                },
+                now,
+            )
+            .await
+            .unwrap();
         let answered = browser
             .post(&env.app, "/track", &[("_csrf", &csrf), ("code", &code)])
             .await;
@@ -215,7 +220,8 @@ async fn a_signboard_link_fills_the_project_in() {
             .fx
             .store
             .scoped(&office, "t")
-            .project(id)
+            .projects()
+            .get(id)
             .await
             .unwrap()
             .code;
@@ -269,7 +275,8 @@ async fn a_signboard_link_fills_the_project_in() {
         env.fx
             .store
             .scoped(&office, "t")
-            .publish_request(
+            .requests()
+            .publish(
                 request,
                 version,
                 Some("老年食堂外墙开裂，已通知施工单位"),

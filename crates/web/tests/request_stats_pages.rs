@@ -12,7 +12,7 @@ use common::{Browser, api, test_config, token};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::service_request::{Move, Rating};
-use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::Submission;
 use minxin_storage::testing::{PASSWORD, fixture, query_raw, stores};
 use minxin_web::clock::Clock;
@@ -85,6 +85,7 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
                 let v = version(id).await;
                 store
                     .scoped(&who, "t")
+                    .requests()
                     .move_request(id, v, &m, at)
                     .await
                     .unwrap();

@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use common::{Browser, Reply, jpeg, photo_form, test_config};
 use minxin_domain::identity::role::{Role, RoleSet};
 use minxin_domain::kernel::time::shanghai;
-use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::{PASSWORD, execute_raw, fixture, query_raw, stores};
 use minxin_web::clock::Clock;
 use minxin_web::{AppState, app};

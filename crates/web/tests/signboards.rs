@@ -10,9 +10,9 @@ use axum::http::{StatusCode, header};
 use chrono::Duration;
 use common::{Browser, Env, decode_qr_png, envs};
 use minxin_domain::projects::project::{FundingSource, Stage};
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::money::ContractInput;
-use minxin_storage::seed::BulkProject;
+use minxin_storage::control::lights::today;
+use minxin_storage::control::money::ContractInput;
+use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::testing::{PASSWORD, TestProject, execute_raw};
 use std::io::{Cursor, Read};
 
@@ -57,6 +57,7 @@ async fn projects(env: &Env) -> Projects {
     let finance = fx.actor("finance_a").await;
     fx.store
         .scoped(&finance, "t")
+        .control()
         .add_contract(
             public,
             &ContractInput {
@@ -74,7 +75,8 @@ async fn projects(env: &Env) -> Projects {
     let code = fx
         .store
         .scoped(&finance, "t")
-        .project(public)
+        .projects()
+        .get(public)
         .await
         .unwrap()
         .code;
@@ -380,7 +382,8 @@ async fn a_plan_too_large_for_one_archive_is_refused_in_words() {
         let category = fx
             .store
             .scoped(&fx.actor("office_a").await, "t")
-            .project(public)
+            .projects()
+            .get(public)
             .await
             .unwrap()
             .category_id;

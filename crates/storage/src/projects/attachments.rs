@@ -1,19 +1,19 @@
-//! Documents attached to a project (项目文档): evidence for the lifecycle gates (a consultation
-//! record, the approval, the contract, …), site photos and anything else. The file must pass
-//! [`minxin_domain::projects::document::check`] (type by content, size limit, cleaned name); its bytes go
-//! to a [`BlobStore`] under their SHA-256, the metadata to `attachments`. Attaching and removing
-//! are management, except that whoever reports a project's progress may add site photos.
+//! Documents attached to a project (项目文档): evidence for the lifecycle gates (a consultation record,
+//! the approval, the contract, …), site photos and anything else. The file must pass
+//! [`minxin_domain::projects::document::check`] (type by content, size limit, cleaned name); its
+//! bytes go to a [`BlobStore`] under their SHA-256, the metadata to `attachments`. Attaching and
+//! removing are management, except that whoever reports a project's progress may add site photos.
 //!
 //! Removing an attachment deletes its record (and so its weight as gate evidence) but keeps the
 //! blob: the audit entry names its SHA-256, so a removed document can still be produced, and
 //! identical content attached elsewhere shares the blob.
 
+use super::Registry;
 use super::read::{Project, find};
-use crate::blobs::BlobStore;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::{Attachments, Transitions};
-use crate::scoped::Scoped;
+use crate::kernel::blobs::BlobStore;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{Attachments, Transitions};
 use chrono::{DateTime, Utc};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::access::{may_manage, may_report_progress};
@@ -117,7 +117,7 @@ async fn one(tx: &mut Tx, project_id: i64, attachment_id: i64) -> Result<Attachm
     .ok_or(StoreError::NotFound)
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// The documents of a visible project, oldest first.
     pub async fn attachments(&self, project_id: i64) -> Result<Vec<Attachment>, StoreError> {
         self.require(Permission::ReadProjects).await?;
@@ -140,7 +140,7 @@ impl Scoped<'_> {
             .await
     }
 
-    /// Like [`Scoped::attach`], linking the document to one of the project's transitions (the
+    /// Like [`Registry::attach`], linking the document to one of the project's transitions (the
     /// evidence uploaded with a lifecycle move, shown in the timeline).
     pub async fn attach_to_transition(
         &self,

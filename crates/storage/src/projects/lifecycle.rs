@@ -1,12 +1,12 @@
 //! Moving projects through their lifecycle (SPEC §4): gathering the facts the gate rules need,
 //! deciding with [`minxin_domain::projects::lifecycle::decide`], and keeping every transition.
 
+use super::Registry;
 use super::milestones::of_project;
 use super::read::{Project, find};
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::{Attachments, Projects, Transitions};
-use crate::scoped::Scoped;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{Attachments, Projects, Transitions};
 use chrono::{DateTime, Utc};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::text::{self, Layout};
@@ -170,7 +170,7 @@ fn refused(refusal: Refusal) -> StoreError {
     StoreError::Invalid(vec![FieldProblem::new(field, problem)])
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// The next gate of a visible project, with every condition met or missing.
     pub async fn gate(&self, project_id: i64) -> Result<GateView, StoreError> {
         self.require(Permission::ReadProjects).await?;
@@ -251,7 +251,7 @@ impl Scoped<'_> {
             &reason,
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, project_id).await?;
+        self.store.light.refresh(&mut tx, project_id).await?;
         let after = find(&mut tx, self.actor, project_id).await?;
         self.record(
             &mut tx,

@@ -2,11 +2,11 @@
 //! and paged. The same filter drives the pages, the API and the .xlsx export, so an export is
 //! exactly what the list shows.
 
+use super::Registry;
 use super::read::joined;
-use crate::error::StoreError;
-use crate::page::{Page, PageRequest, contains};
-use crate::schema::{Categories, ProjectLights, ProjectPartners, Projects};
-use crate::scoped::Scoped;
+use crate::kernel::error::StoreError;
+use crate::kernel::page::{Page, PageRequest, contains};
+use crate::kernel::schema::{Categories, ProjectLights, ProjectPartners, Projects};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
 use minxin_domain::projects::project::Stage;
@@ -192,7 +192,7 @@ impl ProjectFilter {
             );
         }
         if let Some(path) = region_path {
-            q.and_where(crate::regions::under(col(Projects::RegionPath), path));
+            q.and_where(crate::kernel::scope::under(col(Projects::RegionPath), path));
         }
         if let Some(owner) = self
             .owner
@@ -236,7 +236,7 @@ impl ProjectFilter {
     }
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// The ids of the matching projects, in list order: only `projects` and its indexes, so
     /// the usual list sorts index entries instead of joined rows.
     fn matching_ids(&self, filter: &ProjectFilter, region_path: Option<&str>) -> SelectStatement {
@@ -264,12 +264,12 @@ impl Scoped<'_> {
     /// The path of the filter's region; a region the actor cannot see matches nothing.
     async fn filter_region(
         &self,
-        tx: &mut crate::db::Tx,
+        tx: &mut crate::kernel::db::Tx,
         filter: &ProjectFilter,
     ) -> Result<Option<String>, StoreError> {
         Ok(match filter.region_id {
             Some(id) => Some(
-                crate::regions::find(tx, &self.actor.scope, id)
+                crate::org::regions::find(tx, &self.actor.scope, id)
                     .await?
                     // No path starts with "!", so an invisible region matches nothing.
                     .map_or_else(|| "!".to_owned(), |r| r.path),
@@ -279,7 +279,7 @@ impl Scoped<'_> {
     }
 
     /// A page of the projects the actor may see that match `filter`, with the total count.
-    pub async fn projects(
+    pub async fn list(
         &self,
         filter: &ProjectFilter,
         page: PageRequest,
@@ -302,7 +302,7 @@ impl Scoped<'_> {
         if let Some(total) = self.counts.get(&key) {
             return Ok(Page::new(tx.all(&listing).await?, total, page));
         }
-        let generation = crate::counts::generation();
+        let generation = crate::kernel::counts::generation();
         // The total rides along with the page as a scalar subquery, evaluated once: one round
         // trip instead of two. Only a page past the end needs the count on its own.
         let rows: Vec<CountedSummary> = tx
@@ -321,7 +321,7 @@ impl Scoped<'_> {
     }
 
     /// Every matching project, in list order, for exports; at most `cap` rows.
-    pub async fn all_projects(
+    pub async fn all(
         &self,
         filter: &ProjectFilter,
         cap: u64,

@@ -2,11 +2,11 @@
 //! read accounts (that is the administrators' business), so this is the one narrow view it
 //! gets: enabled `manager` accounts of its region, by name and department only.
 
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::regions::within;
-use crate::schema::{AccountRoles, Accounts, Departments, Regions};
-use crate::scoped::Scoped;
+use super::Registry;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{AccountRoles, Accounts, Departments, Regions};
+use crate::kernel::scope::within;
 use minxin_domain::projects::access::may_create;
 use minxin_domain::{Actor, DataScope, Permission, Role};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
@@ -69,7 +69,7 @@ pub(crate) async fn is_assignable(tx: &mut Tx, actor: &Actor, id: i64) -> Result
     Ok(found.is_some())
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// The managers the actor may assign to projects (those who may create projects only).
     pub async fn assignable_managers(&self) -> Result<Vec<ManagerRef>, StoreError> {
         self.require(Permission::ReadProjects).await?;

@@ -1,11 +1,11 @@
 //! Milestones (节点): planned date and weight, done with an actual date. Planning them is
 //! management; marking them done is progress, which a project manager may also do.
 
+use super::Registry;
 use super::read::find;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::Milestones;
-use crate::scoped::Scoped;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::Milestones;
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::{FieldProblem, required_line};
@@ -95,7 +95,7 @@ fn check(input: &MilestoneInput, others_weight: i32) -> Result<(String, NaiveDat
     }
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// The milestones of a visible project.
     pub async fn milestones(&self, project_id: i64) -> Result<Vec<Milestone>, StoreError> {
         self.require(Permission::ReadProjects).await?;
@@ -154,7 +154,7 @@ impl Scoped<'_> {
             Some(&after),
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, project_id).await?;
+        self.store.light.refresh(&mut tx, project_id).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -221,7 +221,7 @@ impl Scoped<'_> {
             Some(&after),
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, project_id).await?;
+        self.store.light.refresh(&mut tx, project_id).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -258,7 +258,7 @@ impl Scoped<'_> {
             None::<&()>,
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, project_id).await?;
+        self.store.light.refresh(&mut tx, project_id).await?;
         tx.commit().await
     }
 }

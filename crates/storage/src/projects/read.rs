@@ -1,11 +1,15 @@
 //! Reading one project in full, and the scope rule that decides which projects are visible.
 
-use crate::db::{Backend, Tx};
-use crate::error::StoreError;
-use crate::regions::within;
-use crate::schema::{Accounts, Categories, Departments, ProjectPartners, Projects, Regions};
-use crate::scoped::{Scoped, Target};
+use super::Registry;
+use crate::kernel::db::{Backend, Tx};
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{
+    Accounts, Categories, Departments, ProjectPartners, Projects, Regions,
+};
+use crate::kernel::scope::within;
+use crate::kernel::scoped::Target;
 use chrono::{DateTime, NaiveDate, Utc};
+use minxin_domain::openness::public::shown_stages;
 use minxin_domain::projects::access::ProjectOwnership;
 use minxin_domain::{Actor, Permission};
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
@@ -332,11 +336,23 @@ pub(crate) async fn find(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Project,
     Ok(ordered(project))
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// One project, if the actor may see it.
-    pub async fn project(&self, id: i64) -> Result<Project, StoreError> {
+    pub async fn get(&self, id: i64) -> Result<Project, StoreError> {
         self.require(Permission::ReadProjects).await?;
         let mut tx = self.db.read().await?;
         find(&mut tx, self.actor, id).await
     }
+}
+
+/// The condition "the public may see this project" in SQL: marked public and in a stage of the
+/// annual plan ([`minxin_domain::openness::public::is_shown`]). Openness reads by it, and requests
+/// check by it that a resident may name the project.
+pub(crate) fn shown() -> Expr {
+    Expr::col((Projects::Table, Projects::IsPublic))
+        .eq(true)
+        .and(
+            Expr::col((Projects::Table, Projects::Stage))
+                .is_in(shown_stages().map(|s| s.code().to_owned())),
+        )
 }

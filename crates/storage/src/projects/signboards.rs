@@ -3,11 +3,11 @@
 //! projects at once for the office. Both reads go through the scope filter, so a project outside
 //! the reader's scope is "not found".
 
+use super::Registry;
 use super::read::{Project, find, full, ordered};
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::{Contracts, Projects};
-use crate::scoped::Scoped;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{Contracts, Projects};
 use minxin_domain::Permission;
 use minxin_domain::projects::project::Stage;
 use sea_query::{Expr, ExprTrait, Order};
@@ -72,7 +72,7 @@ async fn with_contractors(
         .collect())
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// One visible project with its contractors, for its signboard and QR code.
     pub async fn signboard_source(&self, id: i64) -> Result<SignboardSource, StoreError> {
         self.require(Permission::ReadProjects).await?;
@@ -107,11 +107,14 @@ impl Scoped<'_> {
             .order_by((Projects::Table, Projects::Code), Order::Asc)
             .limit(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1));
         if let Some(id) = region_id {
-            let path = crate::regions::find(&mut tx, &self.actor.scope, id)
+            let path = crate::org::regions::find(&mut tx, &self.actor.scope, id)
                 .await?
                 .ok_or(StoreError::NotFound)?
                 .path;
-            q.and_where(crate::regions::under(col(Projects::RegionPath), &path));
+            q.and_where(crate::kernel::scope::under(
+                col(Projects::RegionPath),
+                &path,
+            ));
         }
         let mut projects: Vec<Project> = tx.all(&q).await?;
         let more = projects.len() > cap;

@@ -2,12 +2,13 @@
 //! text first); this module checks references against the actor's scope, applies the access
 //! rules, keeps the budget total in step with its lines, and audits before and after.
 
+use super::Registry;
 use super::read::{Project, find};
-use crate::db::Tx;
-use crate::error::{StoreError, taken_as};
-use crate::schema::{BudgetLines, ProjectPartners, Projects};
-use crate::scoped::Scoped;
-use crate::{departments, regions};
+use crate::kernel::db::Tx;
+use crate::kernel::error::{StoreError, taken_as};
+use crate::kernel::schema::{BudgetLines, ProjectPartners, Projects};
+use crate::kernel::scoped::Scoped;
+use crate::{org::departments, org::regions};
 use chrono::{NaiveDate, Utc};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::phone::is_phone_number;
@@ -121,7 +122,7 @@ fn region_scope(scope: &DataScope) -> DataScope {
 /// Whether `id` is a subcategory seen from the project's region at `region_path`: another
 /// district's own categories are not for this district's projects.
 async fn is_subcategory(tx: &mut Tx, id: i64, region_path: &str) -> Result<bool, StoreError> {
-    Ok(super::categories::seen_from(tx, Some(region_path))
+    Ok(crate::org::categories::seen_from(tx, Some(region_path))
         .await?
         .iter()
         .any(|c| c.id == id && c.parent_id.is_some()))
@@ -346,7 +347,7 @@ async fn next_code(tx: &mut Tx, year: i32) -> Result<String, StoreError> {
     Ok(project_code::next(year, codes.into_iter().map(|(c,)| c)))
 }
 
-impl Scoped<'_> {
+impl Registry<'_> {
     /// The departments a project may name as lead or partner: every department of the actor's
     /// region subtree, also for an actor whose own scope is narrowed to departments (partners
     /// may be any department of the region). For the project form and the list filters.
@@ -358,12 +359,12 @@ impl Scoped<'_> {
     }
 
     /// Creates a project in the demand stage (or `stage`, for imports of approved plans).
-    pub async fn create_project(&self, input: &ProjectInput) -> Result<Project, StoreError> {
-        self.create_project_at(input, Stage::Demand).await
+    pub async fn create(&self, input: &ProjectInput) -> Result<Project, StoreError> {
+        self.create_at(input, Stage::Demand).await
     }
 
     /// Creates a project directly in `stage` (the annual-plan import creates approved ones).
-    pub async fn create_project_at(
+    pub async fn create_at(
         &self,
         input: &ProjectInput,
         stage: Stage,
@@ -424,7 +425,7 @@ impl Scoped<'_> {
     }
 
     /// Edits the registry fields; refused with a conflict on a stale version.
-    pub async fn update_project(
+    pub async fn update(
         &self,
         id: i64,
         version: i64,
@@ -432,13 +433,13 @@ impl Scoped<'_> {
     ) -> Result<Project, StoreError> {
         self.require(Permission::ReadProjects).await?;
         let mut tx = self.db.begin().await?;
-        let project = self.update_project_in(&mut tx, id, version, input).await?;
+        let project = self.update_in(&mut tx, id, version, input).await?;
         tx.commit().await?;
         Ok(project)
     }
 
     /// Edits a project inside `tx` (shared with the importer).
-    pub(crate) async fn update_project_in(
+    pub(crate) async fn update_in(
         &self,
         tx: &mut Tx,
         id: i64,
@@ -466,7 +467,7 @@ impl Scoped<'_> {
         .await
         .map_err(taken_as("code"))?;
         replace_children(tx, id, input).await?;
-        crate::progress::refresh_light(tx, id).await?;
+        self.store.light.refresh(tx, id).await?;
         let after = find(tx, self.actor, id).await?;
         self.record(
             tx,
@@ -521,7 +522,7 @@ impl Scoped<'_> {
                 .take(),
         )
         .await?;
-        crate::progress::refresh_light(&mut tx, id).await?;
+        self.store.light.refresh(&mut tx, id).await?;
         let after = find(&mut tx, self.actor, id).await?;
         self.record(
             &mut tx,

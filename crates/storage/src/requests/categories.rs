@@ -1,8 +1,8 @@
 //! The request categories residents choose from (the Open311 services), in the office's order.
 
 use super::Residents;
-use crate::error::StoreError;
-use crate::schema::{RequestCategories, ServiceRequests};
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{RequestCategories, ServiceRequests};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query};
 
 /// A category a request can be filed under.

@@ -6,8 +6,8 @@
 //! again. Each kind is one `INSERT … SELECT` whatever the number of requests.
 
 use crate::Store;
-use crate::error::StoreError;
-use crate::schema::*;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::requests::deadline::WARNING;
 use minxin_domain::requests::service_request::RequestState;

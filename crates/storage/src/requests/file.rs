@@ -3,14 +3,14 @@
 //! details only for those handling it ([`minxin_domain::requests::access::handles`]), plus the
 //! near-duplicates staff may merge it with.
 
+use super::Requests;
 use super::categories::WithCategory;
 use super::queue::department_name;
 use super::work::in_scope;
-use crate::Scoped;
-use crate::blobs::BlobStore;
-use crate::departments::Department;
-use crate::error::StoreError;
-use crate::schema::*;
+use crate::kernel::blobs::BlobStore;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::org::departments::Department;
 use chrono::{DateTime, Utc};
 use minxin_domain::kernel::geo::Point;
 use minxin_domain::kernel::geo::distance_metres;
@@ -273,9 +273,9 @@ fn file() -> SelectStatement {
 /// Metres per degree of latitude, for the box that pre-selects duplicate candidates.
 const METRES_PER_DEGREE: f64 = 111_320.0;
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// Request `id`'s file, if it lies in the caller's scope.
-    pub async fn request_file(&self, id: i64) -> Result<RequestFile, StoreError> {
+    pub async fn file(&self, id: i64) -> Result<RequestFile, StoreError> {
         self.require(Permission::ReadRequests).await?;
         let s = ServiceRequests::Table;
         let mut tx = self.db.read().await?;
@@ -345,7 +345,7 @@ impl Scoped<'_> {
 
     /// The requests in the caller's scope that `file` may duplicate under `rule`: the same
     /// category, near in place and time, not merged themselves; nearest first.
-    pub async fn request_duplicates(
+    pub async fn duplicates(
         &self,
         file: &RequestFile,
         rule: &DuplicateRule,
@@ -435,19 +435,19 @@ impl Scoped<'_> {
     /// The departments a request may be dispatched or transferred to: every department of the
     /// caller's region subtree, also for department staff whose scope is narrowed to their own
     /// (they pass requests to departments whose records they cannot otherwise see).
-    pub async fn request_departments(&self) -> Result<Vec<Department>, StoreError> {
+    pub async fn departments(&self) -> Result<Vec<Department>, StoreError> {
         self.require(Permission::HandleRequests).await?;
         let region = DataScope {
             region_path: self.actor.scope.region_path.clone(),
             departments: Vec::new(),
         };
         let mut tx = self.db.read().await?;
-        tx.all(&crate::departments::in_scope(&region)).await
+        tx.all(&crate::org::departments::in_scope(&region)).await
     }
 
     /// The bytes of a photo of request `id` (its display copy, or its thumbnail), if the
     /// request lies in the caller's scope.
-    pub async fn request_photo(
+    pub async fn photo(
         &self,
         id: i64,
         photo: i64,

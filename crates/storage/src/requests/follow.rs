@@ -5,8 +5,8 @@
 use super::Residents;
 use super::categories::WithCategory;
 use super::queue::department_name;
-use crate::error::StoreError;
-use crate::schema::*;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::requests::receipt::ReceiptCode;
 use sea_query::{Alias, Expr, ExprTrait, Order, Query};

@@ -8,8 +8,8 @@
 //! The checks and reads of intake happen before, in the caller's task; the writer only inserts.
 
 use super::intake::{Prepared, write};
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
+use crate::kernel::db::{Db, Tx};
+use crate::kernel::error::StoreError;
 use minxin_domain::requests::placement::DEFAULT_NEAR_PROJECT_METRES;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};

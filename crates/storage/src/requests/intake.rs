@@ -5,16 +5,16 @@
 //! `placement.rs`: a request no rule fits waits in the dispatch queue of the office whose scope
 //! it was placed in.
 
+use super::Requests;
 use super::placement::{Routed, region_for, routed};
 use super::{GroupCommit, Residents};
-use crate::Scoped;
-use crate::audit::{self, NewEntry};
-use crate::blobs::BlobStore;
-use crate::db::Db;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::public::shown;
-use crate::schema::*;
+use crate::kernel::audit::{self, NewEntry};
+use crate::kernel::blobs::BlobStore;
+use crate::kernel::db::Db;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::projects::read::shown;
 use chrono::{DateTime, Utc};
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::kernel::calendar::WorkingCalendar;
@@ -128,11 +128,11 @@ impl Residents<'_> {
     }
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// A staff member (a grid worker, say) enters a request on a resident's behalf, taken by
     /// phone, at the counter or on a visit; the request records the channel and who entered
     /// it, and is otherwise received like a resident's own.
-    pub async fn enter_request(
+    pub async fn enter(
         &self,
         submission: &Submission,
         photos: &[RequestPhoto],
@@ -150,7 +150,7 @@ impl Scoped<'_> {
         };
         receive(
             self.db,
-            self.intake,
+            &self.store.intake,
             &entrant,
             submission,
             photos,

@@ -2,8 +2,9 @@
 //! an account — the portal form, a signboard's QR code, Open311 — who submit a request and
 //! follow it by its receipt code; what they get back never carries staff names or contact
 //! details. [`Open311`] serves GeoReport v2 clients, who post with an API key. Staff work on
-//! requests through [`crate::Scoped`], and the office routes them by its boundaries and rules
-//! (`routing.rs`).
+//! requests through [`Requests`] (`scoped.requests()`), and the office routes them by its
+//! boundaries and rules (`routing.rs`). The published requests the public sees are chosen here
+//! too (`public.rs`), for the pages of the openness context.
 
 pub(crate) mod categories;
 mod escalation;
@@ -15,8 +16,10 @@ mod moderation;
 mod open311;
 mod open311_select;
 mod placement;
-pub(crate) mod queue;
+mod public;
+mod queue;
 mod routing;
+pub mod seed;
 mod stats;
 mod work;
 
@@ -27,6 +30,8 @@ pub use follow::{Joined, Step, Tracked};
 pub(crate) use group_commit::GroupCommit;
 pub use intake::{Receipt, RequestPhoto, Submission};
 pub use open311::{IssuedKey, Open311, Open311Key, Open311Query, Open311Request, Posted};
+pub use public::{PublicRequest, SHOWN_MAX};
+pub(crate) use public::{in_area as published_in_area, of_project as published_of_project};
 pub use queue::{QueueFilter, QueueRow, QueueView};
 pub use routing::{CommunityBoundary, Destination, NewRule, PointRoute, RuleListing};
 pub use stats::{
@@ -34,9 +39,16 @@ pub use stats::{
 };
 
 use crate::Store;
-use crate::db::Db;
-use crate::schema::ServiceRequests;
+use crate::kernel::db::Db;
+use crate::kernel::schema::ServiceRequests;
 use sea_query::{Alias, Expr};
+
+crate::kernel::scoped::handle!(
+    /// Staff work on service requests for one actor: intake, queues, files, routing,
+    /// moderation, statistics and Open311 keys.
+    Requests,
+    requests
+);
 
 /// Operations for residents, who have no account; see the module documentation.
 #[derive(Clone, Copy, Debug)]

@@ -5,11 +5,11 @@
 //! publisher confirms it holds none, whichever way the call comes (page or API); a confirmation
 //! is recorded in the audit entry with the kinds of data it overrode (issue 15 finding 12).
 
+use super::Requests;
 use super::work::in_scope;
-use crate::Scoped;
-use crate::audit::{self, NewEntry};
-use crate::error::StoreError;
-use crate::schema::*;
+use crate::kernel::audit::{self, NewEntry};
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
@@ -29,11 +29,11 @@ struct Shown {
     confirmed_personal_data: Vec<PersonalData>,
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// Publishes request `id` (at the `version` the office saw) with `wording` for the public,
     /// or withdraws it when `wording` is `None`. Wording with personal data in it is refused
     /// unless `confirmed_no_personal_data`.
-    pub async fn publish_request(
+    pub async fn publish(
         &self,
         id: i64,
         version: i64,

@@ -7,19 +7,20 @@
 //! never a resident's contact details, a receipt code or a staff name; the answer only once
 //! published.
 
+use super::Requests;
 use super::intake::Submission;
 use super::open311_select::{
     filtered, limited, moderated, posted_with, published, shown, visible_to,
 };
 use super::{GroupCommit, Residents};
-use crate::audit;
-use crate::blobs::BlobStore;
-use crate::credentials::{new_token, token_digest};
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
-use crate::regions::within;
-use crate::schema::*;
-use crate::{Scoped, Store};
+use crate::Store;
+use crate::identity::credentials::{new_token, token_digest};
+use crate::kernel::audit;
+use crate::kernel::blobs::BlobStore;
+use crate::kernel::db::{Db, Tx};
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::kernel::scope::within;
 use chrono::{DateTime, Utc};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::calendar::WorkingCalendar;
@@ -150,7 +151,7 @@ impl Store {
         let mut tx = self.db().begin().await?;
         let root = super::placement::root_path(&mut tx).await?;
         let issued = issue(&mut tx, name, &root, None).await?;
-        let e = crate::bootstrap::entry(
+        let e = crate::identity::bootstrap::entry(
             AuditAction::Open311KeyCreate,
             "open311_key",
             issued.listed.id,
@@ -171,7 +172,7 @@ impl Store {
     pub async fn bootstrap_revoke_open311_key(&self, id: i64) -> Result<(), StoreError> {
         let mut tx = self.db().begin().await?;
         let (key, path) = revoke(&mut tx, id, Cond::all()).await?;
-        let e = crate::bootstrap::entry(
+        let e = crate::identity::bootstrap::entry(
             AuditAction::Open311KeyRevoke,
             "open311_key",
             id,
@@ -183,7 +184,7 @@ impl Store {
     }
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// The keys issued within the caller's scope, newest first.
     pub async fn open311_keys(&self) -> Result<Vec<Open311Key>, StoreError> {
         self.require(Permission::ManageOpen311Keys).await?;
@@ -204,7 +205,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::Open311KeyCreate,
-            crate::scoped::Target {
+            crate::kernel::scoped::Target {
                 kind: "open311_key",
                 id: issued.listed.id,
                 label: &issued.listed.name,
@@ -226,7 +227,7 @@ impl Scoped<'_> {
         self.record(
             &mut tx,
             AuditAction::Open311KeyRevoke,
-            crate::scoped::Target {
+            crate::kernel::scoped::Target {
                 kind: "open311_key",
                 id,
                 label: &key.name,
@@ -263,7 +264,7 @@ impl Open311<'_> {
     /// The one column of the first row `select` reads, if any.
     async fn first<T>(&self, select: &SelectStatement) -> Result<Option<T>, StoreError>
     where
-        (T,): crate::db::Record,
+        (T,): crate::kernel::db::Record,
     {
         let row: Option<(T,)> = self.db.read().await?.optional(select).await?;
         Ok(row.map(|(value,)| value))

@@ -5,7 +5,7 @@
 use super::WithPublicPoint;
 use super::open311::{Open311Query, Open311Request};
 use super::queue::department_name;
-use crate::schema::*;
+use crate::kernel::schema::*;
 use minxin_domain::requests::open311::MAX_RESULTS;
 use sea_query::{Alias, Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 

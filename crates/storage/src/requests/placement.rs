@@ -1,13 +1,13 @@
 //! Where intake places and routes a new request (issue 15): the region it is placed in decides
-//! whose queue it lands in, by [`minxin_domain::requests::placement`] — the smallest region whose boundary
-//! contains its point, the region of the project it names, of the nearest project within the
-//! configured distance, else the region of the office that dispatches what nothing placed —
-//! so every request lies in some office's scope. The department comes from the office's rules
+//! whose queue it lands in, by [`minxin_domain::requests::placement`] — the smallest region whose
+//! boundary contains its point, the region of the project it names, of the nearest project within
+//! the configured distance, else the region of the office that dispatches what nothing placed — so
+//! every request lies in some office's scope. The department comes from the office's rules
 //! ([`minxin_domain::requests::routing`]) over the boundaries containing the point.
 
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::schema::*;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
 use minxin_domain::Permission;
 use minxin_domain::identity::permission::granted_by;
 use minxin_domain::kernel::geo::Point;
@@ -43,8 +43,9 @@ struct RuleRow {
     department_id: i64,
 }
 
-/// How a request of category `category` at `point` is routed ([`minxin_domain::requests::routing::route`]
-/// over every boundary and rule): intake and the office's point test ask the same question.
+/// How a request of category `category` at `point` is routed
+/// ([`minxin_domain::requests::routing::route`] over every boundary and rule): intake and the
+/// office's point test ask the same question.
 pub(super) async fn routed(
     tx: &mut Tx,
     category: &str,

@@ -3,12 +3,13 @@
 //! Every list reads through the caller's scope ([`in_scope`]), so a department sees only what it
 //! holds or coordinates, and none carries contact details.
 
+use super::Requests;
 use super::categories::WithCategory;
 use super::work::in_scope;
-use crate::Scoped;
-use crate::error::StoreError;
-use crate::page::{Page, PageRequest};
-use crate::schema::*;
+use crate::control::overdue::{WAITING_ACCEPT, WAITING_ANSWER, overdue, states};
+use crate::kernel::error::StoreError;
+use crate::kernel::page::{Page, PageRequest};
+use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
 use minxin_domain::requests::service_request::RequestState;
@@ -105,23 +106,6 @@ pub struct QueueRow {
     pub is_published: bool,
 }
 
-fn states(list: &[RequestState]) -> Expr {
-    Expr::col((ServiceRequests::Table, ServiceRequests::State)).is_in(list.iter().map(|s| s.code()))
-}
-
-/// The states a request waits in for acceptance, and for an answer
-/// (as `request_deadline::pending` has it).
-const WAITING_ACCEPT: [RequestState; 2] = [RequestState::Submitted, RequestState::Assigned];
-const WAITING_ANSWER: [RequestState; 2] = [RequestState::Accepted, RequestState::InProgress];
-
-/// The condition "open and past the deadline that applies at `now`".
-pub(crate) fn overdue(now: DateTime<Utc>) -> Cond {
-    let s = ServiceRequests::Table;
-    Cond::any()
-        .add(states(&WAITING_ACCEPT).and(Expr::col((s, ServiceRequests::AcceptBy)).lt(now)))
-        .add(states(&WAITING_ANSWER).and(Expr::col((s, ServiceRequests::AnswerBy)).lt(now)))
-}
-
 fn view(view: QueueView, now: DateTime<Utc>) -> Cond {
     let open = [WAITING_ACCEPT, WAITING_ANSWER].concat();
     match view {
@@ -143,11 +127,11 @@ pub(super) fn department_name(column: impl sea_query::IntoColumnRef) -> SelectSt
         .to_owned()
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// One page of the requests in the caller's scope that `filter` picks, the most urgent
     /// (earliest deadline) first for open views and the newest first otherwise; `now` decides
     /// what is overdue.
-    pub async fn request_queue(
+    pub async fn queue(
         &self,
         filter: &QueueFilter,
         now: DateTime<Utc>,

@@ -1,20 +1,22 @@
 //! The office's routing of service requests (issue 6, item 3): community boundaries imported
 //! as GeoJSON ([`minxin_domain::org::boundary_import`]) and rules by category and boundary picking
-//! the department a new request goes to. Everything is done through [`Scoped`] with
+//! the department a new request goes to. Everything is done through [`Requests`] with
 //! `ModerateRequests`, within the caller's region scope: only boundaries of regions in scope,
 //! only rules whose department (and boundary, if any) is in scope; every change is audited.
 //! An import is all or nothing and replaces the boundaries of the regions it names in place, so
 //! the rules naming them stay; removing a boundary removes its rules with it. The point test
 //! asks what intake asks ([`super::placement::routed`]), so it shows what a request would get.
 
+use super::Requests;
 use super::intake::category;
 use super::placement::routed;
-use crate::db::Tx;
-use crate::departments;
-use crate::error::StoreError;
-use crate::regions::{self, Region, within};
-use crate::schema::*;
-use crate::scoped::{Scoped, Target};
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::kernel::scope::within;
+use crate::kernel::scoped::Target;
+use crate::org::departments;
+use crate::org::regions::{self, Region};
 use chrono::{DateTime, Utc};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::geo::Point;
@@ -265,7 +267,7 @@ fn refused(refusal: BoundaryRefusal) -> StoreError {
     StoreError::invalid("file", Problem::refused(refusal))
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// The community boundaries in the caller's scope, by region code.
     pub async fn community_boundaries(&self) -> Result<Vec<CommunityBoundary>, StoreError> {
         self.require(Permission::ModerateRequests).await?;

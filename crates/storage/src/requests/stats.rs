@@ -5,13 +5,13 @@
 //! busiest cells of a fixed grid. Each part is one aggregate statement; the four run at the
 //! same time on their own pooled connections, so no request row is sent to the application.
 
-use super::queue::overdue;
+use super::Requests;
 use super::work::in_scope;
-use crate::Scoped;
-use crate::db::{Backend, grid_cell};
-use crate::error::StoreError;
-use crate::regions::under;
-use crate::schema::*;
+use crate::control::overdue::overdue;
+use crate::kernel::db::{Backend, grid_cell};
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::kernel::scope::under;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
 use minxin_domain::requests::service_request::{Rating, RequestState};
@@ -314,11 +314,11 @@ impl Selection {
     }
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// The statistic of the requests in the caller's scope that `filter` selects, with `now`
     /// deciding what is overdue or due for acceptance. A region outside the scope is "not
     /// found".
-    pub async fn request_stats(
+    pub async fn stats(
         &self,
         filter: &RequestStatsFilter,
         now: DateTime<Utc>,
@@ -425,7 +425,7 @@ impl Scoped<'_> {
     }
 
     /// The figures of the whole selection only, as the leader dashboard shows them.
-    pub async fn request_figures(
+    pub async fn figures(
         &self,
         filter: &RequestStatsFilter,
         now: DateTime<Utc>,
@@ -447,7 +447,7 @@ impl Scoped<'_> {
         let mut region_name = None;
         if let Some(id) = filter.region_id {
             let mut tx = self.db.read().await?;
-            let region = crate::regions::find(&mut tx, &self.actor.scope, id)
+            let region = crate::org::regions::find(&mut tx, &self.actor.scope, id)
                 .await?
                 .ok_or(StoreError::NotFound)?;
             condition = condition.and(under(col(ServiceRequests::RegionPath), &region.path));

@@ -1,19 +1,19 @@
-//! Staff moves on a request — dispatch, accept (签收), start, transfer (转办), answer, close,
-//! merge — and the resident's rating. Each loads the request through the caller's scope,
-//! asks [`minxin_domain::requests::service_request::apply`] whether the move is allowed for the party
+//! Staff moves on a request — dispatch, accept (签收), start, transfer (转办), answer, close, merge —
+//! and the resident's rating. Each loads the request through the caller's scope, asks
+//! [`minxin_domain::requests::service_request::apply`] whether the move is allowed for the party
 //! the caller acts as ([`minxin_domain::requests::access::party_of`]), and writes the new state
 //! with a version check, a timeline entry and an audit entry in one transaction.
 
 use super::RequestPhoto;
+use super::Requests;
 use super::Residents;
 use super::intake::{add_photos, event_by, put_photos};
-use crate::Scoped;
-use crate::blobs::BlobStore;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::progress::lights::{Which, refresh};
-use crate::regions::within;
-use crate::schema::*;
+use crate::control::lights::{Which, refresh};
+use crate::kernel::blobs::BlobStore;
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::*;
+use crate::kernel::scope::within;
 use chrono::{DateTime, Utc};
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::kernel::calendar::WorkingCalendar;
@@ -217,9 +217,9 @@ async fn write(
         now,
     )
     .await?;
-    crate::audit::append(
+    crate::kernel::audit::append(
         tx,
-        crate::audit::NewEntry {
+        crate::kernel::audit::NewEntry {
             actor_id: mover.account.map(|(id, _)| id),
             actor_name: mover
                 .account
@@ -251,7 +251,7 @@ async fn write(
     Ok(new.state)
 }
 
-impl Scoped<'_> {
+impl Requests<'_> {
     /// Makes `step` on request `id` as the caller: the office dispatches, closes and merges;
     /// the department holding it accepts, starts, answers, transfers or merges. `version` is
     /// the version the caller saw; a request changed since is a conflict.
@@ -269,8 +269,8 @@ impl Scoped<'_> {
     }
 
     /// The department holding request `id` answers it with `text` and photos of the work
-    /// done (re-encoded copies, like the resident's); see [`Scoped::move_request`].
-    pub async fn answer_request(
+    /// done (re-encoded copies, like the resident's); see [`Requests::move_request`].
+    pub async fn answer(
         &self,
         id: i64,
         version: i64,

@@ -39,7 +39,7 @@ impl TestProject {
     /// A 社区老年食堂 of district A's street, led by A-ZJ, in the 2026 plan, under construction
     /// since `started` days ago and due in `ends_in` days, with 1,000,000.00 元 from the county.
     pub fn building(f: &Fixture, name: &'static str, started: i64, ends_in: i64) -> Self {
-        let today = crate::progress::lights::today();
+        let today = crate::control::lights::today();
         TestProject {
             name,
             office: "office_a",
@@ -67,6 +67,7 @@ impl Fixture {
         let office = self.actor("office_a").await;
         self.store
             .scoped(&office, "t")
+            .org()
             .categories()
             .await
             .expect("categories")
@@ -106,7 +107,8 @@ impl Fixture {
         let id = self
             .store
             .scoped(&office, "t")
-            .create_project(&self.project_input(&p).await)
+            .projects()
+            .create(&self.project_input(&p).await)
             .await
             .expect("a valid test project")
             .id;

@@ -5,10 +5,10 @@
 //! they return for [`PRIVATE_TEXTS`].
 
 use super::{Fixture, TestProject};
-use crate::blobs::BlobStore;
-use crate::progress::lights::today;
-use crate::progress::money::{ContractInput, MoneyInput};
-use crate::progress::reports::{Decision, NewPhoto, ReportInput};
+use crate::control::lights::today;
+use crate::control::money::{ContractInput, MoneyInput};
+use crate::control::reports::{Decision, NewPhoto, ReportInput};
+use crate::kernel::blobs::BlobStore;
 use crate::projects::TransitionInput;
 use chrono::{Duration, Months};
 use minxin_domain::control::report::ReportPeriod;
@@ -97,50 +97,58 @@ impl Fixture {
         let this_month = ReportPeriod::of(today());
         let last_month = ReportPeriod::of(today() - Months::new(1));
         let accepted = s
+            .control()
             .file_report_with_photos(id, &report(last_month, 3_000), &[photo(0)], blobs)
             .await
             .expect("report filed");
-        s.review_report(id, accepted.id, accepted.version, Decision::Accept, "")
+        s.control()
+            .review_report(id, accepted.id, accepted.version, Decision::Accept, "")
             .await
             .expect("report accepted");
         let returned = s
+            .control()
             .file_report_with_photos(id, &report(this_month, 4_000), &[photo(1)], blobs)
             .await
             .expect("report filed");
-        s.review_report(
-            id,
-            returned.id,
-            returned.version,
-            Decision::Return,
-            "退回意见：照片模糊",
-        )
-        .await
-        .expect("report returned");
-        for (action, reason) in [("suspend", "暂停原因：内部"), ("resume", "恢复原因：内部")]
-        {
-            let version = s.project(id).await.expect("project").version;
-            s.transition(
+        s.control()
+            .review_report(
                 id,
-                &TransitionInput {
-                    action: action.into(),
-                    target_stage: None,
-                    reason: reason.into(),
-                    version,
-                },
+                returned.id,
+                returned.version,
+                Decision::Return,
+                "退回意见：照片模糊",
             )
             .await
-            .expect("moved");
+            .expect("report returned");
+        for (action, reason) in [("suspend", "暂停原因：内部"), ("resume", "恢复原因：内部")]
+        {
+            let version = s.projects().get(id).await.expect("project").version;
+            s.projects()
+                .transition(
+                    id,
+                    &TransitionInput {
+                        action: action.into(),
+                        target_stage: None,
+                        reason: reason.into(),
+                        version,
+                    },
+                )
+                .await
+                .expect("moved");
         }
         let finance = self.actor("finance_a").await;
         let f = self.store.scoped(&finance, "t");
-        f.record_money(id, &money("approval", 80_000_000, None))
+        f.control()
+            .record_money(id, &money("approval", 80_000_000, None))
             .await
             .expect("approval");
-        f.record_money(id, &money("disbursement", 60_000_000, None))
+        f.control()
+            .record_money(id, &money("disbursement", 60_000_000, None))
             .await
             .expect("disbursement");
         let contractor = "示例建设工程有限公司";
         let contract = f
+            .control()
             .add_contract(
                 id,
                 &ContractInput {
@@ -155,10 +163,11 @@ impl Fixture {
             )
             .await
             .expect("contract");
-        f.record_money(id, &money("payment", 10_000_000, Some(contract.id)))
+        f.control()
+            .record_money(id, &money("payment", 10_000_000, Some(contract.id)))
             .await
             .expect("payment");
-        let reports = s.reports(id).await.expect("reports");
+        let reports = s.control().reports(id).await.expect("reports");
         let photo_of = |report_id: i64| {
             reports
                 .iter()
@@ -169,7 +178,7 @@ impl Fixture {
         };
         PublicSeed {
             id,
-            code: s.project(id).await.expect("project").code,
+            code: s.projects().get(id).await.expect("project").code,
             accepted_photo: photo_of(accepted.id),
             returned_photo: photo_of(returned.id),
             contractor,

@@ -4,7 +4,7 @@
 
 use super::{Fixture, query_raw};
 use crate::Store;
-use crate::blobs::LocalBlobStore;
+use crate::kernel::blobs::LocalBlobStore;
 use crate::requests::{Receipt, Submission};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};

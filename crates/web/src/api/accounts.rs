@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_storage::Page;
-use minxin_storage::accounts::{AccessInput, Account, AccountFilter, AccountInput};
+use minxin_storage::identity::accounts::{AccessInput, Account, AccountFilter, AccountInput};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -49,7 +49,12 @@ async fn list_accounts(
         problems,
     )?;
     let page = page_request(q.page.as_deref(), q.per_page.as_deref())?;
-    Ok(Json(user.store(&state).accounts(&filter, page).await?))
+    Ok(Json(
+        user.store(&state)
+            .identity()
+            .accounts(&filter, page)
+            .await?,
+    ))
 }
 
 /// One account.
@@ -60,7 +65,7 @@ async fn get_account(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Account>, Failure> {
-    Ok(Json(user.store(&state).account(id).await?))
+    Ok(Json(user.store(&state).identity().account(id).await?))
 }
 
 /// A new account with its temporary password.
@@ -83,6 +88,7 @@ async fn create_account(
 ) -> Result<(StatusCode, Json<Account>), Failure> {
     let account = user
         .store(&state)
+        .identity()
         .create_account(&body.account, &body.password)
         .await?;
     Ok((StatusCode::CREATED, Json(account)))
@@ -100,6 +106,7 @@ async fn update_account(
 ) -> Result<Json<Account>, Failure> {
     let account = user
         .store(&state)
+        .identity()
         .update_account(id, body.version, &body.data)
         .await?;
     state.tokens.clear();
@@ -124,6 +131,7 @@ async fn reset_password(
     JsonBody(body): JsonBody<PasswordReset>,
 ) -> Result<StatusCode, Failure> {
     user.store(&state)
+        .identity()
         .reset_password(id, &body.password)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -141,6 +149,7 @@ async fn set_access(
 ) -> Result<Json<Account>, Failure> {
     let account = user
         .store(&state)
+        .identity()
         .set_access(id, body.version, &body.data)
         .await?;
     state.tokens.clear();

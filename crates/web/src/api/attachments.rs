@@ -41,7 +41,7 @@ async fn list_attachments(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Attachment>>, Failure> {
-    Ok(Json(user.store(&state).attachments(id).await?))
+    Ok(Json(user.store(&state).projects().attachments(id).await?))
 }
 
 /// Attach a document (project managers of the project: any kind; whoever reports its progress:
@@ -90,6 +90,7 @@ async fn download_attachment(
 ) -> Result<Response, Failure> {
     let (attachment, bytes) = user
         .store(&state)
+        .projects()
         .attachment(id, aid, state.blobs.as_ref())
         .await?;
     Ok(file_response(&attachment, bytes, false))
@@ -104,7 +105,10 @@ async fn delete_attachment(
     user: ApiUser,
     Path((id, aid)): Path<(i64, i64)>,
 ) -> Result<StatusCode, Failure> {
-    user.store(&state).remove_attachment(id, aid).await?;
+    user.store(&state)
+        .projects()
+        .remove_attachment(id, aid)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{Json, Response};
 use minxin_storage::Page;
-use minxin_storage::audit::Entry;
+use minxin_storage::identity::audit::Entry;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,7 +23,10 @@ async fn list(
 ) -> Result<Json<Page<Entry>>, Failure> {
     let filter = query.filter().map_err(Failure::invalid)?;
     Ok(Json(
-        user.store(&state).audit_log(&filter, query.page()?).await?,
+        user.store(&state)
+            .identity()
+            .audit_log(&filter, query.page()?)
+            .await?,
     ))
 }
 

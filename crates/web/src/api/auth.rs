@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use chrono::{DateTime, Utc};
-use minxin_storage::auth::{ApiToken, Attempt, SignInError};
+use minxin_storage::identity::auth::{ApiToken, Attempt, SignInError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Json;
 use minxin_domain::control::bulletin::BulletinPeriod;
-use minxin_storage::progress::snapshots::SnapshotMonth;
+use minxin_storage::control::snapshots::SnapshotMonth;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -51,7 +51,7 @@ async fn list(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<Vec<SnapshotMonth>>, Failure> {
-    Ok(Json(user.store(&state).snapshot_months().await?))
+    Ok(Json(user.store(&state).control().snapshot_months().await?))
 }
 
 /// The bulletin of a month (`2026-10`), quarter (`2026-Q3`) or year (`2026`) for the caller's
@@ -65,7 +65,7 @@ async fn get_bulletin(
     Path(period): Path<String>,
 ) -> Result<Json<BulletinBody>, Failure> {
     let period: BulletinPeriod = period.parse().map_err(|_| Failure::not_found())?;
-    let bulletin = user.store(&state).bulletin(period).await?;
+    let bulletin = user.store(&state).control().bulletin(period).await?;
     let reasons = bulletin
         .departments
         .iter()

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::response::Json;
 use chrono::NaiveDate;
 use minxin_storage::Scoped;
-use minxin_storage::progress::dashboard::{Dashboard, DashboardQuery};
+use minxin_storage::control::dashboard::{Dashboard, DashboardQuery};
 use minxin_storage::requests::{RequestFigures, RequestStatsFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -54,9 +54,10 @@ impl DashboardView {
         now: chrono::DateTime<chrono::Utc>,
         lang: Lang,
     ) -> Result<Self, Failure> {
-        let figures = store.dashboard(query).await?;
+        let figures = store.control().dashboard(query).await?;
         let requests = store
-            .request_figures(&request_filter(&figures), now)
+            .requests()
+            .figures(&request_filter(&figures), now)
             .await?;
         Ok(Self::new(figures, requests, lang))
     }

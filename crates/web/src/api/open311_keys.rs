@@ -23,7 +23,7 @@ async fn list_keys(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<Vec<Open311Key>>, Failure> {
-    Ok(Json(user.store(&state).open311_keys().await?))
+    Ok(Json(user.store(&state).requests().open311_keys().await?))
 }
 
 /// A key to issue.
@@ -54,7 +54,11 @@ async fn issue_key(
     user: ApiUser,
     JsonBody(input): JsonBody<KeyInput>,
 ) -> Result<(StatusCode, Json<IssuedKeyView>), Failure> {
-    let issued = user.store(&state).issue_open311_key(&input.name).await?;
+    let issued = user
+        .store(&state)
+        .requests()
+        .issue_open311_key(&input.name)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(IssuedKeyView {
@@ -73,7 +77,7 @@ async fn revoke_key(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, Failure> {
-    user.store(&state).revoke_open311_key(id).await?;
+    user.store(&state).requests().revoke_open311_key(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

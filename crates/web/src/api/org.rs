@@ -6,8 +6,8 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
-use minxin_storage::departments::{Department, DepartmentInput};
-use minxin_storage::regions::{Region, RegionInput};
+use minxin_storage::org::departments::{Department, DepartmentInput};
+use minxin_storage::org::regions::{Region, RegionInput};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,7 +20,7 @@ async fn list_regions(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<Vec<Region>>, Failure> {
-    Ok(Json(user.store(&state).regions().await?))
+    Ok(Json(user.store(&state).org().regions().await?))
 }
 
 /// One region.
@@ -32,7 +32,7 @@ async fn get_region(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Region>, Failure> {
-    Ok(Json(user.store(&state).region(id).await?))
+    Ok(Json(user.store(&state).org().region(id).await?))
 }
 
 /// Create a region below one in your scope (系统管理员).
@@ -43,7 +43,7 @@ async fn create_region(
     user: ApiUser,
     JsonBody(input): JsonBody<RegionInput>,
 ) -> Result<(StatusCode, Json<Region>), Failure> {
-    let region = user.store(&state).create_region(&input).await?;
+    let region = user.store(&state).org().create_region(&input).await?;
     Ok((StatusCode::CREATED, Json(region)))
 }
 
@@ -59,6 +59,7 @@ async fn update_region(
 ) -> Result<Json<Region>, Failure> {
     Ok(Json(
         user.store(&state)
+            .org()
             .update_region(id, body.version, &body.data)
             .await?,
     ))
@@ -72,7 +73,7 @@ async fn delete_region(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, Failure> {
-    user.store(&state).delete_region(id).await?;
+    user.store(&state).org().delete_region(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -91,7 +92,9 @@ async fn list_departments(
     user: ApiUser,
     Query(q): Query<DepartmentQuery>,
 ) -> Result<Json<Vec<Department>>, Failure> {
-    Ok(Json(user.store(&state).departments(q.q.as_deref()).await?))
+    Ok(Json(
+        user.store(&state).org().departments(q.q.as_deref()).await?,
+    ))
 }
 
 /// One department.
@@ -102,7 +105,7 @@ async fn get_department(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Department>, Failure> {
-    Ok(Json(user.store(&state).department(id).await?))
+    Ok(Json(user.store(&state).org().department(id).await?))
 }
 
 /// Create a department (系统管理员).
@@ -113,7 +116,7 @@ async fn create_department(
     user: ApiUser,
     JsonBody(input): JsonBody<DepartmentInput>,
 ) -> Result<(StatusCode, Json<Department>), Failure> {
-    let department = user.store(&state).create_department(&input).await?;
+    let department = user.store(&state).org().create_department(&input).await?;
     Ok((StatusCode::CREATED, Json(department)))
 }
 
@@ -129,6 +132,7 @@ async fn update_department(
 ) -> Result<Json<Department>, Failure> {
     Ok(Json(
         user.store(&state)
+            .org()
             .update_department(id, body.version, &body.data)
             .await?,
     ))
@@ -142,7 +146,7 @@ async fn delete_department(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, Failure> {
-    user.store(&state).delete_department(id).await?;
+    user.store(&state).org().delete_department(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -10,10 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_domain::control::light::AssessedReason;
-use minxin_storage::progress::money::{
+use minxin_storage::control::money::{
     Books, Contract, ContractInput, CorrectionInput, MoneyEntry, MoneyInput,
 };
-use minxin_storage::progress::reports::{Decision, ProgressReport, ReportInput};
+use minxin_storage::control::reports::{Decision, ProgressReport, ReportInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -60,7 +60,7 @@ async fn get_light(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<LightView>, Failure> {
-    let project = user.store(&state).project(id).await?;
+    let project = user.store(&state).projects().get(id).await?;
     let reasons = worded(
         user.lang,
         project.assessment().map(|a| a.reasons).unwrap_or_default(),
@@ -79,7 +79,7 @@ async fn get_books(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Books>, Failure> {
-    Ok(Json(user.store(&state).books(id).await?))
+    Ok(Json(user.store(&state).control().books(id).await?))
 }
 
 /// Record a contract (finance).
@@ -92,7 +92,11 @@ async fn create_contract(
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<ContractInput>,
 ) -> Result<(StatusCode, Json<Contract>), Failure> {
-    let contract = user.store(&state).add_contract(id, &input).await?;
+    let contract = user
+        .store(&state)
+        .control()
+        .add_contract(id, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(contract)))
 }
 
@@ -107,7 +111,11 @@ async fn create_money(
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<MoneyInput>,
 ) -> Result<(StatusCode, Json<MoneyEntry>), Failure> {
-    let entry = user.store(&state).record_money(id, &input).await?;
+    let entry = user
+        .store(&state)
+        .control()
+        .record_money(id, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(entry)))
 }
 
@@ -121,7 +129,11 @@ async fn create_correction(
     Path((id, record)): Path<(i64, i64)>,
     JsonBody(input): JsonBody<CorrectionInput>,
 ) -> Result<(StatusCode, Json<MoneyEntry>), Failure> {
-    let entry = user.store(&state).correct_money(id, record, &input).await?;
+    let entry = user
+        .store(&state)
+        .control()
+        .correct_money(id, record, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(entry)))
 }
 
@@ -133,7 +145,7 @@ async fn list_reports(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<ProgressReport>>, Failure> {
-    Ok(Json(user.store(&state).reports(id).await?))
+    Ok(Json(user.store(&state).control().reports(id).await?))
 }
 
 /// File a month's report, or refile one that was returned.
@@ -146,7 +158,7 @@ async fn file_report(
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<ReportInput>,
 ) -> Result<(StatusCode, Json<ProgressReport>), Failure> {
-    let report = user.store(&state).file_report(id, &input).await?;
+    let report = user.store(&state).control().file_report(id, &input).await?;
     Ok((StatusCode::CREATED, Json(report)))
 }
 
@@ -173,6 +185,7 @@ async fn review_report(
     let review = input.data;
     Ok(Json(
         user.store(&state)
+            .control()
             .review_report(id, report, input.version, review.decision, &review.comment)
             .await?,
     ))

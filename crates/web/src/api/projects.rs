@@ -10,9 +10,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_storage::Page;
+use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::projects::{
-    Category, CategoryChange, CategoryInput, GateView, Milestone, MilestoneInput, ProgressInput,
-    Project, ProjectFilter, ProjectInput, ProjectSummary, TransitionInput, TransitionRecord,
+    GateView, Milestone, MilestoneInput, ProgressInput, Project, ProjectFilter, ProjectInput,
+    ProjectSummary, TransitionInput, TransitionRecord,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,7 +39,9 @@ async fn list_projects(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<ProjectSummary>>, Failure> {
     let page = page_request(page.page.as_deref(), page.per_page.as_deref())?;
-    Ok(Json(user.store(&state).projects(&filter, page).await?))
+    Ok(Json(
+        user.store(&state).projects().list(&filter, page).await?,
+    ))
 }
 
 /// Create a project (office, or department staff for their own department).
@@ -49,7 +52,7 @@ async fn create_project(
     user: ApiUser,
     JsonBody(input): JsonBody<ProjectInput>,
 ) -> Result<(StatusCode, Json<Project>), Failure> {
-    let project = user.store(&state).create_project(&input).await?;
+    let project = user.store(&state).projects().create(&input).await?;
     Ok((StatusCode::CREATED, Json(project)))
 }
 
@@ -61,7 +64,7 @@ async fn get_project(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Project>, Failure> {
-    Ok(Json(user.store(&state).project(id).await?))
+    Ok(Json(user.store(&state).projects().get(id).await?))
 }
 
 /// Edit the registry fields; send the `version` you read (409 if someone saved first).
@@ -76,7 +79,8 @@ async fn update_project(
 ) -> Result<Json<Project>, Failure> {
     Ok(Json(
         user.store(&state)
-            .update_project(id, body.version, &body.data)
+            .projects()
+            .update(id, body.version, &body.data)
             .await?,
     ))
 }
@@ -93,6 +97,7 @@ async fn report_progress(
 ) -> Result<Json<Project>, Failure> {
     Ok(Json(
         user.store(&state)
+            .projects()
             .report_progress(id, body.version, &body.data)
             .await?,
     ))
@@ -106,7 +111,7 @@ async fn get_gate(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<GateView>, Failure> {
-    Ok(Json(user.store(&state).gate(id).await?))
+    Ok(Json(user.store(&state).projects().gate(id).await?))
 }
 
 /// The timeline of lifecycle moves, oldest first.
@@ -117,7 +122,7 @@ async fn list_transitions(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<TransitionRecord>>, Failure> {
-    Ok(Json(user.store(&state).transitions(id).await?))
+    Ok(Json(user.store(&state).projects().transitions(id).await?))
 }
 
 /// A lifecycle move and where it left the project.
@@ -140,7 +145,7 @@ async fn create_transition(
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<TransitionInput>,
 ) -> Result<(StatusCode, Json<Moved>), Failure> {
-    let (project, transition) = user.store(&state).transition(id, &input).await?;
+    let (project, transition) = user.store(&state).projects().transition(id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(Moved {
@@ -158,7 +163,7 @@ async fn list_milestones(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Milestone>>, Failure> {
-    Ok(Json(user.store(&state).milestones(id).await?))
+    Ok(Json(user.store(&state).projects().milestones(id).await?))
 }
 
 /// Plan a milestone (weights of a project add up to at most 100).
@@ -171,7 +176,11 @@ async fn create_milestone(
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<MilestoneInput>,
 ) -> Result<(StatusCode, Json<Milestone>), Failure> {
-    let milestone = user.store(&state).add_milestone(id, &input).await?;
+    let milestone = user
+        .store(&state)
+        .projects()
+        .add_milestone(id, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(milestone)))
 }
 
@@ -188,6 +197,7 @@ async fn update_milestone(
 ) -> Result<Json<Milestone>, Failure> {
     Ok(Json(
         user.store(&state)
+            .projects()
             .update_milestone(id, milestone_id, body.version, &body.data)
             .await?,
     ))
@@ -203,6 +213,7 @@ async fn delete_milestone(
     Path((id, milestone_id)): Path<(i64, i64)>,
 ) -> Result<StatusCode, Failure> {
     user.store(&state)
+        .projects()
         .delete_milestone(id, milestone_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -215,7 +226,7 @@ async fn list_categories(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<Vec<Category>>, Failure> {
-    Ok(Json(user.store(&state).categories().await?))
+    Ok(Json(user.store(&state).org().categories().await?))
 }
 
 /// Extend the dictionary (office).
@@ -226,7 +237,7 @@ async fn create_category(
     user: ApiUser,
     JsonBody(input): JsonBody<CategoryInput>,
 ) -> Result<(StatusCode, Json<Category>), Failure> {
-    let category = user.store(&state).create_category(&input).await?;
+    let category = user.store(&state).org().create_category(&input).await?;
     Ok((StatusCode::CREATED, Json(category)))
 }
 
@@ -241,7 +252,12 @@ async fn update_category(
     Path(id): Path<i64>,
     JsonBody(change): JsonBody<CategoryChange>,
 ) -> Result<Json<Category>, Failure> {
-    Ok(Json(user.store(&state).update_category(id, &change).await?))
+    Ok(Json(
+        user.store(&state)
+            .org()
+            .update_category(id, &change)
+            .await?,
+    ))
 }
 
 /// Routes of this module.

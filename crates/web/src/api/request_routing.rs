@@ -23,7 +23,9 @@ async fn list_boundaries(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<Vec<CommunityBoundary>>, Failure> {
-    Ok(Json(user.store(&state).community_boundaries().await?))
+    Ok(Json(
+        user.store(&state).requests().community_boundaries().await?,
+    ))
 }
 
 /// The routing rules in your scope, oldest first (office).
@@ -34,7 +36,7 @@ async fn list_rules(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<Vec<RuleListing>>, Failure> {
-    Ok(Json(user.store(&state).routing_rules().await?))
+    Ok(Json(user.store(&state).requests().routing_rules().await?))
 }
 
 /// A new routing rule.
@@ -70,7 +72,11 @@ async fn create_rule(
         // No department matches 0, so storage names the field.
         department: input.department.unwrap_or(0),
     };
-    let listed = user.store(&state).add_routing_rule(&rule).await?;
+    let listed = user
+        .store(&state)
+        .requests()
+        .add_routing_rule(&rule)
+        .await?;
     Ok((StatusCode::CREATED, Json(listed)))
 }
 
@@ -84,7 +90,10 @@ async fn delete_rule(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, Failure> {
-    user.store(&state).delete_routing_rule(id).await?;
+    user.store(&state)
+        .requests()
+        .delete_routing_rule(id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -70,7 +70,9 @@ async fn get_stats(
         return Err(Failure::invalid(problems));
     }
     let now = state.clock.now();
-    Ok(Json(user.store(&state).request_stats(&filter, now).await?))
+    Ok(Json(
+        user.store(&state).requests().stats(&filter, now).await?,
+    ))
 }
 
 /// The statistics route, for the API router.

@@ -20,7 +20,7 @@ use minxin_domain::requests::intake::{Channel, check_intake};
 use minxin_domain::requests::service_request::{Move, Party};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::Page;
-use minxin_storage::progress::reports::PhotoCopy;
+use minxin_storage::control::reports::PhotoCopy;
 use minxin_storage::requests::{QueueFilter, QueueRow, QueueView, RequestFile};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -79,7 +79,9 @@ async fn list_requests(
         page,
     };
     let now = state.clock.now();
-    Ok(Json(user.store(&state).request_queue(&filter, now).await?))
+    Ok(Json(
+        user.store(&state).requests().queue(&filter, now).await?,
+    ))
 }
 
 /// A request's file and what you may do with it.
@@ -131,7 +133,7 @@ async fn get_request(
     user: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<RequestFileView>, Failure> {
-    let file = user.store(&state).request_file(id).await?;
+    let file = user.store(&state).requests().file(id).await?;
     Ok(Json(RequestFileView::new(file)))
 }
 
@@ -152,7 +154,8 @@ async fn get_photo(
     let thumbnail = copy == PhotoCopy::Thumbnail;
     let bytes = user
         .store(&state)
-        .request_photo(id, photo, thumbnail, state.blobs.as_ref())
+        .requests()
+        .photo(id, photo, thumbnail, state.blobs.as_ref())
         .await?;
     Ok(photo_response(bytes, "private, max-age=3600"))
 }
@@ -251,6 +254,7 @@ async fn create_move(
     let now = state.clock.now();
     let moved = user
         .store(&state)
+        .requests()
         .move_request(id, body.version, &step, now)
         .await?;
     Ok((
@@ -363,7 +367,8 @@ async fn create_request(
     };
     let receipt = user
         .store(&state)
-        .enter_request(
+        .requests()
+        .enter(
             &form.submission(channel),
             &[],
             state.blobs.as_ref(),

@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::{FieldProblem, Permission, Problem, Role};
 use minxin_storage::StoreError;
-use minxin_storage::accounts::{AccessInput, Account};
+use minxin_storage::identity::accounts::{AccessInput, Account};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -106,8 +106,8 @@ async fn form_page(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(state, s);
-    let regions = store.regions().await?;
-    let departments = store.departments(None).await?;
+    let regions = store.org().regions().await?;
+    let departments = store.org().departments(None).await?;
     let roles = Role::ALL
         .iter()
         .map(|r| Choice {
@@ -135,7 +135,7 @@ pub async fn edit(
     Id(id): Id,
 ) -> Result<Response, Failure> {
     permit(&s, Permission::GrantRoles)?;
-    let account = scoped(&state, &s).account(id).await?;
+    let account = scoped(&state, &s).identity().account(id).await?;
     form_page(
         &state,
         &s,
@@ -157,7 +157,10 @@ pub async fn update(
     let store = scoped(state, s);
     let result = async {
         let input = form.input()?;
-        store.set_access(id, version(&form.version), &input).await
+        store
+            .identity()
+            .set_access(id, version(&form.version), &input)
+            .await
     }
     .await;
     state.tokens.clear();
@@ -166,7 +169,7 @@ pub async fn update(
         result,
         "/access?notice=saved",
         |errors, conflict| async move {
-            let current = store.account(id).await?;
+            let current = store.identity().account(id).await?;
             if conflict {
                 form.version = current.version.to_string();
             }

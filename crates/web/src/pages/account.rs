@@ -13,8 +13,8 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minxin_domain::kernel::time::format_local;
-use minxin_storage::auth::ApiToken;
-use minxin_storage::totp;
+use minxin_storage::identity::auth::ApiToken;
+use minxin_storage::identity::totp;
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
@@ -84,6 +84,7 @@ async fn password_page(
     let policy = state
         .store
         .scoped(&p.session.actor, &p.client.address)
+        .identity()
         .security_policy()
         .await?
         .password;

@@ -19,9 +19,9 @@ use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::identity::segregation::may_manage_account;
 use minxin_domain::kernel::time::format_local;
-use minxin_storage::accounts::{Account, AccountFilter, AccountInput};
-use minxin_storage::departments::Department;
-use minxin_storage::regions::Region;
+use minxin_storage::identity::accounts::{Account, AccountFilter, AccountInput};
+use minxin_storage::org::departments::Department;
+use minxin_storage::org::regions::Region;
 use minxin_storage::{Scoped, StoreError};
 use serde::Deserialize;
 
@@ -145,10 +145,11 @@ pub async fn account_list(
         department_id: department.trim().parse().ok(),
     };
     let page = store
+        .identity()
         .accounts(&filter, page_request(query.page.as_deref(), None)?)
         .await?;
-    let regions = store.regions().await?;
-    let departments = store.departments(None).await?;
+    let regions = store.org().regions().await?;
+    let departments = store.org().departments(None).await?;
     Ok(AccountList {
         base,
         pager: Pager::new(
@@ -271,8 +272,8 @@ async fn form_page(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(state, s);
-    let regions = store.regions().await?;
-    let departments = store.departments(None).await?;
+    let regions = store.org().regions().await?;
+    let departments = store.org().departments(None).await?;
     html(&FormPage {
         c: Chrome::signed(state, s, "/admin/accounts"),
         errors,
@@ -309,6 +310,7 @@ pub async fn create(
     let result = async {
         let input = form.input()?;
         scoped(&state, &s)
+            .identity()
             .create_account(&input, &form.password)
             .await
     }
@@ -331,7 +333,7 @@ pub async fn edit(
     Id(id): Id,
 ) -> Result<Response, Failure> {
     permit(&s, Permission::ManageAccounts)?;
-    let account = scoped(&state, &s).account(id).await?;
+    let account = scoped(&state, &s).identity().account(id).await?;
     let form = AccountForm::of(&account);
     form_page(&state, &s, form, Some(&account), FormErrors::default()).await
 }
@@ -348,6 +350,7 @@ pub async fn update(
     let result = async {
         let input = form.input()?;
         store
+            .identity()
             .update_account(id, version(&form.version), &input)
             .await
     }
@@ -358,7 +361,7 @@ pub async fn update(
         result,
         "/admin/accounts?notice=saved",
         |errors, conflict| async move {
-            let current = store.account(id).await?;
+            let current = store.identity().account(id).await?;
             if conflict {
                 form.version = current.version.to_string();
             }
@@ -385,13 +388,13 @@ pub async fn reset_password(
 ) -> Result<Response, Failure> {
     let (state, s) = (&state, &s);
     let store = scoped(state, s);
-    let result = store.reset_password(id, &form.password).await;
+    let result = store.identity().reset_password(id, &form.password).await;
     settle(
         s.client.lang,
         result,
         "/admin/accounts?notice=saved",
         |errors, _| async move {
-            let current = store.account(id).await?;
+            let current = store.identity().account(id).await?;
             form_page(state, s, AccountForm::of(&current), Some(&current), errors).await
         },
     )

@@ -218,7 +218,7 @@ pub async fn panel(
     signed: &Signed,
     project_id: i64,
 ) -> Result<AttachmentsPanel, Failure> {
-    let project = scoped(state, signed).project(project_id).await?;
+    let project = scoped(state, signed).projects().get(project_id).await?;
     panel_of(state, signed, &project).await
 }
 
@@ -230,7 +230,10 @@ pub async fn panel_of(
 ) -> Result<AttachmentsPanel, Failure> {
     let lang = signed.client.lang;
     let actor = &signed.session.actor;
-    let items = scoped(state, signed).attachments(project.id).await?;
+    let items = scoped(state, signed)
+        .projects()
+        .attachments(project.id)
+        .await?;
     let kinds: Vec<Choice> = DocumentKind::ALL
         .iter()
         .filter(|k| may_attach(actor, project, **k))
@@ -266,7 +269,7 @@ pub async fn documents(
     Id(id): Id,
     Params(q): Params<NoticeQuery>,
 ) -> Result<Response, Failure> {
-    let project = scoped(&state, &s).project(id).await?;
+    let project = scoped(&state, &s).projects().get(id).await?;
     let attachments = panel_of(&state, &s, &project).await?.on_documents_page();
     html(&DocumentsPage {
         c: Chrome::signed(&state, &s, "/projects").with_notice(notice(q.notice.as_deref())),
@@ -397,11 +400,13 @@ pub async fn store_upload(
     match upload.transition()? {
         Some(t) => {
             store
+                .projects()
                 .attach_to_transition(project_id, t, kind, &upload.file_name, &upload.bytes, blobs)
                 .await
         }
         None => {
             store
+                .projects()
                 .attach(project_id, kind, &upload.file_name, &upload.bytes, blobs)
                 .await
         }
@@ -498,6 +503,7 @@ pub async fn download(
     Params(q): Params<DownloadQuery>,
 ) -> Result<Response, Failure> {
     let (attachment, bytes) = scoped(&state, &s)
+        .projects()
         .attachment(id, aid, state.blobs.as_ref())
         .await?;
     let inline = q.inline.as_deref() == Some("1");
@@ -610,7 +616,10 @@ pub async fn delete(
     Ids(id, aid): Ids,
     Input(form): Input<DeleteForm>,
 ) -> Result<Response, Failure> {
-    scoped(&state, &s).remove_attachment(id, aid).await?;
+    scoped(&state, &s)
+        .projects()
+        .remove_attachment(id, aid)
+        .await?;
     let back = back_to(id, &form.return_to);
     Ok(Redirect::to(&format!("{back}?notice=deleted")).into_response())
 }

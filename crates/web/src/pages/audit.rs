@@ -18,7 +18,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::kernel::time::{format_local, shanghai};
 use minxin_domain::{FieldProblem, Permission, Problem};
-use minxin_storage::audit::{Entry, Filter};
+use minxin_storage::identity::audit::{Entry, Filter};
 use minxin_storage::{PageRequest, Scoped, StoreError};
 use serde::Deserialize;
 use serde_json::Value;
@@ -202,7 +202,7 @@ pub async fn export(
     query: &AuditQuery,
 ) -> Result<Response, Failure> {
     let filter = query.filter().map_err(Failure::invalid)?;
-    let entries = store.audit_export(&filter, EXPORT_CAP).await?;
+    let entries = store.identity().audit_export(&filter, EXPORT_CAP).await?;
     let body = csv_bytes(lang, &entries).map_err(|e| {
         tracing::error!(error = %e, "CSV export failed");
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -325,7 +325,10 @@ pub async fn show(
     let lang = s.client.lang;
     let (rows, pager, errors) = match query.filter() {
         Ok(filter) => {
-            let page = scoped(&state, &s).audit_log(&filter, query.page()?).await?;
+            let page = scoped(&state, &s)
+                .identity()
+                .audit_log(&filter, query.page()?)
+                .await?;
             let pager = Pager::new(lang, &page, "/audit", &query.pairs());
             let rows = page
                 .items

@@ -17,7 +17,7 @@ use cookie::time as cookie_time;
 use minxin_domain::kernel::redirect::same_site_path;
 use minxin_domain::kernel::time::format_local;
 use minxin_storage::Auth;
-use minxin_storage::auth::{Attempt, SignInError};
+use minxin_storage::identity::auth::{Attempt, SignInError};
 use serde::Deserialize;
 
 #[derive(Template)]

@@ -158,7 +158,7 @@ impl Chrome {
     pub fn pre_session(state: &AppState, client: &Client, path: &str) -> (Self, CookieJar) {
         let mut jar = client.cookies.clone();
         if csrf::binding(&jar).is_none() {
-            let value = minxin_storage::credentials::new_token("");
+            let value = minxin_storage::identity::credentials::new_token("");
             jar = jar.add(cookie(
                 PRE_SESSION_COOKIE,
                 value,

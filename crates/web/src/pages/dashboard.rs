@@ -20,8 +20,8 @@ use chrono::Datelike;
 use minxin_domain::control::light::percent_text;
 use minxin_domain::control::ranking::{lights_bp, on_time_bp, payment_bp};
 use minxin_domain::kernel::money::Fen;
-use minxin_storage::progress::dashboard::{DashboardQuery, Investment};
-use minxin_storage::progress::lights::today;
+use minxin_storage::control::dashboard::{DashboardQuery, Investment};
+use minxin_storage::control::lights::today;
 use serde::{Deserialize, Serialize};
 
 /// The query string as typed; values that do not parse are ignored.
@@ -209,7 +209,7 @@ pub async fn show(
     };
     let store = scoped(&state, &s);
     let view = DashboardView::read(&store, &query, state.clock.now(), lang).await?;
-    let regions = store.regions().await?;
+    let regions = store.org().regions().await?;
     let f = &view.figures;
     let r = &view.requests;
     let stats = request_filter(f);

@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_storage::StoreError;
-use minxin_storage::departments::{Department, DepartmentInput};
+use minxin_storage::org::departments::{Department, DepartmentInput};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -45,7 +45,7 @@ async fn list_page(
     notice: Option<&'static str>,
 ) -> Result<Response, Failure> {
     let text = Some(q.trim()).filter(|t| !t.is_empty());
-    let departments = scoped(state, s).departments(text).await?;
+    let departments = scoped(state, s).org().departments(text).await?;
     html(&ListPage {
         c: Chrome::signed(state, s, "/admin/departments").with_notice(notice),
         departments,
@@ -132,7 +132,7 @@ async fn form_page(
     id: Option<i64>,
     errors: FormErrors,
 ) -> Result<Response, Failure> {
-    let regions = scoped(state, s).regions().await?;
+    let regions = scoped(state, s).org().regions().await?;
     html(&FormPage {
         c: Chrome::signed(state, s, "/admin/departments"),
         regions: region_choices(&regions, &form.region_id),
@@ -164,7 +164,13 @@ pub async fn create(
     scoped(&state, &s)
         .require(Permission::ManageOrganisation)
         .await?;
-    let result = async { scoped(&state, &s).create_department(&form.input()?).await }.await;
+    let result = async {
+        scoped(&state, &s)
+            .org()
+            .create_department(&form.input()?)
+            .await
+    }
+    .await;
     settle(
         s.client.lang,
         result,
@@ -181,7 +187,7 @@ pub async fn edit(
     Id(id): Id,
 ) -> Result<Response, Failure> {
     permit(&s, Permission::ManageOrganisation)?;
-    let department = scoped(&state, &s).department(id).await?;
+    let department = scoped(&state, &s).org().department(id).await?;
     let form = DepartmentForm::of(&department);
     form_page(&state, &s, form, Some(id), FormErrors::default()).await
 }
@@ -198,6 +204,7 @@ pub async fn update(
     let result = async {
         let input = form.input()?;
         store
+            .org()
             .update_department(id, version(&form.version), &input)
             .await
     }
@@ -208,7 +215,7 @@ pub async fn update(
         "/admin/departments?notice=saved",
         |errors, conflict| async move {
             if conflict {
-                form.version = store.department(id).await?.version.to_string();
+                form.version = store.org().department(id).await?.version.to_string();
             }
             form_page(state, s, form, Some(id), errors).await
         },
@@ -224,13 +231,13 @@ pub async fn delete(
 ) -> Result<Response, Failure> {
     let (state, s) = (&state, &s);
     let store = scoped(state, s);
-    let result = store.delete_department(id).await;
+    let result = store.org().delete_department(id).await;
     settle(
         s.client.lang,
         result,
         "/admin/departments?notice=deleted",
         |errors, _| async move {
-            let name = store.department(id).await?.name;
+            let name = store.org().department(id).await?.name;
             list_page(state, s, String::new(), errors, Some(name), None).await
         },
     )

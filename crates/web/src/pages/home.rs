@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_storage::PageRequest;
-use minxin_storage::accounts::AccountFilter;
+use minxin_storage::identity::accounts::AccountFilter;
 use minxin_storage::requests::{QueueFilter, QueueView};
 
 /// Where staff land after signing in: the portal has `/`, so their home page is one step in.
@@ -52,7 +52,7 @@ pub async fn show(
     let mut cards = Vec::new();
     let mut scope_name = None;
     let mut scope_departments = Vec::new();
-    let reminders = store.reminders().await?;
+    let reminders = store.control().reminders().await?;
     if !reminders.is_empty() {
         let unread = reminders.iter().filter(|r| r.read_at.is_none()).count();
         cards.push(Card {
@@ -76,7 +76,7 @@ pub async fn show(
                     state: None,
                     page: PageRequest::new(Some(1), Some(1)),
                 };
-                store.request_queue(&filter, now).await.map(|p| p.total)
+                store.requests().queue(&filter, now).await.map(|p| p.total)
             }
         };
         cards.push(Card {
@@ -96,8 +96,8 @@ pub async fn show(
         });
     }
     if actor.may(Permission::ReadOrganisation) {
-        let regions = store.regions().await?;
-        let departments = store.departments(None).await?;
+        let regions = store.org().regions().await?;
+        let departments = store.org().departments(None).await?;
         scope_name = regions.first().map(|r| r.name.clone());
         scope_departments = departments
             .iter()
@@ -133,6 +133,7 @@ pub async fn show(
     }
     if actor.may(Permission::ReadAccounts) {
         let all = store
+            .identity()
             .accounts(&AccountFilter::default(), PageRequest::new(None, Some(1)))
             .await?;
         let (title, text, href) = if actor.may(Permission::ManageAccounts) {

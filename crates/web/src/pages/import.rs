@@ -306,8 +306,8 @@ impl<S: Send + Sync> FromRequestParts<S> for UploadId {
 }
 
 fn new_id() -> String {
-    let token = minxin_storage::credentials::new_token("");
-    minxin_storage::credentials::token_digest(&token)[..32].to_owned()
+    let token = minxin_storage::identity::credentials::new_token("");
+    minxin_storage::identity::credentials::token_digest(&token)[..32].to_owned()
 }
 
 /// The uploads kept on disk.
@@ -582,9 +582,9 @@ impl JobPage {
 /// What the preview of an uploaded file shows: the parse, and storage's plan for the rows that
 /// parsed (create or update, and what storage refuses up front).
 async fn preview(store: &Scoped<'_>, bytes: Vec<u8>) -> Result<(Parsed, ImportPlan), Failure> {
-    let dictionary = store.import_dictionary().await?;
+    let dictionary = store.projects().import_dictionary().await?;
     let parsed = parse_bytes(bytes, dictionary).await;
-    let plan = store.plan_import(&parsed.rows).await?;
+    let plan = store.projects().plan_import(&parsed.rows).await?;
     Ok((parsed, plan))
 }
 
@@ -724,7 +724,8 @@ async fn run(
         dry_run: false,
     };
     let outcome = scoped
-        .import_projects(&rows, &options, |done, total| {
+        .projects()
+        .import(&rows, &options, |done, total| {
             // Storage reports every few hundred rows; each report is one small file write.
             if done < total {
                 let running = JobState::Running {
@@ -768,7 +769,7 @@ async fn confirm(
         return Ok(to_status);
     }
     let store = scoped(&state, &s);
-    let dictionary = store.import_dictionary().await?;
+    let dictionary = store.projects().import_dictionary().await?;
     let parsed = parse_bytes(uploads.bytes(&id)?, dictionary).await;
     if !parsed.issues.is_empty() || parsed.rows.is_empty() {
         let failed = Upload {
@@ -947,7 +948,10 @@ async fn export(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let filter = filter_of(&query);
-    let rows = scoped(&state, &s).all_projects(&filter, EXPORT_CAP).await?;
+    let rows = scoped(&state, &s)
+        .projects()
+        .all(&filter, EXPORT_CAP)
+        .await?;
     let bytes = tokio::task::spawn_blocking(move || export_workbook(lang, &rows))
         .await
         .map_err(|_| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?
@@ -1146,7 +1150,7 @@ pub fn template_workbook(lang: Lang, dictionary: &Dictionary) -> Result<Vec<u8>,
 async fn template(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
     permit_import(&s)?;
     let lang = s.client.lang;
-    let dictionary = scoped(&state, &s).import_dictionary().await?;
+    let dictionary = scoped(&state, &s).projects().import_dictionary().await?;
     let bytes = tokio::task::spawn_blocking(move || template_workbook(lang, &dictionary))
         .await
         .map_err(|_| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?

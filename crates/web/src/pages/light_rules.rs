@@ -16,7 +16,7 @@ use axum::response::Response;
 use minxin_domain::control::light::{Thresholds, percent_text};
 use minxin_domain::control::report::parse_percent;
 use minxin_domain::{FieldProblem, Permission, Problem};
-use minxin_storage::progress::light_rules::{LightRulesInput, RegionLightRules};
+use minxin_storage::control::light_rules::{LightRulesInput, RegionLightRules};
 use serde::Deserialize;
 
 /// The form as typed; every field is text so a typo comes back as typed, and a missing one as
@@ -117,7 +117,7 @@ async fn page(
     errors: FormErrors,
     notice: Option<&'static str>,
 ) -> Result<Response, Failure> {
-    let regions = scoped(state, s).regions().await?;
+    let regions = scoped(state, s).org().regions().await?;
     html(&RulesPage {
         c: Chrome::signed(state, s, "/light-rules").with_notice(notice),
         errors,
@@ -135,7 +135,7 @@ async fn region_of(state: &AppState, s: &Signed, raw: Option<&str>) -> Result<i6
     if let Some(id) = raw.and_then(|r| r.trim().parse::<i64>().ok()) {
         return Ok(id);
     }
-    let regions = scoped(state, s).regions().await?;
+    let regions = scoped(state, s).org().regions().await?;
     regions
         .iter()
         .min_by_key(|r| r.path.len())
@@ -150,7 +150,7 @@ pub async fn show(
     Params(q): Params<RulesQuery>,
 ) -> Result<Response, Failure> {
     let region = region_of(&state, &s, q.region_id.as_deref()).await?;
-    let current = scoped(&state, &s).light_rules(region).await?;
+    let current = scoped(&state, &s).control().light_rules(region).await?;
     let form = RulesForm::of(&current);
     page(
         &state,
@@ -173,9 +173,9 @@ pub async fn save(
     let store = scoped(&state, &s);
     store.require(Permission::ManageLightRules).await?;
     let region = region_of(&state, &s, form.region_id.as_deref()).await?;
-    let current = store.light_rules(region).await?;
+    let current = store.control().light_rules(region).await?;
     let result = match form.read() {
-        Ok(input) => store.set_light_rules(region, &input).await,
+        Ok(input) => store.control().set_light_rules(region, &input).await,
         Err(e) => Err(e),
     };
     let to = format!("/light-rules?region_id={region}&notice=saved");

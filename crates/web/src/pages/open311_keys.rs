@@ -76,7 +76,7 @@ async fn page(
     issued: Option<String>,
     notice: Option<&'static str>,
 ) -> Result<Response, Failure> {
-    let keys = scoped(state, s).open311_keys().await?;
+    let keys = scoped(state, s).requests().open311_keys().await?;
     html(&KeysPage {
         c: Chrome::signed(state, s, PATH).with_notice(notice),
         errors,
@@ -112,7 +112,11 @@ pub async fn create(
     s: Signed,
     Input(form): Input<KeyForm>,
 ) -> Result<Response, Failure> {
-    match scoped(&state, &s).issue_open311_key(&form.name).await {
+    match scoped(&state, &s)
+        .requests()
+        .issue_open311_key(&form.name)
+        .await
+    {
         Ok(issued) => {
             let notice = Some("notice.created");
             page(
@@ -138,6 +142,6 @@ pub async fn revoke(
     s: Signed,
     Id(id): Id,
 ) -> Result<Response, Failure> {
-    scoped(&state, &s).revoke_open311_key(id).await?;
+    scoped(&state, &s).requests().revoke_open311_key(id).await?;
     Ok(Redirect::to(&format!("{PATH}?notice=revoked")).into_response())
 }

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use minxin_storage::departments::Department;
+use minxin_storage::org::departments::Department;
 
 #[derive(Template)]
 #[template(path = "org.html")]
@@ -25,8 +25,8 @@ struct OrgPage {
 /// GET /org
 pub async fn show(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
     let store = scoped(&state, &s);
-    let regions = store.regions().await?;
-    let departments = store.departments(None).await?;
+    let regions = store.org().regions().await?;
+    let departments = store.org().departments(None).await?;
     html(&OrgPage {
         c: Chrome::signed(&state, &s, "/org"),
         rows: tree(s.client.lang, &regions),

@@ -17,7 +17,7 @@ use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::org::region::RegionLevel;
 use minxin_storage::StoreError;
-use minxin_storage::regions::{Region, RegionInput};
+use minxin_storage::org::regions::{Region, RegionInput};
 use serde::Deserialize;
 
 /// A region as a row of the tree.
@@ -73,7 +73,7 @@ async fn list_page(
     errors: FormErrors,
     failed: Option<String>,
 ) -> Result<Response, Failure> {
-    let regions = scoped(state, s).regions().await?;
+    let regions = scoped(state, s).org().regions().await?;
     html(&ListPage {
         rows: tree(c.lang, &regions),
         c,
@@ -163,7 +163,7 @@ async fn form_page(
     errors: FormErrors,
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
-    let regions = scoped(state, s).regions().await?;
+    let regions = scoped(state, s).org().regions().await?;
     let levels = RegionLevel::ALL
         .iter()
         .skip(1)
@@ -201,7 +201,7 @@ pub async fn new(
     permit(&s, Permission::ManageOrganisation)?;
     let mut form = RegionForm::default();
     if let Some(parent) = q.parent.as_deref().and_then(|p| p.parse().ok()) {
-        let parent = scoped(&state, &s).region(parent).await?;
+        let parent = scoped(&state, &s).org().region(parent).await?;
         form.level = parent
             .level()
             .ok()
@@ -219,7 +219,7 @@ pub async fn create(
     s: Signed,
     Input(form): Input<RegionForm>,
 ) -> Result<Response, Failure> {
-    let result = async { scoped(&state, &s).create_region(&form.input()?).await }.await;
+    let result = async { scoped(&state, &s).org().create_region(&form.input()?).await }.await;
     settle(
         s.client.lang,
         result,
@@ -236,7 +236,7 @@ pub async fn edit(
     Id(id): Id,
 ) -> Result<Response, Failure> {
     permit(&s, Permission::ManageOrganisation)?;
-    let region = scoped(&state, &s).region(id).await?;
+    let region = scoped(&state, &s).org().region(id).await?;
     form_page(
         &state,
         &s,
@@ -259,6 +259,7 @@ pub async fn update(
     let result = async {
         let input = form.input()?;
         store
+            .org()
             .update_region(id, version(&form.version), &input)
             .await
     }
@@ -268,7 +269,7 @@ pub async fn update(
         result,
         "/admin/regions?notice=saved",
         |errors, conflict| async move {
-            let current = store.region(id).await?;
+            let current = store.org().region(id).await?;
             if conflict {
                 form.version = current.version.to_string();
             }
@@ -286,13 +287,13 @@ pub async fn delete(
 ) -> Result<Response, Failure> {
     let (state, s) = (&state, &s);
     let store = scoped(state, s);
-    let result = store.delete_region(id).await;
+    let result = store.org().delete_region(id).await;
     settle(
         s.client.lang,
         result,
         "/admin/regions?notice=deleted",
         |errors, _| async move {
-            let name = store.region(id).await?.name;
+            let name = store.org().region(id).await?.name;
             let c = Chrome::signed(state, s, "/admin/regions");
             list_page(state, s, c, errors, Some(name)).await
         },

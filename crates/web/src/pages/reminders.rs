@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use minxin_domain::kernel::time::format_local;
-use minxin_storage::progress::reminders::Reminder;
+use minxin_storage::control::reminders::Reminder;
 
 /// A reminder as a row of the page.
 struct Row {
@@ -46,7 +46,7 @@ struct RemindersPage {
 
 /// GET /reminders
 pub async fn list(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
-    let reminders = scoped(&state, &s).reminders().await?;
+    let reminders = scoped(&state, &s).control().reminders().await?;
     html(&RemindersPage {
         c: Chrome::signed(&state, &s, "/reminders"),
         rows: reminders.iter().map(Row::new).collect(),
@@ -59,6 +59,6 @@ pub async fn read(
     s: Signed,
     Id(id): Id,
 ) -> Result<Response, Failure> {
-    scoped(&state, &s).mark_reminder_read(id).await?;
+    scoped(&state, &s).control().mark_reminder_read(id).await?;
     Ok(Redirect::to("/reminders").into_response())
 }

@@ -173,7 +173,7 @@ pub async fn show(
     Params(q): Params<NoticeQuery>,
 ) -> Result<Response, Failure> {
     permit(&s, Permission::ManageConfiguration)?;
-    let policy = scoped(&state, &s).security_policy().await?;
+    let policy = scoped(&state, &s).identity().security_policy().await?;
     let notice = notice(q.notice.as_deref());
     page(&state, &s, &typed(&policy), FormErrors::default(), notice)
 }
@@ -188,7 +188,10 @@ pub async fn save(
     match policy_from(lang, &form) {
         Err(errors) => page(&state, &s, &form, errors, None),
         Ok(policy) => {
-            let result = scoped(&state, &s).set_security_policy(&policy).await;
+            let result = scoped(&state, &s)
+                .identity()
+                .set_security_policy(&policy)
+                .await;
             settle(
                 lang,
                 result,

@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use minxin_domain::{FieldProblem, Permission, Problem};
-use minxin_storage::departments::Department;
-use minxin_storage::regions::Region;
+use minxin_storage::org::departments::Department;
+use minxin_storage::org::regions::Region;
 use minxin_storage::{Page, PageRequest, Scoped, StoreError};
 use serde::de::DeserializeOwned;
 

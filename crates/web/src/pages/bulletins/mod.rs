@@ -26,7 +26,7 @@ use minxin_domain::control::report::ReportPeriod;
 use minxin_domain::kernel::time::format_local;
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::StoreError;
-use minxin_storage::progress::lights::today;
+use minxin_storage::control::lights::today;
 use serde::Deserialize;
 use view::{RANKING_HEADERS, SERIES_HEADERS, View};
 
@@ -88,7 +88,7 @@ async fn index_page(
     period: Option<String>,
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
-    let taken = scoped(state, s).snapshot_months().await?;
+    let taken = scoped(state, s).control().snapshot_months().await?;
     let months: Vec<ReportPeriod> = taken.iter().filter_map(|m| m.period.parse().ok()).collect();
     let mut quarters: Vec<BulletinPeriod> = months
         .iter()
@@ -147,7 +147,7 @@ async fn take(
     Input(form): Input<TakeForm>,
 ) -> Result<Response, Failure> {
     let result = match form.period.parse::<ReportPeriod>() {
-        Ok(period) => scoped(&state, &s).take_snapshot(period).await,
+        Ok(period) => scoped(&state, &s).control().take_snapshot(period).await,
         Err(problem) => Err(StoreError::Invalid(vec![FieldProblem::new(
             "period", problem,
         )])),
@@ -208,7 +208,7 @@ async fn show(
 ) -> Result<Response, Failure> {
     let (period, format) = file_of(&file)?;
     let lang = s.client.lang;
-    let bulletin = scoped(&state, &s).bulletin(period).await?;
+    let bulletin = scoped(&state, &s).control().bulletin(period).await?;
     let v = View::new(lang, &bulletin);
     let ascii = format!("minxin-bulletin-{period}");
     match format {

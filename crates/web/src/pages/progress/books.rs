@@ -25,8 +25,8 @@ use minxin_domain::kernel::money::Fen;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::StoreError;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::money::{
+use minxin_storage::control::lights::today;
+use minxin_storage::control::money::{
     Books, Contract, ContractInput, CorrectionInput, MoneyEntry, MoneyInput,
 };
 use minxin_storage::projects::Project;
@@ -335,8 +335,8 @@ async fn page(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(state, s);
-    let p = store.project(id).await?;
-    let books = store.books(id).await?;
+    let p = store.projects().get(id).await?;
+    let books = store.control().books(id).await?;
     let contract_form = again.contract.unwrap_or_default();
     let money_form = again.money.unwrap_or_else(MoneyForm::blank);
     let correction_form = again.correction.unwrap_or_else(CorrectionForm::blank);
@@ -465,7 +465,7 @@ pub async fn add_contract(
 ) -> Result<Response, Failure> {
     scoped(&state, &s).require(Permission::RecordMoney).await?;
     let result = match form.input() {
-        Ok(input) => scoped(&state, &s).add_contract(id, &input).await,
+        Ok(input) => scoped(&state, &s).control().add_contract(id, &input).await,
         Err(e) => Err(e),
     };
     settle(&state, &s, id, result, "contract", "ct_", |a| {
@@ -483,7 +483,7 @@ pub async fn record(
 ) -> Result<Response, Failure> {
     scoped(&state, &s).require(Permission::RecordMoney).await?;
     let result = match form.input() {
-        Ok(input) => scoped(&state, &s).record_money(id, &input).await,
+        Ok(input) => scoped(&state, &s).control().record_money(id, &input).await,
         Err(e) => Err(e),
     };
     settle(&state, &s, id, result, "money", "mn_", |a| {
@@ -501,7 +501,12 @@ pub async fn correct(
 ) -> Result<Response, Failure> {
     scoped(&state, &s).require(Permission::RecordMoney).await?;
     let result = match form.input() {
-        Ok((record, input)) => scoped(&state, &s).correct_money(id, record, &input).await,
+        Ok((record, input)) => {
+            scoped(&state, &s)
+                .control()
+                .correct_money(id, record, &input)
+                .await
+        }
         Err(e) => Err(e),
     };
     settle(&state, &s, id, result, "corrected", "co_", |a| {

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use minxin_domain::control::report::MAX_PHOTOS;
 use minxin_media::budget::{OverBudget, check_budget, decoded_pixels};
 use minxin_media::{MAX_PHOTO_BYTES, PhotoProblem, prepare_photo};
-use minxin_storage::progress::reports::{NewPhoto, PhotoCopy};
+use minxin_storage::control::reports::{NewPhoto, PhotoCopy};
 use std::collections::HashMap;
 
 /// The longest text field of an upload form, in bytes (a service request allows 4,000
@@ -291,6 +291,7 @@ pub async fn show(
     PhotoPath(id, photo, copy): PhotoPath,
 ) -> Result<Response, Failure> {
     let bytes = scoped(&state, &s)
+        .control()
         .report_photo(id, photo, copy, state.blobs.as_ref())
         .await?;
     Ok(photo_response(bytes, "private, max-age=86400, immutable"))

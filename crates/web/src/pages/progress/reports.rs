@@ -30,8 +30,8 @@ use minxin_domain::projects::access::may_report_progress;
 use minxin_domain::{FieldProblem, Problem};
 use minxin_media::MAX_PHOTO_MB;
 use minxin_storage::StoreError;
-use minxin_storage::progress::lights::today;
-use minxin_storage::progress::reports::{Decision, ProgressReport, ReportInput, ReportsOverview};
+use minxin_storage::control::lights::today;
+use minxin_storage::control::reports::{Decision, ProgressReport, ReportInput, ReportsOverview};
 use minxin_storage::projects::Project;
 use serde::Deserialize;
 
@@ -235,12 +235,12 @@ async fn page(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(state, s);
-    let p = store.project(id).await?;
+    let p = store.projects().get(id).await?;
     let ReportsOverview {
         reports,
         due_day,
         missing,
-    } = store.reports_overview(id).await?;
+    } = store.control().reports_overview(id).await?;
     let actor = &s.session.actor;
     let form = again.form.unwrap_or_else(|| {
         refile
@@ -335,11 +335,15 @@ pub async fn file(
     };
     let store = scoped(&state, &s);
     // Spares the decoding of photos for someone storage would refuse anyway (it decides again).
-    if !may_report_progress(&s.session.actor, store.project(id).await?.ownership()) {
+    if !may_report_progress(
+        &s.session.actor,
+        store.projects().get(id).await?.ownership(),
+    ) {
         return Err(StoreError::Forbidden.into());
     }
     // The photos this month's report already holds (a returned one keeps its photos).
     let existing = store
+        .control()
         .reports(id)
         .await?
         .iter()
@@ -372,6 +376,7 @@ pub async fn file(
         }
     };
     match store
+        .control()
         .file_report_with_photos(id, &input, &photos, state.blobs.as_ref())
         .await
     {
@@ -407,6 +412,7 @@ pub async fn review(
         _ => Decision::Return,
     };
     let result = scoped(&state, &s)
+        .control()
         .review_report(
             id,
             report_id,

@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_storage::StoreError;
-use minxin_storage::projects::{Category, CategoryInput};
+use minxin_storage::org::{Category, CategoryInput};
 use serde::Deserialize;
 
 /// The new-category form as typed.
@@ -72,7 +72,7 @@ async fn categories_page(
     errors: FormErrors,
     notice: Option<&'static str>,
 ) -> Result<Response, Failure> {
-    let categories: Vec<Category> = scoped(state, s).categories().await?;
+    let categories: Vec<Category> = scoped(state, s).org().categories().await?;
     html(&CategoriesPage {
         c: Chrome::signed(state, s, "/projects/categories").with_notice(notice),
         errors,
@@ -117,7 +117,13 @@ pub async fn create(
     s: Signed,
     Input(form): Input<CategoryForm>,
 ) -> Result<Response, Failure> {
-    let result = async { scoped(&state, &s).create_category(&form.input()?).await }.await;
+    let result = async {
+        scoped(&state, &s)
+            .org()
+            .create_category(&form.input()?)
+            .await
+    }
+    .await;
     settle(
         s.client.lang,
         result,

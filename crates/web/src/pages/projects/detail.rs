@@ -336,10 +336,10 @@ pub async fn page(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(state, s);
-    let p = store.project(id).await?;
-    let milestones = store.milestones(id).await?;
-    let gate = store.gate(id).await?;
-    let transitions = store.transitions(id).await?;
+    let p = store.projects().get(id).await?;
+    let milestones = store.projects().milestones(id).await?;
+    let gate = store.projects().gate(id).await?;
+    let transitions = store.projects().transitions(id).await?;
     let attachments = panel_of(state, s, &p).await?;
     let actor = &s.session.actor;
     let stage = p.stage.parse::<Stage>().ok();
@@ -513,6 +513,7 @@ pub async fn progress(
     let result = async {
         let input = form.input()?;
         scoped(&state, &s)
+            .projects()
             .report_progress(id, version(&form.version), &input)
             .await
     }
@@ -536,7 +537,7 @@ pub async fn transition(
         reason: form.reason.clone(),
         version: version(&form.version),
     };
-    let result = scoped(&state, &s).transition(id, &input).await;
+    let result = scoped(&state, &s).projects().transition(id, &input).await;
     let prefix = form.prefix();
     settle_on_page(&state, &s, id, result, "moved", prefix, |again| {
         again.moving = Some(form)

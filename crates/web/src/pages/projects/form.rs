@@ -24,8 +24,9 @@ use minxin_domain::projects::access::{may_create, may_manage};
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{FieldProblem, Problem, Role};
 use minxin_storage::StoreError;
-use minxin_storage::departments::Department;
-use minxin_storage::projects::{Category, Project, ProjectInput};
+use minxin_storage::org::Category;
+use minxin_storage::org::departments::Department;
+use minxin_storage::projects::{Project, ProjectInput};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -526,10 +527,11 @@ async fn form_page(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(state, s);
-    let categories = store.categories().await?;
-    let regions = store.regions().await?;
-    let departments = store.project_departments().await?;
+    let categories = store.org().categories().await?;
+    let regions = store.org().regions().await?;
+    let departments = store.projects().project_departments().await?;
     let managers = store
+        .projects()
         .assignable_managers()
         .await?
         .into_iter()
@@ -613,7 +615,7 @@ pub async fn create(
     if !may_create(&s.session.actor) {
         return Err(forbidden());
     }
-    let result = async { scoped(&state, &s).create_project(&form.input()?).await }.await;
+    let result = async { scoped(&state, &s).projects().create(&form.input()?).await }.await;
     match result {
         Ok(project) => {
             Ok(Redirect::to(&format!("/projects/{}?notice=created", project.id)).into_response())
@@ -631,7 +633,7 @@ pub async fn edit(
     s: Signed,
     Id(id): Id,
 ) -> Result<Response, Failure> {
-    let project = scoped(&state, &s).project(id).await?;
+    let project = scoped(&state, &s).projects().get(id).await?;
     if !may_manage(&s.session.actor, project.ownership()) {
         return Err(forbidden());
     }
@@ -656,14 +658,15 @@ pub async fn update(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(&state, &s);
-    let before = store.project(id).await?;
+    let before = store.projects().get(id).await?;
     if !may_manage(&s.session.actor, before.ownership()) {
         return Err(forbidden());
     }
     let result = async {
         let input = form.input()?;
         store
-            .update_project(id, version(&form.version), &input)
+            .projects()
+            .update(id, version(&form.version), &input)
             .await
     }
     .await;
@@ -672,7 +675,7 @@ pub async fn update(
         Err(e) => {
             let conflict = matches!(e, StoreError::Conflict);
             let mut errors = FormErrors::from_store(lang, e)?;
-            let current = store.project(id).await?;
+            let current = store.projects().get(id).await?;
             let mut differences = Vec::new();
             if conflict {
                 errors.add("_form", lang.t("projects.conflict_hint"));

@@ -21,7 +21,8 @@ use minxin_domain::kernel::money::Fen;
 use minxin_domain::kernel::time::format_local;
 use minxin_domain::projects::access::may_create;
 use minxin_domain::projects::project::Stage;
-use minxin_storage::projects::{Category, NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};
+use minxin_storage::org::Category;
+use minxin_storage::projects::{NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};
 use serde::Deserialize;
 
 /// Rows per page unless the query asks otherwise.
@@ -313,10 +314,10 @@ pub async fn list(
         .clone()
         .unwrap_or_else(|| PER_PAGE.to_string());
     let request = page_request(query.page.as_deref(), Some(&per_page))?;
-    let page = store.projects(&filter, request).await?;
-    let categories = store.categories().await?;
-    let regions = store.regions().await?;
-    let departments = store.project_departments().await?;
+    let page = store.projects().list(&filter, request).await?;
+    let categories = store.org().categories().await?;
+    let regions = store.org().regions().await?;
+    let departments = store.projects().project_departments().await?;
 
     let pairs = query_pairs(&filter);
     let plain: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();

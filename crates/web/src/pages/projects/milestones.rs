@@ -80,7 +80,10 @@ pub async fn add(
     let result = async {
         let mut input = form.input()?;
         input.actual_date = None;
-        scoped(&state, &s).add_milestone(id, &input).await
+        scoped(&state, &s)
+            .projects()
+            .add_milestone(id, &input)
+            .await
     }
     .await;
     settle_on_page(&state, &s, id, result, "milestone", "ms_", |again| {
@@ -105,6 +108,7 @@ async fn find(
     milestone: i64,
 ) -> Result<Milestone, Failure> {
     scoped(state, s)
+        .projects()
         .milestones(project)
         .await?
         .into_iter()
@@ -135,6 +139,7 @@ pub async fn done(
             p,
         )?;
         scoped(&state, &s)
+            .projects()
             .update_milestone(id, mid, version(&form.version), &input)
             .await
     }
@@ -152,7 +157,10 @@ pub async fn delete(
     s: Signed,
     MilestonePath(id, mid): MilestonePath,
 ) -> Result<Response, Failure> {
-    let result = scoped(&state, &s).delete_milestone(id, mid).await;
+    let result = scoped(&state, &s)
+        .projects()
+        .delete_milestone(id, mid)
+        .await;
     settle_on_page(&state, &s, id, result, "milestone_deleted", "ms_", |_| {}).await
 }
 
@@ -187,8 +195,8 @@ async fn edit_page(
     errors: FormErrors,
 ) -> Result<Response, Failure> {
     let store = scoped(state, s);
-    let project = store.project(id).await?;
-    let milestones = store.milestones(id).await?;
+    let project = store.projects().get(id).await?;
+    let milestones = store.projects().milestones(id).await?;
     if !milestones.iter().any(|m| m.id == mid) {
         return Err(Failure::not_found());
     }
@@ -238,6 +246,7 @@ pub async fn update(
     let result = async {
         let input = form.input()?;
         scoped(state, s)
+            .projects()
             .update_milestone(id, mid, version(&form.version), &input)
             .await
     }

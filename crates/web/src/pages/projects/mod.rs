@@ -157,7 +157,7 @@ pub async fn may_change(
     id: i64,
     may: fn(&Actor, ProjectOwnership) -> bool,
 ) -> Result<(), Failure> {
-    let project = scoped(state, s).project(id).await?;
+    let project = scoped(state, s).projects().get(id).await?;
     if may(&s.session.actor, project.ownership()) {
         Ok(())
     } else {

@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use minxin_domain::control::light::Light;
 use minxin_domain::kernel::money::Fen;
-use minxin_storage::public::{PortalFilter, PortalProject};
+use minxin_storage::openness::{PortalFilter, PortalProject};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// The most rows one download holds; a filter that matches more is cut, and says so.

@@ -24,7 +24,7 @@ use minxin_domain::control::light::percent_text;
 use minxin_domain::kernel::geo::Point;
 use minxin_domain::kernel::time::shanghai;
 use minxin_domain::projects::project::Hold;
-use minxin_storage::public::PublicProject;
+use minxin_storage::openness::PublicProject;
 use std::sync::Arc;
 
 /// One step of the stage timeline in words.

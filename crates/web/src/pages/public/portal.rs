@@ -29,7 +29,8 @@ use minxin_domain::openness::public::shown_stages;
 use minxin_domain::projects::project::{Hold, Stage};
 use minxin_domain::requests::deadline::{Deadlines, Timeliness, timeliness};
 use minxin_domain::requests::service_request::RequestState;
-use minxin_storage::public::{Cluster, Marker, PortalFilter, PortalProject, PublicRequest};
+use minxin_storage::openness::{Cluster, Marker, PortalFilter, PortalProject};
+use minxin_storage::requests::PublicRequest;
 use serde_json::{Value, json};
 use std::sync::Arc;
 

@@ -50,7 +50,7 @@ async fn page(
     text: Option<String>,
     errors: FormErrors,
 ) -> Result<Response, Failure> {
-    let listed = scoped(state, s).calendar_years().await?;
+    let listed = scoped(state, s).calendar().years().await?;
     let this_year = state.clock.now().with_timezone(&shanghai()).year();
     let next = listed
         .iter()
@@ -106,7 +106,8 @@ pub async fn enter(
     Form(form): Form<YearForm>,
 ) -> Result<Response, Failure> {
     let entered = scoped(&state, &s)
-        .enter_calendar_year(&form.arrangement, state.clock.now())
+        .calendar()
+        .enter_year(&form.arrangement, state.clock.now())
         .await;
     match entered {
         Ok(calendar) => {

@@ -116,7 +116,8 @@ pub async fn submit(
     {
         Some(channel) => {
             scoped(&state, &s)
-                .enter_request(
+                .requests()
+                .enter(
                     &form.submission(channel),
                     &photos,
                     state.blobs.as_ref(),

@@ -135,7 +135,7 @@ pub(super) async fn file_page(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(state, s);
-    let r = store.request_file(id).await?;
+    let r = store.requests().file(id).await?;
     let now = state.clock.now();
     let deadlines = Deadlines {
         accept_by: r.accept_by,
@@ -145,7 +145,8 @@ pub(super) async fn file_page(
     let offer = Offer::of(r.id, r.request(), r.party);
     let departments = if offer.assign || offer.transfer {
         store
-            .request_departments()
+            .requests()
+            .departments()
             .await?
             .into_iter()
             .filter(|d| Some(d.id) != r.holder_department_id)
@@ -158,7 +159,8 @@ pub(super) async fn file_page(
         Vec::new()
     } else {
         store
-            .request_duplicates(&r, &DuplicateRule::default())
+            .requests()
+            .duplicates(&r, &DuplicateRule::default())
             .await?
             .into_iter()
             .map(|d| Duplicate {
@@ -259,7 +261,8 @@ pub async fn photo(
         _ => return Err(Failure::not_found()),
     };
     let bytes = scoped(&state, &s)
-        .request_photo(id, photo, thumbnail, state.blobs.as_ref())
+        .requests()
+        .photo(id, photo, thumbnail, state.blobs.as_ref())
         .await?;
     Ok(photo_response(bytes, "private, max-age=3600"))
 }

@@ -91,6 +91,7 @@ pub async fn make(
     let result = match step_of(&form) {
         Ok(step) => {
             scoped(&state, &s)
+                .requests()
                 .move_request(id, version(&form.version), &step, state.clock.now())
                 .await
         }
@@ -125,7 +126,8 @@ pub async fn answer(
         Err(errors) => return file_page(&state, &s, id, typed(errors)).await,
     };
     let result = scoped(&state, &s)
-        .answer_request(
+        .requests()
+        .answer(
             id,
             version(&at),
             &text,
@@ -161,7 +163,8 @@ pub async fn publish(
 ) -> Result<Response, Failure> {
     let wording = form.withdraw.is_empty().then_some(form.wording.as_str());
     let result = scoped(&state, &s)
-        .publish_request(
+        .requests()
+        .publish(
             id,
             version(&form.version),
             wording,

@@ -144,7 +144,7 @@ pub async fn list(
         page: page_request(q.page.as_deref(), None)?,
     };
     let now = state.clock.now();
-    let page = scoped(&state, &s).request_queue(&filter, now).await?;
+    let page = scoped(&state, &s).requests().queue(&filter, now).await?;
     let categories = category_choices(&state, &s.client.address, lang).await?;
     let pager = Pager::new(
         lang,

@@ -152,9 +152,9 @@ async fn page(
 ) -> Result<Response, Failure> {
     let lang = s.client.lang;
     let store = scoped(state, s);
-    let boundaries = store.community_boundaries().await?;
-    let rules = store.routing_rules().await?;
-    let departments = store.departments(None).await?;
+    let boundaries = store.requests().community_boundaries().await?;
+    let rules = store.requests().routing_rules().await?;
+    let departments = store.org().departments(None).await?;
     let c = Chrome::signed(state, s, PATH).with_notice(notice(typed.notice.as_deref()));
     html(&RoutingPage {
         upload_action: action(&c, "/requests/routing/boundaries"),
@@ -228,6 +228,7 @@ async fn test_point(
     };
     let point = Point { lat, lon };
     match scoped(state, s)
+        .requests()
         .test_route(&typed.point_category, point)
         .await
     {
@@ -345,6 +346,7 @@ pub async fn import(
     let result = match &upload.text {
         Ok(text) => {
             scoped(&state, &s)
+                .requests()
                 .import_boundaries(text, &upload.code)
                 .await
         }
@@ -365,7 +367,7 @@ pub async fn delete_boundary(
     s: Signed,
     Id(id): Id,
 ) -> Result<Response, Failure> {
-    scoped(&state, &s).delete_boundary(id).await?;
+    scoped(&state, &s).requests().delete_boundary(id).await?;
     Ok(Redirect::to(&format!("{PATH}?notice=deleted")).into_response())
 }
 
@@ -386,7 +388,7 @@ pub async fn add_rule(
         boundary: chosen(&typed.boundary),
         department: chosen(&typed.department).unwrap_or(0),
     };
-    match scoped(&state, &s).add_routing_rule(&rule).await {
+    match scoped(&state, &s).requests().add_routing_rule(&rule).await {
         Ok(_) => Ok(Redirect::to(&format!("{PATH}?notice=created")).into_response()),
         Err(e) => {
             let errors = FormErrors::from_store(s.client.lang, e)?;
@@ -401,6 +403,9 @@ pub async fn delete_rule(
     s: Signed,
     Id(id): Id,
 ) -> Result<Response, Failure> {
-    scoped(&state, &s).delete_routing_rule(id).await?;
+    scoped(&state, &s)
+        .requests()
+        .delete_routing_rule(id)
+        .await?;
     Ok(Redirect::to(&format!("{PATH}?notice=deleted")).into_response())
 }

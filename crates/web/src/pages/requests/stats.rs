@@ -126,9 +126,9 @@ pub async fn show(
             .map(str::to_owned),
     };
     let store = scoped(&state, &s);
-    let stats = store.request_stats(&filter, state.clock.now()).await?;
-    let regions = store.regions().await?;
-    let departments = store.departments(None).await?;
+    let stats = store.requests().stats(&filter, state.clock.now()).await?;
+    let regions = store.org().regions().await?;
+    let departments = store.org().departments(None).await?;
     let categories = category_choices(&state, &s.client.address, lang).await?;
     let text = |v: Option<String>| v.unwrap_or_default();
     let region_text = text(filter.region_id.map(|id| id.to_string()));

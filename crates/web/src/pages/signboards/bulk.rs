@@ -103,8 +103,11 @@ pub async fn index(
     let (year, region) = plan_of(&q)?;
     let size = sheet_size(q.size.as_deref())?;
     let store = scoped(&state, &s);
-    let plan = store.plan_signboards(year, region, SIGNBOARD_CAP).await?;
-    let regions = store.regions().await?;
+    let plan = store
+        .projects()
+        .plan_signboards(year, region, SIGNBOARD_CAP)
+        .await?;
+    let regions = store.org().regions().await?;
     let region_text = region.map(|r| r.to_string()).unwrap_or_default();
     let lang = s.client.lang;
     html(&IndexPage {
@@ -145,6 +148,7 @@ pub async fn archive(
     let (year, region) = plan_of(&q)?;
     let size = sheet_size(q.size.as_deref())?;
     let plan = scoped(&state, &s)
+        .projects()
         .plan_signboards(year, region, SIGNBOARD_CAP)
         .await?;
     if plan.more {

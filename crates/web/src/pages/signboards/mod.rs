@@ -66,7 +66,7 @@ async fn board_of(
     s: &Signed,
     id: i64,
 ) -> Result<Result<Signboard, NotPrintable>, Failure> {
-    let source = scoped(state, s).signboard_source(id).await?;
+    let source = scoped(state, s).projects().signboard_source(id).await?;
     signboard(s.client.lang, &state.config.public_base_url, &source)
 }
 

@@ -1,0 +1,561 @@
+//! Contracts and money records (预算批复 / 资金拨付 / 资金支付) of a project. Records are
+//! append-only: a correction is a new, negative record that reverses part of an earlier one,
+//! with a reason, so the history always adds up. Each write re-reads the project's books inside
+//! its transaction, with the project row locked on PostgreSQL (SQLite transactions are
+//! exclusive already), so concurrent payments cannot overspend a contract or a funding source.
+
+use super::Control;
+use super::{lock_project, refresh_light};
+use crate::kernel::db::Tx;
+use crate::kernel::error::StoreError;
+use crate::kernel::schema::{Contracts, MoneyRecords, ProjectLights, Projects};
+use crate::projects::read::{Project, find};
+use chrono::{NaiveDate, Utc};
+use minxin_domain::control::finance::{
+    self, ContractDraft, MoneyKind, MoneyRecord, MoneyRefusal, ProcurementMethod, ProjectMoney,
+    balance,
+};
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::kernel::problem::required_text;
+use minxin_domain::projects::project::FundingSource;
+use minxin_domain::{Permission, Problem};
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use serde::{Deserialize, Serialize};
+
+/// A contract as stored, with what has been paid under it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Contract {
+    /// Id.
+    pub id: i64,
+    /// Project.
+    pub project_id: i64,
+    /// Procurement method code (open_tender, inquiry, …).
+    pub method: String,
+    /// Contractor's registered name.
+    pub contractor: String,
+    /// Contractor's unified social credit code.
+    pub credit_code: String,
+    /// Contract amount in fen.
+    pub amount_fen: i64,
+    /// Signing date.
+    pub signed_on: NaiveDate,
+    /// Start of the contract period.
+    pub starts_on: NaiveDate,
+    /// End of the contract period.
+    pub ends_on: NaiveDate,
+    /// Who recorded it.
+    pub created_by: String,
+    /// Paid under it so far, in fen (net of corrections).
+    #[sqlx(skip)]
+    pub paid_fen: i64,
+}
+
+/// A contract as entered.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ContractInput {
+    /// Procurement method code.
+    pub method: String,
+    /// Contractor's registered name.
+    pub contractor: String,
+    /// Unified social credit code (统一社会信用代码).
+    pub credit_code: String,
+    /// Amount in fen.
+    pub amount_fen: Option<i64>,
+    /// Signing date.
+    pub signed_on: Option<NaiveDate>,
+    /// Start of the contract period.
+    pub starts_on: Option<NaiveDate>,
+    /// End of the contract period.
+    pub ends_on: Option<NaiveDate>,
+}
+
+/// A money record as stored.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct MoneyEntry {
+    /// Id.
+    pub id: i64,
+    /// Project.
+    pub project_id: i64,
+    /// approval, disbursement or payment.
+    pub kind: String,
+    /// Funding source code.
+    pub source: String,
+    /// Amount in fen; negative for a correction.
+    pub amount_fen: i64,
+    /// The contract of a payment.
+    pub contract_id: Option<i64>,
+    /// The record a correction reverses.
+    pub reverses: Option<i64>,
+    /// When the money moved.
+    pub occurred_on: NaiveDate,
+    /// Document number or note; for a correction, its reason.
+    pub note: String,
+    /// Who recorded it.
+    pub created_by_name: String,
+}
+
+/// A new money record as entered.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MoneyInput {
+    /// approval, disbursement or payment.
+    pub kind: String,
+    /// Funding source code.
+    pub source: String,
+    /// Amount in fen, above zero.
+    pub amount_fen: i64,
+    /// The contract a payment is made under.
+    #[serde(default)]
+    pub contract_id: Option<i64>,
+    /// When the money moved.
+    pub occurred_on: Option<NaiveDate>,
+    /// Document number (文号) or note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A correction: how much of a record to take back, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CorrectionInput {
+    /// The amount to take back, in fen, above zero.
+    pub amount_fen: i64,
+    /// Why (required).
+    pub reason: String,
+    /// When the correction takes effect.
+    pub occurred_on: Option<NaiveDate>,
+}
+
+/// A project's books: the summary by funding source, the contracts and every record.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Books {
+    /// Budget, approved, disbursed, paid and remaining per source and in total.
+    #[schema(value_type = Object)]
+    pub summary: ProjectMoney,
+    /// Contracts, oldest first.
+    pub contracts: Vec<Contract>,
+    /// Money records, oldest first.
+    pub records: Vec<MoneyEntry>,
+}
+
+fn money_refused(field: &'static str, refusal: MoneyRefusal) -> StoreError {
+    StoreError::invalid(field, Problem::refused(refusal))
+}
+
+/// Every money record of a project, oldest first.
+async fn records_of(tx: &mut Tx, project_id: i64) -> Result<Vec<MoneyEntry>, StoreError> {
+    tx.all(
+        &record_select()
+            .and_where(Expr::col(MoneyRecords::ProjectId).eq(project_id))
+            .order_by(MoneyRecords::Id, Order::Asc)
+            .take(),
+    )
+    .await
+}
+
+/// Money records with the columns of [`MoneyEntry`]; the caller says whose.
+pub(crate) fn record_select() -> SelectStatement {
+    Query::select()
+        .columns([
+            MoneyRecords::Id,
+            MoneyRecords::ProjectId,
+            MoneyRecords::Kind,
+            MoneyRecords::Source,
+            MoneyRecords::AmountFen,
+            MoneyRecords::ContractId,
+            MoneyRecords::Reverses,
+            MoneyRecords::OccurredOn,
+            MoneyRecords::Note,
+            MoneyRecords::CreatedByName,
+        ])
+        .from(MoneyRecords::Table)
+        .take()
+}
+
+/// Every contract of a project with what is paid under each, oldest first.
+async fn contracts_of(
+    tx: &mut Tx,
+    project_id: i64,
+    records: &[MoneyEntry],
+) -> Result<Vec<Contract>, StoreError> {
+    let mut contracts: Vec<Contract> = tx
+        .all(
+            &contract_select()
+                .and_where(Expr::col(Contracts::ProjectId).eq(project_id))
+                .order_by(Contracts::Id, Order::Asc)
+                .take(),
+        )
+        .await?;
+    for c in &mut contracts {
+        c.paid_fen = records
+            .iter()
+            .filter(|r| r.contract_id == Some(c.id) && r.kind == MoneyKind::Payment.code())
+            .map(|r| r.amount_fen)
+            .sum();
+    }
+    Ok(contracts)
+}
+
+/// Contracts with the columns of [`Contract`] (paid amounts not filled in); the caller says
+/// whose.
+pub(crate) fn contract_select() -> SelectStatement {
+    Query::select()
+        .columns([
+            Contracts::Id,
+            Contracts::ProjectId,
+            Contracts::Method,
+            Contracts::Contractor,
+            Contracts::CreditCode,
+            Contracts::AmountFen,
+            Contracts::SignedOn,
+            Contracts::StartsOn,
+            Contracts::EndsOn,
+            Contracts::CreatedBy,
+        ])
+        .from(Contracts::Table)
+        .take()
+}
+
+/// The records as the bookkeeping rules see them; rows with unknown codes (none are written)
+/// are skipped rather than failing the whole page.
+fn domain_records(records: &[MoneyEntry]) -> Vec<MoneyRecord> {
+    records
+        .iter()
+        .filter_map(|r| {
+            Some(MoneyRecord {
+                kind: r.kind.parse().ok()?,
+                source: r.source.parse().ok()?,
+                amount: Fen(r.amount_fen),
+                contract_id: r.contract_id,
+                reverses: r.reverses,
+            })
+        })
+        .collect()
+}
+
+fn budget_lines(project: &Project) -> Vec<(FundingSource, Fen)> {
+    project
+        .budget
+        .iter()
+        .filter_map(|l| Some((l.source.parse().ok()?, Fen(l.amount_fen))))
+        .collect()
+}
+
+/// Loads a project's books inside `tx`.
+pub(crate) async fn books(tx: &mut Tx, project: &Project) -> Result<Books, StoreError> {
+    let records = records_of(tx, project.id).await?;
+    let contracts = contracts_of(tx, project.id, &records).await?;
+    let summary = finance::summarise(&budget_lines(project), &domain_records(&records));
+    Ok(Books {
+        summary,
+        contracts,
+        records,
+    })
+}
+
+/// Stores the project's money totals beside its row, and per funding source, for lists and
+/// dashboards.
+async fn store_totals(tx: &mut Tx, project_id: i64, books: &Books) -> Result<(), StoreError> {
+    let total = books.summary.total;
+    tx.execute(
+        &Query::update()
+            .table(Projects::Table)
+            .value(ProjectLights::ApprovedFen, total.approved.0)
+            .value(ProjectLights::DisbursedFen, total.disbursed.0)
+            .value(ProjectLights::PaidFen, total.paid.0)
+            .and_where(Expr::col(Projects::Id).eq(project_id))
+            .take(),
+    )
+    .await?;
+    super::dashboard::store_source_money(tx, project_id, &books.summary).await
+}
+
+fn check_contract_input(input: &ContractInput) -> Result<ContractDraft, StoreError> {
+    let draft = ContractDraft {
+        method: input.method.parse::<ProcurementMethod>().ok(),
+        contractor: input.contractor.trim().to_owned(),
+        credit_code: input.credit_code.clone(),
+        amount: input.amount_fen.map(Fen),
+        signed_on: input.signed_on,
+        starts_on: input.starts_on,
+        ends_on: input.ends_on,
+    };
+    let problems = finance::check_contract(&draft);
+    if problems.is_empty() {
+        Ok(draft)
+    } else {
+        Err(StoreError::Invalid(problems))
+    }
+}
+
+impl Control<'_> {
+    /// A visible project's books.
+    pub async fn books(&self, project_id: i64) -> Result<Books, StoreError> {
+        self.require(Permission::ReadProjects).await?;
+        let mut tx = self.db.read().await?;
+        let project = find(&mut tx, self.actor, project_id).await?;
+        books(&mut tx, &project).await
+    }
+
+    /// Records a contract of a visible project (finance).
+    pub async fn add_contract(
+        &self,
+        project_id: i64,
+        input: &ContractInput,
+    ) -> Result<Contract, StoreError> {
+        self.require(Permission::RecordMoney).await?;
+        let draft = check_contract_input(input)?;
+        let mut tx = self.db.begin().await?;
+        let project = find(&mut tx, self.actor, project_id).await?;
+        let (Some(method), Some(amount), Some(signed), Some(starts), Some(ends)) = (
+            draft.method,
+            draft.amount,
+            draft.signed_on,
+            draft.starts_on,
+            draft.ends_on,
+        ) else {
+            return Err(StoreError::invalid("method", Problem::Required));
+        };
+        let id = tx
+            .insert(
+                Query::insert()
+                    .into_table(Contracts::Table)
+                    .columns([
+                        Contracts::ProjectId,
+                        Contracts::Method,
+                        Contracts::Contractor,
+                        Contracts::CreditCode,
+                        Contracts::AmountFen,
+                        Contracts::SignedOn,
+                        Contracts::StartsOn,
+                        Contracts::EndsOn,
+                        Contracts::CreatedBy,
+                        Contracts::CreatedAt,
+                    ])
+                    .values_panic([
+                        project_id.into(),
+                        method.code().into(),
+                        draft.contractor.clone().into(),
+                        finance::normalize_uscc(&draft.credit_code).into(),
+                        amount.0.into(),
+                        signed.into(),
+                        starts.into(),
+                        ends.into(),
+                        self.actor.username.clone().into(),
+                        Utc::now().into(),
+                    ])
+                    .take(),
+            )
+            .await?;
+        let books = books(&mut tx, &project).await?;
+        let contract = books
+            .contracts
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(StoreError::NotFound)?;
+        self.record(
+            &mut tx,
+            AuditAction::MoneyRecord,
+            project.target(),
+            None::<&()>,
+            Some(&contract),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(contract)
+    }
+
+    /// Records an approval, disbursement or payment (finance). Disbursing beyond approval,
+    /// paying beyond a contract and paying from a source beyond what it has disbursed are
+    /// refused; spending beyond the budget is recorded and turns the light red.
+    pub async fn record_money(
+        &self,
+        project_id: i64,
+        input: &MoneyInput,
+    ) -> Result<MoneyEntry, StoreError> {
+        self.require(Permission::RecordMoney).await?;
+        let kind: MoneyKind = input
+            .kind
+            .parse()
+            .map_err(|p| StoreError::invalid("kind", p))?;
+        let source: FundingSource = input
+            .source
+            .parse()
+            .map_err(|p| StoreError::invalid("source", p))?;
+        let occurred_on = input
+            .occurred_on
+            .ok_or_else(|| StoreError::invalid("occurred_on", Problem::Required))?;
+        let mut problems = Vec::new();
+        let note = required_text("note", &input.note, 200, &mut problems);
+        problems.retain(|p| p.problem != Problem::Required);
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let record = MoneyRecord::new(kind, source, Fen(input.amount_fen), input.contract_id)
+            .map_err(|r| money_refused("amount_fen", r))?;
+        let mut tx = self.db.begin().await?;
+        let project = find(&mut tx, self.actor, project_id).await?;
+        lock_project(&mut tx, project_id).await?;
+        let before = books(&mut tx, &project).await?;
+        let line = before
+            .summary
+            .per_source
+            .iter()
+            .find(|s| s.source == source);
+        let (approved, disbursed, paid) = line.map_or((Fen::ZERO, Fen::ZERO, Fen::ZERO), |s| {
+            (s.approved, s.disbursed, s.paid)
+        });
+        match kind {
+            MoneyKind::Disbursement => {
+                finance::check_disbursement(source, approved, disbursed, record.amount)
+                    .map_err(|r| money_refused("amount_fen", r))?;
+            }
+            MoneyKind::Payment => {
+                if let Some(contract_id) = input.contract_id {
+                    let contract = before
+                        .contracts
+                        .iter()
+                        .find(|c| c.id == contract_id)
+                        .ok_or_else(|| StoreError::invalid("contract_id", Problem::Unknown))?;
+                    finance::check_payment(
+                        Fen(contract.amount_fen),
+                        Fen(contract.paid_fen),
+                        record.amount,
+                    )
+                    .map_err(|r| money_refused("amount_fen", r))?;
+                }
+                balance::check_payment(source, disbursed, paid, record.amount)
+                    .map_err(|r| money_refused("amount_fen", r))?;
+            }
+            MoneyKind::Approval => {}
+        }
+        let entry = self
+            .insert_record(&mut tx, &project, &record, occurred_on, note)
+            .await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    /// Takes back part or all of an earlier record with a reason (finance). The original stays.
+    pub async fn correct_money(
+        &self,
+        project_id: i64,
+        record_id: i64,
+        input: &CorrectionInput,
+    ) -> Result<MoneyEntry, StoreError> {
+        self.require(Permission::RecordMoney).await?;
+        let occurred_on = input
+            .occurred_on
+            .ok_or_else(|| StoreError::invalid("occurred_on", Problem::Required))?;
+        let mut tx = self.db.begin().await?;
+        let project = find(&mut tx, self.actor, project_id).await?;
+        lock_project(&mut tx, project_id).await?;
+        let before = books(&mut tx, &project).await?;
+        let records = domain_records(&before.records);
+        let position = before
+            .records
+            .iter()
+            .position(|r| r.id == record_id)
+            .ok_or(StoreError::NotFound)?;
+        let original = records.get(position).ok_or(StoreError::NotFound)?;
+        let reversed: i64 = before
+            .records
+            .iter()
+            .filter(|r| r.reverses == Some(record_id))
+            .map(|r| r.amount_fen)
+            .sum();
+        let amount = Fen(input.amount_fen);
+        let correction =
+            finance::reversal_of(record_id, original, Fen(reversed), amount, &input.reason)
+                .map_err(|r| money_refused("amount_fen", r))?;
+        let line = before
+            .summary
+            .per_source
+            .iter()
+            .find(|s| s.source == original.source);
+        let (approved, disbursed, paid) = line.map_or((Fen::ZERO, Fen::ZERO, Fen::ZERO), |s| {
+            (s.approved, s.disbursed, s.paid)
+        });
+        match original.kind {
+            MoneyKind::Approval => {
+                finance::check_approval_reversal(original.source, approved, disbursed, amount)
+            }
+            MoneyKind::Disbursement => {
+                balance::check_disbursement_reversal(original.source, disbursed, paid, amount)
+            }
+            MoneyKind::Payment => Ok(()),
+        }
+        .map_err(|r| money_refused("amount_fen", r))?;
+        let mut problems = Vec::new();
+        let reason = required_text("reason", &input.reason, 200, &mut problems);
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let entry = self
+            .insert_record(&mut tx, &project, &correction, occurred_on, reason)
+            .await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    /// Appends a record, then stores the new totals on the project row, refreshes its light
+    /// and writes the audit entry.
+    async fn insert_record(
+        &self,
+        tx: &mut Tx,
+        project: &Project,
+        record: &MoneyRecord,
+        occurred_on: NaiveDate,
+        note: String,
+    ) -> Result<MoneyEntry, StoreError> {
+        let id = tx
+            .insert(
+                Query::insert()
+                    .into_table(MoneyRecords::Table)
+                    .columns([
+                        MoneyRecords::ProjectId,
+                        MoneyRecords::Kind,
+                        MoneyRecords::Source,
+                        MoneyRecords::AmountFen,
+                        MoneyRecords::ContractId,
+                        MoneyRecords::Reverses,
+                        MoneyRecords::OccurredOn,
+                        MoneyRecords::Note,
+                        MoneyRecords::CreatedBy,
+                        MoneyRecords::CreatedByName,
+                        MoneyRecords::CreatedAt,
+                    ])
+                    .values_panic([
+                        project.id.into(),
+                        record.kind.code().into(),
+                        record.source.code().into(),
+                        record.amount.0.into(),
+                        record.contract_id.into(),
+                        record.reverses.into(),
+                        occurred_on.into(),
+                        note.into(),
+                        self.actor.account_id.into(),
+                        self.actor.username.clone().into(),
+                        Utc::now().into(),
+                    ])
+                    .take(),
+            )
+            .await?;
+        let after = books(tx, project).await?;
+        store_totals(tx, project.id, &after).await?;
+        refresh_light(tx, project.id).await?;
+        let entry = after
+            .records
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(StoreError::NotFound)?;
+        self.record(
+            tx,
+            AuditAction::MoneyRecord,
+            project.target(),
+            None::<&()>,
+            Some(&entry),
+        )
+        .await?;
+        Ok(entry)
+    }
+}
