@@ -5,11 +5,11 @@
 
 use chrono::Duration;
 use minxin_domain::Problem;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::bulletin::{self, BulletinPeriod, SnapshotRefusal};
-use minxin_domain::light::Light;
-use minxin_domain::project::{FundingSource, Stage};
-use minxin_domain::report::ReportPeriod;
+use minxin_domain::control::bulletin::{self, BulletinPeriod, SnapshotRefusal};
+use minxin_domain::control::light::Light;
+use minxin_domain::control::report::ReportPeriod;
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::projects::project::{FundingSource, Stage};
 use minxin_storage::audit::Filter;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::snapshots::SnapshotEntry;

@@ -5,8 +5,8 @@
 
 use chrono::Duration;
 use minxin_domain::Problem;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::light::{ThresholdProblem, Thresholds};
+use minxin_domain::control::light::{ThresholdProblem, Thresholds};
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
 use minxin_storage::audit::Filter;
 use minxin_storage::progress::light_rules::LightRulesInput;

@@ -4,11 +4,11 @@
 //! the traffic light those writes refresh.
 
 use chrono::Duration;
-use minxin_domain::finance::MoneyRefusal;
-use minxin_domain::money::Fen;
-use minxin_domain::project::FundingSource;
-use minxin_domain::report::ReportRefusal;
-use minxin_domain::{Problem, light::Reason};
+use minxin_domain::control::finance::MoneyRefusal;
+use minxin_domain::control::report::ReportRefusal;
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::projects::project::FundingSource;
+use minxin_domain::{Problem, control::light::Reason};
 use minxin_storage::StoreError;
 use minxin_storage::page::PageRequest;
 use minxin_storage::progress::lights::today;
@@ -430,7 +430,7 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
         let id = project_under_construction(&f).await;
         let dept = f.actor("office_a").await;
         let office = f.actor("office_a").await;
-        let period = minxin_domain::report::ReportPeriod::of(today() - Duration::days(31));
+        let period = minxin_domain::control::report::ReportPeriod::of(today() - Duration::days(31));
         let filed = store
             .scoped(&dept, "t")
             .file_report(id, &report(&period.to_string(), 4_550))
@@ -508,7 +508,7 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
             "{b}: accepted report is the progress"
         );
         // Future months cannot be reported; other districts cannot file at all.
-        let future = minxin_domain::report::ReportPeriod::of(today() + Duration::days(40));
+        let future = minxin_domain::control::report::ReportPeriod::of(today() + Duration::days(40));
         assert!(matches!(
             store
                 .scoped(&dept, "t")

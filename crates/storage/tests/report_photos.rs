@@ -5,10 +5,10 @@
 
 use chrono::Duration;
 use minxin_domain::Problem;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::report::{
+use minxin_domain::control::report::{
     DEFAULT_DUE_DAY, MAX_PHOTOS, ReportPeriod, ReportRefusal, periods_due,
 };
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
 use minxin_storage::audit::Filter;
 use minxin_storage::blobs::LocalBlobStore;

@@ -3,12 +3,12 @@
 //! added, refused as duplicates or out of scope, removed; the point test; a request submitted
 //! afterwards routed by the imported boundary and rule; and the audit entries of it all.
 
-use minxin_domain::boundary_import::BoundaryRefusal;
-use minxin_domain::calendar::WorkingCalendar;
-use minxin_domain::geo::Point;
-use minxin_domain::region::RegionLevel;
-use minxin_domain::request_intake::{Channel, IntakeDraft};
-use minxin_domain::routing::RuleRefusal;
+use minxin_domain::kernel::calendar::WorkingCalendar;
+use minxin_domain::kernel::geo::Point;
+use minxin_domain::org::boundary_import::BoundaryRefusal;
+use minxin_domain::org::region::RegionLevel;
+use minxin_domain::requests::intake::{Channel, IntakeDraft};
+use minxin_domain::requests::routing::RuleRefusal;
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::requests::{Destination, NewRule, Submission};
@@ -68,7 +68,7 @@ fn refusal(e: StoreError) -> BoundaryRefusal {
 /// 10:00 on Monday 1 June 2026, Beijing time: a working day.
 fn june() -> chrono::DateTime<chrono::Utc> {
     use chrono::TimeZone;
-    minxin_domain::time::shanghai()
+    minxin_domain::kernel::time::shanghai()
         .with_ymd_and_hms(2026, 6, 1, 10, 0, 0)
         .unwrap()
         .with_timezone(&chrono::Utc)

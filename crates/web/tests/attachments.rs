@@ -7,7 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use common::{Browser, Env, api, envs, multipart, send, token};
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::projects::{Attachment, ProjectInput};
 use minxin_storage::testing::{Fixture, PASSWORD};
 

@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{Browser, api, envs, report, token};
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::projects::ProjectInput;
 use minxin_storage::testing::{TestProject, query_raw, route_street_roads};
 

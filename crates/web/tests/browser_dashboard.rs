@@ -11,7 +11,7 @@ use common::chrome::{click, fill, serve, start_chrome, wait_for_text};
 use common::dashboard::{lit_project, set_light};
 use common::test_config;
 use fantoccini::{Client, Locator};
-use minxin_domain::light::Light;
+use minxin_domain::control::light::Light;
 use minxin_storage::progress::lights::today;
 use minxin_storage::testing::{PASSWORD, fixture, stores};
 use minxin_web::AppState;

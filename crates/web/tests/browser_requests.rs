@@ -16,7 +16,7 @@ use common::chrome::{
 };
 use common::test_config;
 use fantoccini::{Client, Locator};
-use minxin_domain::time::shanghai;
+use minxin_domain::kernel::time::shanghai;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::testing::{PASSWORD, execute_raw, fixture, query_raw, stores};

@@ -9,7 +9,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use chrono::Datelike;
 use common::dashboard::lit_project;
 use common::{Browser, api, envs, send, token};
-use minxin_domain::light::Light;
+use minxin_domain::control::light::Light;
 use minxin_storage::progress::lights::today;
 use minxin_storage::testing::PASSWORD;
 

@@ -9,7 +9,7 @@ mod common;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use common::{Browser, test_config};
-use minxin_domain::bulletin::snapshot_month;
+use minxin_domain::control::bulletin::snapshot_month;
 use minxin_storage::progress::lights::today;
 use minxin_storage::testing::stores;
 use minxin_web::{AppState, app};

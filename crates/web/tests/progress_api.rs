@@ -7,7 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use common::{Browser, Env, api, envs, send, token};
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::projects::ProjectInput;
 use minxin_storage::testing::PASSWORD;
 use minxin_storage::testing::execute_raw;
@@ -276,8 +276,9 @@ async fn a_report_is_returned_refiled_and_accepted() {
         let app = &env.app;
         let id = project(&env).await;
         let office = token(app, "office_a").await;
-        let period =
-            minxin_domain::report::ReportPeriod::of(minxin_storage::progress::lights::today());
+        let period = minxin_domain::control::report::ReportPeriod::of(
+            minxin_storage::progress::lights::today(),
+        );
         let body = |percent: u32| {
             json!({"period": period.to_string(), "percent_bp": percent, "done": "完成基础施工",
                    "problems": "", "help_needed": "协调电力接入"})

@@ -11,7 +11,7 @@ use chrono::Months;
 use common::{Browser, Env, Reply, envs, jpeg, photo_form};
 use http_body_util::BodyExt;
 use image::ImageFormat;
-use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
+use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::progress::lights::today;

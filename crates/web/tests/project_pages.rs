@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{Browser, Env, Reply, envs};
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::projects::{Project, ProjectInput};
 use minxin_storage::testing::{PASSWORD, execute_raw};
 

@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{Browser, Env, Reply, action_csrf, envs, jpeg, photo_form, report as submit};
-use minxin_domain::service_request::Move;
+use minxin_domain::requests::service_request::Move;
 use minxin_storage::testing::{TestProject, execute_raw, query_raw};
 
 /// The receipt code shown on a receipt page.

@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{Browser, Reply, envs, multipart, report};
-use minxin_domain::region::RegionLevel;
+use minxin_domain::org::region::RegionLevel;
 use minxin_storage::testing::{PASSWORD, query_raw};
 
 /// The URL of the upload form (its CSRF token in the query), as the page gives it.

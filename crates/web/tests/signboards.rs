@@ -9,7 +9,7 @@ mod common;
 use axum::http::{StatusCode, header};
 use chrono::Duration;
 use common::{Browser, Env, decode_qr_png, envs};
-use minxin_domain::project::{FundingSource, Stage};
+use minxin_domain::projects::project::{FundingSource, Stage};
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::ContractInput;
 use minxin_storage::seed::BulkProject;

@@ -5,7 +5,7 @@ use crate::kernel::error::Failure;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, Utc};
-use minxin_domain::time::shanghai;
+use minxin_domain::kernel::time::shanghai;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, XlsxError};
 
 /// Excel number formats: money in 元 with two decimals, dates, and text (codes, phones).

@@ -11,7 +11,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use minxin_domain::request_stats::rate_text;
+use minxin_domain::requests::stats::rate_text;
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::departments::Department;
 use minxin_storage::regions::Region;

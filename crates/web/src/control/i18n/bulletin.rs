@@ -2,8 +2,8 @@
 //! bulletin periods (2026 年 10 月, 2026 年第三季度, 2026 年度).
 
 use crate::kernel::i18n::Lang;
-use minxin_domain::bulletin::{BulletinPeriod, SnapshotRefusal};
-use minxin_domain::report::ReportPeriod;
+use minxin_domain::control::bulletin::{BulletinPeriod, SnapshotRefusal};
+use minxin_domain::control::report::ReportPeriod;
 
 impl Lang {
     /// Why a month's snapshot cannot be taken today.

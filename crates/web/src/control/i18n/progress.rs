@@ -2,10 +2,10 @@
 //! problems, and the reasons of a traffic light, in the caller's language.
 
 use crate::kernel::i18n::Lang;
-use minxin_domain::finance::MoneyRefusal;
-use minxin_domain::light::{Light, Reason, ThresholdProblem};
-use minxin_domain::money::Fen;
-use minxin_domain::report::ReportRefusal;
+use minxin_domain::control::finance::MoneyRefusal;
+use minxin_domain::control::light::{Light, Reason, ThresholdProblem};
+use minxin_domain::control::report::ReportRefusal;
+use minxin_domain::kernel::money::Fen;
 
 fn yuan(fen: Fen) -> String {
     fen.yuan_text()
@@ -127,7 +127,7 @@ impl Lang {
 
     /// What is wrong with a set of light thresholds.
     pub fn threshold_problem(self, problem: &ThresholdProblem) -> String {
-        let points = |bp: u32| minxin_domain::light::percent_text(bp);
+        let points = |bp: u32| minxin_domain::control::light::percent_text(bp);
         match problem {
             ThresholdProblem::DeviationOutOfRange { value_bp } => self.fill(
                 "light.problem.deviation_out_of_range",
@@ -180,7 +180,7 @@ mod tests {
         assert!(Lang::Zh.money_refusal(&over).contains("200,000.00"));
         assert!(Lang::En.money_refusal(&over).contains("200,000.01"));
         let beyond = MoneyRefusal::OverDisbursed {
-            source: minxin_domain::project::FundingSource::County,
+            source: minxin_domain::projects::project::FundingSource::County,
             disbursed: Fen(127_270_000),
             paid: Fen(127_000_000),
             requested: Fen(270_001),

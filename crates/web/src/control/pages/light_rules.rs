@@ -15,8 +15,8 @@ use crate::kernel::widgets::{
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use minxin_domain::light::{Thresholds, percent_text};
-use minxin_domain::report::parse_percent;
+use minxin_domain::control::light::{Thresholds, percent_text};
+use minxin_domain::control::report::parse_percent;
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::progress::light_rules::{LightRulesInput, RegionLightRules};
 use serde::Deserialize;

@@ -2,9 +2,9 @@
 //! caller's language.
 
 use crate::kernel::i18n::Lang;
-use minxin_domain::calendar::CalendarError;
-use minxin_domain::personal_data::PersonalData;
-use minxin_domain::service_request::{Refusal, RequestState};
+use minxin_domain::kernel::calendar::CalendarError;
+use minxin_domain::kernel::personal_data::PersonalData;
+use minxin_domain::requests::service_request::{Refusal, RequestState};
 
 impl Lang {
     /// Why a text was not published: the personal data it still holds, named by kind.

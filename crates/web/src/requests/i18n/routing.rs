@@ -2,9 +2,9 @@
 //! the feature of the file, in the caller's language.
 
 use crate::kernel::i18n::Lang;
-use minxin_domain::boundary::BoundaryError;
-use minxin_domain::boundary_import::{BoundaryRefusal, MAX_FILE_BYTES};
-use minxin_domain::routing::RuleRefusal;
+use minxin_domain::org::boundary::BoundaryError;
+use minxin_domain::org::boundary_import::{BoundaryRefusal, MAX_FILE_BYTES};
+use minxin_domain::requests::routing::RuleRefusal;
 
 impl Lang {
     /// Why a boundary file was refused.

@@ -17,7 +17,7 @@ use crate::requests::pages::residents::{Choice as CategoryChoice, category_choic
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use minxin_domain::request_stats::{days_text, hours_text, parse_day};
+use minxin_domain::requests::stats::{days_text, hours_text, parse_day};
 use minxin_storage::requests::{RequestFigures, RequestStatsFilter};
 use serde::Deserialize;
 

@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use minxin_domain::import::{ImportRow, Issue, Parsed, RowIssue};
+use minxin_domain::projects::import::{ImportRow, Issue, Parsed, RowIssue};
 use minxin_storage::projects::{ImportOptions, ImportPlan, RowAction};
 use minxin_storage::{Scoped, Store, StoreError};
 

@@ -2,7 +2,7 @@
 //! language, and the lines of the preview and the report.
 
 use crate::kernel::i18n::Lang;
-use minxin_domain::import::{Column, Issue, ListedRow, RowIssue};
+use minxin_domain::projects::import::{Column, Issue, ListedRow, RowIssue};
 use minxin_storage::projects::{RowAction, RowPlan};
 
 /// "C（项目类别）": where a problem is, as the user finds it in Excel.

@@ -29,7 +29,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use minxin_domain::Role;
-use minxin_domain::import::workbook::MAX_FILE_BYTES;
+use minxin_domain::projects::import::workbook::MAX_FILE_BYTES;
 
 /// The most rows one export holds.
 pub const EXPORT_CAP: u64 = 100_000;

@@ -14,8 +14,8 @@ use crate::kernel::widgets::scoped;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use minxin_domain::import::workbook::DATA_SHEET;
-use minxin_domain::import::{Column, Dictionary, DictionaryEntry, MAX_ROWS};
+use minxin_domain::projects::import::workbook::DATA_SHEET;
+use minxin_domain::projects::import::{Column, Dictionary, DictionaryEntry, MAX_ROWS};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, Formula, Note, Workbook, Worksheet,
     XlsxError,
@@ -150,7 +150,7 @@ pub fn template_workbook(lang: Lang, dictionary: &Dictionary) -> Result<Vec<u8>,
         if list.values.is_empty() {
             continue;
         }
-        let letter = minxin_domain::import::column_letter(i);
+        let letter = minxin_domain::projects::import::column_letter(i);
         let range = format!(
             "='{DICTIONARY_SHEET}'!${letter}$2:${letter}${}",
             list.values.len() + 1
@@ -223,13 +223,13 @@ pub(super) async fn template(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use minxin_domain::import::workbook::{MAX_FILE_BYTES, read_workbook};
-    use minxin_domain::import::{Issue, RowIssue, parse};
+    use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
+    use minxin_domain::projects::import::{Issue, RowIssue, parse};
 
     #[test]
     fn the_template_reads_back_as_an_empty_import() {
         let dictionary = Dictionary {
-            categories: minxin_domain::import::entries(vec![(
+            categories: minxin_domain::projects::import::entries(vec![(
                 1,
                 "a.b".into(),
                 "老旧小区改造".into(),

@@ -14,8 +14,8 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use minxin_domain::import::workbook::{MAX_FILE_BYTES, read_workbook};
-use minxin_domain::import::{Issue, MAX_ROWS, RowIssue};
+use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
+use minxin_domain::projects::import::{Issue, MAX_ROWS, RowIssue};
 
 #[derive(Template)]
 #[template(path = "import.html")]
