@@ -99,7 +99,8 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 
 /// Middleware limiting request bodies: [`UPLOAD_BODY_LIMIT`] for `multipart/form-data`, the
 /// configured limit for everything else. A declared length over the limit is refused at once
-/// with 413 (a page, JSON under `/api/`, or Open311's error under `/open311/`); a body that grows past it fails when read.
+/// with 413 (a page, JSON under `/api/`, or Open311's error under `/open311/`); a body that
+/// grows past it fails when read.
 async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let limit = if is_multipart(request.headers()) {
         UPLOAD_BODY_LIMIT.max(state.config.body_limit)

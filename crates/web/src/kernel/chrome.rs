@@ -4,8 +4,7 @@
 use crate::kernel::client::Client;
 use crate::kernel::csrf;
 use crate::kernel::i18n::Lang;
-use crate::kernel::session::WORK_HOME;
-use crate::kernel::session::{PRE_SESSION_COOKIE, Signed, cookie};
+use crate::kernel::session::{PRE_SESSION_COOKIE, Signed, WORK_HOME, cookie};
 use crate::kernel::state::AppState;
 use axum_extra::extract::CookieJar;
 use minxin_domain::{Actor, Permission};

@@ -1,6 +1,9 @@
 //! The JSON API under `/api/v1`. Clients authenticate with bearer tokens (no cookies, so no
 //! CSRF exposure); errors are `{ "code", "message", "fields" }` in the caller's
-//! `Accept-Language`. The OpenAPI document is generated from the handlers' annotations.
+//! `Accept-Language`. The OpenAPI document is generated from the handlers' annotations. This is
+//! what every context's API shares — the callers, the JSON body and parameter readers, the
+//! document's description and the error answers added to every operation (`responses.rs`);
+//! each context's `api` module holds its operations, and `lib.rs` merges them.
 
 mod responses;
 

@@ -3,8 +3,7 @@
 //! the list's query string; the .xlsx export reuses them so it exports exactly what the list
 //! shows, and [`query_of`] writes a filter back into a query string for links.
 
-use super::project_notice;
-use super::stage_name;
+use super::{project_notice, stage_name};
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::i18n::Lang;

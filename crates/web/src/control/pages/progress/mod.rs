@@ -1,7 +1,7 @@
 //! Progress control pages for staff (issue 4): a project's monthly reports with their photos
 //! and the office's review (`reports.rs`, `photos.rs`), and its books — money by funding
 //! source, contracts, every money record with its corrections (`books.rs`). The JSON API in
-//! `api/progress.rs` offers the same operations; both go through the same storage calls.
+//! `control/api/progress.rs` offers the same operations; both go through the same storage calls.
 
 mod books;
 pub(crate) mod photos;
