@@ -4,8 +4,9 @@
 
 use crate::kernel::api::ApiUser;
 use crate::kernel::error::{ErrorBody, Failure};
+use crate::kernel::file_response::file_response;
 use crate::kernel::state::AppState;
-use crate::projects::pages::attachments::{file_response, read_upload, store_upload, upload_limit};
+use crate::projects::pages::attachments::{read_upload, store_upload, upload_limit};
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -5,11 +5,12 @@
 
 use crate::kernel::decode_slots::DecodeSlots;
 use crate::kernel::error::Failure;
+use crate::kernel::file_response::DOWNLOAD_CSP;
 use crate::kernel::i18n::Lang;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::scoped;
-use crate::projects::pages::attachments::{DOWNLOAD_CSP, unreadable};
+use crate::projects::pages::attachments::unreadable;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{FromRequestParts, Multipart, Path, State};
 use axum::http::request::Parts;
