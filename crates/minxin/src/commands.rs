@@ -263,11 +263,15 @@ pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> 
         .await
         .map_err(|e| match e {
             minxin_storage::StoreError::Invalid(problems) => {
-                match problems.first().map(|p| &p.problem) {
-                    Some(minxin_domain::Problem::Snapshot { refusal }) => {
-                        anyhow::anyhow!("{refusal}")
+                let refusal = problems.first().and_then(|p| match &p.problem {
+                    minxin_domain::Problem::Refused(refused) => {
+                        refused.get::<minxin_domain::control::bulletin::SnapshotRefusal>()
                     }
-                    _ => anyhow::anyhow!("{period} cannot be taken"),
+                    _ => None,
+                });
+                match refusal {
+                    Some(refusal) => anyhow::anyhow!("{refusal}"),
+                    None => anyhow::anyhow!("{period} cannot be taken"),
                 }
             }
             other => other.into(),

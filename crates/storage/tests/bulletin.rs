@@ -174,18 +174,14 @@ async fn only_the_month_just_finished_can_be_taken() {
             .unwrap_err();
         assert_eq!(
             problem(e),
-            Problem::Snapshot {
-                refusal: SnapshotRefusal::NotOver { period: current }
-            }
+            Problem::refused(SnapshotRefusal::NotOver { period: current })
         );
         let old = ReportPeriod::new(2020, 1).unwrap();
         let e = store.take_snapshot(old, today()).await.unwrap_err();
         assert!(
             matches!(
-                problem(e),
-                Problem::Snapshot {
-                    refusal: SnapshotRefusal::TooLate { .. }
-                }
+                &problem(e),
+                Problem::Refused(r) if matches!(r.get(), Some(SnapshotRefusal::TooLate { .. }))
             ),
             "{backend}"
         );

@@ -86,9 +86,7 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
         assert_eq!(problems[0].field, "photos");
         assert_eq!(
             problems[0].problem,
-            Problem::Report {
-                refusal: ReportRefusal::TooManyPhotos { max: MAX_PHOTOS }
-            }
+            Problem::refused(ReportRefusal::TooManyPhotos { max: MAX_PHOTOS })
         );
         let refiled = s
             .file_report_with_photos(id, &input(&period), &too_many[1..], &blobs)

@@ -285,9 +285,7 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
         };
         assert_eq!(
             refusal(step(&dept_a, transfer(" ")).await),
-            Problem::Request {
-                refusal: Refusal::TextMissing
-            }
+            Problem::refused(Refusal::TextMissing)
         );
         assert_eq!(
             step(&dept_a, transfer("属教育局校舍")).await.unwrap(),
@@ -304,9 +302,7 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
                 )
                 .await
             ),
-            Problem::Request {
-                refusal: Refusal::WrongState(S::Assigned)
-            }
+            Problem::refused(Refusal::WrongState(S::Assigned))
         );
         assert_eq!(
             step(&office, Move::Assign { department: f.a_zj })

@@ -56,9 +56,12 @@ fn refusal(e: StoreError) -> BoundaryRefusal {
             [
                 FieldProblem {
                     field: "file",
-                    problem: Problem::Boundary { refusal },
+                    problem: Problem::Refused(refused),
                 },
-            ] => refusal.clone(),
+            ] => refused
+                .get::<BoundaryRefusal>()
+                .expect("a boundary refusal")
+                .clone(),
             other => panic!("not a file refusal: {other:?}"),
         },
         other => panic!("not invalid: {other:?}"),
@@ -223,7 +226,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&anywhere, StoreError::Invalid(p) if p[0].problem == Problem::Routing { refusal: RuleRefusal::BoundaryNeeded }),
+            matches!(&anywhere, StoreError::Invalid(p) if p[0].problem == Problem::refused(RuleRefusal::BoundaryNeeded)),
             "{b}: a district office cannot route the whole city: {anywhere:?}"
         );
 
@@ -243,7 +246,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&again, StoreError::Invalid(p) if p[0].problem == Problem::Routing { refusal: RuleRefusal::Duplicate }),
+            matches!(&again, StoreError::Invalid(p) if p[0].problem == Problem::refused(RuleRefusal::Duplicate)),
             "{b}: {again:?}"
         );
         let any_category = office

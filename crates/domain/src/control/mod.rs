@@ -6,4 +6,5 @@ pub mod finance;
 pub mod light;
 pub mod progress;
 pub mod ranking;
+pub mod refusals;
 pub mod report;

@@ -14,5 +14,6 @@ pub mod phone;
 pub mod problem;
 pub mod rate_limit;
 pub mod redirect;
+pub mod refusal;
 pub mod text;
 pub mod time;

@@ -1,10 +1,13 @@
 //! What can be wrong with a user's input, as data. Pages and the API turn a [`Problem`] into a
 //! sentence in the caller's language, so the rules never need to know about languages.
 
-use crate::kernel::text::{self, Layout};
+use super::refusal::{Refusal, Refused};
+use super::text::{self, Layout};
 use serde::{Deserialize, Serialize};
 
-/// One thing wrong with one input value. Variants carry the numbers the message needs.
+/// One thing wrong with one input value. Variants carry the numbers the message needs. Problems
+/// kept with an import's preview are serialised; a context's refusal never is (it is answered
+/// at once), so that variant is skipped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Problem {
@@ -89,61 +92,77 @@ pub enum Problem {
     /// An uploaded file named like an accepted format whose content is markup, a script or a
     /// program.
     FileDisguised,
-    /// A money record the bookkeeping rules refuse (over a contract, over approval, …).
-    Money {
-        /// Why, with the amounts.
-        refusal: crate::control::finance::MoneyRefusal,
-    },
-    /// A progress report move or input the reporting rules refuse.
-    Report {
-        /// Why.
-        refusal: crate::control::report::ReportRefusal,
-    },
-    /// Traffic-light thresholds that make no sense together.
-    Thresholds {
-        /// Why.
-        problem: crate::control::light::ThresholdProblem,
-    },
     /// More items than allowed (photos of a request, say).
     TooMany {
         /// The limit.
         max: usize,
     },
-    /// A move on a service request that its workflow refuses.
-    Request {
-        /// Why.
-        refusal: crate::requests::service_request::Refusal,
-    },
-    /// A community boundary file the import refuses.
-    Boundary {
-        /// Why, naming the feature.
-        refusal: crate::org::boundary_import::BoundaryRefusal,
-    },
-    /// A routing rule the office may not add.
-    Routing {
-        /// Why.
-        refusal: crate::requests::routing::RuleRefusal,
-    },
+    /// A rule of one context refused the input; the refusal itself says why.
+    #[serde(skip)]
+    Refused(Refused),
     /// A year of the working-day calendar the office entered that cannot be used.
     Calendar {
         /// Why.
-        refusal: crate::kernel::calendar::CalendarError,
+        refusal: super::calendar::CalendarError,
     },
     /// Text to be published that still holds personal data (issue 15 finding 12); it goes out
     /// only once a staff member confirms it holds none.
     PersonalData {
         /// What was found, each kind once.
-        found: Vec<crate::kernel::personal_data::PersonalData>,
-    },
-    /// A month whose light snapshot cannot be taken today.
-    Snapshot {
-        /// Why.
-        refusal: crate::control::bulletin::SnapshotRefusal,
+        found: Vec<super::personal_data::PersonalData>,
     },
 }
 
+impl Problem {
+    /// A context's refusal as a problem.
+    pub fn refused(refusal: impl Refusal) -> Problem {
+        Problem::Refused(Refused::new(refusal))
+    }
+
+    /// The stable code the API reports for the problem; codes outlive any Rust name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Required => "required",
+            Problem::TooLong { .. } => "too_long",
+            Problem::Malformed => "malformed",
+            Problem::ControlCharacter => "control_character",
+            Problem::NotCount => "not_count",
+            Problem::TooManyDays { .. } => "too_many_days",
+            Problem::Taken => "taken",
+            Problem::Unknown => "unknown",
+            Problem::PasswordTooShort { .. } => "password_too_short",
+            Problem::PasswordTooSimple { .. } => "password_too_simple",
+            Problem::PasswordReused { .. } => "password_reused",
+            Problem::PasswordContainsUsername => "password_contains_username",
+            Problem::PasswordMismatch => "password_mismatch",
+            Problem::WrongPassword => "wrong_password",
+            Problem::WrongTotp => "wrong_totp",
+            Problem::RegionCodeLevel => "region_code_level",
+            Problem::RegionCodeParent => "region_code_parent",
+            Problem::RegionParentLevel => "region_parent_level",
+            Problem::InUse => "in_use",
+            Problem::RolesSegregated => "roles_segregated",
+            Problem::SelfGrant => "self_grant",
+            Problem::ScopeTooWide => "scope_too_wide",
+            Problem::EndBeforeStart => "end_before_start",
+            Problem::WeightsOver100 => "weights_over100",
+            Problem::GateClosed => "gate_closed",
+            Problem::MoveRefused => "move_refused",
+            Problem::MoneyPrecision => "money_precision",
+            Problem::MoneyTooLarge => "money_too_large",
+            Problem::FileTooLarge { .. } => "file_too_large",
+            Problem::FileType => "file_type",
+            Problem::FileDisguised => "file_disguised",
+            Problem::TooMany { .. } => "too_many",
+            Problem::Refused(refusal) => refusal.code(),
+            Problem::Calendar { .. } => "calendar",
+            Problem::PersonalData { .. } => "personal_data",
+        }
+    }
+}
+
 /// A [`Problem`] attached to the input field it concerns, so forms can show it in place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldProblem {
     /// The form/JSON field name, e.g. `username`.
     pub field: &'static str,
@@ -233,6 +252,25 @@ fn optional(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_the_serialised_tags() {
+        let problems = [
+            Problem::Required,
+            Problem::TooLong { max: 3 },
+            Problem::NotCount,
+            Problem::PasswordContainsUsername,
+            Problem::RegionCodeLevel,
+            Problem::WeightsOver100,
+            Problem::FileTooLarge { max_mb: 5 },
+            Problem::TooMany { max: 6 },
+            Problem::PersonalData { found: Vec::new() },
+        ];
+        for problem in problems {
+            let tagged = serde_json::to_value(&problem).unwrap();
+            assert_eq!(tagged["code"], problem.code(), "{problem:?}");
+        }
+    }
 
     #[test]
     fn required_text_trims_and_flags_empty_and_long() {

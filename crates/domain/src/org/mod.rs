@@ -4,5 +4,6 @@
 pub mod boundary;
 pub mod boundary_import;
 pub mod category;
+mod refusals;
 pub mod region;
 pub mod scope;

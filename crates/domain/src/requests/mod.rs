@@ -8,6 +8,7 @@ pub mod intake;
 pub mod open311;
 pub mod placement;
 pub mod receipt;
+mod refusals;
 pub mod routing;
 pub mod service_request;
 pub mod stats;

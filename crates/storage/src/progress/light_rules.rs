@@ -109,7 +109,7 @@ impl Scoped<'_> {
         input.thresholds.validate().map_err(|problem| {
             StoreError::invalid(
                 field_of(problem, &input.thresholds),
-                Problem::Thresholds { problem },
+                Problem::refused(problem),
             )
         })?;
         let due_day = check_due_day(input.report_due_day)

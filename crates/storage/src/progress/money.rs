@@ -138,7 +138,7 @@ pub struct Books {
 }
 
 fn money_refused(field: &'static str, refusal: MoneyRefusal) -> StoreError {
-    StoreError::invalid(field, Problem::Money { refusal })
+    StoreError::invalid(field, Problem::refused(refusal))
 }
 
 /// Every money record of a project, oldest first.

@@ -152,7 +152,7 @@ pub enum Decision {
 }
 
 fn refused(refusal: ReportRefusal) -> StoreError {
-    StoreError::invalid("state", Problem::Report { refusal })
+    StoreError::invalid("state", Problem::refused(refusal))
 }
 
 fn select() -> SelectStatement {
@@ -262,7 +262,7 @@ fn check(input: &ReportInput, today: chrono::NaiveDate) -> Result<ReportPeriod, 
 }
 
 fn too_many_photos(refusal: ReportRefusal) -> StoreError {
-    StoreError::invalid("photos", Problem::Report { refusal })
+    StoreError::invalid("photos", Problem::refused(refusal))
 }
 
 /// Stores the copies of each photo as blobs and records them under `report_id`.

@@ -337,7 +337,7 @@ async fn take(
 }
 
 fn refused(refusal: SnapshotRefusal) -> StoreError {
-    StoreError::invalid("period", Problem::Snapshot { refusal })
+    StoreError::invalid("period", Problem::refused(refusal))
 }
 
 impl crate::Store {

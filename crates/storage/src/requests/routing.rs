@@ -262,7 +262,7 @@ async fn put_boundary(
 }
 
 fn refused(refusal: BoundaryRefusal) -> StoreError {
-    StoreError::invalid("file", Problem::Boundary { refusal })
+    StoreError::invalid("file", Problem::refused(refusal))
 }
 
 impl Scoped<'_> {
@@ -416,7 +416,7 @@ impl Scoped<'_> {
         }
         if rule.boundary.is_none() && !scope.is_whole_tree() {
             let refusal = RuleRefusal::BoundaryNeeded;
-            problems.push(FieldProblem::new("boundary", Problem::Routing { refusal }));
+            problems.push(FieldProblem::new("boundary", Problem::refused(refusal)));
         }
         let department = departments::find(&mut tx, scope, rule.department).await?;
         if department.is_none() {
@@ -435,7 +435,7 @@ impl Scoped<'_> {
             .await?;
         if repeats(&existing, category_id, rule.boundary) {
             let refusal = RuleRefusal::Duplicate;
-            return Err(StoreError::invalid("_form", Problem::Routing { refusal }));
+            return Err(StoreError::invalid("_form", Problem::refused(refusal)));
         }
         let id = tx
             .insert(

@@ -143,7 +143,7 @@ fn note(step: &Move) -> String {
 }
 
 fn refused(refusal: minxin_domain::requests::service_request::Refusal) -> StoreError {
-    StoreError::invalid("move", Problem::Request { refusal })
+    StoreError::invalid("move", Problem::refused(refusal))
 }
 
 /// Who made a move, for the timeline and the audit log.

@@ -1,5 +1,5 @@
-//! Service requests' wording on [`crate::kernel::i18n::Lang`]: intake refusals
-//! (`requests.rs`) and the routing settings' refusals (`routing.rs`).
+//! Service requests' wording on [`crate::kernel::i18n::Lang`]: the states of a request and the
+//! calendar's and publishing check's refusals (`requests.rs`); the routing settings' refusals
+//! word themselves in the domain.
 
 mod requests;
-mod routing;

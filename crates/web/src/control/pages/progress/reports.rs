@@ -311,7 +311,7 @@ fn count_problems(
         ));
     }
     if let Err(refusal) = report::check_photos(existing, files.len()) {
-        problems.push(lang.problem(&Problem::Report { refusal }));
+        problems.push(lang.problem(&Problem::refused(refusal)));
     }
     problems
 }
