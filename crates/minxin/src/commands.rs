@@ -104,7 +104,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         open311_jurisdiction: config.open311_jurisdiction.clone(),
         open311_per_hour: config.open311_per_hour,
         photo_decodes: match config.photo_decodes {
-            0 => minxin_web::decode_slots::default_slots(),
+            0 => minxin_web::kernel::decode_slots::default_slots(),
             n => n,
         },
         ..minxin_web::WebConfig::default()
@@ -452,9 +452,9 @@ pub async fn bench_seed(config: &Config, projects: usize, requests: usize) -> an
 pub async fn import_projects(config: &Config, args: ImportProjects) -> anyhow::Result<()> {
     use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
     use minxin_storage::projects::{ImportOptions, RowAction};
-    use minxin_web::pages::import::describe_line;
+    use minxin_web::projects::pages::import::describe_line;
 
-    let lang = minxin_web::i18n::Lang::from_tag(&args.lang).unwrap_or_default();
+    let lang = minxin_web::kernel::i18n::Lang::from_tag(&args.lang).unwrap_or_default();
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let source = args.file.file_name().map_or_else(
@@ -557,10 +557,7 @@ pub async fn import_projects(config: &Config, args: ImportProjects) -> anyhow::R
 
 /// `minxin openapi`
 pub fn openapi() -> anyhow::Result<()> {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&minxin_web::api::openapi())?
-    );
+    println!("{}", serde_json::to_string_pretty(&minxin_web::openapi())?);
     Ok(())
 }
 

@@ -188,8 +188,8 @@ impl Config {
     }
 
     /// The maps' tile source, as `map_tiles` and its companion keys name it.
-    pub fn tiles(&self) -> anyhow::Result<minxin_web::tiles::TileSource> {
-        minxin_web::tiles::TileSource::configured(
+    pub fn tiles(&self) -> anyhow::Result<minxin_web::kernel::tiles::TileSource> {
+        minxin_web::kernel::tiles::TileSource::configured(
             &self.map_tiles,
             self.map_tiles_key.as_deref(),
             self.map_tiles_attribution.as_deref(),

@@ -1,44 +1,47 @@
-//! Minxin's HTTP layer. A request passes, outside in: tracing → security headers → body limit →
-//! (pages: CSRF check → failure rendering → handler) or (API: failure rendering → bearer
-//! authentication in the handler's extractor → handler) or (Open311: handler, which renders its
-//! own errors and checks the `api_key` of a POST) → storage.
+//! Minxin's HTTP layer, one folder per context in the order they may use each other: `kernel`
+//! (state, failures, sessions, CSRF, languages, page chrome, caching, security headers — it
+//! imports no context) < `org` < `identity` < `projects` < `control` < `requests` < `openness`.
+//! Each context holds its own pages, API operations and wording; this file is the composition
+//! root that assembles their routes. A request passes, outside in: tracing → security headers →
+//! body limit → (pages: CSRF check → failure rendering → handler) or (API: failure rendering →
+//! bearer authentication in the handler's extractor → handler) or (Open311: handler, which
+//! renders its own errors and checks the `api_key` of a POST) → storage.
 
-pub mod api;
-mod assets;
-pub mod calendar_state;
-pub mod client;
-pub mod clock;
-pub mod csrf;
-pub mod decode_slots;
-pub mod error;
-pub mod i18n;
-pub mod intake_limit;
-pub mod open311;
-pub mod page_cache;
-pub mod pages;
-pub mod security;
-pub mod session;
-pub mod state;
-pub mod tiles;
-pub mod token_cache;
+pub mod control;
+pub mod identity;
+pub mod kernel;
+pub mod openness;
+pub mod org;
+pub mod projects;
+pub mod requests;
 
-pub use state::{AppState, WebConfig};
+pub use kernel::state::{AppState, WebConfig};
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
+use kernel::client::{api_lang, page_lang};
+use kernel::csrf::is_multipart;
+use kernel::error::{Failure, error_body, error_page, render_page_failures};
+use kernel::security::UPLOAD_BODY_LIMIT;
+use kernel::{api, assets, csrf, security};
+use requests::open311;
 use tower_http::trace::TraceLayer;
 
-/// The complete application: pages, API, static files and health check.
+/// The complete application: pages, API, Open311, static files and health check.
 pub fn app(state: AppState) -> Router {
-    let pages = pages::router().layer(axum::middleware::from_fn_with_state(
+    let pages = pages().layer(axum::middleware::from_fn_with_state(
         state.clone(),
         csrf::protect,
     ));
+    let (api_routes, doc) = documented_api();
     Router::new()
         .merge(pages)
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::serve(api_routes, doc))
         .nest("/open311/v2", open311::router())
         .merge(assets::router())
         .route("/healthz", get(healthz))
@@ -48,10 +51,41 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            security::limit_body,
+            limit_body,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Every page route of every context, with the 404 page and failures rendered as pages.
+fn pages() -> Router<AppState> {
+    Router::new()
+        .merge(org::pages::routes())
+        .merge(identity::pages::routes())
+        .merge(projects::pages::routes())
+        .merge(control::pages::routes())
+        .merge(requests::pages::routes())
+        .merge(openness::pages::routes())
+        .merge(openness::signboards::routes())
+        .fallback(kernel::page::not_found)
+        .layer(axum::middleware::from_fn(render_page_failures))
+}
+
+/// Every context's API operations and their OpenAPI document.
+fn documented_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    api::split(
+        api::documented()
+            .merge(org::api::routes())
+            .merge(identity::api::routes())
+            .merge(projects::api::routes())
+            .merge(control::api::routes())
+            .merge(requests::api::routes()),
+    )
+}
+
+/// The OpenAPI document, for `minxin openapi` and tests.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    documented_api().1
 }
 
 /// GET /healthz — 200 when the database answers, 503 otherwise.
@@ -61,4 +95,41 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
     }
+}
+
+/// Middleware limiting request bodies: [`UPLOAD_BODY_LIMIT`] for `multipart/form-data`, the
+/// configured limit for everything else. A declared length over the limit is refused at once
+/// with 413 (a page, JSON under `/api/`, or Open311's error under `/open311/`); a body that
+/// grows past it fails when read.
+async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = if is_multipart(request.headers()) {
+        UPLOAD_BODY_LIMIT.max(state.config.body_limit)
+    } else {
+        state.config.body_limit
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        let headers = request.headers();
+        let path = request.uri().path();
+        return if path.starts_with("/api/") {
+            let failure = Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+            let body = error_body(api_lang(headers), &failure);
+            (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
+        } else if path.starts_with("/open311/") {
+            let format = open311::Format::of_path(path);
+            open311::Open311Error::too_large(format, api_lang(headers)).into_response()
+        } else {
+            error_page(
+                page_lang(headers),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "error.too_large",
+            )
+        };
+    }
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(request).await
 }

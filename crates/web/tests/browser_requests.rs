@@ -21,7 +21,7 @@ use minxin_domain::{Role, RoleSet};
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::{PASSWORD, execute_raw, fixture, query_raw, stores};
 use minxin_web::AppState;
-use minxin_web::clock::Clock;
+use minxin_web::kernel::clock::Clock;
 use std::time::Duration;
 
 /// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.

@@ -13,7 +13,7 @@ use common::{Browser, Env, jpeg, report, send, test_config};
 use image::{DynamicImage, GrayImage, ImageFormat};
 use minxin_media::budget::MAX_SUBMISSION_MEGAPIXELS;
 use minxin_storage::testing::{fixture, query_raw, stores};
-use minxin_web::error::{Failure, render_api_failures, render_page_failures};
+use minxin_web::kernel::error::{Failure, render_api_failures, render_page_failures};
 use minxin_web::{AppState, WebConfig, app};
 use std::io::Cursor;
 use std::time::{Duration, Instant};
@@ -45,7 +45,10 @@ async fn stored(env: &Env) -> i64 {
 
 /// An app whose photos are decoded one submission at a time, waiting briefly for the slot; and
 /// that slot's owner, so a test can hold it.
-async fn one_slot_envs() -> Vec<(Env, std::sync::Arc<minxin_web::decode_slots::DecodeSlots>)> {
+async fn one_slot_envs() -> Vec<(
+    Env,
+    std::sync::Arc<minxin_web::kernel::decode_slots::DecodeSlots>,
+)> {
     let mut out = Vec::new();
     for (backend, store) in stores().await {
         let fx = fixture(&store).await;

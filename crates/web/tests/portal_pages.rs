@@ -17,7 +17,7 @@ use minxin_domain::kernel::geo::{Datum, Point};
 use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::testing::{Fixture, PRIVATE_TEXTS, PublicSeed, TestProject, execute_raw};
 use minxin_storage::testing::{fixture, stores};
-use minxin_web::tiles::TileSource;
+use minxin_web::kernel::tiles::TileSource;
 use minxin_web::{AppState, WebConfig, app};
 use std::io::{Cursor, Read};
 use tower::ServiceExt;

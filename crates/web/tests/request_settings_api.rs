@@ -13,7 +13,7 @@ use common::requests_api::{
 };
 use common::{Env, Reply, api, envs, envs_at, send, token};
 use minxin_storage::testing::route_street_roads;
-use minxin_web::clock::Clock;
+use minxin_web::kernel::clock::Clock;
 use serde_json::{Value, json};
 
 /// How many routing rules `who` sees.

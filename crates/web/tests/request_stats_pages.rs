@@ -15,7 +15,7 @@ use minxin_domain::requests::service_request::{Move, Rating};
 use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::Submission;
 use minxin_storage::testing::{PASSWORD, fixture, query_raw, stores};
-use minxin_web::clock::Clock;
+use minxin_web::kernel::clock::Clock;
 use minxin_web::{AppState, app};
 
 #[tokio::test]

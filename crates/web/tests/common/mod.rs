@@ -11,7 +11,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
-use minxin_web::clock::Clock;
+use minxin_web::kernel::clock::Clock;
 use minxin_web::{AppState, WebConfig, app};
 use serde_json::Value;
 use std::io::Cursor;

@@ -1,0 +1,121 @@
+//! File downloads: the `Content-Disposition` of an attachment with its real name, .xlsx
+//! responses and what every workbook shares — header format, money and dates, time stamps.
+
+use crate::kernel::error::Failure;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate, Utc};
+use minxin_domain::kernel::time::shanghai;
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, XlsxError};
+
+/// Excel number formats: money in 元 with two decimals, dates, and text (codes, phones).
+pub(crate) const MONEY_FORMAT: &str = "0.00";
+pub(crate) const DATE_FORMAT: &str = "yyyy-mm-dd";
+pub(crate) const TEXT_FORMAT: &str = "@";
+
+/// The media type of .xlsx files.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A workbook that could not be written, logged, as a 500 failure.
+pub(crate) fn xlsx_failure(e: XlsxError) -> Failure {
+    tracing::error!(error = %e, "xlsx writing failed");
+    Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+}
+
+/// `attachment` with an ASCII `filename` for old clients and the real name as RFC 5987
+/// `filename*` (UTF-8, percent-encoded).
+pub fn attachment_disposition(ascii_fallback: &str, name: &str) -> String {
+    let fallback: String = ascii_fallback
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A workbook download.
+pub(crate) fn xlsx_response(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
+    if let Ok(value) = HeaderValue::from_str(&attachment_disposition(ascii_name, name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// A time stamp for file names, in Beijing time.
+pub(crate) fn stamp() -> String {
+    Utc::now()
+        .with_timezone(&shanghai())
+        .format("%Y%m%d-%H%M%S")
+        .to_string()
+}
+
+/// The double nearest to `fen` 元, built from the integer 元 and 分 (no floating-point sums).
+pub fn yuan_value(fen: i64) -> f64 {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+        .parse()
+        .unwrap_or(0.0)
+}
+
+/// A date as Excel stores it, or `None` outside its range.
+pub(crate) fn excel_date(date: NaiveDate) -> Option<ExcelDateTime> {
+    ExcelDateTime::from_ymd(
+        u16::try_from(date.year()).ok()?,
+        date.month() as u8,
+        date.day() as u8,
+    )
+    .ok()
+}
+
+/// The bold, shaded, wrapped format of a header row.
+pub(crate) fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDDEBF7))
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_built_from_whole_yuan_and_fen() {
+        assert_eq!(yuan_value(123_456_789), 1_234_567.89);
+        assert_eq!(yuan_value(10), 0.1);
+        assert_eq!(yuan_value(-5), -0.05);
+        assert_eq!(yuan_value(0), 0.0);
+        // 0.1 + 0.2 in floating point is not 0.3; built from fen it is.
+        assert_eq!(yuan_value(30), 0.3);
+    }
+
+    #[test]
+    fn dispositions_are_ascii_with_the_real_name_encoded() {
+        let d = attachment_disposition("minxin-projects-1.xlsx", "项目清单 1.xlsx");
+        assert_eq!(
+            d,
+            "attachment; filename=\"minxin-projects-1.xlsx\"; \
+             filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E6%B8%85%E5%8D%95%201.xlsx"
+        );
+        let d = attachment_disposition("a\"b;c.xlsx", "x");
+        assert!(d.starts_with("attachment; filename=\"a_b_c.xlsx\""), "{d}");
+    }
+}

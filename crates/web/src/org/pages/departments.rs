@@ -1,0 +1,245 @@
+//! 部门/单位 administration (系统管理员): the departments in scope with a text filter, and forms
+//! to create, edit and remove them.
+
+use crate::kernel::chrome::Chrome;
+use crate::kernel::error::Failure;
+use crate::kernel::form::{FormErrors, notice};
+use crate::kernel::page::html;
+use crate::kernel::session::Signed;
+use crate::kernel::state::AppState;
+use crate::kernel::widgets::{
+    Choice, Id, Input, Params, parsed, permit, region_choices, required_id, scoped, settle, version,
+};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use minxin_domain::Permission;
+use minxin_storage::StoreError;
+use minxin_storage::org::departments::{Department, DepartmentInput};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "departments.html")]
+struct ListPage {
+    c: Chrome,
+    departments: Vec<Department>,
+    q: String,
+    manage: bool,
+    errors: FormErrors,
+    failed: Option<String>,
+}
+
+/// Query of the department list.
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    notice: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    s: &Signed,
+    q: String,
+    errors: FormErrors,
+    failed: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Response, Failure> {
+    let text = Some(q.trim()).filter(|t| !t.is_empty());
+    let departments = scoped(state, s).org().departments(text).await?;
+    html(&ListPage {
+        c: Chrome::signed(state, s, "/admin/departments").with_notice(notice),
+        departments,
+        q,
+        manage: true,
+        errors,
+        failed,
+    })
+}
+
+/// GET /admin/departments
+pub async fn list(
+    State(state): State<AppState>,
+    s: Signed,
+    Params(q): Params<ListQuery>,
+) -> Result<Response, Failure> {
+    permit(&s, Permission::ManageOrganisation)?;
+    let text = q.q.unwrap_or_default();
+    let notice = notice(q.notice.as_deref());
+    list_page(&state, &s, text, FormErrors::default(), None, notice).await
+}
+
+/// The department form as typed.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DepartmentForm {
+    code: String,
+    name: String,
+    region_id: String,
+    phone: String,
+    version: String,
+}
+
+impl DepartmentForm {
+    fn of(d: &Department) -> Self {
+        DepartmentForm {
+            code: d.code.clone(),
+            name: d.name.clone(),
+            region_id: d.region_id.to_string(),
+            phone: d.phone.clone().unwrap_or_default(),
+            version: d.version.to_string(),
+        }
+    }
+
+    fn input(&self) -> Result<DepartmentInput, StoreError> {
+        let mut problems = Vec::new();
+        let region_id = required_id("region_id", &self.region_id, &mut problems);
+        parsed(
+            DepartmentInput {
+                code: self.code.clone(),
+                name: self.name.clone(),
+                region_id,
+                phone: self.phone.clone(),
+            },
+            problems,
+        )
+    }
+}
+
+#[derive(Template)]
+#[template(path = "department_form.html")]
+struct FormPage {
+    c: Chrome,
+    errors: FormErrors,
+    form: DepartmentForm,
+    /// The id of the department being edited; `None` when creating.
+    id: Option<i64>,
+    regions: Vec<Choice>,
+}
+
+impl FormPage {
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/admin/departments/{id}"),
+            None => "/admin/departments".to_owned(),
+        }
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    s: &Signed,
+    form: DepartmentForm,
+    id: Option<i64>,
+    errors: FormErrors,
+) -> Result<Response, Failure> {
+    let regions = scoped(state, s).org().regions().await?;
+    html(&FormPage {
+        c: Chrome::signed(state, s, "/admin/departments"),
+        regions: region_choices(&regions, &form.region_id),
+        errors,
+        form,
+        id,
+    })
+}
+
+/// GET /admin/departments/new
+pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
+    permit(&s, Permission::ManageOrganisation)?;
+    form_page(
+        &state,
+        &s,
+        DepartmentForm::default(),
+        None,
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// POST /admin/departments
+pub async fn create(
+    State(state): State<AppState>,
+    s: Signed,
+    Input(form): Input<DepartmentForm>,
+) -> Result<Response, Failure> {
+    scoped(&state, &s)
+        .require(Permission::ManageOrganisation)
+        .await?;
+    let result = async {
+        scoped(&state, &s)
+            .org()
+            .create_department(&form.input()?)
+            .await
+    }
+    .await;
+    settle(
+        s.client.lang,
+        result,
+        "/admin/departments?notice=created",
+        |errors, _| form_page(&state, &s, form, None, errors),
+    )
+    .await
+}
+
+/// GET /admin/departments/{id}
+pub async fn edit(
+    State(state): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+) -> Result<Response, Failure> {
+    permit(&s, Permission::ManageOrganisation)?;
+    let department = scoped(&state, &s).org().department(id).await?;
+    let form = DepartmentForm::of(&department);
+    form_page(&state, &s, form, Some(id), FormErrors::default()).await
+}
+
+/// POST /admin/departments/{id}
+pub async fn update(
+    State(state): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    Input(mut form): Input<DepartmentForm>,
+) -> Result<Response, Failure> {
+    let (state, s) = (&state, &s);
+    let store = scoped(state, s);
+    let result = async {
+        let input = form.input()?;
+        store
+            .org()
+            .update_department(id, version(&form.version), &input)
+            .await
+    }
+    .await;
+    settle(
+        s.client.lang,
+        result,
+        "/admin/departments?notice=saved",
+        |errors, conflict| async move {
+            if conflict {
+                form.version = store.org().department(id).await?.version.to_string();
+            }
+            form_page(state, s, form, Some(id), errors).await
+        },
+    )
+    .await
+}
+
+/// POST /admin/departments/{id}/delete
+pub async fn delete(
+    State(state): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+) -> Result<Response, Failure> {
+    let (state, s) = (&state, &s);
+    let store = scoped(state, s);
+    let result = store.org().delete_department(id).await;
+    settle(
+        s.client.lang,
+        result,
+        "/admin/departments?notice=deleted",
+        |errors, _| async move {
+            let name = store.org().department(id).await?.name;
+            list_page(state, s, String::new(), errors, Some(name), None).await
+        },
+    )
+    .await
+}

@@ -1,0 +1,36 @@
+//! The organisation as every business role sees it: the regions and departments of the caller's
+//! data scope, read-only.
+
+use super::regions::{TreeRow, tree};
+use crate::kernel::chrome::Chrome;
+use crate::kernel::error::Failure;
+use crate::kernel::page::html;
+use crate::kernel::session::Signed;
+use crate::kernel::state::AppState;
+use crate::kernel::widgets::scoped;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use minxin_storage::org::departments::Department;
+
+#[derive(Template)]
+#[template(path = "org.html")]
+struct OrgPage {
+    c: Chrome,
+    rows: Vec<TreeRow>,
+    departments: Vec<Department>,
+    manage: bool,
+}
+
+/// GET /org
+pub async fn show(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
+    let store = scoped(&state, &s);
+    let regions = store.org().regions().await?;
+    let departments = store.org().departments(None).await?;
+    html(&OrgPage {
+        c: Chrome::signed(&state, &s, "/org"),
+        rows: tree(s.client.lang, &regions),
+        departments,
+        manage: false,
+    })
+}

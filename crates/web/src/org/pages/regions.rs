@@ -1,0 +1,302 @@
+//! 行政区划 administration (系统管理员): the region tree in code order, and forms to add a region
+//! under another, rename or re-code one, and remove one that nothing uses.
+
+use crate::kernel::chrome::Chrome;
+use crate::kernel::error::Failure;
+use crate::kernel::form::{FormErrors, notice};
+use crate::kernel::i18n::Lang;
+use crate::kernel::page::{NoticeQuery, html};
+use crate::kernel::session::Signed;
+use crate::kernel::state::AppState;
+use crate::kernel::widgets::{
+    Choice, Id, Input, Params, optional_id, parsed, permit, region_choices, scoped, settle, version,
+};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use minxin_domain::Permission;
+use minxin_domain::org::region::RegionLevel;
+use minxin_storage::StoreError;
+use minxin_storage::org::regions::{Region, RegionInput};
+use serde::Deserialize;
+
+/// A region as a row of the tree.
+pub struct TreeRow {
+    /// Id.
+    pub id: i64,
+    /// GB/T 2260 code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// The level's name in the page language.
+    pub level: &'static str,
+    /// Depth below the root, for indentation.
+    pub depth: usize,
+    /// Whether a region can be added below it.
+    pub has_child_level: bool,
+}
+
+/// The name of a region level in `lang`.
+pub fn level_name(lang: Lang, level: &str) -> &'static str {
+    lang.t(&format!("level.{level}"))
+}
+
+/// Regions as tree rows, in the (code) order storage returns them.
+pub fn tree(lang: Lang, regions: &[Region]) -> Vec<TreeRow> {
+    regions
+        .iter()
+        .map(|r| TreeRow {
+            id: r.id,
+            code: r.code.clone(),
+            name: r.name.clone(),
+            level: level_name(lang, &r.level),
+            depth: r.depth().min(4),
+            has_child_level: r.level().ok().and_then(RegionLevel::child).is_some(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "regions.html")]
+struct ListPage {
+    c: Chrome,
+    rows: Vec<TreeRow>,
+    manage: bool,
+    errors: FormErrors,
+    failed: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    s: &Signed,
+    c: Chrome,
+    errors: FormErrors,
+    failed: Option<String>,
+) -> Result<Response, Failure> {
+    let regions = scoped(state, s).org().regions().await?;
+    html(&ListPage {
+        rows: tree(c.lang, &regions),
+        c,
+        manage: true,
+        errors,
+        failed,
+    })
+}
+
+/// GET /admin/regions
+pub async fn list(
+    State(state): State<AppState>,
+    s: Signed,
+    Params(q): Params<NoticeQuery>,
+) -> Result<Response, Failure> {
+    permit(&s, Permission::ManageOrganisation)?;
+    let c = Chrome::signed(&state, &s, "/admin/regions").with_notice(notice(q.notice.as_deref()));
+    list_page(&state, &s, c, FormErrors::default(), None).await
+}
+
+/// The region form as typed; the same form creates (all fields) and edits (name and code).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RegionForm {
+    parent_id: String,
+    level: String,
+    code: String,
+    name: String,
+    version: String,
+}
+
+impl RegionForm {
+    fn of(region: &Region) -> Self {
+        RegionForm {
+            parent_id: region.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+            level: region.level.clone(),
+            code: region.code.clone(),
+            name: region.name.clone(),
+            version: region.version.to_string(),
+        }
+    }
+
+    fn input(&self) -> Result<RegionInput, StoreError> {
+        let mut problems = Vec::new();
+        let parent_id = optional_id("parent_id", &self.parent_id, &mut problems);
+        parsed(
+            RegionInput {
+                code: self.code.clone(),
+                name: self.name.clone(),
+                level: self.level.clone(),
+                parent_id,
+            },
+            problems,
+        )
+    }
+}
+
+#[derive(Template)]
+#[template(path = "region_form.html")]
+struct FormPage {
+    c: Chrome,
+    errors: FormErrors,
+    form: RegionForm,
+    /// The region being edited; `None` when creating.
+    region: Option<Region>,
+    parents: Vec<Choice>,
+    levels: Vec<Choice>,
+    /// For editing: the level and the parent's name, shown but not editable.
+    level_label: &'static str,
+    parent_name: String,
+}
+
+impl FormPage {
+    fn action(&self) -> String {
+        match &self.region {
+            Some(r) => format!("/admin/regions/{}", r.id),
+            None => "/admin/regions".to_owned(),
+        }
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    s: &Signed,
+    form: RegionForm,
+    region: Option<Region>,
+    errors: FormErrors,
+) -> Result<Response, Failure> {
+    let lang = s.client.lang;
+    let regions = scoped(state, s).org().regions().await?;
+    let levels = RegionLevel::ALL
+        .iter()
+        .skip(1)
+        .map(|l| Choice::new(l.code(), level_name(lang, l.code()), &form.level))
+        .collect();
+    let parent_name = region
+        .as_ref()
+        .and_then(|r| regions.iter().find(|p| Some(p.id) == r.parent_id))
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    html(&FormPage {
+        c: Chrome::signed(state, s, "/admin/regions"),
+        parents: region_choices(&regions, &form.parent_id),
+        levels,
+        level_label: region.as_ref().map_or("", |r| level_name(lang, &r.level)),
+        parent_name,
+        errors,
+        form,
+        region,
+    })
+}
+
+/// Query of the new-region form: the parent to preselect.
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    parent: Option<String>,
+}
+
+/// GET /admin/regions/new
+pub async fn new(
+    State(state): State<AppState>,
+    s: Signed,
+    Params(q): Params<NewQuery>,
+) -> Result<Response, Failure> {
+    permit(&s, Permission::ManageOrganisation)?;
+    let mut form = RegionForm::default();
+    if let Some(parent) = q.parent.as_deref().and_then(|p| p.parse().ok()) {
+        let parent = scoped(&state, &s).org().region(parent).await?;
+        form.level = parent
+            .level()
+            .ok()
+            .and_then(RegionLevel::child)
+            .map(|l| l.code().to_owned())
+            .unwrap_or_default();
+        form.parent_id = parent.id.to_string();
+    }
+    form_page(&state, &s, form, None, FormErrors::default()).await
+}
+
+/// POST /admin/regions
+pub async fn create(
+    State(state): State<AppState>,
+    s: Signed,
+    Input(form): Input<RegionForm>,
+) -> Result<Response, Failure> {
+    let result = async { scoped(&state, &s).org().create_region(&form.input()?).await }.await;
+    settle(
+        s.client.lang,
+        result,
+        "/admin/regions?notice=created",
+        |errors, _| form_page(&state, &s, form, None, errors),
+    )
+    .await
+}
+
+/// GET /admin/regions/{id}
+pub async fn edit(
+    State(state): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+) -> Result<Response, Failure> {
+    permit(&s, Permission::ManageOrganisation)?;
+    let region = scoped(&state, &s).org().region(id).await?;
+    form_page(
+        &state,
+        &s,
+        RegionForm::of(&region),
+        Some(region),
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// POST /admin/regions/{id}
+pub async fn update(
+    State(state): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    Input(mut form): Input<RegionForm>,
+) -> Result<Response, Failure> {
+    let (state, s) = (&state, &s);
+    let store = scoped(state, s);
+    let result = async {
+        let input = form.input()?;
+        store
+            .org()
+            .update_region(id, version(&form.version), &input)
+            .await
+    }
+    .await;
+    settle(
+        s.client.lang,
+        result,
+        "/admin/regions?notice=saved",
+        |errors, conflict| async move {
+            let current = store.org().region(id).await?;
+            if conflict {
+                form.version = current.version.to_string();
+            }
+            form_page(state, s, form, Some(current), errors).await
+        },
+    )
+    .await
+}
+
+/// POST /admin/regions/{id}/delete
+pub async fn delete(
+    State(state): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+) -> Result<Response, Failure> {
+    let (state, s) = (&state, &s);
+    let store = scoped(state, s);
+    let result = store.org().delete_region(id).await;
+    settle(
+        s.client.lang,
+        result,
+        "/admin/regions?notice=deleted",
+        |errors, _| async move {
+            let name = store.org().region(id).await?.name;
+            let c = Chrome::signed(state, s, "/admin/regions");
+            list_page(state, s, c, errors, Some(name)).await
+        },
+    )
+    .await
+}

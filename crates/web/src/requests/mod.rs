@@ -1,0 +1,8 @@
+//! Residents' service requests: the residents' own pages (the form, the receipt, following and
+//! rating), the staff's queues, files, moves, entry, routing settings, statistics and calendar,
+//! Open311 GeoReport v2 with its keys, and the API, with the wording of refusals (`i18n/`).
+
+pub mod api;
+mod i18n;
+pub mod open311;
+pub mod pages;
