@@ -2,7 +2,7 @@
 //! format and language, optimistic concurrency, tokens, the project's published office phone
 //! and the OpenAPI document.
 
-use crate::common::{api, envs, token};
+use crate::common::TestApp;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
@@ -10,8 +10,8 @@ use serde_json::json;
 /// else), with 403.
 #[tokio::test]
 async fn admin_routes_refuse_other_roles() {
-    for env in envs().await {
-        let fx = &env.fx;
+    for env in TestApp::each().await {
+        let fx = &env.fx();
         let routes: Vec<(Method, String, Option<serde_json::Value>, &[&str])> = vec![
             (
                 Method::POST,
@@ -65,12 +65,12 @@ async fn admin_routes_refuse_other_roles() {
             ),
         ];
         for username in minxin_storage::testing::USERNAMES {
-            let t = token(&env.app, username).await;
+            let t = env.token(username).await;
             for (method, path, body, owners) in &routes {
                 if owners.contains(&username) {
                     continue;
                 }
-                let reply = api(&env.app, method.clone(), path, Some(&t), body.clone()).await;
+                let reply = env.api(method.clone(), path, Some(&t), body.clone()).await;
                 assert_eq!(
                     reply.status,
                     StatusCode::FORBIDDEN,
@@ -88,13 +88,13 @@ async fn admin_routes_refuse_other_roles() {
 /// 404 (existence is not revealed), writes too, and district B's data is unchanged afterwards.
 #[tokio::test]
 async fn other_districts_are_invisible_through_every_route() {
-    for env in envs().await {
-        let fx = &env.fx;
+    for env in TestApp::each().await {
+        let fx = &env.fx();
         let b = env.backend;
-        let dept_a = token(&env.app, "dept_a").await;
-        let admin_a = token(&env.app, "sysadmin_a").await;
+        let dept_a = env.token("dept_a").await;
+        let admin_a = env.token("sysadmin_a").await;
 
-        let regions = api(&env.app, Method::GET, "/regions", Some(&dept_a), None).await;
+        let regions = env.api(Method::GET, "/regions", Some(&dept_a), None).await;
         let codes: Vec<String> = regions
             .json()
             .as_array()
@@ -106,7 +106,9 @@ async fn other_districts_are_invisible_through_every_route() {
             codes.iter().all(|c| c.starts_with("990101")),
             "[{b}] {codes:?}"
         );
-        let departments = api(&env.app, Method::GET, "/departments", Some(&dept_a), None).await;
+        let departments = env
+            .api(Method::GET, "/departments", Some(&dept_a), None)
+            .await;
         let ids: Vec<i64> = departments
             .json()
             .as_array()
@@ -191,7 +193,7 @@ async fn other_districts_are_invisible_through_every_route() {
                 Some(json!({"password": "Hijack#2026"})),
             ),
         ] {
-            let reply = api(&env.app, method.clone(), &path, Some(token), body).await;
+            let reply = env.api(method.clone(), &path, Some(token), body).await;
             assert_eq!(
                 reply.status,
                 StatusCode::NOT_FOUND,
@@ -216,7 +218,9 @@ async fn other_districts_are_invisible_through_every_route() {
                 "region_id",
             ),
         ] {
-            let reply = api(&env.app, Method::POST, path, Some(&admin_a), Some(body)).await;
+            let reply = env
+                .api(Method::POST, path, Some(&admin_a), Some(body))
+                .await;
             assert_eq!(
                 reply.status,
                 StatusCode::BAD_REQUEST,
@@ -233,25 +237,25 @@ async fn other_districts_are_invisible_through_every_route() {
                 "[{b}] {path} must name {field}: {fields}"
             );
         }
-        let admin = token(&env.app, "sysadmin").await;
-        let b_dept = api(
-            &env.app,
-            Method::GET,
-            &format!("/departments/{}", fx.b_zj),
-            Some(&admin),
-            None,
-        )
-        .await;
+        let admin = env.token("sysadmin").await;
+        let b_dept = env
+            .api(
+                Method::GET,
+                &format!("/departments/{}", fx.b_zj),
+                Some(&admin),
+                None,
+            )
+            .await;
         assert_eq!(b_dept.json()["name"], "样板区住建局", "[{b}] unchanged");
         assert_eq!(b_dept.json()["version"], 1);
-        let b_account = api(
-            &env.app,
-            Method::GET,
-            &format!("/accounts/{}", fx.id("dept_b")),
-            Some(&admin),
-            None,
-        )
-        .await;
+        let b_account = env
+            .api(
+                Method::GET,
+                &format!("/accounts/{}", fx.id("dept_b")),
+                Some(&admin),
+                None,
+            )
+            .await;
         assert_eq!(b_account.json()["disabled"], false, "[{b}] unchanged");
         assert_eq!(
             b_account.json()["version"].as_i64(),
@@ -263,9 +267,9 @@ async fn other_districts_are_invisible_through_every_route() {
 
 #[tokio::test]
 async fn errors_are_json_in_the_callers_language() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let anonymous = api(&env.app, Method::GET, "/me", None, None).await;
+        let anonymous = env.api(Method::GET, "/me", None, None).await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "[{b}]");
         assert_eq!(anonymous.json()["code"], "unauthorized");
         assert!(
@@ -280,7 +284,7 @@ async fn errors_are_json_in_the_callers_language() {
             .header("accept-language", "en-GB,en;q=0.9")
             .body(axum::body::Body::empty())
             .unwrap();
-        let english = crate::common::send(&env.app, request).await;
+        let english = env.send(request).await;
         assert!(
             english.json()["message"]
                 .as_str()
@@ -290,13 +294,11 @@ async fn errors_are_json_in_the_callers_language() {
             english.body
         );
 
-        let admin = token(&env.app, "sysadmin").await;
-        let invalid = api(
-            &env.app,
-            Method::POST,
+        let admin = env.token("sysadmin").await;
+        let invalid = env.api(Method::POST,
             "/regions",
             Some(&admin),
-            Some(json!({"code": "12", "name": "", "level": "street", "parent_id": env.fx.district_a.id})),
+            Some(json!({"code": "12", "name": "", "level": "street", "parent_id": env.fx().district_a.id})),
         )
         .await;
         assert_eq!(
@@ -320,15 +322,15 @@ async fn errors_are_json_in_the_callers_language() {
                 .all(|f| !f["message"].as_str().unwrap().is_empty())
         );
 
-        let garbage = crate::common::send(
-            &env.app,
-            axum::http::Request::post("/api/v1/regions")
-                .header("authorization", format!("Bearer {admin}"))
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from("{not json"))
-                .unwrap(),
-        )
-        .await;
+        let garbage = env
+            .send(
+                axum::http::Request::post("/api/v1/regions")
+                    .header("authorization", format!("Bearer {admin}"))
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from("{not json"))
+                    .unwrap(),
+            )
+            .await;
         assert_eq!(
             garbage.status,
             StatusCode::BAD_REQUEST,
@@ -337,7 +339,9 @@ async fn errors_are_json_in_the_callers_language() {
         );
         assert_eq!(garbage.json()["code"], "bad_request");
 
-        let missing = api(&env.app, Method::GET, "/nothing-here", Some(&admin), None).await;
+        let missing = env
+            .api(Method::GET, "/nothing-here", Some(&admin), None)
+            .await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
         assert_eq!(missing.json()["code"], "not_found");
     }
@@ -345,18 +349,13 @@ async fn errors_are_json_in_the_callers_language() {
 
 #[tokio::test]
 async fn a_stale_update_is_refused_with_409() {
-    for env in envs().await {
-        let admin = token(&env.app, "sysadmin").await;
-        let path = format!("/departments/{}", env.fx.a_jy);
-        let body = |name: &str| json!({"version": 1, "code": "A-JY", "name": name, "region_id": env.fx.district_a.id});
-        let first = api(
-            &env.app,
-            Method::PUT,
-            &path,
-            Some(&admin),
-            Some(body("第一次")),
-        )
-        .await;
+    for env in TestApp::each().await {
+        let admin = env.token("sysadmin").await;
+        let path = format!("/departments/{}", env.fx().a_jy);
+        let body = |name: &str| json!({"version": 1, "code": "A-JY", "name": name, "region_id": env.fx().district_a.id});
+        let first = env
+            .api(Method::PUT, &path, Some(&admin), Some(body("第一次")))
+            .await;
         assert_eq!(
             first.status,
             StatusCode::OK,
@@ -364,14 +363,9 @@ async fn a_stale_update_is_refused_with_409() {
             env.backend,
             first.body
         );
-        let second = api(
-            &env.app,
-            Method::PUT,
-            &path,
-            Some(&admin),
-            Some(body("第二次")),
-        )
-        .await;
+        let second = env
+            .api(Method::PUT, &path, Some(&admin), Some(body("第二次")))
+            .await;
         assert_eq!(
             second.status,
             StatusCode::CONFLICT,
@@ -379,43 +373,43 @@ async fn a_stale_update_is_refused_with_409() {
             env.backend,
             second.body
         );
-        let now = api(&env.app, Method::GET, &path, Some(&admin), None).await;
+        let now = env.api(Method::GET, &path, Some(&admin), None).await;
         assert_eq!(now.json()["name"], "第一次");
     }
 }
 
 #[tokio::test]
 async fn tokens_can_be_listed_and_revoked() {
-    for env in envs().await {
-        let t = token(&env.app, "office_a").await;
-        let me = api(&env.app, Method::GET, "/me", Some(&t), None).await;
+    for env in TestApp::each().await {
+        let t = env.token("office_a").await;
+        let me = env.api(Method::GET, "/me", Some(&t), None).await;
         assert_eq!(me.json()["username"], "office_a");
         assert_eq!(me.json()["roles"], json!(["office"]));
-        let list = api(&env.app, Method::GET, "/auth/tokens", Some(&t), None).await;
+        let list = env.api(Method::GET, "/auth/tokens", Some(&t), None).await;
         let tokens = list.json();
         assert_eq!(tokens.as_array().unwrap().len(), 1);
         assert!(!list.body.contains(&t), "the secret is never listed");
         let id = tokens[0]["id"].as_i64().unwrap();
-        let revoked = api(
-            &env.app,
-            Method::DELETE,
-            &format!("/auth/tokens/{id}"),
-            Some(&t),
-            None,
-        )
-        .await;
+        let revoked = env
+            .api(
+                Method::DELETE,
+                &format!("/auth/tokens/{id}"),
+                Some(&t),
+                None,
+            )
+            .await;
         assert_eq!(revoked.status, StatusCode::NO_CONTENT);
-        let after = api(&env.app, Method::GET, "/me", Some(&t), None).await;
+        let after = env.api(Method::GET, "/me", Some(&t), None).await;
         assert_eq!(after.status, StatusCode::UNAUTHORIZED, "[{}]", env.backend);
 
-        let wrong = api(
-            &env.app,
-            Method::POST,
-            "/auth/token",
-            None,
-            Some(json!({"username": "office_a", "password": "nope"})),
-        )
-        .await;
+        let wrong = env
+            .api(
+                Method::POST,
+                "/auth/token",
+                None,
+                Some(json!({"username": "office_a", "password": "nope"})),
+            )
+            .await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert_eq!(wrong.json()["code"], "bad_credentials");
     }
@@ -425,23 +419,17 @@ async fn tokens_can_be_listed_and_revoked() {
 /// place is refused on the field, in Chinese by default.
 #[tokio::test]
 async fn projects_carry_the_published_office_phone() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let fx = &env.fx;
-        let office = token(&env.app, "office_a").await;
+        let fx = &env.fx();
+        let office = env.token("office_a").await;
         let category = fx.elderly_category().await;
         let create = |public_phone: &str| {
             let body = json!({"name": "东湖社区老年食堂", "category_id": category, "year": 2026,
                    "region_id": fx.street_a.id, "lead_department_id": fx.a_zj,
                    "owner_name": "王建国", "owner_phone": "13800001234",
                    "public_phone": public_phone});
-            api(
-                &env.app,
-                Method::POST,
-                "/projects",
-                Some(&office),
-                Some(body),
-            )
+            env.api(Method::POST, "/projects", Some(&office), Some(body))
         };
         let created = create("0571-88881234").await;
         assert_eq!(
@@ -452,14 +440,9 @@ async fn projects_carry_the_published_office_phone() {
         );
         assert_eq!(created.json()["public_phone"], "0571-88881234", "[{b}]");
         let id = created.json()["id"].as_i64().unwrap();
-        let read = api(
-            &env.app,
-            Method::GET,
-            &format!("/projects/{id}"),
-            Some(&office),
-            None,
-        )
-        .await;
+        let read = env
+            .api(Method::GET, &format!("/projects/{id}"), Some(&office), None)
+            .await;
         assert_eq!(read.json()["public_phone"], "0571-88881234", "[{b}]");
 
         let refused = create("请找王主任").await;
@@ -477,14 +460,14 @@ async fn projects_carry_the_published_office_phone() {
 
 #[tokio::test]
 async fn openapi_document_lists_the_routes() {
-    let env = envs().await.remove(0);
-    let reply = crate::common::send(
-        &env.app,
-        axum::http::Request::get("/api/v1/openapi.json")
-            .body(axum::body::Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let env = TestApp::each().await.remove(0);
+    let reply = env
+        .send(
+            axum::http::Request::get("/api/v1/openapi.json")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     let doc = reply.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
@@ -520,12 +503,14 @@ async fn openapi_document_lists_the_routes() {
 /// control characters are refused naming the field.
 #[tokio::test]
 async fn categories_stay_in_their_district() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let office = token(&env.app, "office_a").await;
-        let dept_b = token(&env.app, "dept_b").await;
-        let dept_a = token(&env.app, "dept_a").await;
-        let list = api(&env.app, Method::GET, "/categories", Some(&office), None).await;
+        let office = env.token("office_a").await;
+        let dept_b = env.token("dept_b").await;
+        let dept_a = env.token("dept_a").await;
+        let list = env
+            .api(Method::GET, "/categories", Some(&office), None)
+            .await;
         let top = list
             .json()
             .as_array()
@@ -534,20 +519,22 @@ async fn categories_stay_in_their_district() {
             .find(|c| c["code"] == "public_service")
             .unwrap()["id"]
             .clone();
-        let created = api(
-            &env.app,
-            Method::POST,
-            "/categories",
-            Some(&office),
-            Some(json!({ "name": "示例区口袋公园", "code": "a.pocket_park", "parent_id": top })),
-        )
-        .await;
+        let created = env
+            .api(
+                Method::POST,
+                "/categories",
+                Some(&office),
+                Some(
+                    json!({ "name": "示例区口袋公园", "code": "a.pocket_park", "parent_id": top }),
+                ),
+            )
+            .await;
         assert_eq!(created.status, StatusCode::CREATED, "{b}: {}", created.body);
         let id = created.json()["id"].as_i64().unwrap();
         let names = |token: String| {
-            let app = env.app.clone();
+            let env = &env;
             async move {
-                api(&app, Method::GET, "/categories", Some(&token), None)
+                env.api(Method::GET, "/categories", Some(&token), None)
                     .await
                     .body
             }
@@ -562,24 +549,24 @@ async fn categories_stay_in_their_district() {
         );
 
         let path = format!("/categories/{id}");
-        let renamed = api(
-            &env.app,
-            Method::PATCH,
-            &path,
-            Some(&office),
-            Some(json!({ "name": "街角公园" })),
-        )
-        .await;
+        let renamed = env
+            .api(
+                Method::PATCH,
+                &path,
+                Some(&office),
+                Some(json!({ "name": "街角公园" })),
+            )
+            .await;
         assert_eq!(renamed.status, StatusCode::OK, "{b}: {}", renamed.body);
         assert_eq!(renamed.json()["name"], "街角公园", "{b}");
-        let control = api(
-            &env.app,
-            Method::PATCH,
-            &path,
-            Some(&office),
-            Some(json!({ "name": "\u{1}\u{1b}" })),
-        )
-        .await;
+        let control = env
+            .api(
+                Method::PATCH,
+                &path,
+                Some(&office),
+                Some(json!({ "name": "\u{1}\u{1b}" })),
+            )
+            .await;
         assert_eq!(
             control.status,
             StatusCode::BAD_REQUEST,
@@ -587,14 +574,14 @@ async fn categories_stay_in_their_district() {
             control.body
         );
         assert!(control.body.contains("name"), "{b}: {}", control.body);
-        let from_b = api(
-            &env.app,
-            Method::PATCH,
-            &path,
-            Some(&dept_b),
-            Some(json!({ "name": "改名" })),
-        )
-        .await;
+        let from_b = env
+            .api(
+                Method::PATCH,
+                &path,
+                Some(&dept_b),
+                Some(json!({ "name": "改名" })),
+            )
+            .await;
         assert_eq!(from_b.status, StatusCode::FORBIDDEN, "{b}: {}", from_b.body);
     }
 }

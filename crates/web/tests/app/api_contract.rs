@@ -5,7 +5,7 @@
 //! 401, 415 and 422 were undocumented on 80 responses), never a 5xx, on SQLite and PostgreSQL.
 //! `scripts/api-contract` runs schemathesis over the same document.
 
-use crate::common::{envs, send, token};
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::Value;
@@ -26,22 +26,22 @@ fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
     }
 }
 
-async fn document(app: &axum::Router) -> Value {
-    let reply = send(
-        app,
-        Request::get("/api/v1/openapi.json")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+async fn document(env: &TestApp) -> Value {
+    let reply = env
+        .send(
+            Request::get("/api/v1/openapi.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     reply.json()
 }
 
 #[tokio::test]
 async fn every_ref_of_the_openapi_document_resolves() {
-    let env = envs().await.remove(0);
-    let doc = document(&env.app).await;
+    let env = TestApp::each().await.remove(0);
+    let doc = document(&env).await;
     let mut found = Vec::new();
     refs(&doc, &mut found);
     assert!(found.len() > 50, "the document refers to its components");
@@ -87,10 +87,10 @@ fn request(
 
 #[tokio::test]
 async fn every_refusal_of_the_extractors_is_documented() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let doc = document(&env.app).await;
-        let office = token(&env.app, "office_a").await;
+        let doc = document(&env).await;
+        let office = env.token("office_a").await;
         let mut undocumented = Vec::new();
         let mut checked = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
@@ -123,7 +123,7 @@ async fn every_refusal_of_the_extractors_is_documented() {
                     }
                 }
                 for (what, req) in cases {
-                    let reply = send(&env.app, req).await;
+                    let reply = env.send(req).await;
                     checked += 1;
                     let status = reply.status.as_u16().to_string();
                     if reply.status.is_server_error() || !documented.contains_key(&status) {

@@ -2,31 +2,21 @@
 //! body (CSRF token in the query), refusals by content and size as pages in the user's
 //! language, downloads with safe headers, scope, deletion, and the same over the JSON API.
 
-use crate::common::{Browser, Env, api, envs, multipart, send, token};
+use crate::common::{TestApp, form_csrf, multipart};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use minxin_domain::project::FundingSource;
 use minxin_storage::projects::{Attachment, ProjectInput};
-use minxin_storage::testing::{Fixture, PASSWORD};
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
 const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0 photo";
 const HTML: &[u8] = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script>";
 
-async fn project(fx: &Fixture) -> i64 {
-    let office = fx.actor("office_a").await;
-    let s = fx.store.scoped(&office, "t");
-    let category_id = s
-        .categories()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.parent_id.is_some())
-        .unwrap()
-        .id;
-    s.create_project(&ProjectInput {
+async fn project(env: &TestApp) -> i64 {
+    let fx = env.fx();
+    let input = ProjectInput {
         name: "阳光社区老年食堂".into(),
-        category_id,
+        category_id: env.subcategory().await,
         year: 2026,
         region_id: fx.street_a.id,
         lead_department_id: fx.a_zj,
@@ -34,41 +24,30 @@ async fn project(fx: &Fixture) -> i64 {
         owner_phone: "13700001111".into(),
         budget: [(FundingSource::County, 50_000_000)].into_iter().collect(),
         ..ProjectInput::default()
-    })
-    .await
-    .unwrap()
-    .id
+    };
+    env.create_project("office_a", &input).await.id
 }
 
-async fn listed(fx: &Fixture, project_id: i64) -> Vec<Attachment> {
-    let office = fx.actor("office_a").await;
-    fx.store
+async fn listed(env: &TestApp, project_id: i64) -> Vec<Attachment> {
+    let office = env.fx().actor("office_a").await;
+    env.store()
         .scoped(&office, "t")
         .attachments(project_id)
         .await
         .unwrap()
 }
 
-async fn signed_in(env: &Env, username: &str) -> Browser {
-    let mut browser = Browser::new();
-    let reply = browser.sign_in(&env.app, username, PASSWORD).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", env.backend);
-    browser
-}
-
 #[tokio::test]
 async fn documents_upload_download_and_refusals_through_pages() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let id = project(&env.fx).await;
-        let mut office = signed_in(&env, "office_a").await;
-        let page = office
-            .get(&env.app, &format!("/projects/{id}/attachments"))
-            .await;
+        let id = project(&env).await;
+        let mut office = env.signed_in("office_a").await;
+        let page = office.get(&format!("/projects/{id}/attachments")).await;
         assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
         assert!(page.body.contains("id=\"upload-attachment\""), "{b}");
         assert!(page.body.contains("20 MB"), "{b}: the limit is stated");
-        let csrf = Browser::csrf(&page);
+        let csrf = form_csrf(&page);
         let action = format!("/projects/{id}/attachments?_csrf={csrf}");
         let upload = |kind: &str, name: &str, content_type: &str, bytes: &[u8]| {
             multipart(
@@ -80,27 +59,23 @@ async fn documents_upload_download_and_refusals_through_pages() {
         // Without the token (or with a wrong one) nothing is accepted.
         let body = upload("approval", "立项批复.pdf", "application/pdf", PDF);
         let refused = office
-            .post_multipart(
-                &env.app,
-                &format!("/projects/{id}/attachments"),
-                body.clone(),
-            )
+            .post_multipart(&format!("/projects/{id}/attachments"), body.clone())
             .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{b}");
         let refused = office
-            .post_multipart(&env.app, &format!("{action}x"), body.clone())
+            .post_multipart(&format!("{action}x"), body.clone())
             .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{b}");
-        assert!(listed(&env.fx, id).await.is_empty(), "{b}");
+        assert!(listed(&env, id).await.is_empty(), "{b}");
 
-        let done = office.post_multipart(&env.app, &action, body).await;
+        let done = office.post_multipart(&action, body).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{b}: {}", done.body);
         assert_eq!(
             done.headers[header::LOCATION],
             format!("/projects/{id}/attachments?notice=saved"),
             "{b}"
         );
-        let docs = listed(&env.fx, id).await;
+        let docs = listed(&env, id).await;
         assert_eq!(docs.len(), 1, "{b}");
         let pdf = &docs[0];
         assert_eq!(
@@ -109,10 +84,7 @@ async fn documents_upload_download_and_refusals_through_pages() {
             "{b}"
         );
         let page = office
-            .get(
-                &env.app,
-                &format!("/projects/{id}/attachments?notice=saved"),
-            )
+            .get(&format!("/projects/{id}/attachments?notice=saved"))
             .await;
         assert!(page.body.contains("立项批复.pdf"), "{b}");
         assert!(
@@ -122,7 +94,7 @@ async fn documents_upload_download_and_refusals_through_pages() {
 
         // The download: stored type, safe disposition, no sniffing, sandboxed.
         let href = format!("/projects/{id}/attachments/{}", pdf.id);
-        let file = office.get(&env.app, &href).await;
+        let file = office.get(&href).await;
         assert_eq!(file.status, StatusCode::OK, "{b}");
         assert_eq!(file.body.as_bytes(), PDF, "{b}");
         let h = &file.headers;
@@ -140,7 +112,7 @@ async fn documents_upload_download_and_refusals_through_pages() {
             "{b}: {csp}"
         );
         // Asking for a PDF inline changes nothing; an image may be shown.
-        let file = office.get(&env.app, &format!("{href}?inline=1")).await;
+        let file = office.get(&format!("{href}?inline=1")).await;
         assert!(
             file.headers[header::CONTENT_DISPOSITION]
                 .to_str()
@@ -150,16 +122,13 @@ async fn documents_upload_download_and_refusals_through_pages() {
         );
         let photo = upload("photo", "现场.jpg", "image/jpeg", JPEG);
         assert_eq!(
-            office.post_multipart(&env.app, &action, photo).await.status,
+            office.post_multipart(&action, photo).await.status,
             StatusCode::SEE_OTHER,
             "{b}"
         );
-        let photo = listed(&env.fx, id).await.pop().unwrap();
+        let photo = listed(&env, id).await.pop().unwrap();
         let shown = office
-            .get(
-                &env.app,
-                &format!("/projects/{id}/attachments/{}?inline=1", photo.id),
-            )
+            .get(&format!("/projects/{id}/attachments/{}?inline=1", photo.id))
             .await;
         assert_eq!(shown.headers[header::CONTENT_TYPE], "image/jpeg", "{b}");
         assert!(
@@ -173,7 +142,6 @@ async fn documents_upload_download_and_refusals_through_pages() {
         // A web page renamed .pdf, a missing file and an oversized one are refused in words.
         let disguised = office
             .post_multipart(
-                &env.app,
                 &action,
                 upload("contract", "合同.pdf", "application/pdf", HTML),
             )
@@ -192,52 +160,40 @@ async fn documents_upload_download_and_refusals_through_pages() {
             "{b}: a way back"
         );
         let missing = office
-            .post_multipart(&env.app, &action, multipart(&[("kind", "other")], None))
+            .post_multipart(&action, multipart(&[("kind", "other")], None))
             .await;
         assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(missing.body.contains("文件："), "{b}");
         let mut big = PDF.to_vec();
         big.resize(20 * 1024 * 1024 + 1, b' ');
         let too_big = office
-            .post_multipart(
-                &env.app,
-                &action,
-                upload("other", "big.pdf", "application/pdf", &big),
-            )
+            .post_multipart(&action, upload("other", "big.pdf", "application/pdf", &big))
             .await;
         assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
         assert!(too_big.body.contains("不能超过 20 MB"), "{b}");
         assert_eq!(
-            listed(&env.fx, id).await.len(),
+            listed(&env, id).await.len(),
             2,
             "{b}: nothing refused was kept"
         );
 
         // Another district's user: not found, by download or delete.
-        let mut outsider = signed_in(&env, "dept_b").await;
+        let mut outsider = env.signed_in("dept_b").await;
         assert_eq!(
-            outsider.get(&env.app, &href).await.status,
+            outsider.get(&href).await.status,
             StatusCode::NOT_FOUND,
             "{b}"
         );
-        let their = outsider.get(&env.app, "/work").await;
-        let their_csrf = Browser::csrf(&their);
+        let their = outsider.get("/work").await;
+        let their_csrf = form_csrf(&their);
         let denied = outsider
-            .post(
-                &env.app,
-                &format!("{href}/delete"),
-                &[("_csrf", &their_csrf)],
-            )
+            .post(&format!("{href}/delete"), &[("_csrf", &their_csrf)])
             .await;
         assert_eq!(denied.status, StatusCode::NOT_FOUND, "{b}");
 
         // The office deletes and returns to where it came from.
         let deleted = office
-            .post(
-                &env.app,
-                &format!("{href}/delete"),
-                &[("_csrf", &csrf), ("return_to", "documents")],
-            )
+            .post_form(&format!("{href}/delete"), &[("return_to", "documents")])
             .await;
         assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{b}");
         assert_eq!(
@@ -245,16 +201,16 @@ async fn documents_upload_download_and_refusals_through_pages() {
             format!("/projects/{id}/attachments?notice=deleted"),
             "{b}"
         );
-        assert_eq!(listed(&env.fx, id).await, vec![photo], "{b}");
+        assert_eq!(listed(&env, id).await, vec![photo], "{b}");
     }
 }
 
 #[tokio::test]
 async fn documents_through_the_api() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let id = project(&env.fx).await;
-        let office = token(&env.app, "office_a").await;
+        let id = project(&env).await;
+        let office = env.token("office_a").await;
         let path = format!("/projects/{id}/attachments");
         let post = |bearer: &str, body: Vec<u8>| {
             Request::post(format!("/api/v1{path}"))
@@ -271,25 +227,20 @@ async fn documents_through_the_api() {
             &[("kind", "consultation")],
             Some(("file", "意见汇总.pdf", "application/octet-stream", PDF)),
         );
-        let created = send(&env.app, post(&office, body)).await;
+        let created = env.send(post(&office, body)).await;
         assert_eq!(created.status, StatusCode::CREATED, "{b}: {}", created.body);
         let doc = created.json();
         assert_eq!(doc["content_type"], "application/pdf", "{b}");
         assert_eq!(doc["file_name"], "意见汇总.pdf", "{b}");
         let aid = doc["id"].as_i64().unwrap();
 
-        let list = api(&env.app, Method::GET, &path, Some(&office), None).await;
+        let list = env.api(Method::GET, &path, Some(&office), None).await;
         assert_eq!(list.status, StatusCode::OK, "{b}");
         assert_eq!(list.json().as_array().unwrap().len(), 1, "{b}");
 
-        let file = api(
-            &env.app,
-            Method::GET,
-            &format!("{path}/{aid}"),
-            Some(&office),
-            None,
-        )
-        .await;
+        let file = env
+            .api(Method::GET, &format!("{path}/{aid}"), Some(&office), None)
+            .await;
         assert_eq!(file.status, StatusCode::OK, "{b}");
         assert_eq!(file.body.as_bytes(), PDF, "{b}");
         assert_eq!(file.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
@@ -305,42 +256,37 @@ async fn documents_through_the_api() {
             &[("kind", "approval")],
             Some(("file", "批复.pdf", "application/pdf", HTML)),
         );
-        let refused = send(&env.app, post(&office, body)).await;
+        let refused = env.send(post(&office, body)).await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{b}");
         assert_eq!(refused.json()["fields"][0]["field"], "file", "{b}");
         assert_eq!(refused.json()["fields"][0]["code"], "file_disguised", "{b}");
 
-        let outsider = token(&env.app, "dept_b").await;
-        let hidden = api(
-            &env.app,
-            Method::GET,
-            &format!("{path}/{aid}"),
-            Some(&outsider),
-            None,
-        )
-        .await;
+        let outsider = env.token("dept_b").await;
+        let hidden = env
+            .api(Method::GET, &format!("{path}/{aid}"), Some(&outsider), None)
+            .await;
         assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{b}");
         let body = multipart(
             &[("kind", "other")],
             Some(("file", "x.pdf", "application/pdf", PDF)),
         );
         assert_eq!(
-            send(&env.app, post(&outsider, body)).await.status,
+            env.send(post(&outsider, body)).await.status,
             StatusCode::NOT_FOUND,
             "{b}"
         );
 
-        let removed = api(
-            &env.app,
-            Method::DELETE,
-            &format!("{path}/{aid}"),
-            Some(&office),
-            None,
-        )
-        .await;
+        let removed = env
+            .api(
+                Method::DELETE,
+                &format!("{path}/{aid}"),
+                Some(&office),
+                None,
+            )
+            .await;
         assert_eq!(removed.status, StatusCode::NO_CONTENT, "{b}");
 
-        let doc = api(&env.app, Method::GET, "/openapi.json", None, None).await;
+        let doc = env.api(Method::GET, "/openapi.json", None, None).await;
         let paths = &doc.json()["paths"];
         assert!(
             paths["/projects/{id}/attachments"]["post"]["requestBody"]["content"]
@@ -354,12 +300,12 @@ async fn documents_through_the_api() {
 
 #[tokio::test]
 async fn bodies_are_limited_by_kind() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let id = project(&env.fx).await;
-        let mut office = signed_in(&env, "office_a").await;
-        let page = office.get(&env.app, "/work").await;
-        let csrf = Browser::csrf(&page);
+        let id = project(&env).await;
+        let mut office = env.signed_in("office_a").await;
+        let page = office.get("/work").await;
+        let csrf = form_csrf(&page);
         // A declared body over the upload limit is refused before it is read.
         let request = Request::post(format!("/projects/{id}/attachments?_csrf={csrf}"))
             .header(
@@ -369,16 +315,12 @@ async fn bodies_are_limited_by_kind() {
             .header(header::CONTENT_LENGTH, (22 * 1024 * 1024).to_string())
             .body(Body::empty())
             .unwrap();
-        let reply = send(&env.app, request).await;
+        let reply = env.send(request).await;
         assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
         // Other bodies keep the ordinary limit (1 MiB).
         let big = "x".repeat(2 * 1024 * 1024);
         let reply = office
-            .post(
-                &env.app,
-                "/account/password",
-                &[("_csrf", &csrf), ("current", &big)],
-            )
+            .post_form("/account/password", &[("current", &big)])
             .await;
         assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
     }

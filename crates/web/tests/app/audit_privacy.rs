@@ -3,7 +3,7 @@
 //! itself carries an owner's or resident's phone, an ID number, a resident's name or the text of
 //! a complaint. Runs on SQLite and, when `MINXIN_TEST_DATABASE_URL` is set, PostgreSQL.
 
-use crate::common::{Browser, api, envs, report, token};
+use crate::common::{TestApp, report};
 use axum::http::{Method, StatusCode};
 use minxin_domain::project::FundingSource;
 use minxin_storage::projects::ProjectInput;
@@ -38,14 +38,14 @@ fn leaks(text: &str) -> Vec<&'static str> {
 
 #[tokio::test]
 async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let fx = &env.fx;
+        let fx = &env.fx();
         let id = fx
             .project(TestProject::building(fx, "东湖社区老年食堂", 30, 60))
             .await;
         let office = fx.actor("office_a").await;
-        let s = fx.store.scoped(&office, "198.51.100.7");
+        let s = env.store().scoped(&office, "198.51.100.7");
         let project = s.project(id).await.unwrap();
         let edit = ProjectInput {
             code: project.code.clone(),
@@ -68,9 +68,8 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             .unwrap_or_else(|e| panic!("{b}: {e:?}"));
 
         route_street_roads(fx).await;
-        let mut resident = Browser::new();
+        let mut resident = env.anonymous();
         let receipt = report(
-            &env,
             &mut resident,
             &[
                 ("category", "road"),
@@ -93,7 +92,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             receipt.body
         );
         let (request, version): (i64, i64) =
-            query_raw(&fx.store, "SELECT id, version FROM service_requests")
+            query_raw(&env.store(), "SELECT id, version FROM service_requests")
                 .await
                 .unwrap()[0];
         s.publish_request(
@@ -109,7 +108,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
         .unwrap_or_else(|e| panic!("{b}: {e:?}"));
 
         let stored: Vec<(String, Option<String>, Option<String>)> = query_raw(
-            &fx.store,
+            &env.store(),
             "SELECT target_label, before, after FROM audit_log",
         )
         .await
@@ -121,15 +120,15 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             "{b}: the table holds {table}"
         );
 
-        let auditor = token(&env.app, "auditor").await;
-        let listed = api(
-            &env.app,
-            Method::GET,
-            "/audit?action=project.update",
-            Some(&auditor),
-            None,
-        )
-        .await;
+        let auditor = env.token("auditor").await;
+        let listed = env
+            .api(
+                Method::GET,
+                "/audit?action=project.update",
+                Some(&auditor),
+                None,
+            )
+            .await;
         assert_eq!(listed.status, StatusCode::OK, "{b}: {}", listed.body);
         let update = &listed.json()["items"][0];
         let before: serde_json::Value =
@@ -148,14 +147,14 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             "{b}: unchanged fields are left out: {after}"
         );
 
-        let published = api(
-            &env.app,
-            Method::GET,
-            "/audit?action=request.change",
-            Some(&auditor),
-            None,
-        )
-        .await;
+        let published = env
+            .api(
+                Method::GET,
+                "/audit?action=request.change",
+                Some(&auditor),
+                None,
+            )
+            .await;
         let entry = &published.json()["items"][0];
         let after: serde_json::Value =
             serde_json::from_str(entry["after"].as_str().unwrap()).unwrap();
@@ -166,21 +165,18 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             "{b}: the wording is referenced, not copied"
         );
 
-        let everything = api(
-            &env.app,
-            Method::GET,
-            "/audit?per_page=100",
-            Some(&auditor),
-            None,
-        )
-        .await;
+        let everything = env
+            .api(Method::GET, "/audit?per_page=100", Some(&auditor), None)
+            .await;
         assert_eq!(
             leaks(&everything.body),
             Vec::<&str>::new(),
             "{b}: {}",
             everything.body
         );
-        let csv = api(&env.app, Method::GET, "/audit.csv", Some(&auditor), None).await;
+        let csv = env
+            .api(Method::GET, "/audit.csv", Some(&auditor), None)
+            .await;
         assert_eq!(csv.status, StatusCode::OK, "{b}");
         assert!(
             csv.body.contains("owner_phone") && csv.body.contains("138****1234"),

@@ -3,23 +3,19 @@
 //! .docx unzipped hold the same figures and reasons, the API agrees, quarterly and annual
 //! summaries render, and only leaders and the office get in.
 
-use crate::common::{Browser, Env, api, envs, token};
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use crate::common::{Client, TestApp};
+use axum::http::{Method, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
-use http_body_util::BodyExt;
 use minxin_domain::bulletin::snapshot_month;
 use minxin_domain::project::{FundingSource, Stage};
 use minxin_storage::progress::lights::today;
 use minxin_storage::seed::BulkProject;
-use minxin_storage::testing::PASSWORD;
 use std::io::{Cursor, Read};
-use tower::ServiceExt;
 
 /// Two construction projects of district A started 200 days ago, budget 1,000,000.00 元 each:
 /// `A-1` (no progress: red) and `A-2` (on plan but no reports: yellow).
-async fn projects(env: &Env) {
-    let fx = &env.fx;
+async fn projects(env: &TestApp) {
+    let fx = &env.fx();
     let office = fx.actor("office_a").await;
     let category = fx
         .store
@@ -50,32 +46,20 @@ async fn projects(env: &Env) {
         partners: vec![],
         location: None,
     };
-    fx.store
+    env.store()
         .seed_bulk_projects(&[project("A-1", fx.a_zj, 0), project("A-2", fx.a_jy, 67)])
         .await
         .unwrap();
 }
 
-/// The raw bytes of a download, with the browser's cookies.
-async fn download(env: &Env, browser: &Browser, path: &str) -> (StatusCode, String, Vec<u8>) {
-    let cookies: Vec<String> = browser
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    let request = Request::get(path)
-        .header(header::COOKIE, cookies.join("; "))
-        .body(Body::empty())
-        .unwrap();
-    let response = env.app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let content_type = response
-        .headers()
+/// The raw bytes of a download and its content type, with the browser's cookies.
+async fn download(browser: &Client<'_>, path: &str) -> (StatusCode, String, Vec<u8>) {
+    let (status, headers, bytes) = browser.download(path).await;
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, content_type, bytes.to_vec())
+    (status, content_type, bytes)
 }
 
 /// The value next to `label` in column A of a sheet.
@@ -88,26 +72,20 @@ fn figure(rows: &calamine::Range<Data>, label: &str) -> Data {
 
 #[tokio::test]
 async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
-    for env in envs().await {
-        let (app, backend) = (&env.app, env.backend);
+    for env in TestApp::each().await {
+        let backend = env.backend;
         projects(&env).await;
         let month = snapshot_month(today()).unwrap().to_string();
 
-        let mut office = Browser::new();
-        office.sign_in(app, "office_a", PASSWORD).await;
-        let page = office.get(app, "/bulletins").await;
+        let mut office = env.signed_in("office_a").await;
+        let page = office.get("/bulletins").await;
         assert_eq!(page.status, StatusCode::OK, "{backend}");
         assert!(page.body.contains("id=\"take\""), "{backend}");
         assert!(page.body.contains("id=\"no-months\""), "{backend}");
 
         // A month that is not the one just finished is refused in words, the input kept.
-        let csrf = Browser::csrf(&page);
         let refused = office
-            .post(
-                app,
-                "/bulletins",
-                &[("_csrf", &csrf), ("period", "2020-01")],
-            )
+            .post_form("/bulletins", &[("period", "2020-01")])
             .await;
         assert_eq!(refused.status, StatusCode::OK, "{backend}");
         assert!(
@@ -117,15 +95,13 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         );
         assert!(refused.body.contains("value=\"2020-01\""), "{backend}");
 
-        let taken = office
-            .post(app, "/bulletins", &[("_csrf", &csrf), ("period", &month)])
-            .await;
+        let taken = office.post_form("/bulletins", &[("period", &month)]).await;
         assert_eq!(taken.status, StatusCode::SEE_OTHER, "{backend}");
         let path = format!("/bulletins/{month}");
         assert_eq!(taken.headers[header::LOCATION], path.as_str());
 
         // The page.
-        let page = office.get(app, &path).await;
+        let page = office.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{backend}");
         let body = &page.body;
         assert!(
@@ -136,16 +112,16 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         assert!(body.contains("id=\"no-changes\""), "{backend}");
 
         // The API gives the same figures and words the red project's reasons.
-        let leader = token(app, "leader_a").await;
-        let json = api(
-            app,
-            Method::GET,
-            &format!("/bulletins/{month}"),
-            Some(&leader),
-            None,
-        )
-        .await
-        .json();
+        let leader = env.token("leader_a").await;
+        let json = env
+            .api(
+                Method::GET,
+                &format!("/bulletins/{month}"),
+                Some(&leader),
+                None,
+            )
+            .await
+            .json();
         let summary = &json["bulletin"]["summary"];
         assert_eq!(summary["projects"], 2, "{backend}: {json}");
         assert_eq!(summary["budget"], 200_000_000, "{backend}");
@@ -165,7 +141,7 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         assert_eq!((ranking, late), (2, 2), "{backend}");
 
         // The workbook, opened again.
-        let (status, kind, bytes) = download(&env, &office, &format!("{path}.xlsx")).await;
+        let (status, kind, bytes) = download(&office, &format!("{path}.xlsx")).await;
         assert_eq!(status, StatusCode::OK, "{backend}");
         assert!(kind.contains("spreadsheetml"), "{backend}: {kind}");
         let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
@@ -192,7 +168,7 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         assert_eq!(book.worksheet_range("逾期填报").unwrap().height(), late + 1);
 
         // The document, unzipped.
-        let (status, kind, bytes) = download(&env, &office, &format!("{path}.docx")).await;
+        let (status, kind, bytes) = download(&office, &format!("{path}.docx")).await;
         assert_eq!(status, StatusCode::OK, "{backend}");
         assert!(kind.contains("wordprocessingml"), "{backend}: {kind}");
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
@@ -212,14 +188,14 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         let m = snapshot_month(today()).unwrap();
         let quarter = format!("{}-Q{}", m.year(), (m.month() - 1) / 3 + 1);
         for period in [quarter, m.year().to_string()] {
-            let page = office.get(app, &format!("/bulletins/{period}")).await;
+            let page = office.get(&format!("/bulletins/{period}")).await;
             assert_eq!(page.status, StatusCode::OK, "{backend} {period}");
             assert!(page.body.contains("id=\"series\""), "{backend} {period}");
             assert!(page.body.contains("2,000,000.00"), "{backend} {period}");
         }
 
         // Taken: the index lists the month and offers no form.
-        let index = office.get(app, "/bulletins").await;
+        let index = office.get("/bulletins").await;
         assert!(index.body.contains(&format!("href=\"/bulletins/{month}\"")));
         assert!(index.body.contains("id=\"nothing-due\""), "{backend}");
     }
@@ -227,11 +203,10 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
 
 #[tokio::test]
 async fn only_leaders_and_the_office_see_bulletins() {
-    for env in envs().await {
-        let (app, backend) = (&env.app, env.backend);
-        let mut leader = Browser::new();
-        leader.sign_in(app, "leader_a", PASSWORD).await;
-        let page = leader.get(app, "/bulletins").await;
+    for env in TestApp::each().await {
+        let backend = env.backend;
+        let mut leader = env.signed_in("leader_a").await;
+        let page = leader.get("/bulletins").await;
         assert_eq!(page.status, StatusCode::OK, "{backend}");
         assert!(
             !page.body.contains("id=\"take\""),
@@ -241,23 +216,20 @@ async fn only_leaders_and_the_office_see_bulletins() {
             page.body.contains("href=\"/bulletins\""),
             "{backend}: navigation"
         );
-        let missing = leader.get(app, "/bulletins/2026-Q5").await;
+        let missing = leader.get("/bulletins/2026-Q5").await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND, "{backend}");
-        let untaken = leader.get(app, "/bulletins/2020-01.xlsx").await;
+        let untaken = leader.get("/bulletins/2020-01.xlsx").await;
         assert_eq!(untaken.status, StatusCode::NOT_FOUND, "{backend}");
 
-        let mut dept = Browser::new();
-        dept.sign_in(app, "dept_a", PASSWORD).await;
-        assert_eq!(
-            dept.get(app, "/bulletins").await.status,
-            StatusCode::FORBIDDEN
-        );
-        let home = dept.get(app, "/work").await;
+        let mut dept = env.signed_in("dept_a").await;
+        assert_eq!(dept.get("/bulletins").await.status, StatusCode::FORBIDDEN);
+        let home = dept.get("/work").await;
         assert!(!home.body.contains("href=\"/bulletins\""), "{backend}");
-        let t = token(app, "dept_a").await;
-        let reply = api(app, Method::GET, "/bulletins", Some(&t), None).await;
+        let t = env.token("dept_a").await;
+        let reply = env.api(Method::GET, "/bulletins", Some(&t), None).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{backend}");
-        let doc = api(app, Method::GET, "/openapi.json", None, None)
+        let doc = env
+            .api(Method::GET, "/openapi.json", None, None)
             .await
             .json();
         assert!(doc["paths"]["/bulletins/{period}"]["get"].is_object());

@@ -2,14 +2,13 @@
 //! links to the lists behind them and the red project's reasons in words; other roles are
 //! refused; the API answers in the caller's language and is in the OpenAPI document.
 
+use crate::common::TestApp;
 use crate::common::dashboard::lit_project;
-use crate::common::{Browser, api, envs, send, token};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Datelike;
 use minxin_domain::light::Light;
 use minxin_storage::progress::lights::today;
-use minxin_storage::testing::PASSWORD;
 
 /// The target of the link with `id`, unescaped.
 fn href_of(body: &str, id: &str) -> String {
@@ -29,19 +28,18 @@ fn href_of(body: &str, id: &str) -> String {
 
 #[tokio::test]
 async fn the_leader_sees_the_dashboard_and_others_do_not() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let red = lit_project(&env.fx, "东湖社区老年食堂", Light::Red).await;
-        lit_project(&env.fx, "西湖社区文化站", Light::Green).await;
+        let red = lit_project(&env.fx(), "东湖社区老年食堂", Light::Red).await;
+        lit_project(&env.fx(), "西湖社区文化站", Light::Green).await;
 
-        let mut leader = Browser::new();
-        leader.sign_in(&env.app, "leader_a", PASSWORD).await;
-        let home = leader.get(&env.app, "/work").await;
+        let mut leader = env.signed_in("leader_a").await;
+        let home = leader.get("/work").await;
         assert!(home.body.contains("href=\"/dashboard\""), "{b}: navigation");
-        let page = leader.get(&env.app, "/dashboard").await;
+        let page = leader.get("/dashboard").await;
         assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
         let body = &page.body;
-        let region = env.fx.district_a.id;
+        let region = env.fx().district_a.id;
         assert!(body.contains("领导驾驶舱"), "{b}");
         assert!(body.contains(&format!("id=\"red-{red}\"")), "{b}");
         assert!(
@@ -76,23 +74,22 @@ async fn the_leader_sees_the_dashboard_and_others_do_not() {
         );
 
         // A sub-region outside the scope is not found; a mangled year shows this year.
-        let b_region = env.fx.district_b.id;
+        let b_region = env.fx().district_b.id;
         let outside = leader
-            .get(&env.app, &format!("/dashboard?region_id={b_region}"))
+            .get(&format!("/dashboard?region_id={b_region}"))
             .await;
         assert_eq!(outside.status, StatusCode::NOT_FOUND, "{b}");
-        let mangled = leader.get(&env.app, "/dashboard?year=abc").await;
+        let mangled = leader.get("/dashboard?year=abc").await;
         assert_eq!(mangled.status, StatusCode::OK, "{b}");
 
         for username in ["dept_a", "finance_a", "sysadmin"] {
-            let mut other = Browser::new();
-            other.sign_in(&env.app, username, PASSWORD).await;
-            let home = other.get(&env.app, "/work").await;
+            let mut other = env.signed_in(username).await;
+            let home = other.get("/work").await;
             assert!(
                 !home.body.contains("href=\"/dashboard\""),
                 "{b}: {username}"
             );
-            let refused = other.get(&env.app, "/dashboard").await;
+            let refused = other.get("/dashboard").await;
             assert_eq!(refused.status, StatusCode::FORBIDDEN, "{b}: {username}");
         }
     }
@@ -100,17 +97,19 @@ async fn the_leader_sees_the_dashboard_and_others_do_not() {
 
 #[tokio::test]
 async fn the_api_gives_the_figures_in_the_callers_language() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let red = lit_project(&env.fx, "东湖社区老年食堂", Light::Red).await;
-        let leader = token(&env.app, "leader_a").await;
+        let red = lit_project(&env.fx(), "东湖社区老年食堂", Light::Red).await;
+        let leader = env.token("leader_a").await;
 
-        let zh = api(&env.app, Method::GET, "/dashboard", Some(&leader), None).await;
+        let zh = env
+            .api(Method::GET, "/dashboard", Some(&leader), None)
+            .await;
         assert_eq!(zh.status, StatusCode::OK, "{b}: {}", zh.body);
         let figures = zh.json();
         assert_eq!(figures["projects"], 1, "{b}");
         assert_eq!(figures["lights"]["red"], 1, "{b}");
-        assert_eq!(figures["region_id"], env.fx.district_a.id, "{b}");
+        assert_eq!(figures["region_id"], env.fx().district_a.id, "{b}");
         assert_eq!(figures["by_source"][0]["source"], "county", "{b}");
         assert_eq!(figures["by_source"][0]["planned_fen"], 100_000_000, "{b}");
         assert_eq!(figures["red_projects"][0]["id"], red, "{b}");
@@ -125,13 +124,13 @@ async fn the_api_gives_the_figures_in_the_callers_language() {
         );
 
         let year = today().year();
-        let street = env.fx.street_a.id;
+        let street = env.fx().street_a.id;
         let request = Request::get(format!("/api/v1/dashboard?year={year}&region_id={street}"))
             .header(header::AUTHORIZATION, format!("Bearer {leader}"))
             .header(header::ACCEPT_LANGUAGE, "en")
             .body(Body::empty())
             .unwrap();
-        let en = send(&env.app, request).await;
+        let en = env.send(request).await;
         assert_eq!(en.status, StatusCode::OK, "{b}: {}", en.body);
         let text = en.json()["red_projects"][0]["reasons"][0]["text"].clone();
         assert!(text.as_str().unwrap().contains("主体施工"), "{b}: {text}");
@@ -140,20 +139,20 @@ async fn the_api_gives_the_figures_in_the_callers_language() {
             "{b}: English sentence {text}"
         );
 
-        let dept = token(&env.app, "dept_a").await;
-        let refused = api(&env.app, Method::GET, "/dashboard", Some(&dept), None).await;
+        let dept = env.token("dept_a").await;
+        let refused = env.api(Method::GET, "/dashboard", Some(&dept), None).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{b}");
-        let outside = api(
-            &env.app,
-            Method::GET,
-            &format!("/dashboard?region_id={}", env.fx.district_b.id),
-            Some(&leader),
-            None,
-        )
-        .await;
+        let outside = env
+            .api(
+                Method::GET,
+                &format!("/dashboard?region_id={}", env.fx().district_b.id),
+                Some(&leader),
+                None,
+            )
+            .await;
         assert_eq!(outside.status, StatusCode::NOT_FOUND, "{b}");
 
-        let doc = api(&env.app, Method::GET, "/openapi.json", None, None).await;
+        let doc = env.api(Method::GET, "/openapi.json", None, None).await;
         let path = &doc.json()["paths"]["/dashboard"]["get"];
         assert!(path.is_object(), "{b}: /dashboard in the OpenAPI document");
         assert!(

@@ -4,13 +4,10 @@
 //! is well past the 64 KB at which a compressed stream used to break off). Each must arrive
 //! whole and parse.
 
-use crate::common::{Browser, test_config};
-use axum::Router;
+use crate::common::{Client, TestApp};
 use axum::http::{StatusCode, header};
 use minxin_domain::bulletin::snapshot_month;
 use minxin_storage::progress::lights::today;
-use minxin_storage::testing::stores;
-use minxin_web::{AppState, app};
 use std::io::{Cursor, Read};
 
 const PASSWORD: &str = "Demo#2026x";
@@ -86,18 +83,17 @@ fn parsed(kind: Kind, bytes: &[u8], what: &str) -> usize {
 /// the file is `fixed` (no time of writing inside, nothing added by reading it) it is the same
 /// bytes as the uncoded answer. Returns the uncoded size.
 async fn every_coding(
-    app: &Router,
-    browser: &Browser,
+    browser: &Client<'_>,
     (path, kind, fixed): (&str, Kind, bool),
     b: &str,
 ) -> usize {
-    let (status, _, plain) = browser.download_encoded(app, path, "identity").await;
+    let (status, _, plain) = browser.download_encoded(path, "identity").await;
     assert_eq!(status, StatusCode::OK, "{b} {path}");
     let records = parsed(kind, &plain, &format!("{b} {path}"));
     assert!(records > 0, "{b} {path}: empty");
     for coding in CODINGS {
         let what = format!("{b} {path} ({coding})");
-        let (status, headers, body) = browser.download_encoded(app, path, coding).await;
+        let (status, headers, body) = browser.download_encoded(path, coding).await;
         assert_eq!(status, StatusCode::OK, "{what}");
         let sent = headers
             .get(header::CONTENT_ENCODING)
@@ -117,32 +113,24 @@ async fn every_coding(
 
 #[tokio::test]
 async fn every_download_arrives_whole_under_every_coding() {
-    for (b, store) in stores().await {
-        minxin_demo::seed(&store, PASSWORD, today(), |_| {})
-            .await
-            .unwrap();
-        let app = app(AppState::new(store, test_config()).await.unwrap());
-        let anonymous = Browser::new();
-        let mut office = Browser::new();
-        office.sign_in(&app, "office", PASSWORD).await;
-        let mut auditor = Browser::new();
-        auditor.sign_in(&app, "auditor", PASSWORD).await;
+    for env in TestApp::builder().demo(PASSWORD, today()).each().await {
+        let b = env.backend;
+        let anonymous = env.anonymous();
+        let mut office = env.signed_in("office").await;
+        let auditor = env.signed_in("auditor").await;
 
         let month = snapshot_month(today()).unwrap().to_string();
-        let page = office.get(&app, "/bulletins").await;
-        let csrf = Browser::csrf(&page);
-        let taken = office
-            .post(&app, "/bulletins", &[("_csrf", &csrf), ("period", &month)])
-            .await;
+        office.get("/bulletins").await;
+        let taken = office.post_form("/bulletins", &[("period", &month)]).await;
         assert_eq!(taken.status, StatusCode::SEE_OTHER, "{b}: {}", taken.body);
 
         let package = ("/open-data/oc4ids.json", Kind::Json, true);
-        let size = every_coding(&app, &anonymous, package, b).await;
+        let size = every_coding(&anonymous, package, b).await;
         assert!(
             size > 65_536,
             "{b}: the package is {size} bytes, too small to tell"
         );
-        let downloads: [(&Browser, String, Kind, bool); 8] = [
+        let downloads: [(&Client<'_>, String, Kind, bool); 8] = [
             (
                 &anonymous,
                 "/open-data/projects.csv".into(),
@@ -183,7 +171,7 @@ async fn every_download_arrives_whole_under_every_coding() {
             ),
         ];
         for (browser, path, kind, fixed) in downloads {
-            every_coding(&app, browser, (&path, kind, fixed), b).await;
+            every_coding(browser, (&path, kind, fixed), b).await;
         }
     }
 }

@@ -2,13 +2,12 @@
 //! with rust_xlsxwriter uploaded, previewed, confirmed and watched to the end, broken files
 //! refused with one clear message, uploads private to their uploader, and the list exported.
 
-use crate::common::{Browser, envs, multipart};
-use axum::Router;
+use crate::common::{Client, TestApp, multipart};
 use axum::http::{StatusCode, header};
 use minxin_domain::import::workbook::{MAX_FILE_BYTES, read_workbook};
 use minxin_domain::import::{CellValue, Column};
 use minxin_storage::projects::ProjectFilter;
-use minxin_storage::testing::{Fixture, PASSWORD};
+use minxin_storage::testing::Fixture;
 use minxin_storage::{PageRequest, Store};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
@@ -62,19 +61,14 @@ fn plan(rows: &[(&str, &str)]) -> Vec<u8> {
 }
 
 /// Signs `username` in and uploads `bytes` as `name` through the form's own action URL.
-async fn upload(
-    app: &Router,
-    browser: &mut Browser,
-    name: &str,
-    bytes: &[u8],
-) -> crate::common::Reply {
-    let form = browser.get(app, "/projects/import").await;
+async fn upload(browser: &mut Client<'_>, name: &str, bytes: &[u8]) -> crate::common::Reply {
+    let form = browser.get("/projects/import").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let marker = "action=\"/projects/import?_csrf=";
     let start = form.body.find(marker).expect("upload form") + "action=\"".len();
     let action = form.body[start..].split('"').next().unwrap().to_owned();
     let body = multipart(&[], Some(("file", name, XLSX, bytes)));
-    browser.post_multipart(app, &action, body).await
+    browser.post_multipart(&action, body).await
 }
 
 fn location(reply: &crate::common::Reply) -> String {
@@ -98,14 +92,12 @@ async fn total(store: &Store, fx: &Fixture) -> i64 {
 
 #[tokio::test]
 async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let app = &env.app;
-        let mut office = Browser::new();
-        office.sign_in(app, "office_a", PASSWORD).await;
+        let mut office = env.signed_in("office_a").await;
 
         // The template: headers, the user's dictionary, drop-downs.
-        let (status, headers, bytes) = office.download(app, "/projects/import/template.xlsx").await;
+        let (status, headers, bytes) = office.download("/projects/import/template.xlsx").await;
         assert_eq!(status, StatusCode::OK, "[{b}]");
         assert_eq!(headers[header::CONTENT_TYPE], XLSX, "[{b}]");
         let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
@@ -129,7 +121,7 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
             ("2026-MX-0101", "幸福社区老年食堂"),
             ("", "和平社区老年食堂"),
         ]);
-        let uploaded = upload(app, &mut office, "2026年度清单.xlsx", &file).await;
+        let uploaded = upload(&mut office, "2026年度清单.xlsx", &file).await;
         assert_eq!(
             uploaded.status,
             StatusCode::SEE_OTHER,
@@ -138,7 +130,7 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
         );
         let job = location(&uploaded);
         assert!(job.starts_with("/projects/import/"), "[{b}] {job}");
-        let preview = office.get(app, &job).await;
+        let preview = office.get(&job).await;
         assert_eq!(preview.status, StatusCode::OK, "[{b}]");
         assert!(
             preview.body.contains("2026-MX-0101"),
@@ -154,78 +146,63 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
         );
         assert!(!preview.body.contains("import-issues"), "[{b}]");
         assert_eq!(
-            total(&env.fx.store, &env.fx).await,
+            total(&env.fx().store, &env.fx()).await,
             0,
             "[{b}] a preview saves nothing"
         );
 
         // Another account cannot see or confirm this upload.
-        let mut other = Browser::new();
-        other.sign_in(app, "leader_a", PASSWORD).await;
+        let mut other = env.signed_in("leader_a").await;
+        assert_eq!(other.get(&job).await.status, StatusCode::FORBIDDEN, "[{b}]");
+        let mut office_elsewhere = env.signed_in("office_a").await;
         assert_eq!(
-            other.get(app, &job).await.status,
-            StatusCode::FORBIDDEN,
-            "[{b}]"
-        );
-        let mut office_elsewhere = Browser::new();
-        office_elsewhere.sign_in(app, "office_a", PASSWORD).await;
-        assert_eq!(
-            office_elsewhere.get(app, &job).await.status,
+            office_elsewhere.get(&job).await.status,
             StatusCode::NOT_FOUND,
             "[{b}] uploads belong to the browser session that made them"
         );
         assert_eq!(
-            office
-                .get(app, "/projects/import/../../etc/passwd")
-                .await
-                .status,
+            office.get("/projects/import/../../etc/passwd").await.status,
             StatusCode::NOT_FOUND,
             "[{b}]"
         );
 
         // Confirm, then watch it to the end.
-        let csrf = Browser::csrf(&preview);
-        let confirmed = office
-            .post(app, &format!("{job}/confirm"), &[("_csrf", &csrf)])
-            .await;
+        let confirmed = office.post_form(&format!("{job}/confirm"), &[]).await;
         assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "[{b}]");
-        let mut page = office.get(app, &job).await;
+        let mut page = office.get(&job).await;
         for _ in 0..100 {
             if !page.body.contains("import-progress") {
                 break;
             }
             assert!(page.body.contains("http-equiv=\"refresh\""), "[{b}]");
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            page = office.get(app, &job).await;
+            page = office.get(&job).await;
         }
         assert!(page.body.contains("导入完成"), "[{b}] {}", page.body);
         assert!(
             page.body.contains("2026-MX-0102"),
             "[{b}] generated code shown"
         );
-        assert_eq!(total(&env.fx.store, &env.fx).await, 2, "[{b}]");
+        assert_eq!(total(&env.fx().store, &env.fx()).await, 2, "[{b}]");
         // A second click on confirm does not import twice.
-        let again = office
-            .post(app, &format!("{job}/confirm"), &[("_csrf", &csrf)])
-            .await;
+        let again = office.post_form(&format!("{job}/confirm"), &[]).await;
         assert_eq!(again.status, StatusCode::SEE_OTHER, "[{b}]");
-        assert_eq!(total(&env.fx.store, &env.fx).await, 2, "[{b}]");
+        assert_eq!(total(&env.fx().store, &env.fx()).await, 2, "[{b}]");
 
         // The same file again: the coded row is unchanged, not duplicated.
         let uploaded = upload(
-            app,
             &mut office,
             "2026年度清单.xlsx",
             &plan(&[("2026-MX-0101", "幸福社区老年食堂（扩建）")]),
         )
         .await;
         let job = location(&uploaded);
-        let preview = office.get(app, &job).await;
+        let preview = office.get(&job).await;
         assert!(preview.body.contains("action-update"), "[{b}]");
 
         // Export what the list shows, and read it back.
         let (status, headers, bytes) = office
-            .download(app, "/projects/export.xlsx?pool=plan&q=%E8%80%81%E5%B9%B4")
+            .download("/projects/export.xlsx?pool=plan&q=%E8%80%81%E5%B9%B4")
             .await;
         assert_eq!(status, StatusCode::OK, "[{b}]");
         assert_eq!(headers[header::CONTENT_TYPE], XLSX, "[{b}]");
@@ -248,7 +225,7 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
         );
         // Filters apply: a keyword that matches nothing exports only the header.
         let (_, _, bytes) = office
-            .download(app, "/projects/export.xlsx?q=nothing-like-this")
+            .download("/projects/export.xlsx?q=nothing-like-this")
             .await;
         assert_eq!(
             read_workbook(&bytes, MAX_FILE_BYTES).unwrap().rows.len(),
@@ -260,15 +237,13 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
 
 #[tokio::test]
 async fn broken_files_are_explained_and_nothing_is_imported() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let app = &env.app;
-        let mut office = Browser::new();
-        office.sign_in(app, "office_a", PASSWORD).await;
+        let mut office = env.signed_in("office_a").await;
 
         // A CSV renamed to .xlsx: refused on the form, with one clear message.
         let csv = "项目编号,项目名称\n2026-MX-0001,示例\n".as_bytes();
-        let refused = upload(app, &mut office, "plan.xlsx", csv).await;
+        let refused = upload(&mut office, "plan.xlsx", csv).await;
         assert_eq!(refused.status, StatusCode::OK, "[{b}]");
         assert!(
             refused.body.contains("不是有效的 .xlsx 文件"),
@@ -281,7 +256,7 @@ async fn broken_files_are_explained_and_nothing_is_imported() {
         let mut junk: Vec<u8> = (0..MAX_FILE_BYTES)
             .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_be_bytes()[0])
             .collect();
-        let refused = upload(app, &mut office, "junk.xlsx", &junk).await;
+        let refused = upload(&mut office, "junk.xlsx", &junk).await;
         assert_eq!(refused.status, StatusCode::OK, "[{b}] {}", refused.body);
         assert!(
             refused.body.contains("不是有效的 .xlsx 文件"),
@@ -289,15 +264,15 @@ async fn broken_files_are_explained_and_nothing_is_imported() {
             refused.body
         );
         junk.push(0);
-        let refused = upload(app, &mut office, "junk.xlsx", &junk).await;
+        let refused = upload(&mut office, "junk.xlsx", &junk).await;
         assert_eq!(refused.status, StatusCode::OK, "[{b}] {}", refused.body);
         assert!(refused.body.contains("文件太大"), "[{b}] {}", refused.body);
 
         // A workbook with problems: listed row by row, no confirm button.
         let duplicates = plan(&[("2026-MX-0001", "甲"), ("2026-MX-0001", "乙")]);
-        let uploaded = upload(app, &mut office, "dup.xlsx", &duplicates).await;
+        let uploaded = upload(&mut office, "dup.xlsx", &duplicates).await;
         let job = location(&uploaded);
-        let preview = office.get(app, &job).await;
+        let preview = office.get(&job).await;
         assert!(preview.body.contains("import-issues"), "[{b}]");
         assert!(
             preview.body.contains("项目编号 2026-MX-0001 与第 2 行重复"),
@@ -310,17 +285,14 @@ async fn broken_files_are_explained_and_nothing_is_imported() {
             "[{b}] rows with problems are listed too"
         );
         // Confirming anyway (a forged post) imports nothing.
-        let csrf = Browser::csrf(&preview);
-        office
-            .post(app, &format!("{job}/confirm"), &[("_csrf", &csrf)])
-            .await;
-        let after = office.get(app, &job).await;
+        office.post_form(&format!("{job}/confirm"), &[]).await;
+        let after = office.get(&job).await;
         assert!(
             after.body.contains("没有任何项目被修改"),
             "[{b}] {}",
             after.body
         );
-        assert_eq!(total(&env.fx.store, &env.fx).await, 0, "[{b}]");
+        assert_eq!(total(&env.fx().store, &env.fx()).await, 0, "[{b}]");
 
         // Another spreadsheet altogether: one problem naming the header.
         let mut book2 = Workbook::new();
@@ -328,14 +300,8 @@ async fn broken_files_are_explained_and_nothing_is_imported() {
         s2.write_string(0, 0, "序号").unwrap();
         s2.write_string(0, 1, "项目").unwrap();
         s2.write_string(1, 0, "1").unwrap();
-        let uploaded = upload(
-            app,
-            &mut office,
-            "other.xlsx",
-            &book2.save_to_buffer().unwrap(),
-        )
-        .await;
-        let preview = office.get(app, &location(&uploaded)).await;
+        let uploaded = upload(&mut office, "other.xlsx", &book2.save_to_buffer().unwrap()).await;
+        let preview = office.get(&location(&uploaded)).await;
         assert!(
             preview
                 .body
@@ -346,31 +312,28 @@ async fn broken_files_are_explained_and_nothing_is_imported() {
 
         // An upload without the CSRF token is refused.
         let body = multipart(&[], Some(("file", "plan.xlsx", XLSX, &duplicates)));
-        let forged = office.post_multipart(app, "/projects/import", body).await;
+        let forged = office.post_multipart("/projects/import", body).await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "[{b}]");
     }
 }
 
 #[tokio::test]
 async fn only_the_project_office_imports() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         for user in ["leader_a", "dept_a", "sysadmin"] {
-            let mut browser = Browser::new();
-            browser.sign_in(&env.app, user, PASSWORD).await;
+            let mut browser = env.signed_in(user).await;
             for path in ["/projects/import", "/projects/import/template.xlsx"] {
-                let reply = browser.get(&env.app, path).await;
+                let reply = browser.get(path).await;
                 assert_eq!(reply.status, StatusCode::FORBIDDEN, "[{b}] {user} {path}");
             }
         }
         // Anyone who reads projects may export; an administrator may not.
-        let mut leader = Browser::new();
-        leader.sign_in(&env.app, "leader_a", PASSWORD).await;
-        let (status, _, _) = leader.download(&env.app, "/projects/export.xlsx").await;
+        let leader = env.signed_in("leader_a").await;
+        let (status, _, _) = leader.download("/projects/export.xlsx").await;
         assert_eq!(status, StatusCode::OK, "[{b}]");
-        let mut admin = Browser::new();
-        admin.sign_in(&env.app, "sysadmin", PASSWORD).await;
-        let (status, _, _) = admin.download(&env.app, "/projects/export.xlsx").await;
+        let admin = env.signed_in("sysadmin").await;
+        let (status, _, _) = admin.download("/projects/export.xlsx").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "[{b}]");
     }
 }

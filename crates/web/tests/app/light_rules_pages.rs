@@ -4,16 +4,13 @@
 //! reminded of a missing monthly report on the home page and marks it read, which nobody else
 //! can do for them.
 
-use crate::common::{Browser, Env, envs};
+use crate::common::{Client, TestApp};
 use axum::http::StatusCode;
-use minxin_storage::testing::{PASSWORD, TestProject};
+use minxin_storage::testing::TestProject;
 
-async fn signed(env: &Env, username: &str) -> (Browser, String) {
-    let mut browser = Browser::new();
-    let reply = browser.sign_in(&env.app, username, PASSWORD).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let home = browser.get(&env.app, "/work").await;
-    let csrf = Browser::csrf(&home);
+async fn signed<'a>(env: &'a TestApp, username: &str) -> (Client<'a>, String) {
+    let browser = env.signed_in(username).await;
+    let csrf = browser.csrf();
     (browser, csrf)
 }
 
@@ -32,12 +29,12 @@ fn rules<'a>(csrf: &'a str, region: &'a str, yellow: &'a str) -> Vec<(&'a str, &
 
 #[tokio::test]
 async fn the_office_sets_a_regions_light_rules() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let district = env.fx.district_a.id.to_string();
+        let district = env.fx().district_a.id.to_string();
         let (mut office, csrf) = signed(&env, "office_a").await;
         let page = office
-            .get(&env.app, &format!("/light-rules?region_id={district}"))
+            .get(&format!("/light-rules?region_id={district}"))
             .await;
         assert_eq!(page.status, StatusCode::OK, "[{b}] {}", page.body);
         assert!(page.body.contains("沿用上级地区或系统默认的规则"), "[{b}]");
@@ -46,14 +43,14 @@ async fn the_office_sets_a_regions_light_rules() {
         // A typo, then yellow not below red: each named, what was typed kept.
         let mut typo = rules(&csrf, &district, "10");
         typo[4] = ("milestone_red_days", "二十");
-        let again = office.post(&env.app, "/light-rules", &typo).await;
+        let again = office.post("/light-rules", &typo).await;
         assert_eq!(again.status, StatusCode::OK, "[{b}] {}", again.body);
         assert!(
             again.body.contains("value=\"二十\"")
                 && again.body.contains("id=\"milestone_red_days-error\"")
         );
         let inverted = rules(&csrf, &district, "30");
-        let again = office.post(&env.app, "/light-rules", &inverted).await;
+        let again = office.post("/light-rules", &inverted).await;
         assert_eq!(again.status, StatusCode::OK, "[{b}] {}", again.body);
         assert!(again.body.contains("value=\"30\""), "[{b}]");
         assert!(
@@ -65,17 +62,17 @@ async fn the_office_sets_a_regions_light_rules() {
         );
 
         let saved = office
-            .post(&env.app, "/light-rules", &rules(&csrf, &district, "12.5"))
+            .post("/light-rules", &rules(&csrf, &district, "12.5"))
             .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "[{b}] {}", saved.body);
         let page = office
-            .get(&env.app, &format!("/light-rules?region_id={district}"))
+            .get(&format!("/light-rules?region_id={district}"))
             .await;
         assert!(page.body.contains("本地区已单独设置规则"), "[{b}]");
         assert!(page.body.contains("value=\"12.5\"") && page.body.contains("value=\"10\""));
         // A second save from the stale form (no version) is a conflict, input kept.
         let stale = office
-            .post(&env.app, "/light-rules", &rules(&csrf, &district, "11"))
+            .post("/light-rules", &rules(&csrf, &district, "11"))
             .await;
         assert_eq!(stale.status, StatusCode::OK, "[{b}]");
         assert!(stale.body.contains("value=\"11\""), "[{b}]");
@@ -83,33 +80,27 @@ async fn the_office_sets_a_regions_light_rules() {
         // The leader reads the rules without a form and cannot post them.
         let (mut leader, leader_csrf) = signed(&env, "leader_a").await;
         let read = leader
-            .get(&env.app, &format!("/light-rules?region_id={district}"))
+            .get(&format!("/light-rules?region_id={district}"))
             .await;
         assert_eq!(read.status, StatusCode::OK, "[{b}]");
         assert!(read.body.contains("12.5") && !read.body.contains("id=\"save-rules\""));
         let refused = leader
-            .post(
-                &env.app,
-                "/light-rules",
-                &rules(&leader_csrf, &district, "5"),
-            )
+            .post("/light-rules", &rules(&leader_csrf, &district, "5"))
             .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "[{b}]");
         // Another district's office finds no such region.
-        let other = env.fx.district_b.id.to_string();
-        let hidden = office
-            .get(&env.app, &format!("/light-rules?region_id={other}"))
-            .await;
+        let other = env.fx().district_b.id.to_string();
+        let hidden = office.get(&format!("/light-rules?region_id={other}")).await;
         assert_eq!(hidden.status, StatusCode::NOT_FOUND, "[{b}]");
     }
 }
 
 #[tokio::test]
 async fn a_missing_report_is_a_reminder_on_the_home_page() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let fx = &env.fx;
-        let store = &fx.store;
+        let fx = &env.fx();
+        let store = &env.store();
         store
             .bootstrap_scope_departments(fx.id("dept_a"), &["A-ZJ"])
             .await
@@ -118,10 +109,10 @@ async fn a_missing_report_is_a_reminder_on_the_home_page() {
             .await;
         assert_eq!(store.refresh_lights().await.unwrap().reminded, 1, "[{b}]");
 
-        let (mut dept, csrf) = signed(&env, "dept_a").await;
-        let home = dept.get(&env.app, "/work").await;
+        let (mut dept, _csrf) = signed(&env, "dept_a").await;
+        let home = dept.get("/work").await;
         assert!(home.body.contains("我的提醒"), "[{b}] {}", home.body);
-        let list = dept.get(&env.app, "/reminders").await;
+        let list = dept.get("/reminders").await;
         assert!(list.body.contains("东湖社区老年食堂") && list.body.contains("尚未填报"));
         let marker = "action=\"/reminders/";
         let start = list.body.find(marker).expect("a mark-read form") + marker.len();
@@ -129,23 +120,13 @@ async fn a_missing_report_is_a_reminder_on_the_home_page() {
 
         let (mut office_browser, office_csrf) = signed(&env, "office_a").await;
         let foreign = office_browser
-            .post(
-                &env.app,
-                &format!("/reminders/{id}/read"),
-                &[("_csrf", &office_csrf)],
-            )
+            .post(&format!("/reminders/{id}/read"), &[("_csrf", &office_csrf)])
             .await;
         assert_eq!(foreign.status, StatusCode::NOT_FOUND, "[{b}]");
 
-        let read = dept
-            .post(
-                &env.app,
-                &format!("/reminders/{id}/read"),
-                &[("_csrf", &csrf)],
-            )
-            .await;
+        let read = dept.post_form(&format!("/reminders/{id}/read"), &[]).await;
         assert_eq!(read.status, StatusCode::SEE_OTHER, "[{b}]");
-        let list = dept.get(&env.app, "/reminders").await;
+        let list = dept.get("/reminders").await;
         assert!(!list.body.contains("id=\"read-"), "[{b}] marked read");
         assert!(
             list.body.contains("东湖社区老年食堂"),

@@ -4,13 +4,10 @@
 //! or drop the connection (a panic in a handler); the paging parameters answer 400 naming the
 //! parameter for nonsense and an empty page past the last for numbers too large.
 
-use crate::common::{Browser, Reply, send, test_config, token};
+use crate::common::{Reply, TestApp, send};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use minxin_storage::blobs::LocalBlobStore;
-use minxin_storage::testing::{PASSWORD, fixture, stores};
-use minxin_web::{AppState, app};
 
 /// The values every numeric parameter is sent.
 const EXTREMES: [&str; 7] = [
@@ -163,13 +160,9 @@ fn paged(path: &str) -> Option<&'static str> {
 
 #[tokio::test]
 async fn numeric_parameters_of_every_route_are_bounded() {
-    for (backend, store) in stores().await {
-        let fx = fixture(&store).await;
-        let config = test_config();
-        let seed = fx
-            .public_project("东湖社区老年食堂", &LocalBlobStore::new(&config.data_dir))
-            .await;
-        let app = app(AppState::new(store.clone(), config).await.unwrap());
+    for env in TestApp::each().await {
+        let backend = env.backend;
+        let seed = env.public_project("东湖社区老年食堂").await;
         let mut calls: Vec<(Caller, String)> = Vec::new();
         calls.extend(
             PAGES
@@ -184,16 +177,8 @@ async fn numeric_parameters_of_every_route_are_bounded() {
 
         let mut sessions = Vec::new();
         for who in ["office_a", "sysadmin_a", "secadmin", "auditor"] {
-            let mut browser = Browser::new();
-            let signed = browser.sign_in(&app, who, PASSWORD).await;
-            assert_eq!(signed.status, StatusCode::SEE_OTHER, "[{backend}] {who}");
-            let cookies = browser
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            sessions.push((who, cookies, token(&app, who).await));
+            let cookies = env.signed_in(who).await.cookie_header();
+            sessions.push((who, cookies, env.token(who).await));
         }
 
         for (caller, template) in &calls {
@@ -211,7 +196,7 @@ async fn numeric_parameters_of_every_route_are_bounded() {
                     .replace("{n}", n)
                     .replace("{p}", &seed.id.to_string())
                     .replace("{c}", &seed.code);
-                let reply = probe(&app, cookies, bearer, *caller, &path).await;
+                let reply = probe(&env.router, cookies, bearer, *caller, &path).await;
                 let context = format!("[{backend}] {who} GET {path}");
                 assert!(
                     !reply.status.is_server_error(),
@@ -253,7 +238,7 @@ async fn numeric_parameters_of_every_route_are_bounded() {
         // Far past the last page the API answers an empty page it can report.
         let office = &sessions[0].2;
         let reply = probe(
-            &app,
+            &env.router,
             "",
             office,
             Caller::Api("office_a"),

@@ -5,10 +5,10 @@
 //! once published), every error in the spec's format with its status code, the per-key
 //! allowance, a configured jurisdiction, and the office's key page.
 
-use crate::common::{Browser, Env, Reply, envs, send};
+use crate::common::{Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use minxin_storage::testing::{PASSWORD, execute_raw, fixture, query_raw, stores};
+use minxin_storage::testing::{execute_raw, query_raw};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::Value;
@@ -77,15 +77,15 @@ fn parse_xml(xml: &str) -> Element {
     root.children.remove(0)
 }
 
-async fn get(env: &Env, path: &str) -> Reply {
+async fn get(env: &TestApp, path: &str) -> Reply {
     let request = Request::get(format!("/open311/v2{path}"))
         .header(header::ACCEPT_LANGUAGE, "en")
         .body(Body::empty())
         .unwrap();
-    send(&env.app, request).await
+    env.send(request).await
 }
 
-async fn post(env: &Env, path: &str, form: &[(&str, &str)]) -> Reply {
+async fn post(env: &TestApp, path: &str, form: &[(&str, &str)]) -> Reply {
     let request = Request::post(format!("/open311/v2{path}"))
         .header(header::ACCEPT_LANGUAGE, "en")
         .header(
@@ -94,7 +94,7 @@ async fn post(env: &Env, path: &str, form: &[(&str, &str)]) -> Reply {
         )
         .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
         .unwrap();
-    send(&env.app, request).await
+    env.send(request).await
 }
 
 /// Asserts an error answer in the spec's format — JSON or XML, by its content type — with
@@ -124,8 +124,8 @@ fn assert_error(reply: &Reply, status: StatusCode, mentions: &str, what: &str) {
 }
 
 /// A key issued the way `minxin open311-key create` issues one.
-async fn issue_key(env: &Env) -> String {
-    let issued = env.fx.store.bootstrap_open311_key("test app").await;
+async fn issue_key(env: &TestApp) -> String {
+    let issued = env.fx().store.bootstrap_open311_key("test app").await;
     issued.unwrap().key
 }
 
@@ -160,7 +160,7 @@ fn good_post(key: &str) -> Vec<(&str, &str)> {
 
 #[tokio::test]
 async fn discovery_and_services_in_both_formats() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let discovery = get(&env, "/discovery.json").await;
         assert_eq!(discovery.status, StatusCode::OK, "{b}");
@@ -211,7 +211,7 @@ async fn discovery_and_services_in_both_formats() {
 
 #[tokio::test]
 async fn a_client_posts_and_reads_back_by_id_token_and_list() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let key = &issue_key(&env).await;
         let mut form = good_post(key);
@@ -228,7 +228,7 @@ async fn a_client_posts_and_reads_back_by_id_token_and_list() {
                 .contains("Beijing")
         );
         let (receipt, channel, name): (String, String, Option<String>) = query_raw(
-            &env.fx.store,
+            &env.fx().store,
             &format!("SELECT receipt, channel, contact_name FROM service_requests WHERE id = {id}"),
         )
         .await
@@ -330,7 +330,7 @@ async fn a_client_posts_and_reads_back_by_id_token_and_list() {
 
         // Answered, closed and published by the office: everyone sees it, with the answer.
         execute_raw(
-            &env.fx.store,
+            &env.fx().store,
             &format!(
                 "UPDATE service_requests SET is_published = TRUE, state = 'closed', \
                  answer = '已更换灯具' WHERE id = {id}"
@@ -384,7 +384,7 @@ async fn a_client_posts_and_reads_back_by_id_token_and_list() {
 
 #[tokio::test]
 async fn every_error_in_the_spec_format_with_its_status() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let key = &issue_key(&env).await;
         let with = |changes: &[(&'static str, &'static str)]| {
@@ -502,9 +502,10 @@ async fn every_error_in_the_spec_format_with_its_status() {
                 &format!("{b}: POST {path} {mentions}"),
             );
         }
-        let stored: Vec<(i64,)> = query_raw(&env.fx.store, "SELECT COUNT(*) FROM service_requests")
-            .await
-            .unwrap();
+        let stored: Vec<(i64,)> =
+            query_raw(&env.fx().store, "SELECT COUNT(*) FROM service_requests")
+                .await
+                .unwrap();
         assert_eq!(stored, [(0,)], "{b}: nothing refused was stored");
 
         let not_found = StatusCode::NOT_FOUND;
@@ -560,7 +561,7 @@ async fn every_error_in_the_spec_format_with_its_status() {
                 .header(header::ACCEPT_LANGUAGE, lang)
                 .body(Body::empty())
                 .unwrap();
-            let description = send(&env.app, request).await.json()[0]["description"].clone();
+            let description = env.send(request).await.json()[0]["description"].clone();
             let description = description.as_str().unwrap_or_default().to_owned();
             assert!(
                 description.contains(wording) && !description.contains("字符"),
@@ -572,7 +573,7 @@ async fn every_error_in_the_spec_format_with_its_status() {
         let request = Request::get("/open311/v2/requests/999999.json")
             .body(Body::empty())
             .unwrap();
-        let reply = send(&env.app, request).await;
+        let reply = env.send(request).await;
         assert!(
             reply.json()[0]["description"]
                 .as_str()
@@ -584,19 +585,12 @@ async fn every_error_in_the_spec_format_with_its_status() {
 
 #[tokio::test]
 async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
-    for (backend, store) in stores().await {
-        let fx = fixture(&store).await;
-        let config = minxin_web::WebConfig {
-            open311_per_hour: 2,
-            open311_jurisdiction: Some("mx.example.gov.cn".into()),
-            ..crate::common::test_config()
-        };
-        let state = minxin_web::AppState::new(store, config).await.unwrap();
-        let env = Env {
-            backend,
-            app: minxin_web::app(state),
-            fx,
-        };
+    let apps = TestApp::builder().config(|c| {
+        c.open311_per_hour = 2;
+        c.open311_jurisdiction = Some("mx.example.gov.cn".into());
+    });
+    for env in apps.each().await {
+        let backend = env.backend;
         let served = get(&env, "/services.json?jurisdiction_id=mx.example.gov.cn").await;
         assert_eq!(
             served.status,
@@ -611,7 +605,7 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
             "the root's code, configured away",
         );
         let issued = env
-            .fx
+            .fx()
             .store
             .bootstrap_open311_key("busy app")
             .await
@@ -628,7 +622,7 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
             "third post",
         );
         let other = env
-            .fx
+            .fx()
             .store
             .bootstrap_open311_key("other app")
             .await
@@ -639,7 +633,7 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
             StatusCode::OK,
             "{backend}: another key's own allowance"
         );
-        env.fx
+        env.fx()
             .store
             .bootstrap_revoke_open311_key(other.listed.id)
             .await
@@ -651,48 +645,36 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
 
 #[tokio::test]
 async fn the_office_issues_and_revokes_keys_on_its_page() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let mut office = Browser::new();
-        office.sign_in(&env.app, "office_a", PASSWORD).await;
-        let home = office.get(&env.app, "/work").await;
+        let mut office = env.signed_in("office_a").await;
+        let home = office.get("/work").await;
         assert!(
             home.body.contains("href=\"/open311-keys\""),
             "{b}: in the navigation"
         );
-        let page = office.get(&env.app, "/open311-keys").await;
+        let page = office.get("/open311-keys").await;
         assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
         assert!(page.body.contains("id=\"no-keys\""), "{b}");
-        let csrf = Browser::csrf(&page);
-        let refused = office
-            .post(
-                &env.app,
-                "/open311-keys",
-                &[("_csrf", &csrf), ("name", " ")],
-            )
-            .await;
+        let refused = office.post_form("/open311-keys", &[("name", " ")]).await;
         assert!(refused.body.contains("error"), "{b}: a name is required");
         let issued = office
-            .post(
-                &env.app,
-                "/open311-keys",
-                &[("_csrf", &csrf), ("name", "12345 热线")],
-            )
+            .post_form("/open311-keys", &[("name", "12345 热线")])
             .await;
         assert_eq!(issued.status, StatusCode::OK, "{b}");
         let marker = "id=\"issued-key\">";
         let start = issued.body.find(marker).expect("the key is shown") + marker.len();
         let key = issued.body[start..].split('<').next().unwrap().to_owned();
         assert!(key.starts_with("o311_"), "{b}: {key}");
-        let again = office.get(&env.app, "/open311-keys").await;
+        let again = office.get("/open311-keys").await;
         assert!(!again.body.contains(&key), "{b}: shown once only");
         assert!(again.body.contains("12345 热线"), "{b}");
         let reply = post(&env, "/requests.json", &good_post(&key)).await;
         assert_eq!(reply.status, StatusCode::OK, "{b}: the key works");
 
-        let listed = env.fx.store.bootstrap_open311_keys().await.unwrap();
+        let listed = env.fx().store.bootstrap_open311_keys().await.unwrap();
         let revoke = format!("/open311-keys/{}/revoke", listed[0].id);
-        let revoked = office.post(&env.app, &revoke, &[("_csrf", &csrf)]).await;
+        let revoked = office.post_form(&revoke, &[]).await;
         assert_eq!(
             revoked.status,
             StatusCode::SEE_OTHER,
@@ -702,11 +684,10 @@ async fn the_office_issues_and_revokes_keys_on_its_page() {
         let reply = post(&env, "/requests.json", &good_post(&key)).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{b}");
 
-        let mut dept = Browser::new();
-        dept.sign_in(&env.app, "dept_a", PASSWORD).await;
-        let page = dept.get(&env.app, "/open311-keys").await;
+        let mut dept = env.signed_in("dept_a").await;
+        let page = dept.get("/open311-keys").await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{b}");
-        let home = dept.get(&env.app, "/work").await;
+        let home = dept.get("/work").await;
         assert!(!home.body.contains("href=\"/open311-keys\""), "{b}");
     }
 }
@@ -716,7 +697,7 @@ async fn the_office_issues_and_revokes_keys_on_its_page() {
 /// XML, read by a conforming parser (issue 15 finding 9).
 #[tokio::test]
 async fn control_characters_never_break_the_xml() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let key = &issue_key(&env).await;
         for text in [
@@ -734,7 +715,7 @@ async fn control_characters_never_break_the_xml() {
         let id = posted.json()[0]["service_request_id"].as_i64().unwrap();
         let chr = if b == "sqlite" { "char" } else { "chr" };
         execute_raw(
-            &env.fx.store,
+            &env.fx().store,
             &format!(
                 "UPDATE service_requests SET is_published = TRUE, state = 'closed', \
                  public_description = 'old' || {chr}(1) || {chr}(27) || 'text' || {chr}(11), \

@@ -1,7 +1,7 @@
 //! Pages through their routes, on every backend: CSRF, lockout, forced password change,
 //! language, security headers, limits and error pages.
 
-use crate::common::{Browser, envs, send};
+use crate::common::{Client, TestApp, form_csrf};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use minxin_domain::{Role, RoleSet};
@@ -10,64 +10,52 @@ use minxin_storage::testing::PASSWORD;
 
 #[tokio::test]
 async fn forms_without_a_valid_csrf_token_are_refused() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let mut browser = Browser::new();
-        let signed = browser.sign_in(&env.app, "office_a", PASSWORD).await;
+        let mut browser = env.anonymous();
+        let signed = browser.sign_in("office_a", PASSWORD).await;
         assert_eq!(
             signed.status,
             StatusCode::SEE_OTHER,
             "[{b}] {}",
             signed.body
         );
-        let no_token = browser.post(&env.app, "/logout", &[]).await;
+        let no_token = browser.post("/logout", &[]).await;
         assert_eq!(no_token.status, StatusCode::FORBIDDEN, "[{b}]");
         assert!(no_token.body.contains("CSRF"), "[{b}] explains why");
-        let forged = browser
-            .post(&env.app, "/logout", &[("_csrf", "forged")])
-            .await;
+        let forged = browser.post("/logout", &[("_csrf", "forged")]).await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "[{b}]");
         // Still signed in: the refused requests changed nothing.
-        let home = browser.get(&env.app, "/work").await;
+        let home = browser.get("/work").await;
         assert_eq!(home.status, StatusCode::OK, "[{b}]");
 
-        let csrf = Browser::csrf(&home);
+        let csrf = form_csrf(&home);
         let cross_site = Request::post("/logout")
-            .header(
-                header::COOKIE,
-                browser
-                    .cookies
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
+            .header(header::COOKIE, browser.cookie_header())
             .header(header::ORIGIN, "https://evil.example")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(format!("_csrf={csrf}")))
             .unwrap();
         assert_eq!(
-            send(&env.app, cross_site).await.status,
+            env.send(cross_site).await.status,
             StatusCode::FORBIDDEN,
             "[{b}]"
         );
 
-        let out = browser.post(&env.app, "/logout", &[("_csrf", &csrf)]).await;
+        let out = browser.post_form("/logout", &[]).await;
         assert_eq!(out.status, StatusCode::SEE_OTHER, "[{b}]");
-        let after = browser.get(&env.app, "/work").await;
+        let after = browser.get("/work").await;
         assert_eq!(after.status, StatusCode::SEE_OTHER, "[{b}] signed out");
     }
 }
 
 #[tokio::test]
 async fn five_wrong_passwords_lock_the_account() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let mut browser = Browser::new();
+        let mut browser = env.anonymous();
         for _ in 0..5 {
-            let wrong = browser
-                .sign_in(&env.app, "leader_a", "Wrong#Password1")
-                .await;
+            let wrong = browser.sign_in("leader_a", "Wrong#Password1").await;
             assert_eq!(wrong.status, StatusCode::OK, "[{b}]");
             assert!(
                 wrong.body.contains("用户名或密码错误"),
@@ -79,14 +67,14 @@ async fn five_wrong_passwords_lock_the_account() {
                 "[{b}] keeps the user name"
             );
         }
-        let locked = browser.sign_in(&env.app, "leader_a", PASSWORD).await;
+        let locked = browser.sign_in("leader_a", PASSWORD).await;
         assert_eq!(
             locked.status,
             StatusCode::OK,
             "[{b}] no session for a locked account"
         );
         assert!(locked.body.contains("已锁定至"), "[{b}] {}", locked.body);
-        let other = Browser::new().sign_in(&env.app, "office_a", PASSWORD).await;
+        let other = env.anonymous().sign_in("office_a", PASSWORD).await;
         assert_eq!(
             other.status,
             StatusCode::SEE_OTHER,
@@ -97,9 +85,9 @@ async fn five_wrong_passwords_lock_the_account() {
 
 #[tokio::test]
 async fn first_sign_in_forces_a_password_change() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        env.fx
+        env.fx()
             .store
             .bootstrap_account(&CliAccount {
                 username: "newcomer",
@@ -113,28 +101,25 @@ async fn first_sign_in_forces_a_password_change() {
             })
             .await
             .unwrap();
-        let mut browser = Browser::new();
-        let signed = browser.sign_in(&env.app, "newcomer", "Temp#2026pw").await;
+        let mut browser = env.anonymous();
+        let signed = browser.sign_in("newcomer", "Temp#2026pw").await;
         assert_eq!(
             signed.headers[header::LOCATION],
             "/account/password",
             "[{b}]"
         );
-        let home = browser.get(&env.app, "/work").await;
+        let home = browser.get("/work").await;
         assert_eq!(
             home.headers[header::LOCATION],
             "/account/password",
             "[{b}] nothing else until changed"
         );
-        let form = browser.get(&env.app, "/account/password").await;
+        let form = browser.get("/account/password").await;
         assert!(form.body.contains("id=\"forced-change\""), "[{b}]");
-        let csrf = Browser::csrf(&form);
         let weak = browser
-            .post(
-                &env.app,
+            .post_form(
                 "/account/password",
                 &[
-                    ("_csrf", &csrf),
                     ("current", "Temp#2026pw"),
                     ("new", "short"),
                     ("confirm", "short"),
@@ -148,11 +133,9 @@ async fn first_sign_in_forces_a_password_change() {
             weak.body
         );
         let reused = browser
-            .post(
-                &env.app,
+            .post_form(
                 "/account/password",
                 &[
-                    ("_csrf", &csrf),
                     ("current", "Temp#2026pw"),
                     ("new", "Temp#2026pw"),
                     ("confirm", "Temp#2026pw"),
@@ -165,11 +148,9 @@ async fn first_sign_in_forces_a_password_change() {
             reused.body
         );
         let done = browser
-            .post(
-                &env.app,
+            .post_form(
                 "/account/password",
                 &[
-                    ("_csrf", &csrf),
                     ("current", "Temp#2026pw"),
                     ("new", "Fresh#2026pw"),
                     ("confirm", "Fresh#2026pw"),
@@ -177,7 +158,7 @@ async fn first_sign_in_forces_a_password_change() {
             )
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "[{b}] {}", done.body);
-        let home = browser.get(&env.app, "/work").await;
+        let home = browser.get("/work").await;
         assert_eq!(home.status, StatusCode::OK, "[{b}]");
         assert!(home.body.contains("新同事"));
     }
@@ -185,17 +166,15 @@ async fn first_sign_in_forces_a_password_change() {
 
 #[tokio::test]
 async fn pages_switch_to_english_and_back() {
-    let env = envs().await.remove(0);
-    let mut browser = Browser::new();
-    let chinese = browser.get(&env.app, "/login").await;
+    let env = TestApp::each().await.remove(0);
+    let mut browser = env.anonymous();
+    let chinese = browser.get("/login").await;
     assert!(chinese.body.contains("<html lang=\"zh-CN\">") && chinese.body.contains("登录"));
-    let switch = browser.get(&env.app, "/lang?to=en&next=/login").await;
+    let switch = browser.get("/lang?to=en&next=/login").await;
     assert_eq!(switch.headers[header::LOCATION], "/login");
-    let english = browser.get(&env.app, "/login").await;
+    let english = browser.get("/login").await;
     assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("Sign in"));
-    let away = browser
-        .get(&env.app, "/lang?to=zh-CN&next=//evil.example")
-        .await;
+    let away = browser.get("/lang?to=zh-CN&next=//evil.example").await;
     assert_eq!(away.headers[header::LOCATION], "/work", "no open redirect");
 }
 
@@ -222,12 +201,10 @@ const FOREIGN_NEXT: &[&str] = &[
 /// another host; a good path keeps its query string (issue 15 finding 5).
 #[tokio::test]
 async fn next_never_leaves_the_site() {
-    let env = envs().await.remove(0);
-    let mut browser = Browser::new();
+    let env = TestApp::each().await.remove(0);
+    let mut browser = env.anonymous();
     for next in FOREIGN_NEXT {
-        let reply = browser
-            .get(&env.app, &format!("/lang?to=en&next={next}"))
-            .await;
+        let reply = browser.get(&format!("/lang?to=en&next={next}")).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "/lang next={next}");
         assert_eq!(
             reply.headers[header::LOCATION],
@@ -236,10 +213,7 @@ async fn next_never_leaves_the_site() {
         );
     }
     let kept = browser
-        .get(
-            &env.app,
-            "/lang?to=zh-CN&next=/projects%3Fq%3D%25E8%25B7%25AF%26page%3D2",
-        )
+        .get("/lang?to=zh-CN&next=/projects%3Fq%3D%25E8%25B7%25AF%26page%3D2")
         .await;
     assert_eq!(
         kept.headers[header::LOCATION],
@@ -247,12 +221,12 @@ async fn next_never_leaves_the_site() {
     );
 
     for next in FOREIGN_NEXT {
-        let mut browser = Browser::new();
-        let form = browser.get(&env.app, &format!("/login?next={next}")).await;
+        let mut browser = env.anonymous();
+        let form = browser.get(&format!("/login?next={next}")).await;
         assert_eq!(form.status, StatusCode::OK, "/login?next={next}");
         assert!(!form.body.contains("evil.example"), "/login?next={next}");
         let next = percent_decoded(next);
-        let reply = sign_in_to(&env.app, &mut browser, &form, &next).await;
+        let reply = sign_in_to(&env.router, &mut browser, &form, &next).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in next={next:?}");
         assert_eq!(
             reply.headers[header::LOCATION],
@@ -260,27 +234,27 @@ async fn next_never_leaves_the_site() {
             "sign-in next={next:?}"
         );
     }
-    let mut browser = Browser::new();
-    let form = browser.get(&env.app, "/login").await;
-    let reply = sign_in_to(&env.app, &mut browser, &form, "/projects?q=路&page=2").await;
+    let mut browser = env.anonymous();
+    let form = browser.get("/login").await;
+    let reply = sign_in_to(&env.router, &mut browser, &form, "/projects?q=路&page=2").await;
     assert_eq!(reply.headers[header::LOCATION], "/projects?q=路&page=2");
 }
 
 /// Signs `office_a` in through the sign-in `form` with `next` as posted.
 async fn sign_in_to(
-    app: &axum::Router,
-    browser: &mut Browser,
+    _app: &axum::Router,
+    browser: &mut Client<'_>,
     form: &crate::common::Reply,
     next: &str,
 ) -> crate::common::Reply {
-    let csrf = Browser::csrf(form);
+    let csrf = form_csrf(form);
     let fields = [
         ("_csrf", csrf.as_str()),
         ("username", "office_a"),
         ("password", PASSWORD),
         ("next", next),
     ];
-    browser.post(app, "/login", &fields).await
+    browser.post("/login", &fields).await
 }
 
 /// A URL's query value as a form field holds it: percent-decoded once.
@@ -292,12 +266,10 @@ fn percent_decoded(value: &str) -> String {
 
 #[tokio::test]
 async fn headers_limits_health_and_not_found() {
-    let env = envs().await.remove(0);
-    let login = send(
-        &env.app,
-        Request::get("/login").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let env = TestApp::each().await.remove(0);
+    let login = env
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
     for h in [
         "content-security-policy",
         "x-content-type-options",
@@ -318,36 +290,30 @@ async fn headers_limits_health_and_not_found() {
         "{cookie}"
     );
 
-    let health = send(
-        &env.app,
-        Request::get("/healthz").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let health = env
+        .send(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(health.status, StatusCode::OK);
 
-    let huge = send(
-        &env.app,
-        Request::post("/api/v1/auth/token")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(vec![b' '; 2 * 1024 * 1024]))
-            .unwrap(),
-    )
-    .await;
+    let huge = env
+        .send(
+            Request::post("/api/v1/auth/token")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(vec![b' '; 2 * 1024 * 1024]))
+                .unwrap(),
+        )
+        .await;
     assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
 
-    let missing = send(
-        &env.app,
-        Request::get("/no/such/page").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let missing = env
+        .send(Request::get("/no/such/page").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("找不到"), "{}", missing.body);
 
-    let anonymous = send(
-        &env.app,
-        Request::get("/admin/accounts").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let anonymous = env
+        .send(Request::get("/admin/accounts").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
     assert!(
         anonymous.headers[header::LOCATION]
@@ -359,12 +325,11 @@ async fn headers_limits_health_and_not_found() {
 
 #[tokio::test]
 async fn the_second_factor_guards_sign_in_and_tokens() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let now = || u64::try_from(chrono::Utc::now().timestamp()).unwrap();
-        let mut browser = Browser::new();
-        browser.sign_in(&env.app, "office_a", PASSWORD).await;
-        let setup = browser.get(&env.app, "/account/totp").await;
+        let mut browser = env.signed_in("office_a").await;
+        let setup = browser.get("/account/totp").await;
         let marker = "id=\"totp-secret\">";
         let start = setup.body.find(marker).expect("secret shown") + marker.len();
         let secret = setup.body[start..].split('<').next().unwrap().to_owned();
@@ -372,30 +337,23 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
             !setup.body.contains("name=\"secret\""),
             "[{b}] the secret stays on the server"
         );
-        let again = browser.get(&env.app, "/account/totp").await;
+        let again = browser.get("/account/totp").await;
         assert!(
             again.body.contains(&secret),
             "[{b}] a reload shows the same secret"
         );
-        let csrf = Browser::csrf(&setup);
         let wrong = browser
-            .post(
-                &env.app,
+            .post_form(
                 "/account/totp",
-                &[("_csrf", &csrf), ("password", PASSWORD), ("code", "000000")],
+                &[("password", PASSWORD), ("code", "000000")],
             )
             .await;
         assert!(wrong.body.contains("验证码不正确"), "[{b}] {}", wrong.body);
         let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
         let no_password = browser
-            .post(
-                &env.app,
+            .post_form(
                 "/account/totp",
-                &[
-                    ("_csrf", &csrf),
-                    ("password", "Wrong#2026pw"),
-                    ("code", &code),
-                ],
+                &[("password", "Wrong#2026pw"), ("code", &code)],
             )
             .await;
         assert!(
@@ -407,11 +365,9 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
         let chosen = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
         let chosen_code = minxin_storage::totp::code_at(chosen, now()).unwrap();
         let planted = browser
-            .post(
-                &env.app,
+            .post_form(
                 "/account/totp",
                 &[
-                    ("_csrf", &csrf),
                     ("password", PASSWORD),
                     ("secret", chosen),
                     ("code", &chosen_code),
@@ -424,57 +380,36 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
             planted.body
         );
         let on = browser
-            .post(
-                &env.app,
-                "/account/totp",
-                &[("_csrf", &csrf), ("password", PASSWORD), ("code", &code)],
-            )
+            .post_form("/account/totp", &[("password", PASSWORD), ("code", &code)])
             .await;
         assert_eq!(on.status, StatusCode::SEE_OTHER, "[{b}] {}", on.body);
 
-        let mut second = Browser::new();
-        let signed = second.sign_in(&env.app, "office_a", PASSWORD).await;
+        let mut second = env.anonymous();
+        let signed = second.sign_in("office_a", PASSWORD).await;
         assert_eq!(signed.headers[header::LOCATION], "/login/totp", "[{b}]");
-        let home = second.get(&env.app, "/work").await;
+        let home = second.get("/work").await;
         assert_eq!(
             home.headers[header::LOCATION],
             "/login/totp",
             "[{b}] no access before the code"
         );
-        let form = second.get(&env.app, "/login/totp").await;
-        let csrf = Browser::csrf(&form);
-        let refused = second
-            .post(
-                &env.app,
-                "/login/totp",
-                &[("_csrf", &csrf), ("code", "123456")],
-            )
-            .await;
+        let _form = second.get("/login/totp").await;
+        let refused = second.post_form("/login/totp", &[("code", "123456")]).await;
         assert!(refused.body.contains("验证码不正确"), "[{b}]");
         let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
-        let passed = second
-            .post(
-                &env.app,
-                "/login/totp",
-                &[("_csrf", &csrf), ("code", &code)],
-            )
-            .await;
+        let passed = second.post_form("/login/totp", &[("code", &code)]).await;
         assert_eq!(passed.headers[header::LOCATION], "/work", "[{b}]");
-        assert_eq!(
-            second.get(&env.app, "/work").await.status,
-            StatusCode::OK,
-            "[{b}]"
-        );
+        assert_eq!(second.get("/work").await.status, StatusCode::OK, "[{b}]");
 
         let body = |totp: Option<&str>| serde_json::json!({ "username": "office_a", "password": PASSWORD, "totp": totp });
-        let without = crate::common::api(
-            &env.app,
-            axum::http::Method::POST,
-            "/auth/token",
-            None,
-            Some(body(None)),
-        )
-        .await;
+        let without = env
+            .api(
+                axum::http::Method::POST,
+                "/auth/token",
+                None,
+                Some(body(None)),
+            )
+            .await;
         assert_eq!(
             without.status,
             StatusCode::UNAUTHORIZED,
@@ -483,14 +418,14 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
         );
         assert_eq!(without.json()["code"], "totp_required");
         let code = minxin_storage::totp::code_at(&secret, now()).unwrap();
-        let with = crate::common::api(
-            &env.app,
-            axum::http::Method::POST,
-            "/auth/token",
-            None,
-            Some(body(Some(&code))),
-        )
-        .await;
+        let with = env
+            .api(
+                axum::http::Method::POST,
+                "/auth/token",
+                None,
+                Some(body(Some(&code))),
+            )
+            .await;
         assert_eq!(with.status, StatusCode::CREATED, "[{b}] {}", with.body);
     }
 }
@@ -499,32 +434,28 @@ async fn the_second_factor_guards_sign_in_and_tokens() {
 /// a department user's organisation page shows only their own district.
 #[tokio::test]
 async fn pages_hide_other_districts() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let fx = &env.fx;
-        let mut admin = Browser::new();
-        admin.sign_in(&env.app, "sysadmin_a", PASSWORD).await;
-        let list = admin.get(&env.app, "/admin/departments").await;
+        let fx = &env.fx();
+        let mut admin = env.signed_in("sysadmin_a").await;
+        let list = admin.get("/admin/departments").await;
         assert!(
             list.body.contains("示例区住建局") && !list.body.contains("样板区住建局"),
             "[{b}]"
         );
-        let csrf = Browser::csrf(&list);
         for path in [
             format!("/admin/departments/{}", fx.b_zj),
             format!("/admin/regions/{}", fx.street_b.id),
             format!("/admin/accounts/{}", fx.id("dept_b")),
         ] {
-            let read = admin.get(&env.app, &path).await;
+            let read = admin.get(&path).await;
             assert_eq!(read.status, StatusCode::NOT_FOUND, "[{b}] GET {path}");
         }
         let region_a = fx.district_a.id.to_string();
         let tamper = admin
-            .post(
-                &env.app,
+            .post_form(
                 &format!("/admin/departments/{}", fx.b_zj),
                 &[
-                    ("_csrf", &csrf),
                     ("code", "B-ZJ"),
                     ("name", "篡改"),
                     ("region_id", &region_a),
@@ -540,25 +471,19 @@ async fn pages_hide_other_districts() {
             tamper.body
         );
         let delete = admin
-            .post(
-                &env.app,
-                &format!("/admin/departments/{}/delete", fx.b_zj),
-                &[("_csrf", &csrf)],
-            )
+            .post_form(&format!("/admin/departments/{}/delete", fx.b_zj), &[])
             .await;
         assert_eq!(delete.status, StatusCode::NOT_FOUND, "[{b}]");
         let reset = admin
-            .post(
-                &env.app,
+            .post_form(
                 &format!("/admin/accounts/{}/password", fx.id("dept_b")),
-                &[("_csrf", &csrf), ("password", "Hijack#2026")],
+                &[("password", "Hijack#2026")],
             )
             .await;
         assert_eq!(reset.status, StatusCode::NOT_FOUND, "[{b}]");
 
-        let mut dept = Browser::new();
-        dept.sign_in(&env.app, "dept_a", PASSWORD).await;
-        let org = dept.get(&env.app, "/org").await;
+        let mut dept = env.signed_in("dept_a").await;
+        let org = dept.get("/org").await;
         assert_eq!(org.status, StatusCode::OK, "[{b}]");
         assert!(
             org.body.contains("示例区") && !org.body.contains("样板区"),
@@ -571,7 +496,7 @@ async fn pages_hide_other_districts() {
             "/audit",
             "/admin/security",
         ] {
-            let refused = dept.get(&env.app, path).await;
+            let refused = dept.get(path).await;
             assert_eq!(
                 refused.status,
                 StatusCode::FORBIDDEN,

@@ -3,16 +3,15 @@
 //! any is decoded; and when every decode slot is taken the submission is answered 503 with
 //! `Retry-After`, nothing stored, and goes through once a slot is free.
 
-use crate::common::{Browser, Env, jpeg, report, send, test_config};
+use crate::common::{TestApp, jpeg, report, send};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::routing::get;
 use image::{DynamicImage, GrayImage, ImageFormat};
 use minxin_media::budget::MAX_SUBMISSION_MEGAPIXELS;
-use minxin_storage::testing::{fixture, query_raw, stores};
+use minxin_storage::testing::query_raw;
 use minxin_web::error::{Failure, render_api_failures, render_page_failures};
-use minxin_web::{AppState, WebConfig, app};
 use std::io::Cursor;
 use std::time::{Duration, Instant};
 
@@ -34,8 +33,8 @@ const FIELDS: &[(&str, &str)] = &[
     ("anonymous", "1"),
 ];
 
-async fn stored(env: &Env) -> i64 {
-    query_raw::<(i64,)>(&env.fx.store, "SELECT COUNT(*) FROM service_requests")
+async fn stored(env: &TestApp) -> i64 {
+    query_raw::<(i64,)>(&env.fx().store, "SELECT COUNT(*) FROM service_requests")
         .await
         .unwrap()[0]
         .0
@@ -43,25 +42,18 @@ async fn stored(env: &Env) -> i64 {
 
 /// An app whose photos are decoded one submission at a time, waiting briefly for the slot; and
 /// that slot's owner, so a test can hold it.
-async fn one_slot_envs() -> Vec<(Env, std::sync::Arc<minxin_web::decode_slots::DecodeSlots>)> {
+async fn one_slot_envs() -> Vec<(
+    TestApp,
+    std::sync::Arc<minxin_web::decode_slots::DecodeSlots>,
+)> {
     let mut out = Vec::new();
-    for (backend, store) in stores().await {
-        let fx = fixture(&store).await;
-        let config = WebConfig {
-            photo_decodes: 1,
-            photo_decode_wait: Duration::from_millis(50),
-            ..test_config()
-        };
-        let state = AppState::new(store, config).await.unwrap();
-        let decodes = state.decodes.clone();
-        out.push((
-            Env {
-                backend,
-                app: app(state),
-                fx,
-            },
-            decodes,
-        ));
+    let apps = TestApp::builder().config(|c| {
+        c.photo_decodes = 1;
+        c.photo_decode_wait = Duration::from_millis(50);
+    });
+    for env in apps.each().await {
+        let decodes = env.state.decodes.clone();
+        out.push((env, decodes));
     }
     out
 }
@@ -74,7 +66,7 @@ async fn nine_photos_at_the_per_image_cap_are_refused_together_before_decoding()
     for (env, _) in one_slot_envs().await {
         let b = env.backend;
         let started = Instant::now();
-        let reply = report(&env, &mut Browser::new(), FIELDS, &photos).await;
+        let reply = report(&mut env.anonymous(), FIELDS, &photos).await;
         let took = started.elapsed();
         assert!(
             reply.body.contains(&format!(
@@ -99,19 +91,19 @@ async fn a_submission_finding_no_decode_slot_is_answered_503_with_retry_after() 
     for (env, decodes) in one_slot_envs().await {
         let b = env.backend;
         let held = decodes.acquire().await.unwrap();
-        let mut browser = Browser::new();
-        let busy = report(&env, &mut browser, FIELDS, &[("lamp.jpg", &photo)]).await;
+        let mut browser = env.anonymous();
+        let busy = report(&mut browser, FIELDS, &[("lamp.jpg", &photo)]).await;
         assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{b}");
         assert_eq!(busy.headers[header::RETRY_AFTER], "5", "{b}");
         assert!(busy.body.contains("服务器正忙"), "{b}: {}", busy.body);
         assert_eq!(stored(&env).await, 0, "{b}");
 
         // Without photos nothing is decoded, so nothing waits.
-        let plain = report(&env, &mut browser, FIELDS, &[]).await;
+        let plain = report(&mut browser, FIELDS, &[]).await;
         assert!(plain.body.contains("id=\"receipt-code\""), "{b}");
 
         drop(held);
-        let through = report(&env, &mut browser, FIELDS, &[("lamp.jpg", &photo)]).await;
+        let through = report(&mut browser, FIELDS, &[("lamp.jpg", &photo)]).await;
         assert!(
             through.body.contains("id=\"receipt-code\""),
             "{b}: {}",

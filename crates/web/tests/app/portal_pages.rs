@@ -5,7 +5,8 @@
 //! holding private data — a non-public project, phone numbers, account names, staff comments,
 //! photo originals — finds none of it.
 
-use crate::common::{Reply, send, test_config};
+use crate::common::app::Builder;
+use crate::common::{Reply, TestApp, send};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -13,34 +14,30 @@ use calamine::{Reader, Xlsx};
 use http_body_util::BodyExt;
 use minxin_domain::geo::{Datum, Point};
 use minxin_storage::blobs::LocalBlobStore;
-use minxin_storage::testing::{Fixture, PRIVATE_TEXTS, PublicSeed, TestProject, execute_raw};
-use minxin_storage::testing::{fixture, stores};
+use minxin_storage::testing::{PRIVATE_TEXTS, PublicSeed, TestProject, execute_raw};
 use minxin_web::tiles::TileSource;
-use minxin_web::{AppState, WebConfig, app};
 use std::io::{Cursor, Read};
 use tower::ServiceExt;
 
 /// A project that is not public, whose name must never reach a public route.
 const SECRET: &str = "保密测试项目";
 
+/// One backend's app with the seeded public project (and [`SECRET`], not public).
 struct PortalEnv {
-    backend: &'static str,
-    app: Router,
-    fx: Fixture,
+    app: TestApp,
     seed: PublicSeed,
 }
 
-async fn envs_with(config: impl Fn() -> WebConfig) -> Vec<PortalEnv> {
+async fn envs_with(apps: Builder) -> Vec<PortalEnv> {
     let mut out = Vec::new();
-    for (backend, store) in stores().await {
-        let fx = fixture(&store).await;
-        let config = config();
-        let blobs = LocalBlobStore::new(&config.data_dir);
-        let seed = fx.public_project("东湖社区老年食堂", &blobs).await;
-        let secret = fx.project(TestProject::building(&fx, SECRET, 30, 30)).await;
+    for app in apps.each().await {
+        let seed = app.public_project("东湖社区老年食堂").await;
+        let secret = app
+            .project(TestProject::building(app.fx(), SECRET, 30, 30))
+            .await;
         for (id, public) in [(seed.id, true), (secret, false)] {
             execute_raw(
-                &store,
+                app.store(),
                 &format!(
                     "UPDATE projects SET latitude = 30.6, longitude = 114.3, is_public = {public} \
                      WHERE id = {id}"
@@ -49,19 +46,13 @@ async fn envs_with(config: impl Fn() -> WebConfig) -> Vec<PortalEnv> {
             .await
             .unwrap();
         }
-        let state = AppState::new(store.clone(), config).await.unwrap();
-        out.push(PortalEnv {
-            backend,
-            app: app(state),
-            fx,
-            seed,
-        });
+        out.push(PortalEnv { app, seed });
     }
     out
 }
 
 async fn envs() -> Vec<PortalEnv> {
-    envs_with(test_config).await
+    envs_with(TestApp::builder()).await
 }
 
 async fn get(app: &Router, path: &str, headers: &[(header::HeaderName, &str)]) -> Reply {
@@ -97,8 +88,8 @@ fn workbook_text(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn the_portal_lists_public_projects_for_anyone() {
     for e in envs().await {
-        let b = e.backend;
-        let zh = get(&e.app, "/", &[]).await;
+        let b = e.app.backend;
+        let zh = get(&e.app.router, "/", &[]).await;
         assert_eq!(zh.status, StatusCode::OK, "{b}");
         assert!(zh.body.contains("<html lang=\"zh-CN\">"), "{b}");
         assert!(zh.body.contains("民心工程一张图"), "{b}");
@@ -116,21 +107,26 @@ async fn the_portal_lists_public_projects_for_anyone() {
         );
         assert!(!zh.body.contains(SECRET), "{b}");
 
-        let en = get(&e.app, "/", &[(header::COOKIE, "minxin_lang=en")]).await;
+        let en = get(&e.app.router, "/", &[(header::COOKIE, "minxin_lang=en")]).await;
         assert!(en.body.contains("Livelihood projects map"), "{b}");
         assert!(en.body.contains("1 projects"), "{b}");
 
-        let street = e.fx.street_b.id;
-        let none = get(&e.app, &format!("/?region_id={street}&q=东湖"), &[]).await;
+        let street = e.app.fx().street_b.id;
+        let none = get(&e.app.router, &format!("/?region_id={street}&q=东湖"), &[]).await;
         assert!(none.body.contains("没有符合条件的公开项目"), "{b}");
         assert!(
             none.body.contains("value=\"东湖\""),
             "{b}: the search is kept"
         );
         assert!(none.body.contains("id=\"f-reset\""), "{b}");
-        let found = get(&e.app, "/?q=%E4%B8%9C%E6%B9%96&stage=construction", &[]).await;
+        let found = get(
+            &e.app.router,
+            "/?q=%E4%B8%9C%E6%B9%96&stage=construction",
+            &[],
+        )
+        .await;
         assert!(found.body.contains("共 1 个项目"), "{b}");
-        let mangled = get(&e.app, "/?year=soon&stage=nowhere", &[]).await;
+        let mangled = get(&e.app.router, "/?year=soon&stage=nowhere", &[]).await;
         assert_eq!(mangled.status, StatusCode::OK, "{b}");
         assert!(mangled.body.contains("部分筛选条件无法识别"), "{b}");
         assert!(mangled.body.contains("共 1 个项目"), "{b}");
@@ -140,8 +136,13 @@ async fn the_portal_lists_public_projects_for_anyone() {
 #[tokio::test]
 async fn markers_come_for_the_visible_area_in_the_tiles_datum() {
     for e in envs().await {
-        let b = e.backend;
-        let reply = get(&e.app, "/map/markers.json?bbox=114.2,30.5,114.4,30.7", &[]).await;
+        let b = e.app.backend;
+        let reply = get(
+            &e.app.router,
+            "/map/markers.json?bbox=114.2,30.5,114.4,30.7",
+            &[],
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::OK, "{b}");
         assert!(
             reply.headers[header::CACHE_CONTROL]
@@ -162,20 +163,25 @@ async fn markers_come_for_the_visible_area_in_the_tiles_datum() {
 
         let etag = reply.headers[header::ETAG].to_str().unwrap().to_owned();
         let again = get(
-            &e.app,
+            &e.app.router,
             "/map/markers.json?bbox=114.2,30.5,114.4,30.7",
             &[(header::IF_NONE_MATCH, &etag)],
         )
         .await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{b}");
 
-        let elsewhere = get(&e.app, "/map/markers.json?bbox=100,20,101,21", &[]).await;
+        let elsewhere = get(&e.app.router, "/map/markers.json?bbox=100,20,101,21", &[]).await;
         assert_eq!(elsewhere.json()["total"], 0, "{b}");
-        let filtered = get(&e.app, "/map/markers.json?bbox=73,18,135,54&q=西湖", &[]).await;
+        let filtered = get(
+            &e.app.router,
+            "/map/markers.json?bbox=73,18,135,54&q=西湖",
+            &[],
+        )
+        .await;
         assert_eq!(filtered.json()["total"], 0, "{b}");
 
         for bad in ["", "?bbox=1,2,3", "?bbox=114,31,115,30", "?bbox=a,b,c,d"] {
-            let reply = get(&e.app, &format!("/map/markers.json{bad}"), &[]).await;
+            let reply = get(&e.app.router, &format!("/map/markers.json{bad}"), &[]).await;
             assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {bad}");
             assert_eq!(reply.json()["code"], "bad_bbox", "{b}");
             assert!(
@@ -186,7 +192,7 @@ async fn markers_come_for_the_visible_area_in_the_tiles_datum() {
             );
         }
         let en = get(
-            &e.app,
+            &e.app.router,
             "/map/markers.json",
             &[(header::COOKIE, "minxin_lang=en")],
         )
@@ -202,24 +208,28 @@ async fn markers_come_for_the_visible_area_in_the_tiles_datum() {
 
 #[tokio::test]
 async fn gcj02_tiles_get_shifted_markers() {
-    let gcj = || WebConfig {
-        tiles: TileSource::configured(
+    let gcj = TestApp::builder().config(|c| {
+        c.tiles = TileSource::configured(
             "https://tiles.example.cn/{z}/{x}/{y}.png",
             None,
             Some("© Example"),
             Some("gcj02"),
         )
-        .unwrap(),
-        ..test_config()
-    };
+        .unwrap();
+    });
     for e in envs_with(gcj).await {
-        let b = e.backend;
+        let b = e.app.backend;
         let on_map = Point {
             lat: 30.6,
             lon: 114.3,
         }
         .on_map(Datum::Gcj02);
-        let reply = get(&e.app, "/map/markers.json?bbox=114.2,30.5,114.4,30.7", &[]).await;
+        let reply = get(
+            &e.app.router,
+            "/map/markers.json?bbox=114.2,30.5,114.4,30.7",
+            &[],
+        )
+        .await;
         let marker = &reply.json()["markers"][0];
         assert!(
             (marker[2].as_f64().unwrap() - on_map.lat).abs() < 1e-6,
@@ -229,7 +239,7 @@ async fn gcj02_tiles_get_shifted_markers() {
             (marker[3].as_f64().unwrap() - on_map.lon).abs() < 1e-6,
             "{b}"
         );
-        let page = get(&e.app, "/", &[]).await;
+        let page = get(&e.app.router, "/", &[]).await;
         assert!(
             page.body
                 .contains("data-tiles=\"https://tiles.example.cn/{z}/{x}/{y}.png\"")
@@ -248,8 +258,8 @@ async fn gcj02_tiles_get_shifted_markers() {
 #[tokio::test]
 async fn the_list_downloads_as_csv_and_xlsx() {
     for e in envs().await {
-        let b = e.backend;
-        let csv = get(&e.app, "/open-data/projects.csv?q=东湖", &[]).await;
+        let b = e.app.backend;
+        let csv = get(&e.app.router, "/open-data/projects.csv?q=东湖", &[]).await;
         assert_eq!(csv.status, StatusCode::OK, "{b}");
         assert!(
             csv.headers[header::CONTENT_TYPE]
@@ -274,7 +284,7 @@ async fn the_list_downloads_as_csv_and_xlsx() {
         assert_eq!(&records[0][11], "1000000.00", "{b}: exact 元 from fen");
         assert_eq!(&records[0][15], "30.600000", "{b}");
 
-        let (status, xlsx) = bytes(&e.app, "/open-data/projects.xlsx?q=东湖").await;
+        let (status, xlsx) = bytes(&e.app.router, "/open-data/projects.xlsx?q=东湖").await;
         assert_eq!(status, StatusCode::OK, "{b}");
         let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx)).unwrap();
         let sheet = book.worksheet_range("公开项目").unwrap();
@@ -282,7 +292,12 @@ async fn the_list_downloads_as_csv_and_xlsx() {
         assert_eq!(sheet.get((1, 0)).unwrap().to_string(), e.seed.code, "{b}");
         assert_eq!(sheet.get((1, 11)).unwrap().to_string(), "1000000", "{b}");
 
-        let none = get(&e.app, "/open-data/projects.csv?region_id=999999", &[]).await;
+        let none = get(
+            &e.app.router,
+            "/open-data/projects.csv?region_id=999999",
+            &[],
+        )
+        .await;
         assert_eq!(none.body.lines().count(), 1, "{b}: the header only");
     }
 }
@@ -290,15 +305,15 @@ async fn the_list_downloads_as_csv_and_xlsx() {
 #[tokio::test]
 async fn staff_find_their_home_at_work() {
     for e in envs().await {
-        let b = e.backend;
-        let away = get(&e.app, "/work", &[]).await;
+        let b = e.app.backend;
+        let away = get(&e.app.router, "/work", &[]).await;
         assert_eq!(away.status, StatusCode::SEE_OTHER, "{b}");
         assert_eq!(
             away.headers[header::LOCATION].to_str().unwrap(),
             "/login?next=%2Fwork",
             "{b}"
         );
-        let portal = get(&e.app, "/", &[]).await;
+        let portal = get(&e.app.router, "/", &[]).await;
         assert!(
             portal.body.contains("href=\"/login\""),
             "{b}: staff sign-in link"
@@ -309,13 +324,13 @@ async fn staff_find_their_home_at_work() {
 #[tokio::test]
 async fn no_public_route_shows_anything_private() {
     for e in envs().await {
-        let b = e.backend;
+        let b = e.app.backend;
         let code = &e.seed.code;
         let mut texts: Vec<(String, String)> = Vec::new();
         for path in [
             "/".to_owned(),
             "/?q=食堂".to_owned(),
-            format!("/?region_id={}", e.fx.street_a.id),
+            format!("/?region_id={}", e.app.fx().street_a.id),
             "/map/markers.json?bbox=73,18,135,54".to_owned(),
             "/map/markers.json?bbox=114.29,30.59,114.31,30.61".to_owned(),
             "/open-data/projects.csv".to_owned(),
@@ -324,7 +339,7 @@ async fn no_public_route_shows_anything_private() {
             format!("/p/{code}"),
         ] {
             for lang in ["minxin_lang=zh-CN", "minxin_lang=en"] {
-                let reply = get(&e.app, &path, &[(header::COOKIE, lang)]).await;
+                let reply = get(&e.app.router, &path, &[(header::COOKIE, lang)]).await;
                 assert_eq!(reply.status, StatusCode::OK, "{b}: {path}");
                 texts.push((format!("{path} ({lang})"), reply.body));
             }
@@ -337,16 +352,16 @@ async fn no_public_route_shows_anything_private() {
             format!("/open311/v2/requests/{request}.json"),
             format!("/open311/v2/requests/{request}.xml"),
         ] {
-            let reply = get(&e.app, &path, &[]).await;
+            let reply = get(&e.app.router, &path, &[]).await;
             assert_eq!(reply.status, StatusCode::OK, "{b}: {path}");
             texts.push((path, reply.body));
         }
-        let (status, xlsx) = bytes(&e.app, "/open-data/projects.xlsx").await;
+        let (status, xlsx) = bytes(&e.app.router, "/open-data/projects.xlsx").await;
         assert_eq!(status, StatusCode::OK, "{b}");
         texts.push(("/open-data/projects.xlsx".into(), workbook_text(&xlsx)));
         for copy in ["display", "thumbnail"] {
             let path = format!("/p/{code}/photos/{}/{copy}", e.seed.accepted_photo);
-            let (status, photo) = bytes(&e.app, &path).await;
+            let (status, photo) = bytes(&e.app.router, &path).await;
             assert_eq!(status, StatusCode::OK, "{b}: {path}");
             texts.push((path, String::from_utf8_lossy(&photo).into_owned()));
         }
@@ -360,7 +375,7 @@ async fn no_public_route_shows_anything_private() {
             "{b}: the request is shown at its coarsened point"
         );
         let exact: Vec<(f64, f64)> = minxin_storage::testing::query_raw(
-            &e.fx.store,
+            &e.app.fx().store,
             "SELECT latitude, longitude FROM service_requests WHERE latitude IS NOT NULL",
         )
         .await
@@ -396,20 +411,24 @@ async fn published_request_at_the_issues_point(e: &PortalEnv) -> i64 {
         project_code: None,
         channel: minxin_domain::request_intake::Channel::Portal,
     };
-    let receipt =
-        e.fx.store
-            .residents("203.0.113.8")
-            .submit(
-                &submission,
-                &[],
-                &LocalBlobStore::new(dir.path()),
-                &minxin_domain::calendar::WorkingCalendar::shipped(),
-                chrono::Utc::now(),
-            )
-            .await
-            .unwrap();
-    let office = e.fx.actor("office_a").await;
-    e.fx.store
+    let receipt = e
+        .app
+        .fx()
+        .store
+        .residents("203.0.113.8")
+        .submit(
+            &submission,
+            &[],
+            &LocalBlobStore::new(dir.path()),
+            &minxin_domain::calendar::WorkingCalendar::shipped(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let office = e.app.fx().actor("office_a").await;
+    e.app
+        .fx()
+        .store
         .scoped(&office, "t")
         .publish_request(receipt.id, 1, Some("路灯不亮"), false, chrono::Utc::now())
         .await

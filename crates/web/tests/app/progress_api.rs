@@ -2,20 +2,19 @@
 //! records money and is refused with the amounts in words, a correction, the light with its
 //! reasons in the caller's language, a report returned and accepted, and who may do what.
 
-use crate::common::{Browser, Env, api, envs, send, token};
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use minxin_domain::project::FundingSource;
 use minxin_storage::projects::ProjectInput;
-use minxin_storage::testing::PASSWORD;
 use minxin_storage::testing::execute_raw;
 use serde_json::json;
 
 /// A project of district A under construction that started 60 days ago, budget 1,000,000 元.
-async fn project(env: &Env) -> i64 {
-    let fx = &env.fx;
+async fn project(env: &TestApp) -> i64 {
+    let fx = &env.fx();
     let office = fx.actor("office_a").await;
-    let s = fx.store.scoped(&office, "t");
+    let s = env.store().scoped(&office, "t");
     let category = s
         .categories()
         .await
@@ -42,7 +41,7 @@ async fn project(env: &Env) -> i64 {
         .await
         .unwrap();
     execute_raw(
-        &fx.store,
+        &env.store(),
         &format!(
             "UPDATE projects SET stage = 'construction' WHERE id = {}",
             p.id
@@ -55,11 +54,10 @@ async fn project(env: &Env) -> i64 {
 
 #[tokio::test]
 async fn finance_records_money_and_refusals_are_worded() {
-    for env in envs().await {
-        let app = &env.app;
+    for env in TestApp::each().await {
         let id = project(&env).await;
-        let finance = token(app, "finance_a").await;
-        let office = token(app, "office_a").await;
+        let finance = env.token("finance_a").await;
+        let office = env.token("office_a").await;
         let today = minxin_storage::progress::lights::today().to_string();
         let money = |kind: &str, amount: i64, contract: Option<i64>| {
             json!({"kind": kind, "source": "county", "amount_fen": amount,
@@ -68,63 +66,63 @@ async fn finance_records_money_and_refusals_are_worded() {
         let path = format!("/projects/{id}/money");
 
         // The office may not record money.
-        let r = api(
-            app,
-            Method::POST,
-            &path,
-            Some(&office),
-            Some(money("approval", 1, None)),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &path,
+                Some(&office),
+                Some(money("approval", 1, None)),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", env.backend);
 
-        let r = api(
-            app,
-            Method::POST,
-            &path,
-            Some(&finance),
-            Some(money("approval", 80_000_000, None)),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &path,
+                Some(&finance),
+                Some(money("approval", 80_000_000, None)),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}: {}", env.backend, r.body);
-        let r = api(
-            app,
-            Method::POST,
-            &format!("/projects/{id}/contracts"),
-            Some(&finance),
-            Some(
-                json!({"method": "open_tender", "contractor": "示例建设工程有限公司",
+        let r = env
+            .api(
+                Method::POST,
+                &format!("/projects/{id}/contracts"),
+                Some(&finance),
+                Some(
+                    json!({"method": "open_tender", "contractor": "示例建设工程有限公司",
                 "credit_code": "91350100M000100Y43", "amount_fen": 50_000_000,
                 "signed_on": today, "starts_on": today, "ends_on": today}),
-            ),
-        )
-        .await;
+                ),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}: {}", env.backend, r.body);
         let contract = r.json()["id"].as_i64().unwrap();
 
         // A payment over the contract: 400 with the amounts in Chinese.
-        let r = api(
-            app,
-            Method::POST,
-            &path,
-            Some(&finance),
-            Some(money("payment", 50_000_001, Some(contract))),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &path,
+                Some(&finance),
+                Some(money("payment", 50_000_001, Some(contract))),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", env.backend);
         assert!(r.body.contains("500,000.00"), "{}: {}", env.backend, r.body);
         assert!(r.body.contains("超出合同金额"), "{}", r.body);
 
         // Within the contract, but the county has disbursed nothing yet: refused in words, in
         // Chinese by default and in English when asked.
-        let r = api(
-            app,
-            Method::POST,
-            &path,
-            Some(&finance),
-            Some(money("payment", 30_000_000, Some(contract))),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &path,
+                Some(&finance),
+                Some(money("payment", 30_000_000, Some(contract))),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", env.backend);
         assert!(
             r.body.contains(
@@ -142,7 +140,7 @@ async fn finance_records_money_and_refusals_are_worded() {
                 money("payment", 30_000_000, Some(contract)).to_string(),
             ))
             .unwrap();
-        let en = send(app, request).await;
+        let en = env.send(request).await;
         assert_eq!(en.status, StatusCode::BAD_REQUEST, "{}", env.backend);
         assert!(
             en.body
@@ -151,28 +149,26 @@ async fn finance_records_money_and_refusals_are_worded() {
             env.backend,
             en.body
         );
-        let r = api(
-            app,
-            Method::POST,
-            &path,
-            Some(&finance),
-            Some(money("disbursement", 30_000_000, None)),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &path,
+                Some(&finance),
+                Some(money("disbursement", 30_000_000, None)),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let r = api(
-            app,
-            Method::POST,
-            &path,
-            Some(&finance),
-            Some(money("payment", 30_000_000, Some(contract))),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &path,
+                Some(&finance),
+                Some(money("payment", 30_000_000, Some(contract))),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let payment = r.json()["id"].as_i64().unwrap();
-        let r = api(
-            app,
-            Method::POST,
+        let r = env.api(Method::POST,
             &format!("/projects/{id}/money/{payment}/corrections"),
             Some(&finance),
             Some(json!({"amount_fen": 1_000_000, "reason": "发票金额有误", "occurred_on": today})),
@@ -181,14 +177,14 @@ async fn finance_records_money_and_refusals_are_worded() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(r.json()["amount_fen"], -1_000_000);
 
-        let books = api(
-            app,
-            Method::GET,
-            &format!("/projects/{id}/books"),
-            Some(&office),
-            None,
-        )
-        .await;
+        let books = env
+            .api(
+                Method::GET,
+                &format!("/projects/{id}/books"),
+                Some(&office),
+                None,
+            )
+            .await;
         assert_eq!(books.status, StatusCode::OK);
         let books = books.json();
         assert_eq!(
@@ -202,43 +198,42 @@ async fn finance_records_money_and_refusals_are_worded() {
         assert_eq!(books["records"].as_array().unwrap().len(), 4);
 
         // Another district's user sees nothing.
-        let other = token(app, "dept_b").await;
-        let r = api(
-            app,
-            Method::GET,
-            &format!("/projects/{id}/books"),
-            Some(&other),
-            None,
-        )
-        .await;
+        let other = env.token("dept_b").await;
+        let r = env
+            .api(
+                Method::GET,
+                &format!("/projects/{id}/books"),
+                Some(&other),
+                None,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
 }
 
 #[tokio::test]
 async fn the_light_comes_with_reasons_in_the_callers_language() {
-    for env in envs().await {
-        let app = &env.app;
+    for env in TestApp::each().await {
         let id = project(&env).await;
-        let office = token(app, "office_a").await;
+        let office = env.token("office_a").await;
         let planned = minxin_storage::progress::lights::today() - chrono::Duration::days(21);
-        let r = api(
-            app,
-            Method::POST,
-            &format!("/projects/{id}/milestones"),
-            Some(&office),
-            Some(json!({"name": "主体施工", "planned_date": planned, "weight": 50})),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &format!("/projects/{id}/milestones"),
+                Some(&office),
+                Some(json!({"name": "主体施工", "planned_date": planned, "weight": 50})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let light = api(
-            app,
-            Method::GET,
-            &format!("/projects/{id}/light"),
-            Some(&office),
-            None,
-        )
-        .await;
+        let light = env
+            .api(
+                Method::GET,
+                &format!("/projects/{id}/light"),
+                Some(&office),
+                None,
+            )
+            .await;
         let light = light.json();
         assert_eq!(light["light"], "red", "{}", env.backend);
         let texts: Vec<&str> = light["reasons"]
@@ -255,9 +250,8 @@ async fn the_light_comes_with_reasons_in_the_callers_language() {
             env.backend
         );
         // The project page shows the same light and reasons.
-        let mut browser = Browser::new();
-        browser.sign_in(app, "office_a", PASSWORD).await;
-        let page = browser.get(app, &format!("/projects/{id}")).await;
+        let mut browser = env.signed_in("office_a").await;
+        let page = browser.get(&format!("/projects/{id}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("红灯（滞后）"), "{}", env.backend);
         assert!(
@@ -270,10 +264,9 @@ async fn the_light_comes_with_reasons_in_the_callers_language() {
 
 #[tokio::test]
 async fn a_report_is_returned_refiled_and_accepted() {
-    for env in envs().await {
-        let app = &env.app;
+    for env in TestApp::each().await {
         let id = project(&env).await;
-        let office = token(app, "office_a").await;
+        let office = env.token("office_a").await;
         let period =
             minxin_domain::report::ReportPeriod::of(minxin_storage::progress::lights::today());
         let body = |percent: u32| {
@@ -281,56 +274,55 @@ async fn a_report_is_returned_refiled_and_accepted() {
                    "problems": "", "help_needed": "协调电力接入"})
         };
         let path = format!("/projects/{id}/reports");
-        let r = api(app, Method::POST, &path, Some(&office), Some(body(3_000))).await;
+        let r = env
+            .api(Method::POST, &path, Some(&office), Some(body(3_000)))
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}: {}", env.backend, r.body);
         let report = r.json();
         let review = format!("/projects/{id}/reports/{}/review", report["id"]);
-        let r = api(
-            app,
-            Method::POST,
-            &review,
-            Some(&office),
-            Some(json!({"version": report["version"], "decision": "return", "comment": ""})),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &review,
+                Some(&office),
+                Some(json!({"version": report["version"], "decision": "return", "comment": ""})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(r.body.contains("退回意见"), "{}", r.body);
-        let r = api(app, Method::POST, &review, Some(&office),
+        let r = env.api(Method::POST, &review, Some(&office),
             Some(json!({"version": report["version"], "decision": "return", "comment": "请补充照片"}))).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        let r = api(app, Method::POST, &path, Some(&office), Some(body(3_500))).await;
+        let r = env
+            .api(Method::POST, &path, Some(&office), Some(body(3_500)))
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let refiled = r.json();
         // A stale review: 409.
-        let r = api(
-            app,
-            Method::POST,
-            &review,
-            Some(&office),
-            Some(json!({"version": report["version"], "decision": "accept"})),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &review,
+                Some(&office),
+                Some(json!({"version": report["version"], "decision": "accept"})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
-        let r = api(
-            app,
-            Method::POST,
-            &review,
-            Some(&office),
-            Some(json!({"version": refiled["version"], "decision": "accept"})),
-        )
-        .await;
+        let r = env
+            .api(
+                Method::POST,
+                &review,
+                Some(&office),
+                Some(json!({"version": refiled["version"], "decision": "accept"})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.json()["state"], "accepted");
-        let p = api(
-            app,
-            Method::GET,
-            &format!("/projects/{id}"),
-            Some(&office),
-            None,
-        )
-        .await;
+        let p = env
+            .api(Method::GET, &format!("/projects/{id}"), Some(&office), None)
+            .await;
         assert_eq!(p.json()["progress_percent"], 35, "{}", env.backend);
-        let list = api(app, Method::GET, &path, Some(&office), None).await;
+        let list = env.api(Method::GET, &path, Some(&office), None).await;
         assert_eq!(list.json().as_array().unwrap().len(), 1);
     }
 }

@@ -3,11 +3,9 @@
 //! input shown in words with what was typed kept, a site photo whose GPS location never comes
 //! back from the display route, the office's review, and the money forms with their totals.
 
-use crate::common::{Browser, Env, Reply, envs, jpeg, photo_form};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use crate::common::{Client, Reply, TestApp, form_csrf, jpeg, photo_form};
+use axum::http::{StatusCode, header};
 use chrono::Months;
-use http_body_util::BodyExt;
 use image::ImageFormat;
 use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
 use minxin_domain::{Role, RoleSet};
@@ -15,7 +13,6 @@ use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::progress::lights::today;
 use minxin_storage::testing::{PASSWORD, TestProject, execute_raw};
 use std::io::Cursor;
-use tower::ServiceExt;
 
 /// Ids of the fixture's projects for these tests: one of district A under construction with
 /// `site_manager` as its manager, one of district B.
@@ -24,9 +21,9 @@ struct Projects {
     b: i64,
 }
 
-async fn setup(env: &Env) -> Projects {
-    let fx = &env.fx;
-    let store = &fx.store;
+async fn setup(env: &TestApp) -> Projects {
+    let fx = &env.fx();
+    let store = &env.store();
     for (user, department) in [("dept_a", "A-ZJ"), ("dept_b", "B-ZJ")] {
         store
             .bootstrap_scope_departments(fx.id(user), &[department])
@@ -68,13 +65,6 @@ async fn setup(env: &Env) -> Projects {
     }
 }
 
-async fn signed(env: &Env, username: &str) -> Browser {
-    let mut browser = Browser::new();
-    let reply = browser.sign_in(&env.app, username, PASSWORD).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{username} signs in");
-    browser
-}
-
 /// The month before this one, as the report form offers it.
 fn last_month() -> String {
     ReportPeriod::of(today().checked_sub_months(Months::new(1)).unwrap()).to_string()
@@ -82,19 +72,16 @@ fn last_month() -> String {
 
 /// Files a report through the page's multipart form.
 async fn file_report(
-    env: &Env,
-    browser: &mut Browser,
+    _env: &TestApp,
+    browser: &mut Client<'_>,
     id: i64,
     fields: &[(&str, &str)],
     photos: &[(&str, &[u8])],
 ) -> Reply {
-    let page = browser
-        .get(&env.app, &format!("/projects/{id}/reports"))
-        .await;
-    let csrf = Browser::csrf(&page);
+    let page = browser.get(&format!("/projects/{id}/reports")).await;
+    let csrf = form_csrf(&page);
     browser
         .post_multipart(
-            &env.app,
             &format!("/projects/{id}/reports?_csrf={csrf}"),
             photo_form(fields, photos),
         )
@@ -152,29 +139,6 @@ fn has_gps(bytes: &[u8]) -> bool {
         })
 }
 
-/// GET `path` with the browser's cookies, keeping the body as bytes.
-async fn get_bytes(
-    env: &Env,
-    browser: &Browser,
-    path: &str,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let cookies = browser
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let request = Request::get(path)
-        .header(header::COOKIE, cookies)
-        .body(Body::empty())
-        .unwrap();
-    let response = env.app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, bytes.to_vec())
-}
-
 /// The photo addresses (`…/display`) on a reports page.
 fn display_links(page: &Reply) -> Vec<String> {
     page.body
@@ -188,7 +152,7 @@ fn display_links(page: &Reply) -> Vec<String> {
 
 #[tokio::test]
 async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let ids = setup(&env).await;
         let b = env.backend;
         let (reports, books) = (
@@ -202,11 +166,11 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
             ("finance_a", false, true),
             ("leader_a", false, false),
         ] {
-            let mut browser = signed(&env, user).await;
-            let page = browser.get(&env.app, &reports).await;
+            let mut browser = env.signed_in(user).await;
+            let page = browser.get(&reports).await;
             assert_eq!(page.status, StatusCode::OK, "{b} {user}");
             assert_eq!(page.body.contains("id=\"report-form\""), file, "{b} {user}");
-            let page = browser.get(&env.app, &books).await;
+            let page = browser.get(&books).await;
             assert_eq!(page.status, StatusCode::OK, "{b} {user}");
             assert_eq!(
                 page.body.contains("id=\"money-form\""),
@@ -214,7 +178,7 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
                 "{b} {user}"
             );
             assert_eq!(page.body.contains("id=\"contract-form\""), finance);
-            let project = browser.get(&env.app, &format!("/projects/{}", ids.a)).await;
+            let project = browser.get(&format!("/projects/{}", ids.a)).await;
             assert!(project.body.contains(&format!("href=\"{reports}\"")), "{b}");
             assert!(project.body.contains(&format!("href=\"{books}\"")), "{b}");
 
@@ -235,13 +199,10 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
                 assert_eq!(r.status, StatusCode::FORBIDDEN, "{b} {user} files");
             }
             if !finance {
-                let csrf = Browser::csrf(&page);
                 let r = browser
-                    .post(
-                        &env.app,
+                    .post_form(
                         &format!("{books}/money"),
                         &[
-                            ("_csrf", &csrf),
                             ("kind", "approval"),
                             ("source", "county"),
                             ("amount", "1000"),
@@ -254,7 +215,7 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
         }
 
         // A report to review; only the office sees and may post the review form.
-        let mut manager = signed(&env, "site_manager").await;
+        let mut manager = env.signed_in("site_manager").await;
         let r = file_report(
             &env,
             &mut manager,
@@ -268,28 +229,26 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
-        let page = manager.get(&env.app, &reports).await;
+        let page = manager.get(&reports).await;
         assert!(page.body.contains("待审核"), "{b}");
         assert!(!page.body.contains("class=\"review-form\""), "{b}");
         let report_id = env
-            .fx
+            .fx()
             .store
-            .scoped(&env.fx.actor("office_a").await, "t")
+            .scoped(&env.fx().actor("office_a").await, "t")
             .reports(ids.a)
             .await
             .unwrap()[0]
             .id;
-        let csrf = Browser::csrf(&page);
         let r = manager
-            .post(
-                &env.app,
+            .post_form(
                 &format!("{reports}/{report_id}/review"),
-                &[("_csrf", &csrf), ("decision", "accept"), ("version", "1")],
+                &[("decision", "accept"), ("version", "1")],
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{b} manager reviews");
-        let mut office = signed(&env, "office_a").await;
-        let page = office.get(&env.app, &reports).await;
+        let mut office = env.signed_in("office_a").await;
+        let page = office.get(&reports).await;
         assert!(
             page.body.contains(&format!("id=\"review-{report_id}\"")),
             "{b}"
@@ -300,22 +259,15 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
             format!("/projects/{}/reports", ids.b),
             format!("/projects/{}/books", ids.b),
         ] {
-            assert_eq!(
-                office.get(&env.app, &path).await.status,
-                StatusCode::NOT_FOUND
-            );
+            assert_eq!(office.get(&path).await.status, StatusCode::NOT_FOUND);
         }
-        let csrf = Browser::csrf(&page);
+        let csrf = form_csrf(&page);
         let body = photo_form(
             &[("period", &last_month()), ("percent", "10"), ("done", "x")],
             &[],
         );
         let r = office
-            .post_multipart(
-                &env.app,
-                &format!("/projects/{}/reports?_csrf={csrf}", ids.b),
-                body,
-            )
+            .post_multipart(&format!("/projects/{}/reports?_csrf={csrf}", ids.b), body)
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}");
     }
@@ -323,12 +275,12 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
 
 #[tokio::test]
 async fn a_site_photo_comes_back_without_its_location() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let ids = setup(&env).await;
         let b = env.backend;
         let photo = jpeg_with_gps();
         assert!(has_gps(&photo), "the test photo carries a location");
-        let mut manager = signed(&env, "site_manager").await;
+        let mut manager = env.signed_in("site_manager").await;
         let r = file_report(
             &env,
             &mut manager,
@@ -342,15 +294,13 @@ async fn a_site_photo_comes_back_without_its_location() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
-        let page = manager
-            .get(&env.app, &format!("/projects/{}/reports", ids.a))
-            .await;
+        let page = manager.get(&format!("/projects/{}/reports", ids.a)).await;
         assert!(page.body.contains("12.5%"), "{b}");
         assert!(page.body.contains("已去除定位信息"), "{b}");
         let links = display_links(&page);
         assert_eq!(links.len(), 2, "{b}");
 
-        let (status, headers, bytes) = get_bytes(&env, &manager, &links[0]).await;
+        let (status, headers, bytes) = manager.download(&links[0]).await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
         assert!(
@@ -364,19 +314,16 @@ async fn a_site_photo_comes_back_without_its_location() {
         assert!(!has_gps(&bytes), "{b}: the display copy has no location");
         assert_ne!(bytes, photo);
         let thumb = links[0].replace("/display", "/thumbnail");
-        let (status, _, bytes) = get_bytes(&env, &manager, &thumb).await;
+        let (status, _, bytes) = manager.download(&thumb).await;
         assert_eq!(status, StatusCode::OK);
         assert!(!has_gps(&bytes));
         // No route serves the original.
         let original = links[0].replace("/display", "/original");
-        assert_eq!(
-            get_bytes(&env, &manager, &original).await.0,
-            StatusCode::NOT_FOUND
-        );
+        assert_eq!(manager.download(&original).await.0, StatusCode::NOT_FOUND);
         // Someone who cannot read the project gets nothing.
-        let other = signed(&env, "dept_b").await;
+        let other = env.signed_in("dept_b").await;
         assert_eq!(
-            get_bytes(&env, &other, &links[0]).await.0,
+            other.download(&links[0]).await.0,
             StatusCode::NOT_FOUND,
             "{b}"
         );
@@ -385,20 +332,17 @@ async fn a_site_photo_comes_back_without_its_location() {
             &format!("/projects/{}/", ids.a),
             &format!("/projects/{}/", ids.b),
         );
-        let dept_b = signed(&env, "dept_b").await;
-        assert_eq!(
-            get_bytes(&env, &dept_b, &elsewhere).await.0,
-            StatusCode::NOT_FOUND
-        );
+        let dept_b = env.signed_in("dept_b").await;
+        assert_eq!(dept_b.download(&elsewhere).await.0, StatusCode::NOT_FOUND);
     }
 }
 
 #[tokio::test]
 async fn bad_report_input_is_worded_and_kept() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let ids = setup(&env).await;
         let b = env.backend;
-        let mut manager = signed(&env, "site_manager").await;
+        let mut manager = env.signed_in("site_manager").await;
         let period = last_month();
         let typed = [
             ("period", period.as_str()),
@@ -446,20 +390,18 @@ async fn bad_report_input_is_worded_and_kept() {
         assert!(r.body.contains("完成了基础浇筑"));
 
         // Nothing was filed.
-        let page = manager
-            .get(&env.app, &format!("/projects/{}/reports", ids.a))
-            .await;
+        let page = manager.get(&format!("/projects/{}/reports", ids.a)).await;
         assert!(page.body.contains("id=\"no-reports\""), "{b}");
     }
 }
 
 #[tokio::test]
 async fn the_office_returns_and_accepts_and_the_progress_follows() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let ids = setup(&env).await;
         let b = env.backend;
         let reports = format!("/projects/{}/reports", ids.a);
-        let mut manager = signed(&env, "site_manager").await;
+        let mut manager = env.signed_in("site_manager").await;
         let period = last_month();
         let r = file_report(
             &env,
@@ -471,9 +413,9 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         let report = env
-            .fx
+            .fx()
             .store
-            .scoped(&env.fx.actor("office_a").await, "t")
+            .scoped(&env.fx().actor("office_a").await, "t")
             .reports(ids.a)
             .await
             .unwrap()
@@ -484,7 +426,7 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         let period: ReportPeriod = period.parse().unwrap();
         let filed = due_date(period, DEFAULT_DUE_DAY) + chrono::Duration::days(3);
         execute_raw(
-            &env.fx.store,
+            &env.fx().store,
             &format!(
                 "UPDATE progress_reports SET submitted_at = '{}T04:00:00Z' WHERE id = {}",
                 filed, report.id
@@ -492,32 +434,25 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         )
         .await
         .unwrap();
-        let mut office = signed(&env, "office_a").await;
-        let page = office.get(&env.app, &reports).await;
+        let mut office = env.signed_in("office_a").await;
+        let page = office.get(&reports).await;
         assert!(page.body.contains("逾期 3 天填报"), "{b}");
         let started = ReportPeriod::of(today() - chrono::Duration::days(90));
         assert!(
             page.body.contains(&format!("<li>{started}</li>")),
             "{b}: {started} missing"
         );
-        let csrf = Browser::csrf(&page);
         let review = format!("{reports}/{}/review", report.id);
         // Returning needs a comment; the refusal is shown at the report.
         let r = office
-            .post(
-                &env.app,
-                &review,
-                &[("_csrf", &csrf), ("decision", "return"), ("version", "1")],
-            )
+            .post_form(&review, &[("decision", "return"), ("version", "1")])
             .await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("退回时必须填写退回意见"), "{b}");
         let r = office
-            .post(
-                &env.app,
+            .post_form(
                 &review,
                 &[
-                    ("_csrf", &csrf),
                     ("decision", "return"),
                     ("comment", "请补充照片"),
                     ("version", "1"),
@@ -527,13 +462,13 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
 
         // The manager sees the comment and refiles the same month in place.
-        let page = manager.get(&env.app, &reports).await;
+        let page = manager.get(&reports).await;
         assert!(
             page.body.contains("已退回") && page.body.contains("请补充照片"),
             "{b}"
         );
         let page = manager
-            .get(&env.app, &format!("{reports}?refile={}", report.id))
+            .get(&format!("{reports}?refile={}", report.id))
             .await;
         assert!(
             page.body.contains("主体封顶") && page.body.contains("value=\"40\""),
@@ -553,9 +488,9 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         let all = env
-            .fx
+            .fx()
             .store
-            .scoped(&env.fx.actor("office_a").await, "t")
+            .scoped(&env.fx().actor("office_a").await, "t")
             .reports(ids.a)
             .await
             .unwrap();
@@ -563,22 +498,20 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         assert_eq!(all[0].state, "submitted");
         assert_eq!(all[0].photos.len(), 1);
 
-        let page = office.get(&env.app, &reports).await;
+        office.get(&reports).await;
         let r = office
-            .post(
-                &env.app,
+            .post_form(
                 &review,
                 &[
-                    ("_csrf", &Browser::csrf(&page)),
                     ("decision", "accept"),
                     ("version", &all[0].version.to_string()),
                 ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
-        let page = office.get(&env.app, &reports).await;
+        let page = office.get(&reports).await;
         assert!(page.body.contains("已通过"), "{b}");
-        let project = office.get(&env.app, &format!("/projects/{}", ids.a)).await;
+        let project = office.get(&format!("/projects/{}", ids.a)).await;
         assert!(
             project
                 .body
@@ -590,13 +523,13 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
 
 #[tokio::test]
 async fn finance_records_and_corrects_money_and_sees_the_totals() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let ids = setup(&env).await;
         let b = env.backend;
         let books = format!("/projects/{}/books", ids.a);
-        let mut finance = signed(&env, "finance_a").await;
-        let page = finance.get(&env.app, &books).await;
-        let csrf = Browser::csrf(&page);
+        let mut finance = env.signed_in("finance_a").await;
+        let page = finance.get(&books).await;
+        let csrf = form_csrf(&page);
         let day = today().to_string();
         let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
             let mut form = vec![("_csrf", csrf.clone())];
@@ -604,9 +537,9 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
             (format!("{books}/{path}"), form)
         };
         let send_form =
-            async |browser: &mut Browser, (path, form): (String, Vec<(&str, String)>)| {
+            async |browser: &mut Client<'_>, (path, form): (String, Vec<(&str, String)>)| {
                 let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                browser.post(&env.app, &path, &pairs).await
+                browser.post(&path, &pairs).await
             };
         let contract = |code: &str| {
             vec![
@@ -639,9 +572,9 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         let books_now = env
-            .fx
+            .fx()
             .store
-            .scoped(&env.fx.actor("finance_a").await, "t")
+            .scoped(&env.fx().actor("finance_a").await, "t")
             .books(ids.a)
             .await
             .unwrap();
@@ -682,9 +615,7 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
                 "县级资金已拨付 600,000.00 元，已支付 0.00 元，本次支付 600,000.01 元将超出已拨付金额",
             ),
         ] {
-            let switched = finance
-                .get(&env.app, &format!("/lang?to={lang}&next={books}"))
-                .await;
+            let switched = finance.get(&format!("/lang?to={lang}&next={books}")).await;
             assert_eq!(switched.status, StatusCode::SEE_OTHER, "{b}");
             let r = send_form(
                 &mut finance,
@@ -717,9 +648,9 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
 
         let payment = env
-            .fx
+            .fx()
             .store
-            .scoped(&env.fx.actor("finance_a").await, "t")
+            .scoped(&env.fx().actor("finance_a").await, "t")
             .books(ids.a)
             .await
             .unwrap()
@@ -753,7 +684,7 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
 
-        let page = finance.get(&env.app, &books).await;
+        let page = finance.get(&books).await;
         // Budget 100 万, approved 80 万, disbursed 60 万, paid 29 万, rate 29 %.
         for figure in ["100.00", "80.00", "60.00", "29.00", "71.00", "29%"] {
             assert!(page.body.contains(figure), "{b}: {figure} in the summary");

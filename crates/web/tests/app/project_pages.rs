@@ -3,11 +3,11 @@
 //! input and refused lifecycle moves, bad values in URLs and forms, and the published office
 //! phone from the form to the public page and the signboard.
 
-use crate::common::{Browser, Env, Reply, envs};
+use crate::common::{Client, Reply, TestApp};
 use axum::http::StatusCode;
 use minxin_domain::project::FundingSource;
 use minxin_storage::projects::{Project, ProjectInput};
-use minxin_storage::testing::{PASSWORD, execute_raw};
+use minxin_storage::testing::execute_raw;
 
 /// Projects of the fixture: `a_zj` led by dept_a's department with 教育局 as partner, `a_jy`
 /// led by 教育局 with dept_a's department as partner, `a_alone` led by 教育局 alone, and `b` in
@@ -19,9 +19,9 @@ struct Projects {
     b: Project,
 }
 
-async fn setup(env: &Env) -> Projects {
-    let fx = &env.fx;
-    let store = &fx.store;
+async fn setup(env: &TestApp) -> Projects {
+    let fx = &env.fx();
+    let store = &env.store();
     store
         .bootstrap_scope_departments(fx.id("dept_a"), &["A-ZJ"])
         .await
@@ -89,13 +89,11 @@ async fn setup(env: &Env) -> Projects {
     }
 }
 
-async fn signed(env: &Env, username: &str) -> (Browser, String) {
-    let mut browser = Browser::new();
-    let reply = browser.sign_in(&env.app, username, PASSWORD).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let home = browser.get(&env.app, "/projects").await;
+async fn signed<'a>(env: &'a TestApp, username: &str) -> (Client<'a>, String) {
+    let mut browser = env.signed_in(username).await;
+    let home = browser.get("/projects").await;
     assert_eq!(home.status, StatusCode::OK, "{}", home.body);
-    let csrf = Browser::csrf(&home);
+    let csrf = browser.csrf();
     (browser, csrf)
 }
 
@@ -120,15 +118,15 @@ fn edit_form(p: &Project, name: &str, version: &str) -> Vec<(String, String)> {
 }
 
 async fn post(
-    browser: &mut Browser,
-    env: &Env,
+    browser: &mut Client<'_>,
+    _env: &TestApp,
     path: &str,
     csrf: &str,
     fields: &[(String, String)],
 ) -> Reply {
     let mut all: Vec<(&str, &str)> = vec![("_csrf", csrf)];
     all.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    browser.post(&env.app, path, &all).await
+    browser.post(path, &all).await
 }
 
 fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -142,12 +140,12 @@ fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
 /// cannot change what they only see as a partner.
 #[tokio::test]
 async fn department_users_reach_only_their_projects() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let p = setup(&env).await;
         let (mut dept, csrf) = signed(&env, "dept_a").await;
 
-        let list = dept.get(&env.app, "/projects?pool=reserve").await;
+        let list = dept.get("/projects?pool=reserve").await;
         assert_eq!(list.status, StatusCode::OK, "[{b}]");
         assert!(
             list.body.contains("示例街道老年食堂") && list.body.contains("示例小学操场改造"),
@@ -161,7 +159,7 @@ async fn department_users_reach_only_their_projects() {
         // Invisible projects: another department's, another district's.
         for id in [p.a_alone.id, p.b.id] {
             for path in [format!("/projects/{id}"), format!("/projects/{id}/edit")] {
-                let r = dept.get(&env.app, &path).await;
+                let r = dept.get(&path).await;
                 assert_eq!(r.status, StatusCode::NOT_FOUND, "[{b}] GET {path}");
                 assert!(
                     !r.body.contains("样板村") && !r.body.contains("幼儿园"),
@@ -196,7 +194,7 @@ async fn department_users_reach_only_their_projects() {
 
         // A partner sees the project but gets no forms, and is refused when posting anyway.
         let partner = format!("/projects/{}", p.a_jy.id);
-        let page = dept.get(&env.app, &partner).await;
+        let page = dept.get(&partner).await;
         assert_eq!(page.status, StatusCode::OK, "[{b}]");
         assert!(page.body.contains("示例小学操场改造"), "[{b}]");
         assert!(page.body.contains("id=\"read-only\""), "[{b}]");
@@ -211,7 +209,7 @@ async fn department_users_reach_only_their_projects() {
                 "[{b}] partner page has no {form}"
             );
         }
-        let edit = dept.get(&env.app, &format!("{partner}/edit")).await;
+        let edit = dept.get(&format!("{partner}/edit")).await;
         assert_eq!(edit.status, StatusCode::FORBIDDEN, "[{b}]");
         let version = p.a_jy.version.to_string();
         for (path, fields) in [
@@ -235,9 +233,9 @@ async fn department_users_reach_only_their_projects() {
             let r = post(&mut dept, &env, &path, &csrf, &fields).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "[{b}] POST {path}");
         }
-        let office = env.fx.actor("office_a").await;
+        let office = env.fx().actor("office_a").await;
         let unchanged = env
-            .fx
+            .fx()
             .store
             .scoped(&office, "t")
             .project(p.a_jy.id)
@@ -248,7 +246,7 @@ async fn department_users_reach_only_their_projects() {
 
         // Their own department's project: forms shown, edits saved.
         let own = format!("/projects/{}", p.a_zj.id);
-        let page = dept.get(&env.app, &own).await;
+        let page = dept.get(&own).await;
         assert!(page.body.contains("id=\"edit-project\""), "[{b}]");
         let saved = post(
             &mut dept,
@@ -259,13 +257,13 @@ async fn department_users_reach_only_their_projects() {
         )
         .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "[{b}] {}", saved.body);
-        let page = dept.get(&env.app, &own).await;
+        let page = dept.get(&own).await;
         assert!(page.body.contains("示例街道长者食堂"), "[{b}]");
         assert!(page.body.contains("示例区教育局"), "[{b}] partners kept");
 
         // Office users of district A do not reach district B either.
         let (mut office, csrf) = signed(&env, "office_a").await;
-        let r = office.get(&env.app, &format!("/projects/{}", p.b.id)).await;
+        let r = office.get(&format!("/projects/{}", p.b.id)).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "[{b}]");
         let r = post(
             &mut office,
@@ -283,13 +281,13 @@ async fn department_users_reach_only_their_projects() {
 /// lists what differs; the first person's save stays.
 #[tokio::test]
 async fn a_stale_edit_keeps_the_input_and_says_so() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let p = setup(&env).await;
         let (mut first, csrf1) = signed(&env, "office_a").await;
         let (mut second, csrf2) = signed(&env, "office_a").await;
         let path = format!("/projects/{}/edit", p.a_zj.id);
-        let form = first.get(&env.app, &path).await;
+        let form = first.get(&path).await;
         assert_eq!(form.status, StatusCode::OK, "[{b}]");
         let version = p.a_zj.version.to_string();
         assert!(
@@ -322,9 +320,9 @@ async fn a_stale_edit_keeps_the_input_and_says_so() {
             two.body.contains("id=\"differences\"") && two.body.contains("第一人的名称"),
             "[{b}] the other save is shown"
         );
-        let office = env.fx.actor("office_a").await;
+        let office = env.fx().actor("office_a").await;
         let now = env
-            .fx
+            .fx()
             .store
             .scoped(&office, "t")
             .project(p.a_zj.id)
@@ -344,13 +342,13 @@ async fn a_stale_edit_keeps_the_input_and_says_so() {
 /// signboard instead of the owner's masked phone; cleared again, the owner's phone masked.
 #[tokio::test]
 async fn the_published_office_phone_goes_from_the_form_to_the_public() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let p = setup(&env).await;
         let (mut office, csrf) = signed(&env, "office_a").await;
         let id = p.a_zj.id;
         execute_raw(
-            &env.fx.store,
+            &env.fx().store,
             &format!("UPDATE projects SET stage = 'construction' WHERE id = {id}"),
         )
         .await
@@ -364,7 +362,7 @@ async fn the_published_office_phone_goes_from_the_form_to_the_public() {
             ]));
             fields
         };
-        let form_page = office.get(&env.app, &edit).await;
+        let form_page = office.get(&edit).await;
         assert!(form_page.body.contains("name=\"public_phone\""), "[{b}]");
         assert!(form_page.body.contains("公开联系电话"), "[{b}]");
 
@@ -393,7 +391,7 @@ async fn the_published_office_phone_goes_from_the_form_to_the_public() {
         )
         .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "[{b}] {}", saved.body);
-        let staff = office.get(&env.app, &format!("/projects/{id}")).await;
+        let staff = office.get(&format!("/projects/{id}")).await;
         assert!(
             staff
                 .body
@@ -402,8 +400,8 @@ async fn the_published_office_phone_goes_from_the_form_to_the_public() {
             staff.body
         );
 
-        let mut visitor = Browser::new();
-        let public = visitor.get(&env.app, &format!("/p/{}", p.a_zj.code)).await;
+        let mut visitor = env.anonymous();
+        let public = visitor.get(&format!("/p/{}", p.a_zj.code)).await;
         assert_eq!(public.status, StatusCode::OK, "[{b}] {}", public.body);
         for text in ["公开电话", "0571-88881234", "王建国"] {
             assert!(public.body.contains(text), "[{b}] {text} missing");
@@ -411,9 +409,7 @@ async fn the_published_office_phone_goes_from_the_form_to_the_public() {
         for hidden in ["13800001234", "138****1234", "负责人电话（已隐藏）"] {
             assert!(!public.body.contains(hidden), "[{b}] {hidden} shown");
         }
-        let board = office
-            .get(&env.app, &format!("/projects/{id}/signboard"))
-            .await;
+        let board = office.get(&format!("/projects/{id}/signboard")).await;
         assert_eq!(board.status, StatusCode::OK, "[{b}] {}", board.body);
         assert!(board.body.contains("0571-88881234"), "[{b}]");
         assert!(board.body.contains("公开电话"), "[{b}]");
@@ -428,14 +424,12 @@ async fn the_published_office_phone_goes_from_the_form_to_the_public() {
             "[{b}] {}",
             cleared.body
         );
-        let public = visitor.get(&env.app, &format!("/p/{}", p.a_zj.code)).await;
+        let public = visitor.get(&format!("/p/{}", p.a_zj.code)).await;
         assert!(public.body.contains("负责人电话（已隐藏）"), "[{b}]");
         assert!(public.body.contains("138****1234"), "[{b}]");
         assert!(!public.body.contains("13800001234"), "[{b}]");
         assert!(!public.body.contains("0571-88881234"), "[{b}]");
-        let board = office
-            .get(&env.app, &format!("/projects/{id}/signboard"))
-            .await;
+        let board = office.get(&format!("/projects/{id}/signboard")).await;
         assert!(board.body.contains("王建国 138****1234"), "[{b}]");
         assert!(!board.body.contains("0571-88881234"), "[{b}]");
     }
@@ -445,7 +439,7 @@ async fn the_published_office_phone_goes_from_the_form_to_the_public() {
 /// explained; bad ids are 404 pages, never server errors.
 #[tokio::test]
 async fn bad_input_is_explained_not_fatal() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let p = setup(&env).await;
         let (mut office, csrf) = signed(&env, "office_a").await;
@@ -520,7 +514,7 @@ async fn bad_input_is_explained_not_fatal() {
             StatusCode::SEE_OTHER,
             "[{b}] demand → reserve"
         );
-        let page = office.get(&env.app, &format!("/projects/{id}")).await;
+        let page = office.get(&format!("/projects/{id}")).await;
         let version = page
             .body
             .split("name=\"version\" value=\"")
@@ -599,17 +593,17 @@ async fn bad_input_is_explained_not_fatal() {
             "/projects/1x/milestones/2",
             &format!("/projects/{id}/milestones/999999"),
         ] {
-            let r = office.get(&env.app, path).await;
+            let r = office.get(path).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "[{b}] GET {path}");
         }
         for query in [
             "?pool=x&year=abc&category_id=%FF&sort=drop&desc=maybe",
             "?q=%25%27%22%3C&owner=_&region_id=99999999999999999999",
         ] {
-            let r = office.get(&env.app, &format!("/projects{query}")).await;
+            let r = office.get(&format!("/projects{query}")).await;
             assert_eq!(r.status, StatusCode::OK, "[{b}] {query}");
         }
-        let r = office.get(&env.app, "/projects?page=-1&per_page=1e9").await;
+        let r = office.get("/projects?page=-1&per_page=1e9").await;
         assert_eq!(
             r.status,
             StatusCode::BAD_REQUEST,
@@ -620,7 +614,7 @@ async fn bad_input_is_explained_not_fatal() {
             "[{b}]"
         );
         let r = office
-            .get(&env.app, "/projects?pool=reserve&q=%E8%80%81%E5%B9%B4")
+            .get("/projects?pool=reserve&q=%E8%80%81%E5%B9%B4")
             .await;
         assert!(
             r.body.contains("示例街道老年食堂") && !r.body.contains("示例小学操场改造"),
@@ -632,10 +626,10 @@ async fn bad_input_is_explained_not_fatal() {
 /// The category dictionary: readable by project readers, extended by the office only.
 #[tokio::test]
 async fn office_extends_the_category_dictionary() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let (mut office, csrf) = signed(&env, "office_a").await;
-        let page = office.get(&env.app, "/projects/categories").await;
+        let page = office.get("/projects/categories").await;
         assert!(page.body.contains("老旧小区改造"), "[{b}]");
         let top = page
             .body
@@ -667,11 +661,11 @@ async fn office_extends_the_category_dictionary() {
         )
         .await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "[{b}] {}", ok.body);
-        let form = office.get(&env.app, "/projects/new").await;
+        let form = office.get("/projects/new").await;
         assert!(form.body.contains("桥梁维修"), "[{b}] offered in the form");
 
         let (mut dept, csrf) = signed(&env, "dept_a").await;
-        let page = dept.get(&env.app, "/projects/categories").await;
+        let page = dept.get("/projects/categories").await;
         assert_eq!(page.status, StatusCode::OK, "[{b}]");
         assert!(!page.body.contains("id=\"save-category\""), "[{b}]");
         let refused = post(
@@ -711,11 +705,11 @@ async fn every_page_is_worded_in_both_languages() {
         raw_keys("<p>projects.title</p> <a href=\"/projects.xlsx\">this project.</a>"),
         ["projects.title"]
     );
-    let env = envs().await.remove(0);
+    let env = TestApp::each().await.remove(0);
     let p = setup(&env).await;
-    let office = env.fx.actor("office_a").await;
+    let office = env.fx().actor("office_a").await;
     let milestone = env
-        .fx
+        .fx()
         .store
         .scoped(&office, "t")
         .add_milestone(
@@ -742,11 +736,11 @@ async fn every_page_is_worded_in_both_languages() {
     ];
     for (lang, word) in [("zh-CN", "项目"), ("en", "Project")] {
         let switched = browser
-            .get(&env.app, &format!("/lang?to={lang}&next=/projects"))
+            .get(&format!("/lang?to={lang}&next=/projects"))
             .await;
         assert_eq!(switched.status, StatusCode::SEE_OTHER);
         for path in &pages {
-            let page = browser.get(&env.app, path).await;
+            let page = browser.get(path).await;
             assert_eq!(page.status, StatusCode::OK, "{lang} {path}");
             assert!(page.body.contains(word), "{lang} {path}");
             assert_eq!(raw_keys(&page.body), Vec::<String>::new(), "{lang} {path}");

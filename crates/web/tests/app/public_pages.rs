@@ -3,44 +3,29 @@
 //! ETag after a write), photos of accepted reports only, and the OC4IDS open data validated
 //! against the official schema and codelists in `../shared/standards/`.
 
-use crate::common::{Reply, send, test_config};
+use crate::common::{Reply, TestApp, send};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use minxin_storage::blobs::LocalBlobStore;
+use minxin_storage::PageRequest;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::MoneyInput;
 use minxin_storage::projects::ProjectFilter;
-use minxin_storage::testing::{Fixture, PRIVATE_TEXTS, PublicSeed, TestProject, fixture, stores};
-use minxin_storage::{PageRequest, Store};
-use minxin_web::{AppState, app};
+use minxin_storage::testing::{PRIVATE_TEXTS, PublicSeed, TestProject};
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// One backend with the seeded public project and the app serving it.
+/// One backend's app with the seeded public project.
 struct PublicEnv {
-    backend: &'static str,
-    app: Router,
-    fx: Fixture,
-    store: Store,
+    app: TestApp,
     seed: PublicSeed,
 }
 
 async fn envs() -> Vec<PublicEnv> {
     let mut out = Vec::new();
-    for (backend, store) in stores().await {
-        let fx = fixture(&store).await;
-        let config = test_config();
-        let blobs = LocalBlobStore::new(&config.data_dir);
-        let seed = fx.public_project("东湖社区老年食堂", &blobs).await;
-        let state = AppState::new(store.clone(), config).await.unwrap();
-        out.push(PublicEnv {
-            backend,
-            app: app(state),
-            fx,
-            store,
-            seed,
-        });
+    for app in TestApp::each().await {
+        let seed = app.public_project("东湖社区老年食堂").await;
+        out.push(PublicEnv { app, seed });
     }
     out
 }
@@ -73,9 +58,9 @@ fn header(reply: &Reply, name: header::HeaderName) -> &str {
 #[tokio::test]
 async fn the_project_page_shows_public_facts_in_chinese_and_english() {
     for e in envs().await {
-        let b = e.backend;
+        let b = e.app.backend;
         let path = format!("/p/{}", e.seed.code);
-        let zh = get(&e.app, &path, &[]).await;
+        let zh = get(&e.app.router, &path, &[]).await;
         assert_eq!(zh.status, StatusCode::OK, "{b}");
         assert!(header(&zh, header::CONTENT_TYPE).starts_with("text/html"));
         for text in [
@@ -105,7 +90,7 @@ async fn the_project_page_shows_public_facts_in_chinese_and_english() {
         assert!(!header(&zh, header::ETAG).is_empty());
         assert!(header(&zh, header::LAST_MODIFIED).ends_with("GMT"));
 
-        let en = get(&e.app, &path, &[(header::COOKIE, "minxin_lang=en")]).await;
+        let en = get(&e.app.router, &path, &[(header::COOKIE, "minxin_lang=en")]).await;
         assert_eq!(en.status, StatusCode::OK, "{b}");
         assert!(en.body.contains("<html lang=\"en\">"), "{b}");
         assert!(en.body.contains("Report a problem"), "{b}");
@@ -118,33 +103,40 @@ async fn the_project_page_shows_public_facts_in_chinese_and_english() {
 #[tokio::test]
 async fn unknown_and_private_projects_get_the_portal_404() {
     for e in envs().await {
-        let b = e.backend;
-        let zh = get(&e.app, "/p/2099-MX-0000", &[]).await;
+        let b = e.app.backend;
+        let zh = get(&e.app.router, "/p/2099-MX-0000", &[]).await;
         assert_eq!(zh.status, StatusCode::NOT_FOUND, "{b}");
         assert!(zh.body.contains("未找到该项目"), "{b}");
         assert!(zh.body.contains("/static/public.css"), "{b}");
-        let garbled = get(&e.app, "/p/%FF%FE", &[]).await;
+        let garbled = get(&e.app.router, "/p/%FF%FE", &[]).await;
         assert_eq!(garbled.status, StatusCode::NOT_FOUND, "{b}");
         assert!(garbled.body.contains("<html lang=\"zh-CN\">"), "{b}");
         let en = get(
-            &e.app,
+            &e.app.router,
             "/p/2099-MX-0000",
             &[(header::COOKIE, "minxin_lang=en")],
         )
         .await;
         assert!(en.body.contains("Project not found"), "{b}");
 
-        let mut reserve = TestProject::building(&e.fx, "储备项目", 10, 10);
+        let mut reserve = TestProject::building(&e.app.fx(), "储备项目", 10, 10);
         reserve.stage = "reserve";
-        let id = e.fx.project(reserve).await;
-        let office = e.fx.actor("office_a").await;
-        let code = e.store.scoped(&office, "t").project(id).await.unwrap().code;
+        let id = e.app.fx().project(reserve).await;
+        let office = e.app.fx().actor("office_a").await;
+        let code = e
+            .app
+            .store()
+            .scoped(&office, "t")
+            .project(id)
+            .await
+            .unwrap()
+            .code;
         for path in [
             format!("/p/{code}"),
             format!("/open-data/projects/{code}/oc4ids.json"),
             "/open-data/projects/nope/oc4ids.json".to_owned(),
         ] {
-            let reply = get(&e.app, &path, &[]).await;
+            let reply = get(&e.app.router, &path, &[]).await;
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{b}: {path}");
         }
     }
@@ -153,21 +145,27 @@ async fn unknown_and_private_projects_get_the_portal_404() {
 #[tokio::test]
 async fn pages_are_cached_until_the_project_changes() {
     for e in envs().await {
-        let b = e.backend;
+        let b = e.app.backend;
         let path = format!("/p/{}", e.seed.code);
-        let first = get(&e.app, &path, &[]).await;
+        let first = get(&e.app.router, &path, &[]).await;
         let etag = header(&first, header::ETAG).to_owned();
         let modified = header(&first, header::LAST_MODIFIED).to_owned();
 
-        let again = get(&e.app, &path, &[(header::IF_NONE_MATCH, &etag)]).await;
+        let again = get(&e.app.router, &path, &[(header::IF_NONE_MATCH, &etag)]).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{b}");
         assert!(again.body.is_empty(), "{b}");
         assert_eq!(header(&again, header::ETAG), etag, "{b}");
-        let since = get(&e.app, &path, &[(header::IF_MODIFIED_SINCE, &modified)]).await;
+        let since = get(
+            &e.app.router,
+            &path,
+            &[(header::IF_MODIFIED_SINCE, &modified)],
+        )
+        .await;
         assert_eq!(since.status, StatusCode::NOT_MODIFIED, "{b}");
 
-        let finance = e.fx.actor("finance_a").await;
-        e.store
+        let finance = e.app.fx().actor("finance_a").await;
+        e.app
+            .store()
             .scoped(&finance, "t")
             .record_money(
                 e.seed.id,
@@ -182,7 +180,7 @@ async fn pages_are_cached_until_the_project_changes() {
             )
             .await
             .unwrap();
-        let changed = get(&e.app, &path, &[(header::IF_NONE_MATCH, &etag)]).await;
+        let changed = get(&e.app.router, &path, &[(header::IF_NONE_MATCH, &etag)]).await;
         assert_eq!(changed.status, StatusCode::OK, "{b}");
         assert_ne!(header(&changed, header::ETAG), etag, "{b}");
     }
@@ -191,17 +189,17 @@ async fn pages_are_cached_until_the_project_changes() {
 #[tokio::test]
 async fn only_copies_of_accepted_photos_are_served() {
     for e in envs().await {
-        let b = e.backend;
+        let b = e.app.backend;
         let thumb = format!(
             "/p/{}/photos/{}/thumbnail",
             e.seed.code, e.seed.accepted_photo
         );
-        let reply = get(&e.app, &thumb, &[]).await;
+        let reply = get(&e.app.router, &thumb, &[]).await;
         assert_eq!(reply.status, StatusCode::OK, "{b}");
         assert_eq!(header(&reply, header::CONTENT_TYPE), "image/jpeg");
         assert_eq!(reply.body, "thumbnail 0", "{b}");
         let etag = header(&reply, header::ETAG).to_owned();
-        let again = get(&e.app, &thumb, &[(header::IF_NONE_MATCH, &etag)]).await;
+        let again = get(&e.app.router, &thumb, &[(header::IF_NONE_MATCH, &etag)]).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{b}");
 
         for path in [
@@ -215,7 +213,7 @@ async fn only_copies_of_accepted_photos_are_served() {
             ),
             format!("/p/{}/photos/x/display", e.seed.code),
         ] {
-            let reply = get(&e.app, &path, &[]).await;
+            let reply = get(&e.app.router, &path, &[]).await;
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{b}: {path}");
             assert!(!reply.body.contains("GPS"), "{b}");
         }
@@ -281,10 +279,17 @@ fn check_package(package: &Value) {
 #[tokio::test]
 async fn open_data_validates_against_the_oc4ids_schema() {
     for e in envs().await {
-        let b = e.backend;
-        e.fx.project(TestProject::building(&e.fx, "西湖社区老年食堂", 10, 10))
+        let b = e.app.backend;
+        e.app
+            .fx()
+            .project(TestProject::building(
+                &e.app.fx(),
+                "西湖社区老年食堂",
+                10,
+                10,
+            ))
             .await;
-        let all = get(&e.app, "/open-data/oc4ids.json", &[]).await;
+        let all = get(&e.app.router, "/open-data/oc4ids.json", &[]).await;
         assert_eq!(all.status, StatusCode::OK, "{b}");
         assert_eq!(header(&all, header::CONTENT_TYPE), "application/json");
         assert_eq!(leaks(&all.body), Vec::<&str>::new(), "{b}");
@@ -301,7 +306,7 @@ async fn open_data_validates_against_the_oc4ids_schema() {
         assert_eq!(schema_errors(&broken).len(), 2, "{b}: the validator bites");
 
         let one = get(
-            &e.app,
+            &e.app.router,
             &format!("/open-data/projects/{}/oc4ids.json", e.seed.code),
             &[],
         )
@@ -326,12 +331,9 @@ async fn open_data_validates_against_the_oc4ids_schema() {
 #[tokio::test]
 async fn the_demo_district_publishes_valid_data_and_nothing_private() {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    for (b, store) in stores().await {
-        minxin_demo::seed(&store, "Demo#2026x", today, |_| {})
-            .await
-            .unwrap();
-        let app = app(AppState::new(store.clone(), test_config()).await.unwrap());
-        let package = get(&app, "/open-data/oc4ids.json", &[]).await.json();
+    for env in TestApp::builder().demo("Demo#2026x", today).each().await {
+        let (b, store, app) = (env.backend, env.store(), &env.router);
+        let package = get(app, "/open-data/oc4ids.json", &[]).await.json();
         check_package(&package);
         let published = package["projects"].as_array().unwrap().len();
 
@@ -344,7 +346,7 @@ async fn the_demo_district_publishes_valid_data_and_nothing_private() {
         let mut shown = 0;
         for summary in all.items {
             let p = s.project(summary.id).await.unwrap();
-            let page = get(&app, &format!("/p/{}", p.code), &[]).await;
+            let page = get(app, &format!("/p/{}", p.code), &[]).await;
             let public = p.is_public
                 && p.stage
                     .parse()

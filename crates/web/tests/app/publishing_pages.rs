@@ -3,10 +3,9 @@
 //! still holds some is refused, naming what was found, unless the publisher ticks the
 //! confirmation — on both databases.
 
-use crate::common::{Browser, Reply, test_config};
+use crate::common::{Reply, TestApp};
 use axum::http::StatusCode;
-use minxin_storage::testing::{PASSWORD, fixture, query_raw, stores};
-use minxin_web::{AppState, app};
+use minxin_storage::testing::query_raw;
 
 /// What the publishing form's textarea holds.
 fn wording(page: &Reply) -> String {
@@ -30,20 +29,18 @@ fn version(page: &Reply) -> String {
 
 #[tokio::test]
 async fn the_wording_is_prefilled_redacted_and_personal_data_needs_a_confirmation() {
-    for (b, store) in stores().await {
-        let fx = fixture(&store).await;
+    for env in TestApp::each().await {
+        let (b, store, fx) = (env.backend, env.store(), env.fx());
         let receipt = fx
             .resident_request(
                 "东湖路路灯不亮。我叫王小明，电话 13812345678，身份证 \
                  110101199001011234，邮箱 wxm@example.com",
             )
             .await;
-        let app = app(AppState::new(store.clone(), test_config()).await.unwrap());
-        let mut office = Browser::new();
-        office.sign_in(&app, "office_a", PASSWORD).await;
+        let mut office = env.signed_in("office_a").await;
         let path = format!("/requests/{}", receipt.id);
 
-        let file = office.get(&app, &path).await;
+        let file = office.get(&path).await;
         assert_eq!(file.status, StatusCode::OK, "{b}: {}", file.body);
         let prefilled = wording(&file);
         assert!(
@@ -59,14 +56,12 @@ async fn the_wording_is_prefilled_redacted_and_personal_data_needs_a_confirmatio
             "{b}: nothing to confirm in the redacted text"
         );
 
-        let csrf = Browser::csrf(&file);
         let at = version(&file);
         let with_phone = "东湖路路灯不亮，联系人电话 138 1234 5678";
         let refused = office
-            .post(
-                &app,
+            .post_form(
                 &format!("{path}/publish"),
-                &[("_csrf", &csrf), ("version", &at), ("wording", with_phone)],
+                &[("version", &at), ("wording", with_phone)],
             )
             .await;
         assert_eq!(
@@ -97,11 +92,9 @@ async fn the_wording_is_prefilled_redacted_and_personal_data_needs_a_confirmatio
         assert_eq!(published().await, [(false, String::new())], "{b}");
 
         let confirmed = office
-            .post(
-                &app,
+            .post_form(
                 &format!("{path}/publish"),
                 &[
-                    ("_csrf", &csrf),
                     ("version", &at),
                     ("wording", with_phone),
                     ("confirm_no_personal_data", "1"),

@@ -5,7 +5,7 @@
 //! writes project or organisation data of the district, and well-formed JSON that breaks the
 //! rules to the API's, on SQLite and PostgreSQL.
 
-use crate::common::{Browser, api, envs, token};
+use crate::common::TestApp;
 use axum::http::{Method, StatusCode};
 use minxin_storage::projects::MilestoneInput;
 use minxin_storage::testing::{Fixture, PASSWORD, TestProject};
@@ -19,8 +19,8 @@ async fn project(fx: &Fixture) -> i64 {
 
 #[tokio::test]
 async fn a_read_only_role_posting_to_a_write_route_gets_403() {
-    for env in envs().await {
-        let (b, fx) = (env.backend, &env.fx);
+    for env in TestApp::each().await {
+        let (b, fx) = (env.backend, &env.fx());
         let id = project(fx).await;
         let office = fx.actor("office_a").await;
         let milestone = fx
@@ -39,20 +39,19 @@ async fn a_read_only_role_posting_to_a_write_route_gets_403() {
             .unwrap()
             .id;
 
-        let mut leader = Browser::new();
-        let signed = leader.sign_in(&env.app, "leader_a", PASSWORD).await;
+        let mut leader = env.anonymous();
+        let signed = leader.sign_in("leader_a", PASSWORD).await;
         assert_eq!(
             signed.status,
             StatusCode::SEE_OTHER,
             "{b}: leader_a signs in"
         );
-        let page = leader.get(&env.app, &format!("/projects/{id}")).await;
+        let page = leader.get(&format!("/projects/{id}")).await;
         assert_eq!(
             page.status,
             StatusCode::OK,
             "{b}: leader_a reads the project"
         );
-        let csrf = Browser::csrf(&page);
 
         let routes = [
             "/projects".to_owned(),
@@ -74,7 +73,7 @@ async fn a_read_only_role_posting_to_a_write_route_gets_403() {
         ];
         let mut answered = Vec::new();
         for route in &routes {
-            let reply = leader.post(&env.app, route, &[("_csrf", &csrf)]).await;
+            let reply = leader.post_form(route, &[]).await;
             if reply.status != StatusCode::FORBIDDEN {
                 answered.push(format!("{route}: {}", reply.status));
             }
@@ -88,10 +87,10 @@ async fn a_read_only_role_posting_to_a_write_route_gets_403() {
 
 #[tokio::test]
 async fn a_read_only_role_calling_a_write_operation_gets_403() {
-    for env in envs().await {
-        let (b, fx) = (env.backend, &env.fx);
+    for env in TestApp::each().await {
+        let (b, fx) = (env.backend, &env.fx());
         let id = project(fx).await;
-        let leader = token(&env.app, "leader_a").await;
+        let leader = env.token("leader_a").await;
         let calls = [
             (
                 Method::POST,
@@ -125,7 +124,9 @@ async fn a_read_only_role_calling_a_write_operation_gets_403() {
             ),
         ];
         for (method, path, body) in calls {
-            let reply = api(&env.app, method.clone(), &path, Some(&leader), Some(body)).await;
+            let reply = env
+                .api(method.clone(), &path, Some(&leader), Some(body))
+                .await;
             assert_eq!(
                 reply.status,
                 StatusCode::FORBIDDEN,

@@ -3,7 +3,7 @@
 //! with everything typed, a signboard's project link fills the project in, and the answer is
 //! rated from the tracking page.
 
-use crate::common::{Browser, Env, Reply, action_csrf, envs, jpeg, photo_form, report as submit};
+use crate::common::{Reply, TestApp, action_csrf, jpeg, photo_form, report as submit};
 use axum::http::StatusCode;
 use minxin_domain::service_request::Move;
 use minxin_storage::testing::{TestProject, execute_raw, query_raw};
@@ -18,24 +18,23 @@ fn receipt_code(page: &Reply) -> String {
 
 #[tokio::test]
 async fn a_resident_reports_follows_and_rates() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         // The street's community boundary places the request inside the district office's scope.
         execute_raw(
-            &env.fx.store,
+            &env.fx().store,
             &format!(
                 "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, \
                  '{{\"type\":\"Polygon\",\"coordinates\":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6]]]}}', \
                  CURRENT_TIMESTAMP)",
-                env.fx.street_a.id
+                env.fx().street_a.id
             ),
         )
         .await
         .unwrap();
-        let mut browser = Browser::new();
+        let mut browser = env.anonymous();
         let photo = jpeg(64, 48);
         let receipt = submit(
-            &env,
             &mut browser,
             &[
                 ("category", "road"),
@@ -54,14 +53,9 @@ async fn a_resident_reports_follows_and_rates() {
         assert_eq!(code.len(), 14, "{b}: {code}");
         assert!(!receipt.body.contains("13800001234"), "{b}");
 
-        let track = browser.get(&env.app, "/track").await;
-        let csrf = Browser::csrf(&track);
+        let _track = browser.get("/track").await;
         let followed = browser
-            .post(
-                &env.app,
-                "/track",
-                &[("_csrf", &csrf), ("code", &code.to_lowercase())],
-            )
+            .post_form("/track", &[("code", &code.to_lowercase())])
             .await;
         assert_eq!(followed.status, StatusCode::OK, "{b}");
         assert!(followed.body.contains("道路破损"), "{b}");
@@ -75,31 +69,31 @@ async fn a_resident_reports_follows_and_rates() {
         );
 
         // The office answers; the resident rates it from the tracking page.
-        let (id,): (i64,) = query_raw(&env.fx.store, "SELECT id FROM service_requests")
+        let (id,): (i64,) = query_raw(&env.fx().store, "SELECT id FROM service_requests")
             .await
             .unwrap()[0];
-        let office = env.fx.actor("office_a").await;
+        let office = env.fx().actor("office_a").await;
         let now = chrono::Utc::now();
-        let scoped = env.fx.store.scoped(&office, "t");
+        let scoped = env.fx().store.scoped(&office, "t");
         let version = |v: i64| v;
         scoped
             .move_request(
                 id,
                 version(1),
                 &Move::Assign {
-                    department: env.fx.a_zj,
+                    department: env.fx().a_zj,
                 },
                 now,
             )
             .await
             .unwrap();
-        env.fx
+        env.fx()
             .store
-            .bootstrap_scope_departments(env.fx.id("dept_a"), &["A-ZJ"])
+            .bootstrap_scope_departments(env.fx().id("dept_a"), &["A-ZJ"])
             .await
             .unwrap();
-        let dept = env.fx.actor("dept_a").await;
-        let d = env.fx.store.scoped(&dept, "t");
+        let dept = env.fx().actor("dept_a").await;
+        let d = env.fx().store.scoped(&dept, "t");
         d.move_request(id, 2, &Move::Accept, now).await.unwrap();
         d.move_request(
             id,
@@ -111,25 +105,15 @@ async fn a_resident_reports_follows_and_rates() {
         )
         .await
         .unwrap();
-        let answered = browser
-            .post(&env.app, "/track", &[("_csrf", &csrf), ("code", &code)])
-            .await;
+        let answered = browser.post_form("/track", &[("code", &code)]).await;
         assert!(answered.body.contains("已更换松动的砖"), "{b}");
         assert!(answered.body.contains("id=\"rate-form\""), "{b}");
-        let unrated = browser
-            .post(
-                &env.app,
-                "/track/rate",
-                &[("_csrf", &csrf), ("code", &code)],
-            )
-            .await;
+        let unrated = browser.post_form("/track/rate", &[("code", &code)]).await;
         assert!(unrated.body.contains("id=\"rating-error\""), "{b}");
         let rated = browser
-            .post(
-                &env.app,
+            .post_form(
                 "/track/rate",
                 &[
-                    ("_csrf", &csrf),
                     ("code", &code),
                     ("rating", "satisfied"),
                     ("comment", "谢谢"),
@@ -144,11 +128,10 @@ async fn a_resident_reports_follows_and_rates() {
 
 #[tokio::test]
 async fn refused_input_comes_back_with_everything_typed() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let mut browser = Browser::new();
+        let mut browser = env.anonymous();
         let page = submit(
-            &env,
             &mut browser,
             &[
                 ("category", "road"),
@@ -171,7 +154,6 @@ async fn refused_input_comes_back_with_everything_typed() {
             assert!(page.body.contains(typed), "{b}: {typed} kept");
         }
         let page = submit(
-            &env,
             &mut browser,
             &[
                 ("category", "road"),
@@ -183,18 +165,14 @@ async fn refused_input_comes_back_with_everything_typed() {
         .await;
         assert!(page.body.contains("id=\"phone-error\""), "{b}");
         assert!(page.body.contains("id=\"address-error\""), "{b}");
-        let stored: Vec<(i64,)> = query_raw(&env.fx.store, "SELECT COUNT(*) FROM service_requests")
-            .await
-            .unwrap();
+        let stored: Vec<(i64,)> =
+            query_raw(&env.fx().store, "SELECT COUNT(*) FROM service_requests")
+                .await
+                .unwrap();
         assert_eq!(stored, [(0,)], "{b}: nothing stored");
-        let unknown = browser.get(&env.app, "/track").await;
-        let csrf = Browser::csrf(&unknown);
+        let _unknown = browser.get("/track").await;
         let missing = browser
-            .post(
-                &env.app,
-                "/track",
-                &[("_csrf", &csrf), ("code", "2222-3333-4444")],
-            )
+            .post_form("/track", &[("code", "2222-3333-4444")])
             .await;
         assert!(missing.body.contains("id=\"code-error\""), "{b}");
     }
@@ -202,23 +180,23 @@ async fn refused_input_comes_back_with_everything_typed() {
 
 #[tokio::test]
 async fn a_signboard_link_fills_the_project_in() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let id = env
-            .fx
-            .project(TestProject::building(&env.fx, "东湖社区老年食堂", 30, 60))
+            .fx()
+            .project(TestProject::building(&env.fx(), "东湖社区老年食堂", 30, 60))
             .await;
-        let office = env.fx.actor("office_a").await;
+        let office = env.fx().actor("office_a").await;
         let code = env
-            .fx
+            .fx()
             .store
             .scoped(&office, "t")
             .project(id)
             .await
             .unwrap()
             .code;
-        let mut browser = Browser::new();
-        let form = browser.get(&env.app, &format!("/p/{code}/report")).await;
+        let mut browser = env.anonymous();
+        let form = browser.get(&format!("/p/{code}/report")).await;
         assert_eq!(form.status, StatusCode::OK, "{b}");
         assert!(
             form.body
@@ -228,7 +206,6 @@ async fn a_signboard_link_fills_the_project_in() {
         let csrf = action_csrf(&form);
         let receipt = browser
             .post_multipart(
-                &env.app,
                 &format!("/report?_csrf={csrf}"),
                 photo_form(
                     &[
@@ -247,7 +224,7 @@ async fn a_signboard_link_fills_the_project_in() {
             receipt.body
         );
         let stored: Vec<(String, Option<i64>, Option<String>)> = query_raw(
-            &env.fx.store,
+            &env.fx().store,
             "SELECT channel, project_id, contact_name FROM service_requests",
         )
         .await
@@ -256,15 +233,15 @@ async fn a_signboard_link_fills_the_project_in() {
 
         // Once the office publishes it in its own words, the project's page and the portal
         // map show those words, never the resident's.
-        let page = browser.get(&env.app, &format!("/p/{code}")).await;
+        let page = browser.get(&format!("/p/{code}")).await;
         assert!(page.body.contains("暂无公开的居民反映"), "{b}");
         let (request, version, latitude): (i64, i64, Option<f64>) = query_raw(
-            &env.fx.store,
+            &env.fx().store,
             "SELECT id, version, latitude FROM service_requests",
         )
         .await
         .unwrap()[0];
-        env.fx
+        env.fx()
             .store
             .scoped(&office, "t")
             .publish_request(
@@ -276,15 +253,13 @@ async fn a_signboard_link_fills_the_project_in() {
             )
             .await
             .unwrap();
-        let page = browser.get(&env.app, &format!("/p/{code}")).await;
+        let page = browser.get(&format!("/p/{code}")).await;
         assert!(
             page.body.contains("老年食堂外墙开裂，已通知施工单位"),
             "{b}"
         );
         assert!(!page.body.contains("13900001111"), "{b}");
-        let map = browser
-            .get(&env.app, "/map/markers.json?bbox=73,18,135,54")
-            .await;
+        let map = browser.get("/map/markers.json?bbox=73,18,135,54").await;
         assert!(!map.body.contains("13900001111"), "{b}");
         assert_eq!(
             map.body.contains("老年食堂外墙开裂"),
@@ -297,38 +272,33 @@ async fn a_signboard_link_fills_the_project_in() {
 
 #[tokio::test]
 async fn a_flood_from_one_address_is_held_back_with_the_form_kept() {
-    for (backend, store) in minxin_storage::testing::stores().await {
-        let fx = minxin_storage::testing::fixture(&store).await;
-        let config = minxin_web::WebConfig {
-            intake_per_hour: 2,
-            ..crate::common::test_config()
-        };
-        let state = minxin_web::AppState::new(store, config).await.unwrap();
-        let env = Env {
-            backend,
-            app: minxin_web::app(state),
-            fx,
-        };
-        let mut browser = Browser::new();
+    for env in TestApp::builder()
+        .config(|c| c.intake_per_hour = 2)
+        .each()
+        .await
+    {
+        let backend = env.backend;
+        let mut browser = env.anonymous();
         let fields = [
             ("category", "road"),
             ("description", "路灯不亮"),
             ("address", "东湖路 12 号"),
         ];
         for _ in 0..2 {
-            let receipt = submit(&env, &mut browser, &fields, &[]).await;
+            let receipt = submit(&mut browser, &fields, &[]).await;
             assert!(receipt.body.contains("id=\"receipt-code\""), "{backend}");
         }
-        let held = submit(&env, &mut browser, &fields, &[]).await;
+        let held = submit(&mut browser, &fields, &[]).await;
         assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{backend}");
         assert!(held.body.contains("您提交得太频繁了"), "{backend}");
         assert!(
             held.body.contains("路灯不亮") && held.body.contains("东湖路 12 号"),
             "{backend}"
         );
-        let stored: Vec<(i64,)> = query_raw(&env.fx.store, "SELECT COUNT(*) FROM service_requests")
-            .await
-            .unwrap();
+        let stored: Vec<(i64,)> =
+            query_raw(&env.fx().store, "SELECT COUNT(*) FROM service_requests")
+                .await
+                .unwrap();
         assert_eq!(stored, [(2,)], "{backend}");
     }
 }

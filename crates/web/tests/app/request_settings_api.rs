@@ -6,7 +6,7 @@
 use crate::common::requests_api::{
     delete, enter, fields, file, get, monday_morning, moved, narrow_dept_a, phoned, post, queue,
 };
-use crate::common::{Env, Reply, api, envs, envs_at, send, token};
+use crate::common::{Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Duration;
@@ -15,18 +15,18 @@ use minxin_web::clock::Clock;
 use serde_json::{Value, json};
 
 /// How many routing rules `who` sees.
-async fn rule_count(env: &Env, who: &str) -> usize {
+async fn rule_count(env: &TestApp, who: &str) -> usize {
     let rules = get(env, who, "/requests/routing/rules").await;
     rules.json().as_array().map_or(0, Vec::len)
 }
 
 #[tokio::test]
 async fn the_office_keeps_routing_rules_that_send_new_requests_on() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        route_street_roads(&env.fx).await;
-        let office = token(&env.app, "office_a").await;
-        let street = env.fx.street_a.id;
+        route_street_roads(&env.fx()).await;
+        let office = env.token("office_a").await;
+        let street = env.fx().street_a.id;
 
         let boundaries = get(&env, &office, "/requests/routing/boundaries").await;
         assert_eq!(
@@ -41,7 +41,7 @@ async fn the_office_keeps_routing_rules_that_send_new_requests_on() {
         assert_eq!(rule_count(&env, &office).await, 1, "{b}");
 
         let lighting =
-            json!({ "category": "lighting", "boundary": street, "department": env.fx.a_jy });
+            json!({ "category": "lighting", "boundary": street, "department": env.fx().a_jy });
         let add = |body: Value| post(&env, &office, "/requests/routing/rules", body);
         let added = add(lighting.clone()).await;
         assert_eq!(added.status, StatusCode::CREATED, "{b}: {}", added.body);
@@ -56,7 +56,7 @@ async fn the_office_keeps_routing_rules_that_send_new_requests_on() {
             StatusCode::BAD_REQUEST,
             "{b}: a duplicate"
         );
-        let anywhere = add(json!({ "category": "lighting", "department": env.fx.a_zj })).await;
+        let anywhere = add(json!({ "category": "lighting", "department": env.fx().a_zj })).await;
         assert_eq!(
             fields(&anywhere),
             ["boundary"],
@@ -98,13 +98,13 @@ async fn the_office_keeps_routing_rules_that_send_new_requests_on() {
 #[tokio::test]
 async fn statistics_count_the_requests_seeded() {
     let clock = Clock::fixed(monday_morning());
-    for env in envs_at(&clock).await {
+    for env in TestApp::builder().clock(&clock).each().await {
         let b = env.backend;
         clock.set(monday_morning());
         narrow_dept_a(&env).await;
-        let office = token(&env.app, "office_a").await;
-        let dept = token(&env.app, "dept_a").await;
-        let assign = json!({ "move": "assign", "department": env.fx.a_zj });
+        let office = env.token("office_a").await;
+        let dept = env.token("dept_a").await;
+        let assign = json!({ "move": "assign", "department": env.fx().a_zj });
 
         // Answered two hours after receipt and closed; sent on and left; never dispatched.
         let done = enter(&env, &office, phoned("lighting")).await;
@@ -158,7 +158,7 @@ async fn statistics_count_the_requests_seeded() {
             .map(|d| (d["department_id"].clone(), d["received"].as_u64().unwrap()))
             .collect();
         assert!(
-            by_department.contains(&(json!(env.fx.a_zj), 2)),
+            by_department.contains(&(json!(env.fx().a_zj), 2)),
             "{b}: {by_department:?}"
         );
         assert!(
@@ -188,7 +188,7 @@ async fn statistics_count_the_requests_seeded() {
 }
 
 /// A form-encoded Open311 POST of a lighting request with `key`.
-async fn open311_post(env: &Env, key: &str) -> Reply {
+async fn open311_post(env: &TestApp, key: &str) -> Reply {
     let form = [
         ("api_key", key),
         ("service_code", "lighting"),
@@ -200,15 +200,15 @@ async fn open311_post(env: &Env, key: &str) -> Reply {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
         .unwrap();
-    send(&env.app, request).await
+    env.send(request).await
 }
 
 #[tokio::test]
 async fn the_office_issues_and_revokes_open311_keys() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let office = token(&env.app, "office_a").await;
-        let dept = token(&env.app, "dept_a").await;
+        let office = env.token("office_a").await;
+        let dept = env.token("dept_a").await;
         let keys = "/open311-keys";
 
         let issued = post(&env, &office, keys, json!({ "name": "12345 热线" })).await;
@@ -280,8 +280,9 @@ async fn the_office_issues_and_revokes_open311_keys() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_request_operation_without_dangling_refs() {
-    for env in envs().await.into_iter().take(1) {
-        let doc = api(&env.app, Method::GET, "/openapi.json", None, None)
+    for env in TestApp::each().await.into_iter().take(1) {
+        let doc = env
+            .api(Method::GET, "/openapi.json", None, None)
             .await
             .json();
         let operations = [

@@ -3,8 +3,8 @@
 //! leader dashboard's 诉求 card and its figures in the dashboard API; a department seeing only
 //! its own and a region outside the scope being 404.
 
+use crate::common::TestApp;
 use crate::common::requests_api::monday_morning;
-use crate::common::{Browser, api, test_config, token};
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use minxin_domain::calendar::WorkingCalendar;
@@ -12,17 +12,17 @@ use minxin_domain::request_intake::{Channel, IntakeDraft};
 use minxin_domain::service_request::{Move, Rating};
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::requests::Submission;
-use minxin_storage::testing::{PASSWORD, fixture, query_raw, stores};
+use minxin_storage::testing::query_raw;
 use minxin_web::clock::Clock;
-use minxin_web::{AppState, app};
 
 #[tokio::test]
 async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() {
     let dir = tempfile::tempdir().unwrap();
     let blobs = LocalBlobStore::new(dir.path());
     let calendar = WorkingCalendar::shipped();
-    for (b, store) in stores().await {
-        let fx = fixture(&store).await;
+    let clock = Clock::fixed(monday_morning() + Duration::days(10));
+    for env in TestApp::builder().clock(&clock).each().await {
+        let (b, store, fx) = (env.backend, env.store(), env.fx());
         let t0 = monday_morning();
         let residents = store.residents("203.0.113.9");
         let mut receipts = Vec::new();
@@ -116,15 +116,10 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
             .await
             .unwrap();
 
-        let mut state = AppState::new(store.clone(), test_config()).await.unwrap();
-        state.clock = Clock::fixed(t0 + Duration::days(10));
-        let app = app(state);
-
-        let mut browser = Browser::new();
-        browser.sign_in(&app, "office_a", PASSWORD).await;
-        let queue = browser.get(&app, "/requests").await;
+        let mut browser = env.signed_in("office_a").await;
+        let queue = browser.get("/requests").await;
         assert!(queue.body.contains("href=\"/requests/stats\""), "{b}");
-        let page = browser.get(&app, "/requests/stats").await;
+        let page = browser.get("/requests/stats").await;
         assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
         assert!(page.body.contains("诉求统计"), "{b}");
         // One of three accepted in time (the other two are overdue for acceptance), one closed
@@ -140,34 +135,29 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
         assert!(page.body.contains("示例区住建局"), "{b}");
         assert!(page.body.contains("data-count=\"3\""), "{b}");
         let other = browser
-            .get(
-                &app,
-                &format!("/requests/stats?region_id={}", fx.district_b.id),
-            )
+            .get(&format!("/requests/stats?region_id={}", fx.district_b.id))
             .await;
         assert_eq!(other.status, StatusCode::NOT_FOUND, "{b}");
         // Days beyond what the databases store are ignored like any unreadable value.
         let far = browser
-            .get(&app, "/requests/stats?from=-4800-01-01&to=%2B262142-12-31")
+            .get("/requests/stats?from=-4800-01-01&to=%2B262142-12-31")
             .await;
         assert_eq!(far.status, StatusCode::OK, "{b}: {}", far.body);
         assert!(far.body.contains("<strong>33.3%</strong>"), "{b}");
-        browser.get(&app, "/lang?to=en&next=/requests/stats").await;
-        let english = browser.get(&app, "/requests/stats?category=road").await;
+        browser.get("/lang?to=en&next=/requests/stats").await;
+        let english = browser.get("/requests/stats?category=road").await;
         assert!(english.body.contains("Response rate"), "{b}");
 
-        let mut dept_browser = Browser::new();
-        dept_browser.sign_in(&app, "dept_b", PASSWORD).await;
-        let theirs = dept_browser.get(&app, "/requests/stats").await;
+        let mut dept_browser = env.signed_in("dept_b").await;
+        let theirs = dept_browser.get("/requests/stats").await;
         assert_eq!(theirs.status, StatusCode::OK, "{b}");
         assert!(
             !theirs.body.contains("data-count="),
             "{b}: nothing of district A"
         );
 
-        let mut leader = Browser::new();
-        leader.sign_in(&app, "leader_a", PASSWORD).await;
-        let dashboard = leader.get(&app, "/dashboard?year=2026").await;
+        let mut leader = env.signed_in("leader_a").await;
+        let dashboard = leader.get("/dashboard?year=2026").await;
         assert_eq!(dashboard.status, StatusCode::OK, "{b}: {}", dashboard.body);
         assert!(dashboard.body.contains("id=\"card-requests\""), "{b}");
         // askama writes `&` in attributes as `&#38;`.
@@ -178,16 +168,11 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
                 .contains("/requests/stats?from=2026-01-01&to=2026-12-31"),
             "{b}"
         );
-        let bearer = token(&app, "leader_a").await;
-        let json = api(
-            &app,
-            Method::GET,
-            "/dashboard?year=2026",
-            Some(&bearer),
-            None,
-        )
-        .await
-        .json();
+        let bearer = env.token("leader_a").await;
+        let json = env
+            .api(Method::GET, "/dashboard?year=2026", Some(&bearer), None)
+            .await
+            .json();
         assert_eq!(json["requests"]["received"], 3, "{b}");
         assert_eq!(json["requests"]["overdue"], 2, "{b}");
         assert_eq!(json["requests"]["response_bp"], 3_333, "{b}");

@@ -3,15 +3,14 @@
 //! with a photo; contact details only for handlers; a grid worker entering a request taken by
 //! phone; the office publishing in its own wording; and a deadline passing on the app's clock.
 
-use crate::common::{Browser, Reply, jpeg, photo_form, test_config};
+use crate::common::{Reply, TestApp, jpeg, photo_form};
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use minxin_domain::role::{Role, RoleSet};
 use minxin_domain::time::shanghai;
 use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::testing::{PASSWORD, execute_raw, fixture, query_raw, stores};
+use minxin_storage::testing::{PASSWORD, execute_raw, query_raw};
 use minxin_web::clock::Clock;
-use minxin_web::{AppState, app};
 
 /// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.
 fn before_national_day() -> DateTime<Utc> {
@@ -43,8 +42,9 @@ fn multipart_action(page: &Reply, id: &str) -> String {
 
 #[tokio::test]
 async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
-    for (b, store) in stores().await {
-        let fx = fixture(&store).await;
+    let clock = Clock::fixed(before_national_day());
+    for env in TestApp::builder().clock(&clock).each().await {
+        let (b, store, fx) = (env.backend, env.store(), env.fx());
         execute_raw(
             &store,
             &format!(
@@ -73,21 +73,15 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
             })
             .await
             .unwrap();
-        let mut state = AppState::new(store.clone(), test_config()).await.unwrap();
-        let clock = Clock::fixed(before_national_day());
-        state.clock = clock.clone();
-        let app = app(state);
 
         // A grid worker enters a request a resident phoned in.
-        let mut grid = Browser::new();
-        grid.sign_in(&app, "grid_a", PASSWORD).await;
-        let form = grid.get(&app, "/requests/new").await;
+        let mut grid = env.signed_in("grid_a").await;
+        let form = grid.get("/requests/new").await;
         assert_eq!(form.status, StatusCode::OK, "{b}: {}", form.body);
         let action = multipart_action(&form, "request-form");
         let photo = jpeg(64, 48);
         let entered = grid
             .post_multipart(
-                &app,
                 &action,
                 photo_form(
                     &[
@@ -118,29 +112,25 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
             "{b}"
         );
         // The grid worker reads the file but does not handle it: no contact details.
-        let read = grid.get(&app, &format!("/requests/{id}")).await;
+        let read = grid.get(&format!("/requests/{id}")).await;
         assert!(read.body.contains("id=\"contact-hidden\""), "{b}");
         assert!(!read.body.contains("13900002222"), "{b}");
         assert!(!read.body.contains("id=\"accept\""), "{b}");
 
         // The office finds it in the dispatch queue and sends it to the housing bureau.
-        let mut office = Browser::new();
-        office.sign_in(&app, "office_a", PASSWORD).await;
-        let queue = office.get(&app, "/requests?view=dispatch").await;
+        let mut office = env.signed_in("office_a").await;
+        let queue = office.get("/requests?view=dispatch").await;
         assert!(queue.body.contains(&format!("id=\"request-{id}\"")), "{b}");
-        let file = office.get(&app, &format!("/requests/{id}")).await;
+        let file = office.get(&format!("/requests/{id}")).await;
         assert!(
             file.body.contains("13900002222"),
             "{b}: the office handles it"
         );
         assert!(file.body.contains("电话（登记人 示例街道网格员）"), "{b}");
-        let csrf = Browser::csrf(&file);
         let dispatched = office
-            .post(
-                &app,
+            .post_form(
                 &format!("/requests/{id}/move"),
                 &[
-                    ("_csrf", &csrf),
                     ("version", &version(&file)),
                     ("move", "assign"),
                     ("department", &fx.a_zj.to_string()),
@@ -155,32 +145,23 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
         );
 
         // The department accepts; a transfer without a reason is refused, the form kept.
-        let mut dept = Browser::new();
-        dept.sign_in(&app, "dept_a", PASSWORD).await;
-        let mine = dept.get(&app, "/requests").await;
+        let mut dept = env.signed_in("dept_a").await;
+        let mine = dept.get("/requests").await;
         assert!(mine.body.contains(&format!("id=\"request-{id}\"")), "{b}");
-        let file = dept.get(&app, &format!("/requests/{id}")).await;
-        let csrf = Browser::csrf(&file);
+        let file = dept.get(&format!("/requests/{id}")).await;
         let accepted = dept
-            .post(
-                &app,
+            .post_form(
                 &format!("/requests/{id}/move"),
-                &[
-                    ("_csrf", &csrf),
-                    ("version", &version(&file)),
-                    ("move", "accept"),
-                ],
+                &[("version", &version(&file)), ("move", "accept")],
             )
             .await;
         assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{b}");
-        let file = dept.get(&app, &format!("/requests/{id}")).await;
+        let file = dept.get(&format!("/requests/{id}")).await;
         assert!(file.body.contains("id=\"answer-form\""), "{b}");
         let refused = dept
-            .post(
-                &app,
+            .post_form(
                 &format!("/requests/{id}/move"),
                 &[
-                    ("_csrf", &csrf),
                     ("version", &version(&file)),
                     ("move", "transfer"),
                     ("department", &fx.a_jy.to_string()),
@@ -194,13 +175,13 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
 
         // The deadline passes on the app's clock: the file and the queue say so.
         clock.set(before_national_day() + chrono::Duration::days(20));
-        let overdue = office.get(&app, "/requests?view=overdue").await;
+        let overdue = office.get("/requests?view=overdue").await;
         assert!(
             overdue.body.contains(&format!("id=\"request-{id}\"")),
             "{b}"
         );
         assert!(overdue.body.contains("timeliness overdue"), "{b}");
-        let home = office.get(&app, "/work").await;
+        let home = office.get("/work").await;
         assert!(home.body.contains("诉求办理"), "{b}");
         assert!(
             home.body.contains("<dt>已超期</dt><dd>1</dd>"),
@@ -211,7 +192,6 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
         let answer_action = multipart_action(&file, "answer-form");
         let answered = dept
             .post_multipart(
-                &app,
                 &answer_action,
                 photo_form(
                     &[
@@ -228,7 +208,7 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
             "{b}: {}",
             answered.body
         );
-        let file = dept.get(&app, &format!("/requests/{id}")).await;
+        let file = dept.get(&format!("/requests/{id}")).await;
         assert!(file.body.contains("已更换灯泡，恢复照明"), "{b}");
         assert_eq!(file.body.matches("/thumb\"").count(), 2, "{b}");
         let photo_path = file
@@ -240,36 +220,25 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
             .next()
             .unwrap()
             .to_owned();
-        let (status, _, bytes) = dept.download(&app, &photo_path).await;
+        let (status, _, bytes) = dept.download(&photo_path).await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert!(bytes.starts_with(&[0xFF, 0xD8]), "{b}: a JPEG");
-        let (status, _, _) = Browser::new().download(&app, &photo_path).await;
+        let (status, _, _) = env.anonymous().download(&photo_path).await;
         assert_ne!(status, StatusCode::OK, "{b}: photos are for staff");
 
         // The office publishes it in its own words; an empty wording is refused and kept empty.
-        let file = office.get(&app, &format!("/requests/{id}")).await;
-        let csrf = Browser::csrf(&file);
+        let file = office.get(&format!("/requests/{id}")).await;
         let empty = office
-            .post(
-                &app,
+            .post_form(
                 &format!("/requests/{id}/publish"),
-                &[
-                    ("_csrf", &csrf),
-                    ("version", &version(&file)),
-                    ("wording", " "),
-                ],
+                &[("version", &version(&file)), ("wording", " ")],
             )
             .await;
         assert!(empty.body.contains("id=\"publish-error\""), "{b}");
         let published = office
-            .post(
-                &app,
+            .post_form(
                 &format!("/requests/{id}/publish"),
-                &[
-                    ("_csrf", &csrf),
-                    ("version", &version(&file)),
-                    ("wording", "东湖路路灯不亮"),
-                ],
+                &[("version", &version(&file)), ("wording", "东湖路路灯不亮")],
             )
             .await;
         assert_eq!(
@@ -297,49 +266,33 @@ async fn grid_id(store: &minxin_storage::Store) -> i64 {
 
 #[tokio::test]
 async fn the_office_enters_2027_and_deadlines_count_its_new_year_holiday() {
-    for (b, store) in stores().await {
-        let fx = fixture(&store).await;
-        let mut state = AppState::new(store.clone(), test_config()).await.unwrap();
-        // Thursday 31 December 2026, 15:00 in Beijing.
-        state.clock = Clock::fixed(
-            shanghai()
-                .with_ymd_and_hms(2026, 12, 31, 15, 0, 0)
-                .unwrap()
-                .with_timezone(&Utc),
-        );
-        let env = crate::common::Env {
-            backend: b,
-            app: app(state),
-            fx,
-        };
-        let mut office = Browser::new();
-        office.sign_in(&env.app, "office_a", PASSWORD).await;
-        let page = office.get(&env.app, "/requests/calendar").await;
+    // Thursday 31 December 2026, 15:00 in Beijing.
+    let clock = Clock::fixed(
+        shanghai()
+            .with_ymd_and_hms(2026, 12, 31, 15, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc),
+    );
+    for env in TestApp::builder().clock(&clock).each().await {
+        let (b, store) = (env.backend, env.store());
+        let mut office = env.signed_in("office_a").await;
+        let page = office.get("/requests/calendar").await;
         assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
         assert!(page.body.contains("id=\"year-2026\""), "{b}");
         assert!(
             page.body.contains("year = 2027"),
             "{b}: a blank 2027 to fill in"
         );
-        let csrf = Browser::csrf(&page);
         let year = "[[year]]\nyear = 2027\nsource = \"测试通知\"\noff = [[\"2027-01-01\", \"2027-01-03\", \"元旦\"]]\non = []\n";
         let wrong = year.replace("on = []", "on = [\"2027-01-05\"]");
         let refused = office
-            .post(
-                &env.app,
-                "/requests/calendar",
-                &[("_csrf", &csrf), ("arrangement", &wrong)],
-            )
+            .post_form("/requests/calendar", &[("arrangement", &wrong)])
             .await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(refused.body.contains("2027-01-05 不是周六或周日"), "{b}");
         assert!(refused.body.contains("测试通知"), "{b}: the text is kept");
         let entered = office
-            .post(
-                &env.app,
-                "/requests/calendar",
-                &[("_csrf", &csrf), ("arrangement", year)],
-            )
+            .post_form("/requests/calendar", &[("arrangement", year)])
             .await;
         assert_eq!(
             entered.status,
@@ -347,13 +300,12 @@ async fn the_office_enters_2027_and_deadlines_count_its_new_year_holiday() {
             "{b}: {}",
             entered.body
         );
-        let page = office.get(&env.app, "/requests/calendar").await;
+        let page = office.get("/requests/calendar").await;
         assert!(page.body.contains("id=\"year-2027\""), "{b}");
 
         // Three working days for street lighting: 4, 5 and 6 January, not 1, 4 and 5.
-        let mut resident = Browser::new();
+        let mut resident = env.anonymous();
         let receipt = crate::common::report(
-            &env,
             &mut resident,
             &[
                 ("category", "lighting"),

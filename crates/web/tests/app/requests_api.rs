@@ -7,17 +7,17 @@
 use crate::common::requests_api::{
     enter, fields, file, get, make, moved, narrow_dept_a, phoned, post, queue, version,
 };
-use crate::common::{Browser, Reply, api_in, envs, jpeg, report, token};
+use crate::common::{Reply, TestApp, jpeg, report};
 use axum::http::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_hotline_works_a_request_from_entry_to_close() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         narrow_dept_a(&env).await;
-        let office = token(&env.app, "office_a").await;
-        let dept = token(&env.app, "dept_a").await;
+        let office = env.token("office_a").await;
+        let dept = env.token("dept_a").await;
 
         let entered = post(&env, &office, "/requests", phoned("lighting")).await;
         assert_eq!(entered.status, StatusCode::CREATED, "{b}: {}", entered.body);
@@ -55,7 +55,7 @@ async fn a_hotline_works_a_request_from_entry_to_close() {
             &env,
             &office,
             id,
-            json!({ "move": "assign", "department": env.fx.a_zj }),
+            json!({ "move": "assign", "department": env.fx().a_zj }),
         )
         .await;
         assert_eq!(assigned["state"], json!("assigned"), "{b}");
@@ -133,11 +133,11 @@ async fn a_hotline_works_a_request_from_entry_to_close() {
 
 #[tokio::test]
 async fn scope_and_roles_decide_who_sees_and_moves_a_request() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let office = token(&env.app, "office_a").await;
-        let other_district = token(&env.app, "dept_b").await;
-        let leader = token(&env.app, "leader_a").await;
+        let office = env.token("office_a").await;
+        let other_district = env.token("dept_b").await;
+        let leader = env.token("leader_a").await;
         let id = enter(&env, &office, phoned("lighting")).await;
         let at = version(&env, &office, id).await;
 
@@ -151,7 +151,7 @@ async fn scope_and_roles_decide_who_sees_and_moves_a_request() {
             queue(&env, &other_district, "view=all").await.is_empty(),
             "{b}"
         );
-        let assign = json!({ "move": "assign", "department": env.fx.b_zj });
+        let assign = json!({ "move": "assign", "department": env.fx().b_zj });
         let refused = make(&env, &other_district, id, at, assign.clone()).await;
         assert_eq!(
             refused.status,
@@ -199,7 +199,7 @@ async fn scope_and_roles_decide_who_sees_and_moves_a_request() {
                 reply.body
             );
         }
-        let elsewhere = format!("/requests/stats?region_id={}", env.fx.district_b.id);
+        let elsewhere = format!("/requests/stats?region_id={}", env.fx().district_b.id);
         let reply = get(&env, &office, &elsewhere).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{b}: {}", reply.body);
         assert_eq!(version(&env, &office, id).await, at, "{b}: nothing moved");
@@ -208,12 +208,12 @@ async fn scope_and_roles_decide_who_sees_and_moves_a_request() {
 
 #[tokio::test]
 async fn stale_versions_conflict_and_refusals_name_every_field_in_the_callers_language() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let office = token(&env.app, "office_a").await;
+        let office = env.token("office_a").await;
         let id = enter(&env, &office, phoned("lighting")).await;
         let at = version(&env, &office, id).await;
-        let assign = json!({ "move": "assign", "department": env.fx.a_zj });
+        let assign = json!({ "move": "assign", "department": env.fx().a_zj });
         let first = make(&env, &office, id, at, assign.clone()).await;
         assert_eq!(first.status, StatusCode::CREATED, "{b}: {}", first.body);
         let stale = make(&env, &office, id, at, assign).await;
@@ -224,15 +224,9 @@ async fn stale_versions_conflict_and_refusals_name_every_field_in_the_callers_la
         let path = format!("/requests/{id}/moves");
         let accept = json!({ "move": "accept", "version": at + 1 });
         let zh = post(&env, &office, &path, accept.clone()).await;
-        let en = api_in(
-            Some("en"),
-            &env.app,
-            Method::POST,
-            &path,
-            Some(&office),
-            Some(accept),
-        )
-        .await;
+        let en = env
+            .api_in(Some("en"), Method::POST, &path, Some(&office), Some(accept))
+            .await;
         for reply in [&zh, &en] {
             assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{b}: {}", reply.body);
             assert_eq!(fields(reply), ["move"], "{b}");
@@ -292,9 +286,9 @@ async fn stale_versions_conflict_and_refusals_name_every_field_in_the_callers_la
 
 #[tokio::test]
 async fn a_requests_photos_are_served_to_staff_in_scope_only() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let mut resident = Browser::new();
+        let mut resident = env.anonymous();
         let photo = jpeg(640, 480);
         let fields = [
             ("category", "lighting"),
@@ -302,13 +296,13 @@ async fn a_requests_photos_are_served_to_staff_in_scope_only() {
             ("lat", "30.5"),
             ("lon", "114.5"),
         ];
-        let receipt = report(&env, &mut resident, &fields, &[("lamp.jpg", &photo)]).await;
+        let receipt = report(&mut resident, &fields, &[("lamp.jpg", &photo)]).await;
         assert!(
             receipt.body.contains("id=\"receipt-code\""),
             "{b}: {}",
             receipt.body
         );
-        let office = token(&env.app, "office_a").await;
+        let office = env.token("office_a").await;
         let id = queue(&env, &office, "view=dispatch").await[0];
         let seen = file(&env, &office, id).await.json();
         let photo_id = seen["request"]["photos"][0]["id"].as_i64().unwrap();
@@ -330,7 +324,7 @@ async fn a_requests_photos_are_served_to_staff_in_scope_only() {
             StatusCode::NOT_FOUND,
             "{b}"
         );
-        let other_district = token(&env.app, "dept_b").await;
+        let other_district = env.token("dept_b").await;
         let theirs = format!("/requests/{id}/photos/{photo_id}/display");
         let refused = get(&env, &other_district, &theirs).await;
         assert_eq!(refused.status, StatusCode::NOT_FOUND, "{b}");

@@ -3,10 +3,10 @@
 //! a malformed or unknown upload comes back with its message and the typed code; a department
 //! user is refused the page and its forms.
 
-use crate::common::{Browser, Reply, envs, multipart, report};
+use crate::common::{Reply, TestApp, form_csrf, multipart, report};
 use axum::http::StatusCode;
 use minxin_domain::region::RegionLevel;
-use minxin_storage::testing::{PASSWORD, query_raw};
+use minxin_storage::testing::query_raw;
 
 /// The URL of the upload form (its CSRF token in the query), as the page gives it.
 fn upload_action(page: &Reply) -> String {
@@ -25,9 +25,9 @@ const EAST_LAKE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feat
 
 #[tokio::test]
 async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let store = &env.fx.store;
+        let store = &env.fx().store;
         let east = store
             .bootstrap_region(
                 "990101001001",
@@ -37,11 +37,10 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
             )
             .await
             .unwrap();
-        let mut office = Browser::new();
-        office.sign_in(&env.app, "office_a", PASSWORD).await;
-        let queue = office.get(&env.app, "/requests").await;
+        let mut office = env.signed_in("office_a").await;
+        let queue = office.get("/requests").await;
         assert!(queue.body.contains("href=\"/requests/routing\""), "{b}");
-        let page = office.get(&env.app, "/requests/routing").await;
+        let page = office.get("/requests/routing").await;
         assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
         assert!(page.body.contains("id=\"no-boundaries\""), "{b}");
 
@@ -49,7 +48,6 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
         let action = upload_action(&page);
         let refused = office
             .post_multipart(
-                &env.app,
                 &action,
                 multipart(
                     &[("code", "990101001999")],
@@ -63,7 +61,6 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
         let square = br#"{"type":"Polygon","coordinates":[[[1,1],[2,1],[2,2],[1,1]]]}"#;
         let unknown = office
             .post_multipart(
-                &env.app,
                 &action,
                 multipart(
                     &[("code", "990101001999")],
@@ -79,14 +76,13 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
             unknown.body
         );
         let empty = office
-            .post_multipart(&env.app, &action, multipart(&[("code", "")], None))
+            .post_multipart(&action, multipart(&[("code", "")], None))
             .await;
         assert_eq!(empty.status, StatusCode::OK, "{b}");
         assert!(empty.body.contains("id=\"file-error\""), "{b}");
 
         let imported = office
             .post_multipart(
-                &env.app,
                 &action,
                 multipart(
                     &[("code", "")],
@@ -105,22 +101,20 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
             "{b}: {}",
             imported.body
         );
-        let page = office.get(&env.app, "/requests/routing").await;
+        let page = office.get("/requests/routing").await;
         assert!(
             page.body.contains(&format!("id=\"boundary-{}\"", east.id)),
             "{b}"
         );
 
         // A duplicate-free rule: road requests in 东湖社区 go to the housing bureau.
-        let csrf = Browser::csrf(&page);
+        let csrf = form_csrf(&page);
         let east_id = east.id.to_string();
-        let department = env.fx.a_zj.to_string();
+        let department = env.fx().a_zj.to_string();
         let missing = office
-            .post(
-                &env.app,
+            .post_form(
                 "/requests/routing/rules",
                 &[
-                    ("_csrf", &csrf),
                     ("category", "road"),
                     ("boundary", &east_id),
                     ("department", ""),
@@ -140,20 +134,13 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
             ("boundary", &east_id),
             ("department", &department),
         ];
-        let added = office
-            .post(&env.app, "/requests/routing/rules", &rule)
-            .await;
+        let added = office.post("/requests/routing/rules", &rule).await;
         assert_eq!(added.status, StatusCode::SEE_OTHER, "{b}: {}", added.body);
-        let again = office
-            .post(&env.app, "/requests/routing/rules", &rule)
-            .await;
+        let again = office.post("/requests/routing/rules", &rule).await;
         assert!(again.body.contains("已有同一类别、同一边界的规则"), "{b}");
 
         let tested = office
-            .get(
-                &env.app,
-                "/requests/routing?point_category=road&lat=30.45&lon=114.45",
-            )
+            .get("/requests/routing?point_category=road&lat=30.45&lon=114.45")
             .await;
         assert!(tested.body.contains("id=\"test-result\""), "{b}");
         assert!(
@@ -164,23 +151,20 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
             tested.body
         );
         let typo = office
-            .get(
-                &env.app,
-                "/requests/routing?point_category=road&lat=north&lon=114.45",
-            )
+            .get("/requests/routing?point_category=road&lat=north&lon=114.45")
             .await;
         assert!(typo.body.contains("id=\"lat-error\""), "{b}");
         assert!(typo.body.contains("value=\"north\""), "{b}");
 
         // A resident reports a broken road inside the boundary: it lands with the bureau.
-        let mut resident = Browser::new();
+        let mut resident = env.anonymous();
         let fields = [
             ("category", "road"),
             ("description", "东湖社区门口路面塌陷"),
             ("lat", "30.45"),
             ("lon", "114.45"),
         ];
-        let receipt = report(&env, &mut resident, &fields, &[]).await;
+        let receipt = report(&mut resident, &fields, &[]).await;
         assert!(
             receipt.body.contains("id=\"receipt-code\""),
             "{b}: {}",
@@ -195,21 +179,19 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
         .remove(0);
         assert_eq!(
             (holder, state.as_str()),
-            (Some(env.fx.a_zj), "assigned"),
+            (Some(env.fx().a_zj), "assigned"),
             "{b}"
         );
 
         // A department's staff may neither see the page nor post its forms.
-        let mut dept = Browser::new();
-        dept.sign_in(&env.app, "dept_a", PASSWORD).await;
-        let denied = dept.get(&env.app, "/requests/routing").await;
+        let mut dept = env.signed_in("dept_a").await;
+        let denied = dept.get("/requests/routing").await;
         assert_eq!(denied.status, StatusCode::FORBIDDEN, "{b}");
-        let queue = dept.get(&env.app, "/requests").await;
+        let queue = dept.get("/requests").await;
         assert!(!queue.body.contains("href=\"/requests/routing\""), "{b}");
-        let dept_csrf = Browser::csrf(&queue);
+        let dept_csrf = form_csrf(&queue);
         let delete = dept
             .post(
-                &env.app,
                 &format!("/requests/routing/boundaries/{}/delete", east.id),
                 &[("_csrf", &dept_csrf)],
             )

@@ -4,14 +4,14 @@
 //! projects that are not public or not approved get the reason instead of a board; and the
 //! office's archive of the plan holds each public project's board and QR code by code.
 
-use crate::common::{Browser, Env, decode_qr_png, envs};
+use crate::common::{TestApp, decode_qr_png};
 use axum::http::{StatusCode, header};
 use chrono::Duration;
 use minxin_domain::project::{FundingSource, Stage};
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::ContractInput;
 use minxin_storage::seed::BulkProject;
-use minxin_storage::testing::{PASSWORD, TestProject, execute_raw};
+use minxin_storage::testing::{TestProject, execute_raw};
 use std::io::{Cursor, Read};
 
 /// The public address of the tests' deployment (the default configuration).
@@ -29,8 +29,8 @@ struct Projects {
     reserve: i64,
 }
 
-async fn projects(env: &Env) -> Projects {
-    let fx = &env.fx;
+async fn projects(env: &TestApp) -> Projects {
+    let fx = &env.fx();
     let mut building = TestProject::building(fx, "幸福里老旧小区改造", 30, 200);
     building.budget = vec![
         (FundingSource::Central, 60_000_000),
@@ -47,13 +47,13 @@ async fn projects(env: &Env) -> Projects {
         })
         .await;
     execute_raw(
-        &fx.store,
+        &env.store(),
         &format!("UPDATE projects SET is_public = FALSE WHERE id = {hidden}"),
     )
     .await
     .unwrap();
     let finance = fx.actor("finance_a").await;
-    fx.store
+    env.store()
         .scoped(&finance, "t")
         .add_contract(
             public,
@@ -84,34 +84,26 @@ async fn projects(env: &Env) -> Projects {
     }
 }
 
-async fn signed_in(env: &Env, username: &str) -> Browser {
-    let mut browser = Browser::new();
-    browser.sign_in(&env.app, username, PASSWORD).await;
-    browser
-}
-
 #[tokio::test]
 async fn the_office_prints_a_public_projects_signboard_in_both_languages() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let Projects {
             public: id, code, ..
         } = projects(&env).await;
-        let mut office = signed_in(&env, "office_a").await;
+        let mut office = env.signed_in("office_a").await;
 
-        let project = office.get(&env.app, &format!("/projects/{id}")).await;
+        let project = office.get(&format!("/projects/{id}")).await;
         assert!(
             project
                 .body
                 .contains(&format!("href=\"/projects/{id}/signboard\"")),
             "{b}: the project page links its signboard"
         );
-        let nav = office.get(&env.app, "/work").await;
+        let nav = office.get("/work").await;
         assert!(nav.body.contains("href=\"/signboards\""), "{b}");
 
-        let page = office
-            .get(&env.app, &format!("/projects/{id}/signboard"))
-            .await;
+        let page = office.get(&format!("/projects/{id}/signboard")).await;
         assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
         for text in [
             "民心工程公示牌",
@@ -137,21 +129,19 @@ async fn the_office_prints_a_public_projects_signboard_in_both_languages() {
         assert!(!page.body.contains("13800001234"), "{b}: full phone shown");
 
         let a3 = office
-            .get(&env.app, &format!("/projects/{id}/signboard?size=a3"))
+            .get(&format!("/projects/{id}/signboard?size=a3"))
             .await;
         assert!(a3.body.contains("class=\"signboard a3\""), "{b}");
         let a5 = office
-            .get(&env.app, &format!("/projects/{id}/signboard?size=a5"))
+            .get(&format!("/projects/{id}/signboard?size=a5"))
             .await;
         assert_eq!(a5.status, StatusCode::BAD_REQUEST, "{b}");
         assert!(a5.body.contains("A4 或 A3"), "{b}");
 
         office
-            .get(&env.app, &format!("/lang?to=en&next=/projects/{id}"))
+            .get(&format!("/lang?to=en&next=/projects/{id}"))
             .await;
-        let en = office
-            .get(&env.app, &format!("/projects/{id}/signboard"))
-            .await;
+        let en = office.get(&format!("/projects/{id}/signboard")).await;
         for text in [
             "Livelihood Project Signboard",
             "Scan to follow the project and report problems",
@@ -161,23 +151,21 @@ async fn the_office_prints_a_public_projects_signboard_in_both_languages() {
         ] {
             assert!(en.body.contains(text), "{b}: {text} missing in English");
         }
-        let css = office.get(&env.app, "/static/signboard.css").await;
+        let css = office.get("/static/signboard.css").await;
         assert!(css.body.contains("size: A3 portrait"), "{b}");
     }
 }
 
 #[tokio::test]
 async fn the_qr_code_decodes_to_exactly_the_public_address() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let Projects {
             public: id, code, ..
         } = projects(&env).await;
-        let office = signed_in(&env, "office_a").await;
+        let office = env.signed_in("office_a").await;
 
-        let (status, headers, png) = office
-            .download(&env.app, &format!("/projects/{id}/qr.png"))
-            .await;
+        let (status, headers, png) = office.download(&format!("/projects/{id}/qr.png")).await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert_eq!(headers[header::CONTENT_TYPE], "image/png", "{b}");
         let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
@@ -187,9 +175,7 @@ async fn the_qr_code_decodes_to_exactly_the_public_address() {
         );
         assert_eq!(decode_qr_png(&png), format!("{BASE}/p/{code}"), "{b}");
 
-        let (status, headers, svg) = office
-            .download(&env.app, &format!("/projects/{id}/qr.svg"))
-            .await;
+        let (status, headers, svg) = office.download(&format!("/projects/{id}/qr.svg")).await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml", "{b}");
         assert!(
@@ -209,7 +195,7 @@ async fn the_qr_code_decodes_to_exactly_the_public_address() {
 
 #[tokio::test]
 async fn scope_roles_and_unpublished_projects_are_refused_in_words() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let Projects {
             public: id,
@@ -217,69 +203,57 @@ async fn scope_roles_and_unpublished_projects_are_refused_in_words() {
             reserve,
             ..
         } = projects(&env).await;
-        let other_district = signed_in(&env, "dept_b").await;
+        let other_district = env.signed_in("dept_b").await;
         for path in ["signboard", "qr.png", "qr.svg"] {
             let r = other_district
-                .download(&env.app, &format!("/projects/{id}/{path}"))
+                .download(&format!("/projects/{id}/{path}"))
                 .await;
             assert_eq!(r.0, StatusCode::NOT_FOUND, "{b}: {path} outside the scope");
         }
-        let mut dept = signed_in(&env, "dept_a").await;
-        let r = dept
-            .get(&env.app, &format!("/projects/{id}/signboard"))
-            .await;
+        let mut dept = env.signed_in("dept_a").await;
+        let r = dept.get(&format!("/projects/{id}/signboard")).await;
         assert_eq!(r.status, StatusCode::OK, "{b}: a reader in scope prints it");
         assert!(
             !r.body.contains("href=\"/signboards\""),
             "{b}: no bulk link"
         );
-        let r = dept.get(&env.app, "/signboards").await;
+        let r = dept.get("/signboards").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}");
-        let r = dept.download(&env.app, "/signboards.zip?year=2026").await;
+        let r = dept.download("/signboards.zip?year=2026").await;
         assert_eq!(r.0, StatusCode::FORBIDDEN, "{b}");
-        let admin = signed_in(&env, "sysadmin").await;
-        let r = admin
-            .download(&env.app, &format!("/projects/{id}/qr.png"))
-            .await;
+        let admin = env.signed_in("sysadmin").await;
+        let r = admin.download(&format!("/projects/{id}/qr.png")).await;
         assert_eq!(
             r.0,
             StatusCode::FORBIDDEN,
             "{b}: administrators read no projects"
         );
 
-        let mut office = signed_in(&env, "office_a").await;
-        let r = office
-            .get(&env.app, &format!("/projects/{hidden}/signboard"))
-            .await;
+        let mut office = env.signed_in("office_a").await;
+        let r = office.get(&format!("/projects/{hidden}/signboard")).await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("id=\"signboard-refused\""), "{b}");
         assert!(r.body.contains("未向社会公开"), "{b}");
         assert!(!r.body.contains("signboard-qr"), "{b}");
-        let r = office
-            .get(&env.app, &format!("/projects/{reserve}/signboard"))
-            .await;
+        let r = office.get(&format!("/projects/{reserve}/signboard")).await;
         assert!(r.body.contains("尚未立项"), "{b}");
-        let r = office
-            .download(&env.app, &format!("/projects/{hidden}/qr.png"))
-            .await;
+        let r = office.download(&format!("/projects/{hidden}/qr.png")).await;
         assert_eq!(r.0, StatusCode::CONFLICT, "{b}");
         assert!(
             String::from_utf8_lossy(&r.2).contains("未向社会公开"),
             "{b}"
         );
         office
-            .get(&env.app, &format!("/lang?to=en&next=/projects/{hidden}"))
+            .get(&format!("/lang?to=en&next=/projects/{hidden}"))
             .await;
-        let r = office
-            .get(&env.app, &format!("/projects/{hidden}/signboard"))
-            .await;
+        let r = office.get(&format!("/projects/{hidden}/signboard")).await;
         assert!(r.body.contains("This project is not public"), "{b}");
     }
 }
 
 #[tokio::test]
 async fn the_plans_archive_holds_each_public_projects_board_and_qr_code() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
         let Projects {
             code,
@@ -287,9 +261,9 @@ async fn the_plans_archive_holds_each_public_projects_board_and_qr_code() {
             reserve,
             ..
         } = projects(&env).await;
-        let mut office = signed_in(&env, "office_a").await;
+        let mut office = env.signed_in("office_a").await;
 
-        let page = office.get(&env.app, "/signboards?year=2026").await;
+        let page = office.get("/signboards?year=2026").await;
         assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
         assert!(page.body.contains(&code), "{b}");
         for other in [hidden, reserve] {
@@ -305,9 +279,7 @@ async fn the_plans_archive_holds_each_public_projects_board_and_qr_code() {
             page.body
         );
 
-        let (status, headers, zip) = office
-            .download(&env.app, "/signboards.zip?year=2026&size=a3")
-            .await;
+        let (status, headers, zip) = office.download("/signboards.zip?year=2026&size=a3").await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert_eq!(headers[header::CONTENT_TYPE], "application/zip", "{b}");
         let mut archive = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
@@ -346,34 +318,28 @@ async fn the_plans_archive_holds_each_public_projects_board_and_qr_code() {
             .unwrap();
         assert_eq!(decode_qr_png(&png), format!("{BASE}/p/{code}"), "{b}");
 
-        let street = env.fx.street_a.id;
+        let street = env.fx().street_a.id;
         let r = office
-            .get(
-                &env.app,
-                &format!("/signboards?year=2026&region_id={street}"),
-            )
+            .get(&format!("/signboards?year=2026&region_id={street}"))
             .await;
         assert!(r.body.contains(&code), "{b}");
-        let r = office.get(&env.app, "/signboards?year=2025").await;
+        let r = office.get("/signboards?year=2025").await;
         assert!(r.body.contains("id=\"no-signboards\""), "{b}");
-        let outside = env.fx.street_b.id;
+        let outside = env.fx().street_b.id;
         let r = office
-            .get(
-                &env.app,
-                &format!("/signboards?year=2026&region_id={outside}"),
-            )
+            .get(&format!("/signboards?year=2026&region_id={outside}"))
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}");
-        let r = office.get(&env.app, "/signboards?year=twenty").await;
+        let r = office.get("/signboards?year=twenty").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
     }
 }
 
 #[tokio::test]
 async fn a_plan_too_large_for_one_archive_is_refused_in_words() {
-    for env in envs().await {
+    for env in TestApp::each().await {
         let b = env.backend;
-        let fx = &env.fx;
+        let fx = &env.fx();
         let Projects { public, .. } = projects(&env).await;
         let category = fx
             .store
@@ -403,14 +369,14 @@ async fn a_plan_too_large_for_one_archive_is_refused_in_words() {
                 location: None,
             })
             .collect();
-        fx.store.seed_bulk_projects(&rows).await.unwrap();
-        let mut office = signed_in(&env, "office_a").await;
-        let page = office.get(&env.app, "/signboards?year=2027").await;
+        env.store().seed_bulk_projects(&rows).await.unwrap();
+        let mut office = env.signed_in("office_a").await;
+        let page = office.get("/signboards?year=2027").await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
         assert!(page.body.contains("id=\"too-many\""), "{b}");
         assert!(page.body.contains("超过 1000 个"), "{b}");
         assert!(!page.body.contains("id=\"download-all\""), "{b}");
-        let r = office.get(&env.app, "/signboards.zip?year=2027").await;
+        let r = office.get("/signboards.zip?year=2027").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
         assert!(r.body.contains("分批下载"), "{b}");
     }

@@ -10,12 +10,10 @@
 use crate::common::chrome::{
     click, current_path, loopback, serve_on, start_chrome, text_of, wait_for_text,
 };
-use crate::common::{Browser, decode_qr_png};
+use crate::common::{TestApp, decode_qr_png};
 use fantoccini::{Client, Locator};
 use minxin_storage::projects::ProjectFilter;
-use minxin_storage::testing::stores;
 use minxin_storage::{PageRequest, Store};
-use minxin_web::{AppState, WebConfig, app};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -120,29 +118,20 @@ fn count_of(text: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_scans_a_signboard_and_explores_the_map() {
-    let (_, store) = stores().await.remove(0);
     let today = minxin_storage::progress::lights::today();
-    minxin_demo::seed(&store, PASSWORD, today, |_| {})
-        .await
-        .unwrap();
     let (listener, base) = loopback().await;
-    let data_dir = tempfile::tempdir().unwrap();
-    let config = WebConfig {
-        data_dir: data_dir.path().to_owned(),
-        public_base_url: base.clone(),
-        ..WebConfig::default()
-    };
-    let state = AppState::new(store.clone(), config).await.unwrap();
-    let router = app(state.clone());
-    serve_on(listener, state);
+    let public_base_url = base.clone();
+    let env = TestApp::builder()
+        .demo(PASSWORD, today)
+        .config(move |c| c.public_base_url = public_base_url.clone())
+        .sqlite()
+        .await;
+    serve_on(listener, env.state.clone());
 
     // The office downloads the signboard's QR code; the resident's phone reads it.
-    let (id, code, name, owner_phone) = public_project(&store).await;
-    let mut office = Browser::new();
-    office.sign_in(&router, "office", PASSWORD).await;
-    let (status, _, png) = office
-        .download(&router, &format!("/projects/{id}/qr.png"))
-        .await;
+    let (id, code, name, owner_phone) = public_project(env.store()).await;
+    let office = env.signed_in("office").await;
+    let (status, _, png) = office.download(&format!("/projects/{id}/qr.png")).await;
     assert_eq!(status, axum::http::StatusCode::OK);
     let scanned = decode_qr_png(&png);
     assert_eq!(scanned, format!("{base}/p/{code}"));
