@@ -26,6 +26,7 @@ pub struct TestApp {
     /// The state the routes run on (store, configuration, clock, CSRF key).
     pub state: AppState,
     fixture: Option<Fixture>,
+    password: &'static str,
 }
 
 /// How the apps of a test are made: configuration, clock and seed data.
@@ -72,10 +73,11 @@ impl TestApp {
         Client::new(self)
     }
 
-    /// A browser signed in through the login form as account `username` (fixture password).
+    /// A browser signed in through the login form as account `username` (with the seed's
+    /// password).
     pub async fn signed_in(&self, username: &str) -> Client<'_> {
         let mut client = self.anonymous();
-        let reply = client.sign_in(username, PASSWORD).await;
+        let reply = client.sign_in(username, self.password).await;
         assert_eq!(
             reply.status,
             StatusCode::SEE_OTHER,
@@ -129,9 +131,9 @@ impl TestApp {
         self.send(request.unwrap()).await
     }
 
-    /// A bearer token for account `username` (fixture password).
+    /// A bearer token for account `username` (with the seed's password).
     pub async fn token(&self, username: &str) -> String {
-        let body = json!({ "username": username, "password": PASSWORD, "name": "test" });
+        let body = json!({ "username": username, "password": self.password, "name": "test" });
         let reply = self
             .api(Method::POST, "/auth/token", None, Some(body))
             .await;
@@ -233,14 +235,14 @@ impl Builder {
     }
 
     async fn build(&self, backend: &'static str, store: Store) -> TestApp {
-        let fixture = match self.demo {
+        let (fixture, password) = match self.demo {
             Some((password, today)) => {
                 minxin_demo::seed(&store, password, today, |_| {})
                     .await
                     .unwrap();
-                None
+                (None, password)
             }
-            None => Some(fixture(&store).await),
+            None => (Some(fixture(&store).await), PASSWORD),
         };
         let mut config = test_config();
         (self.config)(&mut config);
@@ -253,6 +255,7 @@ impl Builder {
             router: app(state.clone()),
             state,
             fixture,
+            password,
         }
     }
 }
