@@ -92,7 +92,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             receipt.body
         );
         let (request, version): (i64, i64) =
-            query_raw(&env.store(), "SELECT id, version FROM service_requests")
+            query_raw(env.store(), "SELECT id, version FROM service_requests")
                 .await
                 .unwrap()[0];
         s.publish_request(
@@ -108,7 +108,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
         .unwrap_or_else(|e| panic!("{b}: {e:?}"));
 
         let stored: Vec<(String, Option<String>, Option<String>)> = query_raw(
-            &env.store(),
+            env.store(),
             "SELECT target_label, before, after FROM audit_log",
         )
         .await

@@ -30,8 +30,8 @@ fn href_of(body: &str, id: &str) -> String {
 async fn the_leader_sees_the_dashboard_and_others_do_not() {
     for env in TestApp::each().await {
         let b = env.backend;
-        let red = lit_project(&env.fx(), "东湖社区老年食堂", Light::Red).await;
-        lit_project(&env.fx(), "西湖社区文化站", Light::Green).await;
+        let red = lit_project(env.fx(), "东湖社区老年食堂", Light::Red).await;
+        lit_project(env.fx(), "西湖社区文化站", Light::Green).await;
 
         let mut leader = env.signed_in("leader_a").await;
         let home = leader.get("/work").await;
@@ -99,7 +99,7 @@ async fn the_leader_sees_the_dashboard_and_others_do_not() {
 async fn the_api_gives_the_figures_in_the_callers_language() {
     for env in TestApp::each().await {
         let b = env.backend;
-        let red = lit_project(&env.fx(), "东湖社区老年食堂", Light::Red).await;
+        let red = lit_project(env.fx(), "东湖社区老年食堂", Light::Red).await;
         let leader = env.token("leader_a").await;
 
         let zh = env

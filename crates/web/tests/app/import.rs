@@ -146,7 +146,7 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
         );
         assert!(!preview.body.contains("import-issues"), "[{b}]");
         assert_eq!(
-            total(&env.fx().store, &env.fx()).await,
+            total(&env.fx().store, env.fx()).await,
             0,
             "[{b}] a preview saves nothing"
         );
@@ -183,11 +183,11 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
             page.body.contains("2026-MX-0102"),
             "[{b}] generated code shown"
         );
-        assert_eq!(total(&env.fx().store, &env.fx()).await, 2, "[{b}]");
+        assert_eq!(total(&env.fx().store, env.fx()).await, 2, "[{b}]");
         // A second click on confirm does not import twice.
         let again = office.post_form(&format!("{job}/confirm"), &[]).await;
         assert_eq!(again.status, StatusCode::SEE_OTHER, "[{b}]");
-        assert_eq!(total(&env.fx().store, &env.fx()).await, 2, "[{b}]");
+        assert_eq!(total(&env.fx().store, env.fx()).await, 2, "[{b}]");
 
         // The same file again: the coded row is unchanged, not duplicated.
         let uploaded = upload(
@@ -292,7 +292,7 @@ async fn broken_files_are_explained_and_nothing_is_imported() {
             "[{b}] {}",
             after.body
         );
-        assert_eq!(total(&env.fx().store, &env.fx()).await, 0, "[{b}]");
+        assert_eq!(total(&env.fx().store, env.fx()).await, 0, "[{b}]");
 
         // Another spreadsheet altogether: one problem naming the header.
         let mut book2 = Workbook::new();

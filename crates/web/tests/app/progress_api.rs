@@ -41,7 +41,7 @@ async fn project(env: &TestApp) -> i64 {
         .await
         .unwrap();
     execute_raw(
-        &env.store(),
+        env.store(),
         &format!(
             "UPDATE projects SET stage = 'construction' WHERE id = {}",
             p.id

@@ -119,7 +119,7 @@ async fn unknown_and_private_projects_get_the_portal_404() {
         .await;
         assert!(en.body.contains("Project not found"), "{b}");
 
-        let mut reserve = TestProject::building(&e.app.fx(), "储备项目", 10, 10);
+        let mut reserve = TestProject::building(e.app.fx(), "储备项目", 10, 10);
         reserve.stage = "reserve";
         let id = e.app.fx().project(reserve).await;
         let office = e.app.fx().actor("office_a").await;
@@ -283,7 +283,7 @@ async fn open_data_validates_against_the_oc4ids_schema() {
         e.app
             .fx()
             .project(TestProject::building(
-                &e.app.fx(),
+                e.app.fx(),
                 "西湖社区老年食堂",
                 10,
                 10,

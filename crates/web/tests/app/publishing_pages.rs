@@ -83,7 +83,7 @@ async fn the_wording_is_prefilled_redacted_and_personal_data_needs_a_confirmatio
         );
         let published = || async {
             query_raw::<(bool, String)>(
-                &store,
+                store,
                 "SELECT is_published, public_description FROM service_requests",
             )
             .await

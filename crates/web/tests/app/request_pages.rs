@@ -184,7 +184,7 @@ async fn a_signboard_link_fills_the_project_in() {
         let b = env.backend;
         let id = env
             .fx()
-            .project(TestProject::building(&env.fx(), "东湖社区老年食堂", 30, 60))
+            .project(TestProject::building(env.fx(), "东湖社区老年食堂", 30, 60))
             .await;
         let office = env.fx().actor("office_a").await;
         let code = env

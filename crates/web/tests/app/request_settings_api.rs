@@ -24,7 +24,7 @@ async fn rule_count(env: &TestApp, who: &str) -> usize {
 async fn the_office_keeps_routing_rules_that_send_new_requests_on() {
     for env in TestApp::each().await {
         let b = env.backend;
-        route_street_roads(&env.fx()).await;
+        route_street_roads(env.fx()).await;
         let office = env.token("office_a").await;
         let street = env.fx().street_a.id;
 

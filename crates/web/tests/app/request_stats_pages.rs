@@ -62,7 +62,7 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
             }
         };
         minxin_storage::testing::execute_raw(
-            &store,
+            store,
             &format!(
                 "UPDATE service_requests SET region_path = '{}'",
                 fx.street_a.path

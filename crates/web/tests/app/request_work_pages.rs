@@ -46,7 +46,7 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
     for env in TestApp::builder().clock(&clock).each().await {
         let (b, store, fx) = (env.backend, env.store(), env.fx());
         execute_raw(
-            &store,
+            store,
             &format!(
                 "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, \
                  '{{\"type\":\"Polygon\",\"coordinates\":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6]]]}}', \
@@ -100,7 +100,7 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
         assert_eq!(entered.status, StatusCode::OK, "{b}: {}", entered.body);
         assert!(entered.body.contains("id=\"receipt-code\""), "{b}");
         let (id, channel, entered_by) = query_raw::<(i64, String, Option<i64>)>(
-            &store,
+            store,
             "SELECT id, channel, entered_by FROM service_requests",
         )
         .await
@@ -108,7 +108,7 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
             .clone();
         assert_eq!(
             (channel.as_str(), entered_by),
-            ("phone", Some(grid_id(&store).await)),
+            ("phone", Some(grid_id(store).await)),
             "{b}"
         );
         // The grid worker reads the file but does not handle it: no contact details.
@@ -248,7 +248,7 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
             published.body
         );
         let shown: Vec<(bool, String)> = query_raw(
-            &store,
+            store,
             "SELECT is_published, public_description FROM service_requests",
         )
         .await
@@ -321,7 +321,7 @@ async fn the_office_enters_2027_and_deadlines_count_its_new_year_holiday() {
             receipt.body
         );
         let (answer_by,): (DateTime<Utc>,) =
-            query_raw(&store, "SELECT answer_by FROM service_requests")
+            query_raw(store, "SELECT answer_by FROM service_requests")
                 .await
                 .unwrap()[0];
         assert_eq!(

@@ -47,7 +47,7 @@ async fn projects(env: &TestApp) -> Projects {
         })
         .await;
     execute_raw(
-        &env.store(),
+        env.store(),
         &format!("UPDATE projects SET is_public = FALSE WHERE id = {hidden}"),
     )
     .await
