@@ -114,8 +114,8 @@ pub fn boundaries_geojson() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use minxin_domain::boundary_import::read_import;
-    use minxin_domain::geo::Point;
+    use minxin_domain::kernel::geo::Point;
+    use minxin_domain::org::boundary_import::read_import;
 
     #[test]
     fn every_street_and_community_of_the_district_has_a_boundary_the_import_takes() {

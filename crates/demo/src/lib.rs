@@ -10,7 +10,7 @@ mod progress;
 pub mod projects;
 pub mod requests;
 
-use minxin_domain::region::RegionLevel;
+use minxin_domain::org::region::RegionLevel;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::{Store, StoreError};

@@ -9,9 +9,9 @@
 
 use crate::dice::Dice;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
-use minxin_domain::finance::{MoneyKind, ProcurementMethod, uscc_check_char};
-use minxin_domain::project::Stage;
-use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, ReportState, due_date};
+use minxin_domain::control::finance::{MoneyKind, ProcurementMethod, uscc_check_char};
+use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, ReportState, due_date};
+use minxin_domain::projects::project::Stage;
 use minxin_storage::projects::{BudgetLine, Project};
 use minxin_storage::seed_progress::{PastContract, PastMoney, PastProgress, PastReport};
 
@@ -344,14 +344,14 @@ pub(crate) fn invent(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use minxin_domain::finance::valid_uscc;
+    use minxin_domain::control::finance::valid_uscc;
 
     #[test]
     fn every_source_pays_its_share_from_what_it_disbursed() {
-        use minxin_domain::finance::balance::{SourceTotals, imbalances};
-        use minxin_domain::finance::{MoneyRecord, summarise};
-        use minxin_domain::money::Fen;
-        use minxin_domain::project::FundingSource;
+        use minxin_domain::control::finance::balance::{SourceTotals, imbalances};
+        use minxin_domain::control::finance::{MoneyRecord, summarise};
+        use minxin_domain::kernel::money::Fen;
+        use minxin_domain::projects::project::FundingSource;
         let budget: Vec<BudgetLine> = [
             ("county", 4_000_001),
             ("municipal", 3_900_000),

@@ -7,11 +7,11 @@
 use crate::dice::Dice;
 use crate::geography::{Cell, cell_of};
 use chrono::{DateTime, Duration, Utc};
-use minxin_domain::calendar::WorkingCalendar;
-use minxin_domain::region::RegionLevel;
-use minxin_domain::request_deadline::deadlines;
-use minxin_domain::request_intake::Channel;
-use minxin_domain::service_request::{Rating, RequestState};
+use minxin_domain::kernel::calendar::WorkingCalendar;
+use minxin_domain::org::region::RegionLevel;
+use minxin_domain::requests::deadline::deadlines;
+use minxin_domain::requests::intake::Channel;
+use minxin_domain::requests::service_request::{Rating, RequestState};
 use minxin_storage::seed_requests::BulkRequest;
 use minxin_storage::{Store, StoreError};
 

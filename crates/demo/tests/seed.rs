@@ -114,7 +114,9 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
         assert!(total.disbursed <= total.approved && total.paid.0 > 0, "{b}");
         let contract = &books.contracts[0];
         assert!(contract.paid_fen <= contract.amount_fen, "{b}");
-        assert!(minxin_domain::finance::valid_uscc(&contract.credit_code));
+        assert!(minxin_domain::control::finance::valid_uscc(
+            &contract.credit_code
+        ));
         let reports = scoped.reports(sample.id).await.unwrap();
         assert!(reports.len() >= 3, "{b}: {} reports", reports.len());
         assert!(reports.iter().any(|r| r.state == "accepted"), "{b}");
@@ -172,7 +174,7 @@ async fn placed_by_boundaries(b: &str, store: &minxin_storage::Store) {
     .unwrap();
     for (path, lat, lon) in projects {
         let submission = minxin_storage::requests::Submission {
-            draft: minxin_domain::request_intake::IntakeDraft {
+            draft: minxin_domain::requests::intake::IntakeDraft {
                 category: "road".into(),
                 description: "路面塌陷".into(),
                 lat: lat.to_string(),
@@ -180,7 +182,7 @@ async fn placed_by_boundaries(b: &str, store: &minxin_storage::Store) {
                 ..Default::default()
             },
             project_code: None,
-            channel: minxin_domain::request_intake::Channel::Portal,
+            channel: minxin_domain::requests::intake::Channel::Portal,
         };
         let placed = minxin_storage::testing::placed(store, &submission).await;
         assert_eq!(placed, path, "{b}: a request at {lat},{lon}");
@@ -235,7 +237,7 @@ async fn benchmark_requests(b: &str, store: &minxin_storage::Store) {
 /// and `minxin check money` found 97 sources paying beyond their disbursements).
 #[tokio::test]
 async fn the_demo_books_balance_per_funding_source() {
-    use minxin_domain::finance::balance::imbalances;
+    use minxin_domain::control::finance::balance::imbalances;
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     for (b, store) in stores().await {
         minxin_demo::seed(&store, "Demo#2026x", today, |_| {})

@@ -3,7 +3,7 @@
 use crate::cli::{ImportProjects, Open311KeyCommand, RegionCreate, UserCreate};
 use crate::config::Config;
 use anyhow::Context;
-use minxin_domain::region::RegionLevel;
+use minxin_domain::org::region::RegionLevel;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::credentials::new_token;
@@ -49,7 +49,7 @@ fn explain(e: StoreError) -> anyhow::Error {
 /// Today in Beijing.
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now()
-        .with_timezone(&minxin_domain::time::shanghai())
+        .with_timezone(&minxin_domain::kernel::time::shanghai())
         .date_naive()
 }
 
@@ -170,11 +170,11 @@ async fn nightly(store: Store) {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "taking the monthly snapshot failed"),
         }
-        let now = chrono::Utc::now().with_timezone(&minxin_domain::time::shanghai());
+        let now = chrono::Utc::now().with_timezone(&minxin_domain::kernel::time::shanghai());
         let next = (now.date_naive() + chrono::Duration::days(1))
             .and_hms_opt(0, 10, 0)
             .and_then(|t| {
-                t.and_local_timezone(minxin_domain::time::shanghai())
+                t.and_local_timezone(minxin_domain::kernel::time::shanghai())
                     .single()
             });
         let wait = next.map_or(std::time::Duration::from_secs(86_400), |next| {
@@ -204,7 +204,7 @@ pub async fn refresh_lights(config: &Config) -> anyhow::Result<()> {
 /// `domain::finance::balance::imbalances`. Books written through the application keep to the
 /// rule; this finds what was entered before it held (or around it).
 pub async fn check_money(config: &Config) -> anyhow::Result<()> {
-    use minxin_domain::finance::balance::{Imbalance, imbalances};
+    use minxin_domain::control::finance::balance::{Imbalance, imbalances};
     let store = open(config).await?;
     println!("checking every project's books per funding source: paid ≤ disbursed ≤ approved …");
     let all = store.source_totals().await.map_err(explain)?;
@@ -253,7 +253,7 @@ pub async fn check_money(config: &Config) -> anyhow::Result<()> {
 
 /// `minxin snapshots take YYYY-MM`
 pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> {
-    let period: minxin_domain::report::ReportPeriod = period.parse().map_err(|_| {
+    let period: minxin_domain::control::report::ReportPeriod = period.parse().map_err(|_| {
         anyhow::anyhow!("`{period}` is not a month: expected YYYY-MM, e.g. 2026-10")
     })?;
     let store = open(config).await?;
@@ -263,17 +263,21 @@ pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> 
         .await
         .map_err(|e| match e {
             minxin_storage::StoreError::Invalid(problems) => {
-                match problems.first().map(|p| &p.problem) {
-                    Some(minxin_domain::Problem::Snapshot { refusal }) => {
-                        anyhow::anyhow!("{refusal}")
+                let refusal = problems.first().and_then(|p| match &p.problem {
+                    minxin_domain::Problem::Refused(refused) => {
+                        refused.get::<minxin_domain::control::bulletin::SnapshotRefusal>()
                     }
-                    _ => anyhow::anyhow!("{period} cannot be taken"),
+                    _ => None,
+                });
+                match refusal {
+                    Some(refusal) => anyhow::anyhow!("{refusal}"),
+                    None => anyhow::anyhow!("{period} cannot be taken"),
                 }
             }
             other => other.into(),
         })?;
     let m = &taken.month;
-    let at = minxin_domain::time::format_local(m.taken_at);
+    let at = minxin_domain::kernel::time::format_local(m.taken_at);
     if taken.new {
         println!("{}: {} projects copied ({at})", m.period, m.projects);
     } else {
@@ -446,7 +450,7 @@ pub async fn bench_seed(config: &Config, projects: usize, requests: usize) -> an
 
 /// `minxin import projects FILE.xlsx --user USERNAME [--dry-run]`
 pub async fn import_projects(config: &Config, args: ImportProjects) -> anyhow::Result<()> {
-    use minxin_domain::import::workbook::{MAX_FILE_BYTES, read_workbook};
+    use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
     use minxin_storage::projects::{ImportOptions, RowAction};
     use minxin_web::pages::import::describe_line;
 
@@ -477,7 +481,7 @@ pub async fn import_projects(config: &Config, args: ImportProjects) -> anyhow::R
     println!("reading {} …", args.file.display());
     let parsed = tokio::task::spawn_blocking(move || {
         read_workbook(&bytes, MAX_FILE_BYTES)
-            .map(|sheet| minxin_domain::import::parse(&sheet, &dictionary))
+            .map(|sheet| minxin_domain::projects::import::parse(&sheet, &dictionary))
     })
     .await?;
     let parsed = match parsed {

@@ -114,7 +114,7 @@ impl Default for Config {
             intake_per_hour: 20,
             open311_jurisdiction: None,
             open311_per_hour: 1_000,
-            near_project_metres: minxin_domain::placement::DEFAULT_NEAR_PROJECT_METRES,
+            near_project_metres: minxin_domain::requests::placement::DEFAULT_NEAR_PROJECT_METRES,
             photo_decodes: 0,
             totp_key: None,
             totp_key_file: None,

@@ -13,9 +13,9 @@ use crate::schema::{
 use crate::scoped::{Scoped, Target};
 use crate::{departments, regions, settings};
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::AuditAction;
-use minxin_domain::problem::{FieldProblem, optional_line, required_line};
-use minxin_domain::segregation::{check_grant, may_manage_account};
+use minxin_domain::identity::segregation::{check_grant, may_manage_account};
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::kernel::problem::{FieldProblem, optional_line, required_line};
 use minxin_domain::{Actor, DataScope, Permission, Problem, Role, RoleSet};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};

@@ -10,7 +10,7 @@ use crate::page::{Page, PageRequest};
 use crate::schema::AuditLog;
 use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::{AuditAction, AuditOutcome, mask_embedded, redact_change};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome, mask_embedded, redact_change};
 use minxin_domain::{DataScope, Permission};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;

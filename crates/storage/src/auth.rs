@@ -11,9 +11,9 @@ use crate::schema::{Accounts, ApiTokens, Regions, Sessions, SignInAttempts};
 use crate::sealing::SealingKey;
 use crate::{settings, totp};
 use chrono::{DateTime, Duration, Utc};
-use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::problem::{FieldProblem, required_line};
-use minxin_domain::session_policy::SessionState;
+use minxin_domain::identity::session_policy::SessionState;
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::problem::{FieldProblem, required_line};
 use minxin_domain::{Actor, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
@@ -780,11 +780,12 @@ impl<'a> Auth<'a> {
         if password.is_empty() {
             problems.push(FieldProblem::new("password", Problem::Required));
         }
-        if password.chars().count() > minxin_domain::password_policy::MAX_PASSWORD_LENGTH {
+        if password.chars().count() > minxin_domain::identity::password_policy::MAX_PASSWORD_LENGTH
+        {
             problems.push(FieldProblem::new(
                 "password",
                 Problem::TooLong {
-                    max: minxin_domain::password_policy::MAX_PASSWORD_LENGTH,
+                    max: minxin_domain::identity::password_policy::MAX_PASSWORD_LENGTH,
                 },
             ));
         }

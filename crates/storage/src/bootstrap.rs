@@ -9,9 +9,9 @@ use crate::db::Tx;
 use crate::error::StoreError;
 use crate::schema::{Departments, Regions};
 use crate::{Store, departments, regions};
-use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::region::{RegionLevel, check_code, check_placement};
-use minxin_domain::segregation::check_role_set;
+use minxin_domain::identity::segregation::check_role_set;
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
+use minxin_domain::org::region::{RegionLevel, check_code, check_placement};
 use minxin_domain::{FieldProblem, RoleSet};
 use sea_query::{Expr, ExprTrait, Query};
 

@@ -8,8 +8,10 @@ use crate::error::StoreError;
 use crate::schema::CalendarYears;
 use crate::{Scoped, Store};
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::calendar::{CalendarYear, WorkingCalendar, parse_entered_year, with_entered};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::calendar::{
+    CalendarYear, WorkingCalendar, parse_entered_year, with_entered,
+};
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query};
 
@@ -41,7 +43,7 @@ async fn entered(db: &crate::db::Db) -> Result<Vec<CalendarYear>, StoreError> {
         .collect()
 }
 
-fn refused(refusal: minxin_domain::calendar::CalendarError) -> StoreError {
+fn refused(refusal: minxin_domain::kernel::calendar::CalendarError) -> StoreError {
     StoreError::invalid("arrangement", Problem::Calendar { refusal })
 }
 

@@ -5,7 +5,7 @@
 use crate::audit::{self, NewEntry};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
-use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::{Actor, Permission};
 use serde::Serialize;
 

@@ -8,7 +8,7 @@ use crate::error::StoreError;
 use crate::projects::lifecycle::insert_transition_at;
 use crate::schema::{Accounts, Projects};
 use chrono::{DateTime, Utc};
-use minxin_domain::project::{Hold, Stage};
+use minxin_domain::projects::project::{Hold, Stage};
 use minxin_domain::{Actor, Problem};
 use sea_query::{Expr, ExprTrait, Query};
 
@@ -122,7 +122,7 @@ pub struct BulkProject {
     /// Reported progress.
     pub progress_percent: i32,
     /// Budget lines (source, fen).
-    pub budget: Vec<(minxin_domain::project::FundingSource, i64)>,
+    pub budget: Vec<(minxin_domain::projects::project::FundingSource, i64)>,
     /// Partner department ids.
     pub partners: Vec<i64>,
     /// Latitude and longitude (WGS-84), for the map.

@@ -14,8 +14,8 @@ use crate::schema::{
     Contracts, MoneyRecords, ProgressReports, ProjectLights, Projects, SourceMoney,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use minxin_domain::finance::MoneyKind;
-use minxin_domain::report::ReportState;
+use minxin_domain::control::finance::MoneyKind;
+use minxin_domain::control::report::ReportState;
 use sea_query::{Expr, ExprTrait, Func, Order, Query, SelectStatement};
 
 /// Rows per multi-row INSERT: well under both engines' limits on bound values.

@@ -8,10 +8,10 @@ use crate::Store;
 use crate::error::StoreError;
 use crate::schema::{RequestCategories, RequestEvents, ServiceRequests};
 use chrono::{DateTime, Utc};
-use minxin_domain::geo::Point;
-use minxin_domain::receipt::ReceiptCode;
-use minxin_domain::request_intake::Channel;
-use minxin_domain::service_request::{Rating, RequestState};
+use minxin_domain::kernel::geo::Point;
+use minxin_domain::requests::intake::Channel;
+use minxin_domain::requests::receipt::ReceiptCode;
+use minxin_domain::requests::service_request::{Rating, RequestState};
 use sea_query::Query;
 use std::collections::HashMap;
 

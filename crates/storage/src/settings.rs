@@ -6,8 +6,8 @@ use crate::error::StoreError;
 use crate::schema::Settings;
 use crate::scoped::{Scoped, Target};
 use chrono::Utc;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::security_policy::SecurityPolicy;
+use minxin_domain::identity::security_policy::SecurityPolicy;
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, OnConflict, Query};
 

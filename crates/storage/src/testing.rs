@@ -20,7 +20,7 @@ use crate::regions::Region;
 use crate::schema::{Accounts, Sessions};
 use crate::sealing::SealingKey;
 use chrono::{Duration, Utc};
-use minxin_domain::region::RegionLevel;
+use minxin_domain::org::region::RegionLevel;
 use minxin_domain::{Actor, Role, RoleSet};
 use sea_query::{Expr, ExprTrait, Query};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};

@@ -3,9 +3,9 @@
 //! remove, data scopes, refusals by content, deduplication and the audit trail.
 
 use chrono::NaiveDate;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::lifecycle::GateRule;
-use minxin_domain::project::{DocumentKind, FundingSource};
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::projects::lifecycle::GateRule;
+use minxin_domain::projects::project::{DocumentKind, FundingSource};
 use minxin_domain::{Problem, Role, RoleSet};
 use minxin_storage::audit::Filter;
 use minxin_storage::blobs::{BlobStore, LocalBlobStore, key_of};

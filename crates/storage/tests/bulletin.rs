@@ -5,11 +5,11 @@
 
 use chrono::Duration;
 use minxin_domain::Problem;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::bulletin::{self, BulletinPeriod, SnapshotRefusal};
-use minxin_domain::light::Light;
-use minxin_domain::project::{FundingSource, Stage};
-use minxin_domain::report::ReportPeriod;
+use minxin_domain::control::bulletin::{self, BulletinPeriod, SnapshotRefusal};
+use minxin_domain::control::light::Light;
+use minxin_domain::control::report::ReportPeriod;
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::projects::project::{FundingSource, Stage};
 use minxin_storage::audit::Filter;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::snapshots::SnapshotEntry;
@@ -174,18 +174,14 @@ async fn only_the_month_just_finished_can_be_taken() {
             .unwrap_err();
         assert_eq!(
             problem(e),
-            Problem::Snapshot {
-                refusal: SnapshotRefusal::NotOver { period: current }
-            }
+            Problem::refused(SnapshotRefusal::NotOver { period: current })
         );
         let old = ReportPeriod::new(2020, 1).unwrap();
         let e = store.take_snapshot(old, today()).await.unwrap_err();
         assert!(
             matches!(
-                problem(e),
-                Problem::Snapshot {
-                    refusal: SnapshotRefusal::TooLate { .. }
-                }
+                &problem(e),
+                Problem::Refused(r) if matches!(r.get(), Some(SnapshotRefusal::TooLate { .. }))
             ),
             "{backend}"
         );

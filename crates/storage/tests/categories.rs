@@ -3,7 +3,7 @@
 //! creation is held to the caller's scope, names are checked, and only an office covering the
 //! category's region and every project using it may rename it, audited.
 
-use minxin_domain::audit::AuditAction;
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Actor, Problem, Role, RoleSet};
 use minxin_storage::audit::Filter;
 use minxin_storage::bootstrap::CliAccount;

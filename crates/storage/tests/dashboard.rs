@@ -3,12 +3,12 @@
 //! who may see it.
 
 use chrono::{Datelike, Duration, Utc};
-use minxin_domain::light::{AssessedReason, Assessment, Light, Reason};
-use minxin_domain::money::Fen;
-use minxin_domain::project::FundingSource;
-use minxin_domain::ranking::{DepartmentTally, score_bp};
-use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due};
-use minxin_domain::role::{Role, RoleSet};
+use minxin_domain::control::light::{AssessedReason, Assessment, Light, Reason};
+use minxin_domain::control::ranking::{DepartmentTally, score_bp};
+use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due};
+use minxin_domain::identity::role::{Role, RoleSet};
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::progress::dashboard::{DashboardQuery, Investment, LightCounts};
 use minxin_storage::progress::lights::today;

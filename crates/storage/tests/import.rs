@@ -3,9 +3,9 @@
 //! scopes (a department user cannot import into another district).
 
 use chrono::NaiveDate;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::import::{Column, ImportRow, Issue, RowIssue};
-use minxin_domain::project::FundingSource;
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::projects::import::{Column, ImportRow, Issue, RowIssue};
+use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Actor, Problem};
 use minxin_storage::audit::Filter;
 use minxin_storage::projects::{ImportOptions, ImportReport, ProjectFilter, RowAction};

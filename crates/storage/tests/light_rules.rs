@@ -5,8 +5,8 @@
 
 use chrono::Duration;
 use minxin_domain::Problem;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::light::{ThresholdProblem, Thresholds};
+use minxin_domain::control::light::{ThresholdProblem, Thresholds};
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
 use minxin_storage::audit::Filter;
 use minxin_storage::progress::light_rules::LightRulesInput;
@@ -117,10 +117,8 @@ async fn a_regions_rules_relight_its_projects_and_are_checked() {
         let (field, p) = problem(o.set_light_rules(f.street_a.id, &bad).await.unwrap_err());
         assert_eq!(field, "deviation_yellow_bp");
         assert!(matches!(
-            p,
-            Problem::Thresholds {
-                problem: ThresholdProblem::YellowNotBelowRed { .. }
-            }
+            &p,
+            Problem::Refused(r) if matches!(r.get(), Some(ThresholdProblem::YellowNotBelowRed { .. }))
         ));
         let mut bad = rules(10, None);
         bad.report_due_day = 31;

@@ -4,10 +4,10 @@
 //! carries a resident's contact details or an unpublished answer.
 
 use chrono::{Duration, Utc};
-use minxin_domain::calendar::WorkingCalendar;
-use minxin_domain::open311::{KEY_PREFIX, window};
-use minxin_domain::request_intake::{Channel, IntakeDraft};
-use minxin_domain::service_request::RequestState;
+use minxin_domain::kernel::calendar::WorkingCalendar;
+use minxin_domain::requests::intake::{Channel, IntakeDraft};
+use minxin_domain::requests::open311::{KEY_PREFIX, window};
+use minxin_domain::requests::service_request::RequestState;
 use minxin_storage::StoreError;
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::requests::{Open311Query, Submission};

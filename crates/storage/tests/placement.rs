@@ -5,7 +5,7 @@
 
 use minxin_domain::Role;
 use minxin_domain::RoleSet;
-use minxin_domain::request_intake::{Channel, IntakeDraft};
+use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_storage::Store;
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::requests::Submission;

@@ -4,7 +4,7 @@
 //! region moves, money records and their corrections, the light refresh — the totals equal the sums of the rows they summarise.
 
 use chrono::Datelike;
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::Store;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::{CorrectionInput, MoneyInput};

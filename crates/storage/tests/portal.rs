@@ -4,9 +4,9 @@
 //! order; the filters offer the plan's years, the dictionary and the streets.
 
 use chrono::NaiveDate;
-use minxin_domain::geo::BoundingBox;
-use minxin_domain::portal_map::MAX_MARKERS;
-use minxin_domain::project::{FundingSource, Stage};
+use minxin_domain::kernel::geo::BoundingBox;
+use minxin_domain::kernel::map_grid::MAX_MARKERS;
+use minxin_domain::projects::project::{FundingSource, Stage};
 use minxin_storage::PageRequest;
 use minxin_storage::public::PortalFilter;
 use minxin_storage::seed::BulkProject;
@@ -263,7 +263,7 @@ async fn a_crowded_view_is_sent_as_clusters_that_add_up() {
         for c in &view.clusters {
             assert!(within(c.south, c.latitude, c.north), "{b}: {c:?}");
             assert!(within(c.west, c.longitude, c.east), "{b}: {c:?}");
-            assert!(district.contains(minxin_domain::geo::Point {
+            assert!(district.contains(minxin_domain::kernel::geo::Point {
                 lat: c.latitude,
                 lon: c.longitude
             }));

@@ -4,11 +4,12 @@
 //! the traffic light those writes refresh.
 
 use chrono::Duration;
-use minxin_domain::finance::MoneyRefusal;
-use minxin_domain::money::Fen;
-use minxin_domain::project::FundingSource;
-use minxin_domain::report::ReportRefusal;
-use minxin_domain::{Problem, light::Reason};
+use minxin_domain::control::finance::MoneyRefusal;
+use minxin_domain::control::report::ReportRefusal;
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::kernel::refusal::Refusal;
+use minxin_domain::projects::project::FundingSource;
+use minxin_domain::{Problem, control::light::Reason};
 use minxin_storage::StoreError;
 use minxin_storage::page::PageRequest;
 use minxin_storage::progress::lights::today;
@@ -16,6 +17,16 @@ use minxin_storage::progress::money::{ContractInput, CorrectionInput, MoneyInput
 use minxin_storage::progress::reports::{Decision, ReportInput};
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::{Fixture, TestProject, fixture, money, stores};
+
+/// The refusal of context type `T` that `e` carries.
+fn refusal_of<T: Refusal + Clone>(e: StoreError) -> T {
+    let problem = refusal(e);
+    match &problem {
+        Problem::Refused(refused) => refused.get::<T>().cloned(),
+        _ => None,
+    }
+    .unwrap_or_else(|| panic!("expected another refusal, got {problem:?}"))
+}
 
 fn refusal(e: StoreError) -> Problem {
     match e {
@@ -58,10 +69,8 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
         let refused = s.record_money(id, &money("disbursement", 1, None)).await;
         assert!(
             matches!(
-                refusal(refused.unwrap_err()),
-                Problem::Money {
-                    refusal: MoneyRefusal::OverApproval { .. }
-                }
+                refusal_of::<MoneyRefusal>(refused.unwrap_err()),
+                MoneyRefusal::OverApproval { .. }
             ),
             "{b}"
         );
@@ -83,13 +92,11 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             .unwrap_err();
         assert_eq!(
             refusal(over),
-            Problem::Money {
-                refusal: MoneyRefusal::OverContract {
-                    contract: Fen(70_000_000),
-                    paid: Fen(50_000_000),
-                    requested: Fen(20_000_001),
-                }
-            },
+            Problem::refused(MoneyRefusal::OverContract {
+                contract: Fen(70_000_000),
+                paid: Fen(50_000_000),
+                requested: Fen(20_000_001),
+            }),
             "{b}"
         );
         // The contract has room, but only 60 万 is disbursed: 10 万 more can be paid, no fen more.
@@ -99,14 +106,12 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             .unwrap_err();
         assert_eq!(
             refusal(beyond),
-            Problem::Money {
-                refusal: MoneyRefusal::OverDisbursed {
-                    source: FundingSource::County,
-                    disbursed: Fen(60_000_000),
-                    paid: Fen(50_000_000),
-                    requested: Fen(10_000_001),
-                }
-            },
+            Problem::refused(MoneyRefusal::OverDisbursed {
+                source: FundingSource::County,
+                disbursed: Fen(60_000_000),
+                paid: Fen(50_000_000),
+                requested: Fen(10_000_001),
+            }),
             "{b}"
         );
         s.record_money(id, &money("payment", 10_000_000, Some(c.id)))
@@ -147,10 +152,8 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             .await
             .unwrap_err();
         assert!(matches!(
-            refusal(too_much),
-            Problem::Money {
-                refusal: MoneyRefusal::OverReversal { .. }
-            }
+            refusal_of::<MoneyRefusal>(too_much),
+            MoneyRefusal::OverReversal { .. }
         ));
 
         let books = s.books(id).await.unwrap();
@@ -229,14 +232,12 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             .unwrap_err();
         assert_eq!(
             refusal(refused),
-            Problem::Money {
-                refusal: MoneyRefusal::OverDisbursed {
-                    source: FundingSource::Provincial,
-                    disbursed: Fen::ZERO,
-                    paid: Fen::ZERO,
-                    requested: Fen(1),
-                }
-            },
+            Problem::refused(MoneyRefusal::OverDisbursed {
+                source: FundingSource::Provincial,
+                disbursed: Fen::ZERO,
+                paid: Fen::ZERO,
+                requested: Fen(1),
+            }),
             "{b}"
         );
         // Exactly what the county disbursed passes, one fen more does not.
@@ -249,14 +250,12 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             .unwrap_err();
         assert!(
             matches!(
-                refusal(over),
-                Problem::Money {
-                    refusal: MoneyRefusal::OverDisbursed {
-                        source: FundingSource::County,
-                        paid: Fen(39_999_999),
-                        requested: Fen(2),
-                        ..
-                    }
+                refusal_of::<MoneyRefusal>(over),
+                MoneyRefusal::OverDisbursed {
+                    source: FundingSource::County,
+                    paid: Fen(39_999_999),
+                    requested: Fen(2),
+                    ..
                 }
             ),
             "{b}"
@@ -280,14 +279,12 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             .unwrap_err();
         assert_eq!(
             refusal(below),
-            Problem::Money {
-                refusal: MoneyRefusal::DisbursementBelowPaid {
-                    source: FundingSource::County,
-                    disbursed: Fen(40_000_500),
-                    paid: Fen(40_000_000),
-                    requested: Fen(501),
-                }
-            },
+            Problem::refused(MoneyRefusal::DisbursementBelowPaid {
+                source: FundingSource::County,
+                disbursed: Fen(40_000_500),
+                paid: Fen(40_000_000),
+                requested: Fen(501),
+            }),
             "{b}"
         );
         s.correct_money(id, county.id, &back(500)).await.unwrap();
@@ -430,7 +427,7 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
         let id = project_under_construction(&f).await;
         let dept = f.actor("office_a").await;
         let office = f.actor("office_a").await;
-        let period = minxin_domain::report::ReportPeriod::of(today() - Duration::days(31));
+        let period = minxin_domain::control::report::ReportPeriod::of(today() - Duration::days(31));
         let filed = store
             .scoped(&dept, "t")
             .file_report(id, &report(&period.to_string(), 4_550))
@@ -445,21 +442,17 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
             .unwrap_err();
         assert_eq!(
             refusal(again),
-            Problem::Report {
-                refusal: ReportRefusal::AwaitingReview
-            }
+            Problem::refused(ReportRefusal::AwaitingReview)
         );
         // Returning needs a comment; finance cannot review.
         let o = store.scoped(&office, "t");
         assert!(matches!(
-            refusal(
+            refusal_of::<ReportRefusal>(
                 o.review_report(id, filed.id, filed.version, Decision::Return, " ")
                     .await
                     .unwrap_err()
             ),
-            Problem::Report {
-                refusal: ReportRefusal::CommentRequired
-            }
+            ReportRefusal::CommentRequired
         ));
         let finance = f.actor("finance_a").await;
         assert!(matches!(
@@ -508,7 +501,7 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
             "{b}: accepted report is the progress"
         );
         // Future months cannot be reported; other districts cannot file at all.
-        let future = minxin_domain::report::ReportPeriod::of(today() + Duration::days(40));
+        let future = minxin_domain::control::report::ReportPeriod::of(today() + Duration::days(40));
         assert!(matches!(
             store
                 .scoped(&dept, "t")

@@ -3,8 +3,8 @@
 //! the published office phone, optimistic concurrency and the audit trail.
 
 use chrono::NaiveDate;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::project::FundingSource;
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Problem, Role, RoleSet};
 use minxin_storage::audit::Filter;
 use minxin_storage::bootstrap::CliAccount;

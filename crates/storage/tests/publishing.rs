@@ -4,7 +4,7 @@
 //! what the confirmation overrode.
 
 use chrono::Utc;
-use minxin_domain::personal_data::PersonalData;
+use minxin_domain::kernel::personal_data::PersonalData;
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::testing::{fixture, query_raw, stores};

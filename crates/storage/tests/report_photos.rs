@@ -5,10 +5,10 @@
 
 use chrono::Duration;
 use minxin_domain::Problem;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::report::{
+use minxin_domain::control::report::{
     DEFAULT_DUE_DAY, MAX_PHOTOS, ReportPeriod, ReportRefusal, periods_due,
 };
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
 use minxin_storage::audit::Filter;
 use minxin_storage::blobs::LocalBlobStore;
@@ -86,9 +86,7 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
         assert_eq!(problems[0].field, "photos");
         assert_eq!(
             problems[0].problem,
-            Problem::Report {
-                refusal: ReportRefusal::TooManyPhotos { max: MAX_PHOTOS }
-            }
+            Problem::refused(ReportRefusal::TooManyPhotos { max: MAX_PHOTOS })
         );
         let refiled = s
             .file_report_with_photos(id, &input(&period), &too_many[1..], &blobs)

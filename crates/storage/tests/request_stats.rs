@@ -5,10 +5,10 @@
 //! spots; filters narrow them, and a department or another district sees only its own.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use minxin_domain::calendar::WorkingCalendar;
-use minxin_domain::request_intake::{Channel, IntakeDraft};
-use minxin_domain::service_request::{Move, Rating};
-use minxin_domain::time::shanghai;
+use minxin_domain::kernel::calendar::WorkingCalendar;
+use minxin_domain::kernel::time::shanghai;
+use minxin_domain::requests::intake::{Channel, IntakeDraft};
+use minxin_domain::requests::service_request::{Move, Rating};
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::requests::{Receipt, RequestFigures, RequestStatsFilter, Submission};
 use minxin_storage::testing::{Fixture, fixture, query_raw, route_street_roads, stores};

@@ -4,9 +4,9 @@
 //! nothing stored, and the audit log keeps no contact details.
 
 use chrono::{DateTime, TimeZone, Utc};
-use minxin_domain::calendar::WorkingCalendar;
-use minxin_domain::request_intake::{Channel, IntakeDraft};
-use minxin_domain::time::shanghai;
+use minxin_domain::kernel::calendar::WorkingCalendar;
+use minxin_domain::kernel::time::shanghai;
+use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::blobs::LocalBlobStore;
@@ -223,7 +223,7 @@ async fn version(store: &minxin_storage::Store, id: i64) -> i64 {
 
 #[tokio::test]
 async fn two_departments_pass_a_request_and_the_resident_rates_it() {
-    use minxin_domain::service_request::{Move, Rating, Refusal, RequestState as S};
+    use minxin_domain::requests::service_request::{Move, Rating, Refusal, RequestState as S};
     let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
@@ -285,9 +285,7 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
         };
         assert_eq!(
             refusal(step(&dept_a, transfer(" ")).await),
-            Problem::Request {
-                refusal: Refusal::TextMissing
-            }
+            Problem::refused(Refusal::TextMissing)
         );
         assert_eq!(
             step(&dept_a, transfer("属教育局校舍")).await.unwrap(),
@@ -304,9 +302,7 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
                 )
                 .await
             ),
-            Problem::Request {
-                refusal: Refusal::WrongState(S::Assigned)
-            }
+            Problem::refused(Refusal::WrongState(S::Assigned))
         );
         assert_eq!(
             step(&office, Move::Assign { department: f.a_zj })
@@ -474,7 +470,7 @@ fn photo(bytes: &[u8]) -> RequestPhoto {
 
 #[tokio::test]
 async fn queues_and_files_show_each_party_what_it_may_see() {
-    use minxin_domain::service_request::Move;
+    use minxin_domain::requests::service_request::Move;
     use minxin_storage::page::PageRequest;
     use minxin_storage::requests::{QueueFilter, QueueView};
     let (_dir, blobs, calendar) = setting();
@@ -651,7 +647,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
 
 #[tokio::test]
 async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
-    use minxin_domain::duplicates::DuplicateRule;
+    use minxin_domain::requests::duplicates::DuplicateRule;
     let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
@@ -708,7 +704,7 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
             .move_request(
                 near.id,
                 version(&store, near.id).await,
-                &minxin_domain::service_request::Move::MergeInto { request: first.id },
+                &minxin_domain::requests::service_request::Move::MergeInto { request: first.id },
                 now,
             )
             .await
@@ -779,7 +775,7 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
 
 #[tokio::test]
 async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
-    use minxin_domain::service_request::Move;
+    use minxin_domain::requests::service_request::Move;
     use minxin_storage::testing::TestProject;
     let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {

@@ -3,12 +3,12 @@
 //! added, refused as duplicates or out of scope, removed; the point test; a request submitted
 //! afterwards routed by the imported boundary and rule; and the audit entries of it all.
 
-use minxin_domain::boundary_import::BoundaryRefusal;
-use minxin_domain::calendar::WorkingCalendar;
-use minxin_domain::geo::Point;
-use minxin_domain::region::RegionLevel;
-use minxin_domain::request_intake::{Channel, IntakeDraft};
-use minxin_domain::routing::RuleRefusal;
+use minxin_domain::kernel::calendar::WorkingCalendar;
+use minxin_domain::kernel::geo::Point;
+use minxin_domain::org::boundary_import::BoundaryRefusal;
+use minxin_domain::org::region::RegionLevel;
+use minxin_domain::requests::intake::{Channel, IntakeDraft};
+use minxin_domain::requests::routing::RuleRefusal;
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::requests::{Destination, NewRule, Submission};
@@ -56,9 +56,12 @@ fn refusal(e: StoreError) -> BoundaryRefusal {
             [
                 FieldProblem {
                     field: "file",
-                    problem: Problem::Boundary { refusal },
+                    problem: Problem::Refused(refused),
                 },
-            ] => refusal.clone(),
+            ] => refused
+                .get::<BoundaryRefusal>()
+                .expect("a boundary refusal")
+                .clone(),
             other => panic!("not a file refusal: {other:?}"),
         },
         other => panic!("not invalid: {other:?}"),
@@ -68,7 +71,7 @@ fn refusal(e: StoreError) -> BoundaryRefusal {
 /// 10:00 on Monday 1 June 2026, Beijing time: a working day.
 fn june() -> chrono::DateTime<chrono::Utc> {
     use chrono::TimeZone;
-    minxin_domain::time::shanghai()
+    minxin_domain::kernel::time::shanghai()
         .with_ymd_and_hms(2026, 6, 1, 10, 0, 0)
         .unwrap()
         .with_timezone(&chrono::Utc)
@@ -223,7 +226,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&anywhere, StoreError::Invalid(p) if p[0].problem == Problem::Routing { refusal: RuleRefusal::BoundaryNeeded }),
+            matches!(&anywhere, StoreError::Invalid(p) if p[0].problem == Problem::refused(RuleRefusal::BoundaryNeeded)),
             "{b}: a district office cannot route the whole city: {anywhere:?}"
         );
 
@@ -243,7 +246,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&again, StoreError::Invalid(p) if p[0].problem == Problem::Routing { refusal: RuleRefusal::Duplicate }),
+            matches!(&again, StoreError::Invalid(p) if p[0].problem == Problem::refused(RuleRefusal::Duplicate)),
             "{b}: {again:?}"
         );
         let any_category = office

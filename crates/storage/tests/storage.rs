@@ -4,8 +4,8 @@
 //! PostgreSQL too; failure messages start with the backend's name.
 
 use chrono::{Duration, Utc};
-use minxin_domain::audit::AuditAction;
-use minxin_domain::security_policy::SecurityPolicy;
+use minxin_domain::identity::security_policy::SecurityPolicy;
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Problem, Role, RoleSet};
 use minxin_storage::accounts::{AccessInput, Account, AccountFilter, AccountInput};
 use minxin_storage::audit::{Entry, Filter};
@@ -521,7 +521,7 @@ async fn failures_across_accounts_lock_the_address() {
             &f,
             Filter {
                 text: Some(spray.into()),
-                outcome: Some(minxin_domain::audit::AuditOutcome::Failure),
+                outcome: Some(minxin_domain::kernel::audit::AuditOutcome::Failure),
                 ..Filter::default()
             },
         )

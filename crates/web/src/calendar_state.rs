@@ -2,7 +2,7 @@
 //! those the office entered) and replaced when the office enters a year. Another instance
 //! picks a newly entered year up when it restarts.
 
-use minxin_domain::calendar::WorkingCalendar;
+use minxin_domain::kernel::calendar::WorkingCalendar;
 use std::sync::{Arc, RwLock};
 
 /// The calendar deadlines are counted on, shared by every request handler.

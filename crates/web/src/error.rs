@@ -179,10 +179,7 @@ pub(crate) fn error_body(lang: Lang, f: &Failure) -> ErrorBody {
             .iter()
             .map(|p| FieldError {
                 field: p.field.to_owned(),
-                code: serde_json::to_value(&p.problem)
-                    .ok()
-                    .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
-                    .unwrap_or_default(),
+                code: p.problem.code().to_owned(),
                 message: lang.problem(&p.problem),
             })
             .collect(),

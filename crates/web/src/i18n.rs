@@ -5,9 +5,9 @@
 mod bulletin;
 mod progress;
 mod requests;
-mod routing;
 
 use minxin_domain::Problem;
+use minxin_domain::kernel::refusal::{Arg, Message};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -117,17 +117,29 @@ impl Lang {
             }
             Problem::FileType => self.t("problem.file_type").into(),
             Problem::FileDisguised => self.t("problem.file_disguised").into(),
-            Problem::Money { refusal } => self.money_refusal(refusal),
-            Problem::Report { refusal } => self.report_refusal(refusal),
-            Problem::Thresholds { problem } => self.threshold_problem(problem),
-            Problem::Snapshot { refusal } => self.snapshot_refusal(refusal),
+            Problem::Refused(refusal) => self.message(&refusal.message()),
             Problem::TooMany { max } => self.fill("problem.too_many", &[("max", n(*max))]),
-            Problem::Request { refusal } => self.request_refusal(refusal),
-            Problem::Boundary { refusal } => self.boundary_refusal(refusal),
-            Problem::Routing { refusal } => self.rule_refusal(*refusal).into(),
             Problem::Calendar { refusal } => self.calendar_refusal(refusal),
             Problem::PersonalData { found } => self.personal_data_found(found),
         }
+    }
+
+    /// A sentence a rule worded as a catalogue key and its arguments (a context's refusal).
+    pub fn message(self, message: &Message) -> String {
+        let args: Vec<(&str, String)> = message
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    Arg::Text(text) => text.clone(),
+                    Arg::Money(fen) => fen.yuan_text(),
+                    Arg::Key(key) => self.t(key).to_owned(),
+                    Arg::Message(inner) => self.message(inner),
+                };
+                (*name, value)
+            })
+            .collect();
+        self.fill(&message.key, &args)
     }
 
     /// The label of a form or JSON field.
@@ -239,15 +251,18 @@ mod tests {
         assert!(only_en.is_empty(), "missing in zh-CN.toml: {only_en:?}");
     }
 
-    /// Every `t("…")` in templates and every `.t("…")` in code names an existing message.
+    /// Every `t("…")` in templates and every `.t("…")` in code names an existing message, and
+    /// so does every `Message::new("…")` with which the domain's rules word their refusals.
     #[test]
     fn every_used_key_exists() {
         let (zh, _) = catalogues();
         let root = concat!(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
+        let domain = std::path::PathBuf::from(format!("{root}/../domain/src"));
         let mut dirs = vec![
             std::path::PathBuf::from(format!("{root}/templates")),
             format!("{root}/src").into(),
+            domain.clone(),
         ];
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(&dir).unwrap() {
@@ -257,7 +272,13 @@ mod tests {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
-                for piece in text.split("t(\"").skip(1) {
+                let lookups = if path.starts_with(&domain) {
+                    None
+                } else {
+                    Some(text.split("t(\"").skip(1))
+                };
+                let messages = text.split("Message::new(\"").skip(1);
+                for piece in lookups.into_iter().flatten().chain(messages) {
                     let key = piece.split('"').next().unwrap();
                     if key.contains('.') && !key.ends_with('.') && !zh.contains_key(key) {
                         missing.push(format!("{}: {key}", path.display()));

@@ -3,7 +3,7 @@
 //! behind a balancer each allow the limit (the gateway in front should limit as well).
 
 use chrono::{DateTime, Duration, Utc};
-use minxin_domain::rate_limit::{Allowance, Window};
+use minxin_domain::kernel::rate_limit::{Allowance, Window};
 use std::collections::HashMap;
 use std::sync::Mutex;
 

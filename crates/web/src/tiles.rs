@@ -2,10 +2,10 @@
 //! standard layer by default, 天地图 (the national platform, which needs a key) as an option, any
 //! other `{z}/{x}/{y}` template, or none at all — the markers still show without tiles. Each
 //! source says which datum it draws in, so markers are shifted onto it
-//! ([`minxin_domain::geo::Datum`]), and which origins it loads from, so the Content-Security-
+//! ([`minxin_domain::kernel::geo::Datum`]), and which origins it loads from, so the Content-Security-
 //! Policy can allow exactly those.
 
-use minxin_domain::geo::Datum;
+use minxin_domain::kernel::geo::Datum;
 
 /// A configured tile source.
 #[derive(Debug, Clone, PartialEq, Eq)]

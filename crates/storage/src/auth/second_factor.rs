@@ -11,7 +11,7 @@ use crate::schema::{Accounts, Sessions};
 use crate::sealing::SealingKey;
 use crate::totp;
 use minxin_domain::Problem;
-use minxin_domain::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use sea_query::{Expr, ExprTrait, Query};
 
 /// The row an account's enrolled secret is sealed for.

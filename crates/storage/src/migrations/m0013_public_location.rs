@@ -6,7 +6,7 @@
 
 use crate::db::Backend;
 use crate::schema::ServiceRequests;
-use minxin_domain::geo::COARSE_PER_DEGREE;
+use minxin_domain::kernel::geo::COARSE_PER_DEGREE;
 use sea_query::{ColumnDef, Expr, PostgresQueryBuilder, Query, SqliteQueryBuilder, Table};
 
 /// The statements of this migration for `backend`.

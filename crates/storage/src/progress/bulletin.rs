@@ -1,5 +1,5 @@
 //! Reading a bulletin (月度通报, quarterly and annual summaries) from the monthly light snapshots
-//! alone, inside the reader's scope; the domain (`minxin_domain::bulletin`) builds it.
+//! alone, inside the reader's scope; the domain (`minxin_domain::control::bulletin`) builds it.
 
 use super::snapshots::{SnapshotEntry, months};
 use crate::db::Tx;
@@ -7,10 +7,12 @@ use crate::error::StoreError;
 use crate::regions::within;
 use crate::schema::LightSnapshots;
 use crate::scoped::Scoped;
-use minxin_domain::bulletin::{self, Bulletin, BulletinPeriod, Group, MonthRows, SnapshotRow};
-use minxin_domain::light::{Assessment, Light};
-use minxin_domain::money::Fen;
-use minxin_domain::report::ReportPeriod;
+use minxin_domain::control::bulletin::{
+    self, Bulletin, BulletinPeriod, Group, MonthRows, SnapshotRow,
+};
+use minxin_domain::control::light::{Assessment, Light};
+use minxin_domain::control::report::ReportPeriod;
+use minxin_domain::kernel::money::Fen;
 use minxin_domain::{Actor, Permission};
 use sea_query::{Alias, Expr, ExprTrait, Func, Query};
 

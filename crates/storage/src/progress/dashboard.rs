@@ -20,13 +20,13 @@ use crate::schema::{
 };
 use crate::scoped::Scoped;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use minxin_domain::finance::{ProjectMoney, execution_rate_bp};
-use minxin_domain::light::{AssessedReason, Assessment, Light};
-use minxin_domain::money::Fen;
-use minxin_domain::project::{FundingSource, Hold, Stage};
-use minxin_domain::ranking::{DepartmentTally, Ranked, on_time_bp, rank};
-use minxin_domain::report::{self, ReportPeriod};
-use minxin_domain::time::shanghai;
+use minxin_domain::control::finance::{ProjectMoney, execution_rate_bp};
+use minxin_domain::control::light::{AssessedReason, Assessment, Light};
+use minxin_domain::control::ranking::{DepartmentTally, Ranked, on_time_bp, rank};
+use minxin_domain::control::report::{self, ReportPeriod};
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::kernel::time::shanghai;
+use minxin_domain::projects::project::{FundingSource, Hold, Stage};
 use minxin_domain::{Actor, Permission, Problem};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -148,7 +148,7 @@ pub struct DepartmentRank {
     pub department: String,
     /// Place from 1; equal scores share a place.
     pub place: u32,
-    /// Score in basis points (see `minxin_domain::ranking`).
+    /// Score in basis points (see `minxin_domain::control::ranking`).
     pub score_bp: u32,
     /// The tally behind the score.
     #[schema(value_type = Object)]

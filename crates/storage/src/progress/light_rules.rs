@@ -10,9 +10,9 @@ use crate::regions;
 use crate::schema::LightSettings;
 use crate::scoped::{Scoped, Target};
 use chrono::Utc;
-use minxin_domain::audit::AuditAction;
-use minxin_domain::light::{ThresholdProblem, Thresholds};
-use minxin_domain::report::check_due_day;
+use minxin_domain::control::light::{ThresholdProblem, Thresholds};
+use minxin_domain::control::report::check_due_day;
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Query};
 use serde::{Deserialize, Serialize};
@@ -109,7 +109,7 @@ impl Scoped<'_> {
         input.thresholds.validate().map_err(|problem| {
             StoreError::invalid(
                 field_of(problem, &input.thresholds),
-                Problem::Thresholds { problem },
+                Problem::refused(problem),
             )
         })?;
         let due_day = check_due_day(input.report_due_day)

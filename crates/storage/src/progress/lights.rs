@@ -10,10 +10,10 @@ use crate::schema::{
     LightSettings, Milestones, ProgressReports, ProjectLights, Projects, Regions, ServiceRequests,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use minxin_domain::light::{self, Assessment, LightFacts, MilestoneFact, Thresholds};
-use minxin_domain::project::{Hold, Stage};
-use minxin_domain::report::{self, DEFAULT_DUE_DAY, ReportPeriod};
-use minxin_domain::time::shanghai;
+use minxin_domain::control::light::{self, Assessment, LightFacts, MilestoneFact, Thresholds};
+use minxin_domain::control::report::{self, DEFAULT_DUE_DAY, ReportPeriod};
+use minxin_domain::kernel::time::shanghai;
+use minxin_domain::projects::project::{Hold, Stage};
 use sea_query::{CaseStatement, Expr, ExprTrait, Query, SelectStatement};
 use serde::Serialize;
 use std::collections::HashMap;

@@ -11,14 +11,14 @@ use crate::projects::read::{Project, find};
 use crate::schema::{Contracts, MoneyRecords, ProjectLights, Projects};
 use crate::scoped::Scoped;
 use chrono::{NaiveDate, Utc};
-use minxin_domain::audit::AuditAction;
-use minxin_domain::finance::{
+use minxin_domain::control::finance::{
     self, ContractDraft, MoneyKind, MoneyRecord, MoneyRefusal, ProcurementMethod, ProjectMoney,
     balance,
 };
-use minxin_domain::money::Fen;
-use minxin_domain::problem::required_text;
-use minxin_domain::project::FundingSource;
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::kernel::problem::required_text;
+use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -138,7 +138,7 @@ pub struct Books {
 }
 
 fn money_refused(field: &'static str, refusal: MoneyRefusal) -> StoreError {
-    StoreError::invalid(field, Problem::Money { refusal })
+    StoreError::invalid(field, Problem::refused(refusal))
 }
 
 /// Every money record of a project, oldest first.

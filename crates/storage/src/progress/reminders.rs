@@ -11,8 +11,8 @@ use crate::schema::{
 };
 use crate::scoped::{Scoped, Target};
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::AuditAction;
-use minxin_domain::role::Role;
+use minxin_domain::identity::role::Role;
+use minxin_domain::kernel::audit::AuditAction;
 use sea_query::{Alias, Expr, ExprTrait, OnConflict, Order, Query};
 use serde::Serialize;
 

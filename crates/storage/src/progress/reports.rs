@@ -12,13 +12,13 @@ use crate::projects::read::find;
 use crate::schema::{ProgressReports, Projects, ReportPhotos};
 use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::AuditAction;
-use minxin_domain::project::Stage;
-use minxin_domain::project_access::may_report_progress;
-use minxin_domain::report::{
+use minxin_domain::control::report::{
     self, ReportDraft, ReportPeriod, ReportRefusal, ReportState, ReviewAction,
 };
-use minxin_domain::text::{self, Layout};
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::kernel::text::{self, Layout};
+use minxin_domain::projects::access::may_report_progress;
+use minxin_domain::projects::project::Stage;
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -152,7 +152,7 @@ pub enum Decision {
 }
 
 fn refused(refusal: ReportRefusal) -> StoreError {
-    StoreError::invalid("state", Problem::Report { refusal })
+    StoreError::invalid("state", Problem::refused(refusal))
 }
 
 fn select() -> SelectStatement {
@@ -262,7 +262,7 @@ fn check(input: &ReportInput, today: chrono::NaiveDate) -> Result<ReportPeriod, 
 }
 
 fn too_many_photos(refusal: ReportRefusal) -> StoreError {
-    StoreError::invalid("photos", Problem::Report { refusal })
+    StoreError::invalid("photos", Problem::refused(refusal))
 }
 
 /// Stores the copies of each photo as blobs and records them under `report_id`.

@@ -14,11 +14,11 @@ use crate::schema::{
 use crate::scoped::Scoped;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
-use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::bulletin::{self, SnapshotRefusal};
-use minxin_domain::problem::Problem;
-use minxin_domain::project::{Hold, Stage};
-use minxin_domain::report::ReportPeriod;
+use minxin_domain::control::bulletin::{self, SnapshotRefusal};
+use minxin_domain::control::report::ReportPeriod;
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::problem::Problem;
+use minxin_domain::projects::project::{Hold, Stage};
 use sea_query::{Expr, ExprTrait, Func, InsertStatement, OnConflict, Query};
 use serde::Serialize;
 
@@ -337,7 +337,7 @@ async fn take(
 }
 
 fn refused(refusal: SnapshotRefusal) -> StoreError {
-    StoreError::invalid("period", Problem::Snapshot { refusal })
+    StoreError::invalid("period", Problem::refused(refusal))
 }
 
 impl crate::Store {

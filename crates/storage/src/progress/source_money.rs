@@ -6,8 +6,8 @@
 use crate::Store;
 use crate::error::StoreError;
 use crate::schema::{MoneyRecords, Projects, SourceMoney};
-use minxin_domain::finance::balance::SourceTotals;
-use minxin_domain::money::Fen;
+use minxin_domain::control::finance::balance::SourceTotals;
+use minxin_domain::kernel::money::Fen;
 use sea_query::{Alias, Expr, ExprTrait, InsertStatement, Order, Query, SelectStatement};
 
 /// `SUM(CASE WHEN kind = 'kind' THEN amount_fen ELSE 0 END)`.

@@ -1,6 +1,6 @@
 //! Documents attached to a project (项目文档): evidence for the lifecycle gates (a consultation
 //! record, the approval, the contract, …), site photos and anything else. The file must pass
-//! [`minxin_domain::document::check`] (type by content, size limit, cleaned name); its bytes go
+//! [`minxin_domain::projects::document::check`] (type by content, size limit, cleaned name); its bytes go
 //! to a [`BlobStore`] under their SHA-256, the metadata to `attachments`. Attaching and removing
 //! are management, except that whoever reports a project's progress may add site photos.
 //!
@@ -15,10 +15,10 @@ use crate::error::StoreError;
 use crate::schema::{Attachments, Transitions};
 use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::AuditAction;
-use minxin_domain::document;
-use minxin_domain::project::DocumentKind;
-use minxin_domain::project_access::{may_manage, may_report_progress};
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::projects::access::{may_manage, may_report_progress};
+use minxin_domain::projects::document;
+use minxin_domain::projects::project::DocumentKind;
 use minxin_domain::{Actor, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;

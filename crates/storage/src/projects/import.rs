@@ -1,7 +1,7 @@
 //! Importing an annual plan (年度清单导入): the dictionary a template offers, the plan of which
 //! rows create and which update projects, and the import itself — one transaction, all rows or
 //! none, idempotent by project code. Rows arrive parsed and resolved by
-//! [`minxin_domain::import::parse`]; storage checks every row again against the rules, data scope
+//! [`minxin_domain::projects::import::parse`]; storage checks every row again against the rules, data scope
 //! and access rules of the project form, and audits every created or changed project as the form
 //! does. The writes are batched (many rows per statement), so that 10,000 rows take seconds.
 
@@ -15,13 +15,13 @@ use crate::schema::{BudgetLines, Categories, ProjectPartners, Projects, Transiti
 use crate::scoped::Scoped;
 use crate::{departments, regions};
 use chrono::Utc;
-use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::import::{Column, Dictionary, ImportRow, Issue, RowIssue, entries};
-use minxin_domain::problem::FieldProblem;
-use minxin_domain::project::{Hold, Stage};
-use minxin_domain::project_access::{ProjectOwnership, may_create, may_manage};
-use minxin_domain::region::RegionLevel;
-use minxin_domain::{DataScope, Permission, Problem, Role, project_code};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::problem::FieldProblem;
+use minxin_domain::org::region::RegionLevel;
+use minxin_domain::projects::access::{ProjectOwnership, may_create, may_manage};
+use minxin_domain::projects::import::{Column, Dictionary, ImportRow, Issue, RowIssue, entries};
+use minxin_domain::projects::project::{Hold, Stage};
+use minxin_domain::{DataScope, Permission, Problem, Role, projects::code as project_code};
 use sea_query::{Expr, ExprTrait, Query};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};

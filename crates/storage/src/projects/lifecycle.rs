@@ -1,5 +1,5 @@
 //! Moving projects through their lifecycle (SPEC §4): gathering the facts the gate rules need,
-//! deciding with [`minxin_domain::lifecycle::decide`], and keeping every transition.
+//! deciding with [`minxin_domain::projects::lifecycle::decide`], and keeping every transition.
 
 use super::milestones::of_project;
 use super::read::{Project, find};
@@ -8,11 +8,11 @@ use crate::error::StoreError;
 use crate::schema::{Attachments, Projects, Transitions};
 use crate::scoped::Scoped;
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::AuditAction;
-use minxin_domain::lifecycle::{Condition, GateFacts, Move, Refusal, decide, gate};
-use minxin_domain::project::{Hold, Stage};
-use minxin_domain::project_access::may_manage;
-use minxin_domain::text::{self, Layout};
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::kernel::text::{self, Layout};
+use minxin_domain::projects::access::may_manage;
+use minxin_domain::projects::lifecycle::{Condition, GateFacts, Move, Refusal, decide, gate};
+use minxin_domain::projects::project::{Hold, Stage};
 use minxin_domain::{FieldProblem, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};

@@ -9,7 +9,7 @@ use crate::schema::{Categories, ProjectLights, ProjectPartners, Projects};
 use crate::scoped::Scoped;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
-use minxin_domain::project::Stage;
+use minxin_domain::projects::project::Stage;
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 

@@ -7,7 +7,7 @@ use crate::error::StoreError;
 use crate::regions::within;
 use crate::schema::{AccountRoles, Accounts, Departments, Regions};
 use crate::scoped::Scoped;
-use minxin_domain::project_access::may_create;
+use minxin_domain::projects::access::may_create;
 use minxin_domain::{Actor, DataScope, Permission, Role};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;

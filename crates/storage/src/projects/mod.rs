@@ -1,6 +1,6 @@
 //! The project registry (项目库): projects with their partners, budget lines, milestones,
 //! lifecycle and documents. Every read is narrowed to the actor's data scope; every change is
-//! checked against [`minxin_domain::project_access`] and audited with before and after.
+//! checked against [`minxin_domain::projects::access`] and audited with before and after.
 
 mod attachments;
 pub(crate) mod categories;

@@ -6,7 +6,7 @@ use crate::regions::within;
 use crate::schema::{Accounts, Categories, Departments, ProjectPartners, Projects, Regions};
 use crate::scoped::{Scoped, Target};
 use chrono::{DateTime, NaiveDate, Utc};
-use minxin_domain::project_access::ProjectOwnership;
+use minxin_domain::projects::access::ProjectOwnership;
 use minxin_domain::{Actor, Permission};
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -123,7 +123,7 @@ pub struct Project {
     pub partners: Vec<DepartmentRef>,
     /// Budget by funding source (in the order of [`FundingSource::ALL`] once loaded).
     ///
-    /// [`FundingSource::ALL`]: minxin_domain::project::FundingSource::ALL
+    /// [`FundingSource::ALL`]: minxin_domain::projects::project::FundingSource::ALL
     #[sqlx(json)]
     pub budget: Vec<BudgetLine>,
 }
@@ -140,7 +140,7 @@ impl Project {
     }
 
     /// The light with its reasons, worst first.
-    pub fn assessment(&self) -> Option<minxin_domain::light::Assessment> {
+    pub fn assessment(&self) -> Option<minxin_domain::control::light::Assessment> {
         serde_json::from_str(self.light_reasons.as_deref()?).ok()
     }
 

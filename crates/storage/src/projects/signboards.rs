@@ -9,7 +9,7 @@ use crate::error::StoreError;
 use crate::schema::{Contracts, Projects};
 use crate::scoped::Scoped;
 use minxin_domain::Permission;
-use minxin_domain::project::Stage;
+use minxin_domain::projects::project::Stage;
 use sea_query::{Expr, ExprTrait, Order};
 
 /// A project as a signboard needs it.

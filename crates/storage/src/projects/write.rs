@@ -9,14 +9,14 @@ use crate::schema::{BudgetLines, ProjectPartners, Projects};
 use crate::scoped::Scoped;
 use crate::{departments, regions};
 use chrono::{NaiveDate, Utc};
-use minxin_domain::audit::AuditAction;
-use minxin_domain::import::limits;
-use minxin_domain::problem::{FieldProblem, optional_line, optional_text, required_line};
-use minxin_domain::project::{FundingSource, Hold, Stage};
-use minxin_domain::project_access::{may_create, may_manage, may_report_progress};
-use minxin_domain::public::is_phone_number;
-use minxin_domain::region::RegionLevel;
-use minxin_domain::{DataScope, Permission, Problem, Role, project_code};
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::kernel::phone::is_phone_number;
+use minxin_domain::kernel::problem::{FieldProblem, optional_line, optional_text, required_line};
+use minxin_domain::org::region::RegionLevel;
+use minxin_domain::projects::access::{may_create, may_manage, may_report_progress};
+use minxin_domain::projects::import::limits;
+use minxin_domain::projects::project::{FundingSource, Hold, Stage};
+use minxin_domain::{DataScope, Permission, Problem, Role, projects::code as project_code};
 use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -182,7 +182,7 @@ pub(super) fn check_fields(input: &ProjectInput) -> (String, Vec<FieldProblem>) 
         }
         _ => {}
     }
-    let max_fen = minxin_domain::money::MAX_YUAN * 100;
+    let max_fen = minxin_domain::kernel::money::MAX_YUAN * 100;
     if input
         .budget
         .values()

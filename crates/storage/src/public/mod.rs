@@ -1,6 +1,6 @@
 //! Reads for anonymous visitors (the public portal, signboard QR codes, open data). They are
 //! not scoped to an actor and not audited — anyone may make them — so every one of them goes
-//! through [`shown`], the rule of [`minxin_domain::public`]: a project that is not public, or
+//! through [`shown`], the rule of [`minxin_domain::openness::public`]: a project that is not public, or
 //! not yet in the annual plan, is "not found". What they return is cut down to public fields
 //! here, in storage, so no page or export can show a phone number, an account name or an
 //! internal comment by mistake.
@@ -23,7 +23,7 @@ use crate::error::StoreError;
 use crate::projects::read::{Project, named, ordered, with_everything};
 use crate::schema::Projects;
 use chrono::{DateTime, Utc};
-use minxin_domain::public::shown_stages;
+use minxin_domain::openness::public::shown_stages;
 use sea_query::{Expr, ExprTrait, SelectStatement};
 
 /// Public reads; see the module documentation.
@@ -44,7 +44,7 @@ impl Store {
 }
 
 /// The condition "the public may see this project" in SQL: marked public and in a stage of
-/// the annual plan ([`minxin_domain::public::is_shown`]).
+/// the annual plan ([`minxin_domain::openness::public::is_shown`]).
 pub(crate) fn shown() -> Expr {
     Expr::col((Projects::Table, Projects::IsPublic))
         .eq(true)

@@ -11,9 +11,9 @@ use crate::projects::milestones::{Milestone, in_plan_order};
 use crate::projects::read::ordered;
 use crate::schema::{Categories, Contracts, Milestones, MoneyRecords, Projects, Regions};
 use chrono::{DateTime, Utc};
-use minxin_domain::money::Fen;
-use minxin_domain::oc4ids::{ContractFact, MilestoneFact, MoneyFact, ProjectFacts, Unit};
-use minxin_domain::project::{Hold, Stage};
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::openness::oc4ids::{ContractFact, MilestoneFact, MoneyFact, ProjectFacts, Unit};
+use minxin_domain::projects::project::{Hold, Stage};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use std::collections::HashMap;
 

@@ -8,8 +8,8 @@ use crate::blobs::BlobStore;
 use crate::error::StoreError;
 use crate::progress::reports::{PhotoCopy, photo_bytes, photo_key};
 use crate::schema::{ProgressReports, Projects};
-use minxin_domain::public::report_is_shown;
-use minxin_domain::report::ReportState;
+use minxin_domain::control::report::ReportState;
+use minxin_domain::openness::public::report_is_shown;
 use sea_query::{Expr, ExprTrait};
 
 /// A photo copy's bytes and its blob key (a SHA-256 of the bytes, so a fine ETag).

@@ -12,10 +12,10 @@ use crate::projects::list::ProjectFilter;
 use crate::projects::read::named;
 use crate::schema::{PlanTotals, ProjectLights, Projects, Regions};
 use chrono::NaiveDate;
-use minxin_domain::geo::BoundingBox;
-use minxin_domain::portal_map::{Grid, MAX_MARKERS, needs_clusters};
-use minxin_domain::public::shown_stages;
-use minxin_domain::region::RegionLevel;
+use minxin_domain::kernel::geo::BoundingBox;
+use minxin_domain::kernel::map_grid::{Grid, MAX_MARKERS, needs_clusters};
+use minxin_domain::openness::public::shown_stages;
+use minxin_domain::org::region::RegionLevel;
 use sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 

@@ -10,7 +10,7 @@ use crate::requests::WithPublicPoint;
 use crate::requests::categories::WithCategory;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
-use minxin_domain::geo::BoundingBox;
+use minxin_domain::kernel::geo::BoundingBox;
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 

@@ -12,9 +12,9 @@ use crate::progress::reports::{ProgressReport, of_project as reports_of};
 use crate::projects::lifecycle::timeline;
 use crate::projects::milestones::of_project as milestones_of;
 use chrono::{DateTime, NaiveDate, Utc};
-use minxin_domain::finance::ProjectMoney;
-use minxin_domain::light::Assessment;
-use minxin_domain::public::{public_contact_phone, report_is_shown};
+use minxin_domain::control::finance::ProjectMoney;
+use minxin_domain::control::light::Assessment;
+use minxin_domain::openness::public::{public_contact_phone, report_is_shown};
 use serde::Serialize;
 
 /// One step of the stage timeline: when and what, never who or why (the reasons are staff's

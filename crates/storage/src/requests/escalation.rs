@@ -9,8 +9,8 @@ use crate::Store;
 use crate::error::StoreError;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
-use minxin_domain::request_deadline::WARNING;
-use minxin_domain::service_request::RequestState;
+use minxin_domain::requests::deadline::WARNING;
+use minxin_domain::requests::service_request::RequestState;
 use sea_query::{Alias, Expr, ExprTrait, Query};
 use serde::Serialize;
 

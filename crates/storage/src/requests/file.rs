@@ -1,6 +1,6 @@
 //! A request's file for staff (issue 6): everything about it — place, photos, the whole
 //! timeline with who did what, the party the caller acts as — and the resident's contact
-//! details only for those handling it ([`minxin_domain::request_access::handles`]), plus the
+//! details only for those handling it ([`minxin_domain::requests::access::handles`]), plus the
 //! near-duplicates staff may merge it with.
 
 use super::categories::WithCategory;
@@ -12,11 +12,11 @@ use crate::departments::Department;
 use crate::error::StoreError;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
-use minxin_domain::duplicates::{DuplicateRule, Sighting, near_duplicates};
-use minxin_domain::geo::Point;
-use minxin_domain::geo::distance_metres;
-use minxin_domain::request_access::{RequestOwnership, handles, party_of};
-use minxin_domain::service_request::{Party, Request, RequestState};
+use minxin_domain::kernel::geo::Point;
+use minxin_domain::kernel::geo::distance_metres;
+use minxin_domain::requests::access::{RequestOwnership, handles, party_of};
+use minxin_domain::requests::duplicates::{DuplicateRule, Sighting, near_duplicates};
+use minxin_domain::requests::service_request::{Party, Request, RequestState};
 use minxin_domain::{DataScope, Permission};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 

@@ -8,7 +8,7 @@ use super::queue::department_name;
 use crate::error::StoreError;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
-use minxin_domain::receipt::ReceiptCode;
+use minxin_domain::requests::receipt::ReceiptCode;
 use sea_query::{Alias, Expr, ExprTrait, Order, Query};
 
 /// A request as its resident follows it.

@@ -10,7 +10,7 @@
 use super::intake::{Prepared, write};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
-use minxin_domain::placement::DEFAULT_NEAR_PROJECT_METRES;
+use minxin_domain::requests::placement::DEFAULT_NEAR_PROJECT_METRES;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use tokio::sync::{mpsc, oneshot};

@@ -12,10 +12,10 @@ use crate::error::StoreError;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
-use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::personal_data::{PersonalData, check_publishable};
-use minxin_domain::problem::required_text;
-use minxin_domain::request_intake::TEXT_MAX;
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::personal_data::{PersonalData, check_publishable};
+use minxin_domain::kernel::problem::required_text;
+use minxin_domain::requests::intake::TEXT_MAX;
 use sea_query::{Expr, ExprTrait, Query};
 
 #[derive(sqlx::FromRow, serde::Serialize)]

@@ -6,7 +6,7 @@ use super::WithPublicPoint;
 use super::open311::{Open311Query, Open311Request};
 use super::queue::department_name;
 use crate::schema::*;
-use minxin_domain::open311::MAX_RESULTS;
+use minxin_domain::requests::open311::MAX_RESULTS;
 use sea_query::{Alias, Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 
 /// The requests `visible` selects that match `query`, newest first, at most [`MAX_RESULTS`].

@@ -1,19 +1,19 @@
 //! Where intake places and routes a new request (issue 15): the region it is placed in decides
-//! whose queue it lands in, by [`minxin_domain::placement`] — the smallest region whose boundary
+//! whose queue it lands in, by [`minxin_domain::requests::placement`] — the smallest region whose boundary
 //! contains its point, the region of the project it names, of the nearest project within the
 //! configured distance, else the region of the office that dispatches what nothing placed —
 //! so every request lies in some office's scope. The department comes from the office's rules
-//! ([`minxin_domain::routing`]) over the boundaries containing the point.
+//! ([`minxin_domain::requests::routing`]) over the boundaries containing the point.
 
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::schema::*;
 use minxin_domain::Permission;
-use minxin_domain::boundary::Area;
-use minxin_domain::geo::Point;
-use minxin_domain::permission::granted_by;
-use minxin_domain::placement::{Candidates, nearest, place, search_box};
-use minxin_domain::routing::{RoutingRule, route};
+use minxin_domain::identity::permission::granted_by;
+use minxin_domain::kernel::geo::Point;
+use minxin_domain::org::boundary::Area;
+use minxin_domain::requests::placement::{Candidates, nearest, place, search_box};
+use minxin_domain::requests::routing::{RoutingRule, route};
 use sea_query::{Expr, ExprTrait, Order, Query};
 
 /// A community boundary as intake reads it.
@@ -43,7 +43,7 @@ struct RuleRow {
     department_id: i64,
 }
 
-/// How a request of category `category` at `point` is routed ([`minxin_domain::routing::route`]
+/// How a request of category `category` at `point` is routed ([`minxin_domain::requests::routing::route`]
 /// over every boundary and rule): intake and the office's point test ask the same question.
 pub(super) async fn routed(
     tx: &mut Tx,
@@ -218,7 +218,7 @@ async fn nearest_project_region(
 
 /// The scope roots (region paths) of the enabled accounts whose roles dispatch requests and
 /// whose scope is a whole region, not narrowed to departments: the offices of
-/// [`minxin_domain::placement::place`].
+/// [`minxin_domain::requests::placement::place`].
 async fn office_scopes(tx: &mut Tx) -> Result<Vec<String>, StoreError> {
     let a = Accounts::Table;
     let roles = granted_by(Permission::ModerateRequests)

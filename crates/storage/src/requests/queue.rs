@@ -11,7 +11,7 @@ use crate::page::{Page, PageRequest};
 use crate::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
-use minxin_domain::service_request::RequestState;
+use minxin_domain::requests::service_request::RequestState;
 use sea_query::{Alias, CaseStatement, Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 
 /// Which requests a queue shows.

@@ -1,5 +1,5 @@
 //! The office's routing of service requests (issue 6, item 3): community boundaries imported
-//! as GeoJSON ([`minxin_domain::boundary_import`]) and rules by category and boundary picking
+//! as GeoJSON ([`minxin_domain::org::boundary_import`]) and rules by category and boundary picking
 //! the department a new request goes to. Everything is done through [`Scoped`] with
 //! `ModerateRequests`, within the caller's region scope: only boundaries of regions in scope,
 //! only rules whose department (and boundary, if any) is in scope; every change is audited.
@@ -16,12 +16,12 @@ use crate::regions::{self, Region, within};
 use crate::schema::*;
 use crate::scoped::{Scoped, Target};
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::AuditAction;
-use minxin_domain::boundary::Area;
-use minxin_domain::boundary_import::{BoundaryRefusal, read_import};
-use minxin_domain::geo::Point;
-use minxin_domain::problem::FieldProblem;
-use minxin_domain::routing::{RuleRefusal, repeats};
+use minxin_domain::kernel::audit::AuditAction;
+use minxin_domain::kernel::geo::Point;
+use minxin_domain::kernel::problem::FieldProblem;
+use minxin_domain::org::boundary::Area;
+use minxin_domain::org::boundary_import::{BoundaryRefusal, read_import};
+use minxin_domain::requests::routing::{RuleRefusal, repeats};
 use minxin_domain::{DataScope, Permission, Problem};
 use sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::Serialize;
@@ -262,7 +262,7 @@ async fn put_boundary(
 }
 
 fn refused(refusal: BoundaryRefusal) -> StoreError {
-    StoreError::invalid("file", Problem::Boundary { refusal })
+    StoreError::invalid("file", Problem::refused(refusal))
 }
 
 impl Scoped<'_> {
@@ -288,7 +288,7 @@ impl Scoped<'_> {
     }
 
     /// Imports a GeoJSON file of community boundaries (see
-    /// [`minxin_domain::boundary_import`]; `fallback_code` names the community of features
+    /// [`minxin_domain::org::boundary_import`]; `fallback_code` names the community of features
     /// without a code): all or nothing, each region in the caller's scope, one audit entry per
     /// community. Returns the regions imported, in file order.
     pub async fn import_boundaries(
@@ -416,7 +416,7 @@ impl Scoped<'_> {
         }
         if rule.boundary.is_none() && !scope.is_whole_tree() {
             let refusal = RuleRefusal::BoundaryNeeded;
-            problems.push(FieldProblem::new("boundary", Problem::Routing { refusal }));
+            problems.push(FieldProblem::new("boundary", Problem::refused(refusal)));
         }
         let department = departments::find(&mut tx, scope, rule.department).await?;
         if department.is_none() {
@@ -435,7 +435,7 @@ impl Scoped<'_> {
             .await?;
         if repeats(&existing, category_id, rule.boundary) {
             let refusal = RuleRefusal::Duplicate;
-            return Err(StoreError::invalid("_form", Problem::Routing { refusal }));
+            return Err(StoreError::invalid("_form", Problem::refused(refusal)));
         }
         let id = tx
             .insert(

@@ -14,9 +14,9 @@ use crate::regions::under;
 use crate::schema::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::Permission;
-use minxin_domain::request_stats::{HOT_SPOTS_MAX, hot_spot_grid, mean_seconds, period};
-use minxin_domain::service_request::{Rating, RequestState};
-use minxin_domain::three_rates::{RequestCounts, ThreeRates};
+use minxin_domain::requests::service_request::{Rating, RequestState};
+use minxin_domain::requests::stats::{HOT_SPOTS_MAX, hot_spot_grid, mean_seconds, period};
+use minxin_domain::requests::three_rates::{RequestCounts, ThreeRates};
 use sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use serde::Serialize;
 

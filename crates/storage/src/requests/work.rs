@@ -1,7 +1,7 @@
 //! Staff moves on a request — dispatch, accept (签收), start, transfer (转办), answer, close,
 //! merge — and the resident's rating. Each loads the request through the caller's scope,
-//! asks [`minxin_domain::service_request::apply`] whether the move is allowed for the party
-//! the caller acts as ([`minxin_domain::request_access::party_of`]), and writes the new state
+//! asks [`minxin_domain::requests::service_request::apply`] whether the move is allowed for the party
+//! the caller acts as ([`minxin_domain::requests::access::party_of`]), and writes the new state
 //! with a version check, a timeline entry and an audit entry in one transaction.
 
 use super::RequestPhoto;
@@ -15,14 +15,14 @@ use crate::progress::lights::{Which, refresh};
 use crate::regions::within;
 use crate::schema::*;
 use chrono::{DateTime, Utc};
-use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::calendar::WorkingCalendar;
-use minxin_domain::problem::optional_text;
-use minxin_domain::receipt::ReceiptCode;
-use minxin_domain::request_access::{RequestOwnership, party_of};
-use minxin_domain::request_intake::{MAX_PHOTOS, TEXT_MAX};
-use minxin_domain::service_request::{Move, Party, Rating, Request, RequestState, apply};
-use minxin_domain::time::shanghai;
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::calendar::WorkingCalendar;
+use minxin_domain::kernel::problem::optional_text;
+use minxin_domain::kernel::time::shanghai;
+use minxin_domain::requests::access::{RequestOwnership, party_of};
+use minxin_domain::requests::intake::{MAX_PHOTOS, TEXT_MAX};
+use minxin_domain::requests::receipt::ReceiptCode;
+use minxin_domain::requests::service_request::{Move, Party, Rating, Request, RequestState, apply};
 use minxin_domain::{DataScope, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
@@ -142,8 +142,8 @@ fn note(step: &Move) -> String {
     }
 }
 
-fn refused(refusal: minxin_domain::service_request::Refusal) -> StoreError {
-    StoreError::invalid("move", Problem::Request { refusal })
+fn refused(refusal: minxin_domain::requests::service_request::Refusal) -> StoreError {
+    StoreError::invalid("move", Problem::refused(refusal))
 }
 
 /// Who made a move, for the timeline and the audit log.

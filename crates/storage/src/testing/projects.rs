@@ -6,7 +6,7 @@
 use super::{Fixture, execute_raw};
 use crate::projects::ProjectInput;
 use chrono::{Duration, NaiveDate};
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 
 /// What a test project looks like; [`TestProject::building`] gives the usual one.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ use crate::progress::money::{ContractInput, MoneyInput};
 use crate::progress::reports::{Decision, NewPhoto, ReportInput};
 use crate::projects::TransitionInput;
 use chrono::{Duration, Months};
-use minxin_domain::report::ReportPeriod;
+use minxin_domain::control::report::ReportPeriod;
 
 /// Texts planted in [`Fixture::public_project`] that no public read may return: the owner's
 /// phone, account names (user and display names), report problems and requests for help, the

@@ -6,8 +6,8 @@ use super::{Fixture, query_raw};
 use crate::Store;
 use crate::blobs::LocalBlobStore;
 use crate::requests::{Receipt, Submission};
-use minxin_domain::calendar::WorkingCalendar;
-use minxin_domain::request_intake::{Channel, IntakeDraft};
+use minxin_domain::kernel::calendar::WorkingCalendar;
+use minxin_domain::requests::intake::{Channel, IntakeDraft};
 
 impl Fixture {
     /// Submits an anonymous portal request in the words `description`, without photos.

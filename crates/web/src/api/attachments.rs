@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
 use minxin_domain::Problem;
-use minxin_domain::document::MAX_DOCUMENT_MB;
+use minxin_domain::projects::document::MAX_DOCUMENT_MB;
 use minxin_storage::StoreError;
 use minxin_storage::projects::Attachment;
 use utoipa_axum::router::OpenApiRouter;

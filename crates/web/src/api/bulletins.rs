@@ -7,7 +7,7 @@ use crate::error::Failure;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Json;
-use minxin_domain::bulletin::BulletinPeriod;
+use minxin_domain::control::bulletin::BulletinPeriod;
 use minxin_storage::progress::snapshots::SnapshotMonth;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -39,7 +39,7 @@ pub struct BulletinBody {
     /// `late_reports`, `ranking` (place, `score_bp`, tally), `changes` (turned red, recovered,
     /// new in the plan, deltas) and `series` (month by month, quarters and years).
     #[schema(value_type = Object)]
-    pub bulletin: minxin_domain::bulletin::Bulletin,
+    pub bulletin: minxin_domain::control::bulletin::Bulletin,
     /// The reasons of every red and yellow project, in words.
     pub reasons: Vec<ReasonTexts>,
 }

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
-use minxin_domain::light::AssessedReason;
+use minxin_domain::control::light::AssessedReason;
 use minxin_storage::progress::money::{
     Books, Contract, ContractInput, CorrectionInput, MoneyEntry, MoneyInput,
 };
@@ -28,7 +28,7 @@ pub struct LightReason {
     pub text: String,
     /// The reason as data (code plus the numbers of the sentence).
     #[schema(value_type = Object)]
-    pub data: minxin_domain::light::Reason,
+    pub data: minxin_domain::control::light::Reason,
 }
 
 /// Reasons of a light with their sentences in `lang`.

@@ -8,7 +8,7 @@ use crate::error::{ErrorBody, Failure};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::Json;
-use minxin_domain::request_stats::parse_day;
+use minxin_domain::requests::stats::parse_day;
 use minxin_storage::requests::{RequestStats, RequestStatsFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;

@@ -1,37 +1,14 @@
-//! Wording of the bulletins: why a month's snapshot cannot be taken, and the names of
-//! bulletin periods (2026 年 10 月, 2026 年第三季度, 2026 年度).
+//! Wording of the bulletins: the names of bulletin periods (2026 年 10 月, 2026 年第三季度, 2026 年度).
 
 use super::Lang;
-use minxin_domain::bulletin::{BulletinPeriod, SnapshotRefusal};
-use minxin_domain::report::ReportPeriod;
+use minxin_domain::control::bulletin::BulletinPeriod;
+use minxin_domain::control::refusals::month_message;
+use minxin_domain::control::report::ReportPeriod;
 
 impl Lang {
-    /// Why a month's snapshot cannot be taken today.
-    pub fn snapshot_refusal(self, refusal: &SnapshotRefusal) -> String {
-        match refusal {
-            SnapshotRefusal::NotOver { period } => self.fill(
-                "bulletin.refusal.not_over",
-                &[("month", self.month_name(*period))],
-            ),
-            SnapshotRefusal::TooLate { period, latest } => self.fill(
-                "bulletin.refusal.too_late",
-                &[
-                    ("month", self.month_name(*period)),
-                    ("latest", self.month_name(*latest)),
-                ],
-            ),
-        }
-    }
-
     /// A month in words, e.g. 2026 年 10 月.
     pub fn month_name(self, month: ReportPeriod) -> String {
-        self.fill(
-            "bulletin.period.month",
-            &[
-                ("year", month.year().to_string()),
-                ("month", month.month().to_string()),
-            ],
-        )
+        self.message(&month_message(month))
     }
 
     /// A bulletin period in words.
@@ -52,6 +29,7 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use minxin_domain::control::bulletin::SnapshotRefusal;
 
     #[test]
     fn periods_and_refusals_read_as_words() {
@@ -74,7 +52,7 @@ mod tests {
         };
         assert!(
             Lang::Zh
-                .snapshot_refusal(&refusal)
+                .problem(&minxin_domain::Problem::refused(refusal))
                 .contains("2026 年 10 月")
         );
     }

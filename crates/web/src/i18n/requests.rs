@@ -1,10 +1,10 @@
-//! Wording of service requests: refusals of workflow moves and the states they name, in the
-//! caller's language.
+//! Wording of service requests: the states of a request, the working-day calendar's and the
+//! publishing check's refusals, in the caller's language.
 
 use super::Lang;
-use minxin_domain::calendar::CalendarError;
-use minxin_domain::personal_data::PersonalData;
-use minxin_domain::service_request::{Refusal, RequestState};
+use minxin_domain::kernel::calendar::CalendarError;
+use minxin_domain::kernel::personal_data::PersonalData;
+use minxin_domain::requests::service_request::RequestState;
 
 impl Lang {
     /// Why a text was not published: the personal data it still holds, named by kind.
@@ -52,20 +52,6 @@ impl Lang {
             CalendarError::Contradiction(d) => {
                 self.fill("request.calendar.contradiction", &[("day", day(d))])
             }
-        }
-    }
-
-    /// Why a move on a request was refused.
-    pub fn request_refusal(self, refusal: &Refusal) -> String {
-        match refusal {
-            Refusal::WrongState(state) => self.fill(
-                "request.refusal.wrong_state",
-                &[("state", self.request_state(*state).to_owned())],
-            ),
-            Refusal::NotYours => self.t("request.refusal.not_yours").into(),
-            Refusal::TextMissing => self.t("request.refusal.text_missing").into(),
-            Refusal::SameDepartment => self.t("request.refusal.same_department").into(),
-            Refusal::SameRequest => self.t("request.refusal.same_request").into(),
         }
     }
 

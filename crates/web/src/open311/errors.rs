@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use minxin_domain::FieldProblem;
-use minxin_domain::open311::field_name;
+use minxin_domain::requests::open311::field_name;
 use minxin_storage::StoreError;
 
 /// A refused Open311 call, rendered in the format it asked for.

@@ -12,12 +12,12 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use minxin_domain::open311::{
+use minxin_domain::kernel::time::format_local;
+use minxin_domain::requests::intake::Channel;
+use minxin_domain::requests::open311::{
     PostForm, Status, draft, format_datetime, request_ids, statuses, window,
 };
-use minxin_domain::request_intake::Channel;
-use minxin_domain::service_request::RequestState;
-use minxin_domain::time::format_local;
+use minxin_domain::requests::service_request::RequestState;
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::requests::{Open311Query, Open311Request, Submission};
@@ -93,7 +93,7 @@ fn query(call: &Call, key: Option<i64>, state: &AppState) -> Result<Open311Query
         .collect();
     Ok(Open311Query {
         ids: request_ids(p.get("service_request_id").as_deref())?,
-        service_codes: minxin_domain::open311::list(p.get("service_code").as_deref()),
+        service_codes: minxin_domain::requests::open311::list(p.get("service_code").as_deref()),
         states,
         window: window(
             p.get("start_date").as_deref(),

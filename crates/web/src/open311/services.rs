@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use minxin_domain::open311::PROJECT_ATTRIBUTE;
+use minxin_domain::requests::open311::PROJECT_ATTRIBUTE;
 use minxin_storage::requests::RequestCategory;
 
 /// When the discovery document last changed in substance (the spec's sortable changeset).

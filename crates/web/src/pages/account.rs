@@ -12,7 +12,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use minxin_domain::time::format_local;
+use minxin_domain::kernel::time::format_local;
 use minxin_storage::auth::ApiToken;
 use minxin_storage::totp;
 use qrcode::QrCode;
@@ -108,7 +108,7 @@ async fn password_page(
     })
 }
 
-fn rules(lang: Lang, policy: &minxin_domain::password_policy::PasswordPolicy) -> String {
+fn rules(lang: Lang, policy: &minxin_domain::identity::password_policy::PasswordPolicy) -> String {
     lang.fill(
         "password.rules",
         &[

@@ -4,7 +4,7 @@
 //!
 //! Uploads are `multipart/form-data`; the CSRF token travels in the form's action URL
 //! (`?_csrf=`), see [`crate::csrf`]. The file's type is decided by its content in storage
-//! ([`minxin_domain::document::check`]); this module only streams the body in, stopping to keep
+//! ([`minxin_domain::projects::document::check`]); this module only streams the body in, stopping to keep
 //! bytes beyond [`MAX_DOCUMENT_BYTES`].
 //!
 //! # Embedding the panel
@@ -31,8 +31,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use minxin_domain::document::{Format, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_MB};
-use minxin_domain::project::DocumentKind;
+use minxin_domain::projects::document::{Format, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_MB};
+use minxin_domain::projects::project::DocumentKind;
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::projects::{Attachment, Project, may_attach, may_remove};
@@ -145,7 +145,7 @@ impl AttachmentRow {
             file_name: a.file_name.clone(),
             size: size_label(a.size),
             uploaded_by: a.uploaded_by.clone(),
-            uploaded_at: minxin_domain::time::format_local(a.uploaded_at),
+            uploaded_at: minxin_domain::kernel::time::format_local(a.uploaded_at),
             with_transition: a.transition_id.is_some(),
             view_href: a
                 .format()

@@ -15,8 +15,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use minxin_domain::audit::{AuditAction, AuditOutcome};
-use minxin_domain::time::{format_local, shanghai};
+use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::time::{format_local, shanghai};
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::audit::{Entry, Filter};
 use minxin_storage::{PageRequest, Scoped, StoreError};
@@ -499,7 +499,7 @@ mod tests {
                         .map(|r| format!("role.{}", r.code())),
                 )
                 .chain(
-                    minxin_domain::region::RegionLevel::ALL
+                    minxin_domain::org::region::RegionLevel::ALL
                         .iter()
                         .map(|l| format!("level.{}", l.code())),
                 )

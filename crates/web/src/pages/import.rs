@@ -29,12 +29,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use minxin_domain::Role;
-use minxin_domain::import::workbook::{DATA_SHEET, MAX_FILE_BYTES, read_workbook};
-use minxin_domain::import::{
+use minxin_domain::kernel::time::shanghai;
+use minxin_domain::projects::import::workbook::{DATA_SHEET, MAX_FILE_BYTES, read_workbook};
+use minxin_domain::projects::import::{
     Column, Dictionary, DictionaryEntry, ImportRow, Issue, ListedRow, MAX_ROWS, Parsed, RowIssue,
     parse,
 };
-use minxin_domain::time::shanghai;
 use minxin_storage::projects::{
     ImportOptions, ImportPlan, ImportReport, ProjectSummary, RowAction, RowPlan,
 };
@@ -1091,7 +1091,7 @@ pub fn template_workbook(lang: Lang, dictionary: &Dictionary) -> Result<Vec<u8>,
         if list.values.is_empty() {
             continue;
         }
-        let letter = minxin_domain::import::column_letter(i);
+        let letter = minxin_domain::projects::import::column_letter(i);
         let range = format!(
             "='{DICTIONARY_SHEET}'!${letter}$2:${letter}${}",
             list.values.len() + 1
@@ -1264,7 +1264,7 @@ mod tests {
     #[test]
     fn the_template_reads_back_as_an_empty_import() {
         let dictionary = Dictionary {
-            categories: minxin_domain::import::entries(vec![(
+            categories: minxin_domain::projects::import::entries(vec![(
                 1,
                 "a.b".into(),
                 "老旧小区改造".into(),

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use minxin_domain::Permission;
-use minxin_domain::time::format_local;
+use minxin_domain::kernel::time::format_local;
 use minxin_storage::requests::Open311Key;
 use serde::Deserialize;
 

@@ -15,7 +15,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
-use minxin_domain::region::RegionLevel;
+use minxin_domain::org::region::RegionLevel;
 use minxin_storage::StoreError;
 use minxin_storage::regions::{Region, RegionInput};
 use serde::Deserialize;

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use minxin_domain::time::format_local;
+use minxin_domain::kernel::time::format_local;
 use minxin_storage::progress::reminders::Reminder;
 
 /// A reminder as a row of the page.

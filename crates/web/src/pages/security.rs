@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
-use minxin_domain::security_policy::SecurityPolicy;
+use minxin_domain::identity::security_policy::SecurityPolicy;
 use std::collections::HashMap;
 
 /// The form's fields in order; the part before the first `_` names the group.

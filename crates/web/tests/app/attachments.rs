@@ -5,7 +5,7 @@
 use crate::common::{TestApp, form_csrf, multipart};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::projects::{Attachment, ProjectInput};
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";

@@ -5,7 +5,7 @@
 
 use crate::common::{TestApp, report};
 use axum::http::{Method, StatusCode};
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::projects::ProjectInput;
 use minxin_storage::testing::{TestProject, query_raw, route_street_roads};
 

@@ -6,8 +6,8 @@
 use crate::common::{Client, TestApp};
 use axum::http::{Method, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
-use minxin_domain::bulletin::snapshot_month;
-use minxin_domain::project::{FundingSource, Stage};
+use minxin_domain::control::bulletin::snapshot_month;
+use minxin_domain::projects::project::{FundingSource, Stage};
 use minxin_storage::progress::lights::today;
 use minxin_storage::seed::BulkProject;
 use std::io::{Cursor, Read};

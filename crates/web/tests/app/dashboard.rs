@@ -7,7 +7,7 @@ use crate::common::dashboard::lit_project;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Datelike;
-use minxin_domain::light::Light;
+use minxin_domain::control::light::Light;
 use minxin_storage::progress::lights::today;
 
 /// The target of the link with `id`, unescaped.

@@ -6,7 +6,7 @@
 
 use crate::common::{Client, TestApp};
 use axum::http::{StatusCode, header};
-use minxin_domain::bulletin::snapshot_month;
+use minxin_domain::control::bulletin::snapshot_month;
 use minxin_storage::progress::lights::today;
 use std::io::{Cursor, Read};
 

@@ -4,8 +4,8 @@
 
 use crate::common::{Client, TestApp, multipart};
 use axum::http::{StatusCode, header};
-use minxin_domain::import::workbook::{MAX_FILE_BYTES, read_workbook};
-use minxin_domain::import::{CellValue, Column};
+use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
+use minxin_domain::projects::import::{CellValue, Column};
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::Fixture;
 use minxin_storage::{PageRequest, Store};
@@ -110,7 +110,7 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
         let header: Vec<String> = template.rows[0]
             .1
             .iter()
-            .map(minxin_domain::import::cell_text)
+            .map(minxin_domain::projects::import::cell_text)
             .collect();
         assert_eq!(header[4], "所属街道/社区", "[{b}]");
         assert_eq!(header.len(), 25, "[{b}]");

@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use calamine::{Reader, Xlsx};
 use http_body_util::BodyExt;
-use minxin_domain::geo::{Datum, Point};
+use minxin_domain::kernel::geo::{Datum, Point};
 use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::testing::{PRIVATE_TEXTS, PublicSeed, TestProject, execute_raw};
 use minxin_web::tiles::TileSource;
@@ -401,7 +401,7 @@ async fn no_public_route_shows_anything_private() {
 async fn published_request_at_the_issues_point(e: &PortalEnv) -> i64 {
     let dir = tempfile::tempdir().unwrap();
     let submission = minxin_storage::requests::Submission {
-        draft: minxin_domain::request_intake::IntakeDraft {
+        draft: minxin_domain::requests::intake::IntakeDraft {
             category: "road".into(),
             description: "路灯不亮".into(),
             lat: "30.274567".into(),
@@ -409,7 +409,7 @@ async fn published_request_at_the_issues_point(e: &PortalEnv) -> i64 {
             ..Default::default()
         },
         project_code: None,
-        channel: minxin_domain::request_intake::Channel::Portal,
+        channel: minxin_domain::requests::intake::Channel::Portal,
     };
     let receipt = e
         .app
@@ -420,7 +420,7 @@ async fn published_request_at_the_issues_point(e: &PortalEnv) -> i64 {
             &submission,
             &[],
             &LocalBlobStore::new(dir.path()),
-            &minxin_domain::calendar::WorkingCalendar::shipped(),
+            &minxin_domain::kernel::calendar::WorkingCalendar::shipped(),
             chrono::Utc::now(),
         )
         .await

@@ -5,7 +5,7 @@
 use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::projects::ProjectInput;
 use minxin_storage::testing::execute_raw;
 use serde_json::json;
@@ -267,8 +267,9 @@ async fn a_report_is_returned_refiled_and_accepted() {
     for env in TestApp::each().await {
         let id = project(&env).await;
         let office = env.token("office_a").await;
-        let period =
-            minxin_domain::report::ReportPeriod::of(minxin_storage::progress::lights::today());
+        let period = minxin_domain::control::report::ReportPeriod::of(
+            minxin_storage::progress::lights::today(),
+        );
         let body = |percent: u32| {
             json!({"period": period.to_string(), "percent_bp": percent, "done": "完成基础施工",
                    "problems": "", "help_needed": "协调电力接入"})

@@ -7,7 +7,7 @@ use crate::common::{Client, Reply, TestApp, form_csrf, jpeg, photo_form};
 use axum::http::{StatusCode, header};
 use chrono::Months;
 use image::ImageFormat;
-use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
+use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::progress::lights::today;

@@ -5,7 +5,7 @@
 
 use crate::common::{Client, Reply, TestApp};
 use axum::http::StatusCode;
-use minxin_domain::project::FundingSource;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::projects::{Project, ProjectInput};
 use minxin_storage::testing::execute_raw;
 

@@ -350,7 +350,7 @@ async fn the_demo_district_publishes_valid_data_and_nothing_private() {
             let public = p.is_public
                 && p.stage
                     .parse()
-                    .is_ok_and(|st: minxin_domain::project::Stage| st.in_annual_plan());
+                    .is_ok_and(|st: minxin_domain::projects::project::Stage| st.in_annual_plan());
             if !public {
                 assert_eq!(page.status, StatusCode::NOT_FOUND, "{b}: {}", p.code);
                 continue;

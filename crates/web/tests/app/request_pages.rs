@@ -5,7 +5,7 @@
 
 use crate::common::{Reply, TestApp, action_csrf, jpeg, photo_form, report as submit};
 use axum::http::StatusCode;
-use minxin_domain::service_request::Move;
+use minxin_domain::requests::service_request::Move;
 use minxin_storage::testing::{TestProject, execute_raw, query_raw};
 
 /// The receipt code shown on a receipt page.

@@ -6,8 +6,8 @@
 use crate::common::{Reply, TestApp, jpeg, photo_form};
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
-use minxin_domain::role::{Role, RoleSet};
-use minxin_domain::time::shanghai;
+use minxin_domain::identity::role::{Role, RoleSet};
+use minxin_domain::kernel::time::shanghai;
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::testing::{PASSWORD, execute_raw, query_raw};
 use minxin_web::clock::Clock;

@@ -5,7 +5,7 @@
 
 use crate::common::{Reply, TestApp, form_csrf, multipart, report};
 use axum::http::StatusCode;
-use minxin_domain::region::RegionLevel;
+use minxin_domain::org::region::RegionLevel;
 use minxin_storage::testing::query_raw;
 
 /// The URL of the upload form (its CSRF token in the query), as the page gives it.

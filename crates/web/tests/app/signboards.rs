@@ -7,7 +7,7 @@
 use crate::common::{TestApp, decode_qr_png};
 use axum::http::{StatusCode, header};
 use chrono::Duration;
-use minxin_domain::project::{FundingSource, Stage};
+use minxin_domain::projects::project::{FundingSource, Stage};
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::ContractInput;
 use minxin_storage::seed::BulkProject;

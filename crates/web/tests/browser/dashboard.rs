@@ -9,7 +9,7 @@ use crate::common::dashboard::{lit_project, set_light};
 use crate::common::test_config;
 use calamine::{Data, Reader, Xlsx};
 use fantoccini::{Client, Locator};
-use minxin_domain::light::Light;
+use minxin_domain::control::light::Light;
 use minxin_storage::progress::lights::today;
 use minxin_storage::testing::{PASSWORD, fixture, stores};
 use minxin_web::AppState;

@@ -10,9 +10,9 @@ use crate::common::chrome::{
 use crate::common::test_config;
 use chrono::{NaiveTime, TimeZone};
 use fantoccini::{Client, Locator};
-use minxin_domain::project::FundingSource;
-use minxin_domain::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due};
-use minxin_domain::time::shanghai;
+use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due};
+use minxin_domain::kernel::time::shanghai;
+use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::Store;
 use minxin_storage::bootstrap::CliAccount;

@@ -14,7 +14,7 @@ use crate::common::chrome::{
 use crate::common::test_config;
 use chrono::{DateTime, TimeZone, Utc};
 use fantoccini::{Client, Locator};
-use minxin_domain::time::shanghai;
+use minxin_domain::kernel::time::shanghai;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::testing::{PASSWORD, execute_raw, fixture, query_raw, stores};

@@ -1,7 +1,7 @@
 //! Projects for the dashboard tests: lit as the light refresh would leave them.
 
 use chrono::{Datelike, Duration};
-use minxin_domain::light::{AssessedReason, Assessment, Light, Reason};
+use minxin_domain::control::light::{AssessedReason, Assessment, Light, Reason};
 use minxin_storage::progress::lights::today;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw};
 

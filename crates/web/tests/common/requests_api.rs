@@ -4,7 +4,7 @@
 use super::{Reply, TestApp};
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, TimeZone, Utc};
-use minxin_domain::time::shanghai;
+use minxin_domain::kernel::time::shanghai;
 use serde_json::{Value, json};
 
 /// 10:00 on Monday 2 March 2026, Beijing time: a working day far from holidays.

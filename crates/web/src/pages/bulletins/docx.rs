@@ -5,7 +5,7 @@
 use super::view::{ProjectLine, RANKING_HEADERS, SERIES_HEADERS, View};
 use crate::i18n::Lang;
 use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow};
-use minxin_domain::text;
+use minxin_domain::kernel::text;
 use std::io::Cursor;
 
 /// Half-points: 小二 title, 三号 headings, 四号 sub-headings, 五号 tables.

@@ -2,12 +2,12 @@
 //! .xlsx workbook and the .docx document all show, so the three agree figure for figure.
 
 use crate::i18n::Lang;
-use minxin_domain::bulletin::{
+use minxin_domain::control::bulletin::{
     Bulletin, Deltas, DepartmentFlags, Flagged, LightChange, ProjectRef, Summary,
 };
-use minxin_domain::light::{Light, percent_text};
-use minxin_domain::money::Fen;
-use minxin_domain::ranking;
+use minxin_domain::control::light::{Light, percent_text};
+use minxin_domain::control::ranking;
+use minxin_domain::kernel::money::Fen;
 
 /// A figure: a count, money, or a rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

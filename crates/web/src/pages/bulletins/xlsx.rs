@@ -6,7 +6,7 @@
 use super::view::{Figure, ProjectLine, RANKING_HEADERS, SERIES_HEADERS, Value, View};
 use crate::i18n::Lang;
 use crate::pages::import::{header_format, yuan_value};
-use minxin_domain::light::percent_text;
+use minxin_domain::control::light::percent_text;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 /// Number formats of money (元, thousands separated) and rates (percent).

@@ -17,10 +17,12 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use minxin_domain::finance::{MoneyKind, ProcurementMethod, ProjectMoney, execution_rate_bp};
-use minxin_domain::light::percent_text;
-use minxin_domain::money::Fen;
-use minxin_domain::project::FundingSource;
+use minxin_domain::control::finance::{
+    MoneyKind, ProcurementMethod, ProjectMoney, execution_rate_bp,
+};
+use minxin_domain::control::light::percent_text;
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::progress::lights::today;

@@ -15,7 +15,7 @@ use axum::extract::{FromRequestParts, Multipart, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use minxin_domain::report::MAX_PHOTOS;
+use minxin_domain::control::report::MAX_PHOTOS;
 use minxin_media::budget::{OverBudget, check_budget, decoded_pixels};
 use minxin_media::{MAX_PHOTO_BYTES, PhotoProblem, prepare_photo};
 use minxin_storage::progress::reports::{NewPhoto, PhotoCopy};

@@ -21,10 +21,12 @@ use axum::extract::State;
 use axum::extract::multipart::MultipartRejection;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Months;
-use minxin_domain::light::percent_text;
-use minxin_domain::project_access::may_report_progress;
-use minxin_domain::report::{self, MAX_PHOTOS, ReportPeriod, ReportState, ReportTimeliness};
-use minxin_domain::time::{format_local, shanghai};
+use minxin_domain::control::light::percent_text;
+use minxin_domain::control::report::{
+    self, MAX_PHOTOS, ReportPeriod, ReportState, ReportTimeliness,
+};
+use minxin_domain::kernel::time::{format_local, shanghai};
+use minxin_domain::projects::access::may_report_progress;
 use minxin_domain::{FieldProblem, Problem};
 use minxin_media::MAX_PHOTO_MB;
 use minxin_storage::StoreError;
@@ -309,7 +311,7 @@ fn count_problems(
         ));
     }
     if let Err(refusal) = report::check_photos(existing, files.len()) {
-        problems.push(lang.problem(&Problem::Report { refusal }));
+        problems.push(lang.problem(&Problem::refused(refusal)));
     }
     problems
 }

@@ -21,11 +21,11 @@ use crate::tiles::TileSource;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use minxin_domain::money::Fen;
-use minxin_domain::progress::{PlannedMilestone, expected};
-use minxin_domain::project::{FundingSource, Hold, Stage};
-use minxin_domain::project_access::{may_manage, may_report_progress};
-use minxin_domain::time::format_local;
+use minxin_domain::control::progress::{PlannedMilestone, expected};
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::kernel::time::format_local;
+use minxin_domain::projects::access::{may_manage, may_report_progress};
+use minxin_domain::projects::project::{FundingSource, Hold, Stage};
 use minxin_domain::{Problem, Role};
 use minxin_storage::StoreError;
 use minxin_storage::projects::{Milestone, ProgressInput, Project, TransitionInput};
@@ -153,7 +153,7 @@ impl LightBox {
     /// The box of an assessment, worded in `lang` (also on the public project page).
     pub fn of_assessment(
         lang: crate::i18n::Lang,
-        assessment: &minxin_domain::light::Assessment,
+        assessment: &minxin_domain::control::light::Assessment,
     ) -> LightBox {
         LightBox {
             code: assessment.light.code(),

@@ -16,11 +16,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::Datelike;
-use minxin_domain::light::Light;
-use minxin_domain::money::Fen;
-use minxin_domain::project::Stage;
-use minxin_domain::project_access::may_create;
-use minxin_domain::time::format_local;
+use minxin_domain::control::light::Light;
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::kernel::time::format_local;
+use minxin_domain::projects::access::may_create;
+use minxin_domain::projects::project::Stage;
 use minxin_storage::projects::{Category, NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};
 use serde::Deserialize;
 

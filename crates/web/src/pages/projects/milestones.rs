@@ -16,7 +16,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use minxin_domain::project_access::{may_manage, may_report_progress};
+use minxin_domain::projects::access::{may_manage, may_report_progress};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::projects::{Milestone, MilestoneInput, Project};

@@ -24,9 +24,9 @@ use axum::Router;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use minxin_domain::Problem;
-use minxin_domain::project::{FundingSource, Hold, Stage};
-use minxin_domain::project_access::ProjectOwnership;
-use minxin_domain::time::shanghai;
+use minxin_domain::kernel::time::shanghai;
+use minxin_domain::projects::access::ProjectOwnership;
+use minxin_domain::projects::project::{FundingSource, Hold, Stage};
 use minxin_domain::{Actor, FieldProblem};
 use minxin_storage::StoreError;
 
@@ -198,7 +198,7 @@ pub fn errors_of(lang: Lang, e: StoreError, prefix: &str) -> Result<FormErrors, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use minxin_domain::lifecycle::{GateRule, rules_for};
+    use minxin_domain::projects::lifecycle::{GateRule, rules_for};
 
     #[test]
     fn every_code_has_a_name_in_both_languages() {

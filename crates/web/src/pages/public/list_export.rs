@@ -19,8 +19,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use minxin_domain::light::Light;
-use minxin_domain::money::Fen;
+use minxin_domain::control::light::Light;
+use minxin_domain::kernel::money::Fen;
 use minxin_storage::public::{PortalFilter, PortalProject};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 

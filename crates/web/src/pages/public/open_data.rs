@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
-use minxin_domain::oc4ids::{self, DEFAULT_ID_PREFIX, Publication};
+use minxin_domain::openness::oc4ids::{self, DEFAULT_ID_PREFIX, Publication};
 use minxin_storage::{Store, StoreError};
 
 /// Projects read per statement while the package is written.

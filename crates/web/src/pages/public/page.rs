@@ -20,10 +20,10 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use minxin_domain::geo::Point;
-use minxin_domain::light::percent_text;
-use minxin_domain::project::Hold;
-use minxin_domain::time::shanghai;
+use minxin_domain::control::light::percent_text;
+use minxin_domain::kernel::geo::Point;
+use minxin_domain::kernel::time::shanghai;
+use minxin_domain::projects::project::Hold;
 use minxin_storage::public::PublicProject;
 use std::sync::Arc;
 
@@ -102,12 +102,10 @@ fn requests(lang: Lang, p: &PublicProject) -> Vec<RequestBox> {
                 Lang::Zh => r.category_name.clone(),
                 Lang::En => r.category_name_en.clone(),
             },
-            state: r
-                .state
-                .parse()
-                .map_or("", |st: minxin_domain::service_request::RequestState| {
-                    lang.request_state(st)
-                }),
+            state: r.state.parse().map_or(
+                "",
+                |st: minxin_domain::requests::service_request::RequestState| lang.request_state(st),
+            ),
             wording: r.wording.clone(),
             submitted: day(r.submitted_at),
             answered: r.answered_at.map(day).unwrap_or_default(),
@@ -210,7 +208,7 @@ fn page(c: Chrome, base: &str, tiles: &TileSource, p: PublicProject) -> ProjectP
         timeline: timeline(lang, &p),
         reports: reports(lang, &p),
         requests: requests(lang, &p),
-        updated: minxin_domain::time::format_local(p.last_modified),
+        updated: minxin_domain::kernel::time::format_local(p.last_modified),
         summary,
         total,
         stage,

@@ -20,9 +20,9 @@ use axum::Form;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Response};
-use minxin_domain::request_intake::{Channel, IntakeDraft, MAX_PHOTOS, TEXT_MAX};
-use minxin_domain::service_request::Rating;
-use minxin_domain::time::format_local;
+use minxin_domain::kernel::time::format_local;
+use minxin_domain::requests::intake::{Channel, IntakeDraft, MAX_PHOTOS, TEXT_MAX};
+use minxin_domain::requests::service_request::Rating;
 use minxin_storage::StoreError;
 use minxin_storage::requests::{RequestPhoto, Submission, Tracked};
 use serde::Deserialize;
@@ -345,7 +345,7 @@ fn view(lang: Lang, t: Tracked) -> TrackedView {
         description: t.description,
         address: t.address,
         state: state.map_or("", |s| lang.request_state(s)),
-        may_rate: state == Some(minxin_domain::service_request::RequestState::Answered),
+        may_rate: state == Some(minxin_domain::requests::service_request::RequestState::Answered),
         state_code: t.state,
         department: t.department_name.unwrap_or_default(),
         submitted_at: format_local(t.submitted_at),

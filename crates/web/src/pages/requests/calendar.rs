@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use minxin_domain::Permission;
-use minxin_domain::time::shanghai;
+use minxin_domain::kernel::time::shanghai;
 use serde::Deserialize;
 
 /// One year as listed.

@@ -19,8 +19,8 @@ use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::response::Response;
-use minxin_domain::request_intake::{Channel, MAX_PHOTOS, TEXT_MAX};
-use minxin_domain::time::format_local;
+use minxin_domain::kernel::time::format_local;
+use minxin_domain::requests::intake::{Channel, MAX_PHOTOS, TEXT_MAX};
 use minxin_domain::{Permission, Problem};
 use minxin_storage::StoreError;
 

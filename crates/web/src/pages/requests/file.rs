@@ -19,13 +19,13 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use minxin_domain::Permission;
-use minxin_domain::duplicates::DuplicateRule;
-use minxin_domain::personal_data::{kinds_in, redact};
-use minxin_domain::request_access::{MoveKind, offered_moves};
-use minxin_domain::request_deadline::Deadlines;
-use minxin_domain::request_intake::{MAX_PHOTOS, TEXT_MAX};
-use minxin_domain::service_request::{Party, Request, RequestState};
-use minxin_domain::time::format_local;
+use minxin_domain::kernel::personal_data::{kinds_in, redact};
+use minxin_domain::kernel::time::format_local;
+use minxin_domain::requests::access::{MoveKind, offered_moves};
+use minxin_domain::requests::deadline::Deadlines;
+use minxin_domain::requests::duplicates::DuplicateRule;
+use minxin_domain::requests::intake::{MAX_PHOTOS, TEXT_MAX};
+use minxin_domain::requests::service_request::{Party, Request, RequestState};
 use minxin_storage::requests::RequestFile;
 
 /// What the caller typed into the file's forms, kept when a move is refused.

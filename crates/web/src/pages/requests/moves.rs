@@ -17,8 +17,8 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minxin_domain::Problem;
-use minxin_domain::request_intake::MAX_PHOTOS;
-use minxin_domain::service_request::Move;
+use minxin_domain::requests::intake::MAX_PHOTOS;
+use minxin_domain::requests::service_request::Move;
 use minxin_storage::StoreError;
 use serde::Deserialize;
 

@@ -14,9 +14,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use minxin_domain::Permission;
-use minxin_domain::request_deadline::{Deadlines, timeliness};
-use minxin_domain::service_request::RequestState;
-use minxin_domain::time::format_local;
+use minxin_domain::kernel::time::format_local;
+use minxin_domain::requests::deadline::{Deadlines, timeliness};
+use minxin_domain::requests::service_request::RequestState;
 use minxin_storage::requests::{QueueFilter, QueueRow, QueueView};
 use serde::Deserialize;
 
@@ -66,7 +66,7 @@ pub(super) fn standing(
     match state.parse::<RequestState>() {
         Ok(s) => (
             lang.request_state(s),
-            minxin_domain::request_deadline::pending(s, deadlines)
+            minxin_domain::requests::deadline::pending(s, deadlines)
                 .map(format_local)
                 .unwrap_or_default(),
             timeliness(s, deadlines, now).code(),

@@ -21,9 +21,9 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use minxin_domain::boundary_import::{BoundaryRefusal, MAX_FILE_BYTES};
-use minxin_domain::geo::Point;
-use minxin_domain::time::format_local;
+use minxin_domain::kernel::geo::Point;
+use minxin_domain::kernel::time::format_local;
+use minxin_domain::org::boundary_import::{BoundaryRefusal, MAX_FILE_BYTES};
 use minxin_domain::{Permission, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::requests::{Destination, NewRule, RuleListing};
@@ -273,9 +273,7 @@ struct GeoUpload {
 
 /// Reads the `code` field and the `file` of the upload form, up to [`MAX_FILE_BYTES`].
 async fn read_geojson(multipart: Result<Multipart, MultipartRejection>) -> GeoUpload {
-    let too_large = || Problem::Boundary {
-        refusal: BoundaryRefusal::TooLarge,
-    };
+    let too_large = || Problem::refused(BoundaryRefusal::TooLarge);
     let mut upload = GeoUpload {
         code: String::new(),
         text: Err(Problem::Required),
@@ -327,9 +325,7 @@ async fn file_text(
     if bytes.is_empty() {
         return Err(Problem::Required);
     }
-    let text = String::from_utf8(bytes).map_err(|_| Problem::Boundary {
-        refusal: BoundaryRefusal::NotJson,
-    })?;
+    let text = String::from_utf8(bytes).map_err(|_| Problem::refused(BoundaryRefusal::NotJson))?;
     Ok(text
         .strip_prefix('\u{feff}')
         .map(str::to_owned)

@@ -17,7 +17,7 @@ use crate::tiles::TileSource;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use minxin_domain::request_stats::{days_text, hours_text, parse_day, rate_text};
+use minxin_domain::requests::stats::{days_text, hours_text, parse_day, rate_text};
 use minxin_storage::requests::{RequestFigures, RequestStatsFilter};
 use serde::Deserialize;
 

@@ -22,7 +22,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
 use minxin_domain::Permission;
-use minxin_domain::signboard::SheetSize;
+use minxin_domain::openness::signboard::SheetSize;
 use minxin_storage::projects::{PlanSignboards, SignboardSource};
 use serde::Deserialize;
 use std::io::Write;

@@ -8,7 +8,7 @@ use super::view::{Fact, Signboard};
 use crate::error::Failure;
 use askama::Template;
 use axum::http::StatusCode;
-use minxin_domain::signboard::{SheetSize, text_width, wrap};
+use minxin_domain::openness::signboard::{SheetSize, text_width, wrap};
 
 /// The drawing's width and height in A4 millimetres.
 const WIDTH: f32 = 210.0;

@@ -1,7 +1,7 @@
 //! Signboards (公示牌) and QR codes of public projects: a project's QR code as SVG and PNG, its
 //! printable signboard page (A4 or A3), and, for the office, the annual plan's signboards listed
 //! and downloaded as one ZIP archive. Who may read which project is decided by storage; which
-//! projects may have a signboard by [`minxin_domain::signboard`].
+//! projects may have a signboard by [`minxin_domain::openness::signboard`].
 
 mod bulk;
 mod document;
@@ -21,7 +21,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use minxin_domain::signboard::{NotPrintable, SheetSize};
+use minxin_domain::openness::signboard::{NotPrintable, SheetSize};
 use serde::Deserialize;
 use view::{Signboard, signboard};
 

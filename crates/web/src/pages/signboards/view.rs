@@ -1,4 +1,4 @@
-//! A signboard in words: the facts of [`minxin_domain::signboard`] with the registry's fields,
+//! A signboard in words: the facts of [`minxin_domain::openness::signboard`] with the registry's fields,
 //! labelled in the reader's language. The page, the printable SVG and the bulk archive all draw
 //! this one value, so they never disagree.
 
@@ -6,9 +6,9 @@ use super::qr::Qr;
 use crate::error::Failure;
 use crate::i18n::Lang;
 use crate::pages::projects::{hold_name, source_name, stage_name};
-use minxin_domain::money::Fen;
-use minxin_domain::project::{FundingSource, Hold, Stage};
-use minxin_domain::signboard::{self, HOTLINE, NotPrintable, SignboardInput};
+use minxin_domain::kernel::money::Fen;
+use minxin_domain::openness::signboard::{self, HOTLINE, NotPrintable, SignboardInput};
+use minxin_domain::projects::project::{FundingSource, Hold, Stage};
 use minxin_storage::projects::SignboardSource;
 
 /// One labelled line of facts.

@@ -1,0 +1,9 @@
+//! The project registry (SPEC §3–4): the project and its code, the lifecycle's stages and gates,
+//! documents, who may see and change a project, and the annual plan's import.
+
+pub mod access;
+pub mod code;
+pub mod document;
+pub mod import;
+pub mod lifecycle;
+pub mod project;
