@@ -4,15 +4,14 @@
 //! red projects; then the bulletin of last month opens, and its .xlsx and .docx, downloaded by
 //! the browser with the leader's session, open again with the same figures.
 
-use crate::common::chrome::{click, fill, serve, start_chrome, wait_for_text};
+use crate::common::TestApp;
+use crate::common::chrome::{click, fill, start_chrome, wait_for_text};
 use crate::common::dashboard::{lit_project, set_light};
-use crate::common::test_config;
 use calamine::{Data, Reader, Xlsx};
 use fantoccini::{Client, Locator};
 use minxin_domain::control::light::Light;
 use minxin_storage::progress::lights::today;
-use minxin_storage::testing::{PASSWORD, fixture, stores};
-use minxin_web::AppState;
+use minxin_storage::testing::PASSWORD;
 use std::io::{Cursor, Read};
 use std::time::Duration;
 
@@ -27,21 +26,21 @@ async fn snapshot(client: &Client, name: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_leader_reads_the_charts_and_follows_the_red_count() {
-    let (_, store) = stores().await.remove(0);
-    let fx = fixture(&store).await;
-    lit_project(&fx, "东湖社区老年食堂", Light::Red).await;
-    let green = lit_project(&fx, "西湖社区文化站", Light::Green).await;
+    let env = TestApp::builder().sqlite().await;
+    let fx = env.fx();
+    lit_project(fx, "东湖社区老年食堂", Light::Red).await;
+    let green = lit_project(fx, "西湖社区文化站", Light::Green).await;
     // Taking last month's snapshot recomputes every light by the rules first: both projects,
     // 60 days in with nothing reported, are red in it. The dashboard then shows one green again.
-    let taken = store
+    let taken = env
+        .store()
         .take_due_snapshots(today())
         .await
         .unwrap()
         .expect("last month can be taken");
     let month = taken.month.period;
-    set_light(&fx, green, Light::Green).await;
-    let state = AppState::new(store, test_config()).await.unwrap();
-    let base = serve(state).await;
+    set_light(fx, green, Light::Green).await;
+    let base = env.serve().await;
     let (_driver, client) = start_chrome(1280, 1600).await;
 
     client.goto(&format!("{base}/login")).await.unwrap();

@@ -4,30 +4,29 @@
 //! a project halfway through its planned period with 0 % reported is red, and green once a
 //! report of 50 % is accepted.
 
+use crate::common::TestApp;
 use crate::common::chrome::{
-    click, fill, photo_file as photo, serve, sign_in, start_chrome, wait_for_text,
+    click, fill, photo_file as photo, sign_in, start_chrome, wait_for_text,
 };
-use crate::common::test_config;
 use chrono::{NaiveTime, TimeZone};
 use fantoccini::{Client, Locator};
 use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due};
 use minxin_domain::kernel::time::shanghai;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Role, RoleSet};
-use minxin_storage::Store;
 use minxin_storage::bootstrap::CliAccount;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::reports::ReportInput;
 use minxin_storage::projects::ProjectInput;
-use minxin_storage::testing::{Fixture, PASSWORD, execute_raw, fixture, stores};
-use minxin_web::AppState;
+use minxin_storage::testing::{PASSWORD, execute_raw};
 
 /// A project of district A under construction, 90 days into a 180-day plan (so 50 % is
 /// expected), managed by `site_manager`. The latest month due already has a report that came
 /// in on its due date, so only the progress decides the light.
-async fn project(store: &Store, fx: &Fixture) -> i64 {
-    let manager = store
-        .bootstrap_account(&CliAccount {
+async fn project(env: &TestApp) -> i64 {
+    let fx = env.fx();
+    let manager = env
+        .account(&CliAccount {
             username: "site_manager",
             display_name: "现场负责人",
             password: PASSWORD,
@@ -37,39 +36,25 @@ async fn project(store: &Store, fx: &Fixture) -> i64 {
             scope_region_code: Some("990101"),
             must_change_password: false,
         })
-        .await
-        .unwrap();
-    let office = fx.actor("office_a").await;
-    let s = store.scoped(&office, "127.0.0.1");
-    let category = s
-        .categories()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.parent_id.is_some())
-        .unwrap()
-        .id;
+        .await;
     let start = today() - chrono::Duration::days(90);
-    let id = s
-        .create_project(&ProjectInput {
-            name: "示例街道老年食堂".into(),
-            category_id: category,
-            year: 2026,
-            region_id: fx.street_a.id,
-            lead_department_id: fx.a_zj,
-            owner_name: "王建国".into(),
-            owner_phone: "13800001234".into(),
-            manager_id: Some(manager),
-            planned_start: Some(start),
-            planned_end: Some(today() + chrono::Duration::days(90)),
-            budget: [(FundingSource::County, 100_000_000)].into_iter().collect(),
-            ..ProjectInput::default()
-        })
-        .await
-        .unwrap()
-        .id;
+    let input = ProjectInput {
+        name: "示例街道老年食堂".into(),
+        category_id: env.subcategory().await,
+        year: 2026,
+        region_id: fx.street_a.id,
+        lead_department_id: fx.a_zj,
+        owner_name: "王建国".into(),
+        owner_phone: "13800001234".into(),
+        manager_id: Some(manager),
+        planned_start: Some(start),
+        planned_end: Some(today() + chrono::Duration::days(90)),
+        budget: [(FundingSource::County, 100_000_000)].into_iter().collect(),
+        ..ProjectInput::default()
+    };
+    let id = env.create_project("office_a", &input).await.id;
     execute_raw(
-        store,
+        env.store(),
         &format!("UPDATE projects SET stage = 'construction' WHERE id = {id}"),
     )
     .await
@@ -77,27 +62,24 @@ async fn project(store: &Store, fx: &Fixture) -> i64 {
     let due = periods_due(start, today(), DEFAULT_DUE_DAY)
         .pop()
         .expect("a month is due 90 days in");
-    let manager = fx.store.actor_for_cli("site_manager").await.unwrap();
-    store
-        .scoped(&manager, "127.0.0.1")
-        .file_report(
-            id,
-            &ReportInput {
-                period: due.to_string(),
-                percent_bp: 0,
-                done: "前期准备".into(),
-                ..ReportInput::default()
-            },
-        )
-        .await
-        .unwrap();
+    env.file_report(
+        "site_manager",
+        id,
+        &ReportInput {
+            period: due.to_string(),
+            percent_bp: 0,
+            done: "前期准备".into(),
+            ..ReportInput::default()
+        },
+    )
+    .await;
     let on_time = shanghai()
         .from_local_datetime(&due_date(due, DEFAULT_DUE_DAY).and_time(NaiveTime::MIN))
         .unwrap()
         .with_timezone(&chrono::Utc)
         .to_rfc3339();
     execute_raw(
-        store,
+        env.store(),
         &format!("UPDATE progress_reports SET submitted_at = '{on_time}' WHERE project_id = {id}"),
     )
     .await
@@ -113,11 +95,9 @@ async fn replace(client: &Client, css: &str, value: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_is_filed_returned_refiled_accepted_and_turns_the_light_green() {
-    let (_, store) = stores().await.remove(0);
-    let fx = fixture(&store).await;
-    let id = project(&store, &fx).await;
-    let state = AppState::new(store.clone(), test_config()).await.unwrap();
-    let base = serve(state).await;
+    let env = TestApp::builder().sqlite().await;
+    let id = project(&env).await;
+    let base = env.serve().await;
     let (_driver, client) = start_chrome(1280, 900).await;
     let photos = tempfile::tempdir().unwrap();
     let files = format!(
@@ -141,11 +121,9 @@ async fn a_report_is_filed_returned_refiled_accepted_and_turns_the_light_green()
     fill(&client, "#photos", &files).await;
     click(&client, "#file-report").await;
     wait_for_text(&client, ".notice", "月报已提交").await;
-    let report = store
-        .scoped(&fx.actor("office_a").await, "127.0.0.1")
+    let report = env
         .reports(id)
         .await
-        .unwrap()
         .into_iter()
         .find(|r| r.period == this_month)
         .unwrap();

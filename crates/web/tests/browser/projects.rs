@@ -4,11 +4,10 @@
 //! and sees it in the timeline, is refused the next gate in words, finds the project in the
 //! filtered list with a Chinese keyword, and checks that the export link carries the filters.
 
-use crate::common::chrome::{click, fill, serve, start_chrome, text_of, wait_for_text};
-use crate::common::test_config;
+use crate::common::TestApp;
+use crate::common::chrome::{click, fill, start_chrome, text_of, wait_for_text};
 use fantoccini::{Client, Locator};
-use minxin_storage::testing::{PASSWORD, fixture, stores};
-use minxin_web::AppState;
+use minxin_storage::testing::PASSWORD;
 use std::time::Duration;
 
 /// The value property of the element matching `css` (what the user sees in an input).
@@ -89,21 +88,10 @@ async fn replace(client: &Client, css: &str, value: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn office_creates_plans_moves_and_finds_a_project() {
-    let (_, store) = stores().await.remove(0);
-    let fx = fixture(&store).await;
-    let office = fx.actor("office_a").await;
-    let category = store
-        .scoped(&office, "127.0.0.1")
-        .categories()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "老旧小区改造")
-        .expect("default dictionary")
-        .id
-        .to_string();
-    let state = AppState::new(store, test_config()).await.unwrap();
-    let base = serve(state).await;
+    let env = TestApp::builder().sqlite().await;
+    let fx = env.fx();
+    let category = env.category("老旧小区改造").await.to_string();
+    let base = env.serve().await;
     let (_driver, client) = start_chrome(1280, 900).await;
 
     client.goto(&format!("{base}/login")).await.unwrap();

@@ -8,17 +8,16 @@
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`./scripts/test` installs them).
 
+use crate::common::TestApp;
 use crate::common::chrome::{
-    click, fill, photo_file, serve, sign_in, start_chrome, text_of, wait_for_text,
+    click, fill, photo_file, sign_in, start_chrome, text_of, wait_for_text,
 };
-use crate::common::test_config;
 use chrono::{DateTime, TimeZone, Utc};
 use fantoccini::{Client, Locator};
 use minxin_domain::kernel::time::shanghai;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::testing::{PASSWORD, execute_raw, fixture, query_raw, stores};
-use minxin_web::AppState;
+use minxin_storage::testing::{PASSWORD, execute_raw, query_raw};
 use minxin_web::clock::Clock;
 use std::time::Duration;
 
@@ -50,10 +49,11 @@ async fn open_from_queue(client: &Client, base: &str, id: i64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_goes_from_a_phone_through_two_departments_to_a_rating() {
-    let (_, store) = stores().await.remove(0);
-    let fx = fixture(&store).await;
+    let clock = Clock::fixed(before_national_day());
+    let env = TestApp::builder().clock(&clock).sqlite().await;
+    let (fx, store) = (env.fx(), env.store());
     execute_raw(
-        &store,
+        store,
         &format!(
             "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, \
              '{{\"type\":\"Polygon\",\"coordinates\":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6]]]}}', \
@@ -63,34 +63,20 @@ async fn a_request_goes_from_a_phone_through_two_departments_to_a_rating() {
     )
     .await
     .unwrap();
-    store
-        .bootstrap_account(&CliAccount {
-            username: "dept_jy",
-            display_name: "示例区教育局职员",
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Dept]),
-            region_code: "990101",
-            department_code: Some("A-JY"),
-            scope_region_code: Some("990101"),
-            must_change_password: false,
-        })
-        .await
-        .unwrap();
-    store
-        .bootstrap_scope_departments(fx.id("dept_a"), &["A-ZJ"])
-        .await
-        .unwrap();
-    let jy: Vec<(i64,)> = query_raw(&store, "SELECT id FROM accounts WHERE username = 'dept_jy'")
-        .await
-        .unwrap();
-    store
-        .bootstrap_scope_departments(jy[0].0, &["A-JY"])
-        .await
-        .unwrap();
-    let mut state = AppState::new(store.clone(), test_config()).await.unwrap();
-    let clock = Clock::fixed(before_national_day());
-    state.clock = clock.clone();
-    let base = serve(state).await;
+    env.account(&CliAccount {
+        username: "dept_jy",
+        display_name: "示例区教育局职员",
+        password: PASSWORD,
+        roles: RoleSet::new([Role::Dept]),
+        region_code: "990101",
+        department_code: Some("A-JY"),
+        scope_region_code: Some("990101"),
+        must_change_password: false,
+    })
+    .await;
+    env.narrow("dept_a", &["A-ZJ"]).await;
+    env.narrow("dept_jy", &["A-JY"]).await;
+    let base = env.serve().await;
     let (_driver, client) = start_chrome(375, 812).await;
     let photos = tempfile::tempdir().unwrap();
 
@@ -143,11 +129,11 @@ async fn a_request_goes_from_a_phone_through_two_departments_to_a_rating() {
     click(&client, "#submit-request").await;
     let code = text_of(&client, "#receipt-code strong").await;
     assert_eq!(code.len(), 14, "{code}");
-    let (id,): (i64,) = query_raw(&store, "SELECT id FROM service_requests")
+    let (id,): (i64,) = query_raw(store, "SELECT id FROM service_requests")
         .await
         .unwrap()[0];
     let stored: Vec<(i64,)> = query_raw(
-        &store,
+        store,
         "SELECT COUNT(*) FROM request_photos WHERE stage = 'intake'",
     )
     .await
@@ -222,7 +208,7 @@ async fn a_request_goes_from_a_phone_through_two_departments_to_a_rating() {
     click(&client, "#rate").await;
     wait_for_text(&client, "#request-state", "已办结").await;
     let final_state: Vec<(String, Option<String>, Option<i64>)> = query_raw(
-        &store,
+        store,
         &format!("SELECT state, rating, owner_department_id FROM service_requests WHERE id = {id}"),
     )
     .await

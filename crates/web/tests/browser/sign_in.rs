@@ -4,38 +4,26 @@
 //! Needs Debian's `chromium` and `chromium-driver` (`./scripts/test` installs them); set
 //! `MINXIN_CHROMEDRIVER` / `MINXIN_CHROMIUM` to use other paths.
 
-use crate::common::chrome::{
-    click, current_path, fill, serve, start_chrome, text_of, wait_for_text,
-};
+use crate::common::TestApp;
+use crate::common::chrome::{click, current_path, fill, start_chrome, text_of, wait_for_text};
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::testing::{fixture, stores};
-use minxin_web::{AppState, WebConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_change_password_home_and_sign_out() {
-    let (_, store) = stores().await.remove(0);
-    fixture(&store).await;
-    store
-        .bootstrap_account(&CliAccount {
-            username: "wangfang",
-            display_name: "王芳",
-            password: "Initial#2026",
-            roles: RoleSet::new([Role::Office]),
-            region_code: "990101",
-            department_code: None,
-            scope_region_code: Some("990101"),
-            must_change_password: true,
-        })
-        .await
-        .unwrap();
-    let data_dir = tempfile::tempdir().unwrap();
-    let config = WebConfig {
-        data_dir: data_dir.path().to_owned(),
-        ..WebConfig::default()
-    };
-    let state = AppState::new(store, config).await.unwrap();
-    let base = serve(state).await;
+    let env = TestApp::builder().sqlite().await;
+    env.account(&CliAccount {
+        username: "wangfang",
+        display_name: "王芳",
+        password: "Initial#2026",
+        roles: RoleSet::new([Role::Office]),
+        region_code: "990101",
+        department_code: None,
+        scope_region_code: Some("990101"),
+        must_change_password: true,
+    })
+    .await;
+    let base = env.serve().await;
 
     let (_driver, client) = start_chrome(390, 844).await;
     client.goto(&format!("{base}/work")).await.unwrap();

@@ -11,7 +11,9 @@ use axum::http::{Method, Request, StatusCode, header};
 use chrono::NaiveDate;
 use minxin_storage::Store;
 use minxin_storage::blobs::LocalBlobStore;
-use minxin_storage::projects::{Project, ProjectInput};
+use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::progress::reports::{ProgressReport, ReportInput};
+use minxin_storage::projects::{Category, Project, ProjectInput};
 use minxin_storage::testing::{Fixture, PASSWORD, PublicSeed, TestProject, fixture, stores};
 use minxin_web::clock::Clock;
 use minxin_web::{AppState, WebConfig, app};
@@ -155,19 +157,34 @@ impl TestApp {
     /// The first subcategory of the dictionary as `office_a` reads it, for projects whose
     /// category does not matter.
     pub async fn subcategory(&self) -> i64 {
-        let office = self.fx().actor("office_a").await;
-        self.store()
-            .scoped(&office, "t")
-            .categories()
+        self.categories()
             .await
-            .unwrap()
             .into_iter()
             .find(|c| c.parent_id.is_some())
             .unwrap()
             .id
     }
 
-    /// Creates the project of `input` as fixture account `username` through the registry.
+    /// The id of the dictionary's category `name` as `office_a` reads it.
+    pub async fn category(&self, name: &str) -> i64 {
+        self.categories()
+            .await
+            .into_iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("the dictionary has no category {name}"))
+            .id
+    }
+
+    async fn categories(&self) -> Vec<Category> {
+        let office = self.fx().actor("office_a").await;
+        self.store()
+            .scoped(&office, "t")
+            .categories()
+            .await
+            .unwrap()
+    }
+
+    /// Creates the project of `input` as account `username` through the registry.
     pub async fn create_project(&self, username: &str, input: &ProjectInput) -> Project {
         let actor = self.fx().actor(username).await;
         self.store()
@@ -175,6 +192,16 @@ impl TestApp {
             .create_project(input)
             .await
             .unwrap()
+    }
+
+    /// Files the progress report `input` on project `project_id` as account `username`.
+    pub async fn file_report(&self, username: &str, project_id: i64, input: &ReportInput) {
+        let actor = self.fx().actor(username).await;
+        self.store()
+            .scoped(&actor, "t")
+            .file_report(project_id, input)
+            .await
+            .unwrap();
     }
 
     /// A public project named `name` with photos in this app's data directory, as the public
@@ -189,11 +216,26 @@ impl TestApp {
         super::chrome::serve(self.state.clone()).await
     }
 
-    /// Narrows fixture account `username` to the departments of `codes`, so it acts on what
-    /// they hold.
-    pub async fn narrow(&self, username: &str, codes: &[&str]) {
+    /// Project `project_id`'s progress reports as `office_a` reads them.
+    pub async fn reports(&self, project_id: i64) -> Vec<ProgressReport> {
+        let office = self.fx().actor("office_a").await;
         self.store()
-            .bootstrap_scope_departments(self.fx().id(username), codes)
+            .scoped(&office, "t")
+            .reports(project_id)
+            .await
+            .unwrap()
+    }
+
+    /// Adds `account` beside the seeded ones, as the command line would; returns its id.
+    pub async fn account(&self, account: &CliAccount<'_>) -> i64 {
+        self.store().bootstrap_account(account).await.unwrap()
+    }
+
+    /// Narrows account `username` to the departments of `codes`, so it acts on what they hold.
+    pub async fn narrow(&self, username: &str, codes: &[&str]) {
+        let account = self.fx().actor(username).await.account_id;
+        self.store()
+            .bootstrap_scope_departments(account, codes)
             .await
             .unwrap();
     }
