@@ -6,7 +6,7 @@ use crate::common::{TestApp, form_csrf, multipart};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use minxin_domain::projects::project::FundingSource;
-use minxin_storage::projects::{Attachment, ProjectInput};
+use minxin_storage::projects::ProjectInput;
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
 const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0 photo";
@@ -26,15 +26,6 @@ async fn project(env: &TestApp) -> i64 {
         ..ProjectInput::default()
     };
     env.create_project("office_a", &input).await.id
-}
-
-async fn listed(env: &TestApp, project_id: i64) -> Vec<Attachment> {
-    let office = env.fx().actor("office_a").await;
-    env.store()
-        .scoped(&office, "t")
-        .attachments(project_id)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -66,7 +57,7 @@ async fn documents_upload_download_and_refusals_through_pages() {
             .post_multipart(&format!("{action}x"), body.clone())
             .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{b}");
-        assert!(listed(&env, id).await.is_empty(), "{b}");
+        assert!(env.attachments(id).await.is_empty(), "{b}");
 
         let done = office.post_multipart(&action, body).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{b}: {}", done.body);
@@ -75,7 +66,7 @@ async fn documents_upload_download_and_refusals_through_pages() {
             format!("/projects/{id}/attachments?notice=saved"),
             "{b}"
         );
-        let docs = listed(&env, id).await;
+        let docs = env.attachments(id).await;
         assert_eq!(docs.len(), 1, "{b}");
         let pdf = &docs[0];
         assert_eq!(
@@ -126,7 +117,7 @@ async fn documents_upload_download_and_refusals_through_pages() {
             StatusCode::SEE_OTHER,
             "{b}"
         );
-        let photo = listed(&env, id).await.pop().unwrap();
+        let photo = env.attachments(id).await.pop().unwrap();
         let shown = office
             .get(&format!("/projects/{id}/attachments/{}?inline=1", photo.id))
             .await;
@@ -172,7 +163,7 @@ async fn documents_upload_download_and_refusals_through_pages() {
         assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
         assert!(too_big.body.contains("不能超过 20 MB"), "{b}");
         assert_eq!(
-            listed(&env, id).await.len(),
+            env.attachments(id).await.len(),
             2,
             "{b}: nothing refused was kept"
         );
@@ -201,7 +192,7 @@ async fn documents_upload_download_and_refusals_through_pages() {
             format!("/projects/{id}/attachments?notice=deleted"),
             "{b}"
         );
-        assert_eq!(listed(&env, id).await, vec![photo], "{b}");
+        assert_eq!(env.attachments(id).await, vec![photo], "{b}");
     }
 }
 

@@ -41,7 +41,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
     for env in TestApp::each().await {
         let b = env.backend;
         let fx = &env.fx();
-        let id = fx
+        let id = env
             .project(TestProject::building(fx, "东湖社区老年食堂", 30, 60))
             .await;
         let office = fx.actor("office_a").await;

@@ -15,18 +15,8 @@ use std::io::{Cursor, Read};
 /// Two construction projects of district A started 200 days ago, budget 1,000,000.00 元 each:
 /// `A-1` (no progress: red) and `A-2` (on plan but no reports: yellow).
 async fn projects(env: &TestApp) {
-    let fx = &env.fx();
-    let office = fx.actor("office_a").await;
-    let category = fx
-        .store
-        .scoped(&office, "t")
-        .categories()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.parent_id.is_some())
-        .unwrap()
-        .id;
+    let fx = env.fx();
+    let category = env.subcategory().await;
     let project = |code: &str, dept: i64, percent: i32| BulkProject {
         code: code.into(),
         name: format!("项目{code}"),
@@ -46,10 +36,8 @@ async fn projects(env: &TestApp) {
         partners: vec![],
         location: None,
     };
-    env.store()
-        .seed_bulk_projects(&[project("A-1", fx.a_zj, 0), project("A-2", fx.a_jy, 67)])
-        .await
-        .unwrap();
+    env.bulk_projects(&[project("A-1", fx.a_zj, 0), project("A-2", fx.a_jy, 67)])
+        .await;
 }
 
 /// The raw bytes of a download and its content type, with the browser's cookies.

@@ -6,9 +6,6 @@ use crate::common::{Client, TestApp, multipart};
 use axum::http::{StatusCode, header};
 use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
 use minxin_domain::projects::import::{CellValue, Column};
-use minxin_storage::projects::ProjectFilter;
-use minxin_storage::testing::Fixture;
-use minxin_storage::{PageRequest, Store};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -80,16 +77,6 @@ fn location(reply: &crate::common::Reply) -> String {
         .to_owned()
 }
 
-async fn total(store: &Store, fx: &Fixture) -> i64 {
-    let office = fx.actor("office_a").await;
-    store
-        .scoped(&office, "t")
-        .projects(&ProjectFilter::default(), PageRequest::new(None, None))
-        .await
-        .unwrap()
-        .total
-}
-
 #[tokio::test]
 async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
     for env in TestApp::each().await {
@@ -146,7 +133,7 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
         );
         assert!(!preview.body.contains("import-issues"), "[{b}]");
         assert_eq!(
-            total(&env.fx().store, env.fx()).await,
+            env.project_total().await,
             0,
             "[{b}] a preview saves nothing"
         );
@@ -183,11 +170,11 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
             page.body.contains("2026-MX-0102"),
             "[{b}] generated code shown"
         );
-        assert_eq!(total(&env.fx().store, env.fx()).await, 2, "[{b}]");
+        assert_eq!(env.project_total().await, 2, "[{b}]");
         // A second click on confirm does not import twice.
         let again = office.post_form(&format!("{job}/confirm"), &[]).await;
         assert_eq!(again.status, StatusCode::SEE_OTHER, "[{b}]");
-        assert_eq!(total(&env.fx().store, env.fx()).await, 2, "[{b}]");
+        assert_eq!(env.project_total().await, 2, "[{b}]");
 
         // The same file again: the coded row is unchanged, not duplicated.
         let uploaded = upload(
@@ -292,7 +279,7 @@ async fn broken_files_are_explained_and_nothing_is_imported() {
             "[{b}] {}",
             after.body
         );
-        assert_eq!(total(&env.fx().store, env.fx()).await, 0, "[{b}]");
+        assert_eq!(env.project_total().await, 0, "[{b}]");
 
         // Another spreadsheet altogether: one problem naming the header.
         let mut book2 = Workbook::new();

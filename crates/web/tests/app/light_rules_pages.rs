@@ -101,11 +101,8 @@ async fn a_missing_report_is_a_reminder_on_the_home_page() {
         let b = env.backend;
         let fx = &env.fx();
         let store = &env.store();
-        store
-            .bootstrap_scope_departments(fx.id("dept_a"), &["A-ZJ"])
-            .await
-            .unwrap();
-        fx.project(TestProject::building(fx, "东湖社区老年食堂", 60, 120))
+        env.narrow("dept_a", &["A-ZJ"]).await;
+        env.project(TestProject::building(fx, "东湖社区老年食堂", 60, 120))
             .await;
         assert_eq!(store.refresh_lights().await.unwrap().reminded, 1, "[{b}]");
 

@@ -5,51 +5,13 @@
 use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use minxin_domain::projects::project::FundingSource;
-use minxin_storage::projects::ProjectInput;
-use minxin_storage::testing::execute_raw;
+use minxin_storage::testing::TestProject;
 use serde_json::json;
 
 /// A project of district A under construction that started 60 days ago, budget 1,000,000 元.
 async fn project(env: &TestApp) -> i64 {
-    let fx = &env.fx();
-    let office = fx.actor("office_a").await;
-    let s = env.store().scoped(&office, "t");
-    let category = s
-        .categories()
+    env.project(TestProject::building(env.fx(), "示例街道老年食堂", 60, 120))
         .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.parent_id.is_some())
-        .unwrap()
-        .id;
-    let today = minxin_storage::progress::lights::today();
-    let p = s
-        .create_project(&ProjectInput {
-            name: "示例街道老年食堂".into(),
-            category_id: category,
-            year: 2026,
-            region_id: fx.street_a.id,
-            lead_department_id: fx.a_zj,
-            owner_name: "王建国".into(),
-            owner_phone: "13800001234".into(),
-            planned_start: Some(today - chrono::Duration::days(60)),
-            planned_end: Some(today + chrono::Duration::days(120)),
-            budget: [(FundingSource::County, 100_000_000)].into_iter().collect(),
-            ..ProjectInput::default()
-        })
-        .await
-        .unwrap();
-    execute_raw(
-        env.store(),
-        &format!(
-            "UPDATE projects SET stage = 'construction' WHERE id = {}",
-            p.id
-        ),
-    )
-    .await
-    .unwrap();
-    p.id
 }
 
 #[tokio::test]

@@ -22,16 +22,12 @@ struct Projects {
 }
 
 async fn setup(env: &TestApp) -> Projects {
-    let fx = &env.fx();
-    let store = &env.store();
+    let fx = env.fx();
     for (user, department) in [("dept_a", "A-ZJ"), ("dept_b", "B-ZJ")] {
-        store
-            .bootstrap_scope_departments(fx.id(user), &[department])
-            .await
-            .unwrap();
+        env.narrow(user, &[department]).await;
     }
-    let manager = store
-        .bootstrap_account(&CliAccount {
+    let manager = env
+        .account(&CliAccount {
             username: "site_manager",
             display_name: "现场负责人",
             password: PASSWORD,
@@ -41,14 +37,13 @@ async fn setup(env: &TestApp) -> Projects {
             scope_region_code: Some("990101"),
             must_change_password: false,
         })
-        .await
-        .unwrap();
+        .await;
     let mut ids = Vec::new();
     for (office, region, lead) in [
         ("office_a", fx.street_a.id, fx.a_zj),
         ("dept_b", fx.street_b.id, fx.b_zj),
     ] {
-        let id = fx
+        let id = env
             .project(TestProject {
                 office,
                 region_id: region,
@@ -232,14 +227,7 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
         let page = manager.get(&reports).await;
         assert!(page.body.contains("待审核"), "{b}");
         assert!(!page.body.contains("class=\"review-form\""), "{b}");
-        let report_id = env
-            .fx()
-            .store
-            .scoped(&env.fx().actor("office_a").await, "t")
-            .reports(ids.a)
-            .await
-            .unwrap()[0]
-            .id;
+        let report_id = env.reports(ids.a).await[0].id;
         let r = manager
             .post_form(
                 &format!("{reports}/{report_id}/review"),
@@ -412,14 +400,7 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
-        let report = env
-            .fx()
-            .store
-            .scoped(&env.fx().actor("office_a").await, "t")
-            .reports(ids.a)
-            .await
-            .unwrap()
-            .remove(0);
+        let report = env.reports(ids.a).await.remove(0);
 
         // Filed three days after its due date (the 5th of the next month): flagged late. The
         // month the project started in was never reported: listed as missing.
@@ -487,13 +468,7 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
-        let all = env
-            .fx()
-            .store
-            .scoped(&env.fx().actor("office_a").await, "t")
-            .reports(ids.a)
-            .await
-            .unwrap();
+        let all = env.reports(ids.a).await;
         assert_eq!(all.len(), 1, "{b}: refiled in place");
         assert_eq!(all[0].state, "submitted");
         assert_eq!(all[0].photos.len(), 1);

@@ -20,26 +20,10 @@ struct Projects {
 }
 
 async fn setup(env: &TestApp) -> Projects {
-    let fx = &env.fx();
-    let store = &env.store();
-    store
-        .bootstrap_scope_departments(fx.id("dept_a"), &["A-ZJ"])
-        .await
-        .unwrap();
-    store
-        .bootstrap_scope_departments(fx.id("dept_b"), &["B-ZJ"])
-        .await
-        .unwrap();
-    let office = fx.actor("office_a").await;
-    let category = store
-        .scoped(&office, "t")
-        .categories()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.parent_id.is_some())
-        .unwrap()
-        .id;
+    let fx = env.fx();
+    env.narrow("dept_a", &["A-ZJ"]).await;
+    env.narrow("dept_b", &["B-ZJ"]).await;
+    let category = env.subcategory().await;
     let input = |name: &str, region: i64, lead: i64, partners: Vec<i64>| ProjectInput {
         name: name.into(),
         category_id: category,
@@ -52,35 +36,30 @@ async fn setup(env: &TestApp) -> Projects {
         budget: [(FundingSource::County, 50_000_000)].into_iter().collect(),
         ..ProjectInput::default()
     };
-    let a = store.scoped(&office, "t");
-    let a_zj = a
-        .create_project(&input(
-            "示例街道老年食堂",
-            fx.street_a.id,
-            fx.a_zj,
-            vec![fx.a_jy],
-        ))
-        .await
-        .unwrap();
-    let a_jy = a
-        .create_project(&input(
-            "示例小学操场改造",
-            fx.street_a.id,
-            fx.a_jy,
-            vec![fx.a_zj],
-        ))
-        .await
-        .unwrap();
-    let a_alone = a
-        .create_project(&input("示例幼儿园扩建", fx.street_a.id, fx.a_jy, vec![]))
-        .await
-        .unwrap();
-    let dept_b = fx.actor("dept_b").await;
-    let b = store
-        .scoped(&dept_b, "t")
-        .create_project(&input("样板村饮水安全", fx.street_b.id, fx.b_zj, vec![]))
-        .await
-        .unwrap();
+    let a_zj = env
+        .create_project(
+            "office_a",
+            &input("示例街道老年食堂", fx.street_a.id, fx.a_zj, vec![fx.a_jy]),
+        )
+        .await;
+    let a_jy = env
+        .create_project(
+            "office_a",
+            &input("示例小学操场改造", fx.street_a.id, fx.a_jy, vec![fx.a_zj]),
+        )
+        .await;
+    let a_alone = env
+        .create_project(
+            "office_a",
+            &input("示例幼儿园扩建", fx.street_a.id, fx.a_jy, vec![]),
+        )
+        .await;
+    let b = env
+        .create_project(
+            "dept_b",
+            &input("样板村饮水安全", fx.street_b.id, fx.b_zj, vec![]),
+        )
+        .await;
     Projects {
         a_zj,
         a_jy,
@@ -233,14 +212,7 @@ async fn department_users_reach_only_their_projects() {
             let r = post(&mut dept, &env, &path, &csrf, &fields).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "[{b}] POST {path}");
         }
-        let office = env.fx().actor("office_a").await;
-        let unchanged = env
-            .fx()
-            .store
-            .scoped(&office, "t")
-            .project(p.a_jy.id)
-            .await
-            .unwrap();
+        let unchanged = env.read_project(p.a_jy.id).await;
         assert_eq!(unchanged.name, "示例小学操场改造", "[{b}]");
         assert_eq!(unchanged.version, p.a_jy.version, "[{b}]");
 
@@ -320,14 +292,7 @@ async fn a_stale_edit_keeps_the_input_and_says_so() {
             two.body.contains("id=\"differences\"") && two.body.contains("第一人的名称"),
             "[{b}] the other save is shown"
         );
-        let office = env.fx().actor("office_a").await;
-        let now = env
-            .fx()
-            .store
-            .scoped(&office, "t")
-            .project(p.a_zj.id)
-            .await
-            .unwrap();
+        let now = env.read_project(p.a_zj.id).await;
         assert_eq!(now.name, "第一人的名称", "[{b}] not overwritten");
         assert!(
             two.body
@@ -707,11 +672,7 @@ async fn every_page_is_worded_in_both_languages() {
     );
     let env = TestApp::each().await.remove(0);
     let p = setup(&env).await;
-    let office = env.fx().actor("office_a").await;
     let milestone = env
-        .fx()
-        .store
-        .scoped(&office, "t")
         .add_milestone(
             p.a_zj.id,
             &minxin_storage::projects::MilestoneInput {
@@ -721,8 +682,7 @@ async fn every_page_is_worded_in_both_languages() {
                 actual_date: None,
             },
         )
-        .await
-        .unwrap();
+        .await;
     let (mut browser, _) = signed(&env, "office_a").await;
     let id = p.a_zj.id;
     let pages = [

@@ -7,7 +7,6 @@ use crate::common::{Reply, TestApp, send};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use minxin_storage::PageRequest;
 use minxin_storage::progress::lights::today;
 use minxin_storage::progress::money::MoneyInput;
 use minxin_storage::projects::ProjectFilter;
@@ -121,16 +120,8 @@ async fn unknown_and_private_projects_get_the_portal_404() {
 
         let mut reserve = TestProject::building(e.app.fx(), "储备项目", 10, 10);
         reserve.stage = "reserve";
-        let id = e.app.fx().project(reserve).await;
-        let office = e.app.fx().actor("office_a").await;
-        let code = e
-            .app
-            .store()
-            .scoped(&office, "t")
-            .project(id)
-            .await
-            .unwrap()
-            .code;
+        let id = e.app.project(reserve).await;
+        let code = e.app.read_project(id).await.code;
         for path in [
             format!("/p/{code}"),
             format!("/open-data/projects/{code}/oc4ids.json"),
@@ -281,7 +272,6 @@ async fn open_data_validates_against_the_oc4ids_schema() {
     for e in envs().await {
         let b = e.app.backend;
         e.app
-            .fx()
             .project(TestProject::building(
                 e.app.fx(),
                 "西湖社区老年食堂",
@@ -332,20 +322,13 @@ async fn open_data_validates_against_the_oc4ids_schema() {
 async fn the_demo_district_publishes_valid_data_and_nothing_private() {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     for env in TestApp::builder().demo("Demo#2026x", today).each().await {
-        let (b, store, app) = (env.backend, env.store(), &env.router);
+        let (b, app) = (env.backend, &env.router);
         let package = get(app, "/open-data/oc4ids.json", &[]).await.json();
         check_package(&package);
         let published = package["projects"].as_array().unwrap().len();
 
-        let office = store.actor_for_cli("office").await.unwrap();
-        let s = store.scoped(&office, "t");
-        let all = s
-            .projects(&ProjectFilter::default(), PageRequest::new(None, Some(200)))
-            .await
-            .unwrap();
         let mut shown = 0;
-        for summary in all.items {
-            let p = s.project(summary.id).await.unwrap();
+        for p in env.projects("office", &ProjectFilter::default()).await {
             let page = get(app, &format!("/p/{}", p.code), &[]).await;
             let public = p.is_public
                 && p.stage

@@ -8,24 +8,21 @@
 use crate::common::TestApp;
 use axum::http::{Method, StatusCode};
 use minxin_storage::projects::MilestoneInput;
-use minxin_storage::testing::{Fixture, PASSWORD, TestProject};
+use minxin_storage::testing::{PASSWORD, TestProject};
 use serde_json::json;
 
 /// A project of 示例区 that `leader_a` reads.
-async fn project(fx: &Fixture) -> i64 {
-    fx.project(TestProject::building(fx, "示例街道老年食堂", 30, 60))
+async fn project(env: &TestApp) -> i64 {
+    env.project(TestProject::building(env.fx(), "示例街道老年食堂", 30, 60))
         .await
 }
 
 #[tokio::test]
 async fn a_read_only_role_posting_to_a_write_route_gets_403() {
     for env in TestApp::each().await {
-        let (b, fx) = (env.backend, &env.fx());
-        let id = project(fx).await;
-        let office = fx.actor("office_a").await;
-        let milestone = fx
-            .store
-            .scoped(&office, "t")
+        let b = env.backend;
+        let id = project(&env).await;
+        let milestone = env
             .add_milestone(
                 id,
                 &MilestoneInput {
@@ -36,7 +33,6 @@ async fn a_read_only_role_posting_to_a_write_route_gets_403() {
                 },
             )
             .await
-            .unwrap()
             .id;
 
         let mut leader = env.anonymous();
@@ -88,8 +84,8 @@ async fn a_read_only_role_posting_to_a_write_route_gets_403() {
 #[tokio::test]
 async fn a_read_only_role_calling_a_write_operation_gets_403() {
     for env in TestApp::each().await {
-        let (b, fx) = (env.backend, &env.fx());
-        let id = project(fx).await;
+        let b = env.backend;
+        let id = project(&env).await;
         let leader = env.token("leader_a").await;
         let calls = [
             (

@@ -72,39 +72,17 @@ async fn a_resident_reports_follows_and_rates() {
         let (id,): (i64,) = query_raw(&env.fx().store, "SELECT id FROM service_requests")
             .await
             .unwrap()[0];
-        let office = env.fx().actor("office_a").await;
         let now = chrono::Utc::now();
-        let scoped = env.fx().store.scoped(&office, "t");
-        let version = |v: i64| v;
-        scoped
-            .move_request(
-                id,
-                version(1),
-                &Move::Assign {
-                    department: env.fx().a_zj,
-                },
-                now,
-            )
-            .await
-            .unwrap();
-        env.fx()
-            .store
-            .bootstrap_scope_departments(env.fx().id("dept_a"), &["A-ZJ"])
-            .await
-            .unwrap();
-        let dept = env.fx().actor("dept_a").await;
-        let d = env.fx().store.scoped(&dept, "t");
-        d.move_request(id, 2, &Move::Accept, now).await.unwrap();
-        d.move_request(
-            id,
-            3,
-            &Move::Answer {
-                text: "已更换松动的砖".into(),
-            },
-            now,
-        )
-        .await
-        .unwrap();
+        let assign = Move::Assign {
+            department: env.fx().a_zj,
+        };
+        env.move_request("office_a", id, 1, &assign, now).await;
+        env.narrow("dept_a", &["A-ZJ"]).await;
+        env.move_request("dept_a", id, 2, &Move::Accept, now).await;
+        let answer = Move::Answer {
+            text: "已更换松动的砖".into(),
+        };
+        env.move_request("dept_a", id, 3, &answer, now).await;
         let answered = browser.post_form("/track", &[("code", &code)]).await;
         assert!(answered.body.contains("已更换松动的砖"), "{b}");
         assert!(answered.body.contains("id=\"rate-form\""), "{b}");
@@ -183,18 +161,9 @@ async fn a_signboard_link_fills_the_project_in() {
     for env in TestApp::each().await {
         let b = env.backend;
         let id = env
-            .fx()
             .project(TestProject::building(env.fx(), "东湖社区老年食堂", 30, 60))
             .await;
-        let office = env.fx().actor("office_a").await;
-        let code = env
-            .fx()
-            .store
-            .scoped(&office, "t")
-            .project(id)
-            .await
-            .unwrap()
-            .code;
+        let code = env.read_project(id).await.code;
         let mut browser = env.anonymous();
         let form = browser.get(&format!("/p/{code}/report")).await;
         assert_eq!(form.status, StatusCode::OK, "{b}");
@@ -241,18 +210,14 @@ async fn a_signboard_link_fills_the_project_in() {
         )
         .await
         .unwrap()[0];
-        env.fx()
-            .store
-            .scoped(&office, "t")
-            .publish_request(
-                request,
-                version,
-                Some("老年食堂外墙开裂，已通知施工单位"),
-                false,
-                chrono::Utc::now(),
-            )
-            .await
-            .unwrap();
+        env.publish_request(
+            request,
+            version,
+            Some("老年食堂外墙开裂，已通知施工单位"),
+            false,
+            chrono::Utc::now(),
+        )
+        .await;
         let page = browser.get(&format!("/p/{code}")).await;
         assert!(
             page.body.contains("老年食堂外墙开裂，已通知施工单位"),

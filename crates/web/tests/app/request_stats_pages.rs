@@ -48,7 +48,6 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
         }
         // Without a community boundary they are placed in the top region: put them in
         // district A's street, where its office and leader see them.
-        let office = fx.actor("office_a").await;
         let version = |id: i64| {
             let store = store.clone();
             async move {
@@ -71,34 +70,25 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
         .await
         .unwrap();
         // The department account acts for A-ZJ, the department the office sends the request to.
-        store
-            .bootstrap_scope_departments(fx.id("dept_a"), &["A-ZJ"])
-            .await
-            .unwrap();
-        let dept = fx.actor("dept_a").await;
+        env.narrow("dept_a", &["A-ZJ"]).await;
         let id = receipts[0].id;
-        let step = |who: &minxin_domain::Actor, m: Move, at: DateTime<Utc>| {
-            let (store, who) = (store.clone(), who.clone());
+        let step = |who: &'static str, m: Move, at: DateTime<Utc>| {
+            let env = &env;
             async move {
-                let v = version(id).await;
-                store
-                    .scoped(&who, "t")
-                    .move_request(id, v, &m, at)
-                    .await
-                    .unwrap();
+                env.move_request(who, id, version(id).await, &m, at).await;
             }
         };
         step(
-            &office,
+            "office_a",
             Move::Assign {
                 department: fx.a_zj,
             },
             t0,
         )
         .await;
-        step(&dept, Move::Accept, t0 + Duration::hours(1)).await;
+        step("dept_a", Move::Accept, t0 + Duration::hours(1)).await;
         step(
-            &dept,
+            "dept_a",
             Move::Answer {
                 text: "已补装".into(),
             },

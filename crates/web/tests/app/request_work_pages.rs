@@ -56,23 +56,18 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
         )
         .await
         .unwrap();
-        store
-            .bootstrap_scope_departments(fx.id("dept_a"), &["A-ZJ"])
-            .await
-            .unwrap();
-        store
-            .bootstrap_account(&CliAccount {
-                username: "grid_a",
-                display_name: "示例街道网格员",
-                password: PASSWORD,
-                roles: RoleSet::new([Role::Grid]),
-                region_code: "990101001",
-                department_code: None,
-                scope_region_code: Some("990101001"),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
+        env.narrow("dept_a", &["A-ZJ"]).await;
+        env.account(&CliAccount {
+            username: "grid_a",
+            display_name: "示例街道网格员",
+            password: PASSWORD,
+            roles: RoleSet::new([Role::Grid]),
+            region_code: "990101001",
+            department_code: None,
+            scope_region_code: Some("990101001"),
+            must_change_password: false,
+        })
+        .await;
 
         // A grid worker enters a request a resident phoned in.
         let mut grid = env.signed_in("grid_a").await;

@@ -36,11 +36,11 @@ async fn projects(env: &TestApp) -> Projects {
         (FundingSource::Central, 60_000_000),
         (FundingSource::County, 40_000_000),
     ];
-    let public = fx.project(building).await;
-    let hidden = fx
+    let public = env.project(building).await;
+    let hidden = env
         .project(TestProject::building(fx, "内部试点项目", 30, 200))
         .await;
-    let reserve = fx
+    let reserve = env
         .project(TestProject {
             stage: "reserve",
             ..TestProject::building(fx, "储备中的项目", 30, 200)
@@ -69,13 +69,7 @@ async fn projects(env: &TestApp) -> Projects {
         )
         .await
         .unwrap();
-    let code = fx
-        .store
-        .scoped(&finance, "t")
-        .project(public)
-        .await
-        .unwrap()
-        .code;
+    let code = env.read_project(public).await.code;
     Projects {
         public,
         code,
@@ -341,13 +335,7 @@ async fn a_plan_too_large_for_one_archive_is_refused_in_words() {
         let b = env.backend;
         let fx = &env.fx();
         let Projects { public, .. } = projects(&env).await;
-        let category = fx
-            .store
-            .scoped(&fx.actor("office_a").await, "t")
-            .project(public)
-            .await
-            .unwrap()
-            .category_id;
+        let category = env.read_project(public).await.category_id;
         let rows: Vec<BulkProject> = (0..=1000)
             .map(|i| BulkProject {
                 code: format!("2027-MX-{i:04}"),
@@ -369,7 +357,7 @@ async fn a_plan_too_large_for_one_archive_is_refused_in_words() {
                 location: None,
             })
             .collect();
-        env.store().seed_bulk_projects(&rows).await.unwrap();
+        env.bulk_projects(&rows).await;
         let mut office = env.signed_in("office_a").await;
         let page = office.get("/signboards?year=2027").await;
         assert_eq!(page.status, StatusCode::OK, "{b}");

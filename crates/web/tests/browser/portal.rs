@@ -13,33 +13,23 @@ use crate::common::chrome::{
 use crate::common::{TestApp, decode_qr_png};
 use fantoccini::{Client, Locator};
 use minxin_storage::projects::ProjectFilter;
-use minxin_storage::{PageRequest, Store};
 use serde_json::Value;
 use std::time::Duration;
 
 const PASSWORD: &str = "Demo#2026x";
 
 /// A public project of the demo district with a location, as (id, code, name, owner's phone).
-async fn public_project(store: &Store) -> (i64, String, String, String) {
-    let office = store.actor_for_cli("office").await.unwrap();
-    let s = store.scoped(&office, "t");
-    let plan = s
-        .projects(
-            &ProjectFilter {
-                stage: Some("construction".into()),
-                ..ProjectFilter::default()
-            },
-            PageRequest::new(None, Some(200)),
-        )
+async fn public_project(env: &TestApp) -> (i64, String, String, String) {
+    let building = ProjectFilter {
+        stage: Some("construction".into()),
+        ..ProjectFilter::default()
+    };
+    env.projects("office", &building)
         .await
-        .unwrap();
-    for summary in plan.items {
-        let p = s.project(summary.id).await.unwrap();
-        if p.is_public && p.latitude.is_some() {
-            return (p.id, p.code, p.name, p.owner_phone);
-        }
-    }
-    panic!("the demo district has a public project under construction");
+        .into_iter()
+        .find(|p| p.is_public && p.latitude.is_some())
+        .map(|p| (p.id, p.code, p.name, p.owner_phone))
+        .expect("the demo district has a public project under construction")
 }
 
 /// Runs axe-core on the current page and returns its serious and critical violations.
@@ -129,7 +119,7 @@ async fn a_resident_scans_a_signboard_and_explores_the_map() {
     serve_on(listener, env.state.clone());
 
     // The office downloads the signboard's QR code; the resident's phone reads it.
-    let (id, code, name, owner_phone) = public_project(env.store()).await;
+    let (id, code, name, owner_phone) = public_project(&env).await;
     let office = env.signed_in("office").await;
     let (status, _, png) = office.download(&format!("/projects/{id}/qr.png")).await;
     assert_eq!(status, axum::http::StatusCode::OK);

@@ -1,7 +1,8 @@
 //! [`TestApp`], the one way a web test gets an application: built by [`Builder`] on every
 //! database under test (SQLite, and PostgreSQL when `MINXIN_TEST_DATABASE_URL` is set), each
 //! over a fresh copy of the storage harness's fixture or of the demo district. The tests' direct
-//! storage calls for their set-up live here, so a change of storage's API touches few lines.
+//! storage calls for their set-up live here and beside it (`projects_setup.rs`,
+//! `requests_setup.rs`), so a change of storage's API touches few lines.
 
 use super::client::Client;
 use super::{Reply, send, test_config};
@@ -9,12 +10,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::NaiveDate;
+use minxin_domain::Actor;
 use minxin_storage::Store;
-use minxin_storage::blobs::LocalBlobStore;
 use minxin_storage::bootstrap::CliAccount;
-use minxin_storage::progress::reports::{ProgressReport, ReportInput};
-use minxin_storage::projects::{Category, Project, ProjectInput};
-use minxin_storage::testing::{Fixture, PASSWORD, PublicSeed, TestProject, fixture, stores};
+use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
 use minxin_web::clock::Clock;
 use minxin_web::{AppState, WebConfig, app};
 use serde_json::{Value, json};
@@ -149,81 +148,18 @@ impl TestApp {
         reply.json()["token"].as_str().unwrap().to_owned()
     }
 
-    /// Creates project `p` in the fixture; returns its id.
-    pub async fn project(&self, p: TestProject) -> i64 {
-        self.fx().project(p).await
-    }
-
-    /// The first subcategory of the dictionary as `office_a` reads it, for projects whose
-    /// category does not matter.
-    pub async fn subcategory(&self) -> i64 {
-        self.categories()
-            .await
-            .into_iter()
-            .find(|c| c.parent_id.is_some())
-            .unwrap()
-            .id
-    }
-
-    /// The id of the dictionary's category `name` as `office_a` reads it.
-    pub async fn category(&self, name: &str) -> i64 {
-        self.categories()
-            .await
-            .into_iter()
-            .find(|c| c.name == name)
-            .unwrap_or_else(|| panic!("the dictionary has no category {name}"))
-            .id
-    }
-
-    async fn categories(&self) -> Vec<Category> {
-        let office = self.fx().actor("office_a").await;
-        self.store()
-            .scoped(&office, "t")
-            .categories()
-            .await
-            .unwrap()
-    }
-
-    /// Creates the project of `input` as account `username` through the registry.
-    pub async fn create_project(&self, username: &str, input: &ProjectInput) -> Project {
-        let actor = self.fx().actor(username).await;
-        self.store()
-            .scoped(&actor, "t")
-            .create_project(input)
-            .await
-            .unwrap()
-    }
-
-    /// Files the progress report `input` on project `project_id` as account `username`.
-    pub async fn file_report(&self, username: &str, project_id: i64, input: &ReportInput) {
-        let actor = self.fx().actor(username).await;
-        self.store()
-            .scoped(&actor, "t")
-            .file_report(project_id, input)
-            .await
-            .unwrap();
-    }
-
-    /// A public project named `name` with photos in this app's data directory, as the public
-    /// pages show it.
-    pub async fn public_project(&self, name: &'static str) -> PublicSeed {
-        let blobs = LocalBlobStore::new(&self.state.config.data_dir);
-        self.fx().public_project(name, &blobs).await
-    }
-
     /// Serves the app on a free loopback port, for a real browser; returns its base URL.
     pub async fn serve(&self) -> String {
         super::chrome::serve(self.state.clone()).await
     }
 
-    /// Project `project_id`'s progress reports as `office_a` reads them.
-    pub async fn reports(&self, project_id: i64) -> Vec<ProgressReport> {
-        let office = self.fx().actor("office_a").await;
+    /// The actor of account `username` (seeded or added later), as storage builds it for a
+    /// signed-in request, on the fixture and the demo district alike.
+    pub async fn actor(&self, username: &str) -> Actor {
         self.store()
-            .scoped(&office, "t")
-            .reports(project_id)
+            .actor_for_cli(username)
             .await
-            .unwrap()
+            .unwrap_or_else(|e| panic!("account `{username}`: {e:?}"))
     }
 
     /// Adds `account` beside the seeded ones, as the command line would; returns its id.
@@ -233,7 +169,7 @@ impl TestApp {
 
     /// Narrows account `username` to the departments of `codes`, so it acts on what they hold.
     pub async fn narrow(&self, username: &str, codes: &[&str]) {
-        let account = self.fx().actor(username).await.account_id;
+        let account = self.actor(username).await.account_id;
         self.store()
             .bootstrap_scope_departments(account, codes)
             .await

@@ -6,7 +6,9 @@ pub mod app;
 pub mod chrome;
 pub mod client;
 pub mod dashboard;
+pub mod projects_setup;
 pub mod requests_api;
+pub mod requests_setup;
 
 pub use app::TestApp;
 pub use client::Client;
