@@ -3,7 +3,10 @@
 //! what the extractors refuse — no token, a path id that is not a number, a body of another
 //! content type, broken JSON, JSON of another shape — answers only statuses it documents (400,
 //! 401, 415 and 422 were undocumented on 80 responses), never a 5xx, on SQLite and PostgreSQL.
-//! `scripts/api-contract` runs schemathesis over the same document.
+//! `scripts/api-contract` runs schemathesis over the same document. The whole document is also
+//! an insta snapshot (`snapshots/app__api_contract__openapi.snap`), so that every change of the
+//! API shows in review: accept a change with `cargo insta review` (or `INSTA_UPDATE=always`);
+//! under CI (`CI=true`) a difference fails and no snapshot is written.
 
 use crate::common::TestApp;
 use axum::body::Body;
@@ -53,6 +56,12 @@ async fn every_ref_of_the_openapi_document_resolves() {
         })
         .collect();
     assert!(dangling.is_empty(), "dangling references: {dangling:?}");
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_the_reviewed_one() {
+    let env = TestApp::builder().sqlite().await;
+    insta::assert_json_snapshot!("openapi", document(&env).await);
 }
 
 /// `path` with every parameter replaced by `value`.

@@ -206,7 +206,8 @@ impl Builder {
         out
     }
 
-    /// The app on the first database under test, SQLite, for the tests in a real browser.
+    /// The app on the first database under test, SQLite, for tests whose subject does not
+    /// depend on the database (a real browser, the OpenAPI document).
     pub async fn sqlite(self) -> TestApp {
         let (backend, store) = stores().await.remove(0);
         self.build(backend, store).await
