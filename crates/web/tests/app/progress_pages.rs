@@ -546,13 +546,7 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
-        let books_now = env
-            .fx()
-            .store
-            .scoped(&env.fx().actor("finance_a").await, "t")
-            .books(ids.a)
-            .await
-            .unwrap();
+        let books_now = env.books(ids.a).await;
         let contract_id = books_now.contracts[0].id.to_string();
 
         let money = |kind: &str, amount: &str, contract: &str| {
@@ -623,12 +617,8 @@ async fn finance_records_and_corrects_money_and_sees_the_totals() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
 
         let payment = env
-            .fx()
-            .store
-            .scoped(&env.fx().actor("finance_a").await, "t")
             .books(ids.a)
             .await
-            .unwrap()
             .records
             .into_iter()
             .find(|r| r.kind == "payment")

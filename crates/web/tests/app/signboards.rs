@@ -52,23 +52,19 @@ async fn projects(env: &TestApp) -> Projects {
     )
     .await
     .unwrap();
-    let finance = fx.actor("finance_a").await;
-    env.store()
-        .scoped(&finance, "t")
-        .add_contract(
-            public,
-            &ContractInput {
-                method: "open_tender".into(),
-                contractor: "示例建设工程有限公司".into(),
-                credit_code: "91350100M000100Y43".into(),
-                amount_fen: Some(90_000_000),
-                signed_on: Some(today() - Duration::days(20)),
-                starts_on: Some(today() - Duration::days(19)),
-                ends_on: Some(today() + Duration::days(150)),
-            },
-        )
-        .await
-        .unwrap();
+    env.add_contract(
+        public,
+        &ContractInput {
+            method: "open_tender".into(),
+            contractor: "示例建设工程有限公司".into(),
+            credit_code: "91350100M000100Y43".into(),
+            amount_fen: Some(90_000_000),
+            signed_on: Some(today() - Duration::days(20)),
+            starts_on: Some(today() - Duration::days(19)),
+            ends_on: Some(today() + Duration::days(150)),
+        },
+    )
+    .await;
     let code = env.read_project(public).await.code;
     Projects {
         public,

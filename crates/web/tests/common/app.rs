@@ -2,7 +2,7 @@
 //! database under test (SQLite, and PostgreSQL when `MINXIN_TEST_DATABASE_URL` is set), each
 //! over a fresh copy of the storage harness's fixture or of the demo district. The tests' direct
 //! storage calls for their set-up live here and beside it (`projects_setup.rs`,
-//! `requests_setup.rs`), so a change of storage's API touches few lines.
+//! `money_setup.rs`, `requests_setup.rs`), so a change of storage's API touches few lines.
 
 use super::client::Client;
 use super::{Reply, send, test_config};

@@ -6,6 +6,7 @@ pub mod app;
 pub mod chrome;
 pub mod client;
 pub mod dashboard;
+pub mod money_setup;
 pub mod projects_setup;
 pub mod requests_api;
 pub mod requests_setup;
