@@ -44,9 +44,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
         let id = env
             .project(TestProject::building(fx, "东湖社区老年食堂", 30, 60))
             .await;
-        let office = fx.actor("office_a").await;
-        let s = env.store().scoped(&office, "198.51.100.7");
-        let project = s.project(id).await.unwrap();
+        let project = env.read_project(id).await;
         let edit = ProjectInput {
             code: project.code.clone(),
             name: project.name.clone(),
@@ -63,9 +61,8 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             is_public: true,
             ..ProjectInput::default()
         };
-        s.update_project(id, project.version, &edit)
-            .await
-            .unwrap_or_else(|e| panic!("{b}: {e:?}"));
+        env.update_project("office_a", id, project.version, &edit)
+            .await;
 
         route_street_roads(fx).await;
         let mut resident = env.anonymous();
@@ -95,7 +92,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             query_raw(env.store(), "SELECT id, version FROM service_requests")
                 .await
                 .unwrap()[0];
-        s.publish_request(
+        env.publish_request(
             request,
             version,
             Some(&format!(
@@ -104,8 +101,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             true,
             chrono::Utc::now(),
         )
-        .await
-        .unwrap_or_else(|e| panic!("{b}: {e:?}"));
+        .await;
 
         let stored: Vec<(String, Option<String>, Option<String>)> = query_raw(
             env.store(),

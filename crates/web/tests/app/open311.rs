@@ -125,8 +125,7 @@ fn assert_error(reply: &Reply, status: StatusCode, mentions: &str, what: &str) {
 
 /// A key issued the way `minxin open311-key create` issues one.
 async fn issue_key(env: &TestApp) -> String {
-    let issued = env.fx().store.bootstrap_open311_key("test app").await;
-    issued.unwrap().key
+    env.open311_key("test app").await.key
 }
 
 /// `form` with `text` as its description.
@@ -604,12 +603,7 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
             "990100",
             "the root's code, configured away",
         );
-        let issued = env
-            .fx()
-            .store
-            .bootstrap_open311_key("busy app")
-            .await
-            .unwrap();
+        let issued = env.open311_key("busy app").await;
         for _ in 0..2 {
             let reply = post(&env, "/requests.json", &good_post(&issued.key)).await;
             assert_eq!(reply.status, StatusCode::OK, "{backend}: {}", reply.body);
@@ -621,23 +615,14 @@ async fn a_key_is_held_to_its_allowance_and_a_revoked_key_posts_nothing() {
             "allowance",
             "third post",
         );
-        let other = env
-            .fx()
-            .store
-            .bootstrap_open311_key("other app")
-            .await
-            .unwrap();
+        let other = env.open311_key("other app").await;
         let reply = post(&env, "/requests.json", &good_post(&other.key)).await;
         assert_eq!(
             reply.status,
             StatusCode::OK,
             "{backend}: another key's own allowance"
         );
-        env.fx()
-            .store
-            .bootstrap_revoke_open311_key(other.listed.id)
-            .await
-            .unwrap();
+        env.revoke_open311_key(other.listed.id).await;
         let reply = post(&env, "/requests.json", &good_post(&other.key)).await;
         assert_error(&reply, StatusCode::FORBIDDEN, "revoked", "revoked key");
     }
@@ -672,7 +657,7 @@ async fn the_office_issues_and_revokes_keys_on_its_page() {
         let reply = post(&env, "/requests.json", &good_post(&key)).await;
         assert_eq!(reply.status, StatusCode::OK, "{b}: the key works");
 
-        let listed = env.fx().store.bootstrap_open311_keys().await.unwrap();
+        let listed = env.open311_keys().await;
         let revoke = format!("/open311-keys/{}/revoke", listed[0].id);
         let revoked = office.post_form(&revoke, &[]).await;
         assert_eq!(

@@ -27,16 +27,14 @@ const EAST_LAKE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feat
 async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
     for env in TestApp::each().await {
         let b = env.backend;
-        let store = &env.fx().store;
-        let east = store
-            .bootstrap_region(
+        let east = env
+            .region(
                 "990101001001",
                 "东湖社区",
                 RegionLevel::Community,
                 Some("990101001"),
             )
-            .await
-            .unwrap();
+            .await;
         let mut office = env.signed_in("office_a").await;
         let queue = office.get("/requests").await;
         assert!(queue.body.contains("href=\"/requests/routing\""), "{b}");
@@ -171,7 +169,7 @@ async fn the_office_uploads_boundaries_adds_a_rule_and_requests_follow_it() {
             receipt.body
         );
         let (holder, state): (Option<i64>, String) = query_raw(
-            store,
+            env.store(),
             "SELECT holder_department_id, state FROM service_requests",
         )
         .await

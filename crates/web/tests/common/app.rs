@@ -11,8 +11,10 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::NaiveDate;
 use minxin_domain::Actor;
+use minxin_domain::org::region::RegionLevel;
 use minxin_storage::Store;
 use minxin_storage::bootstrap::CliAccount;
+use minxin_storage::regions::Region;
 use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
 use minxin_web::clock::Clock;
 use minxin_web::{AppState, WebConfig, app};
@@ -160,6 +162,20 @@ impl TestApp {
             .actor_for_cli(username)
             .await
             .unwrap_or_else(|e| panic!("account `{username}`: {e:?}"))
+    }
+
+    /// Adds region `code` (`name`, at `level`) under region `parent`, as the command line would.
+    pub async fn region(
+        &self,
+        code: &str,
+        name: &str,
+        level: RegionLevel,
+        parent: Option<&str>,
+    ) -> Region {
+        self.store()
+            .bootstrap_region(code, name, level, parent)
+            .await
+            .unwrap()
     }
 
     /// Adds `account` beside the seeded ones, as the command line would; returns its id.

@@ -65,6 +65,23 @@ impl TestApp {
         self.store().scoped(&office, "t").project(id).await.unwrap()
     }
 
+    /// Saves `input` over project `id` at `version` as account `username`, as its edit form
+    /// would.
+    pub async fn update_project(
+        &self,
+        username: &str,
+        id: i64,
+        version: i64,
+        input: &ProjectInput,
+    ) {
+        let actor = self.actor(username).await;
+        self.store()
+            .scoped(&actor, "t")
+            .update_project(id, version, input)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e:?}", self.backend));
+    }
+
     /// Plans the milestone `input` on project `project_id` as `office_a`.
     pub async fn add_milestone(&self, project_id: i64, input: &MilestoneInput) -> Milestone {
         let office = self.actor("office_a").await;
