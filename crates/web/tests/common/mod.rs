@@ -1,18 +1,25 @@
-//! Shared helpers for the web tests: an app over a fixture store, and one-shot requests.
+//! Shared helpers for the web tests: [`TestApp`] (an app on every database under test) with its
+//! [`Client`] (a browser), one-shot requests, and bodies and images to send.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod chrome;
+pub mod client;
 pub mod dashboard;
+pub mod money_setup;
+pub mod projects_setup;
 pub mod requests_api;
+pub mod requests_setup;
+
+pub use app::TestApp;
+pub use client::Client;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
-use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
-use minxin_web::kernel::clock::Clock;
-use minxin_web::{AppState, WebConfig, app};
+use minxin_web::WebConfig;
 use serde_json::Value;
 use std::io::Cursor;
 use tower::ServiceExt;
@@ -30,44 +37,6 @@ pub fn test_config() -> WebConfig {
         data_dir,
         ..WebConfig::default()
     }
-}
-
-/// One backend's app and fixture.
-pub struct Env {
-    /// Which database the app runs on.
-    pub backend: &'static str,
-    /// The application.
-    pub app: Router,
-    /// The standard organisation in that database.
-    pub fx: Fixture,
-}
-
-/// An app on every backend under test, each over a fresh fixture.
-pub async fn envs() -> Vec<Env> {
-    built(None).await
-}
-
-/// An app on every backend under test, each over a fresh fixture, whose clock is `clock`, which
-/// the test sets (deadlines, overdue, handling times).
-pub async fn envs_at(clock: &Clock) -> Vec<Env> {
-    built(Some(clock)).await
-}
-
-async fn built(clock: Option<&Clock>) -> Vec<Env> {
-    let mut out = Vec::new();
-    for (backend, store) in stores().await {
-        let fx = fixture(&store).await;
-        let mut state = AppState::new(store, test_config()).await.unwrap();
-        if let Some(clock) = clock {
-            state.clock = clock.clone();
-        }
-        out.push(Env {
-            backend,
-            app: app(state),
-            fx,
-        });
-    }
-    out
 }
 
 /// A response's status, headers and body.
@@ -100,63 +69,6 @@ pub async fn send(app: &Router, request: Request<Body>) -> Reply {
     }
 }
 
-/// Calls the JSON API as the holder of `token`.
-pub async fn api(
-    app: &Router,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Reply {
-    api_in(None, app, method, path, token, body).await
-}
-
-/// Calls the JSON API as the holder of `token`, asking for messages in `language` if given.
-pub async fn api_in(
-    language: Option<&str>,
-    app: &Router,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Reply {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(format!("/api/v1{path}"));
-    if let Some(language) = language {
-        request = request.header(header::ACCEPT_LANGUAGE, language);
-    }
-    if let Some(token) = token {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    let request = match body {
-        Some(body) => request
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string())),
-        None => request.body(Body::empty()),
-    };
-    send(app, request.unwrap()).await
-}
-
-/// A bearer token for fixture account `username`.
-pub async fn token(app: &Router, username: &str) -> String {
-    let reply = api(
-        app,
-        Method::POST,
-        "/auth/token",
-        None,
-        Some(serde_json::json!({ "username": username, "password": PASSWORD, "name": "test" })),
-    )
-    .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::CREATED,
-        "token for {username}: {}",
-        reply.body
-    );
-    reply.json()["token"].as_str().unwrap().to_owned()
-}
-
 /// The boundary of the multipart bodies built by [`multipart`].
 pub const BOUNDARY: &str = "----minxin-test-boundary-7MA4YWxkTrZu0gW";
 
@@ -187,130 +99,12 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &str, &[u8])
     body
 }
 
-/// A browser: keeps cookies between requests and knows the page's CSRF token.
-#[derive(Default)]
-pub struct Browser {
-    /// Cookies set so far, by name.
-    pub cookies: Vec<(String, String)>,
-}
-
-impl Browser {
-    /// A browser without cookies.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn remember(&mut self, reply: &Reply) {
-        for value in reply.headers.get_all(header::SET_COOKIE) {
-            let pair = value.to_str().unwrap().split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(k, _)| k != name);
-            if !value.is_empty() {
-                self.cookies.push((name.to_owned(), value.to_owned()));
-            }
-        }
-    }
-
-    /// GET `path`, remembering cookies.
-    pub async fn get(&mut self, app: &Router, path: &str) -> Reply {
-        let request = Request::get(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .unwrap();
-        let reply = send(app, request).await;
-        self.remember(&reply);
-        reply
-    }
-
-    /// GET `path` as raw bytes (a download), with the browser's cookies.
-    pub async fn download(
-        &self,
-        app: &Router,
-        path: &str,
-    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        self.download_encoded(app, path, "identity").await
-    }
-
-    /// GET `path` as raw bytes asking for `encoding` (an `Accept-Encoding` value), with the
-    /// browser's cookies; the body is returned as sent, still encoded.
-    pub async fn download_encoded(
-        &self,
-        app: &Router,
-        path: &str,
-        encoding: &str,
-    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let request = Request::get(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::ACCEPT_ENCODING, encoding)
-            .body(Body::empty())
-            .unwrap();
-        let response = app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (status, headers, bytes.to_vec())
-    }
-
-    /// POST a form to `path`, remembering cookies.
-    pub async fn post(&mut self, app: &Router, path: &str, form: &[(&str, &str)]) -> Reply {
-        let body = serde_urlencoded::to_string(form).unwrap();
-        let request = Request::post(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let reply = send(app, request).await;
-        self.remember(&reply);
-        reply
-    }
-
-    /// POST a `multipart/form-data` body (built with [`multipart`]) to `path`, remembering
-    /// cookies.
-    pub async fn post_multipart(&mut self, app: &Router, path: &str, body: Vec<u8>) -> Reply {
-        let request = Request::post(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
-            .body(Body::from(body))
-            .unwrap();
-        let reply = send(app, request).await;
-        self.remember(&reply);
-        reply
-    }
-
-    /// The CSRF token embedded in a page.
-    pub fn csrf(page: &Reply) -> String {
-        let marker = "name=\"_csrf\" value=\"";
-        let start = page.body.find(marker).expect("page has a CSRF field") + marker.len();
-        page.body[start..].split('"').next().unwrap().to_owned()
-    }
-
-    /// Signs in through the login form.
-    pub async fn sign_in(&mut self, app: &Router, username: &str, password: &str) -> Reply {
-        let page = self.get(app, "/login").await;
-        let csrf = Self::csrf(&page);
-        self.post(
-            app,
-            "/login",
-            &[
-                ("_csrf", &csrf),
-                ("username", username),
-                ("password", password),
-                ("next", "/work"),
-            ],
-        )
-        .await
-    }
+/// The CSRF token a page's form carries in its `_csrf` field, for the tests of the pages
+/// themselves; [`Client::csrf`] gives the same token without reading a page.
+pub fn form_csrf(page: &Reply) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = page.body.find(marker).expect("page has a CSRF field") + marker.len();
+    page.body[start..].split('"').next().unwrap().to_owned()
 }
 
 /// The text a QR code in a PNG image holds.
@@ -369,19 +163,14 @@ pub fn action_csrf(page: &Reply) -> String {
 
 /// A resident's request submitted through the "我要反映" form at `/report`, as a phone would.
 pub async fn report(
-    env: &Env,
-    browser: &mut Browser,
+    browser: &mut Client<'_>,
     fields: &[(&str, &str)],
     photos: &[(&str, &[u8])],
 ) -> Reply {
-    let form = browser.get(&env.app, "/report").await;
-    assert_eq!(form.status, StatusCode::OK, "{}", env.backend);
+    let form = browser.get("/report").await;
+    assert_eq!(form.status, StatusCode::OK);
     let csrf = action_csrf(&form);
     browser
-        .post_multipart(
-            &env.app,
-            &format!("/report?_csrf={csrf}"),
-            photo_form(fields, photos),
-        )
+        .post_multipart(&format!("/report?_csrf={csrf}"), photo_form(fields, photos))
         .await
 }

@@ -1,7 +1,7 @@
 //! Service requests worked through the JSON API, for the request API suites: a phoned-in
 //! request, entering it, reading its file and queues, and making moves at the right version.
 
-use super::{Env, Reply, api};
+use super::{Reply, TestApp};
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, TimeZone, Utc};
 use minxin_domain::kernel::time::shanghai;
@@ -16,18 +16,18 @@ pub fn monday_morning() -> DateTime<Utc> {
 }
 
 /// GET `path` of the API as the holder of token `who`.
-pub async fn get(env: &Env, who: &str, path: &str) -> Reply {
-    api(&env.app, Method::GET, path, Some(who), None).await
+pub async fn get(env: &TestApp, who: &str, path: &str) -> Reply {
+    env.api(Method::GET, path, Some(who), None).await
 }
 
 /// POST `body` to `path` of the API as the holder of token `who`.
-pub async fn post(env: &Env, who: &str, path: &str, body: Value) -> Reply {
-    api(&env.app, Method::POST, path, Some(who), Some(body)).await
+pub async fn post(env: &TestApp, who: &str, path: &str, body: Value) -> Reply {
+    env.api(Method::POST, path, Some(who), Some(body)).await
 }
 
 /// DELETE `path` of the API as the holder of token `who`.
-pub async fn delete(env: &Env, who: &str, path: &str) -> Reply {
-    api(&env.app, Method::DELETE, path, Some(who), None).await
+pub async fn delete(env: &TestApp, who: &str, path: &str) -> Reply {
+    env.api(Method::DELETE, path, Some(who), None).await
 }
 
 /// A phoned-in request of `category` at (30.5, 114.5) with the resident's contact details.
@@ -44,31 +44,31 @@ pub fn phoned(category: &str) -> Value {
 }
 
 /// Asserts that `reply` has `status`, showing the backend and the body otherwise.
-pub fn expect(env: &Env, reply: &Reply, status: StatusCode) {
+pub fn expect(env: &TestApp, reply: &Reply, status: StatusCode) {
     assert_eq!(reply.status, status, "{}: {}", env.backend, reply.body);
 }
 
 /// Enters `body` as `who` and returns the new request's id.
-pub async fn enter(env: &Env, who: &str, body: Value) -> i64 {
+pub async fn enter(env: &TestApp, who: &str, body: Value) -> i64 {
     let reply = post(env, who, "/requests", body).await;
     expect(env, &reply, StatusCode::CREATED);
     reply.json()["id"].as_i64().unwrap()
 }
 
 /// Request `id`'s file as `who` sees it.
-pub async fn file(env: &Env, who: &str, id: i64) -> Reply {
+pub async fn file(env: &TestApp, who: &str, id: i64) -> Reply {
     get(env, who, &format!("/requests/{id}")).await
 }
 
 /// The version of request `id` as `who` reads it.
-pub async fn version(env: &Env, who: &str, id: i64) -> i64 {
+pub async fn version(env: &TestApp, who: &str, id: i64) -> i64 {
     let reply = file(env, who, id).await;
     expect(env, &reply, StatusCode::OK);
     reply.json()["request"]["version"].as_i64().unwrap()
 }
 
 /// Makes `step` (a move body without its version) on request `id` as `who` at `version`.
-pub async fn make(env: &Env, who: &str, id: i64, version: i64, step: Value) -> Reply {
+pub async fn make(env: &TestApp, who: &str, id: i64, version: i64, step: Value) -> Reply {
     let mut body = step;
     body["version"] = json!(version);
     let path = format!("/requests/{id}/moves");
@@ -76,7 +76,7 @@ pub async fn make(env: &Env, who: &str, id: i64, version: i64, step: Value) -> R
 }
 
 /// Makes `step` on request `id` as `who` at the version it has now; asserts it succeeded.
-pub async fn moved(env: &Env, who: &str, id: i64, step: Value) -> Value {
+pub async fn moved(env: &TestApp, who: &str, id: i64, step: Value) -> Value {
     let at = version(env, who, id).await;
     let reply = make(env, who, id, at, step).await;
     expect(env, &reply, StatusCode::CREATED);
@@ -86,7 +86,7 @@ pub async fn moved(env: &Env, who: &str, id: i64, step: Value) -> Value {
 }
 
 /// The ids of a queue's page as `who` sees it.
-pub async fn queue(env: &Env, who: &str, query: &str) -> Vec<i64> {
+pub async fn queue(env: &TestApp, who: &str, query: &str) -> Vec<i64> {
     let reply = get(env, who, &format!("/requests?{query}")).await;
     expect(env, &reply, StatusCode::OK);
     reply.json()["items"]
@@ -110,10 +110,6 @@ pub fn fields(reply: &Reply) -> Vec<String> {
 }
 
 /// Narrows `dept_a` to its bureau 示例区住建局, so it acts on what that bureau holds.
-pub async fn narrow_dept_a(env: &Env) {
-    env.fx
-        .store
-        .bootstrap_scope_departments(env.fx.id("dept_a"), &["A-ZJ"])
-        .await
-        .unwrap();
+pub async fn narrow_dept_a(env: &TestApp) {
+    env.narrow("dept_a", &["A-ZJ"]).await;
 }
