@@ -12,6 +12,8 @@ use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::control::finance::{MoneyKind, ProcurementMethod, uscc_check_char};
 use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, ReportState, due_date};
 use minxin_domain::projects::project::Stage;
+use minxin_storage::control::money::ContractInput;
+use minxin_storage::control::reports::ReportInput;
 use minxin_storage::control::seed::{PastContract, PastMoney, PastProgress, PastReport};
 use minxin_storage::projects::{BudgetLine, Project};
 
@@ -203,13 +205,15 @@ pub(crate) fn invent(
         let signed = (start + Duration::days(10 + dice.below(20) as i64)).min(today);
         past.contracts.push(PastContract {
             project_id: project.id,
-            method: ProcurementMethod::ALL[dice.below(3)].code().into(),
-            contractor: CONTRACTORS[n].into(),
-            credit_code: credit_code(n),
-            amount_fen: amount,
-            signed_on: signed,
-            starts_on: signed + Duration::days(7),
-            ends_on: end,
+            input: ContractInput {
+                method: ProcurementMethod::ALL[dice.below(3)].code().into(),
+                contractor: CONTRACTORS[n].into(),
+                credit_code: credit_code(n),
+                amount_fen: Some(amount),
+                signed_on: Some(signed),
+                starts_on: Some(signed + Duration::days(7)),
+                ends_on: Some(end),
+            },
             created_by: FINANCE.to_owned(),
         });
         (past.contracts.len() - 1, amount)
@@ -319,18 +323,20 @@ pub(crate) fn invent(
         };
         past.reports.push(PastReport {
             project_id: project.id,
-            period: period.to_string(),
-            percent_bp: i32::try_from(percent * 100).unwrap_or(10_000),
-            done: (*dice.pick(&DONE)).to_owned(),
-            problems: if pace < 90 {
-                (*dice.pick(&PROBLEMS)).to_owned()
-            } else {
-                String::new()
-            },
-            help_needed: if pace < 70 {
-                (*dice.pick(&HELP)).to_owned()
-            } else {
-                String::new()
+            input: ReportInput {
+                period: period.to_string(),
+                percent_bp: u32::try_from(percent * 100).unwrap_or(10_000),
+                done: (*dice.pick(&DONE)).to_owned(),
+                problems: if pace < 90 {
+                    (*dice.pick(&PROBLEMS)).to_owned()
+                } else {
+                    String::new()
+                },
+                help_needed: if pace < 70 {
+                    (*dice.pick(&HELP)).to_owned()
+                } else {
+                    String::new()
+                },
             },
             state,
             submitted_by_name: reporter.to_owned(),

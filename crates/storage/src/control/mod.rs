@@ -8,6 +8,7 @@ pub mod money;
 pub(crate) mod overdue;
 pub mod reminders;
 pub mod reports;
+mod rows;
 pub mod seed;
 pub mod snapshots;
 pub mod source_money;

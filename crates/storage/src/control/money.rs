@@ -5,12 +5,15 @@
 //! exclusive already), so concurrent payments cannot overspend a contract or a funding source.
 
 use super::Control;
+use super::rows::{
+    CONTRACT_COLUMNS, ContractRow, MONEY_COLUMNS, MoneyRow, insert_contracts, insert_money,
+};
 use super::{lock_project, refresh_light};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Contracts, MoneyRecords, ProjectLights, Projects};
 use crate::projects::read::{Project, find};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::control::finance::{
     self, ContractDraft, MoneyKind, MoneyRecord, MoneyRefusal, ProcurementMethod, ProjectMoney,
     balance,
@@ -155,18 +158,9 @@ async fn records_of(tx: &mut Tx, project_id: i64) -> Result<Vec<MoneyEntry>, Sto
 /// Money records with the columns of [`MoneyEntry`]; the caller says whose.
 pub(crate) fn record_select() -> SelectStatement {
     Query::select()
-        .columns([
-            MoneyRecords::Id,
-            MoneyRecords::ProjectId,
-            MoneyRecords::Kind,
-            MoneyRecords::Source,
-            MoneyRecords::AmountFen,
-            MoneyRecords::ContractId,
-            MoneyRecords::Reverses,
-            MoneyRecords::OccurredOn,
-            MoneyRecords::Note,
-            MoneyRecords::CreatedByName,
-        ])
+        .column(MoneyRecords::Id)
+        .columns(MONEY_COLUMNS)
+        .column(MoneyRecords::CreatedByName)
         .from(MoneyRecords::Table)
         .take()
 }
@@ -199,18 +193,8 @@ async fn contracts_of(
 /// whose.
 pub(crate) fn contract_select() -> SelectStatement {
     Query::select()
-        .columns([
-            Contracts::Id,
-            Contracts::ProjectId,
-            Contracts::Method,
-            Contracts::Contractor,
-            Contracts::CreditCode,
-            Contracts::AmountFen,
-            Contracts::SignedOn,
-            Contracts::StartsOn,
-            Contracts::EndsOn,
-            Contracts::CreatedBy,
-        ])
+        .column(Contracts::Id)
+        .columns(CONTRACT_COLUMNS)
         .from(Contracts::Table)
         .take()
 }
@@ -269,7 +253,30 @@ async fn store_totals(tx: &mut Tx, project_id: i64, books: &Books) -> Result<(),
     super::dashboard::store_source_money(tx, project_id, &books.summary).await
 }
 
-fn check_contract_input(input: &ContractInput) -> Result<ContractDraft, StoreError> {
+/// A record's date, which every record needs.
+fn occurred_on(date: Option<NaiveDate>) -> Result<NaiveDate, StoreError> {
+    date.ok_or_else(|| StoreError::invalid("occurred_on", Problem::Required))
+}
+
+/// What a funding source has approved, disbursed and paid so far (nothing if it has no line).
+fn source_totals(summary: &ProjectMoney, source: FundingSource) -> (Fen, Fen, Fen) {
+    summary
+        .per_source
+        .iter()
+        .find(|s| s.source == source)
+        .map_or((Fen::ZERO, Fen::ZERO, Fen::ZERO), |s| {
+            (s.approved, s.disbursed, s.paid)
+        })
+}
+
+/// The row of a contract as entered, once its rules pass: what recording one writes, and what
+/// the seed writes for the past ones.
+pub(crate) fn contract_row<'a>(
+    project_id: i64,
+    input: &ContractInput,
+    created_by: &'a str,
+    created_at: DateTime<Utc>,
+) -> Result<ContractRow<'a>, StoreError> {
     let draft = ContractDraft {
         method: input.method.parse::<ProcurementMethod>().ok(),
         contractor: input.contractor.trim().to_owned(),
@@ -280,11 +287,30 @@ fn check_contract_input(input: &ContractInput) -> Result<ContractDraft, StoreErr
         ends_on: input.ends_on,
     };
     let problems = finance::check_contract(&draft);
-    if problems.is_empty() {
-        Ok(draft)
-    } else {
-        Err(StoreError::Invalid(problems))
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(problems));
     }
+    let (Some(method), Some(amount), Some(signed_on), Some(starts_on), Some(ends_on)) = (
+        draft.method,
+        draft.amount,
+        draft.signed_on,
+        draft.starts_on,
+        draft.ends_on,
+    ) else {
+        return Err(StoreError::invalid("method", Problem::Required));
+    };
+    Ok(ContractRow {
+        project_id,
+        method: method.code(),
+        credit_code: finance::normalize_uscc(&draft.credit_code),
+        contractor: draft.contractor,
+        amount_fen: amount.0,
+        signed_on,
+        starts_on,
+        ends_on,
+        created_by,
+        created_at,
+    })
 }
 
 impl Control<'_> {
@@ -303,63 +329,13 @@ impl Control<'_> {
         input: &ContractInput,
     ) -> Result<Contract, StoreError> {
         self.require(Permission::RecordMoney).await?;
-        let draft = check_contract_input(input)?;
+        let row = contract_row(project_id, input, &self.actor.username, Utc::now())?;
         let mut tx = self.db.begin().await?;
         let project = find(&mut tx, self.actor, project_id).await?;
-        let (Some(method), Some(amount), Some(signed), Some(starts), Some(ends)) = (
-            draft.method,
-            draft.amount,
-            draft.signed_on,
-            draft.starts_on,
-            draft.ends_on,
-        ) else {
-            return Err(StoreError::invalid("method", Problem::Required));
-        };
-        let id = tx
-            .insert(
-                Query::insert()
-                    .into_table(Contracts::Table)
-                    .columns([
-                        Contracts::ProjectId,
-                        Contracts::Method,
-                        Contracts::Contractor,
-                        Contracts::CreditCode,
-                        Contracts::AmountFen,
-                        Contracts::SignedOn,
-                        Contracts::StartsOn,
-                        Contracts::EndsOn,
-                        Contracts::CreatedBy,
-                        Contracts::CreatedAt,
-                    ])
-                    .values_panic([
-                        project_id.into(),
-                        method.code().into(),
-                        draft.contractor.clone().into(),
-                        finance::normalize_uscc(&draft.credit_code).into(),
-                        amount.0.into(),
-                        signed.into(),
-                        starts.into(),
-                        ends.into(),
-                        self.actor.username.clone().into(),
-                        Utc::now().into(),
-                    ])
-                    .take(),
-            )
-            .await?;
+        let id = tx.insert(insert_contracts([row])).await?;
         let books = books(&mut tx, &project).await?;
-        let contract = books
-            .contracts
-            .into_iter()
-            .find(|c| c.id == id)
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
-            AuditAction::MoneyRecord,
-            project.target(),
-            None::<&()>,
-            Some(&contract),
-        )
-        .await?;
+        let contract = books.contracts.into_iter().find(|c| c.id == id);
+        let contract = self.audited(&mut tx, &project, contract).await?;
         tx.commit().await?;
         Ok(contract)
     }
@@ -381,9 +357,7 @@ impl Control<'_> {
             .source
             .parse()
             .map_err(|p| StoreError::invalid("source", p))?;
-        let occurred_on = input
-            .occurred_on
-            .ok_or_else(|| StoreError::invalid("occurred_on", Problem::Required))?;
+        let occurred_on = occurred_on(input.occurred_on)?;
         let mut problems = Vec::new();
         let note = required_text("note", &input.note, 200, &mut problems);
         problems.retain(|p| p.problem != Problem::Required);
@@ -392,18 +366,8 @@ impl Control<'_> {
         }
         let record = MoneyRecord::new(kind, source, Fen(input.amount_fen), input.contract_id)
             .map_err(|r| money_refused("amount_fen", r))?;
-        let mut tx = self.db.begin().await?;
-        let project = find(&mut tx, self.actor, project_id).await?;
-        lock_project(&mut tx, project_id).await?;
-        let before = books(&mut tx, &project).await?;
-        let line = before
-            .summary
-            .per_source
-            .iter()
-            .find(|s| s.source == source);
-        let (approved, disbursed, paid) = line.map_or((Fen::ZERO, Fen::ZERO, Fen::ZERO), |s| {
-            (s.approved, s.disbursed, s.paid)
-        });
+        let (mut tx, project, before) = self.open_books(project_id).await?;
+        let (approved, disbursed, paid) = source_totals(&before.summary, source);
         match kind {
             MoneyKind::Disbursement => {
                 finance::check_disbursement(source, approved, disbursed, record.amount)
@@ -443,13 +407,8 @@ impl Control<'_> {
         input: &CorrectionInput,
     ) -> Result<MoneyEntry, StoreError> {
         self.require(Permission::RecordMoney).await?;
-        let occurred_on = input
-            .occurred_on
-            .ok_or_else(|| StoreError::invalid("occurred_on", Problem::Required))?;
-        let mut tx = self.db.begin().await?;
-        let project = find(&mut tx, self.actor, project_id).await?;
-        lock_project(&mut tx, project_id).await?;
-        let before = books(&mut tx, &project).await?;
+        let occurred_on = occurred_on(input.occurred_on)?;
+        let (mut tx, project, before) = self.open_books(project_id).await?;
         let records = domain_records(&before.records);
         let position = before
             .records
@@ -467,14 +426,7 @@ impl Control<'_> {
         let correction =
             finance::reversal_of(record_id, original, Fen(reversed), amount, &input.reason)
                 .map_err(|r| money_refused("amount_fen", r))?;
-        let line = before
-            .summary
-            .per_source
-            .iter()
-            .find(|s| s.source == original.source);
-        let (approved, disbursed, paid) = line.map_or((Fen::ZERO, Fen::ZERO, Fen::ZERO), |s| {
-            (s.approved, s.disbursed, s.paid)
-        });
+        let (approved, disbursed, paid) = source_totals(&before.summary, original.source);
         match original.kind {
             MoneyKind::Approval => {
                 finance::check_approval_reversal(original.source, approved, disbursed, amount)
@@ -508,54 +460,51 @@ impl Control<'_> {
         note: String,
     ) -> Result<MoneyEntry, StoreError> {
         let id = tx
-            .insert(
-                Query::insert()
-                    .into_table(MoneyRecords::Table)
-                    .columns([
-                        MoneyRecords::ProjectId,
-                        MoneyRecords::Kind,
-                        MoneyRecords::Source,
-                        MoneyRecords::AmountFen,
-                        MoneyRecords::ContractId,
-                        MoneyRecords::Reverses,
-                        MoneyRecords::OccurredOn,
-                        MoneyRecords::Note,
-                        MoneyRecords::CreatedBy,
-                        MoneyRecords::CreatedByName,
-                        MoneyRecords::CreatedAt,
-                    ])
-                    .values_panic([
-                        project.id.into(),
-                        record.kind.code().into(),
-                        record.source.code().into(),
-                        record.amount.0.into(),
-                        record.contract_id.into(),
-                        record.reverses.into(),
-                        occurred_on.into(),
-                        note.into(),
-                        self.actor.account_id.into(),
-                        self.actor.username.clone().into(),
-                        Utc::now().into(),
-                    ])
-                    .take(),
-            )
+            .insert(insert_money([MoneyRow {
+                project_id: project.id,
+                kind: record.kind,
+                source: record.source.code(),
+                amount_fen: record.amount.0,
+                contract_id: record.contract_id,
+                reverses: record.reverses,
+                occurred_on,
+                note: &note,
+                created_by: (Some(self.actor.account_id), &self.actor.username),
+                created_at: Utc::now(),
+            }]))
             .await?;
         let after = books(tx, project).await?;
         store_totals(tx, project.id, &after).await?;
         refresh_light(tx, project.id).await?;
-        let entry = after
-            .records
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or(StoreError::NotFound)?;
+        let entry = after.records.into_iter().find(|r| r.id == id);
+        self.audited(tx, project, entry).await
+    }
+
+    /// Begins a write to a visible project's books: the project, locked, and its books.
+    async fn open_books(&self, project_id: i64) -> Result<(Tx, Project, Books), StoreError> {
+        let mut tx = self.db.begin().await?;
+        let project = find(&mut tx, self.actor, project_id).await?;
+        lock_project(&mut tx, project_id).await?;
+        let before = books(&mut tx, &project).await?;
+        Ok((tx, project, before))
+    }
+
+    /// Audits what a write added to the books, as read back (not there: not found).
+    async fn audited<T: Serialize>(
+        &self,
+        tx: &mut Tx,
+        project: &Project,
+        added: Option<T>,
+    ) -> Result<T, StoreError> {
+        let added = added.ok_or(StoreError::NotFound)?;
         self.record(
             tx,
             AuditAction::MoneyRecord,
             project.target(),
             None::<&()>,
-            Some(&entry),
+            Some(&added),
         )
         .await?;
-        Ok(entry)
+        Ok(added)
     }
 }

@@ -5,6 +5,7 @@
 
 use super::Control;
 use super::lights::{all_rules, reports_in, rules_at, today};
+use super::rows::{REPORT_COLUMNS, ReportRow, insert_reports};
 use super::{lock_project, refresh_light};
 use crate::kernel::blobs::BlobStore;
 use crate::kernel::db::Tx;
@@ -157,22 +158,9 @@ fn refused(refusal: ReportRefusal) -> StoreError {
 
 fn select() -> SelectStatement {
     Query::select()
-        .columns([
-            ProgressReports::Id,
-            ProgressReports::ProjectId,
-            ProgressReports::Period,
-            ProgressReports::PercentBp,
-            ProgressReports::Done,
-            ProgressReports::Problems,
-            ProgressReports::HelpNeeded,
-            ProgressReports::State,
-            ProgressReports::SubmittedByName,
-            ProgressReports::SubmittedAt,
-            ProgressReports::ReviewedByName,
-            ProgressReports::ReviewedAt,
-            ProgressReports::ReviewComment,
-            ProgressReports::Version,
-        ])
+        .column(ProgressReports::Id)
+        .columns(REPORT_COLUMNS)
+        .column(ProgressReports::Version)
         .from(ProgressReports::Table)
         .take()
 }
@@ -259,6 +247,31 @@ fn check(input: &ReportInput, today: chrono::NaiveDate) -> Result<ReportPeriod, 
         (Some(p), true) => Ok(p),
         _ => Err(StoreError::Invalid(problems)),
     }
+}
+
+/// The row of a report as filed by `submitted_by` at `submitted_at`, once its rules pass:
+/// what filing writes, and what the seed writes for a past month before setting its review.
+pub(crate) fn filed_row<'a>(
+    project_id: i64,
+    input: &'a ReportInput,
+    today: chrono::NaiveDate,
+    submitted_by: (Option<i64>, &'a str),
+    submitted_at: DateTime<Utc>,
+) -> Result<ReportRow<'a>, StoreError> {
+    let period = check(input, today)?;
+    Ok(ReportRow {
+        project_id,
+        period: period.to_string(),
+        percent_bp: i64::from(input.percent_bp),
+        done: input.done.trim(),
+        problems: input.problems.trim(),
+        help_needed: input.help_needed.trim(),
+        state: ReportState::Submitted,
+        submitted_by,
+        submitted_at,
+        reviewed: None,
+        review_comment: None,
+    })
 }
 
 fn too_many_photos(refusal: ReportRefusal) -> StoreError {
@@ -431,33 +444,34 @@ impl Control<'_> {
         if !may_report_progress(self.actor, project.ownership()) {
             return Err(StoreError::Forbidden);
         }
-        let period = check(input, today())?;
+        let filed = filed_row(
+            project_id,
+            input,
+            today(),
+            (Some(self.actor.account_id), &self.actor.username),
+            Utc::now(),
+        )?;
         lock_project(&mut tx, project_id).await?;
         let existing = of_project(&mut tx, project_id)
             .await?
             .into_iter()
-            .find(|r| r.period == period.to_string());
+            .find(|r| r.period == filed.period);
         let state = existing.as_ref().and_then(|r| r.state.parse().ok());
         report::review(state, &ReviewAction::Submit).map_err(refused)?;
         let adding = photos.map_or(0, |(p, _)| p.len());
         report::check_photos(existing.as_ref().map_or(0, |r| r.photos.len()), adding)
             .map_err(too_many_photos)?;
-        let fields = [
-            (
-                ProgressReports::PercentBp,
-                i64::from(input.percent_bp).into(),
-            ),
-            (ProgressReports::Done, input.done.trim().into()),
-            (ProgressReports::Problems, input.problems.trim().into()),
-            (ProgressReports::HelpNeeded, input.help_needed.trim().into()),
-            (ProgressReports::State, ReportState::Submitted.code().into()),
-        ];
         let id = match &existing {
+            // A refiling keeps when and by whom the report was first filed.
             Some(before) => {
                 tx.update_versioned(
                     &Query::update()
                         .table(ProgressReports::Table)
-                        .values(fields)
+                        .value(ProgressReports::PercentBp, filed.percent_bp)
+                        .value(ProgressReports::Done, filed.done)
+                        .value(ProgressReports::Problems, filed.problems)
+                        .value(ProgressReports::HelpNeeded, filed.help_needed)
+                        .value(ProgressReports::State, filed.state.code())
                         .value(
                             ProgressReports::Version,
                             Expr::col(ProgressReports::Version).add(1),
@@ -469,27 +483,7 @@ impl Control<'_> {
                 .await?;
                 before.id
             }
-            None => {
-                let mut insert = Query::insert();
-                let (columns, values): (Vec<_>, Vec<_>) = fields
-                    .into_iter()
-                    .chain([
-                        (ProgressReports::ProjectId, project_id.into()),
-                        (ProgressReports::Period, period.to_string().into()),
-                        (ProgressReports::SubmittedBy, self.actor.account_id.into()),
-                        (
-                            ProgressReports::SubmittedByName,
-                            self.actor.username.clone().into(),
-                        ),
-                        (ProgressReports::SubmittedAt, Utc::now().into()),
-                    ])
-                    .unzip();
-                insert
-                    .into_table(ProgressReports::Table)
-                    .columns(columns)
-                    .values_panic(values);
-                tx.insert(insert).await?
-            }
+            None => tx.insert(insert_reports([filed])).await?,
         };
         if let Some((photos, blobs)) = photos {
             add_photos(&mut tx, id, photos, blobs).await?;

@@ -3,10 +3,16 @@
 //! was used. Written in bulk without auditing (it is history, not anyone's action now) and
 //! never reachable from a page or the API. The project rows' money totals and reported progress
 //! and per-source money are brought in line afterwards; lights follow at the next refresh.
-//! Nothing here applies the books' rules of `record_money`: the caller keeps to them (each
-//! source paying only what it disbursed, disbursing only what it approved), and the demo's seed
-//! test checks what it wrote with the rule of `minxin check money`.
+//! Reports and contracts are checked and written through the same row builders as filing and
+//! recording them. Nothing here applies the books' rules of `record_money`: the caller keeps to
+//! them (each source paying only what it disbursed, disbursing only what it approved), and the
+//! demo's seed test checks what it wrote with the rule of `minxin check money`.
 
+use super::money::{ContractInput, contract_row};
+use super::reports::{ReportInput, filed_row};
+use super::rows::{
+    ContractRow, MoneyRow, ReportRow, insert_contracts, insert_money, insert_reports,
+};
 use crate::Store;
 use crate::kernel::derived::from_records;
 use crate::kernel::error::StoreError;
@@ -26,16 +32,8 @@ const BATCH: usize = 400;
 pub struct PastReport {
     /// The project.
     pub project_id: i64,
-    /// The month reported on, YYYY-MM.
-    pub period: String,
-    /// Percent complete in basis points.
-    pub percent_bp: i32,
-    /// 本月完成情况.
-    pub done: String,
-    /// 存在问题.
-    pub problems: String,
-    /// 需协调事项.
-    pub help_needed: String,
+    /// The report as filed; it must pass the rules of filing.
+    pub input: ReportInput,
     /// Its state now.
     pub state: ReportState,
     /// Who filed it (user name).
@@ -53,20 +51,8 @@ pub struct PastReport {
 pub struct PastContract {
     /// The project.
     pub project_id: i64,
-    /// Procurement method code.
-    pub method: String,
-    /// Contractor.
-    pub contractor: String,
-    /// Its unified social credit code.
-    pub credit_code: String,
-    /// Amount in fen.
-    pub amount_fen: i64,
-    /// Signed on.
-    pub signed_on: NaiveDate,
-    /// Works start.
-    pub starts_on: NaiveDate,
-    /// Works end.
-    pub ends_on: NaiveDate,
+    /// The contract as entered; it must pass the rules of recording one.
+    pub input: ContractInput,
     /// Who recorded it (user name).
     pub created_by: String,
 }
@@ -136,107 +122,50 @@ impl Store {
     pub async fn seed_progress(&self, past: &PastProgress) -> Result<(), StoreError> {
         let mut tx = self.db().begin().await?;
         for chunk in past.reports.chunks(BATCH) {
-            let mut insert = Query::insert()
-                .into_table(ProgressReports::Table)
-                .columns([
-                    ProgressReports::ProjectId,
-                    ProgressReports::Period,
-                    ProgressReports::PercentBp,
-                    ProgressReports::Done,
-                    ProgressReports::Problems,
-                    ProgressReports::HelpNeeded,
-                    ProgressReports::State,
-                    ProgressReports::SubmittedByName,
-                    ProgressReports::SubmittedAt,
-                    ProgressReports::ReviewedByName,
-                    ProgressReports::ReviewedAt,
-                    ProgressReports::ReviewComment,
-                ])
-                .take();
-            for r in chunk {
-                let (reviewer, reviewed_at) = r.reviewed.clone().unzip();
-                insert.values_panic([
-                    r.project_id.into(),
-                    r.period.clone().into(),
-                    r.percent_bp.into(),
-                    r.done.clone().into(),
-                    r.problems.clone().into(),
-                    r.help_needed.clone().into(),
-                    r.state.code().into(),
-                    r.submitted_by_name.clone().into(),
-                    r.submitted_at.into(),
-                    reviewer.into(),
-                    reviewed_at.into(),
-                    r.review_comment.clone().into(),
-                ]);
-            }
-            tx.execute(&insert).await?;
+            let rows = chunk.iter().map(|r| {
+                let filed = filed_row(
+                    r.project_id,
+                    &r.input,
+                    r.submitted_at.date_naive(),
+                    (None, &r.submitted_by_name),
+                    r.submitted_at,
+                )?;
+                Ok(ReportRow {
+                    state: r.state,
+                    reviewed: r.reviewed.as_ref().map(|(name, at)| (name.as_str(), *at)),
+                    review_comment: r.review_comment.as_deref(),
+                    ..filed
+                })
+            });
+            let rows: Vec<ReportRow> = rows.collect::<Result<_, StoreError>>()?;
+            tx.execute(&insert_reports(rows)).await?;
         }
         let mut contract_ids = Vec::with_capacity(past.contracts.len());
         for chunk in past.contracts.chunks(BATCH) {
-            let mut insert = Query::insert()
-                .into_table(Contracts::Table)
-                .columns([
-                    Contracts::ProjectId,
-                    Contracts::Method,
-                    Contracts::Contractor,
-                    Contracts::CreditCode,
-                    Contracts::AmountFen,
-                    Contracts::SignedOn,
-                    Contracts::StartsOn,
-                    Contracts::EndsOn,
-                    Contracts::CreatedBy,
-                    Contracts::CreatedAt,
-                ])
-                .returning_col(Contracts::Id)
-                .take();
-            for c in chunk {
-                insert.values_panic([
-                    c.project_id.into(),
-                    c.method.clone().into(),
-                    c.contractor.clone().into(),
-                    c.credit_code.clone().into(),
-                    c.amount_fen.into(),
-                    c.signed_on.into(),
-                    c.starts_on.into(),
-                    c.ends_on.into(),
-                    c.created_by.clone().into(),
-                    signed_at(c.signed_on).into(),
-                ]);
-            }
+            let rows = chunk.iter().map(|c| {
+                // A contract with no signing date is refused by `contract_row`.
+                let signed_on = c.input.signed_on.unwrap_or_default();
+                contract_row(c.project_id, &c.input, &c.created_by, signed_at(signed_on))
+            });
+            let rows: Vec<ContractRow> = rows.collect::<Result<_, StoreError>>()?;
+            let insert = insert_contracts(rows).returning_col(Contracts::Id).take();
             let ids: Vec<(i64,)> = tx.all(&insert).await?;
             contract_ids.extend(ids.into_iter().map(|(id,)| id));
         }
         for chunk in past.money.chunks(BATCH) {
-            let mut insert = Query::insert()
-                .into_table(MoneyRecords::Table)
-                .columns([
-                    MoneyRecords::ProjectId,
-                    MoneyRecords::Kind,
-                    MoneyRecords::Source,
-                    MoneyRecords::AmountFen,
-                    MoneyRecords::ContractId,
-                    MoneyRecords::OccurredOn,
-                    MoneyRecords::Note,
-                    MoneyRecords::CreatedByName,
-                    MoneyRecords::CreatedAt,
-                ])
-                .take();
-            for m in chunk {
-                let contract = m.contract.and_then(|i| contract_ids.get(i).copied());
-                insert.values_panic([
-                    m.project_id.into(),
-                    m.kind.code().into(),
-                    m.source.clone().into(),
-                    m.amount_fen.into(),
-                    contract.into(),
-                    m.occurred_on.into(),
-                    m.note.clone().into(),
-                    m.created_by_name.clone().into(),
-                    signed_at(m.occurred_on).into(),
-                ]);
-            }
-            tx.execute(&insert).await?;
+            tx.execute(&insert_money(chunk.iter().map(|m| MoneyRow {
+                project_id: m.project_id,
+                kind: m.kind,
+                source: &m.source,
+                amount_fen: m.amount_fen,
+                contract_id: m.contract.and_then(|i| contract_ids.get(i).copied()),
+                reverses: None,
+                occurred_on: m.occurred_on,
+                note: &m.note,
+                created_by: (None, &m.created_by_name),
+                created_at: signed_at(m.occurred_on),
+            })))
+            .await?;
         }
         let mut projects: Vec<i64> = past
             .reports

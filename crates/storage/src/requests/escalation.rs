@@ -5,6 +5,7 @@
 //! home page show them. A reopened request with a fresh answer deadline is warned and escalated
 //! again. Each kind is one `INSERT … SELECT` whatever the number of requests.
 
+use super::rows::EVENT_COLUMNS;
 use crate::Store;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
@@ -99,15 +100,7 @@ impl Store {
                     .execute(
                         &Query::insert()
                             .into_table(RequestEvents::Table)
-                            .columns([
-                                RequestEvents::RequestId,
-                                RequestEvents::Kind,
-                                RequestEvents::At,
-                                RequestEvents::ActorId,
-                                RequestEvents::ActorName,
-                                RequestEvents::DepartmentId,
-                                RequestEvents::Note,
-                            ])
+                            .columns(EVENT_COLUMNS)
                             .select_from(select)
                             .map_err(|e| StoreError::Config(e.to_string()))?
                             .take(),

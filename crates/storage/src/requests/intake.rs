@@ -7,6 +7,7 @@
 
 use super::Requests;
 use super::placement::{Routed, region_for, routed};
+use super::rows::{EventRow, RequestRow, insert_events, insert_requests};
 use super::{GroupCommit, Residents};
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::blobs::BlobStore;
@@ -325,55 +326,28 @@ pub(crate) async fn write(tx: &mut Tx, p: &Prepared) -> Result<i64, StoreError> 
 
 async fn insert(tx: &mut Tx, p: &Prepared) -> Result<i64, StoreError> {
     let intake = &p.intake;
-    tx.insert(
-        Query::insert()
-            .into_table(ServiceRequests::Table)
-            .columns([
-                ServiceRequests::Receipt,
-                ServiceRequests::CategoryId,
-                ServiceRequests::Description,
-                ServiceRequests::Latitude,
-                ServiceRequests::Longitude,
-                ServiceRequests::PublicLatitude,
-                ServiceRequests::PublicLongitude,
-                ServiceRequests::Address,
-                ServiceRequests::ProjectId,
-                ServiceRequests::RegionPath,
-                ServiceRequests::Channel,
-                ServiceRequests::EnteredBy,
-                ServiceRequests::ContactName,
-                ServiceRequests::ContactPhone,
-                ServiceRequests::State,
-                ServiceRequests::HolderDepartmentId,
-                ServiceRequests::SubmittedAt,
-                ServiceRequests::AcceptBy,
-                ServiceRequests::AnswerBy,
-                ServiceRequests::UpdatedAt,
-            ])
-            .values_panic([
-                p.code.as_str().into(),
-                p.category.into(),
-                intake.description.clone().into(),
-                p.point.map(|p| p.lat).into(),
-                p.point.map(|p| p.lon).into(),
-                p.point.map(|p| p.coarsened().lat).into(),
-                p.point.map(|p| p.coarsened().lon).into(),
-                intake.address.clone().into(),
-                p.project.into(),
-                p.region_path.clone().into(),
-                p.channel.code().into(),
-                p.account.as_ref().map(|(id, _)| *id).into(),
-                intake.name.clone().into(),
-                intake.phone.clone().into(),
-                p.state.code().into(),
-                p.department.into(),
-                p.now.into(),
-                p.due.accept_by.into(),
-                p.due.answer_by.into(),
-                p.now.into(),
-            ])
-            .take(),
-    )
+    tx.insert(insert_requests([RequestRow {
+        receipt: p.code.as_str(),
+        category: p.category,
+        description: &intake.description,
+        point: p.point,
+        address: &intake.address,
+        project: p.project,
+        region_path: &p.region_path,
+        channel: p.channel,
+        entered_by: p.account.as_ref().map(|(id, _)| *id),
+        contact: (intake.name.as_deref(), intake.phone.as_deref()),
+        state: p.state,
+        holder: p.department,
+        owner: None,
+        submitted_at: p.now,
+        due: p.due,
+        answer: None,
+        closed_at: None,
+        rating: None,
+        is_published: false,
+        updated_at: p.now,
+    }]))
     .await
 }
 
@@ -458,29 +432,14 @@ pub(super) async fn event_by(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.insert(
-        Query::insert()
-            .into_table(RequestEvents::Table)
-            .columns([
-                RequestEvents::RequestId,
-                RequestEvents::Kind,
-                RequestEvents::At,
-                RequestEvents::ActorId,
-                RequestEvents::ActorName,
-                RequestEvents::DepartmentId,
-                RequestEvents::Note,
-            ])
-            .values_panic([
-                request.into(),
-                kind.into(),
-                now.into(),
-                account.map(|(id, _)| id).into(),
-                account.map_or("", |(_, name)| name).into(),
-                department.into(),
-                note.into(),
-            ])
-            .take(),
-    )
+    tx.insert(insert_events([EventRow {
+        request,
+        kind,
+        at: now,
+        account,
+        department,
+        note,
+    }]))
     .await?;
     Ok(())
 }

@@ -19,6 +19,7 @@ mod placement;
 mod public;
 mod queue;
 mod routing;
+mod rows;
 pub mod seed;
 mod stats;
 mod work;
