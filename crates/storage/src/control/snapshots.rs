@@ -19,7 +19,7 @@ use minxin_domain::control::report::ReportPeriod;
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::kernel::problem::Problem;
 use minxin_domain::projects::project::{Hold, Stage};
-use sea_query::{Expr, ExprTrait, Func, InsertStatement, OnConflict, Query};
+use sea_query::{Expr, ExprTrait, Func, InsertStatement, OnConflict, Query, SelectStatement};
 use serde::Serialize;
 
 /// A month that has been taken.
@@ -96,17 +96,23 @@ struct Taker<'a> {
     address: &'a str,
 }
 
+/// The months taken, with the columns of [`SnapshotMonth`].
+fn month_select() -> SelectStatement {
+    Query::select()
+        .columns([
+            SnapshotMonths::Period,
+            SnapshotMonths::Projects,
+            SnapshotMonths::TakenBy,
+            SnapshotMonths::TakenAt,
+        ])
+        .from(SnapshotMonths::Table)
+        .take()
+}
+
 /// The month's record, if taken.
 async fn month_of(tx: &mut Tx, period: ReportPeriod) -> Result<Option<SnapshotMonth>, StoreError> {
     tx.optional(
-        &Query::select()
-            .columns([
-                SnapshotMonths::Period,
-                SnapshotMonths::Projects,
-                SnapshotMonths::TakenBy,
-                SnapshotMonths::TakenAt,
-            ])
-            .from(SnapshotMonths::Table)
+        &month_select()
             .and_where(Expr::col(SnapshotMonths::Period).eq(period.to_string()))
             .take(),
     )
@@ -116,14 +122,7 @@ async fn month_of(tx: &mut Tx, period: ReportPeriod) -> Result<Option<SnapshotMo
 /// Every month taken, newest first.
 pub(crate) async fn months(tx: &mut Tx) -> Result<Vec<SnapshotMonth>, StoreError> {
     tx.all(
-        &Query::select()
-            .columns([
-                SnapshotMonths::Period,
-                SnapshotMonths::Projects,
-                SnapshotMonths::TakenBy,
-                SnapshotMonths::TakenAt,
-            ])
-            .from(SnapshotMonths::Table)
+        &month_select()
             .order_by(SnapshotMonths::Period, sea_query::Order::Desc)
             .take(),
     )

@@ -7,6 +7,7 @@
 
 use super::rows::EVENT_COLUMNS;
 use crate::Store;
+use crate::control::overdue::{WAITING_ACCEPT, WAITING_ANSWER};
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
@@ -26,16 +27,8 @@ pub struct EscalationReport {
 
 /// The two deadlines and the states a request waits in for each.
 const DEADLINES: [(ServiceRequests, &str, [RequestState; 2]); 2] = [
-    (
-        ServiceRequests::AcceptBy,
-        "accept",
-        [RequestState::Submitted, RequestState::Assigned],
-    ),
-    (
-        ServiceRequests::AnswerBy,
-        "answer",
-        [RequestState::Accepted, RequestState::InProgress],
-    ),
+    (ServiceRequests::AcceptBy, "accept", WAITING_ACCEPT),
+    (ServiceRequests::AnswerBy, "answer", WAITING_ANSWER),
 ];
 
 impl Store {

@@ -5,6 +5,7 @@
 
 use super::Requests;
 use super::categories::WithCategory;
+use super::follow::timeline;
 use super::queue::department_name;
 use super::work::in_scope;
 use crate::kernel::blobs::BlobStore;
@@ -324,20 +325,9 @@ impl Requests<'_> {
             .await?;
         found.timeline = tx
             .all(
-                Query::select()
-                    .columns([
-                        RequestEvents::Kind,
-                        RequestEvents::At,
-                        RequestEvents::ActorName,
-                    ])
-                    .expr_as(
-                        department_name((RequestEvents::Table, RequestEvents::DepartmentId)),
-                        Alias::new("department_name"),
-                    )
-                    .column(RequestEvents::Note)
-                    .from(RequestEvents::Table)
-                    .and_where(Expr::col(RequestEvents::RequestId).eq(id))
-                    .order_by(RequestEvents::Id, Order::Asc),
+                &timeline(id)
+                    .columns([RequestEvents::ActorName, RequestEvents::Note])
+                    .take(),
             )
             .await?;
         Ok(found)

@@ -9,7 +9,7 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::requests::receipt::ReceiptCode;
-use sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 
 /// A request as its resident follows it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -85,6 +85,21 @@ pub struct Step {
     pub department_name: Option<String>,
 }
 
+/// The timeline of `request`, oldest first, with the columns of [`Step`]; staff's file adds
+/// who did it and the note.
+pub(super) fn timeline(request: i64) -> SelectStatement {
+    Query::select()
+        .columns([RequestEvents::Kind, RequestEvents::At])
+        .expr_as(
+            department_name((RequestEvents::Table, RequestEvents::DepartmentId)),
+            Alias::new("department_name"),
+        )
+        .from(RequestEvents::Table)
+        .and_where(Expr::col(RequestEvents::RequestId).eq(request))
+        .order_by(RequestEvents::Id, Order::Asc)
+        .take()
+}
+
 impl Residents<'_> {
     /// The request whose receipt code the resident typed.
     pub async fn follow(&self, typed: &str) -> Result<Tracked, StoreError> {
@@ -122,19 +137,7 @@ impl Residents<'_> {
             )
             .await?
             .ok_or(StoreError::NotFound)?;
-        tracked.timeline = tx
-            .all(
-                Query::select()
-                    .columns([RequestEvents::Kind, RequestEvents::At])
-                    .expr_as(
-                        department_name((RequestEvents::Table, RequestEvents::DepartmentId)),
-                        Alias::new("department_name"),
-                    )
-                    .from(RequestEvents::Table)
-                    .and_where(Expr::col(RequestEvents::RequestId).eq(tracked.id))
-                    .order_by(RequestEvents::Id, Order::Asc),
-            )
-            .await?;
+        tracked.timeline = tx.all(&timeline(tracked.id)).await?;
         let mut next = tracked.merged_into;
         for _ in 0..MERGE_HOPS {
             let Some(id) = next else { break };

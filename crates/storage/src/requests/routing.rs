@@ -15,7 +15,7 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
-use crate::org::departments;
+use crate::org::departments::{self, Department};
 use crate::org::regions::{self, Region};
 use chrono::{DateTime, Utc};
 use minxin_domain::kernel::audit::AuditAction;
@@ -318,21 +318,17 @@ impl Requests<'_> {
                 }));
             };
             let replaced = put_boundary(&mut tx, region.id, &f.geojson, now).await?;
-            self.record(
+            let audit = ImportAudit {
+                feature: f.feature,
+                polygons: f.area.polygons.len(),
+                replaced,
+            };
+            self.audit_boundary(
                 &mut tx,
                 AuditAction::BoundaryImport,
-                Target {
-                    kind: "community_boundary",
-                    id: region.id,
-                    label: &region.name,
-                    region_path: &region.path,
-                },
+                &region,
                 None::<&()>,
-                Some(&ImportAudit {
-                    feature: f.feature,
-                    polygons: f.area.polygons.len(),
-                    replaced,
-                }),
+                Some(&audit),
             )
             .await?;
             imported.push(region);
@@ -364,16 +360,12 @@ impl Requests<'_> {
                 .take(),
         )
         .await?;
-        self.record(
+        let removed = serde_json::json!({ "rules_removed": rules });
+        self.audit_boundary(
             &mut tx,
             AuditAction::BoundaryDelete,
-            Target {
-                kind: "community_boundary",
-                id,
-                label: &region.name,
-                region_path: &region.path,
-            },
-            Some(&serde_json::json!({ "rules_removed": rules })),
+            &region,
+            Some(&removed),
             None::<&()>,
         )
         .await?;
@@ -459,19 +451,8 @@ impl Requests<'_> {
             )
             .await?;
         let listed = self.rule_in_scope(&mut tx, id).await?;
-        self.record(
-            &mut tx,
-            AuditAction::RoutingChange,
-            Target {
-                kind: "routing_rule",
-                id,
-                label: &department.name,
-                region_path: &department.region_path,
-            },
-            None::<&()>,
-            Some(&listed),
-        )
-        .await?;
+        self.audit_rule(&mut tx, &department, id, None, Some(&listed))
+            .await?;
         tx.commit().await?;
         Ok(listed)
     }
@@ -491,20 +472,46 @@ impl Requests<'_> {
         let department = departments::find(&mut tx, &self.actor.scope, before.department_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
-            AuditAction::RoutingChange,
-            Target {
-                kind: "routing_rule",
-                id,
-                label: &department.name,
-                region_path: &department.region_path,
-            },
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
+        self.audit_rule(&mut tx, &department, id, Some(&before), None)
+            .await?;
         tx.commit().await
+    }
+
+    /// Audits a change to the boundary of `region`.
+    async fn audit_boundary<B: Serialize, A: Serialize>(
+        &self,
+        tx: &mut Tx,
+        action: AuditAction,
+        region: &Region,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<(), StoreError> {
+        let target = Target {
+            kind: "community_boundary",
+            id: region.id,
+            label: &region.name,
+            region_path: &region.path,
+        };
+        self.record(tx, action, target, before, after).await
+    }
+
+    /// Audits a change to rule `id`, which sends requests to `department`.
+    async fn audit_rule(
+        &self,
+        tx: &mut Tx,
+        department: &Department,
+        id: i64,
+        before: Option<&RuleListing>,
+        after: Option<&RuleListing>,
+    ) -> Result<(), StoreError> {
+        let target = Target {
+            kind: "routing_rule",
+            id,
+            label: &department.name,
+            region_path: &department.region_path,
+        };
+        self.record(tx, AuditAction::RoutingChange, target, before, after)
+            .await
     }
 
     async fn rule_in_scope(&self, tx: &mut Tx, id: i64) -> Result<RuleListing, StoreError> {

@@ -7,7 +7,7 @@
 
 use super::Requests;
 use super::work::in_scope;
-use crate::control::overdue::overdue;
+use crate::control::overdue::{WAITING_ACCEPT, overdue, states};
 use crate::kernel::db::{Backend, grid_cell};
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
@@ -206,10 +206,6 @@ fn col(c: ServiceRequests) -> Expr {
     Expr::col((ServiceRequests::Table, c))
 }
 
-fn in_states(list: &[RequestState]) -> Expr {
-    col(ServiceRequests::State).is_in(list.iter().map(|s| s.code()))
-}
-
 /// `CAST(COALESCE(SUM(expr), 0) AS BIGINT)`: a sum over no rows is NULL, and PostgreSQL sums
 /// big integers as numeric.
 fn total(expr: Expr) -> Expr {
@@ -241,8 +237,8 @@ fn accepted(in_time: bool) -> Expr {
 /// Adds the aggregate columns of [`Measured`] to `q`, with `now` deciding what is overdue.
 fn measures(q: &mut SelectStatement, backend: Backend, now: DateTime<Utc>) {
     use RequestState as S;
-    let waiting_accept = in_states(&[S::Submitted, S::Assigned]);
-    let closed = || in_states(&[S::Closed]);
+    let waiting_accept = states(&WAITING_ACCEPT);
+    let closed = || states(&[S::Closed]);
     let rating = || col(ServiceRequests::Rating);
     let content = [Rating::Satisfied, Rating::FairlySatisfied].map(Rating::code);
     let answered_at = || col(ServiceRequests::AnsweredAt);
@@ -252,7 +248,7 @@ fn measures(q: &mut SelectStatement, backend: Backend, now: DateTime<Utc>) {
     let parts: [(Expr, &str); 13] = [
         (col(ServiceRequests::Id).count(), "received"),
         (
-            count_if(in_states(&[
+            count_if(states(&[
                 S::Submitted,
                 S::Assigned,
                 S::Accepted,
@@ -260,9 +256,9 @@ fn measures(q: &mut SelectStatement, backend: Backend, now: DateTime<Utc>) {
             ])),
             "open",
         ),
-        (count_if(in_states(&[S::Answered])), "answered"),
+        (count_if(states(&[S::Answered])), "answered"),
         (count_if(closed()), "closed"),
-        (count_if(in_states(&[S::Merged])), "merged"),
+        (count_if(states(&[S::Merged])), "merged"),
         (count_if(overdue(now).into()), "overdue"),
         (
             count_if(
