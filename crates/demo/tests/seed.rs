@@ -1,10 +1,34 @@
 //! The demo district seeds completely on both databases and looks like a real portfolio.
 
 use chrono::NaiveDate;
-use minxin_storage::PageRequest;
-use minxin_storage::control::dashboard::DashboardQuery;
+use minxin_storage::control::dashboard::{Dashboard, DashboardQuery};
 use minxin_storage::projects::{Pool, ProjectFilter};
 use minxin_storage::testing::{query_raw, stores};
+use minxin_storage::{PageRequest, Scoped, Store};
+
+/// How many projects `filter` finds.
+async fn total(scoped: &Scoped<'_>, filter: &ProjectFilter) -> i64 {
+    scoped
+        .projects()
+        .list(filter, PageRequest::default())
+        .await
+        .unwrap()
+        .total
+}
+
+/// The leader's dashboard of the whole district for 2026.
+async fn dashboard_2026(store: &Store) -> Dashboard {
+    let leader = store.actor_for_cli("leader").await.unwrap();
+    store
+        .scoped(&leader, "test")
+        .control()
+        .dashboard(&DashboardQuery {
+            region_id: None,
+            year: Some(2026),
+        })
+        .await
+        .unwrap()
+}
 
 #[tokio::test]
 async fn the_demo_district_seeds_a_realistic_portfolio() {
@@ -40,12 +64,7 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
                 stage: Some(stage.into()),
                 ..Default::default()
             };
-            let n = scoped
-                .projects()
-                .list(&filter, PageRequest::default())
-                .await
-                .unwrap()
-                .total;
+            let n = total(&scoped, &filter).await;
             assert!(n > 0, "{b}: no project in {stage}");
         }
         let kitchens = ProjectFilter {
@@ -92,12 +111,7 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
                 light: Some(light.into()),
                 ..Default::default()
             };
-            let n = scoped
-                .projects()
-                .list(&filter, PageRequest::default())
-                .await
-                .unwrap()
-                .total;
+            let n = total(&scoped, &filter).await;
             assert!(n >= 5, "{b}: only {n} {light} projects");
         }
         let building = ProjectFilter {
@@ -130,16 +144,7 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
         assert!(reports.iter().any(|r| r.state == "accepted"), "{b}");
 
         // The leader's dashboard adds the seeded money up by source, as the books do.
-        let leader = store.actor_for_cli("leader").await.unwrap();
-        let dashboard = store
-            .scoped(&leader, "test")
-            .control()
-            .dashboard(&DashboardQuery {
-                region_id: None,
-                year: Some(2026),
-            })
-            .await
-            .unwrap();
+        let dashboard = dashboard_2026(&store).await;
         let by_source: i64 = dashboard.by_source.iter().map(|s| s.money.paid_fen).sum();
         assert!(dashboard.total.paid_fen > 0, "{b}");
         assert_eq!(by_source, dashboard.total.paid_fen, "{b}");
@@ -158,7 +163,7 @@ async fn the_demo_district_seeds_a_realistic_portfolio() {
 
 /// The demo ships boundaries for its streets and communities (issue 15), and every project lies
 /// inside its own community's, so a request at a project's point is placed where the project is.
-async fn placed_by_boundaries(b: &str, store: &minxin_storage::Store) {
+async fn placed_by_boundaries(b: &str, store: &Store) {
     let office = store.actor_for_cli("office").await.unwrap();
     let scoped = store.scoped(&office, "test");
     assert_eq!(
@@ -204,7 +209,7 @@ async fn placed_by_boundaries(b: &str, store: &minxin_storage::Store) {
 }
 
 /// Benchmark requests go in with one timeline entry each and the facts their state implies.
-async fn benchmark_requests(b: &str, store: &minxin_storage::Store) {
+async fn benchmark_requests(b: &str, store: &Store) {
     let now = chrono::Utc::now();
     let mut rounds = Vec::new();
     minxin_demo::requests::seed(store, 12_345, now, |done| rounds.push(done))
@@ -266,16 +271,7 @@ async fn the_demo_books_balance_per_funding_source() {
             .collect();
         assert_eq!(broken, Vec::<String>::new(), "{b}");
 
-        let leader = store.actor_for_cli("leader").await.unwrap();
-        let dashboard = store
-            .scoped(&leader, "test")
-            .control()
-            .dashboard(&DashboardQuery {
-                region_id: None,
-                year: Some(2026),
-            })
-            .await
-            .unwrap();
+        let dashboard = dashboard_2026(&store).await;
         assert!(dashboard.by_source.len() >= 4, "{b}");
         for s in &dashboard.by_source {
             let m = s.money;

@@ -6,7 +6,7 @@
 use super::Requests;
 use super::categories::WithCategory;
 use super::follow::timeline;
-use super::queue::department_name;
+use super::queue::WithDepartmentName;
 use super::work::in_scope;
 use crate::kernel::blobs::BlobStore;
 use crate::kernel::error::StoreError;
@@ -242,15 +242,9 @@ fn file() -> SelectStatement {
             (s, ServiceRequests::State),
             (s, ServiceRequests::HolderDepartmentId),
         ])
-        .expr_as(
-            department_name((s, ServiceRequests::HolderDepartmentId)),
-            Alias::new("holder_name"),
-        )
+        .department_name((s, ServiceRequests::HolderDepartmentId), "holder_name")
         .column((s, ServiceRequests::OwnerDepartmentId))
-        .expr_as(
-            department_name((s, ServiceRequests::OwnerDepartmentId)),
-            Alias::new("owner_name"),
-        )
+        .department_name((s, ServiceRequests::OwnerDepartmentId), "owner_name")
         .columns([
             (s, ServiceRequests::Reopened),
             (s, ServiceRequests::MergedInto),

@@ -4,12 +4,12 @@
 
 use super::Residents;
 use super::categories::WithCategory;
-use super::queue::department_name;
+use super::queue::WithDepartmentName;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
 use chrono::{DateTime, Utc};
 use minxin_domain::requests::receipt::ReceiptCode;
-use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 
 /// A request as its resident follows it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -90,9 +90,9 @@ pub struct Step {
 pub(super) fn timeline(request: i64) -> SelectStatement {
     Query::select()
         .columns([RequestEvents::Kind, RequestEvents::At])
-        .expr_as(
-            department_name((RequestEvents::Table, RequestEvents::DepartmentId)),
-            Alias::new("department_name"),
+        .department_name(
+            (RequestEvents::Table, RequestEvents::DepartmentId),
+            "department_name",
         )
         .from(RequestEvents::Table)
         .and_where(Expr::col(RequestEvents::RequestId).eq(request))
@@ -117,10 +117,7 @@ impl Residents<'_> {
                         (s, ServiceRequests::Longitude),
                         (s, ServiceRequests::State),
                     ])
-                    .expr_as(
-                        department_name((s, ServiceRequests::HolderDepartmentId)),
-                        Alias::new("department_name"),
-                    )
+                    .department_name((s, ServiceRequests::HolderDepartmentId), "department_name")
                     .columns([
                         (s, ServiceRequests::SubmittedAt),
                         (s, ServiceRequests::AcceptBy),
@@ -145,9 +142,9 @@ impl Residents<'_> {
                 .one(
                     Query::select()
                         .column(ServiceRequests::State)
-                        .expr_as(
-                            department_name((s, ServiceRequests::HolderDepartmentId)),
-                            Alias::new("department_name"),
+                        .department_name(
+                            (s, ServiceRequests::HolderDepartmentId),
+                            "department_name",
                         )
                         .columns([
                             ServiceRequests::Answer,

@@ -7,12 +7,12 @@
 
 use super::Requests;
 use super::work::in_scope;
-use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::*;
+use crate::kernel::scoped::Target;
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
-use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
+use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::personal_data::{PersonalData, check_publishable};
 use minxin_domain::kernel::problem::required_text;
 use minxin_domain::requests::intake::TEXT_MAX;
@@ -102,28 +102,23 @@ impl Requests<'_> {
                 .take(),
         )
         .await?;
-        audit::append(
+        let label = if after.is_published {
+            format!("published #{id}")
+        } else {
+            format!("withdrawn #{id}")
+        };
+        let target = Target {
+            kind: "service_request",
+            id,
+            label: &label,
+            region_path: &before.region_path,
+        };
+        self.record(
             &mut tx,
-            NewEntry {
-                actor_id: Some(self.actor.account_id),
-                actor_name: self.actor.username.clone(),
-                address: self.address.to_owned(),
-                action: AuditAction::RequestChange,
-                outcome: AuditOutcome::Success,
-                target_type: "service_request",
-                target_id: Some(id.to_string()),
-                target_label: format!(
-                    "{} #{id}",
-                    if after.is_published {
-                        "published"
-                    } else {
-                        "withdrawn"
-                    }
-                ),
-                before: serde_json::to_value(&before).ok(),
-                after: serde_json::to_value(&after).ok(),
-                region_path: before.region_path,
-            },
+            AuditAction::RequestChange,
+            target,
+            Some(&before),
+            Some(&after),
         )
         .await?;
         tx.commit().await?;

@@ -4,7 +4,7 @@
 
 use super::WithPublicPoint;
 use super::open311::{Open311Query, Open311Request};
-use super::queue::department_name;
+use super::queue::WithDepartmentName;
 use crate::kernel::schema::*;
 use minxin_domain::requests::open311::MAX_RESULTS;
 use sea_query::{Alias, Cond, Expr, ExprTrait, Order, Query, SelectStatement};
@@ -137,10 +137,7 @@ pub(super) fn shown(visible: Cond) -> SelectStatement {
                 .finally(Expr::col((s, ServiceRequests::Description))),
             Alias::new("description"),
         )
-        .expr_as(
-            department_name((s, ServiceRequests::HolderDepartmentId)),
-            Alias::new("department_name"),
-        )
+        .department_name((s, ServiceRequests::HolderDepartmentId), "department_name")
         .columns([
             (s, ServiceRequests::SubmittedAt),
             (s, ServiceRequests::UpdatedAt),

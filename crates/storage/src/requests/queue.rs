@@ -118,13 +118,25 @@ fn view(view: QueueView, now: DateTime<Utc>) -> Cond {
     }
 }
 
-/// The name of the department whose id is in `column`, as a scalar sub-select.
-pub(super) fn department_name(column: impl sea_query::IntoColumnRef) -> SelectStatement {
-    Query::select()
-        .column((Departments::Table, Departments::Name))
-        .from(Departments::Table)
-        .and_where(Expr::col((Departments::Table, Departments::Id)).equals(column))
-        .to_owned()
+/// A select that names a department by the id in one of its columns — the holder, the owner,
+/// a timeline entry's department — wherever requests are shown.
+pub(super) trait WithDepartmentName {
+    /// Adds, as `alias`, the name of the department whose id is in `column` (a scalar
+    /// sub-select).
+    fn department_name(&mut self, column: impl sea_query::IntoColumnRef, alias: &str) -> &mut Self;
+}
+
+impl WithDepartmentName for SelectStatement {
+    fn department_name(&mut self, column: impl sea_query::IntoColumnRef, alias: &str) -> &mut Self {
+        self.expr_as(
+            Query::select()
+                .column((Departments::Table, Departments::Name))
+                .from(Departments::Table)
+                .and_where(Expr::col((Departments::Table, Departments::Id)).equals(column))
+                .take(),
+            Alias::new(alias),
+        )
+    }
 }
 
 impl Requests<'_> {
@@ -172,14 +184,8 @@ impl Requests<'_> {
                 (s, ServiceRequests::Address),
                 (s, ServiceRequests::State),
             ])
-            .expr_as(
-                department_name((s, ServiceRequests::HolderDepartmentId)),
-                Alias::new("holder_name"),
-            )
-            .expr_as(
-                department_name((s, ServiceRequests::OwnerDepartmentId)),
-                Alias::new("owner_name"),
-            )
+            .department_name((s, ServiceRequests::HolderDepartmentId), "holder_name")
+            .department_name((s, ServiceRequests::OwnerDepartmentId), "owner_name")
             .columns([
                 (s, ServiceRequests::Channel),
                 (s, ServiceRequests::SubmittedAt),
