@@ -2,11 +2,10 @@
 //! sessions, sign-in attempts, API tokens, settings and the append-only audit log.
 
 use super::columns::*;
+use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
-use sea_query::{
-    ColumnDef, ForeignKeyAction, Index, IndexCreateStatement, Table, TableCreateStatement,
-};
+use sea_query::{ForeignKeyAction, Index, IndexCreateStatement, Table, TableCreateStatement};
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
@@ -22,11 +21,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Regions::CreatedAt))
             .col(time(Regions::UpdatedAt))
             .col(version(Regions::Version))
-            .foreign_key(&mut fk(
-                (Regions::Table, Regions::ParentId),
-                (Regions::Table, Regions::Id),
-                Restrict,
-            ))
+            .references(Regions::ParentId, (Regions::Table, Regions::Id), Restrict)
             .take(),
         Table::create()
             .table(Departments::Table)
@@ -38,11 +33,11 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Departments::CreatedAt))
             .col(time(Departments::UpdatedAt))
             .col(version(Departments::Version))
-            .foreign_key(&mut fk(
-                (Departments::Table, Departments::RegionId),
+            .references(
+                Departments::RegionId,
                 (Regions::Table, Regions::Id),
                 Restrict,
-            ))
+            )
             .take(),
         Table::create()
             .table(Accounts::Table)
@@ -62,21 +57,17 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Accounts::CreatedAt))
             .col(time(Accounts::UpdatedAt))
             .col(version(Accounts::Version))
-            .foreign_key(&mut fk(
-                (Accounts::Table, Accounts::RegionId),
-                (Regions::Table, Regions::Id),
-                Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (Accounts::Table, Accounts::DepartmentId),
+            .references(Accounts::RegionId, (Regions::Table, Regions::Id), Restrict)
+            .references(
+                Accounts::DepartmentId,
                 (Departments::Table, Departments::Id),
                 Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (Accounts::Table, Accounts::ScopeRegionId),
+            )
+            .references(
+                Accounts::ScopeRegionId,
                 (Regions::Table, Regions::Id),
                 Restrict,
-            ))
+            )
             .take(),
         Table::create()
             .table(AccountRoles::Table)
@@ -89,16 +80,16 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
                     .col(AccountRoles::AccountId)
                     .col(AccountRoles::Role),
             )
-            .foreign_key(&mut fk(
-                (AccountRoles::Table, AccountRoles::AccountId),
+            .references(
+                AccountRoles::AccountId,
                 (Accounts::Table, Accounts::Id),
                 Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (AccountRoles::Table, AccountRoles::GrantedBy),
+            )
+            .references(
+                AccountRoles::GrantedBy,
                 (Accounts::Table, Accounts::Id),
                 SetNull,
-            ))
+            )
             .take(),
         Table::create()
             .table(AccountScopeDepartments::Table)
@@ -109,22 +100,16 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
                     .col(AccountScopeDepartments::AccountId)
                     .col(AccountScopeDepartments::DepartmentId),
             )
-            .foreign_key(&mut fk(
-                (
-                    AccountScopeDepartments::Table,
-                    AccountScopeDepartments::AccountId,
-                ),
+            .references(
+                AccountScopeDepartments::AccountId,
                 (Accounts::Table, Accounts::Id),
                 Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (
-                    AccountScopeDepartments::Table,
-                    AccountScopeDepartments::DepartmentId,
-                ),
+            )
+            .references(
+                AccountScopeDepartments::DepartmentId,
                 (Departments::Table, Departments::Id),
                 Restrict,
-            ))
+            )
             .take(),
         Table::create()
             .table(PasswordHistory::Table)
@@ -132,11 +117,11 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(big(PasswordHistory::AccountId))
             .col(text(PasswordHistory::PasswordHash))
             .col(time(PasswordHistory::CreatedAt))
-            .foreign_key(&mut fk(
-                (PasswordHistory::Table, PasswordHistory::AccountId),
+            .references(
+                PasswordHistory::AccountId,
                 (Accounts::Table, Accounts::Id),
                 Cascade,
-            ))
+            )
             .take(),
         Table::create()
             .table(Sessions::Table)
@@ -148,11 +133,11 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Sessions::UserAgent))
             .col(time(Sessions::CreatedAt))
             .col(time(Sessions::LastSeenAt))
-            .foreign_key(&mut fk(
-                (Sessions::Table, Sessions::AccountId),
+            .references(
+                Sessions::AccountId,
                 (Accounts::Table, Accounts::Id),
                 Cascade,
-            ))
+            )
             .take(),
         Table::create()
             .table(SignInAttempts::Table)
@@ -173,11 +158,11 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(ApiTokens::ExpiresAt))
             .col(time_null(ApiTokens::LastUsedAt))
             .col(time_null(ApiTokens::RevokedAt))
-            .foreign_key(&mut fk(
-                (ApiTokens::Table, ApiTokens::AccountId),
+            .references(
+                ApiTokens::AccountId,
                 (Accounts::Table, Accounts::Id),
                 Cascade,
-            ))
+            )
             .take(),
         Table::create()
             .table(AuditLog::Table)
@@ -197,12 +182,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .take(),
         Table::create()
             .table(Settings::Table)
-            .col(
-                ColumnDef::new(Settings::Key)
-                    .text()
-                    .not_null()
-                    .primary_key(),
-            )
+            .col(text(Settings::Key).primary_key())
             .col(text(Settings::Value))
             .col(time(Settings::UpdatedAt))
             .take(),
@@ -211,64 +191,41 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
 
 fn indexes() -> Vec<IndexCreateStatement> {
     vec![
-        Index::create()
-            .name("regions_parent")
-            .table(Regions::Table)
-            .col(Regions::ParentId)
-            .take(),
-        Index::create()
-            .name("regions_path")
-            .table(Regions::Table)
-            .col(Regions::Path)
-            .take(),
-        Index::create()
-            .name("departments_region")
-            .table(Departments::Table)
-            .col(Departments::RegionId)
-            .take(),
-        Index::create()
-            .name("accounts_region")
-            .table(Accounts::Table)
-            .col(Accounts::RegionId)
-            .take(),
-        Index::create()
-            .name("password_history_account")
-            .table(PasswordHistory::Table)
-            .col(PasswordHistory::AccountId)
-            .take(),
-        Index::create()
-            .name("sessions_account")
-            .table(Sessions::Table)
-            .col(Sessions::AccountId)
-            .take(),
-        Index::create()
-            .name("sign_in_attempts_username")
-            .table(SignInAttempts::Table)
-            .col(SignInAttempts::Username)
-            .col(SignInAttempts::At)
-            .take(),
-        Index::create()
-            .name("sign_in_attempts_address")
-            .table(SignInAttempts::Table)
-            .col(SignInAttempts::Address)
-            .col(SignInAttempts::At)
-            .take(),
-        Index::create()
-            .name("api_tokens_account")
-            .table(ApiTokens::Table)
-            .col(ApiTokens::AccountId)
-            .take(),
-        Index::create()
-            .name("audit_log_at")
-            .table(AuditLog::Table)
-            .col(AuditLog::At)
-            .take(),
-        Index::create()
-            .name("audit_log_actor")
-            .table(AuditLog::Table)
-            .col(AuditLog::ActorName)
-            .col(AuditLog::At)
-            .take(),
+        index_on("regions_parent", Regions::Table, [Regions::ParentId]),
+        index_on("regions_path", Regions::Table, [Regions::Path]),
+        index_on(
+            "departments_region",
+            Departments::Table,
+            [Departments::RegionId],
+        ),
+        index_on("accounts_region", Accounts::Table, [Accounts::RegionId]),
+        index_on(
+            "password_history_account",
+            PasswordHistory::Table,
+            [PasswordHistory::AccountId],
+        ),
+        index_on("sessions_account", Sessions::Table, [Sessions::AccountId]),
+        index_on(
+            "sign_in_attempts_username",
+            SignInAttempts::Table,
+            [SignInAttempts::Username, SignInAttempts::At],
+        ),
+        index_on(
+            "sign_in_attempts_address",
+            SignInAttempts::Table,
+            [SignInAttempts::Address, SignInAttempts::At],
+        ),
+        index_on(
+            "api_tokens_account",
+            ApiTokens::Table,
+            [ApiTokens::AccountId],
+        ),
+        index_on("audit_log_at", AuditLog::Table, [AuditLog::At]),
+        index_on(
+            "audit_log_actor",
+            AuditLog::Table,
+            [AuditLog::ActorName, AuditLog::At],
+        ),
     ]
 }
 

@@ -1,0 +1,81 @@
+//! Statement shorthands shared by the migrations: foreign keys and indexes in one line each,
+//! added columns, and the rendering of a migration's statements for its backend.
+
+use crate::kernel::db::Backend;
+use sea_query::{
+    ColumnDef, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, IntoIden,
+    IntoIndexColumn, IntoTableRef, Table, TableCreateStatement,
+};
+
+/// A foreign key declared beside the table's columns.
+pub(super) trait References {
+    /// `col` refers to `to` (table, column); `on_delete` says what a deleted target does.
+    fn references(
+        &mut self,
+        col: impl IntoIden,
+        to: (impl IntoIden, impl IntoIden),
+        on_delete: ForeignKeyAction,
+    ) -> &mut Self;
+}
+
+impl References for TableCreateStatement {
+    fn references(
+        &mut self,
+        col: impl IntoIden,
+        to: (impl IntoIden, impl IntoIden),
+        on_delete: ForeignKeyAction,
+    ) -> &mut Self {
+        self.foreign_key(
+            ForeignKey::create()
+                .from_col(col)
+                .to_tbl(to.0)
+                .to_col(to.1)
+                .on_delete(on_delete),
+        )
+    }
+}
+
+/// The index `name` on `cols` of `table`, in that order.
+pub(super) fn index_on<C: IntoIndexColumn>(
+    name: &str,
+    table: impl IntoTableRef,
+    cols: impl IntoIterator<Item = C>,
+) -> IndexCreateStatement {
+    let mut index = Index::create().name(name).table(table).take();
+    for col in cols {
+        index.col(col);
+    }
+    index
+}
+
+/// `columns` added to `table`, one statement each: SQLite's ALTER TABLE adds one at a time.
+pub(super) fn add_columns(
+    backend: Backend,
+    table: impl IntoTableRef + Clone,
+    columns: impl IntoIterator<Item = ColumnDef>,
+) -> Vec<String> {
+    columns
+        .into_iter()
+        .map(|column| {
+            backend.schema_sql(
+                &Table::alter()
+                    .table(table.clone())
+                    .add_column(column)
+                    .take(),
+            )
+        })
+        .collect()
+}
+
+/// Renders tables, then indexes, as SQL for `backend`.
+pub(super) fn render(
+    backend: Backend,
+    tables: &[TableCreateStatement],
+    indexes: &[IndexCreateStatement],
+) -> Vec<String> {
+    tables
+        .iter()
+        .map(|t| backend.schema_sql(t))
+        .chain(indexes.iter().map(|i| backend.schema_sql(i)))
+        .collect()
+}
