@@ -21,7 +21,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Regions::CreatedAt))
             .col(time(Regions::UpdatedAt))
             .col(version(Regions::Version))
-            .references(Regions::ParentId, (Regions::Table, Regions::Id), Restrict)
+            .references(Regions::ParentId, Regions::Table, Restrict)
             .take(),
         Table::create()
             .table(Departments::Table)
@@ -33,11 +33,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Departments::CreatedAt))
             .col(time(Departments::UpdatedAt))
             .col(version(Departments::Version))
-            .references(
-                Departments::RegionId,
-                (Regions::Table, Regions::Id),
-                Restrict,
-            )
+            .references(Departments::RegionId, Regions::Table, Restrict)
             .take(),
         Table::create()
             .table(Accounts::Table)
@@ -57,17 +53,9 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Accounts::CreatedAt))
             .col(time(Accounts::UpdatedAt))
             .col(version(Accounts::Version))
-            .references(Accounts::RegionId, (Regions::Table, Regions::Id), Restrict)
-            .references(
-                Accounts::DepartmentId,
-                (Departments::Table, Departments::Id),
-                Restrict,
-            )
-            .references(
-                Accounts::ScopeRegionId,
-                (Regions::Table, Regions::Id),
-                Restrict,
-            )
+            .references(Accounts::RegionId, Regions::Table, Restrict)
+            .references(Accounts::DepartmentId, Departments::Table, Restrict)
+            .references(Accounts::ScopeRegionId, Regions::Table, Restrict)
             .take(),
         Table::create()
             .table(AccountRoles::Table)
@@ -80,16 +68,8 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
                     .col(AccountRoles::AccountId)
                     .col(AccountRoles::Role),
             )
-            .references(
-                AccountRoles::AccountId,
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            )
-            .references(
-                AccountRoles::GrantedBy,
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            )
+            .references(AccountRoles::AccountId, Accounts::Table, Cascade)
+            .references(AccountRoles::GrantedBy, Accounts::Table, SetNull)
             .take(),
         Table::create()
             .table(AccountScopeDepartments::Table)
@@ -100,14 +80,10 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
                     .col(AccountScopeDepartments::AccountId)
                     .col(AccountScopeDepartments::DepartmentId),
             )
-            .references(
-                AccountScopeDepartments::AccountId,
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            )
+            .references(AccountScopeDepartments::AccountId, Accounts::Table, Cascade)
             .references(
                 AccountScopeDepartments::DepartmentId,
-                (Departments::Table, Departments::Id),
+                Departments::Table,
                 Restrict,
             )
             .take(),
@@ -117,11 +93,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(big(PasswordHistory::AccountId))
             .col(text(PasswordHistory::PasswordHash))
             .col(time(PasswordHistory::CreatedAt))
-            .references(
-                PasswordHistory::AccountId,
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            )
+            .references(PasswordHistory::AccountId, Accounts::Table, Cascade)
             .take(),
         Table::create()
             .table(Sessions::Table)
@@ -133,11 +105,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Sessions::UserAgent))
             .col(time(Sessions::CreatedAt))
             .col(time(Sessions::LastSeenAt))
-            .references(
-                Sessions::AccountId,
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            )
+            .references(Sessions::AccountId, Accounts::Table, Cascade)
             .take(),
         Table::create()
             .table(SignInAttempts::Table)
@@ -158,11 +126,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(ApiTokens::ExpiresAt))
             .col(time_null(ApiTokens::LastUsedAt))
             .col(time_null(ApiTokens::RevokedAt))
-            .references(
-                ApiTokens::AccountId,
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            )
+            .references(ApiTokens::AccountId, Accounts::Table, Cascade)
             .take(),
         Table::create()
             .table(AuditLog::Table)

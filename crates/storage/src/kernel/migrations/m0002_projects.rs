@@ -22,11 +22,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(big_null(Categories::ParentId))
             .col(big(Categories::Sort))
             .col(time(Categories::CreatedAt))
-            .references(
-                Categories::ParentId,
-                (Categories::Table, Categories::Id),
-                Restrict,
-            )
+            .references(Categories::ParentId, Categories::Table, Restrict)
             .take(),
         Table::create()
             .table(Projects::Table)
@@ -61,22 +57,10 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Projects::CreatedAt))
             .col(time(Projects::UpdatedAt))
             .col(version(Projects::Version))
-            .references(
-                Projects::CategoryId,
-                (Categories::Table, Categories::Id),
-                Restrict,
-            )
-            .references(Projects::RegionId, (Regions::Table, Regions::Id), Restrict)
-            .references(
-                Projects::LeadDepartmentId,
-                (Departments::Table, Departments::Id),
-                Restrict,
-            )
-            .references(
-                Projects::ManagerId,
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            )
+            .references(Projects::CategoryId, Categories::Table, Restrict)
+            .references(Projects::RegionId, Regions::Table, Restrict)
+            .references(Projects::LeadDepartmentId, Departments::Table, Restrict)
+            .references(Projects::ManagerId, Accounts::Table, SetNull)
             .take(),
         Table::create()
             .table(ProjectPartners::Table)
@@ -87,16 +71,8 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
                     .col(ProjectPartners::ProjectId)
                     .col(ProjectPartners::DepartmentId),
             )
-            .references(
-                ProjectPartners::ProjectId,
-                (Projects::Table, Projects::Id),
-                Cascade,
-            )
-            .references(
-                ProjectPartners::DepartmentId,
-                (Departments::Table, Departments::Id),
-                Restrict,
-            )
+            .references(ProjectPartners::ProjectId, Projects::Table, Cascade)
+            .references(ProjectPartners::DepartmentId, Departments::Table, Restrict)
             .take(),
         Table::create()
             .table(BudgetLines::Table)
@@ -108,11 +84,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
                     .col(BudgetLines::ProjectId)
                     .col(BudgetLines::Source),
             )
-            .references(
-                BudgetLines::ProjectId,
-                (Projects::Table, Projects::Id),
-                Cascade,
-            )
+            .references(BudgetLines::ProjectId, Projects::Table, Cascade)
             .take(),
         Table::create()
             .table(Milestones::Table)
@@ -124,11 +96,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(int(Milestones::Weight))
             .col(big(Milestones::Sort))
             .col(version(Milestones::Version))
-            .references(
-                Milestones::ProjectId,
-                (Projects::Table, Projects::Id),
-                Cascade,
-            )
+            .references(Milestones::ProjectId, Projects::Table, Cascade)
             .take(),
         Table::create()
             .table(Transitions::Table)
@@ -143,11 +111,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Transitions::FromHold))
             .col(text(Transitions::ToHold))
             .col(text(Transitions::Reason))
-            .references(
-                Transitions::ProjectId,
-                (Projects::Table, Projects::Id),
-                Cascade,
-            )
+            .references(Transitions::ProjectId, Projects::Table, Cascade)
             .take(),
         Table::create()
             .table(Attachments::Table)
@@ -161,16 +125,8 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Attachments::Sha256))
             .col(text(Attachments::UploadedBy))
             .col(time(Attachments::UploadedAt))
-            .references(
-                Attachments::ProjectId,
-                (Projects::Table, Projects::Id),
-                Cascade,
-            )
-            .references(
-                Attachments::TransitionId,
-                (Transitions::Table, Transitions::Id),
-                SetNull,
-            )
+            .references(Attachments::ProjectId, Projects::Table, Cascade)
+            .references(Attachments::TransitionId, Transitions::Table, SetNull)
             .take(),
     ]
 }

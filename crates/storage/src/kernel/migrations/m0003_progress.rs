@@ -32,21 +32,9 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time_null(ProgressReports::ReviewedAt))
             .col(text_null(ProgressReports::ReviewComment))
             .col(version(ProgressReports::Version))
-            .references(
-                ProgressReports::ProjectId,
-                (Projects::Table, Projects::Id),
-                Cascade,
-            )
-            .references(
-                ProgressReports::SubmittedBy,
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            )
-            .references(
-                ProgressReports::ReviewedBy,
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            )
+            .references(ProgressReports::ProjectId, Projects::Table, Cascade)
+            .references(ProgressReports::SubmittedBy, Accounts::Table, SetNull)
+            .references(ProgressReports::ReviewedBy, Accounts::Table, SetNull)
             .take(),
         Table::create()
             .table(ReportPhotos::Table)
@@ -59,11 +47,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(int(ReportPhotos::Height))
             .col(flag(ReportPhotos::HadLocation))
             .col(time(ReportPhotos::UploadedAt))
-            .references(
-                ReportPhotos::ReportId,
-                (ProgressReports::Table, ProgressReports::Id),
-                Cascade,
-            )
+            .references(ReportPhotos::ReportId, ProgressReports::Table, Cascade)
             .take(),
         Table::create()
             .table(Contracts::Table)
@@ -78,11 +62,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(day(Contracts::EndsOn))
             .col(text(Contracts::CreatedBy))
             .col(time(Contracts::CreatedAt))
-            .references(
-                Contracts::ProjectId,
-                (Projects::Table, Projects::Id),
-                Restrict,
-            )
+            .references(Contracts::ProjectId, Projects::Table, Restrict)
             .take(),
         Table::create()
             .table(MoneyRecords::Table)
@@ -98,21 +78,9 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(big_null(MoneyRecords::CreatedBy))
             .col(text(MoneyRecords::CreatedByName))
             .col(time(MoneyRecords::CreatedAt))
-            .references(
-                MoneyRecords::ProjectId,
-                (Projects::Table, Projects::Id),
-                Restrict,
-            )
-            .references(
-                MoneyRecords::ContractId,
-                (Contracts::Table, Contracts::Id),
-                Restrict,
-            )
-            .references(
-                MoneyRecords::Reverses,
-                (MoneyRecords::Table, MoneyRecords::Id),
-                Restrict,
-            )
+            .references(MoneyRecords::ProjectId, Projects::Table, Restrict)
+            .references(MoneyRecords::ContractId, Contracts::Table, Restrict)
+            .references(MoneyRecords::Reverses, MoneyRecords::Table, Restrict)
             .take(),
         Table::create()
             .table(LightSnapshots::Table)
@@ -137,11 +105,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
                     .col(LightSnapshots::Period)
                     .col(LightSnapshots::ProjectId),
             )
-            .references(
-                LightSnapshots::ProjectId,
-                (Projects::Table, Projects::Id),
-                Cascade,
-            )
+            .references(LightSnapshots::ProjectId, Projects::Table, Cascade)
             .take(),
         Table::create()
             .table(LightSettings::Table)
@@ -150,11 +114,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(int(LightSettings::ReportDueDay))
             .col(time(LightSettings::UpdatedAt))
             .col(version(LightSettings::Version))
-            .references(
-                LightSettings::RegionId,
-                (Regions::Table, Regions::Id),
-                Cascade,
-            )
+            .references(LightSettings::RegionId, Regions::Table, Cascade)
             .take(),
         Table::create()
             .table(Reminders::Table)
@@ -165,22 +125,12 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Reminders::Period))
             .col(time(Reminders::CreatedAt))
             .col(time_null(Reminders::ReadAt))
-            .references(
-                Reminders::AccountId,
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            )
-            .references(
-                Reminders::ProjectId,
-                (Projects::Table, Projects::Id),
-                Cascade,
-            )
+            .references(Reminders::AccountId, Accounts::Table, Cascade)
+            .references(Reminders::ProjectId, Projects::Table, Cascade)
             .take(),
     ]
 }
 
-/// The light and money columns on `projects`, one statement per column (SQLite's ALTER TABLE
-/// adds one at a time).
 fn indexes() -> Vec<IndexCreateStatement> {
     vec![
         // One report per project and month: a returned report is refiled in place.

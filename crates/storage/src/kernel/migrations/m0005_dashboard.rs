@@ -47,7 +47,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             )
             .references(
                 SourceMoney::ProjectId,
-                (Projects::Table, Projects::Id),
+                Projects::Table,
                 ForeignKeyAction::Cascade,
             )
             .take(),

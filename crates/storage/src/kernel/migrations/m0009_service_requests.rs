@@ -66,32 +66,24 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(version(ServiceRequests::Version))
             .references(
                 ServiceRequests::CategoryId,
-                (RequestCategories::Table, RequestCategories::Id),
+                RequestCategories::Table,
                 Restrict,
             )
-            .references(
-                ServiceRequests::ProjectId,
-                (Projects::Table, Projects::Id),
-                SetNull,
-            )
-            .references(
-                ServiceRequests::EnteredBy,
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            )
+            .references(ServiceRequests::ProjectId, Projects::Table, SetNull)
+            .references(ServiceRequests::EnteredBy, Accounts::Table, SetNull)
             .references(
                 ServiceRequests::HolderDepartmentId,
-                (Departments::Table, Departments::Id),
+                Departments::Table,
                 Restrict,
             )
             .references(
                 ServiceRequests::OwnerDepartmentId,
-                (Departments::Table, Departments::Id),
+                Departments::Table,
                 Restrict,
             )
             .references(
                 ServiceRequests::MergedInto,
-                (ServiceRequests::Table, ServiceRequests::Id),
+                ServiceRequests::Table,
                 Restrict,
             )
             .take(),
@@ -105,21 +97,9 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(RequestEvents::ActorName))
             .col(big_null(RequestEvents::DepartmentId))
             .col(text(RequestEvents::Note))
-            .references(
-                RequestEvents::RequestId,
-                (ServiceRequests::Table, ServiceRequests::Id),
-                Cascade,
-            )
-            .references(
-                RequestEvents::ActorId,
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            )
-            .references(
-                RequestEvents::DepartmentId,
-                (Departments::Table, Departments::Id),
-                Restrict,
-            )
+            .references(RequestEvents::RequestId, ServiceRequests::Table, Cascade)
+            .references(RequestEvents::ActorId, Accounts::Table, SetNull)
+            .references(RequestEvents::DepartmentId, Departments::Table, Restrict)
             .take(),
         Table::create()
             .table(RequestPhotos::Table)
@@ -132,22 +112,14 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(int(RequestPhotos::Height))
             .col(flag(RequestPhotos::HadLocation))
             .col(time(RequestPhotos::UploadedAt))
-            .references(
-                RequestPhotos::RequestId,
-                (ServiceRequests::Table, ServiceRequests::Id),
-                Cascade,
-            )
+            .references(RequestPhotos::RequestId, ServiceRequests::Table, Cascade)
             .take(),
         Table::create()
             .table(CommunityBoundaries::Table)
             .col(big(CommunityBoundaries::RegionId).primary_key())
             .col(text(CommunityBoundaries::Geojson))
             .col(time(CommunityBoundaries::UpdatedAt))
-            .references(
-                CommunityBoundaries::RegionId,
-                (Regions::Table, Regions::Id),
-                Cascade,
-            )
+            .references(CommunityBoundaries::RegionId, Regions::Table, Cascade)
             .take(),
         Table::create()
             .table(RoutingRules::Table)
@@ -156,21 +128,13 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(big_null(RoutingRules::RegionId))
             .col(big(RoutingRules::DepartmentId))
             .col(time(RoutingRules::CreatedAt))
-            .references(
-                RoutingRules::CategoryId,
-                (RequestCategories::Table, RequestCategories::Id),
-                Cascade,
-            )
-            .references(
+            .references(RoutingRules::CategoryId, RequestCategories::Table, Cascade)
+            .references_column(
                 RoutingRules::RegionId,
                 (CommunityBoundaries::Table, CommunityBoundaries::RegionId),
                 Cascade,
             )
-            .references(
-                RoutingRules::DepartmentId,
-                (Departments::Table, Departments::Id),
-                Cascade,
-            )
+            .references(RoutingRules::DepartmentId, Departments::Table, Cascade)
             .take(),
     ]
 }

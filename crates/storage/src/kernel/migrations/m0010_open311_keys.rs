@@ -25,11 +25,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(big_null(Open311Keys::CreatedBy))
             .col(time(Open311Keys::CreatedAt))
             .col(time_null(Open311Keys::RevokedAt))
-            .references(
-                Open311Keys::CreatedBy,
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            )
+            .references(Open311Keys::CreatedBy, Accounts::Table, SetNull)
             .take(),
         Table::create()
             .table(Open311Submissions::Table)
@@ -38,14 +34,10 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Open311Submissions::Token).unique_key())
             .references(
                 Open311Submissions::RequestId,
-                (ServiceRequests::Table, ServiceRequests::Id),
+                ServiceRequests::Table,
                 Cascade,
             )
-            .references(
-                Open311Submissions::KeyId,
-                (Open311Keys::Table, Open311Keys::Id),
-                Restrict,
-            )
+            .references(Open311Submissions::KeyId, Open311Keys::Table, Restrict)
             .take(),
     ]
 }

@@ -18,7 +18,7 @@ pub fn statements(backend: Backend) -> Vec<String> {
         .col(time(CalendarYears::EnteredAt))
         .references(
             CalendarYears::EnteredBy,
-            (Accounts::Table, Accounts::Id),
+            Accounts::Table,
             ForeignKeyAction::SetNull,
         )
         .take();

@@ -3,14 +3,23 @@
 
 use crate::kernel::db::Backend;
 use sea_query::{
-    ColumnDef, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, IntoIden,
+    Alias, ColumnDef, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, IntoIden,
     IntoIndexColumn, IntoTableRef, Table, TableCreateStatement,
 };
 
-/// A foreign key declared beside the table's columns.
+/// Foreign keys declared beside the table's columns, one line each.
 pub(super) trait References {
-    /// `col` refers to `to` (table, column); `on_delete` says what a deleted target does.
+    /// `col` refers to the `id` of `table` (every entity's key is named so, see `columns::id`);
+    /// `on_delete` says what deleting the target does.
     fn references(
+        &mut self,
+        col: impl IntoIden,
+        table: impl IntoIden,
+        on_delete: ForeignKeyAction,
+    ) -> &mut Self;
+
+    /// `col` refers to `to` (table, column), a key other than `id`.
+    fn references_column(
         &mut self,
         col: impl IntoIden,
         to: (impl IntoIden, impl IntoIden),
@@ -20,6 +29,15 @@ pub(super) trait References {
 
 impl References for TableCreateStatement {
     fn references(
+        &mut self,
+        col: impl IntoIden,
+        table: impl IntoIden,
+        on_delete: ForeignKeyAction,
+    ) -> &mut Self {
+        self.references_column(col, (table, Alias::new("id")), on_delete)
+    }
+
+    fn references_column(
         &mut self,
         col: impl IntoIden,
         to: (impl IntoIden, impl IntoIden),
