@@ -7,7 +7,7 @@ use crate::identity::accounts::{self, NewAccount, load_actor};
 use crate::identity::credentials::hash_password_blocking;
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::Tx;
-use crate::kernel::error::StoreError;
+use crate::kernel::error::{Found, StoreError};
 use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::{Store, org::departments, org::regions};
 use minxin_domain::identity::segregation::check_role_set;
@@ -51,7 +51,7 @@ async fn region_by_code(tx: &mut Tx, code: &str) -> Result<regions::Region, Stor
         )
         .await?;
     let (id,) = id.ok_or_else(|| StoreError::invalid("region", minxin_domain::Problem::Unknown))?;
-    regions::find_any(tx, id).await?.ok_or(StoreError::NotFound)
+    regions::find_any(tx, id).await?.found()
 }
 
 async fn department_by_code(tx: &mut Tx, code: &str) -> Result<i64, StoreError> {

@@ -2,7 +2,7 @@
 //! the dialect of the connected backend; rows decode into the same Rust types on both. Only the
 //! code in this file knows that two backends exist.
 
-use crate::kernel::error::StoreError;
+use crate::kernel::error::{Found, StoreError};
 use sea_query::{
     InsertStatement, PostgresQueryBuilder, QueryStatementWriter, SchemaStatementBuilder,
     SqliteQueryBuilder,
@@ -263,7 +263,7 @@ impl Tx {
 
     /// Exactly one row, or [`StoreError::NotFound`].
     pub async fn one<T: Record>(&mut self, stmt: &impl SqlxBinder) -> Result<T, StoreError> {
-        self.optional(stmt).await?.ok_or(StoreError::NotFound)
+        self.optional(stmt).await?.found()
     }
 
     /// A single scalar such as `COUNT(*)`.

@@ -3,10 +3,11 @@
 
 use super::Org;
 use crate::kernel::db::Tx;
-use crate::kernel::error::{StoreError, in_use_as, taken_as};
+use crate::kernel::error::{Found, StoreError, in_use_as, taken_as};
 use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
+use crate::kernel::write::{Audited, Change};
 use crate::org::regions;
 use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
@@ -34,6 +35,17 @@ pub struct Department {
     pub phone: Option<String>,
     /// Optimistic-concurrency version.
     pub version: i64,
+}
+
+impl Audited for Department {
+    fn target(&self) -> Target<'_> {
+        Target {
+            kind: "department",
+            id: self.id,
+            label: &self.name,
+            region_path: &self.region_path,
+        }
+    }
 }
 
 /// Input for creating or editing a department.
@@ -157,9 +169,7 @@ impl Org<'_> {
     pub async fn department(&self, id: i64) -> Result<Department, StoreError> {
         self.require(Permission::ReadOrganisation).await?;
         let mut tx = self.db.read().await?;
-        find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)
+        find(&mut tx, &self.actor.scope, id).await?.found()
     }
 
     async fn check_department(
@@ -198,23 +208,9 @@ impl Org<'_> {
         let mut tx = self.db.begin().await?;
         let c = self.check_department(&mut tx, input).await?;
         let id = insert(&mut tx, &c.code, &c.name, c.region_id, c.phone.as_deref()).await?;
-        let after = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
-            AuditAction::DepartmentCreate,
-            Target {
-                kind: "department",
-                id,
-                label: &after.name,
-                region_path: &after.region_path,
-            },
-            None::<&()>,
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        let after = find(&mut tx, &self.actor.scope, id).await?.found()?;
+        self.commit_change(tx, AuditAction::DepartmentCreate, Change::Created(&after))
+            .await?;
         Ok(after)
     }
 
@@ -227,9 +223,7 @@ impl Org<'_> {
     ) -> Result<Department, StoreError> {
         self.require(Permission::ManageOrganisation).await?;
         let mut tx = self.db.begin().await?;
-        let before = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         let c = self.check_department(&mut tx, input).await?;
         tx.update_versioned(
             &Query::update()
@@ -248,23 +242,16 @@ impl Org<'_> {
         )
         .await
         .map_err(taken_as("code"))?;
-        let after = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
+        let after = find(&mut tx, &self.actor.scope, id).await?.found()?;
+        self.commit_change(
+            tx,
             AuditAction::DepartmentUpdate,
-            Target {
-                kind: "department",
-                id,
-                label: &after.name,
-                region_path: &after.region_path,
+            Change::Updated {
+                before: &before,
+                after: &after,
             },
-            Some(&before),
-            Some(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -272,9 +259,7 @@ impl Org<'_> {
     pub async fn delete_department(&self, id: i64) -> Result<(), StoreError> {
         self.require(Permission::ManageOrganisation).await?;
         let mut tx = self.db.begin().await?;
-        let before = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         let members = tx
             .scalar(
                 &Query::select()
@@ -295,19 +280,7 @@ impl Org<'_> {
         )
         .await
         .map_err(in_use_as("id"))?;
-        self.record(
-            &mut tx,
-            AuditAction::DepartmentDelete,
-            Target {
-                kind: "department",
-                id,
-                label: &before.name,
-                region_path: &before.region_path,
-            },
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await
+        self.commit_change(tx, AuditAction::DepartmentDelete, Change::Deleted(&before))
+            .await
     }
 }

@@ -11,7 +11,7 @@ pub(crate) use passwords::{check_new_password, store_password};
 use super::Identity;
 use crate::identity::credentials::hash_password_blocking;
 use crate::kernel::db::Tx;
-use crate::kernel::error::{StoreError, taken_as};
+use crate::kernel::error::{Found, StoreError, taken_as};
 use crate::kernel::page::{Page, PageRequest};
 use crate::kernel::schema::{
     AccountRoles, AccountScopeDepartments, Accounts, Departments, Regions, Sessions,
@@ -217,7 +217,7 @@ async fn find(tx: &mut Tx, scope: &DataScope, id: i64) -> Result<Account, StoreE
                 .take(),
         )
         .await?
-        .ok_or(StoreError::NotFound)?;
+        .found()?;
     Ok(with_access(tx, vec![account]).await?.remove(0))
 }
 

@@ -7,7 +7,7 @@ use crate::identity::credentials::{decoy_hash, new_token, token_digest, verify_p
 use crate::identity::settings;
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::{Db, Tx};
-use crate::kernel::error::StoreError;
+use crate::kernel::error::{Found, StoreError};
 use crate::kernel::schema::{Accounts, Regions, Sessions, SignInAttempts};
 use crate::kernel::sealing::SealingKey;
 use chrono::{DateTime, Utc};
@@ -136,7 +136,7 @@ async fn brief(tx: &mut Tx, account_id: i64) -> Result<Credentials, StoreError> 
         Expr::col((Accounts::Table, Accounts::Id)).eq(account_id),
     )
     .await?
-    .ok_or(StoreError::NotFound)
+    .found()
 }
 
 async fn failures(
@@ -374,7 +374,7 @@ impl<'a> Auth<'a> {
         let mut tx = self.db.begin().await?;
         let account = credentials(&mut tx, &session.actor.username)
             .await?
-            .ok_or(StoreError::NotFound)?;
+            .found()?;
         if verify_password_blocking(password.to_owned(), account.password_hash.clone()).await {
             return Ok((tx, account));
         }
