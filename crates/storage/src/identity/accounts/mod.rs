@@ -18,6 +18,7 @@ use crate::kernel::schema::{
 };
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
+use crate::kernel::write::{Audited, Change};
 use crate::{org::departments, org::regions};
 use chrono::{DateTime, Utc};
 use minxin_domain::identity::segregation::may_manage_account;
@@ -72,6 +73,17 @@ impl Account {
     /// The account's roles, ignoring codes this version does not know.
     pub fn role_set(&self) -> RoleSet {
         RoleSet::new(self.roles.iter().filter_map(|r| r.parse().ok()))
+    }
+}
+
+impl Audited for Account {
+    fn target(&self) -> Target<'_> {
+        Target {
+            kind: "account",
+            id: self.id,
+            label: &self.username,
+            region_path: &self.region_path,
+        }
     }
 }
 
@@ -439,20 +451,8 @@ impl Identity<'_> {
         )
         .await?;
         let after = find(&mut tx, &self.actor.scope, id).await?;
-        self.record(
-            &mut tx,
-            AuditAction::AccountCreate,
-            Target {
-                kind: "account",
-                id,
-                label: &after.username,
-                region_path: &after.region_path,
-            },
-            None::<&()>,
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        self.commit_change(tx, AuditAction::AccountCreate, Change::Created(&after))
+            .await?;
         Ok(after)
     }
 
@@ -519,20 +519,15 @@ impl Identity<'_> {
             .await?;
         }
         let after = find(&mut tx, &self.actor.scope, id).await?;
-        self.record(
-            &mut tx,
+        self.commit_change(
+            tx,
             AuditAction::AccountUpdate,
-            Target {
-                kind: "account",
-                id,
-                label: &after.username,
-                region_path: &after.region_path,
+            Change::Updated {
+                before: &before,
+                after: &after,
             },
-            Some(&before),
-            Some(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -546,12 +541,7 @@ impl Identity<'_> {
         self.record(
             &mut tx,
             AuditAction::AccountUpdate,
-            Target {
-                kind: "account",
-                id,
-                label: &account.username,
-                region_path: &account.region_path,
-            },
+            account.target(),
             None::<&()>,
             Some(&serde_json::json!({ "password": "reset", "must_change_password": true })),
         )
