@@ -219,6 +219,23 @@ impl<'a> Auth<'a> {
 
     /// Checks a user name and password, applying lockouts, and returns the account on success.
     /// Every outcome is recorded as an attempt and in the audit log.
+    /// Opens the transaction of a sign-in or token request and checks `attempt` in it. A
+    /// refusal is committed before it is returned, so its failed attempt and audit entry stay.
+    async fn begin_authenticated(
+        &self,
+        attempt: &Attempt<'_>,
+        action: AuditAction,
+    ) -> Result<(Tx, i64, Credentials), SignInError> {
+        let mut tx = self.db.begin().await?;
+        match self.authenticate(&mut tx, attempt, action).await {
+            Ok((account_id, account)) => Ok((tx, account_id, account)),
+            Err(refusal) => {
+                tx.commit().await?;
+                Err(refusal)
+            }
+        }
+    }
+
     async fn authenticate(
         &self,
         tx: &mut Tx,
@@ -284,17 +301,9 @@ impl<'a> Auth<'a> {
     /// Signs in with a password and opens a new session (a fresh token every time, so a session
     /// id planted before sign-in is never promoted).
     pub async fn sign_in(&self, attempt: &Attempt<'_>) -> Result<SignedIn, SignInError> {
-        let mut tx = self.db.begin().await?;
-        let outcome = self
-            .authenticate(&mut tx, attempt, AuditAction::SignIn)
-            .await;
-        let (account_id, account) = match outcome {
-            Ok(ok) => ok,
-            Err(refusal) => {
-                tx.commit().await?;
-                return Err(refusal);
-            }
-        };
+        let (mut tx, account_id, account) = self
+            .begin_authenticated(attempt, AuditAction::SignIn)
+            .await?;
         let username = attempt.username.trim();
         record_attempt(&mut tx, username, attempt.address, true).await?;
         tx.execute(

@@ -52,17 +52,9 @@ impl Auth<'_> {
         if !problems.is_empty() {
             return Err(SignInError::Store(StoreError::Invalid(problems)));
         }
-        let mut tx = self.db.begin().await?;
-        let outcome = self
-            .authenticate(&mut tx, attempt, AuditAction::TokenCreate)
-            .await;
-        let (account_id, account) = match outcome {
-            Ok(ok) => ok,
-            Err(refusal) => {
-                tx.commit().await?;
-                return Err(refusal);
-            }
-        };
+        let (mut tx, account_id, account) = self
+            .begin_authenticated(attempt, AuditAction::TokenCreate)
+            .await?;
         let username = attempt.username.trim();
         if account.must_change_password {
             return Err(SignInError::PasswordChangeRequired);
@@ -144,14 +136,7 @@ impl Auth<'_> {
         };
         let actor = accounts::load_actor(&mut tx, account_id).await?;
         if last_used.is_none_or(|t| Utc::now() - t > Duration::seconds(60)) {
-            tx.execute(
-                &Query::update()
-                    .table(ApiTokens::Table)
-                    .value(ApiTokens::LastUsedAt, Utc::now())
-                    .and_where(Expr::col(ApiTokens::Id).eq(id))
-                    .take(),
-            )
-            .await?;
+            tx.execute(&stamp_now(ApiTokens::LastUsedAt, id)).await?;
         }
         tx.commit().await?;
         Ok(actor)
@@ -178,14 +163,7 @@ impl Auth<'_> {
         let mut tx = self.db.begin().await?;
         let token = token_row(&mut tx, actor.account_id, id).await?;
         if token.revoked_at.is_none() {
-            tx.execute(
-                &Query::update()
-                    .table(ApiTokens::Table)
-                    .value(ApiTokens::RevokedAt, Utc::now())
-                    .and_where(Expr::col(ApiTokens::Id).eq(id))
-                    .take(),
-            )
-            .await?;
+            tx.execute(&stamp_now(ApiTokens::RevokedAt, id)).await?;
         }
         let brief = brief(&mut tx, actor.account_id).await?;
         audit::append(
@@ -207,6 +185,15 @@ impl Auth<'_> {
         .await?;
         tx.commit().await
     }
+}
+
+/// Sets the time column `column` (last use, revocation) of token `id` to now.
+fn stamp_now(column: ApiTokens, id: i64) -> sea_query::UpdateStatement {
+    Query::update()
+        .table(ApiTokens::Table)
+        .value(column, Utc::now())
+        .and_where(Expr::col(ApiTokens::Id).eq(id))
+        .take()
 }
 
 fn token_query(account_id: i64) -> sea_query::SelectStatement {

@@ -5,13 +5,12 @@ use super::columns::*;
 use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
-use sea_query::{ForeignKeyAction, Index, IndexCreateStatement, Table, TableCreateStatement};
+use sea_query::{ForeignKeyAction, IndexCreateStatement, TableCreateStatement};
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
-        Table::create()
-            .table(Regions::Table)
+        table(Regions::Table)
             .col(id(Regions::Id))
             .col(text(Regions::Code).unique_key())
             .col(text(Regions::Name))
@@ -23,8 +22,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(version(Regions::Version))
             .references(Regions::ParentId, Regions::Table, Restrict)
             .take(),
-        Table::create()
-            .table(Departments::Table)
+        table(Departments::Table)
             .col(id(Departments::Id))
             .col(text(Departments::Code).unique_key())
             .col(text(Departments::Name))
@@ -35,8 +33,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(version(Departments::Version))
             .references(Departments::RegionId, Regions::Table, Restrict)
             .take(),
-        Table::create()
-            .table(Accounts::Table)
+        table(Accounts::Table)
             .col(id(Accounts::Id))
             .col(text(Accounts::Username).unique_key())
             .col(text(Accounts::DisplayName))
@@ -57,29 +54,22 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .references(Accounts::DepartmentId, Departments::Table, Restrict)
             .references(Accounts::ScopeRegionId, Regions::Table, Restrict)
             .take(),
-        Table::create()
-            .table(AccountRoles::Table)
+        table(AccountRoles::Table)
             .col(big(AccountRoles::AccountId))
             .col(text(AccountRoles::Role))
             .col(big_null(AccountRoles::GrantedBy))
             .col(time(AccountRoles::GrantedAt))
-            .primary_key(
-                Index::create()
-                    .col(AccountRoles::AccountId)
-                    .col(AccountRoles::Role),
-            )
+            .primary_key(&mut key([AccountRoles::AccountId, AccountRoles::Role]))
             .references(AccountRoles::AccountId, Accounts::Table, Cascade)
             .references(AccountRoles::GrantedBy, Accounts::Table, SetNull)
             .take(),
-        Table::create()
-            .table(AccountScopeDepartments::Table)
+        table(AccountScopeDepartments::Table)
             .col(big(AccountScopeDepartments::AccountId))
             .col(big(AccountScopeDepartments::DepartmentId))
-            .primary_key(
-                Index::create()
-                    .col(AccountScopeDepartments::AccountId)
-                    .col(AccountScopeDepartments::DepartmentId),
-            )
+            .primary_key(&mut key([
+                AccountScopeDepartments::AccountId,
+                AccountScopeDepartments::DepartmentId,
+            ]))
             .references(AccountScopeDepartments::AccountId, Accounts::Table, Cascade)
             .references(
                 AccountScopeDepartments::DepartmentId,
@@ -87,16 +77,14 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
                 Restrict,
             )
             .take(),
-        Table::create()
-            .table(PasswordHistory::Table)
+        table(PasswordHistory::Table)
             .col(id(PasswordHistory::Id))
             .col(big(PasswordHistory::AccountId))
             .col(text(PasswordHistory::PasswordHash))
             .col(time(PasswordHistory::CreatedAt))
             .references(PasswordHistory::AccountId, Accounts::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Sessions::Table)
+        table(Sessions::Table)
             .col(id(Sessions::Id))
             .col(text(Sessions::TokenHash).unique_key())
             .col(big(Sessions::AccountId))
@@ -107,16 +95,14 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Sessions::LastSeenAt))
             .references(Sessions::AccountId, Accounts::Table, Cascade)
             .take(),
-        Table::create()
-            .table(SignInAttempts::Table)
+        table(SignInAttempts::Table)
             .col(id(SignInAttempts::Id))
             .col(text(SignInAttempts::Username))
             .col(text(SignInAttempts::Address))
             .col(flag(SignInAttempts::Success))
             .col(time(SignInAttempts::At))
             .take(),
-        Table::create()
-            .table(ApiTokens::Table)
+        table(ApiTokens::Table)
             .col(id(ApiTokens::Id))
             .col(big(ApiTokens::AccountId))
             .col(text(ApiTokens::Name))
@@ -128,8 +114,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time_null(ApiTokens::RevokedAt))
             .references(ApiTokens::AccountId, Accounts::Table, Cascade)
             .take(),
-        Table::create()
-            .table(AuditLog::Table)
+        table(AuditLog::Table)
             .col(id(AuditLog::Id))
             .col(time(AuditLog::At))
             .col(big_null(AuditLog::ActorId))
@@ -144,8 +129,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text_null(AuditLog::After))
             .col(path(AuditLog::RegionPath, backend))
             .take(),
-        Table::create()
-            .table(Settings::Table)
+        table(Settings::Table)
             .col(text(Settings::Key).primary_key())
             .col(text(Settings::Value))
             .col(time(Settings::UpdatedAt))

@@ -7,15 +7,13 @@ use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
 use sea_query::{
-    Expr, ExprTrait, ForeignKeyAction, Index, IndexCreateStatement, Query, Table,
-    TableCreateStatement,
+    Expr, ExprTrait, ForeignKeyAction, IndexCreateStatement, Query, TableCreateStatement,
 };
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
-        Table::create()
-            .table(Categories::Table)
+        table(Categories::Table)
             .col(id(Categories::Id))
             .col(text(Categories::Code).unique_key())
             .col(text(Categories::Name))
@@ -24,8 +22,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Categories::CreatedAt))
             .references(Categories::ParentId, Categories::Table, Restrict)
             .take(),
-        Table::create()
-            .table(Projects::Table)
+        table(Projects::Table)
             .col(id(Projects::Id))
             .col(text(Projects::Code).unique_key())
             .col(text(Projects::Name))
@@ -62,32 +59,24 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .references(Projects::LeadDepartmentId, Departments::Table, Restrict)
             .references(Projects::ManagerId, Accounts::Table, SetNull)
             .take(),
-        Table::create()
-            .table(ProjectPartners::Table)
+        table(ProjectPartners::Table)
             .col(big(ProjectPartners::ProjectId))
             .col(big(ProjectPartners::DepartmentId))
-            .primary_key(
-                Index::create()
-                    .col(ProjectPartners::ProjectId)
-                    .col(ProjectPartners::DepartmentId),
-            )
+            .primary_key(&mut key([
+                ProjectPartners::ProjectId,
+                ProjectPartners::DepartmentId,
+            ]))
             .references(ProjectPartners::ProjectId, Projects::Table, Cascade)
             .references(ProjectPartners::DepartmentId, Departments::Table, Restrict)
             .take(),
-        Table::create()
-            .table(BudgetLines::Table)
+        table(BudgetLines::Table)
             .col(big(BudgetLines::ProjectId))
             .col(text(BudgetLines::Source))
             .col(big(BudgetLines::AmountFen))
-            .primary_key(
-                Index::create()
-                    .col(BudgetLines::ProjectId)
-                    .col(BudgetLines::Source),
-            )
+            .primary_key(&mut key([BudgetLines::ProjectId, BudgetLines::Source]))
             .references(BudgetLines::ProjectId, Projects::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Milestones::Table)
+        table(Milestones::Table)
             .col(id(Milestones::Id))
             .col(big(Milestones::ProjectId))
             .col(text(Milestones::Name))
@@ -98,8 +87,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(version(Milestones::Version))
             .references(Milestones::ProjectId, Projects::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Transitions::Table)
+        table(Transitions::Table)
             .col(id(Transitions::Id))
             .col(big(Transitions::ProjectId))
             .col(time(Transitions::At))
@@ -113,8 +101,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Transitions::Reason))
             .references(Transitions::ProjectId, Projects::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Attachments::Table)
+        table(Attachments::Table)
             .col(id(Attachments::Id))
             .col(big(Attachments::ProjectId))
             .col(big_null(Attachments::TransitionId))

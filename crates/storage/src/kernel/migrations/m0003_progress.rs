@@ -8,14 +8,13 @@ use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
 use sea_query::{
-    ColumnDef, ForeignKeyAction, Index, IndexCreateStatement, IntoIden, Table, TableCreateStatement,
+    ColumnDef, ForeignKeyAction, Index, IndexCreateStatement, IntoIden, TableCreateStatement,
 };
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
-        Table::create()
-            .table(ProgressReports::Table)
+        table(ProgressReports::Table)
             .col(id(ProgressReports::Id))
             .col(big(ProgressReports::ProjectId))
             .col(text(ProgressReports::Period))
@@ -36,8 +35,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .references(ProgressReports::SubmittedBy, Accounts::Table, SetNull)
             .references(ProgressReports::ReviewedBy, Accounts::Table, SetNull)
             .take(),
-        Table::create()
-            .table(ReportPhotos::Table)
+        table(ReportPhotos::Table)
             .col(id(ReportPhotos::Id))
             .col(big(ReportPhotos::ReportId))
             .col(text(ReportPhotos::Original))
@@ -49,8 +47,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(ReportPhotos::UploadedAt))
             .references(ReportPhotos::ReportId, ProgressReports::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Contracts::Table)
+        table(Contracts::Table)
             .col(id(Contracts::Id))
             .col(big(Contracts::ProjectId))
             .col(text(Contracts::Method))
@@ -64,8 +61,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Contracts::CreatedAt))
             .references(Contracts::ProjectId, Projects::Table, Restrict)
             .take(),
-        Table::create()
-            .table(MoneyRecords::Table)
+        table(MoneyRecords::Table)
             .col(id(MoneyRecords::Id))
             .col(big(MoneyRecords::ProjectId))
             .col(text(MoneyRecords::Kind))
@@ -82,8 +78,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .references(MoneyRecords::ContractId, Contracts::Table, Restrict)
             .references(MoneyRecords::Reverses, MoneyRecords::Table, Restrict)
             .take(),
-        Table::create()
-            .table(LightSnapshots::Table)
+        table(LightSnapshots::Table)
             .col(text(LightSnapshots::Period))
             .col(big(LightSnapshots::ProjectId))
             .col(path(LightSnapshots::RegionPath, backend))
@@ -100,15 +95,13 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(big(LightSnapshots::PaidFen))
             .col(flag(LightSnapshots::ReportLate))
             .col(time(LightSnapshots::TakenAt))
-            .primary_key(
-                Index::create()
-                    .col(LightSnapshots::Period)
-                    .col(LightSnapshots::ProjectId),
-            )
+            .primary_key(&mut key([
+                LightSnapshots::Period,
+                LightSnapshots::ProjectId,
+            ]))
             .references(LightSnapshots::ProjectId, Projects::Table, Cascade)
             .take(),
-        Table::create()
-            .table(LightSettings::Table)
+        table(LightSettings::Table)
             .col(big(LightSettings::RegionId).primary_key())
             .col(text(LightSettings::Thresholds))
             .col(int(LightSettings::ReportDueDay))
@@ -116,8 +109,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(version(LightSettings::Version))
             .references(LightSettings::RegionId, Regions::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Reminders::Table)
+        table(Reminders::Table)
             .col(id(Reminders::Id))
             .col(big(Reminders::AccountId))
             .col(big(Reminders::ProjectId))

@@ -7,12 +7,10 @@ use super::columns::*;
 use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::{LightSnapshots, SnapshotMonths};
-use sea_query::Table;
 
 /// The statements of this migration for `backend`.
 pub fn statements(backend: Backend) -> Vec<String> {
-    let months = Table::create()
-        .table(SnapshotMonths::Table)
+    let months = table(SnapshotMonths::Table)
         .col(text(SnapshotMonths::Period).primary_key())
         .col(big(SnapshotMonths::Projects))
         .col(text(SnapshotMonths::TakenBy))

@@ -10,14 +10,13 @@ use crate::kernel::db::Backend;
 use crate::kernel::derived::from_records;
 use crate::kernel::schema::*;
 use sea_query::{
-    Alias, Expr, ExprTrait, ForeignKeyAction, Index, IndexCreateStatement, InsertStatement,
-    IntoIden, Query, Table, TableCreateStatement,
+    Alias, Expr, ExprTrait, ForeignKeyAction, IndexCreateStatement, InsertStatement, IntoIden,
+    Query, TableCreateStatement,
 };
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     vec![
-        Table::create()
-            .table(SnapshotTotals::Table)
+        table(SnapshotTotals::Table)
             .col(text(SnapshotTotals::Period))
             .col(path(SnapshotTotals::RegionPath, backend))
             .col(big(SnapshotTotals::LeadDepartmentId))
@@ -25,26 +24,20 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(SnapshotTotals::Light))
             .col(big(SnapshotTotals::Projects))
             .col(big(SnapshotTotals::PaidFen))
-            .primary_key(
-                Index::create()
-                    .col(SnapshotTotals::Period)
-                    .col(SnapshotTotals::RegionPath)
-                    .col(SnapshotTotals::LeadDepartmentId)
-                    .col(SnapshotTotals::Light),
-            )
+            .primary_key(&mut key([
+                SnapshotTotals::Period,
+                SnapshotTotals::RegionPath,
+                SnapshotTotals::LeadDepartmentId,
+                SnapshotTotals::Light,
+            ]))
             .take(),
-        Table::create()
-            .table(SourceMoney::Table)
+        table(SourceMoney::Table)
             .col(big(SourceMoney::ProjectId))
             .col(text(SourceMoney::Source))
             .col(money(SourceMoney::ApprovedFen))
             .col(money(SourceMoney::DisbursedFen))
             .col(money(SourceMoney::PaidFen))
-            .primary_key(
-                Index::create()
-                    .col(SourceMoney::ProjectId)
-                    .col(SourceMoney::Source),
-            )
+            .primary_key(&mut key([SourceMoney::ProjectId, SourceMoney::Source]))
             .references(
                 SourceMoney::ProjectId,
                 Projects::Table,

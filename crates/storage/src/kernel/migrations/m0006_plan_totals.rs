@@ -20,12 +20,11 @@ use super::columns::*;
 use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
-use sea_query::{Index, IndexCreateStatement, Table, TableCreateStatement};
+use sea_query::{IndexCreateStatement, TableCreateStatement};
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     vec![
-        Table::create()
-            .table(PlanTotals::Table)
+        table(PlanTotals::Table)
             .col(int(PlanTotals::Year))
             .col(path(PlanTotals::RegionPath, backend))
             .col(big(PlanTotals::LeadDepartmentId))
@@ -35,17 +34,15 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(money(PlanTotals::Projects))
             .col(money(PlanTotals::BudgetFen))
             .col(money(PlanTotals::PaidFen))
-            .primary_key(
-                Index::create()
-                    .col(PlanTotals::Year)
-                    .col(PlanTotals::RegionPath)
-                    .col(PlanTotals::LeadDepartmentId)
-                    .col(PlanTotals::Stage)
-                    .col(PlanTotals::Light),
-            )
+            .primary_key(&mut key([
+                PlanTotals::Year,
+                PlanTotals::RegionPath,
+                PlanTotals::LeadDepartmentId,
+                PlanTotals::Stage,
+                PlanTotals::Light,
+            ]))
             .take(),
-        Table::create()
-            .table(PlanSourceTotals::Table)
+        table(PlanSourceTotals::Table)
             .col(int(PlanSourceTotals::Year))
             .col(path(PlanSourceTotals::RegionPath, backend))
             .col(big(PlanSourceTotals::LeadDepartmentId))
@@ -55,14 +52,13 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(money(PlanSourceTotals::ApprovedFen))
             .col(money(PlanSourceTotals::DisbursedFen))
             .col(money(PlanSourceTotals::PaidFen))
-            .primary_key(
-                Index::create()
-                    .col(PlanSourceTotals::Year)
-                    .col(PlanSourceTotals::RegionPath)
-                    .col(PlanSourceTotals::LeadDepartmentId)
-                    .col(PlanSourceTotals::Stage)
-                    .col(PlanSourceTotals::Source),
-            )
+            .primary_key(&mut key([
+                PlanSourceTotals::Year,
+                PlanSourceTotals::RegionPath,
+                PlanSourceTotals::LeadDepartmentId,
+                PlanSourceTotals::Stage,
+                PlanSourceTotals::Source,
+            ]))
             .take(),
     ]
 }

@@ -10,14 +10,13 @@ use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
 use sea_query::{
-    ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, Query, Table, TableCreateStatement,
+    ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, Query, TableCreateStatement,
 };
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
-        Table::create()
-            .table(RequestCategories::Table)
+        table(RequestCategories::Table)
             .col(id(RequestCategories::Id))
             .col(text(RequestCategories::Code).unique_key())
             .col(text(RequestCategories::Name))
@@ -33,8 +32,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             )
             .col(time(RequestCategories::CreatedAt))
             .take(),
-        Table::create()
-            .table(ServiceRequests::Table)
+        table(ServiceRequests::Table)
             .col(id(ServiceRequests::Id))
             .col(text(ServiceRequests::Receipt).unique_key())
             .col(big(ServiceRequests::CategoryId))
@@ -87,8 +85,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
                 Restrict,
             )
             .take(),
-        Table::create()
-            .table(RequestEvents::Table)
+        table(RequestEvents::Table)
             .col(id(RequestEvents::Id))
             .col(big(RequestEvents::RequestId))
             .col(text(RequestEvents::Kind))
@@ -101,8 +98,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .references(RequestEvents::ActorId, Accounts::Table, SetNull)
             .references(RequestEvents::DepartmentId, Departments::Table, Restrict)
             .take(),
-        Table::create()
-            .table(RequestPhotos::Table)
+        table(RequestPhotos::Table)
             .col(id(RequestPhotos::Id))
             .col(big(RequestPhotos::RequestId))
             .col(text(RequestPhotos::Stage))
@@ -114,15 +110,13 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(RequestPhotos::UploadedAt))
             .references(RequestPhotos::RequestId, ServiceRequests::Table, Cascade)
             .take(),
-        Table::create()
-            .table(CommunityBoundaries::Table)
+        table(CommunityBoundaries::Table)
             .col(big(CommunityBoundaries::RegionId).primary_key())
             .col(text(CommunityBoundaries::Geojson))
             .col(time(CommunityBoundaries::UpdatedAt))
             .references(CommunityBoundaries::RegionId, Regions::Table, Cascade)
             .take(),
-        Table::create()
-            .table(RoutingRules::Table)
+        table(RoutingRules::Table)
             .col(id(RoutingRules::Id))
             .col(big_null(RoutingRules::CategoryId))
             .col(big_null(RoutingRules::RegionId))

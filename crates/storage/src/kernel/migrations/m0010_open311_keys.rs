@@ -10,13 +10,12 @@ use super::columns::*;
 use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
-use sea_query::{ForeignKeyAction, IndexCreateStatement, Table, TableCreateStatement};
+use sea_query::{ForeignKeyAction, IndexCreateStatement, TableCreateStatement};
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
-        Table::create()
-            .table(Open311Keys::Table)
+        table(Open311Keys::Table)
             .col(id(Open311Keys::Id))
             .col(text(Open311Keys::Name))
             .col(text(Open311Keys::KeyHash).unique_key())
@@ -27,8 +26,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time_null(Open311Keys::RevokedAt))
             .references(Open311Keys::CreatedBy, Accounts::Table, SetNull)
             .take(),
-        Table::create()
-            .table(Open311Submissions::Table)
+        table(Open311Submissions::Table)
             .col(big(Open311Submissions::RequestId).primary_key())
             .col(big(Open311Submissions::KeyId))
             .col(text(Open311Submissions::Token).unique_key())

@@ -6,12 +6,11 @@ use super::columns::*;
 use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::{Accounts, CalendarYears};
-use sea_query::{ForeignKeyAction, Table};
+use sea_query::ForeignKeyAction;
 
 /// The statements of this migration for `backend`.
 pub fn statements(backend: Backend) -> Vec<String> {
-    let table = Table::create()
-        .table(CalendarYears::Table)
+    let table = table(CalendarYears::Table)
         .col(int(CalendarYears::Year).primary_key())
         .col(text(CalendarYears::Arrangement))
         .col(big_null(CalendarYears::EnteredBy))

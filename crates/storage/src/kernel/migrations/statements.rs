@@ -53,6 +53,20 @@ impl References for TableCreateStatement {
     }
 }
 
+/// A new table `name`, its columns and constraints to follow.
+pub(super) fn table(name: impl IntoTableRef) -> TableCreateStatement {
+    Table::create().table(name).take()
+}
+
+/// A composite primary key on `cols`, in that order.
+pub(super) fn key<C: IntoIndexColumn>(cols: impl IntoIterator<Item = C>) -> IndexCreateStatement {
+    let mut key = Index::create();
+    for col in cols {
+        key.col(col);
+    }
+    key
+}
+
 /// The index `name` on `cols` of `table`, in that order.
 pub(super) fn index_on<C: IntoIndexColumn>(
     name: &str,
