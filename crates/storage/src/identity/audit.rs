@@ -173,16 +173,14 @@ impl Identity<'_> {
         filter: &Filter,
         page: PageRequest,
     ) -> Result<Page<Entry>, StoreError> {
-        self.require(Permission::ReadAudit).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadAudit).await?;
         search(&mut tx, &self.actor.scope, filter, page).await
     }
 
     /// Every entry matching `filter` inside the actor's scope, oldest first and at most `cap`
     /// rows, for the auditor's export; 审计管理员 only.
     pub async fn audit_export(&self, filter: &Filter, cap: u64) -> Result<Vec<Entry>, StoreError> {
-        self.require(Permission::ReadAudit).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadAudit).await?;
         export(&mut tx, &self.actor.scope, filter, cap).await
     }
 }

@@ -7,7 +7,7 @@ use crate::kernel::error::{Found, StoreError, in_use_as, taken_as};
 use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
-use crate::kernel::write::{Audited, Change};
+use crate::kernel::write::{Audited, Change, versioned_update};
 use crate::org::regions;
 use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
@@ -167,8 +167,7 @@ impl Org<'_> {
 
     /// One department, if the actor may see it.
     pub async fn department(&self, id: i64) -> Result<Department, StoreError> {
-        self.require(Permission::ReadOrganisation).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadOrganisation).await?;
         find(&mut tx, &self.actor.scope, id).await?.found()
     }
 
@@ -204,8 +203,7 @@ impl Org<'_> {
         &self,
         input: &DepartmentInput,
     ) -> Result<Department, StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
         let c = self.check_department(&mut tx, input).await?;
         let id = insert(&mut tx, &c.code, &c.name, c.region_id, c.phone.as_deref()).await?;
         let after = find(&mut tx, &self.actor.scope, id).await?.found()?;
@@ -221,25 +219,20 @@ impl Org<'_> {
         version: i64,
         input: &DepartmentInput,
     ) -> Result<Department, StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
         let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         let c = self.check_department(&mut tx, input).await?;
-        tx.update_versioned(
-            &Query::update()
-                .table(Departments::Table)
-                .values([
-                    (Departments::Code, c.code.into()),
-                    (Departments::Name, c.name.into()),
-                    (Departments::RegionId, c.region_id.into()),
-                    (Departments::Phone, c.phone.into()),
-                    (Departments::UpdatedAt, Utc::now().into()),
-                    (Departments::Version, Expr::col(Departments::Version).add(1)),
-                ])
-                .and_where(Expr::col(Departments::Id).eq(id))
-                .and_where(Expr::col(Departments::Version).eq(version))
-                .take(),
-        )
+        tx.update_versioned(&versioned_update(
+            Departments::Table,
+            id,
+            version,
+            [
+                (Departments::Code, c.code.into()),
+                (Departments::Name, c.name.into()),
+                (Departments::RegionId, c.region_id.into()),
+                (Departments::Phone, c.phone.into()),
+            ],
+        ))
         .await
         .map_err(taken_as("code"))?;
         let after = find(&mut tx, &self.actor.scope, id).await?.found()?;
@@ -257,8 +250,7 @@ impl Org<'_> {
 
     /// Removes a department that no account belongs to.
     pub async fn delete_department(&self, id: i64) -> Result<(), StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
         let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         let members = tx
             .scalar(

@@ -7,7 +7,7 @@ use crate::kernel::db::Tx;
 use crate::kernel::error::{Found, StoreError, in_use_as, taken_as};
 use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::kernel::scoped::Target;
-use crate::kernel::write::{Audited, Change};
+use crate::kernel::write::{Audited, Change, versioned_update};
 use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::{FieldProblem, required_line};
@@ -176,15 +176,13 @@ pub(crate) async fn insert(
 impl Org<'_> {
     /// Every region the actor may see, in tree order.
     pub async fn regions(&self) -> Result<Vec<Region>, StoreError> {
-        self.require(Permission::ReadOrganisation).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadOrganisation).await?;
         tx.all(&in_scope(&self.actor.scope)).await
     }
 
     /// One region, if the actor may see it.
     pub async fn region(&self, id: i64) -> Result<Region, StoreError> {
-        self.require(Permission::ReadOrganisation).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadOrganisation).await?;
         find(&mut tx, &self.actor.scope, id).await?.found()
     }
 
@@ -237,8 +235,7 @@ impl Org<'_> {
         version: i64,
         input: &RegionInput,
     ) -> Result<Region, StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
         let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         let mut problems = Vec::new();
         let name = required_line("name", &input.name, 50, &mut problems);
@@ -260,19 +257,12 @@ impl Org<'_> {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
-        tx.update_versioned(
-            &Query::update()
-                .table(Regions::Table)
-                .values([
-                    (Regions::Name, name.into()),
-                    (Regions::Code, code.into()),
-                    (Regions::UpdatedAt, Utc::now().into()),
-                    (Regions::Version, Expr::col(Regions::Version).add(1)),
-                ])
-                .and_where(Expr::col(Regions::Id).eq(id))
-                .and_where(Expr::col(Regions::Version).eq(version))
-                .take(),
-        )
+        tx.update_versioned(&versioned_update(
+            Regions::Table,
+            id,
+            version,
+            [(Regions::Name, name.into()), (Regions::Code, code.into())],
+        ))
         .await
         .map_err(taken_as("code"))?;
         let after = find_any(&mut tx, id).await?.found()?;
@@ -290,8 +280,7 @@ impl Org<'_> {
 
     /// Removes a region that nothing refers to any more.
     pub async fn delete_region(&self, id: i64) -> Result<(), StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
         let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         if before.parent_id.is_none() || dependants(&mut tx, id).await? > 0 {
             return Err(StoreError::invalid("id", Problem::InUse));

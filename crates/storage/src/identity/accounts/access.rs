@@ -105,8 +105,7 @@ impl Identity<'_> {
         version: i64,
         input: &AccessInput,
     ) -> Result<Account, StoreError> {
-        self.require(Permission::GrantRoles).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::GrantRoles).await?;
         let before = find(&mut tx, &self.actor.scope, id).await?;
         if before.version != version {
             return Err(StoreError::Conflict);

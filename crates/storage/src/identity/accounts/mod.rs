@@ -18,7 +18,7 @@ use crate::kernel::schema::{
 };
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
-use crate::kernel::write::{Audited, Change};
+use crate::kernel::write::{Audited, Change, versioned_update};
 use crate::{org::departments, org::regions};
 use chrono::{DateTime, Utc};
 use minxin_domain::identity::segregation::may_manage_account;
@@ -375,8 +375,7 @@ impl Identity<'_> {
 
     /// One account, if the actor may see it.
     pub async fn account(&self, id: i64) -> Result<Account, StoreError> {
-        self.require(Permission::ReadAccounts).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadAccounts).await?;
         find(&mut tx, &self.actor.scope, id).await
     }
 
@@ -420,8 +419,7 @@ impl Identity<'_> {
         input: &AccountInput,
         initial_password: &str,
     ) -> Result<Account, StoreError> {
-        self.require(Permission::ManageAccounts).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageAccounts).await?;
         let mut problems = Vec::new();
         let username = input.username.trim();
         if !valid_username(username) {
@@ -481,8 +479,7 @@ impl Identity<'_> {
         version: i64,
         input: &AccountInput,
     ) -> Result<Account, StoreError> {
-        self.require(Permission::ManageAccounts).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageAccounts).await?;
         let before = self.manageable(&mut tx, id).await?;
         let mut problems = Vec::new();
         let c = self.check_account(&mut tx, input, &mut problems).await?;
@@ -492,22 +489,18 @@ impl Identity<'_> {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
-        tx.update_versioned(
-            &Query::update()
-                .table(Accounts::Table)
-                .values([
-                    (Accounts::DisplayName, c.display_name.into()),
-                    (Accounts::Phone, c.phone.into()),
-                    (Accounts::RegionId, input.region_id.into()),
-                    (Accounts::DepartmentId, input.department_id.into()),
-                    (Accounts::Disabled, input.disabled.into()),
-                    (Accounts::UpdatedAt, Utc::now().into()),
-                    (Accounts::Version, Expr::col(Accounts::Version).add(1)),
-                ])
-                .and_where(Expr::col(Accounts::Id).eq(id))
-                .and_where(Expr::col(Accounts::Version).eq(version))
-                .take(),
-        )
+        tx.update_versioned(&versioned_update(
+            Accounts::Table,
+            id,
+            version,
+            [
+                (Accounts::DisplayName, c.display_name.into()),
+                (Accounts::Phone, c.phone.into()),
+                (Accounts::RegionId, input.region_id.into()),
+                (Accounts::DepartmentId, input.department_id.into()),
+                (Accounts::Disabled, input.disabled.into()),
+            ],
+        ))
         .await?;
         if input.disabled {
             tx.execute(
@@ -533,8 +526,7 @@ impl Identity<'_> {
 
     /// Sets a temporary password that the owner must change at next sign-in.
     pub async fn reset_password(&self, id: i64, password: &str) -> Result<(), StoreError> {
-        self.require(Permission::ManageAccounts).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageAccounts).await?;
         let account = self.manageable(&mut tx, id).await?;
         check_new_password(&mut tx, Some(id), &account.username, password, "password").await?;
         store_password(&mut tx, id, password, true, None).await?;
