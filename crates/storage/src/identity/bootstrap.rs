@@ -165,7 +165,13 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.db().begin().await?;
         let region = region_by_code(&mut tx, region_code).await?;
-        let id = departments::insert(&mut tx, code, name, region.id, phone).await?;
+        let new = departments::NewDepartment {
+            code,
+            name,
+            region_id: region.id,
+            phone,
+        };
+        let id = departments::insert(&mut tx, &new).await?;
         let e = entry(
             AuditAction::DepartmentCreate,
             "department",

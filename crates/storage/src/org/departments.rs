@@ -107,14 +107,16 @@ pub(crate) async fn find(
     .await
 }
 
+/// A department to insert, its fields already checked (or trusted: bootstrap and seeding).
+pub(crate) struct NewDepartment<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub region_id: i64,
+    pub phone: Option<&'a str>,
+}
+
 /// Inserts a department without checks; for bootstrap and seeding.
-pub(crate) async fn insert(
-    tx: &mut Tx,
-    code: &str,
-    name: &str,
-    region_id: i64,
-    phone: Option<&str>,
-) -> Result<i64, StoreError> {
+pub(crate) async fn insert(tx: &mut Tx, new: &NewDepartment<'_>) -> Result<i64, StoreError> {
     let now = Utc::now();
     tx.insert(
         Query::insert()
@@ -128,10 +130,10 @@ pub(crate) async fn insert(
                 Departments::UpdatedAt,
             ])
             .values_panic([
-                code.into(),
-                name.into(),
-                region_id.into(),
-                phone.into(),
+                new.code.into(),
+                new.name.into(),
+                new.region_id.into(),
+                new.phone.into(),
                 now.into(),
                 now.into(),
             ])
@@ -205,7 +207,13 @@ impl Org<'_> {
     ) -> Result<Department, StoreError> {
         let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
         let c = self.check_department(&mut tx, input).await?;
-        let id = insert(&mut tx, &c.code, &c.name, c.region_id, c.phone.as_deref()).await?;
+        let new = NewDepartment {
+            code: &c.code,
+            name: &c.name,
+            region_id: c.region_id,
+            phone: c.phone.as_deref(),
+        };
+        let id = insert(&mut tx, &new).await?;
         let after = find(&mut tx, &self.actor.scope, id).await?.found()?;
         self.commit_change(tx, AuditAction::DepartmentCreate, Change::Created(&after))
             .await?;

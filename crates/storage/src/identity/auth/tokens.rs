@@ -95,23 +95,15 @@ impl Auth<'_> {
                     .take(),
             )
             .await?;
-        audit::append(
-            &mut tx,
-            NewEntry {
-                target_type: "api_token",
-                target_id: Some(id.to_string()),
-                ..auth_entry(
-                    AuditAction::TokenCreate,
-                    AuditOutcome::Success,
-                    Some(account_id),
-                    username,
-                    attempt.address,
-                    &name,
-                    &account.region_path,
-                )
-            },
-        )
-        .await?;
+        let entry = token_entry(
+            AuditAction::TokenCreate,
+            id,
+            (account_id, username),
+            attempt.address,
+            &name,
+            &account.region_path,
+        );
+        audit::append(&mut tx, entry).await?;
         let listed = token_row(&mut tx, account_id, id).await?;
         tx.commit().await?;
         Ok((token, listed))
@@ -166,24 +158,41 @@ impl Auth<'_> {
             tx.execute(&stamp_now(ApiTokens::RevokedAt, id)).await?;
         }
         let brief = brief(&mut tx, actor.account_id).await?;
-        audit::append(
-            &mut tx,
-            NewEntry {
-                target_type: "api_token",
-                target_id: Some(id.to_string()),
-                ..auth_entry(
-                    AuditAction::TokenRevoke,
-                    AuditOutcome::Success,
-                    Some(actor.account_id),
-                    &actor.username,
-                    address,
-                    &token.name,
-                    &brief.region_path,
-                )
-            },
-        )
-        .await?;
+        let entry = token_entry(
+            AuditAction::TokenRevoke,
+            id,
+            (actor.account_id, &actor.username),
+            address,
+            &token.name,
+            &brief.region_path,
+        );
+        audit::append(&mut tx, entry).await?;
         tx.commit().await
+    }
+}
+
+/// The audit entry of a change to token `id` named `name`, by `who` (account id and user name)
+/// from `address`, filed under the owner's region.
+fn token_entry(
+    action: AuditAction,
+    id: i64,
+    who: (i64, &str),
+    address: &str,
+    name: &str,
+    region_path: &str,
+) -> NewEntry {
+    NewEntry {
+        target_type: "api_token",
+        target_id: Some(id.to_string()),
+        ..auth_entry(
+            action,
+            AuditOutcome::Success,
+            Some(who.0),
+            who.1,
+            address,
+            name,
+            region_path,
+        )
     }
 }
 

@@ -228,52 +228,54 @@ const DICTIONARY: [(&str, &str, Subcategories); 4] = [
 ];
 
 fn dictionary(backend: Backend) -> Vec<String> {
+    let into_categories = |columns: &[Categories]| {
+        Query::insert()
+            .into_table(Categories::Table)
+            .columns(columns.iter().copied())
+            .take()
+    };
     let mut out = Vec::new();
     for (i, (code, name, children)) in DICTIONARY.iter().enumerate() {
         out.push(
             backend.query_sql(
-                &Query::insert()
-                    .into_table(Categories::Table)
-                    .columns([
-                        Categories::Code,
-                        Categories::Name,
-                        Categories::Sort,
-                        Categories::CreatedAt,
-                    ])
-                    .values_panic([
-                        (*code).into(),
-                        (*name).into(),
-                        (i as i64 * 100).into(),
-                        Expr::current_timestamp(),
-                    ])
-                    .take(),
+                &into_categories(&[
+                    Categories::Code,
+                    Categories::Name,
+                    Categories::Sort,
+                    Categories::CreatedAt,
+                ])
+                .values_panic([
+                    (*code).into(),
+                    (*name).into(),
+                    (i as i64 * 100).into(),
+                    Expr::current_timestamp(),
+                ])
+                .take(),
             ),
         );
         for (j, (child_code, child_name)) in children.iter().enumerate() {
             out.push(
                 backend.query_sql(
-                    &Query::insert()
-                        .into_table(Categories::Table)
-                        .columns([
-                            Categories::Code,
-                            Categories::Name,
-                            Categories::ParentId,
-                            Categories::Sort,
-                            Categories::CreatedAt,
-                        ])
-                        .select_from(
-                            Query::select()
-                                .expr(Expr::val(format!("{code}.{child_code}")))
-                                .expr(Expr::val(*child_name))
-                                .column(Categories::Id)
-                                .expr(Expr::val(i as i64 * 100 + j as i64 + 1))
-                                .expr(Expr::current_timestamp())
-                                .from(Categories::Table)
-                                .and_where(Expr::col(Categories::Code).eq(*code))
-                                .take(),
-                        )
-                        .expect("columns and values match")
-                        .take(),
+                    &into_categories(&[
+                        Categories::Code,
+                        Categories::Name,
+                        Categories::ParentId,
+                        Categories::Sort,
+                        Categories::CreatedAt,
+                    ])
+                    .select_from(
+                        Query::select()
+                            .expr(Expr::val(format!("{code}.{child_code}")))
+                            .expr(Expr::val(*child_name))
+                            .column(Categories::Id)
+                            .expr(Expr::val(i as i64 * 100 + j as i64 + 1))
+                            .expr(Expr::current_timestamp())
+                            .from(Categories::Table)
+                            .and_where(Expr::col(Categories::Code).eq(*code))
+                            .take(),
+                    )
+                    .expect("columns and values match")
+                    .take(),
                 ),
             );
         }
