@@ -90,6 +90,19 @@ pub(crate) fn entry(
     }
 }
 
+/// Records the command line's creation of a `kind` record in the audit log and commits `tx`.
+async fn commit_created(
+    mut tx: Tx,
+    action: AuditAction,
+    kind: &'static str,
+    id: i64,
+    label: &str,
+    path: &str,
+) -> Result<(), StoreError> {
+    audit::append(&mut tx, entry(action, kind, id, label, path)).await?;
+    tx.commit().await
+}
+
 impl Store {
     /// The actor of an enabled account, for command-line work done in that account's name
     /// (imports, demo seeding): its roles and scope apply exactly as if it were signed in.
@@ -143,15 +156,15 @@ impl Store {
                 .map_err(|p| StoreError::invalid("code", p))?;
         }
         let region = regions::insert(&mut tx, code, name, level, parent.as_ref()).await?;
-        let e = entry(
+        commit_created(
+            tx,
             AuditAction::RegionCreate,
             "region",
             region.id,
             name,
             &region.path,
-        );
-        audit::append(&mut tx, e).await?;
-        tx.commit().await?;
+        )
+        .await?;
         Ok(region)
     }
 
@@ -172,15 +185,15 @@ impl Store {
             phone,
         };
         let id = departments::insert(&mut tx, &new).await?;
-        let e = entry(
+        commit_created(
+            tx,
             AuditAction::DepartmentCreate,
             "department",
             id,
             name,
             &region.path,
-        );
-        audit::append(&mut tx, e).await?;
-        tx.commit().await?;
+        )
+        .await?;
         Ok(id)
     }
 
@@ -219,15 +232,15 @@ impl Store {
         )
         .await?;
         accounts::set_access(&mut tx, id, &new.roles, scope, &[], None).await?;
-        let e = entry(
+        commit_created(
+            tx,
             AuditAction::AccountCreate,
             "account",
             id,
             new.username,
             &region.path,
-        );
-        audit::append(&mut tx, e).await?;
-        tx.commit().await?;
+        )
+        .await?;
         Ok(id)
     }
 
