@@ -4,7 +4,7 @@
 //! the kernel's (`kernel::audit`).
 
 use super::Identity;
-use crate::kernel::audit::reference;
+use crate::kernel::audit::{ENTRY_COLUMNS, reference};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::page::{Page, PageRequest};
@@ -133,6 +133,7 @@ pub async fn search(
         .all(
             &base
                 .clone()
+                .column(AuditLog::Id)
                 .columns(ENTRY_COLUMNS)
                 .order_by(AuditLog::Id, Order::Desc)
                 .limit(page.limit())
@@ -144,21 +145,6 @@ pub async fn search(
     Ok(Page::new(items, total, page))
 }
 
-const ENTRY_COLUMNS: [AuditLog; 12] = [
-    AuditLog::Id,
-    AuditLog::At,
-    AuditLog::ActorId,
-    AuditLog::ActorName,
-    AuditLog::Address,
-    AuditLog::Action,
-    AuditLog::Outcome,
-    AuditLog::TargetType,
-    AuditLog::TargetId,
-    AuditLog::TargetLabel,
-    AuditLog::Before,
-    AuditLog::After,
-];
-
 /// Every entry matching `filter` inside `scope`, oldest first, for export; at most `cap` rows.
 pub async fn export(
     tx: &mut Tx,
@@ -169,6 +155,7 @@ pub async fn export(
     let entries: Vec<Entry> = tx
         .all(
             &filtered(filter, scope)
+                .column(AuditLog::Id)
                 .columns(ENTRY_COLUMNS)
                 .order_by(AuditLog::Id, Order::Asc)
                 .limit(cap)
@@ -186,16 +173,14 @@ impl Identity<'_> {
         filter: &Filter,
         page: PageRequest,
     ) -> Result<Page<Entry>, StoreError> {
-        self.require(Permission::ReadAudit).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadAudit).await?;
         search(&mut tx, &self.actor.scope, filter, page).await
     }
 
     /// Every entry matching `filter` inside the actor's scope, oldest first and at most `cap`
     /// rows, for the auditor's export; 审计管理员 only.
     pub async fn audit_export(&self, filter: &Filter, cap: u64) -> Result<Vec<Entry>, StoreError> {
-        self.require(Permission::ReadAudit).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadAudit).await?;
         export(&mut tx, &self.actor.scope, filter, cap).await
     }
 }

@@ -7,7 +7,7 @@ use crate::identity::accounts::{self, NewAccount, load_actor};
 use crate::identity::credentials::hash_password_blocking;
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::Tx;
-use crate::kernel::error::StoreError;
+use crate::kernel::error::{Found, StoreError};
 use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::{Store, org::departments, org::regions};
 use minxin_domain::identity::segregation::check_role_set;
@@ -51,7 +51,7 @@ async fn region_by_code(tx: &mut Tx, code: &str) -> Result<regions::Region, Stor
         )
         .await?;
     let (id,) = id.ok_or_else(|| StoreError::invalid("region", minxin_domain::Problem::Unknown))?;
-    regions::find_any(tx, id).await?.ok_or(StoreError::NotFound)
+    regions::find_any(tx, id).await?.found()
 }
 
 async fn department_by_code(tx: &mut Tx, code: &str) -> Result<i64, StoreError> {
@@ -88,6 +88,19 @@ pub(crate) fn entry(
         after: None,
         region_path: path.to_owned(),
     }
+}
+
+/// Records the command line's creation of a `kind` record in the audit log and commits `tx`.
+async fn commit_created(
+    mut tx: Tx,
+    action: AuditAction,
+    kind: &'static str,
+    id: i64,
+    label: &str,
+    path: &str,
+) -> Result<(), StoreError> {
+    audit::append(&mut tx, entry(action, kind, id, label, path)).await?;
+    tx.commit().await
 }
 
 impl Store {
@@ -143,15 +156,15 @@ impl Store {
                 .map_err(|p| StoreError::invalid("code", p))?;
         }
         let region = regions::insert(&mut tx, code, name, level, parent.as_ref()).await?;
-        let e = entry(
+        commit_created(
+            tx,
             AuditAction::RegionCreate,
             "region",
             region.id,
             name,
             &region.path,
-        );
-        audit::append(&mut tx, e).await?;
-        tx.commit().await?;
+        )
+        .await?;
         Ok(region)
     }
 
@@ -165,16 +178,22 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.db().begin().await?;
         let region = region_by_code(&mut tx, region_code).await?;
-        let id = departments::insert(&mut tx, code, name, region.id, phone).await?;
-        let e = entry(
+        let new = departments::NewDepartment {
+            code,
+            name,
+            region_id: region.id,
+            phone,
+        };
+        let id = departments::insert(&mut tx, &new).await?;
+        commit_created(
+            tx,
             AuditAction::DepartmentCreate,
             "department",
             id,
             name,
             &region.path,
-        );
-        audit::append(&mut tx, e).await?;
-        tx.commit().await?;
+        )
+        .await?;
         Ok(id)
     }
 
@@ -213,15 +232,15 @@ impl Store {
         )
         .await?;
         accounts::set_access(&mut tx, id, &new.roles, scope, &[], None).await?;
-        let e = entry(
+        commit_created(
+            tx,
             AuditAction::AccountCreate,
             "account",
             id,
             new.username,
             &region.path,
-        );
-        audit::append(&mut tx, e).await?;
-        tx.commit().await?;
+        )
+        .await?;
         Ok(id)
     }
 

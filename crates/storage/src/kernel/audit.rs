@@ -12,6 +12,22 @@ use chrono::Utc;
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome, mask_embedded, redact_change};
 use sea_query::Query;
 
+/// What an entry says, in the order its reader lists it: when, who, from where, what, how it
+/// ended, about which record, and the change. Its id and region path stand apart.
+pub(crate) const ENTRY_COLUMNS: [AuditLog; 11] = [
+    AuditLog::At,
+    AuditLog::ActorId,
+    AuditLog::ActorName,
+    AuditLog::Address,
+    AuditLog::Action,
+    AuditLog::Outcome,
+    AuditLog::TargetType,
+    AuditLog::TargetId,
+    AuditLog::TargetLabel,
+    AuditLog::Before,
+    AuditLog::After,
+];
+
 /// One entry to append.
 #[derive(Debug, Clone)]
 pub struct NewEntry {
@@ -51,20 +67,7 @@ pub async fn append_many(tx: &mut Tx, entries: Vec<NewEntry>) -> Result<(), Stor
     while entries.peek().is_some() {
         let mut insert = Query::insert()
             .into_table(AuditLog::Table)
-            .columns([
-                AuditLog::At,
-                AuditLog::ActorId,
-                AuditLog::ActorName,
-                AuditLog::Address,
-                AuditLog::Action,
-                AuditLog::Outcome,
-                AuditLog::TargetType,
-                AuditLog::TargetId,
-                AuditLog::TargetLabel,
-                AuditLog::Before,
-                AuditLog::After,
-                AuditLog::RegionPath,
-            ])
+            .columns(ENTRY_COLUMNS.into_iter().chain([AuditLog::RegionPath]))
             .take();
         // 12 values a row: 2,000 rows stay below both databases' parameter limits.
         for entry in entries.by_ref().take(2000) {

@@ -115,20 +115,18 @@ impl Calendar<'_> {
                 .take(),
         )
         .await?;
+        let entry = self.entry(
+            AuditAction::CalendarEnter,
+            AuditOutcome::Success,
+            "calendar_year",
+        );
         audit::append(
             &mut tx,
             NewEntry {
-                actor_id: Some(self.actor.account_id),
-                actor_name: self.actor.username.clone(),
-                address: self.address.to_owned(),
-                action: AuditAction::CalendarEnter,
-                outcome: AuditOutcome::Success,
-                target_type: "calendar_year",
                 target_id: Some(year.year.to_string()),
                 target_label: format!("{} {}", year.year, year.source),
-                before: None,
                 after: Some(serde_json::json!({ "arrangement": text.trim() })),
-                region_path: self.actor.scope.region_path.clone().unwrap_or_default(),
+                ..entry
             },
         )
         .await?;

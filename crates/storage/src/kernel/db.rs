@@ -2,8 +2,11 @@
 //! the dialect of the connected backend; rows decode into the same Rust types on both. Only the
 //! code in this file knows that two backends exist.
 
-use crate::kernel::error::StoreError;
-use sea_query::{InsertStatement, PostgresQueryBuilder, SqliteQueryBuilder};
+use crate::kernel::error::{Found, StoreError};
+use sea_query::{
+    InsertStatement, PostgresQueryBuilder, QueryStatementWriter, SchemaStatementBuilder,
+    SqliteQueryBuilder,
+};
 use sea_query_sqlx::SqlxBinder;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgPoolOptions, PgRow};
@@ -45,6 +48,24 @@ impl Backend {
             Backend::Sqlite => format!("CAST(strftime('%s', {column}) AS INTEGER)"),
             Backend::Postgres => format!("CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"),
         })
+    }
+
+    /// A schema statement (a table, an index, an alteration) as DDL in this engine's dialect:
+    /// migrations and the migration ledger are written once and run as plain scripts.
+    pub(crate) fn schema_sql(self, statement: &impl SchemaStatementBuilder) -> String {
+        match self {
+            Backend::Sqlite => statement.to_string(SqliteQueryBuilder),
+            Backend::Postgres => statement.to_string(PostgresQueryBuilder),
+        }
+    }
+
+    /// A query with its values written inline, in this engine's dialect: the data steps of
+    /// migrations (seeded dictionaries, backfills), which run as scripts without bound values.
+    pub(crate) fn query_sql(self, statement: &impl QueryStatementWriter) -> String {
+        match self {
+            Backend::Sqlite => statement.to_string(SqliteQueryBuilder),
+            Backend::Postgres => statement.to_string(PostgresQueryBuilder),
+        }
     }
 }
 
@@ -242,7 +263,7 @@ impl Tx {
 
     /// Exactly one row, or [`StoreError::NotFound`].
     pub async fn one<T: Record>(&mut self, stmt: &impl SqlxBinder) -> Result<T, StoreError> {
-        self.optional(stmt).await?.ok_or(StoreError::NotFound)
+        self.optional(stmt).await?.found()
     }
 
     /// A single scalar such as `COUNT(*)`.

@@ -52,6 +52,18 @@ impl StoreError {
 }
 
 /// Turns a unique-constraint failure into a "taken" problem on `field`, passing other errors on.
+/// A record read as `None` is "not found", also when it lies outside the caller's scope.
+pub(crate) trait Found<T> {
+    /// The record, or [`StoreError::NotFound`].
+    fn found(self) -> Result<T, StoreError>;
+}
+
+impl<T> Found<T> for Option<T> {
+    fn found(self) -> Result<T, StoreError> {
+        self.ok_or(StoreError::NotFound)
+    }
+}
+
 pub(crate) fn taken_as(field: &'static str) -> impl FnOnce(StoreError) -> StoreError {
     move |e| {
         if e.is_unique_violation() {

@@ -7,9 +7,7 @@ use crate::kernel::error::StoreError;
 use crate::kernel::migrations::{ALL, Migration};
 use crate::kernel::schema::MinxinMigrations;
 use chrono::Utc;
-use sea_query::{
-    ColumnDef, Expr, ExprTrait, PostgresQueryBuilder, Query, SqliteQueryBuilder, Table,
-};
+use sea_query::{ColumnDef, Expr, ExprTrait, Query, Table};
 
 /// A lock key only Minxin's migrator uses ("minxin" in ASCII).
 const ADVISORY_LOCK_KEY: i64 = 0x6d69_6e78_696e;
@@ -73,10 +71,7 @@ async fn create_ledger(tx: &mut Tx) -> Result<(), StoreError> {
                 .not_null(),
         )
         .take();
-    let sql = match tx.backend() {
-        Backend::Sqlite => table.to_string(SqliteQueryBuilder),
-        Backend::Postgres => table.to_string(PostgresQueryBuilder),
-    };
+    let sql = tx.backend().schema_sql(&table);
     tx.run_script(&sql).await
 }
 

@@ -16,5 +16,6 @@ pub(crate) mod schema;
 pub(crate) mod scope;
 pub mod scoped;
 pub mod sealing;
+pub(crate) mod write;
 
 pub use scoped::Scoped;

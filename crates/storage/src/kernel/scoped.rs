@@ -55,25 +55,44 @@ impl<'a> Scoped<'a> {
             return Ok(());
         }
         let mut tx = self.db.begin().await?;
+        let entry = self.entry(
+            AuditAction::AccessDenied,
+            AuditOutcome::Denied,
+            "permission",
+        );
         audit::append(
             &mut tx,
             NewEntry {
-                actor_id: Some(self.actor.account_id),
-                actor_name: self.actor.username.clone(),
-                address: self.address.to_owned(),
-                action: AuditAction::AccessDenied,
-                outcome: AuditOutcome::Denied,
-                target_type: "permission",
-                target_id: None,
                 target_label: format!("{permission:?}"),
-                before: None,
-                after: None,
-                region_path: self.actor.scope.region_path.clone().unwrap_or_default(),
+                ..entry
             },
         )
         .await?;
         tx.commit().await?;
         Err(StoreError::Forbidden)
+    }
+
+    /// An audit entry of this handle's actor, from their address, about a record of
+    /// `target_type` in the actor's own region; the caller fills in what it knows of the record.
+    pub(crate) fn entry(
+        &self,
+        action: AuditAction,
+        outcome: AuditOutcome,
+        target_type: &'static str,
+    ) -> NewEntry {
+        NewEntry {
+            actor_id: Some(self.actor.account_id),
+            actor_name: self.actor.username.clone(),
+            address: self.address.to_owned(),
+            action,
+            outcome,
+            target_type,
+            target_id: None,
+            target_label: String::new(),
+            before: None,
+            after: None,
+            region_path: self.actor.scope.region_path.clone().unwrap_or_default(),
+        }
     }
 
     /// Appends a successful change to the audit log inside `tx`.
@@ -85,20 +104,16 @@ impl<'a> Scoped<'a> {
         before: Option<&B>,
         after: Option<&A>,
     ) -> Result<(), StoreError> {
+        let entry = self.entry(action, AuditOutcome::Success, target.kind);
         audit::append(
             tx,
             NewEntry {
-                actor_id: Some(self.actor.account_id),
-                actor_name: self.actor.username.clone(),
-                address: self.address.to_owned(),
-                action,
-                outcome: AuditOutcome::Success,
-                target_type: target.kind,
                 target_id: Some(target.id.to_string()),
                 target_label: target.label.to_owned(),
                 before: before.and_then(|b| serde_json::to_value(b).ok()),
                 after: after.and_then(|a| serde_json::to_value(a).ok()),
                 region_path: target.region_path.to_owned(),
+                ..entry
             },
         )
         .await

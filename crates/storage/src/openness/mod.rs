@@ -18,7 +18,7 @@ pub use view::{PublicMilestone, PublicPhoto, PublicProject, PublicReport, Public
 
 use crate::Store;
 use crate::kernel::db::{Db, Tx};
-use crate::kernel::error::StoreError;
+use crate::kernel::error::{Found, StoreError};
 use crate::kernel::schema::Projects;
 use crate::projects::read::{Project, named, ordered, shown, with_everything};
 use chrono::{DateTime, Utc};
@@ -93,7 +93,7 @@ async fn by_code(tx: &mut Tx, code: &str) -> Result<Row, StoreError> {
                 .take(),
         )
         .await?
-        .ok_or(StoreError::NotFound)?;
+        .found()?;
     row.project = ordered(row.project);
     Ok(row)
 }

@@ -6,7 +6,7 @@
 use super::{Public, Row, by_code, public_rows};
 use crate::control::money::{Contract, MoneyEntry, contract_select, record_select};
 use crate::kernel::db::Tx;
-use crate::kernel::error::StoreError;
+use crate::kernel::error::{Found, StoreError};
 use crate::kernel::schema::{Categories, Contracts, Milestones, MoneyRecords, Projects, Regions};
 use crate::projects::milestones::{Milestone, in_plan_order};
 use crate::projects::read::ordered;
@@ -176,10 +176,7 @@ impl Public<'_> {
     pub async fn oc4ids_project(&self, code: &str) -> Result<ProjectFacts, StoreError> {
         let mut tx = self.db.read().await?;
         let row = by_code(&mut tx, code).await?;
-        facts(&mut tx, vec![row])
-            .await?
-            .pop()
-            .ok_or(StoreError::NotFound)
+        facts(&mut tx, vec![row]).await?.pop().found()
     }
 
     /// Up to `limit` public projects with ids above `after` (start with `None`), in id order.

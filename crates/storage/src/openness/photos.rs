@@ -6,7 +6,7 @@
 use super::Public;
 use crate::control::reports::{PhotoCopy, photo_bytes, photo_key};
 use crate::kernel::blobs::BlobStore;
-use crate::kernel::error::StoreError;
+use crate::kernel::error::{Found, StoreError};
 use crate::kernel::schema::{ProgressReports, Projects};
 use crate::projects::read::shown;
 use minxin_domain::control::report::ReportState;
@@ -53,7 +53,7 @@ impl Public<'_> {
                     .take(),
             )
             .await?
-            .ok_or(StoreError::NotFound)?;
+            .found()?;
         drop(tx);
         let bytes = photo_bytes(blobs, photo_id, &key).await?;
         Ok(PublicPhotoBytes { key, bytes })

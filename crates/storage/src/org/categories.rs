@@ -6,7 +6,7 @@
 
 use super::Org;
 use crate::kernel::db::Tx;
-use crate::kernel::error::{StoreError, taken_as};
+use crate::kernel::error::{Found, StoreError, taken_as};
 use crate::kernel::schema::{Categories, Projects, Regions};
 use crate::kernel::scoped::{Scoped, Target};
 use crate::org::regions;
@@ -253,7 +253,7 @@ impl Org<'_> {
             .await?
             .into_iter()
             .find(|c| c.id == id)
-            .ok_or(StoreError::NotFound)?;
+            .found()?;
         let used_in: Vec<(String,)> = tx
             .all(
                 &Query::select()

@@ -3,10 +3,11 @@
 
 use super::Org;
 use crate::kernel::db::Tx;
-use crate::kernel::error::{StoreError, in_use_as, taken_as};
+use crate::kernel::error::{Found, StoreError, in_use_as, taken_as};
 use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
+use crate::kernel::write::{Audited, Change, versioned_update};
 use crate::org::regions;
 use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
@@ -34,6 +35,17 @@ pub struct Department {
     pub phone: Option<String>,
     /// Optimistic-concurrency version.
     pub version: i64,
+}
+
+impl Audited for Department {
+    fn target(&self) -> Target<'_> {
+        Target {
+            kind: "department",
+            id: self.id,
+            label: &self.name,
+            region_path: &self.region_path,
+        }
+    }
 }
 
 /// Input for creating or editing a department.
@@ -95,14 +107,16 @@ pub(crate) async fn find(
     .await
 }
 
+/// A department to insert, its fields already checked (or trusted: bootstrap and seeding).
+pub(crate) struct NewDepartment<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub region_id: i64,
+    pub phone: Option<&'a str>,
+}
+
 /// Inserts a department without checks; for bootstrap and seeding.
-pub(crate) async fn insert(
-    tx: &mut Tx,
-    code: &str,
-    name: &str,
-    region_id: i64,
-    phone: Option<&str>,
-) -> Result<i64, StoreError> {
+pub(crate) async fn insert(tx: &mut Tx, new: &NewDepartment<'_>) -> Result<i64, StoreError> {
     let now = Utc::now();
     tx.insert(
         Query::insert()
@@ -116,10 +130,10 @@ pub(crate) async fn insert(
                 Departments::UpdatedAt,
             ])
             .values_panic([
-                code.into(),
-                name.into(),
-                region_id.into(),
-                phone.into(),
+                new.code.into(),
+                new.name.into(),
+                new.region_id.into(),
+                new.phone.into(),
                 now.into(),
                 now.into(),
             ])
@@ -155,11 +169,8 @@ impl Org<'_> {
 
     /// One department, if the actor may see it.
     pub async fn department(&self, id: i64) -> Result<Department, StoreError> {
-        self.require(Permission::ReadOrganisation).await?;
-        let mut tx = self.db.read().await?;
-        find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)
+        let mut tx = self.begin_read(Permission::ReadOrganisation).await?;
+        find(&mut tx, &self.actor.scope, id).await?.found()
     }
 
     async fn check_department(
@@ -194,27 +205,18 @@ impl Org<'_> {
         &self,
         input: &DepartmentInput,
     ) -> Result<Department, StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
         let c = self.check_department(&mut tx, input).await?;
-        let id = insert(&mut tx, &c.code, &c.name, c.region_id, c.phone.as_deref()).await?;
-        let after = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
-            AuditAction::DepartmentCreate,
-            Target {
-                kind: "department",
-                id,
-                label: &after.name,
-                region_path: &after.region_path,
-            },
-            None::<&()>,
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        let new = NewDepartment {
+            code: &c.code,
+            name: &c.name,
+            region_id: c.region_id,
+            phone: c.phone.as_deref(),
+        };
+        let id = insert(&mut tx, &new).await?;
+        let after = find(&mut tx, &self.actor.scope, id).await?.found()?;
+        self.commit_change(tx, AuditAction::DepartmentCreate, Change::Created(&after))
+            .await?;
         Ok(after)
     }
 
@@ -225,56 +227,39 @@ impl Org<'_> {
         version: i64,
         input: &DepartmentInput,
     ) -> Result<Department, StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
-        let before = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
+        let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         let c = self.check_department(&mut tx, input).await?;
-        tx.update_versioned(
-            &Query::update()
-                .table(Departments::Table)
-                .values([
-                    (Departments::Code, c.code.into()),
-                    (Departments::Name, c.name.into()),
-                    (Departments::RegionId, c.region_id.into()),
-                    (Departments::Phone, c.phone.into()),
-                    (Departments::UpdatedAt, Utc::now().into()),
-                    (Departments::Version, Expr::col(Departments::Version).add(1)),
-                ])
-                .and_where(Expr::col(Departments::Id).eq(id))
-                .and_where(Expr::col(Departments::Version).eq(version))
-                .take(),
-        )
+        tx.update_versioned(&versioned_update(
+            Departments::Table,
+            id,
+            version,
+            [
+                (Departments::Code, c.code.into()),
+                (Departments::Name, c.name.into()),
+                (Departments::RegionId, c.region_id.into()),
+                (Departments::Phone, c.phone.into()),
+            ],
+        ))
         .await
         .map_err(taken_as("code"))?;
-        let after = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
+        let after = find(&mut tx, &self.actor.scope, id).await?.found()?;
+        self.commit_change(
+            tx,
             AuditAction::DepartmentUpdate,
-            Target {
-                kind: "department",
-                id,
-                label: &after.name,
-                region_path: &after.region_path,
+            Change::Updated {
+                before: &before,
+                after: &after,
             },
-            Some(&before),
-            Some(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
     /// Removes a department that no account belongs to.
     pub async fn delete_department(&self, id: i64) -> Result<(), StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
-        let before = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
+        let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         let members = tx
             .scalar(
                 &Query::select()
@@ -295,19 +280,7 @@ impl Org<'_> {
         )
         .await
         .map_err(in_use_as("id"))?;
-        self.record(
-            &mut tx,
-            AuditAction::DepartmentDelete,
-            Target {
-                kind: "department",
-                id,
-                label: &before.name,
-                region_path: &before.region_path,
-            },
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await
+        self.commit_change(tx, AuditAction::DepartmentDelete, Change::Deleted(&before))
+            .await
     }
 }

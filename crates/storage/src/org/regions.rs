@@ -4,9 +4,10 @@
 
 use super::Org;
 use crate::kernel::db::Tx;
-use crate::kernel::error::{StoreError, in_use_as, taken_as};
+use crate::kernel::error::{Found, StoreError, in_use_as, taken_as};
 use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::kernel::scoped::Target;
+use crate::kernel::write::{Audited, Change, versioned_update};
 use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::{FieldProblem, required_line};
@@ -46,6 +47,17 @@ impl Region {
     /// How deep in the tree the region sits (root = 0).
     pub fn depth(&self) -> usize {
         self.path.matches('/').count().saturating_sub(2)
+    }
+}
+
+impl Audited for Region {
+    fn target(&self) -> Target<'_> {
+        Target {
+            kind: "region",
+            id: self.id,
+            label: &self.name,
+            region_path: &self.path,
+        }
     }
 }
 
@@ -158,24 +170,20 @@ pub(crate) async fn insert(
             .take(),
     )
     .await?;
-    find_any(tx, id).await?.ok_or(StoreError::NotFound)
+    find_any(tx, id).await?.found()
 }
 
 impl Org<'_> {
     /// Every region the actor may see, in tree order.
     pub async fn regions(&self) -> Result<Vec<Region>, StoreError> {
-        self.require(Permission::ReadOrganisation).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadOrganisation).await?;
         tx.all(&in_scope(&self.actor.scope)).await
     }
 
     /// One region, if the actor may see it.
     pub async fn region(&self, id: i64) -> Result<Region, StoreError> {
-        self.require(Permission::ReadOrganisation).await?;
-        let mut tx = self.db.read().await?;
-        find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)
+        let mut tx = self.begin_read(Permission::ReadOrganisation).await?;
+        find(&mut tx, &self.actor.scope, id).await?.found()
     }
 
     /// Creates a region under a parent inside the actor's scope.
@@ -214,20 +222,8 @@ impl Org<'_> {
             return Err(StoreError::Invalid(problems));
         };
         let region = insert(&mut tx, &code, &name, level, parent.as_ref()).await?;
-        self.record(
-            &mut tx,
-            AuditAction::RegionCreate,
-            Target {
-                kind: "region",
-                id: region.id,
-                label: &region.name,
-                region_path: &region.path,
-            },
-            None::<&()>,
-            Some(&region),
-        )
-        .await?;
-        tx.commit().await?;
+        self.commit_change(tx, AuditAction::RegionCreate, Change::Created(&region))
+            .await?;
         Ok(region)
     }
 
@@ -239,11 +235,8 @@ impl Org<'_> {
         version: i64,
         input: &RegionInput,
     ) -> Result<Region, StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
-        let before = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
+        let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         let mut problems = Vec::new();
         let name = required_line("name", &input.name, 50, &mut problems);
         let code = input.code.trim().to_owned();
@@ -252,9 +245,7 @@ impl Org<'_> {
             if let Err(p) = check_code(level, &code) {
                 problems.push(FieldProblem::new("code", p));
             } else if let Some(parent_id) = before.parent_id {
-                let parent = find_any(&mut tx, parent_id)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
+                let parent = find_any(&mut tx, parent_id).await?.found()?;
                 if let Err(p) = check_placement(level, &code, parent.level()?, &parent.code) {
                     problems.push(FieldProblem::new("code", p));
                 }
@@ -266,46 +257,31 @@ impl Org<'_> {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
-        tx.update_versioned(
-            &Query::update()
-                .table(Regions::Table)
-                .values([
-                    (Regions::Name, name.into()),
-                    (Regions::Code, code.into()),
-                    (Regions::UpdatedAt, Utc::now().into()),
-                    (Regions::Version, Expr::col(Regions::Version).add(1)),
-                ])
-                .and_where(Expr::col(Regions::Id).eq(id))
-                .and_where(Expr::col(Regions::Version).eq(version))
-                .take(),
-        )
+        tx.update_versioned(&versioned_update(
+            Regions::Table,
+            id,
+            version,
+            [(Regions::Name, name.into()), (Regions::Code, code.into())],
+        ))
         .await
         .map_err(taken_as("code"))?;
-        let after = find_any(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
+        let after = find_any(&mut tx, id).await?.found()?;
+        self.commit_change(
+            tx,
             AuditAction::RegionUpdate,
-            Target {
-                kind: "region",
-                id,
-                label: &after.name,
-                region_path: &after.path,
+            Change::Updated {
+                before: &before,
+                after: &after,
             },
-            Some(&before),
-            Some(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
     /// Removes a region that nothing refers to any more.
     pub async fn delete_region(&self, id: i64) -> Result<(), StoreError> {
-        self.require(Permission::ManageOrganisation).await?;
-        let mut tx = self.db.begin().await?;
-        let before = find(&mut tx, &self.actor.scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin_write(Permission::ManageOrganisation).await?;
+        let before = find(&mut tx, &self.actor.scope, id).await?.found()?;
         if before.parent_id.is_none() || dependants(&mut tx, id).await? > 0 {
             return Err(StoreError::invalid("id", Problem::InUse));
         }
@@ -317,20 +293,8 @@ impl Org<'_> {
         )
         .await
         .map_err(in_use_as("id"))?;
-        self.record(
-            &mut tx,
-            AuditAction::RegionDelete,
-            Target {
-                kind: "region",
-                id,
-                label: &before.name,
-                region_path: &before.path,
-            },
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await
+        self.commit_change(tx, AuditAction::RegionDelete, Change::Deleted(&before))
+            .await
     }
 }
 

@@ -6,7 +6,7 @@ use crate::identity::Identity;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{AccountRoles, AccountScopeDepartments, Accounts};
-use crate::kernel::scoped::Target;
+use crate::kernel::write::Audited;
 use crate::{org::departments, org::regions};
 use chrono::Utc;
 use minxin_domain::identity::segregation::check_grant;
@@ -105,8 +105,7 @@ impl Identity<'_> {
         version: i64,
         input: &AccessInput,
     ) -> Result<Account, StoreError> {
-        self.require(Permission::GrantRoles).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::GrantRoles).await?;
         let before = find(&mut tx, &self.actor.scope, id).await?;
         if before.version != version {
             return Err(StoreError::Conflict);
@@ -185,12 +184,7 @@ impl Identity<'_> {
         self.record(
             &mut tx,
             AuditAction::RoleChange,
-            Target {
-                kind: "account",
-                id,
-                label: &after.username,
-                region_path: &after.region_path,
-            },
+            after.target(),
             Some(&access_view(&before)),
             Some(&access_view(&after)),
         )

@@ -11,13 +11,14 @@ pub(crate) use passwords::{check_new_password, store_password};
 use super::Identity;
 use crate::identity::credentials::hash_password_blocking;
 use crate::kernel::db::Tx;
-use crate::kernel::error::{StoreError, taken_as};
+use crate::kernel::error::{Found, StoreError, taken_as};
 use crate::kernel::page::{Page, PageRequest};
 use crate::kernel::schema::{
     AccountRoles, AccountScopeDepartments, Accounts, Departments, Regions, Sessions,
 };
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
+use crate::kernel::write::{Audited, Change, versioned_update};
 use crate::{org::departments, org::regions};
 use chrono::{DateTime, Utc};
 use minxin_domain::identity::segregation::may_manage_account;
@@ -72,6 +73,17 @@ impl Account {
     /// The account's roles, ignoring codes this version does not know.
     pub fn role_set(&self) -> RoleSet {
         RoleSet::new(self.roles.iter().filter_map(|r| r.parse().ok()))
+    }
+}
+
+impl Audited for Account {
+    fn target(&self) -> Target<'_> {
+        Target {
+            kind: "account",
+            id: self.id,
+            label: &self.username,
+            region_path: &self.region_path,
+        }
     }
 }
 
@@ -217,7 +229,7 @@ async fn find(tx: &mut Tx, scope: &DataScope, id: i64) -> Result<Account, StoreE
                 .take(),
         )
         .await?
-        .ok_or(StoreError::NotFound)?;
+        .found()?;
     Ok(with_access(tx, vec![account]).await?.remove(0))
 }
 
@@ -363,8 +375,7 @@ impl Identity<'_> {
 
     /// One account, if the actor may see it.
     pub async fn account(&self, id: i64) -> Result<Account, StoreError> {
-        self.require(Permission::ReadAccounts).await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.begin_read(Permission::ReadAccounts).await?;
         find(&mut tx, &self.actor.scope, id).await
     }
 
@@ -408,8 +419,7 @@ impl Identity<'_> {
         input: &AccountInput,
         initial_password: &str,
     ) -> Result<Account, StoreError> {
-        self.require(Permission::ManageAccounts).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageAccounts).await?;
         let mut problems = Vec::new();
         let username = input.username.trim();
         if !valid_username(username) {
@@ -439,20 +449,8 @@ impl Identity<'_> {
         )
         .await?;
         let after = find(&mut tx, &self.actor.scope, id).await?;
-        self.record(
-            &mut tx,
-            AuditAction::AccountCreate,
-            Target {
-                kind: "account",
-                id,
-                label: &after.username,
-                region_path: &after.region_path,
-            },
-            None::<&()>,
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        self.commit_change(tx, AuditAction::AccountCreate, Change::Created(&after))
+            .await?;
         Ok(after)
     }
 
@@ -481,8 +479,7 @@ impl Identity<'_> {
         version: i64,
         input: &AccountInput,
     ) -> Result<Account, StoreError> {
-        self.require(Permission::ManageAccounts).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageAccounts).await?;
         let before = self.manageable(&mut tx, id).await?;
         let mut problems = Vec::new();
         let c = self.check_account(&mut tx, input, &mut problems).await?;
@@ -492,22 +489,18 @@ impl Identity<'_> {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
-        tx.update_versioned(
-            &Query::update()
-                .table(Accounts::Table)
-                .values([
-                    (Accounts::DisplayName, c.display_name.into()),
-                    (Accounts::Phone, c.phone.into()),
-                    (Accounts::RegionId, input.region_id.into()),
-                    (Accounts::DepartmentId, input.department_id.into()),
-                    (Accounts::Disabled, input.disabled.into()),
-                    (Accounts::UpdatedAt, Utc::now().into()),
-                    (Accounts::Version, Expr::col(Accounts::Version).add(1)),
-                ])
-                .and_where(Expr::col(Accounts::Id).eq(id))
-                .and_where(Expr::col(Accounts::Version).eq(version))
-                .take(),
-        )
+        tx.update_versioned(&versioned_update(
+            Accounts::Table,
+            id,
+            version,
+            [
+                (Accounts::DisplayName, c.display_name.into()),
+                (Accounts::Phone, c.phone.into()),
+                (Accounts::RegionId, input.region_id.into()),
+                (Accounts::DepartmentId, input.department_id.into()),
+                (Accounts::Disabled, input.disabled.into()),
+            ],
+        ))
         .await?;
         if input.disabled {
             tx.execute(
@@ -519,39 +512,28 @@ impl Identity<'_> {
             .await?;
         }
         let after = find(&mut tx, &self.actor.scope, id).await?;
-        self.record(
-            &mut tx,
+        self.commit_change(
+            tx,
             AuditAction::AccountUpdate,
-            Target {
-                kind: "account",
-                id,
-                label: &after.username,
-                region_path: &after.region_path,
+            Change::Updated {
+                before: &before,
+                after: &after,
             },
-            Some(&before),
-            Some(&after),
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
     /// Sets a temporary password that the owner must change at next sign-in.
     pub async fn reset_password(&self, id: i64, password: &str) -> Result<(), StoreError> {
-        self.require(Permission::ManageAccounts).await?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write(Permission::ManageAccounts).await?;
         let account = self.manageable(&mut tx, id).await?;
         check_new_password(&mut tx, Some(id), &account.username, password, "password").await?;
         store_password(&mut tx, id, password, true, None).await?;
         self.record(
             &mut tx,
             AuditAction::AccountUpdate,
-            Target {
-                kind: "account",
-                id,
-                label: &account.username,
-                region_path: &account.region_path,
-            },
+            account.target(),
             None::<&()>,
             Some(&serde_json::json!({ "password": "reset", "must_change_password": true })),
         )

@@ -7,7 +7,7 @@ use crate::identity::credentials::{decoy_hash, new_token, token_digest, verify_p
 use crate::identity::settings;
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::{Db, Tx};
-use crate::kernel::error::StoreError;
+use crate::kernel::error::{Found, StoreError};
 use crate::kernel::schema::{Accounts, Regions, Sessions, SignInAttempts};
 use crate::kernel::sealing::SealingKey;
 use chrono::{DateTime, Utc};
@@ -136,7 +136,7 @@ async fn brief(tx: &mut Tx, account_id: i64) -> Result<Credentials, StoreError> 
         Expr::col((Accounts::Table, Accounts::Id)).eq(account_id),
     )
     .await?
-    .ok_or(StoreError::NotFound)
+    .found()
 }
 
 async fn failures(
@@ -219,6 +219,23 @@ impl<'a> Auth<'a> {
 
     /// Checks a user name and password, applying lockouts, and returns the account on success.
     /// Every outcome is recorded as an attempt and in the audit log.
+    /// Opens the transaction of a sign-in or token request and checks `attempt` in it. A
+    /// refusal is committed before it is returned, so its failed attempt and audit entry stay.
+    async fn begin_authenticated(
+        &self,
+        attempt: &Attempt<'_>,
+        action: AuditAction,
+    ) -> Result<(Tx, i64, Credentials), SignInError> {
+        let mut tx = self.db.begin().await?;
+        match self.authenticate(&mut tx, attempt, action).await {
+            Ok((account_id, account)) => Ok((tx, account_id, account)),
+            Err(refusal) => {
+                tx.commit().await?;
+                Err(refusal)
+            }
+        }
+    }
+
     async fn authenticate(
         &self,
         tx: &mut Tx,
@@ -284,17 +301,9 @@ impl<'a> Auth<'a> {
     /// Signs in with a password and opens a new session (a fresh token every time, so a session
     /// id planted before sign-in is never promoted).
     pub async fn sign_in(&self, attempt: &Attempt<'_>) -> Result<SignedIn, SignInError> {
-        let mut tx = self.db.begin().await?;
-        let outcome = self
-            .authenticate(&mut tx, attempt, AuditAction::SignIn)
-            .await;
-        let (account_id, account) = match outcome {
-            Ok(ok) => ok,
-            Err(refusal) => {
-                tx.commit().await?;
-                return Err(refusal);
-            }
-        };
+        let (mut tx, account_id, account) = self
+            .begin_authenticated(attempt, AuditAction::SignIn)
+            .await?;
         let username = attempt.username.trim();
         record_attempt(&mut tx, username, attempt.address, true).await?;
         tx.execute(
@@ -374,7 +383,7 @@ impl<'a> Auth<'a> {
         let mut tx = self.db.begin().await?;
         let account = credentials(&mut tx, &session.actor.username)
             .await?
-            .ok_or(StoreError::NotFound)?;
+            .found()?;
         if verify_password_blocking(password.to_owned(), account.password_hash.clone()).await {
             return Ok((tx, account));
         }

@@ -172,6 +172,23 @@ impl Auth<'_> {
         Ok(secret)
     }
 
+    /// The owner's password checked again before the second factor is turned on or off.
+    async fn reconfirmed_for_totp(
+        &self,
+        session: &SessionContext,
+        password: &str,
+        address: &str,
+    ) -> Result<(Tx, Credentials), StoreError> {
+        self.reconfirmed(
+            session,
+            password,
+            address,
+            AuditAction::TotpChange,
+            "password",
+        )
+        .await
+    }
+
     /// Turns on the second factor with the secret this session was given by [`Self::begin_totp`],
     /// once the owner's password and a code from their app confirm it.
     pub async fn enable_totp(
@@ -182,13 +199,7 @@ impl Auth<'_> {
         address: &str,
     ) -> Result<(), StoreError> {
         let (mut tx, account) = self
-            .reconfirmed(
-                session,
-                password,
-                address,
-                AuditAction::TotpChange,
-                "password",
-            )
+            .reconfirmed_for_totp(session, password, address)
             .await?;
         let secret = pending(&mut tx, session.session_id)
             .await?
@@ -214,13 +225,7 @@ impl Auth<'_> {
         address: &str,
     ) -> Result<(), StoreError> {
         let (tx, account) = self
-            .reconfirmed(
-                session,
-                password,
-                address,
-                AuditAction::TotpChange,
-                "password",
-            )
+            .reconfirmed_for_totp(session, password, address)
             .await?;
         self.set_totp(tx, session, &account, None, address).await
     }

@@ -52,17 +52,9 @@ impl Auth<'_> {
         if !problems.is_empty() {
             return Err(SignInError::Store(StoreError::Invalid(problems)));
         }
-        let mut tx = self.db.begin().await?;
-        let outcome = self
-            .authenticate(&mut tx, attempt, AuditAction::TokenCreate)
-            .await;
-        let (account_id, account) = match outcome {
-            Ok(ok) => ok,
-            Err(refusal) => {
-                tx.commit().await?;
-                return Err(refusal);
-            }
-        };
+        let (mut tx, account_id, account) = self
+            .begin_authenticated(attempt, AuditAction::TokenCreate)
+            .await?;
         let username = attempt.username.trim();
         if account.must_change_password {
             return Err(SignInError::PasswordChangeRequired);
@@ -103,23 +95,15 @@ impl Auth<'_> {
                     .take(),
             )
             .await?;
-        audit::append(
-            &mut tx,
-            NewEntry {
-                target_type: "api_token",
-                target_id: Some(id.to_string()),
-                ..auth_entry(
-                    AuditAction::TokenCreate,
-                    AuditOutcome::Success,
-                    Some(account_id),
-                    username,
-                    attempt.address,
-                    &name,
-                    &account.region_path,
-                )
-            },
-        )
-        .await?;
+        let entry = token_entry(
+            AuditAction::TokenCreate,
+            id,
+            (account_id, username),
+            attempt.address,
+            &name,
+            &account.region_path,
+        );
+        audit::append(&mut tx, entry).await?;
         let listed = token_row(&mut tx, account_id, id).await?;
         tx.commit().await?;
         Ok((token, listed))
@@ -144,14 +128,7 @@ impl Auth<'_> {
         };
         let actor = accounts::load_actor(&mut tx, account_id).await?;
         if last_used.is_none_or(|t| Utc::now() - t > Duration::seconds(60)) {
-            tx.execute(
-                &Query::update()
-                    .table(ApiTokens::Table)
-                    .value(ApiTokens::LastUsedAt, Utc::now())
-                    .and_where(Expr::col(ApiTokens::Id).eq(id))
-                    .take(),
-            )
-            .await?;
+            tx.execute(&stamp_now(ApiTokens::LastUsedAt, id)).await?;
         }
         tx.commit().await?;
         Ok(actor)
@@ -178,35 +155,54 @@ impl Auth<'_> {
         let mut tx = self.db.begin().await?;
         let token = token_row(&mut tx, actor.account_id, id).await?;
         if token.revoked_at.is_none() {
-            tx.execute(
-                &Query::update()
-                    .table(ApiTokens::Table)
-                    .value(ApiTokens::RevokedAt, Utc::now())
-                    .and_where(Expr::col(ApiTokens::Id).eq(id))
-                    .take(),
-            )
-            .await?;
+            tx.execute(&stamp_now(ApiTokens::RevokedAt, id)).await?;
         }
         let brief = brief(&mut tx, actor.account_id).await?;
-        audit::append(
-            &mut tx,
-            NewEntry {
-                target_type: "api_token",
-                target_id: Some(id.to_string()),
-                ..auth_entry(
-                    AuditAction::TokenRevoke,
-                    AuditOutcome::Success,
-                    Some(actor.account_id),
-                    &actor.username,
-                    address,
-                    &token.name,
-                    &brief.region_path,
-                )
-            },
-        )
-        .await?;
+        let entry = token_entry(
+            AuditAction::TokenRevoke,
+            id,
+            (actor.account_id, &actor.username),
+            address,
+            &token.name,
+            &brief.region_path,
+        );
+        audit::append(&mut tx, entry).await?;
         tx.commit().await
     }
+}
+
+/// The audit entry of a change to token `id` named `name`, by `who` (account id and user name)
+/// from `address`, filed under the owner's region.
+fn token_entry(
+    action: AuditAction,
+    id: i64,
+    who: (i64, &str),
+    address: &str,
+    name: &str,
+    region_path: &str,
+) -> NewEntry {
+    NewEntry {
+        target_type: "api_token",
+        target_id: Some(id.to_string()),
+        ..auth_entry(
+            action,
+            AuditOutcome::Success,
+            Some(who.0),
+            who.1,
+            address,
+            name,
+            region_path,
+        )
+    }
+}
+
+/// Sets the time column `column` (last use, revocation) of token `id` to now.
+fn stamp_now(column: ApiTokens, id: i64) -> sea_query::UpdateStatement {
+    Query::update()
+        .table(ApiTokens::Table)
+        .value(column, Utc::now())
+        .and_where(Expr::col(ApiTokens::Id).eq(id))
+        .take()
 }
 
 fn token_query(account_id: i64) -> sea_query::SelectStatement {

@@ -1,11 +1,8 @@
-//! Column and constraint shorthands shared by the migrations, so each table definition reads
-//! as a list of its columns.
+//! Column shorthands shared by the migrations, so each table definition reads as a list of its
+//! columns.
 
 use crate::kernel::db::Backend;
-use sea_query::{
-    ColumnDef, ForeignKey, ForeignKeyAction, IndexCreateStatement, IntoIden, PostgresQueryBuilder,
-    SqliteQueryBuilder, TableCreateStatement,
-};
+use sea_query::{ColumnDef, IntoIden};
 
 pub(super) fn id(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
@@ -59,16 +56,38 @@ pub(super) fn version(col: impl IntoIden) -> ColumnDef {
         .take()
 }
 
-pub(super) fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    on_delete: ForeignKeyAction,
-) -> sea_query::ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
+/// A whole number that fits 32 bits (percentages, days, pixels).
+pub(super) fn int(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).integer().not_null().take()
+}
+
+/// An amount in fen that starts at zero (totals kept by triggers and the money on a project).
+pub(super) fn money(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col)
+        .big_integer()
+        .not_null()
+        .default(0)
         .take()
+}
+
+/// Text that rows from before its migration hold as empty.
+pub(super) fn text_empty(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).text().not_null().default("").take()
+}
+
+/// A calendar day.
+pub(super) fn day(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).date().not_null().take()
+}
+
+/// A calendar day that may be unknown.
+pub(super) fn day_null(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).date().null().take()
+}
+
+/// A latitude or longitude in degrees, when known.
+pub(super) fn coordinate(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).double().null().take()
 }
 
 /// A materialised region path. Paths are compared as byte strings (subtree = range, see
@@ -79,24 +98,4 @@ pub(super) fn path(col: impl IntoIden, backend: Backend) -> ColumnDef {
         column.extra("COLLATE \"C\"");
     }
     column
-}
-
-/// Renders tables, then indexes, as SQL for `backend`.
-pub(super) fn render(
-    backend: Backend,
-    tables: &[TableCreateStatement],
-    indexes: &[IndexCreateStatement],
-) -> Vec<String> {
-    match backend {
-        Backend::Sqlite => tables
-            .iter()
-            .map(|t| t.to_string(SqliteQueryBuilder))
-            .chain(indexes.iter().map(|i| i.to_string(SqliteQueryBuilder)))
-            .collect(),
-        Backend::Postgres => tables
-            .iter()
-            .map(|t| t.to_string(PostgresQueryBuilder))
-            .chain(indexes.iter().map(|i| i.to_string(PostgresQueryBuilder)))
-            .collect(),
-    }
 }

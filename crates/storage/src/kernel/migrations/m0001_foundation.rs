@@ -2,17 +2,15 @@
 //! sessions, sign-in attempts, API tokens, settings and the append-only audit log.
 
 use super::columns::*;
+use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
-use sea_query::{
-    ColumnDef, ForeignKeyAction, Index, IndexCreateStatement, Table, TableCreateStatement,
-};
+use sea_query::{ForeignKeyAction, IndexCreateStatement, TableCreateStatement};
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
-        Table::create()
-            .table(Regions::Table)
+        table(Regions::Table)
             .col(id(Regions::Id))
             .col(text(Regions::Code).unique_key())
             .col(text(Regions::Name))
@@ -22,14 +20,9 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Regions::CreatedAt))
             .col(time(Regions::UpdatedAt))
             .col(version(Regions::Version))
-            .foreign_key(&mut fk(
-                (Regions::Table, Regions::ParentId),
-                (Regions::Table, Regions::Id),
-                Restrict,
-            ))
+            .references(Regions::ParentId, Regions::Table, Restrict)
             .take(),
-        Table::create()
-            .table(Departments::Table)
+        table(Departments::Table)
             .col(id(Departments::Id))
             .col(text(Departments::Code).unique_key())
             .col(text(Departments::Name))
@@ -38,14 +31,9 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Departments::CreatedAt))
             .col(time(Departments::UpdatedAt))
             .col(version(Departments::Version))
-            .foreign_key(&mut fk(
-                (Departments::Table, Departments::RegionId),
-                (Regions::Table, Regions::Id),
-                Restrict,
-            ))
+            .references(Departments::RegionId, Regions::Table, Restrict)
             .take(),
-        Table::create()
-            .table(Accounts::Table)
+        table(Accounts::Table)
             .col(id(Accounts::Id))
             .col(text(Accounts::Username).unique_key())
             .col(text(Accounts::DisplayName))
@@ -62,84 +50,41 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(Accounts::CreatedAt))
             .col(time(Accounts::UpdatedAt))
             .col(version(Accounts::Version))
-            .foreign_key(&mut fk(
-                (Accounts::Table, Accounts::RegionId),
-                (Regions::Table, Regions::Id),
-                Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (Accounts::Table, Accounts::DepartmentId),
-                (Departments::Table, Departments::Id),
-                Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (Accounts::Table, Accounts::ScopeRegionId),
-                (Regions::Table, Regions::Id),
-                Restrict,
-            ))
+            .references(Accounts::RegionId, Regions::Table, Restrict)
+            .references(Accounts::DepartmentId, Departments::Table, Restrict)
+            .references(Accounts::ScopeRegionId, Regions::Table, Restrict)
             .take(),
-        Table::create()
-            .table(AccountRoles::Table)
+        table(AccountRoles::Table)
             .col(big(AccountRoles::AccountId))
             .col(text(AccountRoles::Role))
             .col(big_null(AccountRoles::GrantedBy))
             .col(time(AccountRoles::GrantedAt))
-            .primary_key(
-                Index::create()
-                    .col(AccountRoles::AccountId)
-                    .col(AccountRoles::Role),
-            )
-            .foreign_key(&mut fk(
-                (AccountRoles::Table, AccountRoles::AccountId),
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (AccountRoles::Table, AccountRoles::GrantedBy),
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            ))
+            .primary_key(&mut key([AccountRoles::AccountId, AccountRoles::Role]))
+            .references(AccountRoles::AccountId, Accounts::Table, Cascade)
+            .references(AccountRoles::GrantedBy, Accounts::Table, SetNull)
             .take(),
-        Table::create()
-            .table(AccountScopeDepartments::Table)
+        table(AccountScopeDepartments::Table)
             .col(big(AccountScopeDepartments::AccountId))
             .col(big(AccountScopeDepartments::DepartmentId))
-            .primary_key(
-                Index::create()
-                    .col(AccountScopeDepartments::AccountId)
-                    .col(AccountScopeDepartments::DepartmentId),
-            )
-            .foreign_key(&mut fk(
-                (
-                    AccountScopeDepartments::Table,
-                    AccountScopeDepartments::AccountId,
-                ),
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (
-                    AccountScopeDepartments::Table,
-                    AccountScopeDepartments::DepartmentId,
-                ),
-                (Departments::Table, Departments::Id),
+            .primary_key(&mut key([
+                AccountScopeDepartments::AccountId,
+                AccountScopeDepartments::DepartmentId,
+            ]))
+            .references(AccountScopeDepartments::AccountId, Accounts::Table, Cascade)
+            .references(
+                AccountScopeDepartments::DepartmentId,
+                Departments::Table,
                 Restrict,
-            ))
+            )
             .take(),
-        Table::create()
-            .table(PasswordHistory::Table)
+        table(PasswordHistory::Table)
             .col(id(PasswordHistory::Id))
             .col(big(PasswordHistory::AccountId))
             .col(text(PasswordHistory::PasswordHash))
             .col(time(PasswordHistory::CreatedAt))
-            .foreign_key(&mut fk(
-                (PasswordHistory::Table, PasswordHistory::AccountId),
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            ))
+            .references(PasswordHistory::AccountId, Accounts::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Sessions::Table)
+        table(Sessions::Table)
             .col(id(Sessions::Id))
             .col(text(Sessions::TokenHash).unique_key())
             .col(big(Sessions::AccountId))
@@ -148,22 +93,16 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Sessions::UserAgent))
             .col(time(Sessions::CreatedAt))
             .col(time(Sessions::LastSeenAt))
-            .foreign_key(&mut fk(
-                (Sessions::Table, Sessions::AccountId),
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            ))
+            .references(Sessions::AccountId, Accounts::Table, Cascade)
             .take(),
-        Table::create()
-            .table(SignInAttempts::Table)
+        table(SignInAttempts::Table)
             .col(id(SignInAttempts::Id))
             .col(text(SignInAttempts::Username))
             .col(text(SignInAttempts::Address))
             .col(flag(SignInAttempts::Success))
             .col(time(SignInAttempts::At))
             .take(),
-        Table::create()
-            .table(ApiTokens::Table)
+        table(ApiTokens::Table)
             .col(id(ApiTokens::Id))
             .col(big(ApiTokens::AccountId))
             .col(text(ApiTokens::Name))
@@ -173,14 +112,9 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(time(ApiTokens::ExpiresAt))
             .col(time_null(ApiTokens::LastUsedAt))
             .col(time_null(ApiTokens::RevokedAt))
-            .foreign_key(&mut fk(
-                (ApiTokens::Table, ApiTokens::AccountId),
-                (Accounts::Table, Accounts::Id),
-                Cascade,
-            ))
+            .references(ApiTokens::AccountId, Accounts::Table, Cascade)
             .take(),
-        Table::create()
-            .table(AuditLog::Table)
+        table(AuditLog::Table)
             .col(id(AuditLog::Id))
             .col(time(AuditLog::At))
             .col(big_null(AuditLog::ActorId))
@@ -195,14 +129,8 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text_null(AuditLog::After))
             .col(path(AuditLog::RegionPath, backend))
             .take(),
-        Table::create()
-            .table(Settings::Table)
-            .col(
-                ColumnDef::new(Settings::Key)
-                    .text()
-                    .not_null()
-                    .primary_key(),
-            )
+        table(Settings::Table)
+            .col(text(Settings::Key).primary_key())
             .col(text(Settings::Value))
             .col(time(Settings::UpdatedAt))
             .take(),
@@ -211,64 +139,41 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
 
 fn indexes() -> Vec<IndexCreateStatement> {
     vec![
-        Index::create()
-            .name("regions_parent")
-            .table(Regions::Table)
-            .col(Regions::ParentId)
-            .take(),
-        Index::create()
-            .name("regions_path")
-            .table(Regions::Table)
-            .col(Regions::Path)
-            .take(),
-        Index::create()
-            .name("departments_region")
-            .table(Departments::Table)
-            .col(Departments::RegionId)
-            .take(),
-        Index::create()
-            .name("accounts_region")
-            .table(Accounts::Table)
-            .col(Accounts::RegionId)
-            .take(),
-        Index::create()
-            .name("password_history_account")
-            .table(PasswordHistory::Table)
-            .col(PasswordHistory::AccountId)
-            .take(),
-        Index::create()
-            .name("sessions_account")
-            .table(Sessions::Table)
-            .col(Sessions::AccountId)
-            .take(),
-        Index::create()
-            .name("sign_in_attempts_username")
-            .table(SignInAttempts::Table)
-            .col(SignInAttempts::Username)
-            .col(SignInAttempts::At)
-            .take(),
-        Index::create()
-            .name("sign_in_attempts_address")
-            .table(SignInAttempts::Table)
-            .col(SignInAttempts::Address)
-            .col(SignInAttempts::At)
-            .take(),
-        Index::create()
-            .name("api_tokens_account")
-            .table(ApiTokens::Table)
-            .col(ApiTokens::AccountId)
-            .take(),
-        Index::create()
-            .name("audit_log_at")
-            .table(AuditLog::Table)
-            .col(AuditLog::At)
-            .take(),
-        Index::create()
-            .name("audit_log_actor")
-            .table(AuditLog::Table)
-            .col(AuditLog::ActorName)
-            .col(AuditLog::At)
-            .take(),
+        index_on("regions_parent", Regions::Table, [Regions::ParentId]),
+        index_on("regions_path", Regions::Table, [Regions::Path]),
+        index_on(
+            "departments_region",
+            Departments::Table,
+            [Departments::RegionId],
+        ),
+        index_on("accounts_region", Accounts::Table, [Accounts::RegionId]),
+        index_on(
+            "password_history_account",
+            PasswordHistory::Table,
+            [PasswordHistory::AccountId],
+        ),
+        index_on("sessions_account", Sessions::Table, [Sessions::AccountId]),
+        index_on(
+            "sign_in_attempts_username",
+            SignInAttempts::Table,
+            [SignInAttempts::Username, SignInAttempts::At],
+        ),
+        index_on(
+            "sign_in_attempts_address",
+            SignInAttempts::Table,
+            [SignInAttempts::Address, SignInAttempts::At],
+        ),
+        index_on(
+            "api_tokens_account",
+            ApiTokens::Table,
+            [ApiTokens::AccountId],
+        ),
+        index_on("audit_log_at", AuditLog::Table, [AuditLog::At]),
+        index_on(
+            "audit_log_actor",
+            AuditLog::Table,
+            [AuditLog::ActorName, AuditLog::At],
+        ),
     ]
 }
 

@@ -3,54 +3,44 @@
 //! milestones, the lifecycle transition log and attachments.
 
 use super::columns::*;
+use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
 use sea_query::{
-    ColumnDef, Expr, ExprTrait, ForeignKeyAction, Index, IndexCreateStatement,
-    PostgresQueryBuilder, Query, SqliteQueryBuilder, Table, TableCreateStatement,
+    Expr, ExprTrait, ForeignKeyAction, IndexCreateStatement, Query, TableCreateStatement,
 };
-
-fn date(col: Projects) -> ColumnDef {
-    ColumnDef::new(col).date().null().take()
-}
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
-        Table::create()
-            .table(Categories::Table)
+        table(Categories::Table)
             .col(id(Categories::Id))
             .col(text(Categories::Code).unique_key())
             .col(text(Categories::Name))
             .col(big_null(Categories::ParentId))
             .col(big(Categories::Sort))
             .col(time(Categories::CreatedAt))
-            .foreign_key(&mut fk(
-                (Categories::Table, Categories::ParentId),
-                (Categories::Table, Categories::Id),
-                Restrict,
-            ))
+            .references(Categories::ParentId, Categories::Table, Restrict)
             .take(),
-        Table::create()
-            .table(Projects::Table)
+        table(Projects::Table)
             .col(id(Projects::Id))
             .col(text(Projects::Code).unique_key())
             .col(text(Projects::Name))
             .col(big(Projects::CategoryId))
-            .col(ColumnDef::new(Projects::Year).integer().not_null())
+            .col(int(Projects::Year))
             .col(big(Projects::RegionId))
             .col(path(Projects::RegionPath, backend))
             .col(big(Projects::LeadDepartmentId))
             .col(text(Projects::OwnerName))
             .col(text(Projects::OwnerPhone))
             .col(big_null(Projects::ManagerId))
-            .col(ColumnDef::new(Projects::Latitude).double().null())
-            .col(ColumnDef::new(Projects::Longitude).double().null())
+            .col(coordinate(Projects::Latitude))
+            .col(coordinate(Projects::Longitude))
             .col(text(Projects::Address))
-            .col(date(Projects::PlannedStart))
-            .col(date(Projects::PlannedEnd))
-            .col(date(Projects::ActualStart))
-            .col(date(Projects::ActualEnd))
+            .col(day_null(Projects::PlannedStart))
+            .col(day_null(Projects::PlannedEnd))
+            .col(day_null(Projects::ActualStart))
+            .col(day_null(Projects::ActualEnd))
             .col(big_null(Projects::Beneficiaries))
             .col(text(Projects::Description))
             .col(text(Projects::Goals))
@@ -58,92 +48,46 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Projects::Stage))
             .col(text(Projects::Hold))
             .col(text_null(Projects::HoldReason))
-            .col(
-                ColumnDef::new(Projects::ProgressPercent)
-                    .integer()
-                    .not_null()
-                    .default(0),
-            )
+            .col(int(Projects::ProgressPercent).default(0))
             .col(text(Projects::ProgressNote))
             .col(big(Projects::BudgetFen))
             .col(time(Projects::CreatedAt))
             .col(time(Projects::UpdatedAt))
             .col(version(Projects::Version))
-            .foreign_key(&mut fk(
-                (Projects::Table, Projects::CategoryId),
-                (Categories::Table, Categories::Id),
-                Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (Projects::Table, Projects::RegionId),
-                (Regions::Table, Regions::Id),
-                Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (Projects::Table, Projects::LeadDepartmentId),
-                (Departments::Table, Departments::Id),
-                Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (Projects::Table, Projects::ManagerId),
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            ))
+            .references(Projects::CategoryId, Categories::Table, Restrict)
+            .references(Projects::RegionId, Regions::Table, Restrict)
+            .references(Projects::LeadDepartmentId, Departments::Table, Restrict)
+            .references(Projects::ManagerId, Accounts::Table, SetNull)
             .take(),
-        Table::create()
-            .table(ProjectPartners::Table)
+        table(ProjectPartners::Table)
             .col(big(ProjectPartners::ProjectId))
             .col(big(ProjectPartners::DepartmentId))
-            .primary_key(
-                Index::create()
-                    .col(ProjectPartners::ProjectId)
-                    .col(ProjectPartners::DepartmentId),
-            )
-            .foreign_key(&mut fk(
-                (ProjectPartners::Table, ProjectPartners::ProjectId),
-                (Projects::Table, Projects::Id),
-                Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (ProjectPartners::Table, ProjectPartners::DepartmentId),
-                (Departments::Table, Departments::Id),
-                Restrict,
-            ))
+            .primary_key(&mut key([
+                ProjectPartners::ProjectId,
+                ProjectPartners::DepartmentId,
+            ]))
+            .references(ProjectPartners::ProjectId, Projects::Table, Cascade)
+            .references(ProjectPartners::DepartmentId, Departments::Table, Restrict)
             .take(),
-        Table::create()
-            .table(BudgetLines::Table)
+        table(BudgetLines::Table)
             .col(big(BudgetLines::ProjectId))
             .col(text(BudgetLines::Source))
             .col(big(BudgetLines::AmountFen))
-            .primary_key(
-                Index::create()
-                    .col(BudgetLines::ProjectId)
-                    .col(BudgetLines::Source),
-            )
-            .foreign_key(&mut fk(
-                (BudgetLines::Table, BudgetLines::ProjectId),
-                (Projects::Table, Projects::Id),
-                Cascade,
-            ))
+            .primary_key(&mut key([BudgetLines::ProjectId, BudgetLines::Source]))
+            .references(BudgetLines::ProjectId, Projects::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Milestones::Table)
+        table(Milestones::Table)
             .col(id(Milestones::Id))
             .col(big(Milestones::ProjectId))
             .col(text(Milestones::Name))
-            .col(ColumnDef::new(Milestones::PlannedDate).date().not_null())
-            .col(ColumnDef::new(Milestones::ActualDate).date().null())
-            .col(ColumnDef::new(Milestones::Weight).integer().not_null())
+            .col(day(Milestones::PlannedDate))
+            .col(day_null(Milestones::ActualDate))
+            .col(int(Milestones::Weight))
             .col(big(Milestones::Sort))
             .col(version(Milestones::Version))
-            .foreign_key(&mut fk(
-                (Milestones::Table, Milestones::ProjectId),
-                (Projects::Table, Projects::Id),
-                Cascade,
-            ))
+            .references(Milestones::ProjectId, Projects::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Transitions::Table)
+        table(Transitions::Table)
             .col(id(Transitions::Id))
             .col(big(Transitions::ProjectId))
             .col(time(Transitions::At))
@@ -155,14 +99,9 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Transitions::FromHold))
             .col(text(Transitions::ToHold))
             .col(text(Transitions::Reason))
-            .foreign_key(&mut fk(
-                (Transitions::Table, Transitions::ProjectId),
-                (Projects::Table, Projects::Id),
-                Cascade,
-            ))
+            .references(Transitions::ProjectId, Projects::Table, Cascade)
             .take(),
-        Table::create()
-            .table(Attachments::Table)
+        table(Attachments::Table)
             .col(id(Attachments::Id))
             .col(big(Attachments::ProjectId))
             .col(big_null(Attachments::TransitionId))
@@ -173,35 +112,20 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(Attachments::Sha256))
             .col(text(Attachments::UploadedBy))
             .col(time(Attachments::UploadedAt))
-            .foreign_key(&mut fk(
-                (Attachments::Table, Attachments::ProjectId),
-                (Projects::Table, Projects::Id),
-                Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (Attachments::Table, Attachments::TransitionId),
-                (Transitions::Table, Transitions::Id),
-                SetNull,
-            ))
+            .references(Attachments::ProjectId, Projects::Table, Cascade)
+            .references(Attachments::TransitionId, Transitions::Table, SetNull)
             .take(),
     ]
 }
 
 fn indexes() -> Vec<IndexCreateStatement> {
-    let index = |name: &str, table: Projects, cols: &[Projects]| {
-        let mut i = Index::create().name(name).table(table).take();
-        for c in cols {
-            i.col(*c);
-        }
-        i
-    };
     vec![
         // The usual list — year and stage filters, the actor's scope, sorted by code, counted —
         // is answered from this index alone, in order, stopping after one page.
-        index(
+        index_on(
             "projects_year_stage",
             Projects::Table,
-            &[
+            [
                 Projects::Year,
                 Projects::Stage,
                 Projects::Code,
@@ -209,52 +133,48 @@ fn indexes() -> Vec<IndexCreateStatement> {
             ],
         ),
         // Counting a year and stage inside a scope: an index range on the path.
-        index(
+        index_on(
             "projects_year_stage_scope",
             Projects::Table,
-            &[Projects::Year, Projects::Stage, Projects::RegionPath],
+            [Projects::Year, Projects::Stage, Projects::RegionPath],
         ),
-        index(
+        index_on(
             "projects_region_path",
             Projects::Table,
-            &[Projects::RegionPath],
+            [Projects::RegionPath],
         ),
-        index(
+        index_on(
             "projects_lead",
             Projects::Table,
-            &[Projects::LeadDepartmentId],
+            [Projects::LeadDepartmentId],
         ),
-        index(
-            "projects_category",
-            Projects::Table,
-            &[Projects::CategoryId],
-        ),
-        index(
+        index_on("projects_category", Projects::Table, [Projects::CategoryId]),
+        index_on(
             "projects_stage",
             Projects::Table,
-            &[Projects::Stage, Projects::Id],
+            [Projects::Stage, Projects::Id],
         ),
-        index("projects_manager", Projects::Table, &[Projects::ManagerId]),
-        Index::create()
-            .name("project_partners_department")
-            .table(ProjectPartners::Table)
-            .col(ProjectPartners::DepartmentId)
-            .take(),
-        Index::create()
-            .name("milestones_project")
-            .table(Milestones::Table)
-            .col(Milestones::ProjectId)
-            .take(),
-        Index::create()
-            .name("transitions_project")
-            .table(Transitions::Table)
-            .col(Transitions::ProjectId)
-            .take(),
-        Index::create()
-            .name("attachments_project")
-            .table(Attachments::Table)
-            .col(Attachments::ProjectId)
-            .take(),
+        index_on("projects_manager", Projects::Table, [Projects::ManagerId]),
+        index_on(
+            "project_partners_department",
+            ProjectPartners::Table,
+            [ProjectPartners::DepartmentId],
+        ),
+        index_on(
+            "milestones_project",
+            Milestones::Table,
+            [Milestones::ProjectId],
+        ),
+        index_on(
+            "transitions_project",
+            Transitions::Table,
+            [Transitions::ProjectId],
+        ),
+        index_on(
+            "attachments_project",
+            Attachments::Table,
+            [Attachments::ProjectId],
+        ),
     ]
 }
 
@@ -308,16 +228,17 @@ const DICTIONARY: [(&str, &str, Subcategories); 4] = [
 ];
 
 fn dictionary(backend: Backend) -> Vec<String> {
-    let render = |q: &sea_query::InsertStatement| match backend {
-        Backend::Sqlite => q.to_string(SqliteQueryBuilder),
-        Backend::Postgres => q.to_string(PostgresQueryBuilder),
+    let into_categories = |columns: &[Categories]| {
+        Query::insert()
+            .into_table(Categories::Table)
+            .columns(columns.iter().copied())
+            .take()
     };
     let mut out = Vec::new();
     for (i, (code, name, children)) in DICTIONARY.iter().enumerate() {
-        out.push(render(
-            &Query::insert()
-                .into_table(Categories::Table)
-                .columns([
+        out.push(
+            backend.query_sql(
+                &into_categories(&[
                     Categories::Code,
                     Categories::Name,
                     Categories::Sort,
@@ -330,12 +251,12 @@ fn dictionary(backend: Backend) -> Vec<String> {
                     Expr::current_timestamp(),
                 ])
                 .take(),
-        ));
+            ),
+        );
         for (j, (child_code, child_name)) in children.iter().enumerate() {
-            out.push(render(
-                &Query::insert()
-                    .into_table(Categories::Table)
-                    .columns([
+            out.push(
+                backend.query_sql(
+                    &into_categories(&[
                         Categories::Code,
                         Categories::Name,
                         Categories::ParentId,
@@ -355,7 +276,8 @@ fn dictionary(backend: Backend) -> Vec<String> {
                     )
                     .expect("columns and values match")
                     .take(),
-            ));
+                ),
+            );
         }
     }
     out

@@ -5,26 +5,18 @@
 //! a million; and the indexes that let one district's figures come from index ranges alone.
 
 use super::columns::*;
+use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::derived::from_records;
 use crate::kernel::schema::*;
 use sea_query::{
-    Alias, ColumnDef, Expr, ExprTrait, ForeignKeyAction, Index, IndexCreateStatement,
-    InsertStatement, PostgresQueryBuilder, Query, SqliteQueryBuilder, Table, TableCreateStatement,
+    Alias, Expr, ExprTrait, ForeignKeyAction, IndexCreateStatement, InsertStatement, IntoIden,
+    Query, TableCreateStatement,
 };
-
-fn money(col: SourceMoney) -> ColumnDef {
-    ColumnDef::new(col)
-        .big_integer()
-        .not_null()
-        .default(0)
-        .take()
-}
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     vec![
-        Table::create()
-            .table(SnapshotTotals::Table)
+        table(SnapshotTotals::Table)
             .col(text(SnapshotTotals::Period))
             .col(path(SnapshotTotals::RegionPath, backend))
             .col(big(SnapshotTotals::LeadDepartmentId))
@@ -32,31 +24,25 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(SnapshotTotals::Light))
             .col(big(SnapshotTotals::Projects))
             .col(big(SnapshotTotals::PaidFen))
-            .primary_key(
-                Index::create()
-                    .col(SnapshotTotals::Period)
-                    .col(SnapshotTotals::RegionPath)
-                    .col(SnapshotTotals::LeadDepartmentId)
-                    .col(SnapshotTotals::Light),
-            )
+            .primary_key(&mut key([
+                SnapshotTotals::Period,
+                SnapshotTotals::RegionPath,
+                SnapshotTotals::LeadDepartmentId,
+                SnapshotTotals::Light,
+            ]))
             .take(),
-        Table::create()
-            .table(SourceMoney::Table)
+        table(SourceMoney::Table)
             .col(big(SourceMoney::ProjectId))
             .col(text(SourceMoney::Source))
             .col(money(SourceMoney::ApprovedFen))
             .col(money(SourceMoney::DisbursedFen))
             .col(money(SourceMoney::PaidFen))
-            .primary_key(
-                Index::create()
-                    .col(SourceMoney::ProjectId)
-                    .col(SourceMoney::Source),
-            )
-            .foreign_key(&mut fk(
-                (SourceMoney::Table, SourceMoney::ProjectId),
-                (Projects::Table, Projects::Id),
+            .primary_key(&mut key([SourceMoney::ProjectId, SourceMoney::Source]))
+            .references(
+                SourceMoney::ProjectId,
+                Projects::Table,
                 ForeignKeyAction::Cascade,
-            ))
+            )
             .take(),
     ]
 }
@@ -65,44 +51,52 @@ fn indexes() -> Vec<IndexCreateStatement> {
     vec![
         // The dashboard's figures for a plan year inside a region subtree, from the index
         // alone: counts by stage, light and department, budget and paid.
-        Index::create()
-            .name("projects_dashboard")
-            .table(Projects::Table)
-            .col(Projects::Year)
-            .col(Projects::RegionPath)
-            .col(Projects::Stage)
-            .col(Projects::Hold)
-            .col(ProjectLights::Light)
-            .col(Projects::LeadDepartmentId)
-            .col(Projects::PlannedStart)
-            .col(Projects::BudgetFen)
-            .col(ProjectLights::PaidFen)
-            .take(),
+        index_on(
+            "projects_dashboard",
+            Projects::Table,
+            [
+                Projects::Year.into_iden(),
+                Projects::RegionPath.into_iden(),
+                Projects::Stage.into_iden(),
+                Projects::Hold.into_iden(),
+                ProjectLights::Light.into_iden(),
+                Projects::LeadDepartmentId.into_iden(),
+                Projects::PlannedStart.into_iden(),
+                Projects::BudgetFen.into_iden(),
+                ProjectLights::PaidFen.into_iden(),
+            ],
+        ),
         // The first red projects by code: read in order, stopping at the list's length.
-        Index::create()
-            .name("projects_light_code")
-            .table(Projects::Table)
-            .col(Projects::Year)
-            .col(ProjectLights::Light)
-            .col(Projects::Code)
-            .take(),
+        index_on(
+            "projects_light_code",
+            Projects::Table,
+            [
+                Projects::Year.into_iden(),
+                ProjectLights::Light.into_iden(),
+                Projects::Code.into_iden(),
+            ],
+        ),
         // Planned money by source of the selected projects, without reading the table rows.
-        Index::create()
-            .name("budget_lines_amounts")
-            .table(BudgetLines::Table)
-            .col(BudgetLines::ProjectId)
-            .col(BudgetLines::Source)
-            .col(BudgetLines::AmountFen)
-            .take(),
-        Index::create()
-            .name("project_source_money_amounts")
-            .table(SourceMoney::Table)
-            .col(SourceMoney::ProjectId)
-            .col(SourceMoney::Source)
-            .col(SourceMoney::ApprovedFen)
-            .col(SourceMoney::DisbursedFen)
-            .col(SourceMoney::PaidFen)
-            .take(),
+        index_on(
+            "budget_lines_amounts",
+            BudgetLines::Table,
+            [
+                BudgetLines::ProjectId,
+                BudgetLines::Source,
+                BudgetLines::AmountFen,
+            ],
+        ),
+        index_on(
+            "project_source_money_amounts",
+            SourceMoney::Table,
+            [
+                SourceMoney::ProjectId,
+                SourceMoney::Source,
+                SourceMoney::ApprovedFen,
+                SourceMoney::DisbursedFen,
+                SourceMoney::PaidFen,
+            ],
+        ),
     ]
 }
 
@@ -195,14 +189,8 @@ fn totals_triggers(backend: Backend) -> Vec<String> {
 /// The statements of this migration for `backend`.
 pub fn statements(backend: Backend) -> Vec<String> {
     let mut out = render(backend, &tables(backend), &indexes());
-    out.push(match backend {
-        Backend::Sqlite => from_records(None).to_string(SqliteQueryBuilder),
-        Backend::Postgres => from_records(None).to_string(PostgresQueryBuilder),
-    });
-    out.push(match backend {
-        Backend::Sqlite => backfill_totals().to_string(SqliteQueryBuilder),
-        Backend::Postgres => backfill_totals().to_string(PostgresQueryBuilder),
-    });
+    out.push(backend.query_sql(&from_records(None)));
+    out.push(backend.query_sql(&backfill_totals()));
     out.extend(totals_triggers(backend));
     out
 }

@@ -17,23 +17,15 @@
 //! its rows in key order, so two bulk statements (light runs, imports) cannot deadlock each other.
 
 use super::columns::*;
+use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
-use sea_query::{ColumnDef, Index, IndexCreateStatement, Table, TableCreateStatement};
-
-fn money(col: impl sea_query::IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .big_integer()
-        .not_null()
-        .default(0)
-        .take()
-}
+use sea_query::{IndexCreateStatement, TableCreateStatement};
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     vec![
-        Table::create()
-            .table(PlanTotals::Table)
-            .col(ColumnDef::new(PlanTotals::Year).integer().not_null())
+        table(PlanTotals::Table)
+            .col(int(PlanTotals::Year))
             .col(path(PlanTotals::RegionPath, backend))
             .col(big(PlanTotals::LeadDepartmentId))
             .col(text(PlanTotals::Stage))
@@ -42,18 +34,16 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(money(PlanTotals::Projects))
             .col(money(PlanTotals::BudgetFen))
             .col(money(PlanTotals::PaidFen))
-            .primary_key(
-                Index::create()
-                    .col(PlanTotals::Year)
-                    .col(PlanTotals::RegionPath)
-                    .col(PlanTotals::LeadDepartmentId)
-                    .col(PlanTotals::Stage)
-                    .col(PlanTotals::Light),
-            )
+            .primary_key(&mut key([
+                PlanTotals::Year,
+                PlanTotals::RegionPath,
+                PlanTotals::LeadDepartmentId,
+                PlanTotals::Stage,
+                PlanTotals::Light,
+            ]))
             .take(),
-        Table::create()
-            .table(PlanSourceTotals::Table)
-            .col(ColumnDef::new(PlanSourceTotals::Year).integer().not_null())
+        table(PlanSourceTotals::Table)
+            .col(int(PlanSourceTotals::Year))
             .col(path(PlanSourceTotals::RegionPath, backend))
             .col(big(PlanSourceTotals::LeadDepartmentId))
             .col(text(PlanSourceTotals::Stage))
@@ -62,14 +52,13 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(money(PlanSourceTotals::ApprovedFen))
             .col(money(PlanSourceTotals::DisbursedFen))
             .col(money(PlanSourceTotals::PaidFen))
-            .primary_key(
-                Index::create()
-                    .col(PlanSourceTotals::Year)
-                    .col(PlanSourceTotals::RegionPath)
-                    .col(PlanSourceTotals::LeadDepartmentId)
-                    .col(PlanSourceTotals::Stage)
-                    .col(PlanSourceTotals::Source),
-            )
+            .primary_key(&mut key([
+                PlanSourceTotals::Year,
+                PlanSourceTotals::RegionPath,
+                PlanSourceTotals::LeadDepartmentId,
+                PlanSourceTotals::Stage,
+                PlanSourceTotals::Source,
+            ]))
             .take(),
     ]
 }
@@ -77,15 +66,15 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
 fn indexes() -> Vec<IndexCreateStatement> {
     // The dashboard's reports of the last month due: whether and when each due project filed,
     // from the index alone rather than a heap visit per project.
-    vec![
-        Index::create()
-            .name("progress_reports_submitted")
-            .table(ProgressReports::Table)
-            .col(ProgressReports::ProjectId)
-            .col(ProgressReports::Period)
-            .col(ProgressReports::SubmittedAt)
-            .take(),
-    ]
+    vec![index_on(
+        "progress_reports_submitted",
+        ProgressReports::Table,
+        [
+            ProgressReports::ProjectId,
+            ProgressReports::Period,
+            ProgressReports::SubmittedAt,
+        ],
+    )]
 }
 
 /// The key of both tables, as the columns of a project row `p`.

@@ -7,23 +7,16 @@
 //! money), so an edit of this column alone moves no total. SQLite adds the column in place with
 //! its constant default; PostgreSQL (11 and later) records the default without rewriting rows.
 
+use super::columns::text_empty;
+use super::statements::add_columns;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::Projects;
-use sea_query::{ColumnDef, PostgresQueryBuilder, SqliteQueryBuilder, Table};
 
 /// The statements of this migration for `backend`.
 pub fn statements(backend: Backend) -> Vec<String> {
-    let alter = Table::alter()
-        .table(Projects::Table)
-        .add_column(
-            ColumnDef::new(Projects::PublicPhone)
-                .text()
-                .not_null()
-                .default(""),
-        )
-        .take();
-    vec![match backend {
-        Backend::Sqlite => alter.to_string(SqliteQueryBuilder),
-        Backend::Postgres => alter.to_string(PostgresQueryBuilder),
-    }]
+    add_columns(
+        backend,
+        Projects::Table,
+        [text_empty(Projects::PublicPhone)],
+    )
 }

@@ -4,10 +4,10 @@
 //! the portal list's order (newest plan first, then by code), so its first page is the first
 //! twenty entries rather than a sort of every public project.
 
-use super::columns::render;
+use super::statements::{index_on, render};
 use crate::kernel::db::Backend;
 use crate::kernel::schema::{ProjectLights, Projects};
-use sea_query::{Index, IndexOrder};
+use sea_query::{IndexColumn, IndexOrder, IntoIden};
 
 /// The statements of migration 8.
 pub fn statements(backend: Backend) -> Vec<String> {
@@ -15,24 +15,28 @@ pub fn statements(backend: Backend) -> Vec<String> {
         backend,
         &[],
         &[
-            Index::create()
-                .name("projects_portal_map")
-                .table(Projects::Table)
-                .col(Projects::IsPublic)
-                .col(Projects::Latitude)
-                .col(Projects::Longitude)
-                .col(Projects::Year)
-                .col(Projects::Stage)
-                .col(ProjectLights::Light)
-                .take(),
-            Index::create()
-                .name("projects_portal_list")
-                .table(Projects::Table)
-                .col(Projects::IsPublic)
-                .col((Projects::Year, IndexOrder::Desc))
-                .col(Projects::Code)
-                .col(Projects::Stage)
-                .take(),
+            index_on(
+                "projects_portal_map",
+                Projects::Table,
+                [
+                    Projects::IsPublic.into_iden(),
+                    Projects::Latitude.into_iden(),
+                    Projects::Longitude.into_iden(),
+                    Projects::Year.into_iden(),
+                    Projects::Stage.into_iden(),
+                    ProjectLights::Light.into_iden(),
+                ],
+            ),
+            index_on(
+                "projects_portal_list",
+                Projects::Table,
+                [
+                    IndexColumn::from(Projects::IsPublic),
+                    (Projects::Year, IndexOrder::Desc).into(),
+                    Projects::Code.into(),
+                    Projects::Stage.into(),
+                ],
+            ),
         ],
     )
 }

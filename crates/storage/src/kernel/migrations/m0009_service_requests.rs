@@ -6,23 +6,17 @@
 //! community boundaries they refer to.
 
 use super::columns::*;
+use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
 use sea_query::{
-    ColumnDef, Expr, ForeignKeyAction, Index, IndexCreateStatement, PostgresQueryBuilder, Query,
-    SqliteQueryBuilder, Table, TableCreateStatement,
+    ColumnDef, Expr, ForeignKeyAction, IndexCreateStatement, Query, TableCreateStatement,
 };
-
-fn int(col: impl sea_query::IntoIden) -> ColumnDef {
-    ColumnDef::new(col).integer().not_null().take()
-}
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
-    let coordinate = |col| ColumnDef::new(col).double().null().take();
     vec![
-        Table::create()
-            .table(RequestCategories::Table)
+        table(RequestCategories::Table)
             .col(id(RequestCategories::Id))
             .col(text(RequestCategories::Code).unique_key())
             .col(text(RequestCategories::Name))
@@ -38,8 +32,7 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             )
             .col(time(RequestCategories::CreatedAt))
             .take(),
-        Table::create()
-            .table(ServiceRequests::Table)
+        table(ServiceRequests::Table)
             .col(id(ServiceRequests::Id))
             .col(text(ServiceRequests::Receipt).unique_key())
             .col(big(ServiceRequests::CategoryId))
@@ -69,39 +62,30 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(flag(ServiceRequests::IsPublished))
             .col(time(ServiceRequests::UpdatedAt))
             .col(version(ServiceRequests::Version))
-            .foreign_key(&mut fk(
-                (ServiceRequests::Table, ServiceRequests::CategoryId),
-                (RequestCategories::Table, RequestCategories::Id),
+            .references(
+                ServiceRequests::CategoryId,
+                RequestCategories::Table,
                 Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (ServiceRequests::Table, ServiceRequests::ProjectId),
-                (Projects::Table, Projects::Id),
-                SetNull,
-            ))
-            .foreign_key(&mut fk(
-                (ServiceRequests::Table, ServiceRequests::EnteredBy),
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            ))
-            .foreign_key(&mut fk(
-                (ServiceRequests::Table, ServiceRequests::HolderDepartmentId),
-                (Departments::Table, Departments::Id),
+            )
+            .references(ServiceRequests::ProjectId, Projects::Table, SetNull)
+            .references(ServiceRequests::EnteredBy, Accounts::Table, SetNull)
+            .references(
+                ServiceRequests::HolderDepartmentId,
+                Departments::Table,
                 Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (ServiceRequests::Table, ServiceRequests::OwnerDepartmentId),
-                (Departments::Table, Departments::Id),
+            )
+            .references(
+                ServiceRequests::OwnerDepartmentId,
+                Departments::Table,
                 Restrict,
-            ))
-            .foreign_key(&mut fk(
-                (ServiceRequests::Table, ServiceRequests::MergedInto),
-                (ServiceRequests::Table, ServiceRequests::Id),
+            )
+            .references(
+                ServiceRequests::MergedInto,
+                ServiceRequests::Table,
                 Restrict,
-            ))
+            )
             .take(),
-        Table::create()
-            .table(RequestEvents::Table)
+        table(RequestEvents::Table)
             .col(id(RequestEvents::Id))
             .col(big(RequestEvents::RequestId))
             .col(text(RequestEvents::Kind))
@@ -110,24 +94,11 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(text(RequestEvents::ActorName))
             .col(big_null(RequestEvents::DepartmentId))
             .col(text(RequestEvents::Note))
-            .foreign_key(&mut fk(
-                (RequestEvents::Table, RequestEvents::RequestId),
-                (ServiceRequests::Table, ServiceRequests::Id),
-                Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (RequestEvents::Table, RequestEvents::ActorId),
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            ))
-            .foreign_key(&mut fk(
-                (RequestEvents::Table, RequestEvents::DepartmentId),
-                (Departments::Table, Departments::Id),
-                Restrict,
-            ))
+            .references(RequestEvents::RequestId, ServiceRequests::Table, Cascade)
+            .references(RequestEvents::ActorId, Accounts::Table, SetNull)
+            .references(RequestEvents::DepartmentId, Departments::Table, Restrict)
             .take(),
-        Table::create()
-            .table(RequestPhotos::Table)
+        table(RequestPhotos::Table)
             .col(id(RequestPhotos::Id))
             .col(big(RequestPhotos::RequestId))
             .col(text(RequestPhotos::Stage))
@@ -137,92 +108,74 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(int(RequestPhotos::Height))
             .col(flag(RequestPhotos::HadLocation))
             .col(time(RequestPhotos::UploadedAt))
-            .foreign_key(&mut fk(
-                (RequestPhotos::Table, RequestPhotos::RequestId),
-                (ServiceRequests::Table, ServiceRequests::Id),
-                Cascade,
-            ))
+            .references(RequestPhotos::RequestId, ServiceRequests::Table, Cascade)
             .take(),
-        Table::create()
-            .table(CommunityBoundaries::Table)
-            .col(
-                ColumnDef::new(CommunityBoundaries::RegionId)
-                    .big_integer()
-                    .not_null()
-                    .primary_key(),
-            )
+        table(CommunityBoundaries::Table)
+            .col(big(CommunityBoundaries::RegionId).primary_key())
             .col(text(CommunityBoundaries::Geojson))
             .col(time(CommunityBoundaries::UpdatedAt))
-            .foreign_key(&mut fk(
-                (CommunityBoundaries::Table, CommunityBoundaries::RegionId),
-                (Regions::Table, Regions::Id),
-                Cascade,
-            ))
+            .references(CommunityBoundaries::RegionId, Regions::Table, Cascade)
             .take(),
-        Table::create()
-            .table(RoutingRules::Table)
+        table(RoutingRules::Table)
             .col(id(RoutingRules::Id))
             .col(big_null(RoutingRules::CategoryId))
             .col(big_null(RoutingRules::RegionId))
             .col(big(RoutingRules::DepartmentId))
             .col(time(RoutingRules::CreatedAt))
-            .foreign_key(&mut fk(
-                (RoutingRules::Table, RoutingRules::CategoryId),
-                (RequestCategories::Table, RequestCategories::Id),
-                Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (RoutingRules::Table, RoutingRules::RegionId),
+            .references(RoutingRules::CategoryId, RequestCategories::Table, Cascade)
+            .references_column(
+                RoutingRules::RegionId,
                 (CommunityBoundaries::Table, CommunityBoundaries::RegionId),
                 Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (RoutingRules::Table, RoutingRules::DepartmentId),
-                (Departments::Table, Departments::Id),
-                Cascade,
-            ))
+            )
+            .references(RoutingRules::DepartmentId, Departments::Table, Cascade)
             .take(),
     ]
 }
 
 fn indexes() -> Vec<IndexCreateStatement> {
-    let index = |name: &str| Index::create().name(name).take();
     vec![
         // Queues and lists: a scope's requests by state, newest first.
-        index("service_requests_scope")
-            .table(ServiceRequests::Table)
-            .col(ServiceRequests::RegionPath)
-            .col(ServiceRequests::State)
-            .col(ServiceRequests::SubmittedAt)
-            .take(),
-        index("service_requests_holder")
-            .table(ServiceRequests::Table)
-            .col(ServiceRequests::HolderDepartmentId)
-            .col(ServiceRequests::State)
-            .take(),
-        index("service_requests_owner")
-            .table(ServiceRequests::Table)
-            .col(ServiceRequests::OwnerDepartmentId)
-            .take(),
+        index_on(
+            "service_requests_scope",
+            ServiceRequests::Table,
+            [
+                ServiceRequests::RegionPath,
+                ServiceRequests::State,
+                ServiceRequests::SubmittedAt,
+            ],
+        ),
+        index_on(
+            "service_requests_holder",
+            ServiceRequests::Table,
+            [ServiceRequests::HolderDepartmentId, ServiceRequests::State],
+        ),
+        index_on(
+            "service_requests_owner",
+            ServiceRequests::Table,
+            [ServiceRequests::OwnerDepartmentId],
+        ),
         // Open311's public list and the portal map: published requests by time.
-        index("service_requests_published")
-            .table(ServiceRequests::Table)
-            .col(ServiceRequests::IsPublished)
-            .col(ServiceRequests::SubmittedAt)
-            .take(),
-        index("service_requests_project")
-            .table(ServiceRequests::Table)
-            .col(ServiceRequests::ProjectId)
-            .take(),
-        index("request_events_request")
-            .table(RequestEvents::Table)
-            .col(RequestEvents::RequestId)
-            .col(RequestEvents::Id)
-            .take(),
-        index("request_photos_request")
-            .table(RequestPhotos::Table)
-            .col(RequestPhotos::RequestId)
-            .take(),
+        index_on(
+            "service_requests_published",
+            ServiceRequests::Table,
+            [ServiceRequests::IsPublished, ServiceRequests::SubmittedAt],
+        ),
+        index_on(
+            "service_requests_project",
+            ServiceRequests::Table,
+            [ServiceRequests::ProjectId],
+        ),
+        index_on(
+            "request_events_request",
+            RequestEvents::Table,
+            [RequestEvents::RequestId, RequestEvents::Id],
+        ),
+        index_on(
+            "request_photos_request",
+            RequestPhotos::Table,
+            [RequestPhotos::RequestId],
+        ),
     ]
 }
 
@@ -275,10 +228,7 @@ fn categories(backend: Backend) -> Vec<String> {
                     Expr::current_timestamp(),
                 ])
                 .take();
-            match backend {
-                Backend::Sqlite => insert.to_string(SqliteQueryBuilder),
-                Backend::Postgres => insert.to_string(PostgresQueryBuilder),
-            }
+            backend.query_sql(&insert)
         })
         .collect()
 }

@@ -7,15 +7,15 @@
 //! extra index would slow the intake down.
 
 use super::columns::*;
+use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::*;
-use sea_query::{ForeignKeyAction, Index, IndexCreateStatement, Table, TableCreateStatement};
+use sea_query::{ForeignKeyAction, IndexCreateStatement, TableCreateStatement};
 
 fn tables(backend: Backend) -> Vec<TableCreateStatement> {
     use ForeignKeyAction::{Cascade, Restrict, SetNull};
     vec![
-        Table::create()
-            .table(Open311Keys::Table)
+        table(Open311Keys::Table)
             .col(id(Open311Keys::Id))
             .col(text(Open311Keys::Name))
             .col(text(Open311Keys::KeyHash).unique_key())
@@ -24,32 +24,18 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
             .col(big_null(Open311Keys::CreatedBy))
             .col(time(Open311Keys::CreatedAt))
             .col(time_null(Open311Keys::RevokedAt))
-            .foreign_key(&mut fk(
-                (Open311Keys::Table, Open311Keys::CreatedBy),
-                (Accounts::Table, Accounts::Id),
-                SetNull,
-            ))
+            .references(Open311Keys::CreatedBy, Accounts::Table, SetNull)
             .take(),
-        Table::create()
-            .table(Open311Submissions::Table)
-            .col(
-                sea_query::ColumnDef::new(Open311Submissions::RequestId)
-                    .big_integer()
-                    .not_null()
-                    .primary_key(),
-            )
+        table(Open311Submissions::Table)
+            .col(big(Open311Submissions::RequestId).primary_key())
             .col(big(Open311Submissions::KeyId))
             .col(text(Open311Submissions::Token).unique_key())
-            .foreign_key(&mut fk(
-                (Open311Submissions::Table, Open311Submissions::RequestId),
-                (ServiceRequests::Table, ServiceRequests::Id),
+            .references(
+                Open311Submissions::RequestId,
+                ServiceRequests::Table,
                 Cascade,
-            ))
-            .foreign_key(&mut fk(
-                (Open311Submissions::Table, Open311Submissions::KeyId),
-                (Open311Keys::Table, Open311Keys::Id),
-                Restrict,
-            ))
+            )
+            .references(Open311Submissions::KeyId, Open311Keys::Table, Restrict)
             .take(),
     ]
 }
@@ -57,12 +43,11 @@ fn tables(backend: Backend) -> Vec<TableCreateStatement> {
 fn indexes() -> Vec<IndexCreateStatement> {
     vec![
         // A key reads back what it posted: its requests by key.
-        Index::create()
-            .name("open311_submissions_key")
-            .table(Open311Submissions::Table)
-            .col(Open311Submissions::KeyId)
-            .col(Open311Submissions::RequestId)
-            .take(),
+        index_on(
+            "open311_submissions_key",
+            Open311Submissions::Table,
+            [Open311Submissions::KeyId, Open311Submissions::RequestId],
+        ),
     ]
 }
 

@@ -3,31 +3,23 @@
 //! shipped `domain/data/holidays.toml`, beside the years Minxin ships.
 
 use super::columns::*;
+use super::statements::*;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::{Accounts, CalendarYears};
-use sea_query::{ColumnDef, ForeignKeyAction, PostgresQueryBuilder, SqliteQueryBuilder, Table};
+use sea_query::ForeignKeyAction;
 
 /// The statements of this migration for `backend`.
 pub fn statements(backend: Backend) -> Vec<String> {
-    let table = Table::create()
-        .table(CalendarYears::Table)
-        .col(
-            ColumnDef::new(CalendarYears::Year)
-                .integer()
-                .not_null()
-                .primary_key(),
-        )
+    let table = table(CalendarYears::Table)
+        .col(int(CalendarYears::Year).primary_key())
         .col(text(CalendarYears::Arrangement))
         .col(big_null(CalendarYears::EnteredBy))
         .col(time(CalendarYears::EnteredAt))
-        .foreign_key(&mut fk(
-            (CalendarYears::Table, CalendarYears::EnteredBy),
-            (Accounts::Table, Accounts::Id),
+        .references(
+            CalendarYears::EnteredBy,
+            Accounts::Table,
             ForeignKeyAction::SetNull,
-        ))
+        )
         .take();
-    vec![match backend {
-        Backend::Sqlite => table.to_string(SqliteQueryBuilder),
-        Backend::Postgres => table.to_string(PostgresQueryBuilder),
-    }]
+    render(backend, &[table], &[])
 }

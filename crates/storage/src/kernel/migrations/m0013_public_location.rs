@@ -4,30 +4,23 @@
 //! narrows a request down to the resident's door. Stored requests are backfilled with the same
 //! rounding.
 
+use super::columns::coordinate;
+use super::statements::add_columns;
 use crate::kernel::db::Backend;
 use crate::kernel::schema::ServiceRequests;
 use minxin_domain::kernel::geo::COARSE_PER_DEGREE;
-use sea_query::{ColumnDef, Expr, PostgresQueryBuilder, Query, SqliteQueryBuilder, Table};
+use sea_query::{Expr, Query};
 
 /// The statements of this migration for `backend`.
 pub fn statements(backend: Backend) -> Vec<String> {
-    let coordinate = |col| ColumnDef::new(col).double().null().take();
-    let mut out: Vec<String> = [
-        coordinate(ServiceRequests::PublicLatitude),
-        coordinate(ServiceRequests::PublicLongitude),
-    ]
-    .into_iter()
-    .map(|mut column| {
-        let alter = Table::alter()
-            .table(ServiceRequests::Table)
-            .add_column(&mut column)
-            .take();
-        match backend {
-            Backend::Sqlite => alter.to_string(SqliteQueryBuilder),
-            Backend::Postgres => alter.to_string(PostgresQueryBuilder),
-        }
-    })
-    .collect();
+    let mut out = add_columns(
+        backend,
+        ServiceRequests::Table,
+        [
+            coordinate(ServiceRequests::PublicLatitude),
+            coordinate(ServiceRequests::PublicLongitude),
+        ],
+    );
     let rounded = |column: &str| {
         Expr::cust(format!(
             "ROUND({column} * {COARSE_PER_DEGREE:.1}) / {COARSE_PER_DEGREE:.1}"
@@ -38,9 +31,6 @@ pub fn statements(backend: Backend) -> Vec<String> {
         .value(ServiceRequests::PublicLatitude, rounded("latitude"))
         .value(ServiceRequests::PublicLongitude, rounded("longitude"))
         .take();
-    out.push(match backend {
-        Backend::Sqlite => backfill.to_string(SqliteQueryBuilder),
-        Backend::Postgres => backfill.to_string(PostgresQueryBuilder),
-    });
+    out.push(backend.query_sql(&backfill));
     out
 }

@@ -18,6 +18,7 @@ mod m0012_calendar_years;
 mod m0013_public_location;
 mod m0014_totp_enrolment;
 mod m0015_category_region;
+mod statements;
 
 use crate::kernel::db::Backend;
 
