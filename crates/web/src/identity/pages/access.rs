@@ -3,6 +3,7 @@
 
 use super::accounts::{AccountList, AccountQuery, AccountRow, account_list};
 use crate::kernel::chrome::Chrome;
+use crate::kernel::edit::{self, Typed, Versioned};
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
@@ -10,7 +11,7 @@ use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{
     Choice, Id, Input, Params, department_choices, optional_id, parsed, permit, region_choices,
-    scoped, settle, version,
+    scoped,
 };
 use askama::Template;
 use axum::extract::State;
@@ -61,6 +62,10 @@ impl AccessForm {
             version: a.version.to_string(),
         }
     }
+}
+
+impl Typed for AccessForm {
+    type Input = AccessInput;
 
     fn input(&self) -> Result<AccessInput, StoreError> {
         let mut problems = Vec::new();
@@ -80,6 +85,12 @@ impl AccessForm {
             },
             problems,
         )
+    }
+}
+
+impl Versioned for AccessForm {
+    fn version_field(&mut self) -> &mut String {
+        &mut self.version
     }
 }
 
@@ -151,30 +162,20 @@ pub async fn update(
     State(state): State<AppState>,
     s: Signed,
     Id(id): Id,
-    Input(mut form): Input<AccessForm>,
+    Input(form): Input<AccessForm>,
 ) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let store = scoped(state, s);
-    let result = async {
-        let input = form.input()?;
-        store
-            .identity()
-            .set_access(id, version(&form.version), &input)
-            .await
-    }
-    .await;
-    state.tokens.clear();
-    settle(
+    let store = scoped(&state, &s);
+    edit::update(
         s.client.lang,
-        result,
+        form,
         "/access?notice=saved",
-        |errors, conflict| async move {
-            let current = store.identity().account(id).await?;
-            if conflict {
-                form.version = current.version.to_string();
-            }
-            form_page(state, s, form, &current, errors).await
+        async |version, input| {
+            let saved = store.identity().set_access(id, version, input).await;
+            state.tokens.clear();
+            saved
         },
+        async || store.identity().account(id).await,
+        async |form, current, errors| form_page(&state, &s, form, &current, errors).await,
     )
     .await
 }

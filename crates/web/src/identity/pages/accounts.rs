@@ -3,6 +3,7 @@
 //! shown here but granted on the access pages by 安全管理员, which reuse this module's list.
 
 use crate::kernel::chrome::Chrome;
+use crate::kernel::edit::{self, Record, Typed, Versioned};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
@@ -11,7 +12,7 @@ use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{
     Choice, Id, Input, Pager, Params, department_choices, optional_id, page_request, parsed,
-    permit, region_choices, required_id, scoped, settle, version,
+    permit, region_choices, required_id, scoped, settle,
 };
 use askama::Template;
 use axum::extract::State;
@@ -221,6 +222,10 @@ impl AccountForm {
             version: a.version.to_string(),
         }
     }
+}
+
+impl Typed for AccountForm {
+    type Input = AccountInput;
 
     fn input(&self) -> Result<AccountInput, StoreError> {
         let mut problems = Vec::new();
@@ -237,6 +242,18 @@ impl AccountForm {
             },
             problems,
         )
+    }
+}
+
+impl Versioned for AccountForm {
+    fn version_field(&mut self) -> &mut String {
+        &mut self.version
+    }
+}
+
+impl Record for Account {
+    fn version(&self) -> i64 {
+        self.version
     }
 }
 
@@ -302,26 +319,21 @@ pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, F
 pub async fn create(
     State(state): State<AppState>,
     s: Signed,
-    Input(mut form): Input<AccountForm>,
+    Input(form): Input<AccountForm>,
 ) -> Result<Response, Failure> {
-    scoped(&state, &s)
-        .require(Permission::ManageAccounts)
-        .await?;
-    let result = async {
-        let input = form.input()?;
-        scoped(&state, &s)
-            .identity()
-            .create_account(&input, &form.password)
-            .await
-    }
-    .await;
-    // A password is never sent back to the browser.
-    form.password.clear();
-    settle(
+    let store = scoped(&state, &s);
+    store.require(Permission::ManageAccounts).await?;
+    let password = form.password.clone();
+    edit::create(
         s.client.lang,
-        result,
+        form,
         "/admin/accounts?notice=created",
-        |errors, _| form_page(&state, &s, form, None, errors),
+        async |input| store.identity().create_account(input, &password).await,
+        async |mut form, errors| {
+            // A password is never sent back to the browser.
+            form.password.clear();
+            form_page(&state, &s, form, None, errors).await
+        },
     )
     .await
 }
@@ -343,30 +355,22 @@ pub async fn update(
     State(state): State<AppState>,
     s: Signed,
     Id(id): Id,
-    Input(mut form): Input<AccountForm>,
+    Input(form): Input<AccountForm>,
 ) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let store = scoped(state, s);
-    let result = async {
-        let input = form.input()?;
-        store
-            .identity()
-            .update_account(id, version(&form.version), &input)
-            .await
-    }
-    .await;
-    state.tokens.clear();
-    settle(
+    let store = scoped(&state, &s);
+    edit::update(
         s.client.lang,
-        result,
+        form,
         "/admin/accounts?notice=saved",
-        |errors, conflict| async move {
-            let current = store.identity().account(id).await?;
-            if conflict {
-                form.version = current.version.to_string();
-            }
+        async |version, input| {
+            let saved = store.identity().update_account(id, version, input).await;
+            state.tokens.clear();
+            saved
+        },
+        async || store.identity().account(id).await,
+        async |mut form, current, errors| {
             form.username = current.username.clone();
-            form_page(state, s, form, Some(&current), errors).await
+            form_page(&state, &s, form, Some(&current), errors).await
         },
     )
     .await

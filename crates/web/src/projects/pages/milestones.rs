@@ -5,12 +5,13 @@
 use super::detail::settle_on_page;
 use super::{may_change, optional_date, required_int};
 use crate::kernel::chrome::Chrome;
+use crate::kernel::edit::{self, Record, Typed, Versioned};
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Id, Input, parsed, scoped, settle, version};
+use crate::kernel::widgets::{Id, Input, parsed, scoped, version};
 use crate::projects::pages::attachments::Ids as MilestonePath;
 use askama::Template;
 use axum::extract::State;
@@ -48,6 +49,10 @@ impl MilestoneForm {
             version: m.version.to_string(),
         }
     }
+}
+
+impl Typed for MilestoneForm {
+    type Input = MilestoneInput;
 
     fn input(&self) -> Result<MilestoneInput, StoreError> {
         let mut p = Vec::new();
@@ -98,6 +103,18 @@ pub async fn add(
 pub struct DoneForm {
     actual_date: String,
     version: String,
+}
+
+impl Versioned for MilestoneForm {
+    fn version_field(&mut self) -> &mut String {
+        &mut self.version
+    }
+}
+
+impl Record for Milestone {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 /// One milestone of a visible project, or 404.
@@ -240,27 +257,21 @@ pub async fn update(
     State(state): State<AppState>,
     s: Signed,
     MilestonePath(id, mid): MilestonePath,
-    Input(mut form): Input<MilestoneForm>,
+    Input(form): Input<MilestoneForm>,
 ) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let result = async {
-        let input = form.input()?;
-        scoped(state, s)
-            .projects()
-            .update_milestone(id, mid, version(&form.version), &input)
-            .await
-    }
-    .await;
-    settle(
+    let store = scoped(&state, &s);
+    edit::update(
         s.client.lang,
-        result,
+        form,
         &format!("/projects/{id}?notice=milestone"),
-        |errors, conflict| async move {
-            if conflict {
-                form.version = find(state, s, id, mid).await?.version.to_string();
-            }
-            edit_page(state, s, id, mid, form, errors).await
+        async |version, input| {
+            store
+                .projects()
+                .update_milestone(id, mid, version, input)
+                .await
         },
+        async || find(&state, &s, id, mid).await,
+        async |form, _, errors| edit_page(&state, &s, id, mid, form, errors).await,
     )
     .await
 }
