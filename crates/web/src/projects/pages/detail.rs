@@ -6,7 +6,7 @@
 
 use super::milestones::MilestoneForm;
 use super::{
-    errors_of, hold_name, may_change, move_name, optional_date, project_notice, required_int,
+    hold_name, may_change, move_name, optional_date, project_notice, required_int, settle_prefixed,
     source_name, stage_name, today,
 };
 use crate::kernel::chrome::Chrome;
@@ -20,7 +20,7 @@ use crate::kernel::widgets::{Choice, Id, Input, Params, parsed, scoped, version}
 use crate::projects::pages::attachments::{AttachmentsPanel, panel_of};
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use minxin_domain::control::progress::{PlannedMilestone, expected};
 use minxin_domain::kernel::money::Fen;
 use minxin_domain::kernel::time::format_local;
@@ -489,17 +489,16 @@ pub async fn settle_on_page<T>(
     prefix: &str,
     keep: impl FnOnce(&mut Again),
 ) -> Result<Response, Failure> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?notice={notice}")).into_response()),
-        Err(e) => {
-            let mut again = Again {
-                errors: errors_of(s.client.lang, e, prefix)?,
-                ..Again::default()
-            };
-            keep(&mut again);
-            page(state, s, id, again, None).await
-        }
-    }
+    let to = format!("/projects/{id}?notice={notice}");
+    settle_prefixed(s.client.lang, result, &to, prefix, async |errors| {
+        let mut again = Again {
+            errors,
+            ..Again::default()
+        };
+        keep(&mut again);
+        page(state, s, id, again, None).await
+    })
+    .await
 }
 
 /// POST /projects/{id}/progress

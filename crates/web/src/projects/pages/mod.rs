@@ -24,6 +24,7 @@ use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::scoped;
 use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use minxin_domain::Problem;
@@ -198,6 +199,25 @@ pub fn errors_of(lang: Lang, e: StoreError, prefix: &str) -> Result<FormErrors, 
         other => return Err(other.into()),
     }
     Ok(errors)
+}
+
+/// Where a post from one of several forms on a page ends (the project page, its books and
+/// reports): a 303 redirect to `to`, or the page again, built by `again` from the refusal filed
+/// under `prefix` (see [`errors_of`]).
+pub async fn settle_prefixed<T, Fut>(
+    lang: Lang,
+    result: Result<T, StoreError>,
+    to: &str,
+    prefix: &str,
+    again: impl FnOnce(FormErrors) -> Fut,
+) -> Result<Response, Failure>
+where
+    Fut: Future<Output = Result<Response, Failure>>,
+{
+    match result {
+        Ok(_) => Ok(Redirect::to(to).into_response()),
+        Err(e) => again(errors_of(lang, e, prefix)?).await,
+    }
 }
 
 #[cfg(test)]

@@ -13,10 +13,10 @@ use crate::kernel::page::{NoticeQuery, html};
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{Choice, Id, Input, Params, optional_id, parsed, required_id, scoped};
-use crate::projects::pages::{errors_of, optional_date, source_name};
+use crate::projects::pages::{optional_date, settle_prefixed, source_name};
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use minxin_domain::control::finance::{
     MoneyKind, ProcurementMethod, ProjectMoney, execution_rate_bp,
 };
@@ -443,17 +443,16 @@ async fn settle<T>(
     prefix: &str,
     keep: impl FnOnce(&mut Again),
 ) -> Result<Response, Failure> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/books?notice={notice}")).into_response()),
-        Err(e) => {
-            let mut again = Again {
-                errors: errors_of(s.client.lang, e, prefix)?,
-                ..Again::default()
-            };
-            keep(&mut again);
-            page(state, s, id, again, None).await
-        }
-    }
+    let to = format!("/projects/{id}/books?notice={notice}");
+    settle_prefixed(s.client.lang, result, &to, prefix, async |errors| {
+        let mut again = Again {
+            errors,
+            ..Again::default()
+        };
+        keep(&mut again);
+        page(state, s, id, again, None).await
+    })
+    .await
 }
 
 /// POST /projects/{id}/books/contracts
