@@ -74,3 +74,23 @@ where
     })
     .await
 }
+
+/// Implements [`Versioned`] for a form whose hidden field is `version` and, when named,
+/// [`Record`] for the stored record it edits, whose field is `version` too.
+macro_rules! versioned {
+    ($form:ty $(, $record:ty)?) => {
+        impl $crate::kernel::edit::Versioned for $form {
+            fn version_field(&mut self) -> &mut String {
+                &mut self.version
+            }
+        }
+        $(
+            impl $crate::kernel::edit::Record for $record {
+                fn version(&self) -> i64 {
+                    self.version
+                }
+            }
+        )?
+    };
+}
+pub(crate) use versioned;

@@ -1,9 +1,9 @@
 //! Role and data-scope grants (安全管理员): the account list, and per account a form of role
 //! checkboxes, the root region of the data scope and the departments it may be narrowed to.
 
-use super::accounts::{AccountList, AccountQuery, AccountRow, account_list};
+use super::accounts::{AccountQuery, AccountRow, list_page};
 use crate::kernel::chrome::Chrome;
-use crate::kernel::edit::{self, Typed, Versioned};
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
@@ -21,25 +21,13 @@ use minxin_storage::StoreError;
 use minxin_storage::identity::accounts::{AccessInput, Account};
 use serde::Deserialize;
 
-#[derive(Template)]
-#[template(path = "access.html")]
-struct ListPage {
-    c: Chrome,
-    list: AccountList,
-}
-
 /// GET /access
 pub async fn list(
     State(state): State<AppState>,
     s: Signed,
     Params(q): Params<AccountQuery>,
 ) -> Result<Response, Failure> {
-    permit(&s, Permission::GrantRoles)?;
-    let list = account_list(&scoped(&state, &s), s.client.lang, &q, "/access").await?;
-    html(&ListPage {
-        c: Chrome::signed(&state, &s, "/access").with_notice(q.notice()),
-        list,
-    })
+    list_page(&state, &s, &q, Permission::GrantRoles, "/access").await
 }
 
 /// The grant form as typed: checked role codes, the scope's root region and checked
@@ -88,11 +76,7 @@ impl Typed for AccessForm {
     }
 }
 
-impl Versioned for AccessForm {
-    fn version_field(&mut self) -> &mut String {
-        &mut self.version
-    }
-}
+edit::versioned!(AccessForm);
 
 #[derive(Template)]
 #[template(path = "access_form.html")]

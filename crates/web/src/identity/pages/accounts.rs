@@ -3,7 +3,7 @@
 //! shown here but granted on the access pages by 安全管理员, which reuse this module's list.
 
 use crate::kernel::chrome::Chrome;
-use crate::kernel::edit::{self, Record, Typed, Versioned};
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
@@ -133,7 +133,7 @@ pub struct AccountList {
 }
 
 /// The accounts `store`'s actor may see, filtered and paged as `query` asks.
-pub async fn account_list(
+async fn account_list(
     store: &Scoped<'_>,
     lang: Lang,
     query: &AccountQuery,
@@ -169,11 +169,44 @@ pub async fn account_list(
     })
 }
 
+/// The account list of 系统管理员 (`/admin/accounts`, where accounts are also created) and of
+/// 安全管理员 (`/access`, where roles are granted): the same list under each page's words.
 #[derive(Template)]
 #[template(path = "accounts.html")]
 struct ListPage {
     c: Chrome,
     list: AccountList,
+    /// The catalogue keys of the page's title and introduction.
+    title: &'static str,
+    intro: &'static str,
+    /// Whether the page offers a new account.
+    may_create: bool,
+}
+
+/// The account list at `base` for those with `permission`: managing accounts (who may also
+/// create them) or granting roles.
+pub async fn list_page(
+    state: &AppState,
+    s: &Signed,
+    q: &AccountQuery,
+    permission: Permission,
+    base: &'static str,
+) -> Result<Response, Failure> {
+    permit(s, permission)?;
+    let list = account_list(&scoped(state, s), s.client.lang, q, base).await?;
+    let may_create = permission == Permission::ManageAccounts;
+    let (title, intro) = if may_create {
+        ("accounts.title", "accounts.intro")
+    } else {
+        ("access.title", "access.intro")
+    };
+    html(&ListPage {
+        c: Chrome::signed(state, s, base).with_notice(q.notice()),
+        list,
+        title,
+        intro,
+        may_create,
+    })
 }
 
 /// GET /admin/accounts
@@ -182,12 +215,14 @@ pub async fn list(
     s: Signed,
     Params(q): Params<AccountQuery>,
 ) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageAccounts)?;
-    let list = account_list(&scoped(&state, &s), s.client.lang, &q, "/admin/accounts").await?;
-    html(&ListPage {
-        c: Chrome::signed(&state, &s, "/admin/accounts").with_notice(q.notice()),
-        list,
-    })
+    list_page(
+        &state,
+        &s,
+        &q,
+        Permission::ManageAccounts,
+        "/admin/accounts",
+    )
+    .await
 }
 
 /// The account form as typed; the same form creates (with user name and temporary password)
@@ -245,17 +280,7 @@ impl Typed for AccountForm {
     }
 }
 
-impl Versioned for AccountForm {
-    fn version_field(&mut self) -> &mut String {
-        &mut self.version
-    }
-}
-
-impl Record for Account {
-    fn version(&self) -> i64 {
-        self.version
-    }
-}
+edit::versioned!(AccountForm, Account);
 
 #[derive(Template)]
 #[template(path = "account_form.html")]

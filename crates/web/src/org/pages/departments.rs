@@ -2,7 +2,7 @@
 //! to create, edit and remove them.
 
 use crate::kernel::chrome::Chrome;
-use crate::kernel::edit::{self, Record, Typed, Versioned};
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::page::html;
@@ -111,17 +111,7 @@ impl Typed for DepartmentForm {
     }
 }
 
-impl Versioned for DepartmentForm {
-    fn version_field(&mut self) -> &mut String {
-        &mut self.version
-    }
-}
-
-impl Record for Department {
-    fn version(&self) -> i64 {
-        self.version
-    }
-}
+edit::versioned!(DepartmentForm, Department);
 
 #[derive(Template)]
 #[template(path = "department_form.html")]

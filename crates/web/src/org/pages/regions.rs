@@ -2,7 +2,7 @@
 //! under another, rename or re-code one, and remove one that nothing uses.
 
 use crate::kernel::chrome::Chrome;
-use crate::kernel::edit::{self, Record, Typed, Versioned};
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
@@ -136,17 +136,7 @@ impl Typed for RegionForm {
     }
 }
 
-impl Versioned for RegionForm {
-    fn version_field(&mut self) -> &mut String {
-        &mut self.version
-    }
-}
-
-impl Record for Region {
-    fn version(&self) -> i64 {
-        self.version
-    }
-}
+edit::versioned!(RegionForm, Region);
 
 #[derive(Template)]
 #[template(path = "region_form.html")]

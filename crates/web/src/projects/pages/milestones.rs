@@ -5,7 +5,7 @@
 use super::detail::settle_on_page;
 use super::{may_change, optional_date, required_int};
 use crate::kernel::chrome::Chrome;
-use crate::kernel::edit::{self, Record, Typed, Versioned};
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
@@ -105,17 +105,7 @@ pub struct DoneForm {
     version: String,
 }
 
-impl Versioned for MilestoneForm {
-    fn version_field(&mut self) -> &mut String {
-        &mut self.version
-    }
-}
-
-impl Record for Milestone {
-    fn version(&self) -> i64 {
-        self.version
-    }
-}
+edit::versioned!(MilestoneForm, Milestone);
 
 /// One milestone of a visible project, or 404.
 async fn find(
