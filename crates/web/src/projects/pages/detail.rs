@@ -6,8 +6,8 @@
 
 use super::milestones::MilestoneForm;
 use super::{
-    hold_name, may_change, move_name, optional_date, project_notice, required_int, settle_prefixed,
-    source_name, stage_name, today,
+    Redisplay, hold_name, may_change, move_name, optional_date, project_notice, required_int,
+    settle_on_page, source_name, stage_name, today,
 };
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
@@ -478,27 +478,16 @@ pub async fn show(
     .await
 }
 
-/// Where a post from the project page ends: back to the page with a notice, or the page again
-/// with the refusal filed under `prefix` and the input kept by `keep`.
-pub async fn settle_on_page<T>(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    result: Result<T, StoreError>,
-    notice: &str,
-    prefix: &str,
-    keep: impl FnOnce(&mut Again),
-) -> Result<Response, Failure> {
-    let to = format!("/projects/{id}?notice={notice}");
-    settle_prefixed(s.client.lang, result, &to, prefix, async |errors| {
-        let mut again = Again {
-            errors,
-            ..Again::default()
-        };
-        keep(&mut again);
-        page(state, s, id, again, None).await
-    })
-    .await
+impl Redisplay for Again {
+    const BELOW: &'static str = "";
+
+    fn errors(&mut self) -> &mut FormErrors {
+        &mut self.errors
+    }
+
+    async fn show(self, state: &AppState, s: &Signed, id: i64) -> Result<Response, Failure> {
+        page(state, s, id, self, None).await
+    }
 }
 
 /// POST /projects/{id}/progress
@@ -517,9 +506,15 @@ pub async fn progress(
             .await
     }
     .await;
-    settle_on_page(&state, &s, id, result, "progress", "pr_", |again| {
-        again.progress = Some(form)
-    })
+    settle_on_page(
+        &state,
+        &s,
+        id,
+        result,
+        "progress",
+        "pr_",
+        |again: &mut Again| again.progress = Some(form),
+    )
     .await
 }
 
@@ -538,8 +533,14 @@ pub async fn transition(
     };
     let result = scoped(&state, &s).projects().transition(id, &input).await;
     let prefix = form.prefix();
-    settle_on_page(&state, &s, id, result, "moved", prefix, |again| {
-        again.moving = Some(form)
-    })
+    settle_on_page(
+        &state,
+        &s,
+        id,
+        result,
+        "moved",
+        prefix,
+        |again: &mut Again| again.moving = Some(form),
+    )
     .await
 }

@@ -2,7 +2,8 @@
 //! done with the actual date, removed. Planning is for those who manage the project; marking
 //! done is progress, which a project manager may also report.
 
-use super::detail::settle_on_page;
+use super::detail::Again;
+use super::settle_on_page;
 use super::{may_change, optional_date, required_int};
 use crate::kernel::chrome::Chrome;
 use crate::kernel::edit::{self, Typed};
@@ -91,9 +92,15 @@ pub async fn add(
             .await
     }
     .await;
-    settle_on_page(&state, &s, id, result, "milestone", "ms_", |again| {
-        again.milestone = Some(form)
-    })
+    settle_on_page(
+        &state,
+        &s,
+        id,
+        result,
+        "milestone",
+        "ms_",
+        |again: &mut Again| again.milestone = Some(form),
+    )
     .await
 }
 
@@ -152,9 +159,15 @@ pub async fn done(
     }
     .await;
     let prefix = format!("done{mid}_");
-    settle_on_page(&state, &s, id, result, "milestone", &prefix, |again| {
-        again.done = Some((mid, form.actual_date))
-    })
+    settle_on_page(
+        &state,
+        &s,
+        id,
+        result,
+        "milestone",
+        &prefix,
+        |again: &mut Again| again.done = Some((mid, form.actual_date)),
+    )
     .await
 }
 
@@ -168,7 +181,16 @@ pub async fn delete(
         .projects()
         .delete_milestone(id, mid)
         .await;
-    settle_on_page(&state, &s, id, result, "milestone_deleted", "ms_", |_| {}).await
+    settle_on_page(
+        &state,
+        &s,
+        id,
+        result,
+        "milestone_deleted",
+        "ms_",
+        |_: &mut Again| {},
+    )
+    .await
 }
 
 #[derive(Template)]

@@ -220,6 +220,44 @@ where
     }
 }
 
+/// A page of several forms about one project (the project page, its books) as it is shown again
+/// after one of them was refused: the messages and what was typed.
+pub trait Redisplay: Default {
+    /// The page's path below `/projects/{id}`; empty for the project page itself.
+    const BELOW: &'static str;
+    /// Where the messages go.
+    fn errors(&mut self) -> &mut FormErrors;
+    /// The page of project `id` in this state.
+    fn show(
+        self,
+        state: &AppState,
+        s: &Signed,
+        id: i64,
+    ) -> impl Future<Output = Result<Response, Failure>>;
+}
+
+/// Where a post from a page of several forms about project `id` ends: back to the page with
+/// `notice`, or the page again with the refusal filed under `prefix` and the input kept by
+/// `keep`.
+pub async fn settle_on_page<T, A: Redisplay>(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    result: Result<T, StoreError>,
+    notice: &str,
+    prefix: &str,
+    keep: impl FnOnce(&mut A),
+) -> Result<Response, Failure> {
+    let to = format!("/projects/{id}{}?notice={notice}", A::BELOW);
+    settle_prefixed(s.client.lang, result, &to, prefix, async |errors| {
+        let mut again = A::default();
+        *again.errors() = errors;
+        keep(&mut again);
+        again.show(state, s, id).await
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ use crate::kernel::page::{NoticeQuery, html};
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{Choice, Id, Input, Params, optional_id, parsed, required_id, scoped};
-use crate::projects::pages::{optional_date, settle_prefixed, source_name};
+use crate::projects::pages::{Redisplay, optional_date, settle_on_page, source_name};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -432,27 +432,16 @@ pub async fn show(
     .await
 }
 
-/// Where a post of the books page ends: back to the page with a notice, or the page again with
-/// the refusal filed under `prefix` and the input kept by `keep`.
-async fn settle<T>(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    result: Result<T, StoreError>,
-    notice: &str,
-    prefix: &str,
-    keep: impl FnOnce(&mut Again),
-) -> Result<Response, Failure> {
-    let to = format!("/projects/{id}/books?notice={notice}");
-    settle_prefixed(s.client.lang, result, &to, prefix, async |errors| {
-        let mut again = Again {
-            errors,
-            ..Again::default()
-        };
-        keep(&mut again);
-        page(state, s, id, again, None).await
-    })
-    .await
+impl Redisplay for Again {
+    const BELOW: &'static str = "/books";
+
+    fn errors(&mut self) -> &mut FormErrors {
+        &mut self.errors
+    }
+
+    async fn show(self, state: &AppState, s: &Signed, id: i64) -> Result<Response, Failure> {
+        page(state, s, id, self, None).await
+    }
 }
 
 /// POST /projects/{id}/books/contracts
@@ -467,9 +456,15 @@ pub async fn add_contract(
         Ok(input) => scoped(&state, &s).control().add_contract(id, &input).await,
         Err(e) => Err(e),
     };
-    settle(&state, &s, id, result, "contract", "ct_", |a| {
-        a.contract = Some(form)
-    })
+    settle_on_page(
+        &state,
+        &s,
+        id,
+        result,
+        "contract",
+        "ct_",
+        |a: &mut Again| a.contract = Some(form),
+    )
     .await
 }
 
@@ -485,7 +480,7 @@ pub async fn record(
         Ok(input) => scoped(&state, &s).control().record_money(id, &input).await,
         Err(e) => Err(e),
     };
-    settle(&state, &s, id, result, "money", "mn_", |a| {
+    settle_on_page(&state, &s, id, result, "money", "mn_", |a: &mut Again| {
         a.money = Some(form)
     })
     .await
@@ -508,8 +503,14 @@ pub async fn correct(
         }
         Err(e) => Err(e),
     };
-    settle(&state, &s, id, result, "corrected", "co_", |a| {
-        a.correction = Some(form)
-    })
+    settle_on_page(
+        &state,
+        &s,
+        id,
+        result,
+        "corrected",
+        "co_",
+        |a: &mut Again| a.correction = Some(form),
+    )
     .await
 }
