@@ -506,16 +506,11 @@ pub async fn progress(
             .await
     }
     .await;
-    settle_on_page(
-        &state,
-        &s,
-        id,
-        result,
-        "progress",
-        "pr_",
-        |again: &mut Again| again.progress = Some(form),
-    )
-    .await
+    let again = Again {
+        progress: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "progress", "pr_", again).await
 }
 
 /// POST /projects/{id}/transition
@@ -533,14 +528,9 @@ pub async fn transition(
     };
     let result = scoped(&state, &s).projects().transition(id, &input).await;
     let prefix = form.prefix();
-    settle_on_page(
-        &state,
-        &s,
-        id,
-        result,
-        "moved",
-        prefix,
-        |again: &mut Again| again.moving = Some(form),
-    )
-    .await
+    let again = Again {
+        moving: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "moved", prefix, again).await
 }

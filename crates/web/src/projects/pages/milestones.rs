@@ -92,16 +92,11 @@ pub async fn add(
             .await
     }
     .await;
-    settle_on_page(
-        &state,
-        &s,
-        id,
-        result,
-        "milestone",
-        "ms_",
-        |again: &mut Again| again.milestone = Some(form),
-    )
-    .await
+    let again = Again {
+        milestone: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "milestone", "ms_", again).await
 }
 
 /// The "done" form of one milestone.
@@ -159,16 +154,11 @@ pub async fn done(
     }
     .await;
     let prefix = format!("done{mid}_");
-    settle_on_page(
-        &state,
-        &s,
-        id,
-        result,
-        "milestone",
-        &prefix,
-        |again: &mut Again| again.done = Some((mid, form.actual_date)),
-    )
-    .await
+    let again = Again {
+        done: Some((mid, form.actual_date)),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "milestone", &prefix, again).await
 }
 
 /// POST /projects/{id}/milestones/{mid}/delete
@@ -181,16 +171,8 @@ pub async fn delete(
         .projects()
         .delete_milestone(id, mid)
         .await;
-    settle_on_page(
-        &state,
-        &s,
-        id,
-        result,
-        "milestone_deleted",
-        "ms_",
-        |_: &mut Again| {},
-    )
-    .await
+    let again = Again::default();
+    settle_on_page(&state, &s, id, result, "milestone_deleted", "ms_", again).await
 }
 
 #[derive(Template)]

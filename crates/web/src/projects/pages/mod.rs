@@ -237,8 +237,8 @@ pub trait Redisplay: Default {
 }
 
 /// Where a post from a page of several forms about project `id` ends: back to the page with
-/// `notice`, or the page again with the refusal filed under `prefix` and the input kept by
-/// `keep`.
+/// `notice`, or the page again as `again` (what was typed) with the refusal filed under
+/// `prefix`.
 pub async fn settle_on_page<T, A: Redisplay>(
     state: &AppState,
     s: &Signed,
@@ -246,13 +246,11 @@ pub async fn settle_on_page<T, A: Redisplay>(
     result: Result<T, StoreError>,
     notice: &str,
     prefix: &str,
-    keep: impl FnOnce(&mut A),
+    mut again: A,
 ) -> Result<Response, Failure> {
     let to = format!("/projects/{id}{}?notice={notice}", A::BELOW);
     settle_prefixed(s.client.lang, result, &to, prefix, async |errors| {
-        let mut again = A::default();
         *again.errors() = errors;
-        keep(&mut again);
         again.show(state, s, id).await
     })
     .await

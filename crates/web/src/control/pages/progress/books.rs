@@ -456,16 +456,11 @@ pub async fn add_contract(
         Ok(input) => scoped(&state, &s).control().add_contract(id, &input).await,
         Err(e) => Err(e),
     };
-    settle_on_page(
-        &state,
-        &s,
-        id,
-        result,
-        "contract",
-        "ct_",
-        |a: &mut Again| a.contract = Some(form),
-    )
-    .await
+    let again = Again {
+        contract: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "contract", "ct_", again).await
 }
 
 /// POST /projects/{id}/books/money
@@ -480,10 +475,11 @@ pub async fn record(
         Ok(input) => scoped(&state, &s).control().record_money(id, &input).await,
         Err(e) => Err(e),
     };
-    settle_on_page(&state, &s, id, result, "money", "mn_", |a: &mut Again| {
-        a.money = Some(form)
-    })
-    .await
+    let again = Again {
+        money: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "money", "mn_", again).await
 }
 
 /// POST /projects/{id}/books/corrections
@@ -503,14 +499,9 @@ pub async fn correct(
         }
         Err(e) => Err(e),
     };
-    settle_on_page(
-        &state,
-        &s,
-        id,
-        result,
-        "corrected",
-        "co_",
-        |a: &mut Again| a.correction = Some(form),
-    )
-    .await
+    let again = Again {
+        correction: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "corrected", "co_", again).await
 }
