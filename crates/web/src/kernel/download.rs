@@ -1,9 +1,10 @@
-//! File downloads: the `Content-Disposition` of an attachment with its real name, .xlsx
+//! Workbook downloads: .xlsx
 //! responses and what every workbook shares — header format, money and dates, time stamps.
 
+use crate::kernel::disposition::download;
 use crate::kernel::error::Failure;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate, Utc};
 use minxin_domain::kernel::time::shanghai;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, XlsxError};
@@ -22,39 +23,9 @@ pub(crate) fn xlsx_failure(e: XlsxError) -> Failure {
     Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
 }
 
-/// `attachment` with an ASCII `filename` for old clients and the real name as RFC 5987
-/// `filename*` (UTF-8, percent-encoded).
-pub fn attachment_disposition(ascii_fallback: &str, name: &str) -> String {
-    let fallback: String = ascii_fallback
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
-}
-
 /// A workbook download.
 pub(crate) fn xlsx_response(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
-    if let Ok(value) = HeaderValue::from_str(&attachment_disposition(ascii_name, name)) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    download(bytes, XLSX, ascii_name, name)
 }
 
 /// A time stamp for file names, in Beijing time.
@@ -105,17 +76,5 @@ mod tests {
         assert_eq!(yuan_value(0), 0.0);
         // 0.1 + 0.2 in floating point is not 0.3; built from fen it is.
         assert_eq!(yuan_value(30), 0.3);
-    }
-
-    #[test]
-    fn dispositions_are_ascii_with_the_real_name_encoded() {
-        let d = attachment_disposition("minxin-projects-1.xlsx", "项目清单 1.xlsx");
-        assert_eq!(
-            d,
-            "attachment; filename=\"minxin-projects-1.xlsx\"; \
-             filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E6%B8%85%E5%8D%95%201.xlsx"
-        );
-        let d = attachment_disposition("a\"b;c.xlsx", "x");
-        assert!(d.starts_with("attachment; filename=\"a_b_c.xlsx\""), "{d}");
     }
 }

@@ -3,7 +3,7 @@
 //! (`session.rs`, `csrf.rs`), the caller's address and language (`client.rs`), languages and
 //! catalogues (`i18n.rs`; each context words its own refusals in its `i18n/`), what every page
 //! shares — rendering (`page.rs`), the chrome around it (`chrome.rs`), widgets and form helpers
-//! (`widgets.rs`, `form.rs`), file downloads (`download.rs`, `file_response.rs`) — HTTP caching (`http_cache.rs`,
+//! (`widgets.rs`, `form.rs`, the post of a create or edit form in `edit.rs`), file downloads (`disposition.rs`, `download.rs`, `file_response.rs`) — HTTP caching (`http_cache.rs`,
 //! `page_cache.rs`), static files (`assets.rs`), the clock, security headers and the upload
 //! body limit (`security.rs`), the map tile source (`tiles.rs`), the process-wide limits and
 //! caches (`decode_slots.rs`, `intake_limit.rs`, `token_cache.rs`, `calendar_state.rs`,
@@ -17,7 +17,9 @@ pub mod client;
 pub mod clock;
 pub mod csrf;
 pub mod decode_slots;
+pub mod disposition;
 pub mod download;
+pub mod edit;
 pub mod error;
 pub mod file_response;
 pub mod form;

@@ -1,8 +1,9 @@
 //! Role and data-scope grants (安全管理员): the account list, and per account a form of role
 //! checkboxes, the root region of the data scope and the departments it may be narrowed to.
 
-use super::accounts::{AccountList, AccountQuery, AccountRow, account_list};
+use super::accounts::{AccountQuery, AccountRow, list_page};
 use crate::kernel::chrome::Chrome;
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
@@ -10,7 +11,7 @@ use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{
     Choice, Id, Input, Params, department_choices, optional_id, parsed, permit, region_choices,
-    scoped, settle, version,
+    scoped,
 };
 use askama::Template;
 use axum::extract::State;
@@ -20,25 +21,13 @@ use minxin_storage::StoreError;
 use minxin_storage::identity::accounts::{AccessInput, Account};
 use serde::Deserialize;
 
-#[derive(Template)]
-#[template(path = "access.html")]
-struct ListPage {
-    c: Chrome,
-    list: AccountList,
-}
-
 /// GET /access
 pub async fn list(
     State(state): State<AppState>,
     s: Signed,
     Params(q): Params<AccountQuery>,
 ) -> Result<Response, Failure> {
-    permit(&s, Permission::GrantRoles)?;
-    let list = account_list(&scoped(&state, &s), s.client.lang, &q, "/access").await?;
-    html(&ListPage {
-        c: Chrome::signed(&state, &s, "/access").with_notice(q.notice()),
-        list,
-    })
+    list_page(&state, &s, &q, Permission::GrantRoles, "/access").await
 }
 
 /// The grant form as typed: checked role codes, the scope's root region and checked
@@ -61,6 +50,10 @@ impl AccessForm {
             version: a.version.to_string(),
         }
     }
+}
+
+impl Typed for AccessForm {
+    type Input = AccessInput;
 
     fn input(&self) -> Result<AccessInput, StoreError> {
         let mut problems = Vec::new();
@@ -82,6 +75,8 @@ impl AccessForm {
         )
     }
 }
+
+edit::versioned!(AccessForm);
 
 #[derive(Template)]
 #[template(path = "access_form.html")]
@@ -151,30 +146,20 @@ pub async fn update(
     State(state): State<AppState>,
     s: Signed,
     Id(id): Id,
-    Input(mut form): Input<AccessForm>,
+    Input(form): Input<AccessForm>,
 ) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let store = scoped(state, s);
-    let result = async {
-        let input = form.input()?;
-        store
-            .identity()
-            .set_access(id, version(&form.version), &input)
-            .await
-    }
-    .await;
-    state.tokens.clear();
-    settle(
+    let store = scoped(&state, &s);
+    edit::update(
         s.client.lang,
-        result,
+        form,
         "/access?notice=saved",
-        |errors, conflict| async move {
-            let current = store.identity().account(id).await?;
-            if conflict {
-                form.version = current.version.to_string();
-            }
-            form_page(state, s, form, &current, errors).await
+        async |version, input| {
+            let saved = store.identity().set_access(id, version, input).await;
+            state.tokens.clear();
+            saved
         },
+        async || store.identity().account(id).await,
+        async |form, current, errors| form_page(&state, &s, form, &current, errors).await,
     )
     .await
 }

@@ -3,6 +3,7 @@
 //! shown here but granted on the access pages by 安全管理员, which reuse this module's list.
 
 use crate::kernel::chrome::Chrome;
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
@@ -11,7 +12,7 @@ use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{
     Choice, Id, Input, Pager, Params, department_choices, optional_id, page_request, parsed,
-    permit, region_choices, required_id, scoped, settle, version,
+    permit, region_choices, required_id, scoped, settle,
 };
 use askama::Template;
 use axum::extract::State;
@@ -132,7 +133,7 @@ pub struct AccountList {
 }
 
 /// The accounts `store`'s actor may see, filtered and paged as `query` asks.
-pub async fn account_list(
+async fn account_list(
     store: &Scoped<'_>,
     lang: Lang,
     query: &AccountQuery,
@@ -168,11 +169,44 @@ pub async fn account_list(
     })
 }
 
+/// The account list of 系统管理员 (`/admin/accounts`, where accounts are also created) and of
+/// 安全管理员 (`/access`, where roles are granted): the same list under each page's words.
 #[derive(Template)]
 #[template(path = "accounts.html")]
 struct ListPage {
     c: Chrome,
     list: AccountList,
+    /// The catalogue keys of the page's title and introduction.
+    title: &'static str,
+    intro: &'static str,
+    /// Whether the page offers a new account.
+    may_create: bool,
+}
+
+/// The account list at `base` for those with `permission`: managing accounts (who may also
+/// create them) or granting roles.
+pub async fn list_page(
+    state: &AppState,
+    s: &Signed,
+    q: &AccountQuery,
+    permission: Permission,
+    base: &'static str,
+) -> Result<Response, Failure> {
+    permit(s, permission)?;
+    let list = account_list(&scoped(state, s), s.client.lang, q, base).await?;
+    let may_create = permission == Permission::ManageAccounts;
+    let (title, intro) = if may_create {
+        ("accounts.title", "accounts.intro")
+    } else {
+        ("access.title", "access.intro")
+    };
+    html(&ListPage {
+        c: Chrome::signed(state, s, base).with_notice(q.notice()),
+        list,
+        title,
+        intro,
+        may_create,
+    })
 }
 
 /// GET /admin/accounts
@@ -181,12 +215,14 @@ pub async fn list(
     s: Signed,
     Params(q): Params<AccountQuery>,
 ) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageAccounts)?;
-    let list = account_list(&scoped(&state, &s), s.client.lang, &q, "/admin/accounts").await?;
-    html(&ListPage {
-        c: Chrome::signed(&state, &s, "/admin/accounts").with_notice(q.notice()),
-        list,
-    })
+    list_page(
+        &state,
+        &s,
+        &q,
+        Permission::ManageAccounts,
+        "/admin/accounts",
+    )
+    .await
 }
 
 /// The account form as typed; the same form creates (with user name and temporary password)
@@ -221,6 +257,10 @@ impl AccountForm {
             version: a.version.to_string(),
         }
     }
+}
+
+impl Typed for AccountForm {
+    type Input = AccountInput;
 
     fn input(&self) -> Result<AccountInput, StoreError> {
         let mut problems = Vec::new();
@@ -239,6 +279,8 @@ impl AccountForm {
         )
     }
 }
+
+edit::versioned!(AccountForm, Account);
 
 #[derive(Template)]
 #[template(path = "account_form.html")]
@@ -302,26 +344,21 @@ pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, F
 pub async fn create(
     State(state): State<AppState>,
     s: Signed,
-    Input(mut form): Input<AccountForm>,
+    Input(form): Input<AccountForm>,
 ) -> Result<Response, Failure> {
-    scoped(&state, &s)
-        .require(Permission::ManageAccounts)
-        .await?;
-    let result = async {
-        let input = form.input()?;
-        scoped(&state, &s)
-            .identity()
-            .create_account(&input, &form.password)
-            .await
-    }
-    .await;
-    // A password is never sent back to the browser.
-    form.password.clear();
-    settle(
+    let store = scoped(&state, &s);
+    store.require(Permission::ManageAccounts).await?;
+    let password = form.password.clone();
+    edit::create(
         s.client.lang,
-        result,
+        form,
         "/admin/accounts?notice=created",
-        |errors, _| form_page(&state, &s, form, None, errors),
+        async |input| store.identity().create_account(input, &password).await,
+        async |mut form, errors| {
+            // A password is never sent back to the browser.
+            form.password.clear();
+            form_page(&state, &s, form, None, errors).await
+        },
     )
     .await
 }
@@ -343,30 +380,22 @@ pub async fn update(
     State(state): State<AppState>,
     s: Signed,
     Id(id): Id,
-    Input(mut form): Input<AccountForm>,
+    Input(form): Input<AccountForm>,
 ) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let store = scoped(state, s);
-    let result = async {
-        let input = form.input()?;
-        store
-            .identity()
-            .update_account(id, version(&form.version), &input)
-            .await
-    }
-    .await;
-    state.tokens.clear();
-    settle(
+    let store = scoped(&state, &s);
+    edit::update(
         s.client.lang,
-        result,
+        form,
         "/admin/accounts?notice=saved",
-        |errors, conflict| async move {
-            let current = store.identity().account(id).await?;
-            if conflict {
-                form.version = current.version.to_string();
-            }
+        async |version, input| {
+            let saved = store.identity().update_account(id, version, input).await;
+            state.tokens.clear();
+            saved
+        },
+        async || store.identity().account(id).await,
+        async |mut form, current, errors| {
             form.username = current.username.clone();
-            form_page(state, s, form, Some(&current), errors).await
+            form_page(&state, &s, form, Some(&current), errors).await
         },
     )
     .await

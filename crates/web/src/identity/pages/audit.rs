@@ -3,6 +3,8 @@
 //! the API (`/api/v1/audit`, `/api/v1/audit.csv`).
 
 use crate::kernel::chrome::Chrome;
+use crate::kernel::disposition::{CSV, download};
+use crate::kernel::download::stamp;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::i18n::Lang;
@@ -12,8 +14,8 @@ use crate::kernel::state::AppState;
 use crate::kernel::widgets::{Choice, Pager, Params, page_request, permit, scoped};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::kernel::time::{format_local, shanghai};
@@ -207,20 +209,8 @@ pub async fn export(
         tracing::error!(error = %e, "CSV export failed");
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
     })?;
-    let stamp = Utc::now()
-        .with_timezone(&shanghai())
-        .format("%Y%m%d-%H%M%S");
-    let disposition = format!("attachment; filename=\"minxin-audit-{stamp}.csv\"");
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let name = format!("minxin-audit-{}.csv", stamp());
+    Ok(download(body, CSV, &name, &name))
 }
 
 /// The changes an entry records, one line per field: `field: before → after` where both sides

@@ -6,18 +6,17 @@
 use super::portal::portal_filter;
 use crate::identity::pages::audit::defuse;
 use crate::kernel::client::Client;
+use crate::kernel::disposition::{CSV, download};
 use crate::kernel::download::{DATE_FORMAT, MONEY_FORMAT};
-use crate::kernel::download::{
-    attachment_disposition, excel_date, header_format, stamp, xlsx_response, yuan_value,
-};
+use crate::kernel::download::{excel_date, header_format, stamp, xlsx_response, yuan_value};
 use crate::kernel::error::Failure;
 use crate::kernel::i18n::Lang;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::Params;
 use crate::projects::pages::{ListQuery, hold_name, stage_name};
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::NaiveDate;
 use minxin_domain::control::light::Light;
 use minxin_domain::kernel::money::Fen;
@@ -212,16 +211,7 @@ pub async fn csv(
     Params(query): Params<ListQuery>,
 ) -> Result<Response, Failure> {
     let (body, ascii, name) = file(&state, client.lang, &query, "csv", csv_bytes).await?;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&attachment_disposition(&ascii, &name)) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(download(body, CSV, &ascii, &name))
 }
 
 /// GET /open-data/projects.xlsx?<the portal's filter>

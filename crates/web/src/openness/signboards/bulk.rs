@@ -7,7 +7,7 @@
 
 use super::document::sheet;
 use super::view::signboard;
-use super::{download, file_stem, sheet_size};
+use super::{board_file, file_stem, sheet_size};
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::i18n::Lang;
@@ -159,7 +159,7 @@ pub async fn archive(
     let bytes = tokio::task::spawn_blocking(move || zip_of(lang, &base, size, &plan))
         .await
         .map_err(|_| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))??;
-    Ok(download(
+    Ok(board_file(
         bytes,
         "application/zip",
         &format!("signboards-{year}-{}.zip", size.code()),

@@ -9,7 +9,7 @@ mod qr;
 mod view;
 
 use crate::kernel::chrome::Chrome;
-use crate::kernel::download::attachment_disposition;
+use crate::kernel::disposition::download;
 use crate::kernel::error::Failure;
 use crate::kernel::page::html;
 use crate::kernel::session::Signed;
@@ -19,7 +19,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use minxin_domain::openness::signboard::{NotPrintable, SheetSize};
 use serde::Deserialize;
@@ -84,25 +84,20 @@ fn file_stem(code: &str) -> String {
         .collect()
 }
 
-/// A file download named `file_name`.
-fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
+/// A signboard file named `file_name`, which the browser revalidates before reuse.
+fn board_file(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let mut response = download(bytes, content_type, file_name, file_name);
+    response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
-    if let Ok(value) = HeaderValue::from_str(&attachment_disposition(file_name, file_name)) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
     response
 }
 
 /// GET /projects/{id}/qr.svg
 async fn qr_svg(State(state): State<AppState>, s: Signed, Id(id): Id) -> Result<Response, Failure> {
     let board = board_of(&state, &s, id).await?.map_err(refused)?;
-    Ok(download(
+    Ok(board_file(
         board.qr.svg().into_bytes(),
         "image/svg+xml",
         &format!("{}-qr.svg", file_stem(&board.code)),
@@ -112,7 +107,7 @@ async fn qr_svg(State(state): State<AppState>, s: Signed, Id(id): Id) -> Result<
 /// GET /projects/{id}/qr.png
 async fn qr_png(State(state): State<AppState>, s: Signed, Id(id): Id) -> Result<Response, Failure> {
     let board = board_of(&state, &s, id).await?.map_err(refused)?;
-    Ok(download(
+    Ok(board_file(
         board.qr.png()?,
         "image/png",
         &format!("{}-qr.png", file_stem(&board.code)),

@@ -2,13 +2,14 @@
 //! to create, edit and remove them.
 
 use crate::kernel::chrome::Chrome;
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{
-    Choice, Id, Input, Params, parsed, permit, region_choices, required_id, scoped, settle, version,
+    Choice, Id, Input, Params, parsed, permit, region_choices, required_id, scoped, settle,
 };
 use askama::Template;
 use axum::extract::State;
@@ -80,6 +81,7 @@ pub struct DepartmentForm {
 }
 
 impl DepartmentForm {
+    /// The form of a stored department.
     fn of(d: &Department) -> Self {
         DepartmentForm {
             code: d.code.clone(),
@@ -89,6 +91,10 @@ impl DepartmentForm {
             version: d.version.to_string(),
         }
     }
+}
+
+impl Typed for DepartmentForm {
+    type Input = DepartmentInput;
 
     fn input(&self) -> Result<DepartmentInput, StoreError> {
         let mut problems = Vec::new();
@@ -104,6 +110,8 @@ impl DepartmentForm {
         )
     }
 }
+
+edit::versioned!(DepartmentForm, Department);
 
 #[derive(Template)]
 #[template(path = "department_form.html")]
@@ -164,18 +172,12 @@ pub async fn create(
     scoped(&state, &s)
         .require(Permission::ManageOrganisation)
         .await?;
-    let result = async {
-        scoped(&state, &s)
-            .org()
-            .create_department(&form.input()?)
-            .await
-    }
-    .await;
-    settle(
+    edit::create(
         s.client.lang,
-        result,
+        form,
         "/admin/departments?notice=created",
-        |errors, _| form_page(&state, &s, form, None, errors),
+        async |input| scoped(&state, &s).org().create_department(input).await,
+        async |form, errors| form_page(&state, &s, form, None, errors).await,
     )
     .await
 }
@@ -197,28 +199,16 @@ pub async fn update(
     State(state): State<AppState>,
     s: Signed,
     Id(id): Id,
-    Input(mut form): Input<DepartmentForm>,
+    Input(form): Input<DepartmentForm>,
 ) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let store = scoped(state, s);
-    let result = async {
-        let input = form.input()?;
-        store
-            .org()
-            .update_department(id, version(&form.version), &input)
-            .await
-    }
-    .await;
-    settle(
+    let store = scoped(&state, &s);
+    edit::update(
         s.client.lang,
-        result,
+        form,
         "/admin/departments?notice=saved",
-        |errors, conflict| async move {
-            if conflict {
-                form.version = store.org().department(id).await?.version.to_string();
-            }
-            form_page(state, s, form, Some(id), errors).await
-        },
+        async |version, input| store.org().update_department(id, version, input).await,
+        async || store.org().department(id).await,
+        async |form, _, errors| form_page(&state, &s, form, Some(id), errors).await,
     )
     .await
 }

@@ -2,6 +2,7 @@
 //! under another, rename or re-code one, and remove one that nothing uses.
 
 use crate::kernel::chrome::Chrome;
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
@@ -9,7 +10,7 @@ use crate::kernel::page::{NoticeQuery, html};
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{
-    Choice, Id, Input, Params, optional_id, parsed, permit, region_choices, scoped, settle, version,
+    Choice, Id, Input, Params, optional_id, parsed, permit, region_choices, scoped, settle,
 };
 use askama::Template;
 use axum::extract::State;
@@ -115,6 +116,10 @@ impl RegionForm {
             version: region.version.to_string(),
         }
     }
+}
+
+impl Typed for RegionForm {
+    type Input = RegionInput;
 
     fn input(&self) -> Result<RegionInput, StoreError> {
         let mut problems = Vec::new();
@@ -130,6 +135,8 @@ impl RegionForm {
         )
     }
 }
+
+edit::versioned!(RegionForm, Region);
 
 #[derive(Template)]
 #[template(path = "region_form.html")]
@@ -219,12 +226,12 @@ pub async fn create(
     s: Signed,
     Input(form): Input<RegionForm>,
 ) -> Result<Response, Failure> {
-    let result = async { scoped(&state, &s).org().create_region(&form.input()?).await }.await;
-    settle(
+    edit::create(
         s.client.lang,
-        result,
+        form,
         "/admin/regions?notice=created",
-        |errors, _| form_page(&state, &s, form, None, errors),
+        async |input| scoped(&state, &s).org().create_region(input).await,
+        async |form, errors| form_page(&state, &s, form, None, errors).await,
     )
     .await
 }
@@ -252,29 +259,16 @@ pub async fn update(
     State(state): State<AppState>,
     s: Signed,
     Id(id): Id,
-    Input(mut form): Input<RegionForm>,
+    Input(form): Input<RegionForm>,
 ) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let store = scoped(state, s);
-    let result = async {
-        let input = form.input()?;
-        store
-            .org()
-            .update_region(id, version(&form.version), &input)
-            .await
-    }
-    .await;
-    settle(
+    let store = scoped(&state, &s);
+    edit::update(
         s.client.lang,
-        result,
+        form,
         "/admin/regions?notice=saved",
-        |errors, conflict| async move {
-            let current = store.org().region(id).await?;
-            if conflict {
-                form.version = current.version.to_string();
-            }
-            form_page(state, s, form, Some(current), errors).await
-        },
+        async |version, input| store.org().update_region(id, version, input).await,
+        async || store.org().region(id).await,
+        async |form, current, errors| form_page(&state, &s, form, Some(current), errors).await,
     )
     .await
 }

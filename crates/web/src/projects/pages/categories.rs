@@ -3,12 +3,13 @@
 
 use super::project_notice;
 use crate::kernel::chrome::Chrome;
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::{NoticeQuery, html};
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Choice, Input, Params, optional_id, parsed, scoped, settle};
+use crate::kernel::widgets::{Choice, Input, Params, optional_id, parsed, scoped};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -26,7 +27,9 @@ pub struct CategoryForm {
     parent_id: String,
 }
 
-impl CategoryForm {
+impl Typed for CategoryForm {
+    type Input = CategoryInput;
+
     fn input(&self) -> Result<CategoryInput, StoreError> {
         let mut p = Vec::new();
         let parent_id = optional_id("parent_id", &self.parent_id, &mut p);
@@ -117,18 +120,12 @@ pub async fn create(
     s: Signed,
     Input(form): Input<CategoryForm>,
 ) -> Result<Response, Failure> {
-    let result = async {
-        scoped(&state, &s)
-            .org()
-            .create_category(&form.input()?)
-            .await
-    }
-    .await;
-    settle(
+    edit::create(
         s.client.lang,
-        result,
+        form,
         "/projects/categories?notice=category",
-        |errors, _| categories_page(&state, &s, form, errors, None),
+        async |input| scoped(&state, &s).org().create_category(input).await,
+        async |form, errors| categories_page(&state, &s, form, errors, None).await,
     )
     .await
 }

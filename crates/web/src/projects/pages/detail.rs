@@ -6,8 +6,8 @@
 
 use super::milestones::MilestoneForm;
 use super::{
-    errors_of, hold_name, may_change, move_name, optional_date, project_notice, required_int,
-    source_name, stage_name, today,
+    Redisplay, hold_name, may_change, move_name, optional_date, project_notice, required_int,
+    settle_on_page, source_name, stage_name, today,
 };
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
@@ -20,7 +20,7 @@ use crate::kernel::widgets::{Choice, Id, Input, Params, parsed, scoped, version}
 use crate::projects::pages::attachments::{AttachmentsPanel, panel_of};
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use minxin_domain::control::progress::{PlannedMilestone, expected};
 use minxin_domain::kernel::money::Fen;
 use minxin_domain::kernel::time::format_local;
@@ -478,27 +478,15 @@ pub async fn show(
     .await
 }
 
-/// Where a post from the project page ends: back to the page with a notice, or the page again
-/// with the refusal filed under `prefix` and the input kept by `keep`.
-pub async fn settle_on_page<T>(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    result: Result<T, StoreError>,
-    notice: &str,
-    prefix: &str,
-    keep: impl FnOnce(&mut Again),
-) -> Result<Response, Failure> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?notice={notice}")).into_response()),
-        Err(e) => {
-            let mut again = Again {
-                errors: errors_of(s.client.lang, e, prefix)?,
-                ..Again::default()
-            };
-            keep(&mut again);
-            page(state, s, id, again, None).await
-        }
+impl Redisplay for Again {
+    const BELOW: &'static str = "";
+
+    fn errors(&mut self) -> &mut FormErrors {
+        &mut self.errors
+    }
+
+    async fn show(self, state: &AppState, s: &Signed, id: i64) -> Result<Response, Failure> {
+        page(state, s, id, self, None).await
     }
 }
 
@@ -518,10 +506,11 @@ pub async fn progress(
             .await
     }
     .await;
-    settle_on_page(&state, &s, id, result, "progress", "pr_", |again| {
-        again.progress = Some(form)
-    })
-    .await
+    let again = Again {
+        progress: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "progress", "pr_", again).await
 }
 
 /// POST /projects/{id}/transition
@@ -539,8 +528,9 @@ pub async fn transition(
     };
     let result = scoped(&state, &s).projects().transition(id, &input).await;
     let prefix = form.prefix();
-    settle_on_page(&state, &s, id, result, "moved", prefix, |again| {
-        again.moving = Some(form)
-    })
-    .await
+    let again = Again {
+        moving: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "moved", prefix, again).await
 }

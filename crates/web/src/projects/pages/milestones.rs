@@ -2,15 +2,17 @@
 //! done with the actual date, removed. Planning is for those who manage the project; marking
 //! done is progress, which a project manager may also report.
 
-use super::detail::settle_on_page;
+use super::detail::Again;
+use super::settle_on_page;
 use super::{may_change, optional_date, required_int};
 use crate::kernel::chrome::Chrome;
+use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Id, Input, parsed, scoped, settle, version};
+use crate::kernel::widgets::{Id, Input, parsed, scoped, version};
 use crate::projects::pages::attachments::Ids as MilestonePath;
 use askama::Template;
 use axum::extract::State;
@@ -48,6 +50,10 @@ impl MilestoneForm {
             version: m.version.to_string(),
         }
     }
+}
+
+impl Typed for MilestoneForm {
+    type Input = MilestoneInput;
 
     fn input(&self) -> Result<MilestoneInput, StoreError> {
         let mut p = Vec::new();
@@ -86,10 +92,11 @@ pub async fn add(
             .await
     }
     .await;
-    settle_on_page(&state, &s, id, result, "milestone", "ms_", |again| {
-        again.milestone = Some(form)
-    })
-    .await
+    let again = Again {
+        milestone: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "milestone", "ms_", again).await
 }
 
 /// The "done" form of one milestone.
@@ -99,6 +106,8 @@ pub struct DoneForm {
     actual_date: String,
     version: String,
 }
+
+edit::versioned!(MilestoneForm, Milestone);
 
 /// One milestone of a visible project, or 404.
 async fn find(
@@ -145,10 +154,11 @@ pub async fn done(
     }
     .await;
     let prefix = format!("done{mid}_");
-    settle_on_page(&state, &s, id, result, "milestone", &prefix, |again| {
-        again.done = Some((mid, form.actual_date))
-    })
-    .await
+    let again = Again {
+        done: Some((mid, form.actual_date)),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "milestone", &prefix, again).await
 }
 
 /// POST /projects/{id}/milestones/{mid}/delete
@@ -161,7 +171,8 @@ pub async fn delete(
         .projects()
         .delete_milestone(id, mid)
         .await;
-    settle_on_page(&state, &s, id, result, "milestone_deleted", "ms_", |_| {}).await
+    let again = Again::default();
+    settle_on_page(&state, &s, id, result, "milestone_deleted", "ms_", again).await
 }
 
 #[derive(Template)]
@@ -240,27 +251,21 @@ pub async fn update(
     State(state): State<AppState>,
     s: Signed,
     MilestonePath(id, mid): MilestonePath,
-    Input(mut form): Input<MilestoneForm>,
+    Input(form): Input<MilestoneForm>,
 ) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let result = async {
-        let input = form.input()?;
-        scoped(state, s)
-            .projects()
-            .update_milestone(id, mid, version(&form.version), &input)
-            .await
-    }
-    .await;
-    settle(
+    let store = scoped(&state, &s);
+    edit::update(
         s.client.lang,
-        result,
+        form,
         &format!("/projects/{id}?notice=milestone"),
-        |errors, conflict| async move {
-            if conflict {
-                form.version = find(state, s, id, mid).await?.version.to_string();
-            }
-            edit_page(state, s, id, mid, form, errors).await
+        async |version, input| {
+            store
+                .projects()
+                .update_milestone(id, mid, version, input)
+                .await
         },
+        async || find(&state, &s, id, mid).await,
+        async |form, _, errors| edit_page(&state, &s, id, mid, form, errors).await,
     )
     .await
 }

@@ -24,6 +24,7 @@ use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::scoped;
 use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use minxin_domain::Problem;
@@ -198,6 +199,61 @@ pub fn errors_of(lang: Lang, e: StoreError, prefix: &str) -> Result<FormErrors, 
         other => return Err(other.into()),
     }
     Ok(errors)
+}
+
+/// Where a post from one of several forms on a page ends (the project page, its books and
+/// reports): a 303 redirect to `to`, or the page again, built by `again` from the refusal filed
+/// under `prefix` (see [`errors_of`]).
+pub async fn settle_prefixed<T, Fut>(
+    lang: Lang,
+    result: Result<T, StoreError>,
+    to: &str,
+    prefix: &str,
+    again: impl FnOnce(FormErrors) -> Fut,
+) -> Result<Response, Failure>
+where
+    Fut: Future<Output = Result<Response, Failure>>,
+{
+    match result {
+        Ok(_) => Ok(Redirect::to(to).into_response()),
+        Err(e) => again(errors_of(lang, e, prefix)?).await,
+    }
+}
+
+/// A page of several forms about one project (the project page, its books) as it is shown again
+/// after one of them was refused: the messages and what was typed.
+pub trait Redisplay: Default {
+    /// The page's path below `/projects/{id}`; empty for the project page itself.
+    const BELOW: &'static str;
+    /// Where the messages go.
+    fn errors(&mut self) -> &mut FormErrors;
+    /// The page of project `id` in this state.
+    fn show(
+        self,
+        state: &AppState,
+        s: &Signed,
+        id: i64,
+    ) -> impl Future<Output = Result<Response, Failure>>;
+}
+
+/// Where a post from a page of several forms about project `id` ends: back to the page with
+/// `notice`, or the page again as `again` (what was typed) with the refusal filed under
+/// `prefix`.
+pub async fn settle_on_page<T, A: Redisplay>(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    result: Result<T, StoreError>,
+    notice: &str,
+    prefix: &str,
+    mut again: A,
+) -> Result<Response, Failure> {
+    let to = format!("/projects/{id}{}?notice={notice}", A::BELOW);
+    settle_prefixed(s.client.lang, result, &to, prefix, async |errors| {
+        *again.errors() = errors;
+        again.show(state, s, id).await
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ pub mod view;
 mod xlsx;
 
 use crate::kernel::chrome::Chrome;
-use crate::kernel::download::{attachment_disposition, xlsx_response};
+use crate::kernel::disposition::download;
+use crate::kernel::download::xlsx_response;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
@@ -18,7 +19,7 @@ use crate::kernel::widgets::{Input, permit, scoped};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use minxin_domain::control::bulletin::{self, BulletinPeriod};
@@ -182,17 +183,6 @@ fn file_of(file: &str) -> Result<(BulletinPeriod, Option<&'static str>), Failure
     };
     let period = stem.parse().map_err(|_: Problem| Failure::not_found())?;
     Ok((period, format))
-}
-
-/// A download of a generated file under a readable name.
-fn download(bytes: Vec<u8>, content_type: &'static str, ascii: &str, name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&attachment_disposition(ascii, name)) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
 }
 
 fn internal(what: &str, e: impl std::fmt::Display) -> Failure {

@@ -13,10 +13,10 @@ use crate::kernel::page::{NoticeQuery, html};
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{Choice, Id, Input, Params, optional_id, parsed, required_id, scoped};
-use crate::projects::pages::{errors_of, optional_date, source_name};
+use crate::projects::pages::{Redisplay, optional_date, settle_on_page, source_name};
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use minxin_domain::control::finance::{
     MoneyKind, ProcurementMethod, ProjectMoney, execution_rate_bp,
 };
@@ -432,27 +432,15 @@ pub async fn show(
     .await
 }
 
-/// Where a post of the books page ends: back to the page with a notice, or the page again with
-/// the refusal filed under `prefix` and the input kept by `keep`.
-async fn settle<T>(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    result: Result<T, StoreError>,
-    notice: &str,
-    prefix: &str,
-    keep: impl FnOnce(&mut Again),
-) -> Result<Response, Failure> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/books?notice={notice}")).into_response()),
-        Err(e) => {
-            let mut again = Again {
-                errors: errors_of(s.client.lang, e, prefix)?,
-                ..Again::default()
-            };
-            keep(&mut again);
-            page(state, s, id, again, None).await
-        }
+impl Redisplay for Again {
+    const BELOW: &'static str = "/books";
+
+    fn errors(&mut self) -> &mut FormErrors {
+        &mut self.errors
+    }
+
+    async fn show(self, state: &AppState, s: &Signed, id: i64) -> Result<Response, Failure> {
+        page(state, s, id, self, None).await
     }
 }
 
@@ -468,10 +456,11 @@ pub async fn add_contract(
         Ok(input) => scoped(&state, &s).control().add_contract(id, &input).await,
         Err(e) => Err(e),
     };
-    settle(&state, &s, id, result, "contract", "ct_", |a| {
-        a.contract = Some(form)
-    })
-    .await
+    let again = Again {
+        contract: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "contract", "ct_", again).await
 }
 
 /// POST /projects/{id}/books/money
@@ -486,10 +475,11 @@ pub async fn record(
         Ok(input) => scoped(&state, &s).control().record_money(id, &input).await,
         Err(e) => Err(e),
     };
-    settle(&state, &s, id, result, "money", "mn_", |a| {
-        a.money = Some(form)
-    })
-    .await
+    let again = Again {
+        money: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "money", "mn_", again).await
 }
 
 /// POST /projects/{id}/books/corrections
@@ -509,8 +499,9 @@ pub async fn correct(
         }
         Err(e) => Err(e),
     };
-    settle(&state, &s, id, result, "corrected", "co_", |a| {
-        a.correction = Some(form)
-    })
-    .await
+    let again = Again {
+        correction: Some(form),
+        ..Again::default()
+    };
+    settle_on_page(&state, &s, id, result, "corrected", "co_", again).await
 }

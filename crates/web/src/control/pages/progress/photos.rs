@@ -5,7 +5,7 @@
 
 use crate::kernel::decode_slots::DecodeSlots;
 use crate::kernel::error::Failure;
-use crate::kernel::file_response::DOWNLOAD_CSP;
+use crate::kernel::file_response::sandboxed;
 use crate::kernel::i18n::Lang;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
@@ -264,22 +264,7 @@ pub fn copy_named(segment: &str) -> Option<PhotoCopy> {
 pub fn photo_response(bytes: Vec<u8>, cache_control: &'static str) -> Response {
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(DOWNLOAD_CSP),
-    );
-    headers.insert(
-        "cross-origin-resource-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    sandboxed(&mut headers, cache_control);
     (headers, bytes).into_response()
 }
 

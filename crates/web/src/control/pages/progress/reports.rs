@@ -14,7 +14,7 @@ use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{Id, Input, Params, scoped, version};
 use crate::projects::pages::attachments::Ids;
-use crate::projects::pages::errors_of;
+use crate::projects::pages::{errors_of, settle_prefixed};
 use askama::Template;
 use axum::extract::Multipart;
 use axum::extract::State;
@@ -421,21 +421,19 @@ pub async fn review(
             &form.comment,
         )
         .await;
-    match result {
-        Ok(_) => {
-            let notice = match decision {
-                Decision::Accept => "accepted",
-                Decision::Return => "returned",
-            };
-            Ok(Redirect::to(&format!("/projects/{id}/reports?notice={notice}")).into_response())
-        }
-        Err(e) => {
-            let again = Again {
-                errors: errors_of(s.client.lang, e, &format!("rv{report_id}_"))?,
-                form: None,
-                reviewing: Some((report_id, form.comment)),
-            };
-            page(&state, &s, id, again, None, None).await
-        }
-    }
+    let notice = match decision {
+        Decision::Accept => "accepted",
+        Decision::Return => "returned",
+    };
+    let to = format!("/projects/{id}/reports?notice={notice}");
+    let prefix = format!("rv{report_id}_");
+    settle_prefixed(s.client.lang, result, &to, &prefix, async |errors| {
+        let again = Again {
+            errors,
+            form: None,
+            reviewing: Some((report_id, form.comment)),
+        };
+        page(&state, &s, id, again, None, None).await
+    })
+    .await
 }
