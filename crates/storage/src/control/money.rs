@@ -10,7 +10,7 @@ use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Contracts, MoneyRecords, ProjectLights, Projects};
 use crate::projects::read::{Project, find};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use minxin_domain::control::finance::{
     self, ContractDraft, MoneyKind, MoneyRecord, MoneyRefusal, ProcurementMethod, ProjectMoney,
     balance,
@@ -341,7 +341,7 @@ impl Control<'_> {
                         starts.into(),
                         ends.into(),
                         self.actor.username.clone().into(),
-                        Utc::now().into(),
+                        tx.now().into(),
                     ])
                     .take(),
             )
@@ -535,7 +535,7 @@ impl Control<'_> {
                         note.into(),
                         self.actor.account_id.into(),
                         self.actor.username.clone().into(),
-                        Utc::now().into(),
+                        tx.now().into(),
                     ])
                     .take(),
             )

@@ -297,7 +297,7 @@ async fn add_photos(
                     i64::from(photo.width).into(),
                     i64::from(photo.height).into(),
                     photo.had_location.into(),
-                    Utc::now().into(),
+                    tx.now().into(),
                 ])
                 .take(),
         )
@@ -356,7 +356,7 @@ impl Control<'_> {
         let due_day = rules_at(&all_rules(&mut tx).await?, &project.region_path).report_due_day;
         let reporting = project.stage.parse::<Stage>().is_ok_and(reports_in);
         let missing = match project.planned_start {
-            Some(start) if reporting => report::periods_due(start, today(), due_day)
+            Some(start) if reporting => report::periods_due(start, today(self.now()), due_day)
                 .into_iter()
                 .filter(|p| !reports.iter().any(|r| r.period == p.to_string()))
                 .collect(),
@@ -431,7 +431,7 @@ impl Control<'_> {
         if !may_report_progress(self.actor, project.ownership()) {
             return Err(StoreError::Forbidden);
         }
-        let period = check(input, today())?;
+        let period = check(input, today(self.now()))?;
         lock_project(&mut tx, project_id).await?;
         let existing = of_project(&mut tx, project_id)
             .await?
@@ -481,7 +481,7 @@ impl Control<'_> {
                             ProgressReports::SubmittedByName,
                             self.actor.username.clone().into(),
                         ),
-                        (ProgressReports::SubmittedAt, Utc::now().into()),
+                        (ProgressReports::SubmittedAt, tx.now().into()),
                     ])
                     .unzip();
                 insert
@@ -541,7 +541,7 @@ impl Control<'_> {
                 .value(ProgressReports::State, state.code())
                 .value(ProgressReports::ReviewedBy, self.actor.account_id)
                 .value(ProgressReports::ReviewedByName, self.actor.username.clone())
-                .value(ProgressReports::ReviewedAt, Utc::now())
+                .value(ProgressReports::ReviewedAt, tx.now())
                 .value(
                     ProgressReports::ReviewComment,
                     (!comment.is_empty()).then(|| comment.to_owned()),
@@ -562,7 +562,7 @@ impl Control<'_> {
                     .value(Projects::ProgressPercent, before.percent_bp / 100)
                     .value(Projects::ProgressNote, before.done.clone())
                     .value(Projects::Version, Expr::col(Projects::Version).add(1))
-                    .value(Projects::UpdatedAt, Utc::now())
+                    .value(Projects::UpdatedAt, tx.now())
                     .and_where(Expr::col(Projects::Id).eq(project_id))
                     .take(),
             )

@@ -8,7 +8,6 @@ use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
 use crate::org::regions;
-use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::{FieldProblem, optional_line, required_line};
 use minxin_domain::{DataScope, Permission, Problem};
@@ -103,7 +102,7 @@ pub(crate) async fn insert(
     region_id: i64,
     phone: Option<&str>,
 ) -> Result<i64, StoreError> {
-    let now = Utc::now();
+    let now = tx.now();
     tx.insert(
         Query::insert()
             .into_table(Departments::Table)
@@ -239,7 +238,7 @@ impl Org<'_> {
                     (Departments::Name, c.name.into()),
                     (Departments::RegionId, c.region_id.into()),
                     (Departments::Phone, c.phone.into()),
-                    (Departments::UpdatedAt, Utc::now().into()),
+                    (Departments::UpdatedAt, tx.now().into()),
                     (Departments::Version, Expr::col(Departments::Version).add(1)),
                 ])
                 .and_where(Expr::col(Departments::Id).eq(id))

@@ -7,7 +7,6 @@ use crate::kernel::db::Tx;
 use crate::kernel::error::{StoreError, in_use_as, taken_as};
 use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::kernel::scoped::Target;
-use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::{FieldProblem, required_line};
 use minxin_domain::org::region::{RegionLevel, check_code, check_placement};
@@ -122,7 +121,7 @@ pub(crate) async fn insert(
     level: RegionLevel,
     parent: Option<&Region>,
 ) -> Result<Region, StoreError> {
-    let now = Utc::now();
+    let now = tx.now();
     let id = tx
         .insert(
             Query::insert()
@@ -272,7 +271,7 @@ impl Org<'_> {
                 .values([
                     (Regions::Name, name.into()),
                     (Regions::Code, code.into()),
-                    (Regions::UpdatedAt, Utc::now().into()),
+                    (Regions::UpdatedAt, tx.now().into()),
                     (Regions::Version, Expr::col(Regions::Version).add(1)),
                 ])
                 .and_where(Expr::col(Regions::Id).eq(id))

@@ -4,7 +4,7 @@
 use crate::kernel::error::Failure;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use minxin_domain::kernel::time::shanghai;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, XlsxError};
 
@@ -57,10 +57,9 @@ pub(crate) fn xlsx_response(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Res
     response
 }
 
-/// A time stamp for file names, in Beijing time.
-pub(crate) fn stamp() -> String {
-    Utc::now()
-        .with_timezone(&shanghai())
+/// A time stamp for file names: `now` (the app's clock) in Beijing time.
+pub(crate) fn stamp(now: DateTime<Utc>) -> String {
+    now.with_timezone(&shanghai())
         .format("%Y%m%d-%H%M%S")
         .to_string()
 }

@@ -4,7 +4,7 @@
 //! catalogues (`i18n.rs`; each context words its own refusals in its `i18n/`), what every page
 //! shares — rendering (`page.rs`), the chrome around it (`chrome.rs`), widgets and form helpers
 //! (`widgets.rs`, `form.rs`), file downloads (`download.rs`, `file_response.rs`) — HTTP caching (`http_cache.rs`,
-//! `page_cache.rs`), static files (`assets.rs`), the clock, security headers and the upload
+//! `page_cache.rs`), static files (`assets.rs`), security headers and the upload
 //! body limit (`security.rs`), the map tile source (`tiles.rs`), the process-wide limits and
 //! caches (`decode_slots.rs`, `intake_limit.rs`, `token_cache.rs`, `calendar_state.rs`,
 //! `open311_state.rs`) and the JSON API's callers, extractors and OpenAPI plumbing (`api/`).
@@ -14,7 +14,6 @@ pub(crate) mod assets;
 pub mod calendar_state;
 pub mod chrome;
 pub mod client;
-pub mod clock;
 pub mod csrf;
 pub mod decode_slots;
 pub mod download;

@@ -7,10 +7,10 @@ use crate::common::{Reply, TestApp, jpeg, photo_form};
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use minxin_domain::identity::role::{Role, RoleSet};
+use minxin_domain::kernel::clock::Clock;
 use minxin_domain::kernel::time::shanghai;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::{PASSWORD, execute_raw, query_raw};
-use minxin_web::kernel::clock::Clock;
 
 /// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.
 fn before_national_day() -> DateTime<Utc> {

@@ -265,7 +265,7 @@ pub(crate) struct NewAccount<'a> {
 
 /// Inserts an account and its first password-history entry, without checks.
 pub(crate) async fn insert(tx: &mut Tx, new: NewAccount<'_>) -> Result<i64, StoreError> {
-    let now = Utc::now();
+    let now = tx.now();
     let id = tx
         .insert(
             Query::insert()
@@ -501,7 +501,7 @@ impl Identity<'_> {
                     (Accounts::RegionId, input.region_id.into()),
                     (Accounts::DepartmentId, input.department_id.into()),
                     (Accounts::Disabled, input.disabled.into()),
-                    (Accounts::UpdatedAt, Utc::now().into()),
+                    (Accounts::UpdatedAt, tx.now().into()),
                     (Accounts::Version, Expr::col(Accounts::Version).add(1)),
                 ])
                 .and_where(Expr::col(Accounts::Id).eq(id))

@@ -69,7 +69,7 @@ impl Auth<'_> {
         }
         if account.totp_secret.is_some() {
             let secret = account.open_totp(self.sealing);
-            let ok = secret.is_some_and(|s| code.is_some_and(|c| totp::check_now(&s, c)));
+            let ok = secret.is_some_and(|s| code.is_some_and(|c| totp::check_now(&s, c, tx.now())));
             if !ok {
                 record_attempt(&mut tx, username, attempt.address, false).await?;
                 tx.commit().await?;
@@ -78,7 +78,7 @@ impl Auth<'_> {
         }
         record_attempt(&mut tx, username, attempt.address, true).await?;
         let token = new_token("mx_");
-        let now = Utc::now();
+        let now = tx.now();
         let prefix: String = token.chars().take(10).collect();
         let id = tx
             .insert(
@@ -135,7 +135,7 @@ impl Auth<'_> {
                     .from(ApiTokens::Table)
                     .and_where(Expr::col(ApiTokens::TokenHash).eq(token_digest(token)))
                     .and_where(Expr::col(ApiTokens::RevokedAt).is_null())
-                    .and_where(Expr::col(ApiTokens::ExpiresAt).gt(Utc::now()))
+                    .and_where(Expr::col(ApiTokens::ExpiresAt).gt(tx.now()))
                     .take(),
             )
             .await?;
@@ -143,11 +143,11 @@ impl Auth<'_> {
             return Ok(None);
         };
         let actor = accounts::load_actor(&mut tx, account_id).await?;
-        if last_used.is_none_or(|t| Utc::now() - t > Duration::seconds(60)) {
+        if last_used.is_none_or(|t| tx.now() - t > Duration::seconds(60)) {
             tx.execute(
                 &Query::update()
                     .table(ApiTokens::Table)
-                    .value(ApiTokens::LastUsedAt, Utc::now())
+                    .value(ApiTokens::LastUsedAt, tx.now())
                     .and_where(Expr::col(ApiTokens::Id).eq(id))
                     .take(),
             )
@@ -181,7 +181,7 @@ impl Auth<'_> {
             tx.execute(
                 &Query::update()
                     .table(ApiTokens::Table)
-                    .value(ApiTokens::RevokedAt, Utc::now())
+                    .value(ApiTokens::RevokedAt, tx.now())
                     .and_where(Expr::col(ApiTokens::Id).eq(id))
                     .take(),
             )

@@ -207,7 +207,8 @@ pub async fn export(
         tracing::error!(error = %e, "CSV export failed");
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
     })?;
-    let stamp = Utc::now()
+    let stamp = store
+        .now()
         .with_timezone(&shanghai())
         .format("%Y%m%d-%H%M%S");
     let disposition = format!("attachment; filename=\"minxin-audit-{stamp}.csv\"");
