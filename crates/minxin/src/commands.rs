@@ -109,6 +109,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         ..minxin_web::WebConfig::default()
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
+    minxin_web::worker(state.clone()).start();
     tokio::spawn(nightly(store.clone()));
     tokio::spawn(escalation(store.clone()));
     let listener = tokio::net::TcpListener::bind(&config.listen)

@@ -150,6 +150,15 @@ impl TestApp {
         reply.json()["token"].as_str().unwrap().to_owned()
     }
 
+    /// Runs every due background job (a confirmed import) to the end, as the server's worker
+    /// would, so a test sees the outcome without waiting on timing.
+    pub async fn drain_jobs(&self) {
+        minxin_web::worker(self.state.clone())
+            .drain()
+            .await
+            .unwrap_or_else(|e| panic!("{}: running the jobs: {e}", self.backend));
+    }
+
     /// Serves the app on a free loopback port, for a real browser; returns its base URL.
     pub async fn serve(&self) -> String {
         super::chrome::serve(self.state.clone()).await
