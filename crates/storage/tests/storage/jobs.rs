@@ -4,11 +4,12 @@
 //! old claim out), two claimers never get the same job, and old jobs are swept with their files.
 
 use chrono::{Duration, SubsecRound, Utc};
+use minxin_domain::Actor;
 use minxin_domain::Permission;
 use minxin_domain::kernel::clock::Clock;
 use minxin_storage::StoreError;
-use minxin_storage::kernel::jobs::{JobState, NewJob};
-use minxin_storage::testing::{fixture, stores_on};
+use minxin_storage::kernel::jobs::{JobState, NewJob, Queue};
+use minxin_storage::testing::{Fixture, fixture, stores_on};
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -18,6 +19,19 @@ const LEASE: Duration = Duration::seconds(60);
 /// A clock standing now, to the microsecond PostgreSQL keeps.
 fn fixed() -> Clock {
     Clock::fixed(Utc::now().trunc_subsecs(6))
+}
+
+/// The fixture in `store` and its office, who owns the jobs.
+async fn office(store: &minxin_storage::Store) -> (Fixture, Actor) {
+    let f = fixture(store).await;
+    let office = f.actor("office_a").await;
+    (f, office)
+}
+
+/// Asserts that no job of [`KIND`] is due.
+async fn nothing_due(queue: &Queue<'_>, backend: &str) {
+    let claim = queue.claim(&[KIND], LEASE).await.unwrap();
+    assert!(claim.is_none(), "[{backend}] nothing due");
 }
 
 fn job<'a>(n: i64, file: Option<&'a [u8]>, held: bool) -> NewJob<'a> {
@@ -35,8 +49,7 @@ fn job<'a>(n: i64, file: Option<&'a [u8]>, held: bool) -> NewJob<'a> {
 async fn a_held_job_runs_once_released_and_only_its_owner_sees_it() {
     let clock = fixed();
     for (b, store) in stores_on(&clock).await {
-        let f = fixture(&store).await;
-        let office = f.actor("office_a").await;
+        let (f, office) = office(&store).await;
         let mine = store.scoped(&office, "t");
         let id = mine
             .jobs()
@@ -86,10 +99,7 @@ async fn a_held_job_runs_once_released_and_only_its_owner_sees_it() {
             Some(&b"workbook"[..]),
             "[{b}]"
         );
-        assert!(
-            queue.claim(&[KIND], LEASE).await.unwrap().is_none(),
-            "[{b}]"
-        );
+        nothing_due(&queue, b).await;
     }
 }
 
@@ -97,8 +107,7 @@ async fn a_held_job_runs_once_released_and_only_its_owner_sees_it() {
 async fn progress_extends_the_lease_and_the_outcome_is_kept() {
     let clock = fixed();
     for (b, store) in stores_on(&clock).await {
-        let f = fixture(&store).await;
-        let office = f.actor("office_a").await;
+        let (f, office) = office(&store).await;
         let mine = store.scoped(&office, "t");
         let queue = store.queue();
         let first = mine.jobs().enqueue(job(1, None, false)).await.unwrap();
@@ -140,10 +149,7 @@ async fn progress_extends_the_lease_and_the_outcome_is_kept() {
             Some("the workbook vanished"),
             "[{b}]"
         );
-        assert!(
-            queue.claim(&[KIND], LEASE).await.unwrap().is_none(),
-            "[{b}]"
-        );
+        nothing_due(&queue, b).await;
     }
 }
 
@@ -151,8 +157,7 @@ async fn progress_extends_the_lease_and_the_outcome_is_kept() {
 async fn a_job_whose_lease_expired_runs_again_and_the_old_claim_is_fenced_out() {
     let clock = fixed();
     for (b, store) in stores_on(&clock).await {
-        let f = fixture(&store).await;
-        let office = f.actor("office_a").await;
+        let (f, office) = office(&store).await;
         let id = store
             .scoped(&office, "t")
             .jobs()
@@ -179,8 +184,7 @@ async fn a_job_whose_lease_expired_runs_again_and_the_old_claim_is_fenced_out() 
 #[tokio::test]
 async fn two_claimers_never_get_the_same_job_and_priority_goes_first() {
     for (b, store) in stores_on(&Clock::system()).await {
-        let f = fixture(&store).await;
-        let office = f.actor("office_a").await;
+        let (f, office) = office(&store).await;
         let mine = store.scoped(&office, "t");
         let mut all = BTreeSet::new();
         for n in 0..30 {
@@ -227,8 +231,7 @@ async fn two_claimers_never_get_the_same_job_and_priority_goes_first() {
 async fn old_jobs_are_swept_with_their_files_but_not_while_running() {
     let clock = fixed();
     for (b, store) in stores_on(&clock).await {
-        let f = fixture(&store).await;
-        let office = f.actor("office_a").await;
+        let (f, office) = office(&store).await;
         let mine = store.scoped(&office, "t");
         let queue = store.queue();
         let held = mine.jobs().enqueue(job(1, Some(b"x"), true)).await.unwrap();

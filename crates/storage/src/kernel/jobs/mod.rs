@@ -220,18 +220,8 @@ impl Jobs<'_> {
             .insert(
                 Query::insert()
                     .into_table(J::Table)
-                    .columns([
-                        J::Kind,
-                        J::Payload,
-                        J::OwnerId,
-                        J::Priority,
-                        J::State,
-                        J::Attempts,
-                        J::Done,
-                        J::Total,
-                        J::CreatedAt,
-                        J::UpdatedAt,
-                    ])
+                    // Every column but the id, in the order of `COLUMNS`.
+                    .columns(COLUMNS[1..].iter().copied())
                     .values_panic([
                         job.kind.into(),
                         job.payload.to_string().into(),
@@ -239,8 +229,11 @@ impl Jobs<'_> {
                         job.priority.into(),
                         state.code().into(),
                         0i64.into(),
+                        Option::<DateTime<Utc>>::None.into(),
                         0i64.into(),
                         0i64.into(),
+                        Option::<String>::None.into(),
+                        Option::<String>::None.into(),
                         now.into(),
                         now.into(),
                     ])

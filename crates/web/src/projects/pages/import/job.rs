@@ -4,13 +4,13 @@
 
 use super::messages::{IssueRow, PlanLine, issue_rows, plan_lines, preview_lines};
 use super::permit_import;
-use super::record::{JobId, Outcome, load, parse_bytes};
+use super::record::{Outcome, load, parse_bytes};
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::scoped;
+use crate::kernel::widgets::{Id, scoped};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -62,7 +62,7 @@ async fn preview(store: &Scoped<'_>, bytes: Vec<u8>) -> Result<(Parsed, ImportPl
 pub(super) async fn show(
     State(state): State<AppState>,
     s: Signed,
-    JobId(id): JobId,
+    Id(id): Id,
 ) -> Result<Response, Failure> {
     permit_import(&s)?;
     let lang = s.client.lang;
@@ -177,7 +177,7 @@ pub(super) async fn show(
 pub(super) async fn confirm(
     State(state): State<AppState>,
     s: Signed,
-    JobId(id): JobId,
+    Id(id): Id,
 ) -> Result<Response, Failure> {
     permit_import(&s)?;
     load(&state, &s, id).await?;

@@ -1,6 +1,6 @@
 //! What the queue keeps of an import: the job's kind, its payload (the upload's record — the
 //! browser session it belongs to, the file's name, the address it came from), the outcome a
-//! finished import leaves as the job's result, and the job's id in the path. The file itself
+//! finished import leaves as the job's result. The file itself
 //! lies in the job's file; the account is the job's owner and the time its `created_at`.
 
 use crate::kernel::csrf;
@@ -8,8 +8,6 @@ use crate::kernel::error::Failure;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::scoped;
-use axum::extract::{FromRequestParts, Path};
-use axum::http::request::Parts;
 use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
 use minxin_domain::projects::import::{Dictionary, Issue, Parsed, RowIssue, parse};
 use minxin_storage::kernel::jobs::Job;
@@ -37,20 +35,6 @@ pub(super) enum Outcome {
     Finished { report: ImportReport },
     /// The file no longer parses, or the owner may not import; nothing was imported.
     Refused { issues: Vec<RowIssue> },
-}
-
-/// The import's job id in the path; anything else is a 404.
-pub(super) struct JobId(pub(super) i64);
-
-impl<S: Send + Sync> FromRequestParts<S> for JobId {
-    type Rejection = Failure;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Failure> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| Failure::not_found())?;
-        raw.parse().map(JobId).map_err(|_| Failure::not_found())
-    }
 }
 
 /// The import job `id` with its record, if it is this user's from this browser session

@@ -44,12 +44,8 @@ async fn import(
     let Some(actor) = owner else {
         return Err(StoreError::Forbidden);
     };
-    let bytes = state
-        .store
-        .queue()
-        .file(claim)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let kept = state.store.queue().file(claim).await?;
+    let bytes = kept.ok_or(StoreError::NotFound)?;
     let scoped = state.store.scoped(&actor, &payload.address);
     let dictionary = scoped.projects().import_dictionary().await?;
     let parsed = parse_bytes(bytes, dictionary).await;
