@@ -107,7 +107,7 @@ async fn a_held_job_runs_once_released_and_only_its_owner_sees_it() {
 async fn progress_extends_the_lease_and_the_outcome_is_kept() {
     let clock = fixed();
     for (b, store) in stores_on(&clock).await {
-        let (f, office) = office(&store).await;
+        let (_, office) = office(&store).await;
         let mine = store.scoped(&office, "t");
         let queue = store.queue();
         let first = mine.jobs().enqueue(job(1, None, false)).await.unwrap();
@@ -157,7 +157,7 @@ async fn progress_extends_the_lease_and_the_outcome_is_kept() {
 async fn a_job_whose_lease_expired_runs_again_and_the_old_claim_is_fenced_out() {
     let clock = fixed();
     for (b, store) in stores_on(&clock).await {
-        let (f, office) = office(&store).await;
+        let (_, office) = office(&store).await;
         let id = store
             .scoped(&office, "t")
             .jobs()
@@ -184,7 +184,7 @@ async fn a_job_whose_lease_expired_runs_again_and_the_old_claim_is_fenced_out() 
 #[tokio::test]
 async fn two_claimers_never_get_the_same_job_and_priority_goes_first() {
     for (b, store) in stores_on(&Clock::system()).await {
-        let (f, office) = office(&store).await;
+        let (_, office) = office(&store).await;
         let mine = store.scoped(&office, "t");
         let mut all = BTreeSet::new();
         for n in 0..30 {
@@ -231,7 +231,7 @@ async fn two_claimers_never_get_the_same_job_and_priority_goes_first() {
 async fn old_jobs_are_swept_with_their_files_but_not_while_running() {
     let clock = fixed();
     for (b, store) in stores_on(&clock).await {
-        let (f, office) = office(&store).await;
+        let (_, office) = office(&store).await;
         let mine = store.scoped(&office, "t");
         let queue = store.queue();
         let held = mine.jobs().enqueue(job(1, Some(b"x"), true)).await.unwrap();
