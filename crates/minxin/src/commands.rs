@@ -3,6 +3,7 @@
 use crate::cli::{ImportProjects, Open311KeyCommand, RegionCreate, UserCreate};
 use crate::config::Config;
 use anyhow::Context;
+use minxin_domain::kernel::clock::Clock;
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::identity::bootstrap::CliAccount;
@@ -16,7 +17,7 @@ async fn open(config: &Config) -> anyhow::Result<Store> {
         None => Db::open_sqlite_dir(&config.data_dir).await,
     }
     .with_context(|| format!("cannot open database {}", config.database_for_display()))?;
-    let store = Store::new(db, config.sealing_key()?);
+    let store = Store::new(db, config.sealing_key()?, Clock::system());
     store.set_near_project_metres(config.near_project_metres);
     let report = store.migrate().await.context("migration failed")?;
     for (version, name) in &report.applied {
@@ -46,11 +47,9 @@ fn explain(e: StoreError) -> anyhow::Error {
     }
 }
 
-/// Today in Beijing.
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&minxin_domain::kernel::time::shanghai())
-        .date_naive()
+/// Today in Beijing on the store's clock.
+fn today(store: &Store) -> chrono::NaiveDate {
+    minxin_storage::control::lights::today(store.clock().now())
 }
 
 fn demo_password(config: &Config) -> (String, bool) {
@@ -63,7 +62,7 @@ fn demo_password(config: &Config) -> (String, bool) {
 async fn seed_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
     let (password, generated) = demo_password(config);
     println!("seeding the demo district 示例市 示例区 …");
-    minxin_demo::seed(store, &password, today(), |step| println!("  {step}"))
+    minxin_demo::seed(store, &password, today(store), |step| println!("  {step}"))
         .await
         .map_err(explain)?;
     println!();
@@ -110,6 +109,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         ..minxin_web::WebConfig::default()
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
+    minxin_web::worker(state.clone()).start();
     tokio::spawn(nightly(store.clone()));
     tokio::spawn(escalation(store.clone()));
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -137,7 +137,7 @@ async fn escalation(store: Store) {
     let mut every = tokio::time::interval(ESCALATION_EVERY);
     loop {
         every.tick().await;
-        match store.escalate_requests(chrono::Utc::now()).await {
+        match store.escalate_requests(store.clock().now()).await {
             Ok(r) if r.warned + r.escalated > 0 => tracing::info!(
                 warned = r.warned,
                 escalated = r.escalated,
@@ -162,7 +162,7 @@ async fn nightly(store: Store) {
             ),
             Err(e) => tracing::error!(error = %e, "refreshing lights failed"),
         }
-        match store.take_due_snapshots(today()).await {
+        match store.take_due_snapshots(today(&store)).await {
             Ok(Some(taken)) if taken.new => tracing::info!(
                 period = %taken.month.period,
                 "monthly light snapshot taken"
@@ -170,7 +170,10 @@ async fn nightly(store: Store) {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "taking the monthly snapshot failed"),
         }
-        let now = chrono::Utc::now().with_timezone(&minxin_domain::kernel::time::shanghai());
+        let now = store
+            .clock()
+            .now()
+            .with_timezone(&minxin_domain::kernel::time::shanghai());
         let next = (now.date_naive() + chrono::Duration::days(1))
             .and_hms_opt(0, 10, 0)
             .and_then(|t| {
@@ -257,7 +260,7 @@ pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> 
         anyhow::anyhow!("`{period}` is not a month: expected YYYY-MM, e.g. 2026-10")
     })?;
     let store = open(config).await?;
-    let today = minxin_storage::control::lights::today();
+    let today = today(&store);
     let taken = store
         .take_snapshot(period, today)
         .await
@@ -412,7 +415,7 @@ pub async fn bench_seed(config: &Config, projects: usize, requests: usize) -> an
     let started = std::time::Instant::now();
     if projects > 0 {
         println!("adding {projects} invented projects …");
-        minxin_demo::bench::seed(&store, projects, today(), |done| {
+        minxin_demo::bench::seed(&store, projects, today(&store), |done| {
             println!(
                 "  {} / {projects} projects, {} reports, {} money records ({:.1} s)",
                 done.projects,
@@ -432,7 +435,7 @@ pub async fn bench_seed(config: &Config, projects: usize, requests: usize) -> an
     }
     if requests > 0 {
         println!("adding {requests} invented service requests …");
-        minxin_demo::requests::seed(&store, requests, chrono::Utc::now(), |done| {
+        minxin_demo::requests::seed(&store, requests, store.clock().now(), |done| {
             if done % 100_000 == 0 || done == requests {
                 println!(
                     "  {done} / {requests} requests ({:.1} s)",

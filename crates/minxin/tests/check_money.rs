@@ -52,7 +52,11 @@ async fn old_books_that_break_the_rule_are_listed() {
             None => Db::open_sqlite_dir(&dir.path().join("data")).await,
         }
         .unwrap();
-        let store = Store::new(db, minxin_storage::kernel::sealing::SealingKey::generate());
+        let store = Store::new(
+            db,
+            minxin_storage::kernel::sealing::SealingKey::generate(),
+            minxin_domain::kernel::clock::Clock::system(),
+        );
         store.migrate().await.unwrap();
         let f = fixture(&store).await;
         let id = f

@@ -26,6 +26,7 @@ pub use kernel::page::{Page, PageRequest};
 pub use kernel::scoped::Scoped;
 
 use minxin_domain::Actor;
+use minxin_domain::kernel::clock::Clock;
 
 /// How many write transactions this process has begun or committed: whatever was rendered from
 /// reads may be reused while it stays the same. Writes by other processes are not counted, so
@@ -45,8 +46,10 @@ pub struct Store {
 }
 
 impl Store {
-    /// Wraps a connected database; `sealing` seals the secrets kept in it.
-    pub fn new(db: Db, sealing: kernel::sealing::SealingKey) -> Self {
+    /// Wraps a connected database; `sealing` seals the secrets kept in it, and every "now" of
+    /// storage is read from `clock` (the one the web state shares, so a test moves both).
+    pub fn new(db: Db, sealing: kernel::sealing::SealingKey, clock: Clock) -> Self {
+        let db = db.with_clock(clock);
         Self {
             sealing,
             intake: std::sync::Arc::new(requests::GroupCommit::new(db.clone())),
@@ -57,15 +60,19 @@ impl Store {
     }
 
     /// Connects to `url` and brings the schema up to date.
-    pub async fn open(url: &str, sealing: kernel::sealing::SealingKey) -> Result<Self, StoreError> {
-        let store = Self::new(Db::connect(url).await?, sealing);
+    pub async fn open(
+        url: &str,
+        sealing: kernel::sealing::SealingKey,
+        clock: Clock,
+    ) -> Result<Self, StoreError> {
+        let store = Self::new(Db::connect(url).await?, sealing, clock);
         store.migrate().await?;
         Ok(store)
     }
 
     /// Recomputes every project's traffic light for today (Asia/Shanghai); the daily run.
     pub async fn refresh_lights(&self) -> Result<control::lights::RefreshReport, StoreError> {
-        control::lights::refresh_all(&self.db, control::lights::today()).await
+        control::lights::refresh_all(&self.db, control::lights::today(self.db.now())).await
     }
 
     /// How far from a project (in metres) a new request that no boundary holds may be to be
@@ -98,6 +105,11 @@ impl Store {
     /// The underlying database handle.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The clock every "now" of storage is read from.
+    pub fn clock(&self) -> &Clock {
+        self.db.clock()
     }
 
     /// Sign-in, sessions and API tokens.

@@ -14,12 +14,13 @@ use crate::identity::accounts;
 use crate::identity::auth::{Attempt, SessionContext};
 use crate::identity::bootstrap::CliAccount;
 use crate::identity::credentials::token_digest;
-use crate::kernel::db::Db;
+use crate::kernel::db::{Db, Pool};
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Accounts, Sessions};
 use crate::kernel::sealing::SealingKey;
 use crate::org::regions::Region;
-use chrono::{Duration, Utc};
+use chrono::Duration;
+use minxin_domain::kernel::clock::Clock;
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::{Actor, Role, RoleSet};
 use sea_query::{Expr, ExprTrait, Query};
@@ -57,10 +58,20 @@ const STALE_AFTER_SECS: u64 = 24 * 3600;
 ///
 /// When a database cannot be created, and when `CI` is set but [`DATABASE_URL_VAR`] is not.
 pub async fn stores() -> Vec<(&'static str, Store)> {
+    stores_on(&Clock::system()).await
+}
+
+/// [`stores`] reading "now" from `clock`, which the test sets and moves (the web harness passes
+/// the app's clock, so storage and pages see the same time).
+///
+/// # Panics
+///
+/// As [`stores`].
+pub async fn stores_on(clock: &Clock) -> Vec<(&'static str, Store)> {
     let url = postgres_url();
-    let mut out = vec![("sqlite", sqlite().await)];
+    let mut out = vec![("sqlite", sqlite(clock).await)];
     if let Some(url) = url {
-        out.push(("postgres", postgres(&url).await));
+        out.push(("postgres", postgres(&url, clock).await));
     }
     out
 }
@@ -88,7 +99,7 @@ fn in_ci() -> bool {
     })
 }
 
-async fn sqlite() -> Store {
+async fn sqlite(clock: &Clock) -> Store {
     static SWEPT: AtomicBool = AtomicBool::new(false);
     let parent = std::env::temp_dir();
     if !SWEPT.swap(true, Ordering::SeqCst) {
@@ -104,7 +115,7 @@ async fn sqlite() -> Store {
     let db = Db::open_sqlite_dir(&dir)
         .await
         .unwrap_or_else(|e| panic!("cannot open SQLite in {}: {e}", dir.display()));
-    let store = Store::new(db, SealingKey::generate());
+    let store = Store::new(db, SealingKey::generate(), clock.clone());
     store
         .migrate()
         .await
@@ -112,9 +123,9 @@ async fn sqlite() -> Store {
     store
 }
 
-async fn postgres(url: &str) -> Store {
+async fn postgres(url: &str, clock: &Clock) -> Store {
     let url = fresh_postgres(url).await;
-    Store::open(&url, SealingKey::generate())
+    Store::open(&url, SealingKey::generate(), clock.clone())
         .await
         .unwrap_or_else(|e| panic!("postgres: cannot open or migrate {}: {e}", redact(&url)))
 }
@@ -290,15 +301,21 @@ async fn sweep_databases(admin: &mut PgConnection) {
     }
 }
 
+/// Today in Asia/Shanghai on the system clock, for tests whose stores run on it (those that
+/// move time read their own clock instead).
+pub fn today() -> chrono::NaiveDate {
+    crate::control::lights::today(Clock::system().now())
+}
+
 /// Runs literal SQL directly on the pool, bypassing every storage check, and returns how many
 /// rows it touched; for tests proving that the database itself refuses something, such as
 /// editing the audit log.
 pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, StoreError> {
     let sql = AssertSqlSafe(sql.to_owned());
     crate::kernel::counts::note_write();
-    Ok(match store.db() {
-        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
-        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+    Ok(match store.db().pool() {
+        Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+        Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
     })
 }
 
@@ -309,9 +326,9 @@ pub async fn query_raw<T: crate::kernel::db::Record>(
     sql: &str,
 ) -> Result<Vec<T>, StoreError> {
     let sql = AssertSqlSafe(sql.to_owned());
-    Ok(match store.db() {
-        Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await?,
-        Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await?,
+    Ok(match store.db().pool() {
+        Pool::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await?,
+        Pool::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await?,
     })
 }
 
@@ -323,7 +340,7 @@ pub async fn age_session(
     created_ago: Duration,
     last_seen_ago: Duration,
 ) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = store.db().now();
     let mut tx = store.db().begin().await?;
     let changed = tx
         .execute(

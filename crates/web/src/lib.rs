@@ -1,8 +1,8 @@
 //! Minxin's HTTP layer, one folder per context in the order they may use each other: `kernel`
 //! (state, failures, sessions, CSRF, languages, page chrome, caching, security headers — it
 //! imports no context) < `org` < `identity` < `projects` < `control` < `requests` < `openness`.
-//! Each context holds its own pages, API operations and wording; this file is the composition
-//! root that assembles their routes. A request passes, outside in: tracing → security headers →
+//! Each context holds its own pages, API operations, wording and background jobs; this file is
+//! the composition root that assembles their routes and the worker's job handlers. A request passes, outside in: tracing → security headers →
 //! body limit → (pages: CSRF check → failure rendering → handler) or (API: failure rendering →
 //! bearer authentication in the handler's extractor → handler) or (Open311: handler, which
 //! renders its own errors and checks the `api_key` of a POST) → storage.
@@ -81,6 +81,13 @@ fn documented_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(control::api::routes())
             .merge(requests::api::routes()),
     )
+}
+
+/// The background worker with every context's job handlers; `minxin serve` starts one, tests
+/// drain it.
+pub fn worker(state: AppState) -> kernel::jobs::Worker {
+    kernel::jobs::Worker::new(state)
+        .handle(projects::pages::import::KIND, projects::pages::import::run)
 }
 
 /// The OpenAPI document, for `minxin openapi` and tests.

@@ -10,7 +10,6 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::LightSettings;
 use crate::kernel::scoped::Target;
 use crate::org::regions;
-use chrono::Utc;
 use minxin_domain::control::light::{ThresholdProblem, Thresholds};
 use minxin_domain::control::report::check_due_day;
 use minxin_domain::kernel::audit::AuditAction;
@@ -130,7 +129,7 @@ impl Control<'_> {
                         .table(LightSettings::Table)
                         .value(LightSettings::Thresholds, thresholds)
                         .value(LightSettings::ReportDueDay, due)
-                        .value(LightSettings::UpdatedAt, Utc::now())
+                        .value(LightSettings::UpdatedAt, tx.now())
                         .value(LightSettings::Version, version + 1)
                         .and_where(Expr::col(LightSettings::RegionId).eq(region_id))
                         .and_where(Expr::col(LightSettings::Version).eq(version))
@@ -153,7 +152,7 @@ impl Control<'_> {
                             region_id.into(),
                             thresholds.into(),
                             due.into(),
-                            Utc::now().into(),
+                            tx.now().into(),
                             1i64.into(),
                         ])
                         .take(),
@@ -184,7 +183,8 @@ impl Control<'_> {
             Some(&now),
         )
         .await?;
-        let report = refresh(&mut tx, Which::Under(&region.path), today()).await?;
+        let today = today(tx.now());
+        let report = refresh(&mut tx, Which::Under(&region.path), today).await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -38,9 +38,10 @@ impl Default for LightRules {
     }
 }
 
-/// Today in Asia/Shanghai, the date every deadline is counted in.
-pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&shanghai()).date_naive()
+/// The date of `now` (the store's clock) in Asia/Shanghai, the date every deadline is counted
+/// in.
+pub fn today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&shanghai()).date_naive()
 }
 
 #[derive(sqlx::FromRow)]
@@ -166,7 +167,7 @@ const WRITE_CHUNK: usize = 500;
 /// `SET light = CASE id WHEN … END` works alike on both engines, where one UPDATE per project
 /// cost a round trip each.
 async fn store(tx: &mut Tx, changes: &[(i64, Option<Assessment>)]) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = tx.now();
     for chunk in changes.chunks(WRITE_CHUNK) {
         let mut light = CaseStatement::new();
         let mut reasons = CaseStatement::new();
@@ -406,7 +407,7 @@ impl LightPort for Light {
 
 /// Recomputes and stores the light of one project, inside the caller's transaction.
 pub(crate) async fn refresh_light(tx: &mut Tx, project_id: i64) -> Result<(), StoreError> {
-    refresh(tx, Which::One(project_id), today())
+    refresh(tx, Which::One(project_id), today(tx.now()))
         .await
         .map(|_| ())
 }

@@ -329,7 +329,7 @@ impl Control<'_> {
         input: &ContractInput,
     ) -> Result<Contract, StoreError> {
         self.require(Permission::RecordMoney).await?;
-        let row = contract_row(project_id, input, &self.actor.username, Utc::now())?;
+        let row = contract_row(project_id, input, &self.actor.username, self.now())?;
         let mut tx = self.db.begin().await?;
         let project = find(&mut tx, self.actor, project_id).await?;
         let id = tx.insert(insert_contracts([row])).await?;
@@ -470,7 +470,7 @@ impl Control<'_> {
                 occurred_on,
                 note: &note,
                 created_by: (Some(self.actor.account_id), &self.actor.username),
-                created_at: Utc::now(),
+                created_at: tx.now(),
             }]))
             .await?;
         let after = books(tx, project).await?;

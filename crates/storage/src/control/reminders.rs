@@ -100,7 +100,7 @@ pub(crate) async fn remind(tx: &mut Tx, missing: &[MissingReport]) -> Result<usi
             )
             .await?
         };
-        let now = Utc::now();
+        let now = tx.now();
         let mut insert = Query::insert()
             .into_table(Reminders::Table)
             .columns([
@@ -265,7 +265,7 @@ impl Control<'_> {
         if reminder.read_at.is_some() {
             return Ok(());
         }
-        let now = Utc::now();
+        let now = tx.now();
         tx.execute(
             &Query::update()
                 .table(Reminders::Table)

@@ -310,7 +310,7 @@ async fn add_photos(
                     i64::from(photo.width).into(),
                     i64::from(photo.height).into(),
                     photo.had_location.into(),
-                    Utc::now().into(),
+                    tx.now().into(),
                 ])
                 .take(),
         )
@@ -369,7 +369,7 @@ impl Control<'_> {
         let due_day = rules_at(&all_rules(&mut tx).await?, &project.region_path).report_due_day;
         let reporting = project.stage.parse::<Stage>().is_ok_and(reports_in);
         let missing = match project.planned_start {
-            Some(start) if reporting => report::periods_due(start, today(), due_day)
+            Some(start) if reporting => report::periods_due(start, today(self.now()), due_day)
                 .into_iter()
                 .filter(|p| !reports.iter().any(|r| r.period == p.to_string()))
                 .collect(),
@@ -447,9 +447,9 @@ impl Control<'_> {
         let filed = filed_row(
             project_id,
             input,
-            today(),
+            today(tx.now()),
             (Some(self.actor.account_id), &self.actor.username),
-            Utc::now(),
+            tx.now(),
         )?;
         lock_project(&mut tx, project_id).await?;
         let existing = of_project(&mut tx, project_id)
@@ -535,7 +535,7 @@ impl Control<'_> {
                 .value(ProgressReports::State, state.code())
                 .value(ProgressReports::ReviewedBy, self.actor.account_id)
                 .value(ProgressReports::ReviewedByName, self.actor.username.clone())
-                .value(ProgressReports::ReviewedAt, Utc::now())
+                .value(ProgressReports::ReviewedAt, tx.now())
                 .value(
                     ProgressReports::ReviewComment,
                     (!comment.is_empty()).then(|| comment.to_owned()),
@@ -556,7 +556,7 @@ impl Control<'_> {
                     .value(Projects::ProgressPercent, before.percent_bp / 100)
                     .value(Projects::ProgressNote, before.done.clone())
                     .value(Projects::Version, Expr::col(Projects::Version).add(1))
-                    .value(Projects::UpdatedAt, Utc::now())
+                    .value(Projects::UpdatedAt, tx.now())
                     .and_where(Expr::col(Projects::Id).eq(project_id))
                     .take(),
             )

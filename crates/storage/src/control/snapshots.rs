@@ -321,7 +321,7 @@ async fn take(
         return Ok(existing(month));
     }
     refresh_all(db, today).await?;
-    let now = Utc::now();
+    let now = db.now();
     let mut tx = db.begin().await?;
     if !claim(&mut tx, period, by, now).await? {
         let month = month_of(&mut tx, period)
@@ -378,7 +378,7 @@ impl crate::Store {
             name: SYSTEM,
             address: SYSTEM,
         };
-        let now = Utc::now();
+        let now = self.db().now();
         let mut tx = self.db().begin().await?;
         if !claim(&mut tx, period, &by, now).await? {
             return Err(StoreError::Conflict);
@@ -428,7 +428,7 @@ impl Control<'_> {
             name: &self.actor.username,
             address: self.address,
         };
-        take(self.db, period, lights::today(), &by).await
+        take(self.db, period, lights::today(self.now()), &by).await
     }
 
     /// Every month taken, newest first (leaders and the office).

@@ -123,6 +123,13 @@ impl Store {
             .ok_or_else(|| StoreError::invalid("username", Problem::Unknown))
     }
 
+    /// The actor of an enabled account by id, for background work done in its name (a queued
+    /// import runs as the account that confirmed it, with its roles and scope as they are when
+    /// it runs); `None` when the account is gone or disabled.
+    pub async fn actor_of(&self, account_id: i64) -> Result<Option<Actor>, StoreError> {
+        load_actor(&mut self.db().read().await?, account_id).await
+    }
+
     /// Whether the database holds no region yet (a fresh install).
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         let mut tx = self.db().begin().await?;

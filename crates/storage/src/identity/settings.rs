@@ -6,7 +6,6 @@ use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::Settings;
 use crate::kernel::scoped::Target;
-use chrono::Utc;
 use minxin_domain::identity::security_policy::SecurityPolicy;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Permission, Problem};
@@ -33,7 +32,7 @@ async fn put(tx: &mut Tx, key: &str, value: &str) -> Result<(), StoreError> {
         &Query::insert()
             .into_table(Settings::Table)
             .columns([Settings::Key, Settings::Value, Settings::UpdatedAt])
-            .values_panic([key.into(), value.into(), Utc::now().into()])
+            .values_panic([key.into(), value.into(), tx.now().into()])
             .on_conflict(
                 OnConflict::column(Settings::Key)
                     .update_columns([Settings::Value, Settings::UpdatedAt])
@@ -63,7 +62,7 @@ pub async fn signing_secret(tx: &mut Tx) -> Result<String, StoreError> {
         &Query::insert()
             .into_table(Settings::Table)
             .columns([Settings::Key, Settings::Value, Settings::UpdatedAt])
-            .values_panic([SIGNING_SECRET.into(), fresh.into(), Utc::now().into()])
+            .values_panic([SIGNING_SECRET.into(), fresh.into(), tx.now().into()])
             .on_conflict(OnConflict::column(Settings::Key).do_nothing().to_owned())
             .take(),
     )

@@ -25,9 +25,9 @@ pub fn check(secret: &str, code: &str, now: u64) -> bool {
     totp(secret, "check").is_some_and(|t| t.check(&code, now).is_some())
 }
 
-/// Whether `code` is valid for `secret` now.
-pub fn check_now(secret: &str, code: &str) -> bool {
-    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
+/// Whether `code` is valid for `secret` at `now` (the store's clock).
+pub fn check_now(secret: &str, code: &str, now: chrono::DateTime<chrono::Utc>) -> bool {
+    let now = u64::try_from(now.timestamp()).unwrap_or(0);
     check(secret, code, now)
 }
 

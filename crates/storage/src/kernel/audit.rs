@@ -8,7 +8,6 @@
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::AuditLog;
-use chrono::Utc;
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome, mask_embedded, redact_change};
 use sea_query::Query;
 
@@ -77,7 +76,7 @@ pub async fn append_many(tx: &mut Tx, entries: Vec<NewEntry>) -> Result<(), Stor
                 &reference(entry.target_type, entry.target_id.as_deref()),
             );
             insert.values_panic([
-                Utc::now().into(),
+                tx.now().into(),
                 entry.actor_id.into(),
                 entry.actor_name.into(),
                 entry.address.into(),

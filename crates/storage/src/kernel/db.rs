@@ -3,6 +3,8 @@
 //! code in this file knows that two backends exist.
 
 use crate::kernel::error::{Found, StoreError};
+use chrono::{DateTime, Utc};
+use minxin_domain::kernel::clock::Clock;
 use sea_query::{
     InsertStatement, PostgresQueryBuilder, QueryStatementWriter, SchemaStatementBuilder,
     SqliteQueryBuilder,
@@ -80,9 +82,16 @@ pub(crate) fn grid_cell(column: &str, origin: i64, size: i64) -> sea_query::Expr
         .div(size)
 }
 
-/// A connection pool to either backend.
+/// A connection pool to either backend, with the clock its transactions read "now" from.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    clock: Clock,
+}
+
+/// The pool of one backend.
+#[derive(Clone, Debug)]
+pub enum Pool {
     /// SQLite in WAL mode with foreign keys on.
     Sqlite(SqlitePool),
     /// PostgreSQL.
@@ -103,7 +112,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::on(Pool::Postgres(pool)))
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -123,12 +132,40 @@ impl Db {
                 .max_connections(pool_size(2))
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::on(Pool::Sqlite(pool)))
         } else {
             Err(StoreError::Config(format!(
                 "database URL must start with sqlite: or postgres:// (got `{url}`)"
             )))
         }
+    }
+
+    /// A handle on `pool` reading the system clock until [`Db::with_clock`] sets another.
+    fn on(pool: Pool) -> Db {
+        Db {
+            pool,
+            clock: Clock::system(),
+        }
+    }
+
+    /// The same pool with its transactions reading `clock` (the store's, see `Store::new`).
+    pub fn with_clock(self, clock: Clock) -> Db {
+        Db { clock, ..self }
+    }
+
+    /// The clock of this handle.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The current time on this handle's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The pool itself, for the test harness's raw SQL.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
     }
 
     /// Opens (creating if needed) the SQLite file `minxin.db` in `dir`.
@@ -145,53 +182,68 @@ impl Db {
 
     /// The engine behind this pool.
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// Starts a transaction; every storage operation runs inside one.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         crate::kernel::counts::note_write();
-        Ok(match self {
+        let conn = match &self.pool {
             // IMMEDIATE takes the write lock up front: a deferred transaction that reads and
             // then writes fails outright (SQLITE_BUSY) if another connection wrote meanwhile,
             // whereas waiting for the lock is covered by the busy timeout.
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+            Pool::Sqlite(pool) => Conn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Conn::Postgres(pool.begin().await?),
+        };
+        Ok(self.tx(conn))
+    }
+
+    fn tx(&self, conn: Conn) -> Tx {
+        Tx {
+            conn,
+            clock: self.clock.clone(),
+        }
     }
 
     /// A connection for reading only, without a transaction: for pure reads the BEGIN and
     /// ROLLBACK round trips would cost more than the query itself.
     pub async fn read(&self) -> Result<Tx, StoreError> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::SqliteRead(pool.acquire().await?),
-            Db::Postgres(pool) => Tx::PostgresRead(pool.acquire().await?),
-        })
+        let conn = match &self.pool {
+            Pool::Sqlite(pool) => Conn::SqliteRead(pool.acquire().await?),
+            Pool::Postgres(pool) => Conn::PostgresRead(pool.acquire().await?),
+        };
+        Ok(self.tx(conn))
     }
 
     /// Whether the database answers; used by `/healthz`.
     pub async fn ping(&self) -> bool {
-        match self {
-            Db::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
-            Db::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
+            Pool::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
         }
     }
 
     /// Closes every pooled connection.
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(pool) => pool.close().await,
-            Db::Postgres(pool) => pool.close().await,
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
         }
     }
 }
 
 /// An open transaction on either backend (dropping it without [`Tx::commit`] rolls back), or a
-/// plain connection for reading only (from [`Db::read`]).
-pub enum Tx {
+/// plain connection for reading only (from [`Db::read`]), with the clock of its [`Db`].
+pub struct Tx {
+    conn: Conn,
+    clock: Clock,
+}
+
+/// The connection under a [`Tx`].
+enum Conn {
     /// A SQLite transaction.
     Sqlite(Transaction<'static, Sqlite>),
     /// A PostgreSQL transaction.
@@ -206,23 +258,23 @@ pub enum Tx {
 /// and the connection, so each query method is written once for both backends.
 macro_rules! on_backend {
     ($tx:expr, $stmt:expr, |$sql:ident, $values:ident, $conn:ident| $run:expr) => {
-        match $tx {
-            Tx::Sqlite(tx) => {
+        match &mut $tx.conn {
+            Conn::Sqlite(tx) => {
                 let ($sql, $values) = $stmt.build_sqlx(SqliteQueryBuilder);
                 let $conn = &mut **tx;
                 $run
             }
-            Tx::SqliteRead(c) => {
+            Conn::SqliteRead(c) => {
                 let ($sql, $values) = $stmt.build_sqlx(SqliteQueryBuilder);
                 let $conn = &mut **c;
                 $run
             }
-            Tx::Postgres(tx) => {
+            Conn::Postgres(tx) => {
                 let ($sql, $values) = $stmt.build_sqlx(PostgresQueryBuilder);
                 let $conn = &mut **tx;
                 $run
             }
-            Tx::PostgresRead(c) => {
+            Conn::PostgresRead(c) => {
                 let ($sql, $values) = $stmt.build_sqlx(PostgresQueryBuilder);
                 let $conn = &mut **c;
                 $run
@@ -234,10 +286,15 @@ macro_rules! on_backend {
 impl Tx {
     /// The engine behind this transaction.
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) | Tx::SqliteRead(_) => Backend::Sqlite,
-            Tx::Postgres(_) | Tx::PostgresRead(_) => Backend::Postgres,
+        match self.conn {
+            Conn::Sqlite(_) | Conn::SqliteRead(_) => Backend::Sqlite,
+            Conn::Postgres(_) | Conn::PostgresRead(_) => Backend::Postgres,
         }
+    }
+
+    /// The current time on the clock of the [`Db`] this came from.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// Every row the statement returns.
@@ -300,17 +357,17 @@ impl Tx {
     /// Runs literal SQL with no parameters; only for migrations.
     pub(crate) async fn run_script(&mut self, sql: &str) -> Result<(), StoreError> {
         let sql = AssertSqlSafe(sql.to_owned());
-        match self {
-            Tx::Sqlite(tx) => {
+        match &mut self.conn {
+            Conn::Sqlite(tx) => {
                 sqlx::raw_sql(sql).execute(&mut **tx).await?;
             }
-            Tx::SqliteRead(c) => {
+            Conn::SqliteRead(c) => {
                 sqlx::raw_sql(sql).execute(&mut **c).await?;
             }
-            Tx::Postgres(tx) => {
+            Conn::Postgres(tx) => {
                 sqlx::raw_sql(sql).execute(&mut **tx).await?;
             }
-            Tx::PostgresRead(c) => {
+            Conn::PostgresRead(c) => {
                 sqlx::raw_sql(sql).execute(&mut **c).await?;
             }
         }
@@ -319,10 +376,10 @@ impl Tx {
 
     /// Makes the transaction's changes permanent.
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
-            Tx::SqliteRead(_) | Tx::PostgresRead(_) => return Ok(()),
+        match self.conn {
+            Conn::Sqlite(tx) => tx.commit().await?,
+            Conn::Postgres(tx) => tx.commit().await?,
+            Conn::SqliteRead(_) | Conn::PostgresRead(_) => return Ok(()),
         }
         crate::kernel::counts::note_write();
         Ok(())

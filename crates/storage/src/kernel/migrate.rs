@@ -6,7 +6,6 @@ use crate::kernel::db::{Backend, Db, Tx};
 use crate::kernel::error::StoreError;
 use crate::kernel::migrations::{ALL, Migration};
 use crate::kernel::schema::MinxinMigrations;
-use chrono::Utc;
 use sea_query::{ColumnDef, Expr, ExprTrait, Query, Table};
 
 /// A lock key only Minxin's migrator uses ("minxin" in ASCII).
@@ -103,7 +102,7 @@ async fn apply(tx: &mut Tx, migration: &Migration) -> Result<(), StoreError> {
             .values_panic([
                 migration.version.into(),
                 migration.name.into(),
-                Utc::now().into(),
+                tx.now().into(),
             ])
             .take(),
     )

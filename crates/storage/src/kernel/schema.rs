@@ -580,3 +580,29 @@ pub enum CalendarYears {
     EnteredBy,
     EnteredAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub enum Jobs {
+    Table,
+    Id,
+    Kind,
+    Payload,
+    OwnerId,
+    Priority,
+    State,
+    Attempts,
+    LeaseUntil,
+    Done,
+    Total,
+    Result,
+    Error,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum JobFiles {
+    Table,
+    JobId,
+    Bytes,
+}

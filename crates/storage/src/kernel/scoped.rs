@@ -47,6 +47,11 @@ impl<'a> Scoped<'a> {
         self.actor
     }
 
+    /// The current time on the store's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.db.now()
+    }
+
     /// Refuses with [`StoreError::Forbidden`] unless the actor holds `permission`; a refusal is
     /// itself audited so the auditor sees probing. Public for forms parsed before they reach
     /// storage: a caller who may not write is refused before its form's problems are shown.

@@ -10,7 +10,6 @@ use crate::kernel::error::{Found, StoreError, taken_as};
 use crate::kernel::schema::{Categories, Projects, Regions};
 use crate::kernel::scoped::{Scoped, Target};
 use crate::org::regions;
-use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::{FieldProblem, required_line};
 use minxin_domain::org::category::{self, NAME_MAX};
@@ -208,7 +207,7 @@ impl Org<'_> {
                         name.clone().into(),
                         input.parent_id.into(),
                         sort.into(),
-                        Utc::now().into(),
+                        tx.now().into(),
                         region.id.into(),
                         region.path.clone().into(),
                     ])

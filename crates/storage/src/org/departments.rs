@@ -9,7 +9,6 @@ use crate::kernel::scope::within;
 use crate::kernel::scoped::Target;
 use crate::kernel::write::{Audited, Change, versioned_update};
 use crate::org::regions;
-use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::{FieldProblem, optional_line, required_line};
 use minxin_domain::{DataScope, Permission, Problem};
@@ -117,7 +116,7 @@ pub(crate) struct NewDepartment<'a> {
 
 /// Inserts a department without checks; for bootstrap and seeding.
 pub(crate) async fn insert(tx: &mut Tx, new: &NewDepartment<'_>) -> Result<i64, StoreError> {
-    let now = Utc::now();
+    let now = tx.now();
     tx.insert(
         Query::insert()
             .into_table(Departments::Table)

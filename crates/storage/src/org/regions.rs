@@ -8,7 +8,6 @@ use crate::kernel::error::{Found, StoreError, in_use_as, taken_as};
 use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::kernel::scoped::Target;
 use crate::kernel::write::{Audited, Change, versioned_update};
-use chrono::Utc;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::{FieldProblem, required_line};
 use minxin_domain::org::region::{RegionLevel, check_code, check_placement};
@@ -134,7 +133,7 @@ pub(crate) async fn insert(
     level: RegionLevel,
     parent: Option<&Region>,
 ) -> Result<Region, StoreError> {
-    let now = Utc::now();
+    let now = tx.now();
     let id = tx
         .insert(
             Query::insert()

@@ -226,7 +226,7 @@ impl Registry<'_> {
                         size.into(),
                         sha256.into(),
                         self.actor.username.clone().into(),
-                        Utc::now().into(),
+                        tx.now().into(),
                     ])
                     .take(),
             )

@@ -231,7 +231,7 @@ impl Registry<'_> {
                     (Projects::Stage, outcome.stage.code().into()),
                     (Projects::Hold, outcome.hold.code().into()),
                     (Projects::HoldReason, hold_reason.into()),
-                    (Projects::UpdatedAt, Utc::now().into()),
+                    (Projects::UpdatedAt, tx.now().into()),
                     (Projects::Version, Expr::col(Projects::Version).add(1)),
                 ])
                 .and_where(Expr::col(Projects::Id).eq(project_id))
@@ -239,10 +239,11 @@ impl Registry<'_> {
                 .take(),
         )
         .await?;
+        let now = tx.now();
         let record = insert_transition_at(
             &mut tx,
             project_id,
-            Utc::now(),
+            now,
             Some(self.actor.account_id),
             &self.actor.username,
             &input.action,

@@ -117,7 +117,7 @@ impl Store {
     pub async fn seed_bulk_projects(&self, rows: &[BulkProject]) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.db().begin().await?;
         let mut all = Vec::with_capacity(rows.len());
-        let now = chrono::Utc::now();
+        let now = tx.now();
         for chunk in rows.chunks(BATCH) {
             let mut insert = Query::insert()
                 .into_table(Projects::Table)

@@ -9,7 +9,7 @@ use crate::kernel::error::{StoreError, taken_as};
 use crate::kernel::schema::{BudgetLines, ProjectPartners, Projects};
 use crate::kernel::scoped::Scoped;
 use crate::{org::departments, org::regions};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::phone::is_phone_number;
 use minxin_domain::kernel::problem::{FieldProblem, optional_line, optional_text, required_line};
@@ -257,6 +257,7 @@ async fn check(
 pub(super) fn registry_values(
     input: &ProjectInput,
     region_path: &str,
+    now: DateTime<Utc>,
 ) -> Vec<(Projects, SimpleExpr)> {
     let total: i64 = input.budget.values().sum();
     vec![
@@ -280,7 +281,7 @@ pub(super) fn registry_values(
         (Projects::Goals, input.goals.trim().into()),
         (Projects::IsPublic, input.is_public.into()),
         (Projects::BudgetFen, total.into()),
-        (Projects::UpdatedAt, Utc::now().into()),
+        (Projects::UpdatedAt, now.into()),
     ]
 }
 
@@ -392,13 +393,13 @@ impl Registry<'_> {
         } else {
             checked.code
         };
-        let mut values = registry_values(input, &checked.region_path);
+        let mut values = registry_values(input, &checked.region_path, tx.now());
         values.extend([
             (Projects::Code, code.into()),
             (Projects::Stage, stage.code().into()),
             (Projects::Hold, Hold::Active.code().into()),
             (Projects::ProgressNote, "".into()),
-            (Projects::CreatedAt, Utc::now().into()),
+            (Projects::CreatedAt, tx.now().into()),
         ]);
         let (columns, exprs): (Vec<_>, Vec<_>) = values.into_iter().unzip();
         let id = tx
@@ -451,7 +452,7 @@ impl Registry<'_> {
             return Err(StoreError::Forbidden);
         }
         let checked = check(self, tx, input).await?;
-        let mut values = registry_values(input, &checked.region_path);
+        let mut values = registry_values(input, &checked.region_path, tx.now());
         if !checked.code.is_empty() {
             values.push((Projects::Code, checked.code.into()));
         }
@@ -514,7 +515,7 @@ impl Registry<'_> {
                     (Projects::ProgressNote, note.unwrap_or_default().into()),
                     (Projects::ActualStart, input.actual_start.into()),
                     (Projects::ActualEnd, input.actual_end.into()),
-                    (Projects::UpdatedAt, Utc::now().into()),
+                    (Projects::UpdatedAt, tx.now().into()),
                     (Projects::Version, Expr::col(Projects::Version).add(1)),
                 ])
                 .and_where(Expr::col(Projects::Id).eq(id))

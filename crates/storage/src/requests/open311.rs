@@ -438,7 +438,7 @@ async fn issue(
                     key.chars().take(PREFIX_LEN).collect::<String>().into(),
                     region_path.into(),
                     created_by.into(),
-                    Utc::now().into(),
+                    tx.now().into(),
                 ])
                 .take(),
         )
@@ -472,7 +472,7 @@ async fn revoke(tx: &mut Tx, id: i64, scope: Cond) -> Result<(Open311Key, String
         tx.execute(
             Query::update()
                 .table(k)
-                .value(Open311Keys::RevokedAt, Utc::now())
+                .value(Open311Keys::RevokedAt, tx.now())
                 .and_where(Expr::col(Open311Keys::Id).eq(id)),
         )
         .await?;

@@ -300,7 +300,7 @@ impl Requests<'_> {
     ) -> Result<Vec<Region>, StoreError> {
         self.require(Permission::ModerateRequests).await?;
         let features = read_import(text, fallback_code).map_err(refused)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let mut imported = Vec::with_capacity(features.len());
         for f in &features {
@@ -445,7 +445,7 @@ impl Requests<'_> {
                         category_id.into(),
                         rule.boundary.into(),
                         department.id.into(),
-                        Utc::now().into(),
+                        tx.now().into(),
                     ])
                     .take(),
             )

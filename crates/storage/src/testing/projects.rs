@@ -39,7 +39,7 @@ impl TestProject {
     /// A 社区老年食堂 of district A's street, led by A-ZJ, in the 2026 plan, under construction
     /// since `started` days ago and due in `ends_in` days, with 1,000,000.00 元 from the county.
     pub fn building(f: &Fixture, name: &'static str, started: i64, ends_in: i64) -> Self {
-        let today = crate::control::lights::today();
+        let today = crate::control::lights::today(f.store.db().now());
         TestProject {
             name,
             office: "office_a",

@@ -76,7 +76,7 @@ pub fn money(kind: &str, amount_fen: i64, contract_id: Option<i64>) -> MoneyInpu
         source: "county".into(),
         amount_fen,
         contract_id,
-        occurred_on: Some(today()),
+        occurred_on: Some(super::today()),
         note: "示财预〔2026〕12 号".into(),
     }
 }
@@ -94,8 +94,8 @@ impl Fixture {
             .await;
         let office = self.actor("office_a").await;
         let s = self.store.scoped(&office, "t");
-        let this_month = ReportPeriod::of(today());
-        let last_month = ReportPeriod::of(today() - Months::new(1));
+        let this_month = ReportPeriod::of(today(self.store.db().now()));
+        let last_month = ReportPeriod::of(today(self.store.db().now()) - Months::new(1));
         let accepted = s
             .control()
             .file_report_with_photos(id, &report(last_month, 3_000), &[photo(0)], blobs)
@@ -156,9 +156,9 @@ impl Fixture {
                     contractor: contractor.into(),
                     credit_code: "91350100M000100Y43".into(),
                     amount_fen: Some(70_000_000),
-                    signed_on: Some(today() - Duration::days(30)),
-                    starts_on: Some(today() - Duration::days(29)),
-                    ends_on: Some(today() + Duration::days(100)),
+                    signed_on: Some(today(self.store.db().now()) - Duration::days(30)),
+                    starts_on: Some(today(self.store.db().now()) - Duration::days(29)),
+                    ends_on: Some(today(self.store.db().now()) + Duration::days(100)),
                 },
             )
             .await

@@ -38,7 +38,7 @@ pub async fn submit(store: &Store, submission: &Submission) -> Receipt {
             &[],
             &blobs,
             &WorkingCalendar::shipped(),
-            chrono::Utc::now(),
+            store.db().now(),
         )
         .await
         .expect("the resident's request is accepted")

@@ -10,10 +10,10 @@ use minxin_domain::control::light::Light;
 use minxin_domain::control::report::ReportPeriod;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::project::{FundingSource, Stage};
-use minxin_storage::control::lights::today;
 use minxin_storage::control::snapshots::SnapshotEntry;
 use minxin_storage::identity::audit::Filter;
 use minxin_storage::projects::seed::BulkProject;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, execute_raw, fixture, stores};
 use minxin_storage::{PageRequest, Store, StoreError};
 

@@ -9,10 +9,10 @@ use minxin_domain::control::light::{ThresholdProblem, Thresholds};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
 use minxin_storage::control::light_rules::LightRulesInput;
-use minxin_storage::control::lights::today;
 use minxin_storage::control::reports::ReportInput;
 use minxin_storage::identity::audit::Filter;
 use minxin_storage::projects::MilestoneInput;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, fixture, stores};
 
 /// A project in construction since 60 days, due in 120, lead by A-ZJ, without a manager.

@@ -7,9 +7,9 @@
 use chrono::Datelike;
 use minxin_domain::projects::project::FundingSource;
 use minxin_storage::Store;
-use minxin_storage::control::lights::today;
 use minxin_storage::control::money::{CorrectionInput, MoneyInput};
 use minxin_storage::projects::ProjectInput;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, stores};
 use sea_query::{Expr, Query};
 

@@ -11,11 +11,11 @@ use minxin_domain::kernel::refusal::Refusal;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Problem, control::light::Reason};
 use minxin_storage::StoreError;
-use minxin_storage::control::lights::today;
 use minxin_storage::control::money::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_storage::control::reports::{Decision, ReportInput};
 use minxin_storage::kernel::page::PageRequest;
 use minxin_storage::projects::ProjectFilter;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, fixture, money, stores};
 
 /// The refusal of context type `T` that `e` carries.

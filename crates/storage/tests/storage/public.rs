@@ -278,7 +278,7 @@ async fn money_moves_the_last_modified_time() {
                     source: "county".into(),
                     amount_fen: 1_000,
                     contract_id: None,
-                    occurred_on: Some(minxin_storage::control::lights::today()),
+                    occurred_on: Some(minxin_storage::testing::today()),
                     note: String::new(),
                 },
             )

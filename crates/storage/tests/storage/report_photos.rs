@@ -10,10 +10,10 @@ use minxin_domain::control::report::{
 };
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
-use minxin_storage::control::lights::today;
 use minxin_storage::control::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
 use minxin_storage::identity::audit::Filter;
 use minxin_storage::kernel::blobs::LocalBlobStore;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, photo, stores};
 
 /// A project of district A under construction that started 90 days ago.

@@ -4,8 +4,8 @@
 
 use chrono::Duration;
 use minxin_storage::StoreError;
-use minxin_storage::control::lights::today;
 use minxin_storage::control::money::ContractInput;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{TestProject, execute_raw, fixture, stores};
 
 fn contract(contractor: &str) -> ContractInput {

@@ -5,7 +5,7 @@ use crate::kernel::disposition::download;
 use crate::kernel::error::Failure;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use minxin_domain::kernel::time::shanghai;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, XlsxError};
 
@@ -28,10 +28,9 @@ pub(crate) fn xlsx_response(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Res
     download(bytes, XLSX, ascii_name, name)
 }
 
-/// A time stamp for file names, in Beijing time.
-pub(crate) fn stamp() -> String {
-    Utc::now()
-        .with_timezone(&shanghai())
+/// A time stamp for file names: `now` (the app's clock) in Beijing time.
+pub(crate) fn stamp(now: DateTime<Utc>) -> String {
+    now.with_timezone(&shanghai())
         .format("%Y%m%d-%H%M%S")
         .to_string()
 }

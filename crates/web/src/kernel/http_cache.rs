@@ -59,11 +59,12 @@ impl Validators {
         }
     }
 
-    /// Validators for a body as sent (data rather than a page: no language), changed now.
-    pub fn of_body(body: &[u8]) -> Self {
+    /// Validators for a body as sent (data rather than a page: no language), changed `now`
+    /// (the app's clock).
+    pub fn of_body(body: &[u8], now: DateTime<Utc>) -> Self {
         Validators {
             etag: quoted_hex(&Sha256::digest(body)),
-            last_modified: Utc::now(),
+            last_modified: now,
         }
     }
 

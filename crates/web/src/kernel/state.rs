@@ -74,8 +74,9 @@ pub struct AppState {
     pub csp: HeaderValue,
     /// Rendered public pages and map markers, reused while nothing was written.
     pub pages: Arc<crate::kernel::page_cache::PageCache>,
-    /// The time deadlines are counted from (set and moved by tests).
-    pub clock: crate::kernel::clock::Clock,
+    /// The one clock, the store's: deadlines, expiries and every other "now" (set and moved by
+    /// tests).
+    pub clock: minxin_domain::kernel::clock::Clock,
     /// The working-day calendar service-request deadlines are counted on.
     pub calendar: crate::kernel::calendar_state::SharedCalendar,
     /// Service-request submissions per address.
@@ -94,6 +95,7 @@ impl AppState {
         let secret = minxin_storage::identity::settings::signing_secret(&mut tx).await?;
         tx.commit().await?;
         let calendar = store.working_calendar().await?;
+        let clock = store.clock().clone();
         Ok(Self {
             store,
             csrf: CsrfKey::new(secret.as_bytes()),
@@ -101,7 +103,7 @@ impl AppState {
             tokens: Arc::default(),
             csp: content_security_policy(&config.tiles),
             pages: Arc::default(),
-            clock: crate::kernel::clock::Clock::system(),
+            clock,
             calendar: crate::kernel::calendar_state::SharedCalendar::new(calendar),
             intake_limit: Arc::new(crate::kernel::intake_limit::IntakeLimit::per_hour(
                 config.intake_per_hour,

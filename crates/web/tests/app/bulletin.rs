@@ -8,8 +8,8 @@ use axum::http::{Method, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
 use minxin_domain::control::bulletin::snapshot_month;
 use minxin_domain::projects::project::{FundingSource, Stage};
-use minxin_storage::control::lights::today;
 use minxin_storage::projects::seed::BulkProject;
+use minxin_storage::testing::today;
 use std::io::{Cursor, Read};
 
 /// Two construction projects of district A started 200 days ago, budget 1,000,000.00 元 each:

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Datelike;
 use minxin_domain::control::light::Light;
-use minxin_storage::control::lights::today;
+use minxin_storage::testing::today;
 
 /// The target of the link with `id`, unescaped.
 fn href_of(body: &str, id: &str) -> String {

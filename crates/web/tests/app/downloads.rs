@@ -7,7 +7,7 @@
 use crate::common::{Client, TestApp};
 use axum::http::{StatusCode, header};
 use minxin_domain::control::bulletin::snapshot_month;
-use minxin_storage::control::lights::today;
+use minxin_storage::testing::today;
 use std::io::{Cursor, Read};
 
 const PASSWORD: &str = "Demo#2026x";

@@ -4,8 +4,11 @@
 
 use crate::common::{Client, TestApp, multipart};
 use axum::http::{StatusCode, header};
+use chrono::{Duration, SubsecRound, Utc};
+use minxin_domain::kernel::clock::Clock;
 use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
 use minxin_domain::projects::import::{CellValue, Column};
+use minxin_storage::StoreError;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -147,24 +150,39 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
             StatusCode::NOT_FOUND,
             "[{b}] uploads belong to the browser session that made them"
         );
+        let forged = office_elsewhere
+            .post_form(&format!("{job}/confirm"), &[])
+            .await;
+        assert_eq!(forged.status, StatusCode::NOT_FOUND, "[{b}]");
+        env.drain_jobs().await;
+        assert!(
+            office
+                .get(&job)
+                .await
+                .body
+                .contains("id=\"confirm-import\""),
+            "[{b}] still waiting for its own confirmation"
+        );
         assert_eq!(
             office.get("/projects/import/../../etc/passwd").await.status,
             StatusCode::NOT_FOUND,
             "[{b}]"
         );
 
-        // Confirm, then watch it to the end.
+        // Confirm: queued, the page shows its progress and refreshes itself; the worker runs
+        // it to the end.
         let confirmed = office.post_form(&format!("{job}/confirm"), &[]).await;
         assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "[{b}]");
-        let mut page = office.get(&job).await;
-        for _ in 0..100 {
-            if !page.body.contains("import-progress") {
-                break;
-            }
-            assert!(page.body.contains("http-equiv=\"refresh\""), "[{b}]");
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            page = office.get(&job).await;
-        }
+        let queued = office.get(&job).await;
+        assert!(
+            queued.body.contains("import-progress"),
+            "[{b}] {}",
+            queued.body
+        );
+        assert!(queued.body.contains("http-equiv=\"refresh\""), "[{b}]");
+        assert_eq!(env.project_total().await, 0, "[{b}] not run yet");
+        env.drain_jobs().await;
+        let page = office.get(&job).await;
         assert!(page.body.contains("导入完成"), "[{b}] {}", page.body);
         assert!(
             page.body.contains("2026-MX-0102"),
@@ -174,6 +192,7 @@ async fn an_annual_plan_goes_from_template_to_registry_and_back_to_excel() {
         // A second click on confirm does not import twice.
         let again = office.post_form(&format!("{job}/confirm"), &[]).await;
         assert_eq!(again.status, StatusCode::SEE_OTHER, "[{b}]");
+        env.drain_jobs().await;
         assert_eq!(env.project_total().await, 2, "[{b}]");
 
         // The same file again: the coded row is unchanged, not duplicated.
@@ -273,6 +292,7 @@ async fn broken_files_are_explained_and_nothing_is_imported() {
         );
         // Confirming anyway (a forged post) imports nothing.
         office.post_form(&format!("{job}/confirm"), &[]).await;
+        env.drain_jobs().await;
         let after = office.get(&job).await;
         assert!(
             after.body.contains("没有任何项目被修改"),
@@ -301,6 +321,43 @@ async fn broken_files_are_explained_and_nothing_is_imported() {
         let body = multipart(&[], Some(("file", "plan.xlsx", XLSX, &duplicates)));
         let forged = office.post_multipart("/projects/import", body).await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn the_apps_clock_is_storages_and_uploads_are_swept_after_a_day() {
+    let start = Utc::now().trunc_subsecs(6);
+    let clock = Clock::fixed(start);
+    for env in TestApp::builder().clock(&clock).each().await {
+        let b = env.backend;
+        clock.set(start);
+        let mut office = env.signed_in("office_a").await;
+        let first = location(&upload(&mut office, "a.xlsx", &plan(&[("", "甲")])).await);
+        let id: i64 = first.rsplit('/').next().unwrap().parse().unwrap();
+        let actor = env.actor("office_a").await;
+        let scoped = env.store().scoped(&actor, "t");
+        // The job's time is storage's, read from the app's clock.
+        assert_eq!(
+            scoped.jobs().get(id).await.unwrap().created_at,
+            start,
+            "[{b}]"
+        );
+
+        // A day and an hour on: the session expired on the same clock, and the next upload
+        // sweeps the old one away.
+        clock.set(start + Duration::hours(25));
+        assert_ne!(
+            office.get(&first).await.status,
+            StatusCode::OK,
+            "[{b}] the session expired"
+        );
+        let mut office = env.signed_in("office_a").await;
+        let second = location(&upload(&mut office, "b.xlsx", &plan(&[("", "乙")])).await);
+        assert_eq!(office.get(&second).await.status, StatusCode::OK, "[{b}]");
+        assert!(
+            matches!(scoped.jobs().get(id).await, Err(StoreError::NotFound)),
+            "[{b}] swept"
+        );
     }
 }
 

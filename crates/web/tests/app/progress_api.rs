@@ -20,7 +20,7 @@ async fn finance_records_money_and_refusals_are_worded() {
         let id = project(&env).await;
         let finance = env.token("finance_a").await;
         let office = env.token("office_a").await;
-        let today = minxin_storage::control::lights::today().to_string();
+        let today = minxin_storage::testing::today().to_string();
         let money = |kind: &str, amount: i64, contract: Option<i64>| {
             json!({"kind": kind, "source": "county", "amount_fen": amount,
                    "contract_id": contract, "occurred_on": today, "note": "示财预〔2026〕12 号"})
@@ -178,7 +178,7 @@ async fn the_light_comes_with_reasons_in_the_callers_language() {
     for env in TestApp::each().await {
         let id = project(&env).await;
         let office = env.token("office_a").await;
-        let planned = minxin_storage::control::lights::today() - chrono::Duration::days(21);
+        let planned = minxin_storage::testing::today() - chrono::Duration::days(21);
         let r = env
             .api(
                 Method::POST,
@@ -229,9 +229,8 @@ async fn a_report_is_returned_refiled_and_accepted() {
     for env in TestApp::each().await {
         let id = project(&env).await;
         let office = env.token("office_a").await;
-        let period = minxin_domain::control::report::ReportPeriod::of(
-            minxin_storage::control::lights::today(),
-        );
+        let period =
+            minxin_domain::control::report::ReportPeriod::of(minxin_storage::testing::today());
         let body = |percent: u32| {
             json!({"period": period.to_string(), "percent_bp": percent, "done": "完成基础施工",
                    "problems": "", "help_needed": "协调电力接入"})

@@ -9,8 +9,8 @@ use chrono::Months;
 use image::ImageFormat;
 use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
 use minxin_domain::{Role, RoleSet};
-use minxin_storage::control::lights::today;
 use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{PASSWORD, TestProject, execute_raw};
 use std::io::Cursor;
 

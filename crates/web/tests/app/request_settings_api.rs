@@ -10,8 +10,8 @@ use crate::common::{Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Duration;
+use minxin_domain::kernel::clock::Clock;
 use minxin_storage::testing::route_street_roads;
-use minxin_web::kernel::clock::Clock;
 use serde_json::{Value, json};
 
 /// How many routing rules `who` sees.

@@ -8,12 +8,12 @@ use crate::common::requests_api::monday_morning;
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use minxin_domain::kernel::calendar::WorkingCalendar;
+use minxin_domain::kernel::clock::Clock;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::service_request::{Move, Rating};
 use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::Submission;
 use minxin_storage::testing::query_raw;
-use minxin_web::kernel::clock::Clock;
 
 #[tokio::test]
 async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() {

@@ -7,10 +7,10 @@ use crate::common::{Reply, TestApp, jpeg, photo_form};
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use minxin_domain::identity::role::{Role, RoleSet};
+use minxin_domain::kernel::clock::Clock;
 use minxin_domain::kernel::time::shanghai;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::{PASSWORD, execute_raw, query_raw};
-use minxin_web::kernel::clock::Clock;
 
 /// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.
 fn before_national_day() -> DateTime<Utc> {
@@ -170,8 +170,12 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
         assert!(refused.body.contains("id=\"move-error\""), "{b}");
         assert!(refused.body.contains("请填写理由或答复内容"), "{b}");
 
-        // The deadline passes on the app's clock: the file and the queue say so.
+        // The deadline passes on the app's clock: the file and the queue say so. The sessions
+        // expired on the same clock, so both sign in again.
         clock.set(before_national_day() + chrono::Duration::days(20));
+        let mut office = env.signed_in("office_a").await;
+        let mut dept = env.signed_in("dept_a").await;
+        let file = dept.get(&format!("/requests/{id}")).await;
         let overdue = office.get("/requests?view=overdue").await;
         assert!(
             overdue.body.contains(&format!("id=\"request-{id}\"")),

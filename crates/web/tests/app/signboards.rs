@@ -8,9 +8,9 @@ use crate::common::{TestApp, decode_qr_png};
 use axum::http::{StatusCode, header};
 use chrono::Duration;
 use minxin_domain::projects::project::{FundingSource, Stage};
-use minxin_storage::control::lights::today;
 use minxin_storage::control::money::ContractInput;
 use minxin_storage::projects::seed::BulkProject;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{TestProject, execute_raw};
 use std::io::{Cursor, Read};
 

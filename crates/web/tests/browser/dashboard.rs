@@ -10,8 +10,8 @@ use crate::common::dashboard::{lit_project, set_light};
 use calamine::{Data, Reader, Xlsx};
 use fantoccini::{Client, Locator};
 use minxin_domain::control::light::Light;
-use minxin_storage::control::lights::today;
 use minxin_storage::testing::PASSWORD;
+use minxin_storage::testing::today;
 use std::io::{Cursor, Read};
 use std::time::Duration;
 

@@ -108,7 +108,7 @@ fn count_of(text: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_scans_a_signboard_and_explores_the_map() {
-    let today = minxin_storage::control::lights::today();
+    let today = minxin_storage::testing::today();
     let (listener, base) = loopback().await;
     let public_base_url = base.clone();
     let env = TestApp::builder()

@@ -14,10 +14,10 @@ use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, pe
 use minxin_domain::kernel::time::shanghai;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Role, RoleSet};
-use minxin_storage::control::lights::today;
 use minxin_storage::control::reports::ReportInput;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::projects::ProjectInput;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{PASSWORD, execute_raw};
 
 /// A project of district A under construction, 90 days into a 180-day plan (so 50 % is

@@ -14,11 +14,11 @@ use crate::common::chrome::{
 };
 use chrono::{DateTime, TimeZone, Utc};
 use fantoccini::{Client, Locator};
+use minxin_domain::kernel::clock::Clock;
 use minxin_domain::kernel::time::shanghai;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::{PASSWORD, execute_raw, query_raw};
-use minxin_web::kernel::clock::Clock;
 use std::time::Duration;
 
 /// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.

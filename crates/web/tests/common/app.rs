@@ -11,12 +11,12 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::NaiveDate;
 use minxin_domain::Actor;
+use minxin_domain::kernel::clock::Clock;
 use minxin_domain::org::region::RegionLevel;
 use minxin_storage::Store;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::org::regions::Region;
-use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
-use minxin_web::kernel::clock::Clock;
+use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores_on};
 use minxin_web::{AppState, WebConfig, app};
 use serde_json::{Value, json};
 
@@ -150,6 +150,15 @@ impl TestApp {
         reply.json()["token"].as_str().unwrap().to_owned()
     }
 
+    /// Runs every due background job (a confirmed import) to the end, as the server's worker
+    /// would, so a test sees the outcome without waiting on timing.
+    pub async fn drain_jobs(&self) {
+        minxin_web::worker(self.state.clone())
+            .drain()
+            .await
+            .unwrap_or_else(|e| panic!("{}: running the jobs: {e}", self.backend));
+    }
+
     /// Serves the app on a free loopback port, for a real browser; returns its base URL.
     pub async fn serve(&self) -> String {
         super::chrome::serve(self.state.clone()).await
@@ -213,10 +222,16 @@ impl Builder {
         self
     }
 
+    /// The clock of the apps: the test's, else the system clock. Storage and the pages share
+    /// it, so moving it moves every "now".
+    fn the_clock(&self) -> Clock {
+        self.clock.clone().unwrap_or_else(Clock::system)
+    }
+
     /// The apps, one on every database under test.
     pub async fn each(self) -> Vec<TestApp> {
         let mut out = Vec::new();
-        for (backend, store) in stores().await {
+        for (backend, store) in stores_on(&self.the_clock()).await {
             out.push(self.build(backend, store).await);
         }
         out
@@ -225,7 +240,7 @@ impl Builder {
     /// The app on the first database under test, SQLite, for tests whose subject does not
     /// depend on the database (a real browser, the OpenAPI document).
     pub async fn sqlite(self) -> TestApp {
-        let (backend, store) = stores().await.remove(0);
+        let (backend, store) = stores_on(&self.the_clock()).await.remove(0);
         self.build(backend, store).await
     }
 
@@ -241,10 +256,7 @@ impl Builder {
         };
         let mut config = test_config();
         (self.config)(&mut config);
-        let mut state = AppState::new(store, config).await.unwrap();
-        if let Some(clock) = &self.clock {
-            state.clock = clock.clone();
-        }
+        let state = AppState::new(store, config).await.unwrap();
         TestApp {
             backend,
             router: app(state.clone()),

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Duration};
 use minxin_domain::control::light::{AssessedReason, Assessment, Light, Reason};
-use minxin_storage::control::lights::today;
+use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw};
 
 /// The reason every red test project carries.

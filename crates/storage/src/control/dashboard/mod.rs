@@ -296,7 +296,7 @@ impl Control<'_> {
     /// office). A region outside the scope is "not found".
     pub async fn dashboard(&self, query: &DashboardQuery) -> Result<Dashboard, StoreError> {
         self.require(Permission::ReadDashboard).await?;
-        let today = today();
+        let today = today(self.now());
         let year = query.year.unwrap_or_else(|| today.year());
         if !(2000..=2100).contains(&year) {
             return Err(StoreError::invalid("year", Problem::Malformed));

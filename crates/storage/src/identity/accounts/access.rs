@@ -8,7 +8,6 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::{AccountRoles, AccountScopeDepartments, Accounts};
 use crate::kernel::write::Audited;
 use crate::{org::departments, org::regions};
-use chrono::Utc;
 use minxin_domain::identity::segregation::check_grant;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::problem::FieldProblem;
@@ -46,7 +45,7 @@ pub(crate) async fn set_access(
                 account_id.into(),
                 role.code().into(),
                 granted_by.into(),
-                Utc::now().into(),
+                tx.now().into(),
             ]);
         }
         tx.execute(&insert).await?;
@@ -57,7 +56,7 @@ pub(crate) async fn set_access(
             .table(Accounts::Table)
             .values([
                 (Accounts::ScopeRegionId, scope_region_id.into()),
-                (Accounts::UpdatedAt, Utc::now().into()),
+                (Accounts::UpdatedAt, tx.now().into()),
                 (Accounts::Version, Expr::col(Accounts::Version).add(1)),
             ])
             .and_where(Expr::col(Accounts::Id).eq(account_id))

@@ -277,7 +277,7 @@ pub(crate) struct NewAccount<'a> {
 
 /// Inserts an account and its first password-history entry, without checks.
 pub(crate) async fn insert(tx: &mut Tx, new: NewAccount<'_>) -> Result<i64, StoreError> {
-    let now = Utc::now();
+    let now = tx.now();
     let id = tx
         .insert(
             Query::insert()

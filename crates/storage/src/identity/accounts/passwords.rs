@@ -6,7 +6,6 @@ use crate::identity::settings;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Accounts, ApiTokens, PasswordHistory, Sessions};
-use chrono::Utc;
 use minxin_domain::Problem;
 use minxin_domain::kernel::problem::FieldProblem;
 use sea_query::{Expr, ExprTrait, Order, Query};
@@ -25,7 +24,7 @@ pub(super) async fn remember_password(
                 PasswordHistory::PasswordHash,
                 PasswordHistory::CreatedAt,
             ])
-            .values_panic([account_id.into(), hash.into(), Utc::now().into()])
+            .values_panic([account_id.into(), hash.into(), tx.now().into()])
             .take(),
     )
     .await?;
@@ -95,8 +94,8 @@ pub(crate) async fn store_password(
             .values([
                 (Accounts::PasswordHash, hash.clone().into()),
                 (Accounts::MustChangePassword, must_change.into()),
-                (Accounts::PasswordChangedAt, Utc::now().into()),
-                (Accounts::UpdatedAt, Utc::now().into()),
+                (Accounts::PasswordChangedAt, tx.now().into()),
+                (Accounts::UpdatedAt, tx.now().into()),
             ])
             .and_where(Expr::col(Accounts::Id).eq(account_id))
             .take(),
@@ -114,7 +113,7 @@ pub(crate) async fn store_password(
     tx.execute(
         &Query::update()
             .table(ApiTokens::Table)
-            .value(ApiTokens::RevokedAt, Utc::now())
+            .value(ApiTokens::RevokedAt, tx.now())
             .and_where(Expr::col(ApiTokens::AccountId).eq(account_id))
             .and_where(Expr::col(ApiTokens::RevokedAt).is_null())
             .take(),

@@ -179,7 +179,7 @@ async fn record_attempt(
                 username.into(),
                 address.into(),
                 success.into(),
-                Utc::now().into(),
+                tx.now().into(),
             ])
             .take(),
     )
@@ -243,7 +243,7 @@ impl<'a> Auth<'a> {
         action: AuditAction,
     ) -> Result<(i64, Credentials), SignInError> {
         let policy = settings::security_policy(tx).await?.lockout;
-        let now = Utc::now();
+        let now = tx.now();
         let horizon = now - policy.window() * 2;
         let username = attempt.username.trim();
         let account = credentials(tx, username).await?;
@@ -309,14 +309,14 @@ impl<'a> Auth<'a> {
         tx.execute(
             &Query::update()
                 .table(Accounts::Table)
-                .value(Accounts::LastSignInAt, Utc::now())
+                .value(Accounts::LastSignInAt, tx.now())
                 .and_where(Expr::col(Accounts::Id).eq(account_id))
                 .take(),
         )
         .await?;
         let token = new_token("");
         let second_factor_pending = account.totp_secret.is_some();
-        let now = Utc::now();
+        let now = tx.now();
         let user_agent: String = attempt.user_agent.chars().take(256).collect();
         tx.execute(
             &Query::insert()

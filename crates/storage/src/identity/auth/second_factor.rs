@@ -117,7 +117,7 @@ impl Auth<'_> {
         let brief = brief(&mut tx, session.actor.account_id).await?;
         let ok = brief
             .open_totp(self.sealing)
-            .is_some_and(|s| totp::check_now(&s, code));
+            .is_some_and(|s| totp::check_now(&s, code, tx.now()));
         let entry = auth_entry(
             AuditAction::SignIn,
             if ok {
@@ -208,7 +208,7 @@ impl Auth<'_> {
                     .open(&sealed, &pending_context(session.session_id))
             })
             .ok_or_else(|| StoreError::invalid("code", Problem::WrongTotp))?;
-        if !totp::check_now(&secret, code) {
+        if !totp::check_now(&secret, code, tx.now()) {
             return Err(StoreError::invalid("code", Problem::WrongTotp));
         }
         set_pending(&mut tx, session.session_id, None).await?;

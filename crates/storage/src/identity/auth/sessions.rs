@@ -67,7 +67,7 @@ impl Auth<'_> {
             return Ok(None);
         };
         let policy = settings::security_policy(&mut tx).await?.session;
-        let now = Utc::now();
+        let now = tx.now();
         let actor = accounts::load_actor(&mut tx, row.account_id).await?;
         let (Some(actor), SessionState::Active) =
             (actor, policy.state(row.created_at, row.last_seen_at, now))
@@ -107,7 +107,7 @@ impl Auth<'_> {
         session: &SessionContext,
     ) -> Result<(), StoreError> {
         let policy = settings::security_policy(tx).await?.lockout;
-        let now = Utc::now();
+        let now = tx.now();
         let recent = failures(
             tx,
             SignInAttempts::Username,

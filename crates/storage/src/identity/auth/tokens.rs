@@ -61,7 +61,7 @@ impl Auth<'_> {
         }
         if account.totp_secret.is_some() {
             let secret = account.open_totp(self.sealing);
-            let ok = secret.is_some_and(|s| code.is_some_and(|c| totp::check_now(&s, c)));
+            let ok = secret.is_some_and(|s| code.is_some_and(|c| totp::check_now(&s, c, tx.now())));
             if !ok {
                 record_attempt(&mut tx, username, attempt.address, false).await?;
                 tx.commit().await?;
@@ -70,7 +70,7 @@ impl Auth<'_> {
         }
         record_attempt(&mut tx, username, attempt.address, true).await?;
         let token = new_token("mx_");
-        let now = Utc::now();
+        let now = tx.now();
         let prefix: String = token.chars().take(10).collect();
         let id = tx
             .insert(
@@ -119,7 +119,7 @@ impl Auth<'_> {
                     .from(ApiTokens::Table)
                     .and_where(Expr::col(ApiTokens::TokenHash).eq(token_digest(token)))
                     .and_where(Expr::col(ApiTokens::RevokedAt).is_null())
-                    .and_where(Expr::col(ApiTokens::ExpiresAt).gt(Utc::now()))
+                    .and_where(Expr::col(ApiTokens::ExpiresAt).gt(tx.now()))
                     .take(),
             )
             .await?;
@@ -127,8 +127,9 @@ impl Auth<'_> {
             return Ok(None);
         };
         let actor = accounts::load_actor(&mut tx, account_id).await?;
-        if last_used.is_none_or(|t| Utc::now() - t > Duration::seconds(60)) {
-            tx.execute(&stamp_now(ApiTokens::LastUsedAt, id)).await?;
+        if last_used.is_none_or(|t| tx.now() - t > Duration::seconds(60)) {
+            tx.execute(&stamp_now(ApiTokens::LastUsedAt, id, tx.now()))
+                .await?;
         }
         tx.commit().await?;
         Ok(actor)
@@ -155,7 +156,8 @@ impl Auth<'_> {
         let mut tx = self.db.begin().await?;
         let token = token_row(&mut tx, actor.account_id, id).await?;
         if token.revoked_at.is_none() {
-            tx.execute(&stamp_now(ApiTokens::RevokedAt, id)).await?;
+            tx.execute(&stamp_now(ApiTokens::RevokedAt, id, tx.now()))
+                .await?;
         }
         let brief = brief(&mut tx, actor.account_id).await?;
         let entry = token_entry(
@@ -197,10 +199,10 @@ fn token_entry(
 }
 
 /// Sets the time column `column` (last use, revocation) of token `id` to now.
-fn stamp_now(column: ApiTokens, id: i64) -> sea_query::UpdateStatement {
+fn stamp_now(column: ApiTokens, id: i64, now: DateTime<Utc>) -> sea_query::UpdateStatement {
     Query::update()
         .table(ApiTokens::Table)
-        .value(column, Utc::now())
+        .value(column, now)
         .and_where(Expr::col(ApiTokens::Id).eq(id))
         .take()
 }

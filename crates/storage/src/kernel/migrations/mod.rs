@@ -18,6 +18,7 @@ mod m0012_calendar_years;
 mod m0013_public_location;
 mod m0014_totp_enrolment;
 mod m0015_category_region;
+mod m0016_jobs;
 mod statements;
 
 use crate::kernel::db::Backend;
@@ -108,5 +109,10 @@ pub const ALL: &[Migration] = &[
         version: 15,
         name: "category_region",
         statements: m0015_category_region::statements,
+    },
+    Migration {
+        version: 16,
+        name: "jobs",
+        statements: m0016_jobs::statements,
     },
 ];

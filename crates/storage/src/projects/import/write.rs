@@ -13,7 +13,6 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::{BudgetLines, ProjectPartners, Projects, Transitions};
 use crate::projects::read::{Project, full, ordered};
 use crate::projects::write::registry_values;
-use chrono::Utc;
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::projects::access::may_manage;
 use minxin_domain::projects::import::{Column, ImportRow, Issue, RowIssue};
@@ -74,7 +73,7 @@ impl Registry<'_> {
         projects: &[i64],
         source: &str,
     ) -> Result<(), StoreError> {
-        let now = Utc::now();
+        let now = tx.now();
         let reason: String = source.chars().take(200).collect();
         let (stage, hold) = (Stage::Approved.code(), Hold::Active.code());
         for chunk in projects.chunks(MAX_VALUES / 10) {
@@ -306,7 +305,7 @@ impl Registry<'_> {
         rows: &[(&'r ImportRow, String)],
         rules: &Rules,
     ) -> Result<Vec<(i64, &'r ImportRow)>, StoreError> {
-        let now = Utc::now();
+        let now = tx.now();
         let mut insert = Query::insert().into_table(Projects::Table).take();
         for (i, (row, code)) in rows.iter().enumerate() {
             let input = input_of(row, code.clone(), None);
@@ -315,7 +314,7 @@ impl Registry<'_> {
                 .get(&row.region_id)
                 .cloned()
                 .unwrap_or_default();
-            let mut values = registry_values(&input, &path);
+            let mut values = registry_values(&input, &path, tx.now());
             values.extend([
                 (Projects::Code, code.as_str().into()),
                 (Projects::Stage, Stage::Approved.code().into()),
@@ -389,7 +388,7 @@ impl Registry<'_> {
                 .get(&row.region_id)
                 .cloned()
                 .unwrap_or_default();
-            let mut values = registry_values(&input, &path);
+            let mut values = registry_values(&input, &path, tx.now());
             values.push((Projects::Code, row.code.as_str().into()));
             values.push((Projects::Version, Expr::col(Projects::Version).add(1)));
             let updated = tx

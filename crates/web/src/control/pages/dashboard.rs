@@ -226,7 +226,7 @@ pub async fn show(
         list_href.push_str(&format!("&region_id={id}"));
     }
     let with = |key: &str, value: &str| format!("{list_href}&{key}={value}");
-    let this_year = today().year();
+    let this_year = today(state.clock.now()).year();
     let mut years: Vec<i32> = ((this_year - 5)..=this_year).rev().collect();
     if !years.contains(&f.year) {
         years.push(f.year);

@@ -209,7 +209,7 @@ pub async fn export(
         tracing::error!(error = %e, "CSV export failed");
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
     })?;
-    let name = format!("minxin-audit-{}.csv", stamp());
+    let name = format!("minxin-audit-{}.csv", stamp(store.now()));
     Ok(download(body, CSV, &name, &name))
 }
 

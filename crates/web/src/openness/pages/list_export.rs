@@ -196,7 +196,7 @@ async fn file<E: std::fmt::Display + Send + 'static>(
             tracing::error!(error = %e, "the public list's {extension} failed");
             internal()
         })?;
-    let stamp = stamp();
+    let stamp = stamp(state.clock.now());
     Ok((
         bytes,
         format!("minxin-public-projects-{stamp}.{extension}"),

@@ -397,7 +397,7 @@ pub async fn markers(
             })
             .map_err(|_| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
             let rendered = Arc::new(Rendered {
-                validators: Validators::of_body(&body),
+                validators: Validators::of_body(&body, state.clock.now()),
                 body: Bytes::from(body),
             });
             state.pages.put(key, generation, Arc::clone(&rendered));

@@ -43,7 +43,7 @@ pub struct PlanQuery {
 }
 
 /// The plan year and region asked for; anything unreadable is a 400 page.
-fn plan_of(q: &PlanQuery) -> Result<(i32, Option<i64>), Failure> {
+fn plan_of(q: &PlanQuery, today: chrono::NaiveDate) -> Result<(i32, Option<i64>), Failure> {
     let bad = || Failure::new(StatusCode::BAD_REQUEST, "bad_request");
     let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => y
@@ -51,7 +51,7 @@ fn plan_of(q: &PlanQuery) -> Result<(i32, Option<i64>), Failure> {
             .ok()
             .filter(|y| (1900..=2200).contains(y))
             .ok_or_else(bad)?,
-        None => today().year(),
+        None => today.year(),
     };
     let region = match q
         .region_id
@@ -100,7 +100,7 @@ pub async fn index(
     Params(q): Params<PlanQuery>,
 ) -> Result<Response, Failure> {
     permit(&s, Permission::PrintSignboards)?;
-    let (year, region) = plan_of(&q)?;
+    let (year, region) = plan_of(&q, today(&state))?;
     let size = sheet_size(q.size.as_deref())?;
     let store = scoped(&state, &s);
     let plan = store
@@ -145,7 +145,7 @@ pub async fn archive(
     s: Signed,
     Params(q): Params<PlanQuery>,
 ) -> Result<Response, Failure> {
-    let (year, region) = plan_of(&q)?;
+    let (year, region) = plan_of(&q, today(&state))?;
     let size = sheet_size(q.size.as_deref())?;
     let plan = scoped(&state, &s)
         .projects()

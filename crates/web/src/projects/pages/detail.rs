@@ -292,8 +292,8 @@ fn milestone_rows(
     milestones: &[Milestone],
     errors: &FormErrors,
     done: Option<&(i64, String)>,
+    today: chrono::NaiveDate,
 ) -> Vec<MilestoneRow> {
-    let today = today();
     milestones
         .iter()
         .map(|m| {
@@ -355,7 +355,8 @@ pub async fn page(
             weight: u32::try_from(m.weight).unwrap_or(0),
         })
         .collect();
-    let expected = expected(p.planned_start, p.planned_end, &planned, today()).map(|bp| bp / 100);
+    let expected =
+        expected(p.planned_start, p.planned_end, &planned, today(state)).map(|bp| bp / 100);
     let gate = gate.next_stage.map(|next| GateBox {
         next: stage_name(lang, &next),
         conditions: gate
@@ -421,7 +422,12 @@ pub async fn page(
     let page = ProjectPage {
         c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
         light: LightBox::of(lang, &p),
-        milestones: milestone_rows(&milestones, &again.errors, again.done.as_ref()),
+        milestones: milestone_rows(
+            &milestones,
+            &again.errors,
+            again.done.as_ref(),
+            today(state),
+        ),
         weight_total: milestones.iter().map(|m| m.weight).sum(),
         errors: again.errors,
         stage: stage_name(lang, &p.stage),

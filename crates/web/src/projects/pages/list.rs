@@ -386,7 +386,7 @@ pub async fn list(
     })
     .collect();
 
-    let this_year = super::today().year();
+    let this_year = super::today(&state).year();
     let year_text = filter.year.map(|y| y.to_string()).unwrap_or_default();
     let mut years: Vec<i32> = ((this_year - 5)..=(this_year + 1)).rev().collect();
     if let Some(y) = filter.year.filter(|y| !years.contains(y)) {

@@ -110,9 +110,9 @@ pub fn move_name(lang: Lang, code: &str) -> String {
     }
 }
 
-/// Today in Beijing.
-pub fn today() -> NaiveDate {
-    chrono::Utc::now().with_timezone(&shanghai()).date_naive()
+/// Today in Beijing on the app's clock.
+pub fn today(state: &AppState) -> NaiveDate {
+    state.clock.now().with_timezone(&shanghai()).date_naive()
 }
 
 /// An optional `YYYY-MM-DD` date: blank is `None`, anything else that is not a date a problem.

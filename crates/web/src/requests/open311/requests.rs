@@ -149,7 +149,7 @@ pub(super) async fn list(
                 .format
                 .bytes("service_requests", &requests_body(&rows, call.lang));
             let rendered = Arc::new(Rendered {
-                validators: Validators::of_body(&body),
+                validators: Validators::of_body(&body, state.clock.now()),
                 body: Bytes::from(body),
             });
             state

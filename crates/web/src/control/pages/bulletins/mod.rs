@@ -104,7 +104,7 @@ async fn index_page(
         .map(|m| BulletinPeriod::Year(m.year()))
         .collect();
     years.dedup();
-    let due = bulletin::snapshot_month(today()).filter(|m| !months.contains(m));
+    let due = bulletin::snapshot_month(today(state.clock.now())).filter(|m| !months.contains(m));
     let page = IndexPage {
         c: Chrome::signed(state, s, "/bulletins"),
         errors,

@@ -99,9 +99,9 @@ pub struct MoneyForm {
 }
 
 impl MoneyForm {
-    fn blank() -> Self {
+    fn blank(today: chrono::NaiveDate) -> Self {
         MoneyForm {
-            occurred_on: today().to_string(),
+            occurred_on: today.to_string(),
             ..MoneyForm::default()
         }
     }
@@ -134,9 +134,9 @@ pub struct CorrectionForm {
 }
 
 impl CorrectionForm {
-    fn blank() -> Self {
+    fn blank(today: chrono::NaiveDate) -> Self {
         CorrectionForm {
-            occurred_on: today().to_string(),
+            occurred_on: today.to_string(),
             ..CorrectionForm::default()
         }
     }
@@ -338,8 +338,11 @@ async fn page(
     let p = store.projects().get(id).await?;
     let books = store.control().books(id).await?;
     let contract_form = again.contract.unwrap_or_default();
-    let money_form = again.money.unwrap_or_else(MoneyForm::blank);
-    let correction_form = again.correction.unwrap_or_else(CorrectionForm::blank);
+    let today = today(state.clock.now());
+    let money_form = again.money.unwrap_or_else(|| MoneyForm::blank(today));
+    let correction_form = again
+        .correction
+        .unwrap_or_else(|| CorrectionForm::blank(today));
     let (summary, total) = summary_rows(lang, &books.summary);
     let page = BooksPage {
         c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),

@@ -53,10 +53,10 @@ pub struct ReportForm {
 impl ReportForm {
     /// A blank form for the latest month due without a report, else the month before this one
     /// (the month being reported on now).
-    fn blank(latest_missing: Option<&ReportPeriod>) -> Self {
-        let last_month = today()
+    fn blank(latest_missing: Option<&ReportPeriod>, today: chrono::NaiveDate) -> Self {
+        let last_month = today
             .checked_sub_months(Months::new(1))
-            .map_or_else(|| ReportPeriod::of(today()), ReportPeriod::of);
+            .map_or_else(|| ReportPeriod::of(today), ReportPeriod::of);
         ReportForm {
             period: latest_missing.copied().unwrap_or(last_month).to_string(),
             ..ReportForm::default()
@@ -133,7 +133,7 @@ pub struct ReportRow {
 }
 
 impl ReportRow {
-    fn of(lang: Lang, r: &ProgressReport, due_day: u32) -> Self {
+    fn of(lang: Lang, r: &ProgressReport, due_day: u32, today: chrono::NaiveDate) -> Self {
         let state = r.state.parse::<ReportState>().ok();
         let state_label = match state {
             Some(ReportState::Accepted) => lang.t("reports.state.accepted"),
@@ -143,7 +143,7 @@ impl ReportRow {
         let filed_on = r.submitted_at.with_timezone(&shanghai()).date_naive();
         let late =
             r.period.parse::<ReportPeriod>().ok().and_then(|period| {
-                match report::lateness(period, due_day, Some(filed_on), today()) {
+                match report::lateness(period, due_day, Some(filed_on), today) {
                     ReportTimeliness::Late { days } => {
                         Some(lang.fill("reports.late", &[("days", days.to_string())]))
                     }
@@ -242,18 +242,22 @@ async fn page(
         missing,
     } = store.control().reports_overview(id).await?;
     let actor = &s.session.actor;
+    let today = today(state.clock.now());
     let form = again.form.unwrap_or_else(|| {
         refile
             .and_then(|r| reports.iter().find(|x| x.id == r))
             .filter(|r| r.state == ReportState::Returned.code())
-            .map_or_else(|| ReportForm::blank(missing.last()), ReportForm::refiling)
+            .map_or_else(
+                || ReportForm::blank(missing.last(), today),
+                ReportForm::refiling,
+            )
     });
     let page = ReportsPage {
         c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
         errors: again.errors,
         rows: reports
             .iter()
-            .map(|r| ReportRow::of(lang, r, due_day))
+            .map(|r| ReportRow::of(lang, r, due_day, today))
             .collect(),
         missing: missing.iter().map(ToString::to_string).collect(),
         due_day,

@@ -3,7 +3,7 @@
 //! problem for everything unreadable.
 
 use crate::kernel::widgets::{optional_id, parsed, required_id};
-use crate::projects::pages::{optional_date, optional_int, required_int, today};
+use crate::projects::pages::{optional_date, optional_int, required_int};
 use chrono::Datelike;
 use minxin_domain::kernel::money::Fen;
 use minxin_domain::projects::project::FundingSource;
@@ -23,10 +23,10 @@ fn coordinate_text(v: Option<f64>) -> String {
 }
 
 impl ProjectForm {
-    /// An empty form for a new project of this year.
-    pub(super) fn blank() -> Self {
+    /// An empty form for a new project of this year (`today`'s).
+    pub(super) fn blank(today: chrono::NaiveDate) -> Self {
         ProjectForm {
-            year: today().year().to_string(),
+            year: today.year().to_string(),
             ..Default::default()
         }
     }

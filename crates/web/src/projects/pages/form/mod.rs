@@ -248,7 +248,7 @@ pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, F
     if !may_create(&s.session.actor) {
         return Err(forbidden());
     }
-    let mut form = ProjectForm::blank();
+    let mut form = ProjectForm::blank(crate::projects::pages::today(&state));
     // Department staff with one department lead with it; preselect it.
     if let [only] = s.session.actor.scope.departments[..] {
         form.lead_department_id = only.to_string();

@@ -93,7 +93,7 @@ pub(super) async fn export(
         .await
         .map_err(|_| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?
         .map_err(xlsx_failure)?;
-    let stamp = stamp();
+    let stamp = stamp(state.clock.now());
     Ok(xlsx_response(
         bytes,
         &format!("minxin-projects-{stamp}.xlsx"),

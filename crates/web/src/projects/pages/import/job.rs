@@ -1,27 +1,24 @@
-//! One import's page through its life — preview with every row's problems, confirm, progress
-//! while it runs in the background, and the final report.
+//! One import's page through its life, read from its job — preview with every row's problems
+//! (held), confirm (released to the queue), progress while a worker runs it (the job's
+//! done/total), and the final report (the job's result).
 
 use super::messages::{IssueRow, PlanLine, issue_rows, plan_lines, preview_lines};
 use super::permit_import;
-use super::uploads::{JobState, Upload, UploadId, Uploads, io_failure, parse_bytes};
+use super::record::{Outcome, load, parse_bytes};
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::scoped;
+use crate::kernel::widgets::{Id, scoped};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
-use minxin_domain::projects::import::{ImportRow, Issue, Parsed, RowIssue};
-use minxin_storage::projects::{ImportOptions, ImportPlan, RowAction};
-use minxin_storage::{Scoped, Store, StoreError};
-
-/// A running import whose record was not touched for this long died with its server (its
-/// transaction was rolled back, so nothing was imported).
-const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+use minxin_domain::projects::import::{Parsed, RowIssue};
+use minxin_storage::Scoped;
+use minxin_storage::kernel::jobs::JobState;
+use minxin_storage::projects::{ImportPlan, RowAction};
 
 #[derive(Template)]
 #[template(path = "import_job.html")]
@@ -29,7 +26,7 @@ struct JobPage {
     c: Chrome,
     id: String,
     file_name: String,
-    /// `preview`, `running`, `finished`, `failed` or `interrupted`.
+    /// `preview`, `running`, `finished` or `failed`.
     phase: &'static str,
     issues: Vec<IssueRow>,
     lines: Vec<PlanLine>,
@@ -65,16 +62,15 @@ async fn preview(store: &Scoped<'_>, bytes: Vec<u8>) -> Result<(Parsed, ImportPl
 pub(super) async fn show(
     State(state): State<AppState>,
     s: Signed,
-    UploadId(id): UploadId,
+    Id(id): Id,
 ) -> Result<Response, Failure> {
     permit_import(&s)?;
     let lang = s.client.lang;
-    let uploads = Uploads::of(&state);
-    let upload = uploads.load(&id, &s)?;
+    let (job, payload) = load(&state, &s, id).await?;
     let mut page = JobPage {
         c: Chrome::signed(&state, &s, "/projects"),
-        id: id.clone(),
-        file_name: upload.file_name.clone(),
+        id: id.to_string(),
+        file_name: payload.file_name,
         phase: "preview",
         issues: Vec::new(),
         lines: Vec::new(),
@@ -86,11 +82,13 @@ pub(super) async fn show(
         percent: 0,
         summary: String::new(),
     };
-    let mut refresh = false;
-    match upload.state {
-        JobState::Uploaded => {
+    let outcome = job
+        .result
+        .and_then(|result| serde_json::from_value::<Outcome>(result).ok());
+    match (job.state, outcome) {
+        (JobState::Held, _) => {
             let store = scoped(&state, &s);
-            let (parsed, plan) = preview(&store, uploads.bytes(&id)?).await?;
+            let (parsed, plan) = preview(&store, store.jobs().file(id).await?).await?;
             let mut issues = parsed.issues;
             issues.extend(plan.issues);
             page.total = parsed.data_rows;
@@ -115,27 +113,19 @@ pub(super) async fn show(
             page.issues = issue_rows(lang, &issues);
             page.lines = preview_lines(lang, &parsed.listed, &plan.rows);
         }
-        JobState::Running {
-            done,
-            total,
-            updated_at,
-        } => {
-            if Utc::now() - updated_at > STALE_AFTER {
-                page.phase = "interrupted";
-                page.summary = lang.t("import.interrupted").to_owned();
-            } else {
-                page.phase = "running";
-                page.done = done;
-                page.total = total;
-                page.percent = (done * 100).checked_div(total).unwrap_or(0);
-                page.summary = lang.fill(
-                    "import.running",
-                    &[("done", done.to_string()), ("total", total.to_string())],
-                );
-                refresh = true;
-            }
+        (JobState::Queued | JobState::Running, _) => {
+            let count = |n: i64| usize::try_from(n).unwrap_or(0);
+            let (done, total) = (count(job.done), count(job.total));
+            page.phase = "running";
+            page.done = done;
+            page.total = total;
+            page.percent = (done * 100).checked_div(total).unwrap_or(0);
+            page.summary = lang.fill(
+                "import.running",
+                &[("done", done.to_string()), ("total", total.to_string())],
+            );
         }
-        JobState::Finished { report } => {
+        (JobState::Finished, Some(Outcome::Finished { report })) => {
             page.total = report.total;
             page.creates = report.created;
             page.updates = report.updated;
@@ -158,7 +148,11 @@ pub(super) async fn show(
                 page.issues = issue_rows(lang, &report.issues);
             }
         }
-        JobState::Failed { issues } => {
+        (_, outcome) => {
+            let issues: Vec<RowIssue> = match outcome {
+                Some(Outcome::Refused { issues }) => issues,
+                _ => Vec::new(),
+            };
             page.phase = "failed";
             page.summary = if issues.is_empty() {
                 lang.t("import.failed_internal").to_owned()
@@ -169,7 +163,7 @@ pub(super) async fn show(
         }
     }
     let mut response = html(&page)?;
-    if refresh {
+    if page.phase == "running" {
         response
             .headers_mut()
             .insert(header::REFRESH, HeaderValue::from_static("1"));
@@ -177,102 +171,16 @@ pub(super) async fn show(
     Ok(response)
 }
 
-/// Runs a confirmed import to the end, recording progress and the outcome beside the upload.
-async fn run(
-    store: Store,
-    actor: minxin_domain::Actor,
-    address: String,
-    uploads: Uploads,
-    id: String,
-    upload: Upload,
-    rows: Vec<ImportRow>,
-) {
-    let scoped = store.scoped(&actor, &address);
-    let record = |state: JobState| Upload {
-        state,
-        ..upload.clone()
-    };
-    let options = ImportOptions {
-        source: upload.file_name.clone(),
-        dry_run: false,
-    };
-    let outcome = scoped
-        .projects()
-        .import(&rows, &options, |done, total| {
-            // Storage reports every few hundred rows; each report is one small file write.
-            if done < total {
-                let running = JobState::Running {
-                    done,
-                    total,
-                    updated_at: Utc::now(),
-                };
-                if let Err(e) = uploads.save(&id, &record(running)) {
-                    tracing::warn!(error = %e, "import progress not recorded");
-                }
-            }
-        })
-        .await;
-    let state = match outcome {
-        Ok(report) => JobState::Finished { report },
-        Err(StoreError::Forbidden) => JobState::Failed {
-            issues: vec![RowIssue::file(Issue::CannotCreate)],
-        },
-        Err(e) => {
-            tracing::error!(error = %e, "import failed");
-            JobState::Failed { issues: Vec::new() }
-        }
-    };
-    if let Err(e) = uploads.save(&id, &record(state)) {
-        tracing::error!(error = %e, "import outcome not recorded");
-    }
-}
-
-/// POST /projects/import/{id}/confirm: starts the import in the background and shows its
-/// progress.
+/// POST /projects/import/{id}/confirm: releases the held import to the queue, where a worker
+/// runs it in the background, and shows its progress. Only the first of several clicks
+/// releases it.
 pub(super) async fn confirm(
     State(state): State<AppState>,
     s: Signed,
-    UploadId(id): UploadId,
+    Id(id): Id,
 ) -> Result<Response, Failure> {
     permit_import(&s)?;
-    let uploads = Uploads::of(&state);
-    let upload = uploads.load(&id, &s)?;
-    let to_status = Redirect::to(&format!("/projects/import/{id}")).into_response();
-    if !matches!(upload.state, JobState::Uploaded) || !uploads.claim(&id) {
-        return Ok(to_status);
-    }
-    let store = scoped(&state, &s);
-    let dictionary = store.projects().import_dictionary().await?;
-    let parsed = parse_bytes(uploads.bytes(&id)?, dictionary).await;
-    if !parsed.issues.is_empty() || parsed.rows.is_empty() {
-        let failed = Upload {
-            state: JobState::Failed {
-                issues: parsed.issues,
-            },
-            ..upload
-        };
-        uploads.save(&id, &failed).map_err(io_failure)?;
-        return Ok(to_status);
-    }
-    let running = Upload {
-        state: JobState::Running {
-            done: 0,
-            total: parsed.rows.len(),
-            updated_at: Utc::now(),
-        },
-        ..upload
-    };
-    uploads.save(&id, &running).map_err(io_failure)?;
-    // In the background: the import must not die with the request when the browser leaves,
-    // and the browser watches its progress meanwhile.
-    tokio::spawn(run(
-        state.store.clone(),
-        s.session.actor.clone(),
-        s.client.address.clone(),
-        uploads,
-        id,
-        running,
-        parsed.rows,
-    ));
-    Ok(to_status)
+    load(&state, &s, id).await?;
+    scoped(&state, &s).jobs().release(id).await?;
+    Ok(Redirect::to(&format!("/projects/import/{id}")).into_response())
 }

@@ -2,23 +2,25 @@
 //! annual-plan import template with dictionary drop-downs; and the import itself — upload,
 //! preview with every row's problems, confirm, and progress while it runs.
 //!
-//! Between preview and confirm the uploaded file is kept on disk under
-//! `<data_dir>/imports/<random id>.xlsx`, with a small JSON record beside it naming the account
-//! and the browser session that uploaded it; every other account or session gets a 404 for that
-//! id. Confirming parses the same bytes again (what was previewed is what is imported), then
-//! runs the import in the background: the record's state moves from `uploaded` to `running`
-//! (with a row counter the status page shows, refreshing itself) to `finished` with the report.
-//! Records live on disk, not in memory, so any instance sharing the data directory can show
-//! them; uploads older than a day are removed at the next upload.
+//! An upload is a job of the queue in the database (`record.rs`): held, with the file as the
+//! job's file and the browser session that uploaded it in its payload; the account that owns
+//! it and that session alone see it, every other gets a 404. Confirming releases it; the
+//! background worker runs it (`run.rs`), parsing the same bytes again (what was previewed is
+//! what is imported), and the status page shows the job's progress, refreshing itself, then
+//! its result. Jobs live in the database, so every instance shows them; uploads older than a
+//! day are removed at the next upload.
 
 mod export;
 mod job;
 mod messages;
+mod record;
+mod run;
 mod template;
 mod upload;
-mod uploads;
 
 pub use messages::describe_line;
+pub use record::KIND;
+pub use run::run;
 
 use crate::kernel::error::Failure;
 use crate::kernel::session::Signed;

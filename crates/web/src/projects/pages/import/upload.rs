@@ -2,20 +2,25 @@
 
 use super::messages::{IssueRow, issue_rows};
 use super::permit_import;
-use super::uploads::{JobState, Upload, Uploads, display_name};
+use super::record::{KIND, Payload, display_name};
 use crate::kernel::chrome::Chrome;
 use crate::kernel::csrf;
 use crate::kernel::error::Failure;
 use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
+use crate::kernel::widgets::scoped;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use minxin_domain::Permission;
 use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
 use minxin_domain::projects::import::{Issue, MAX_ROWS, RowIssue};
+use minxin_storage::kernel::jobs::NewJob;
+
+/// How long an upload and its import's job are kept.
+const KEEP: chrono::Duration = chrono::Duration::hours(24);
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -92,8 +97,9 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Option<(String, Vec<u8
     Ok(None)
 }
 
-/// POST /projects/import (multipart, token in the query): keeps the file and shows its preview,
-/// or shows the form again with what is wrong with the file.
+/// POST /projects/import (multipart, token in the query): keeps the file in a held import job
+/// (sweeping away uploads older than a day first) and shows its preview, or shows the form
+/// again with what is wrong with the file.
 pub async fn upload(
     State(state): State<AppState>,
     s: Signed,
@@ -129,13 +135,24 @@ pub async fn upload(
     if let Some(issue) = unreadable {
         return form_page(&state, &s, issue_rows(lang, &[issue]), file_name);
     }
-    let upload = Upload {
-        account_id: s.session.actor.account_id,
+    let payload = Payload {
         binding: csrf::binding(&s.client.cookies).unwrap_or_default(),
         file_name,
-        uploaded_at: Utc::now(),
-        state: JobState::Uploaded,
+        address: s.client.address.clone(),
     };
-    let id = Uploads::of(&state).keep(&bytes, &upload)?;
+    let payload = serde_json::to_value(payload)
+        .map_err(|_| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+    state.store.queue().sweep(KIND, KEEP).await?;
+    let id = scoped(&state, &s)
+        .jobs()
+        .enqueue(NewJob {
+            kind: KIND,
+            payload,
+            priority: 0,
+            file: Some(&bytes),
+            held: true,
+            permission: Permission::ReadProjects,
+        })
+        .await?;
     Ok(Redirect::to(&format!("/projects/import/{id}")).into_response())
 }

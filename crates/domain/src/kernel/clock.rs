@@ -1,5 +1,6 @@
-//! The time as the application sees it: the system clock in service, a clock that tests set
-//! and move, so deadlines passing can be tried without waiting days.
+//! The time as the application sees it, the one clock every "now" is read from (storage's
+//! `Store`, the web state, the background loops): the system clock in service, a clock that
+//! tests set and move, so deadlines passing and sessions expiring can be tried without waiting.
 
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, RwLock};
