@@ -288,10 +288,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
         );
 
         // The point test says what intake will do.
-        let inside = Point {
-            lat: 30.45,
-            lon: 114.45,
-        };
+        let inside = Point::new(30.45, 114.45);
         let tested = office.requests().test_route("road", inside).await.unwrap();
         assert_eq!(tested.boundaries, ["东湖社区"], "{b}");
         assert_eq!(
@@ -299,10 +296,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             Destination::Department("示例区住建局".into()),
             "{b}"
         );
-        let outside = Point {
-            lat: 31.0,
-            lon: 115.0,
-        };
+        let outside = Point::new(31.0, 115.0);
         assert_eq!(
             office
                 .requests()

@@ -41,6 +41,15 @@ fn run(f: &LightFacts) -> Assessment {
     assess(f, &Thresholds::default()).expect("lit")
 }
 
+/// What a lit project that breaks no rule shows.
+const ALL_CLEAR: [(Light, &str); 1] = [(Light::Green, "light.reason.all_clear")];
+
+/// What a project over budget with overdue requests shows, whatever its schedule.
+const MONEY_AND_REQUESTS: [(Light, &str); 2] = [
+    (Light::Red, "light.reason.over_budget"),
+    (Light::Yellow, "light.reason.overdue_requests"),
+];
+
 fn codes(a: &Assessment) -> Vec<(Light, &'static str)> {
     a.reasons
         .iter()
@@ -238,19 +247,10 @@ fn no_milestones_is_linear_and_no_plan_skips_deviation_only() {
     let mut f = facts(d(6, 1), 0);
     f.planned_start = None;
     f.planned_end = None;
-    assert_eq!(
-        codes(&run(&f)),
-        vec![(Light::Green, "light.reason.all_clear")]
-    );
+    assert_eq!(codes(&run(&f)), ALL_CLEAR);
     f.spent_fen = f.budget_fen + 100;
     f.overdue_requests = 1;
-    assert_eq!(
-        codes(&run(&f)),
-        vec![
-            (Light::Red, "light.reason.over_budget"),
-            (Light::Yellow, "light.reason.overdue_requests")
-        ]
-    );
+    assert_eq!(codes(&run(&f)), MONEY_AND_REQUESTS);
 }
 
 #[test]
@@ -289,19 +289,10 @@ fn after_acceptance_only_money_and_requests_count() {
         f.stage = stage;
         f.overdue_requests = 0;
         f.spent_fen = 0;
-        assert_eq!(
-            codes(&run(&f)),
-            vec![(Light::Green, "light.reason.all_clear")]
-        );
+        assert_eq!(codes(&run(&f)), ALL_CLEAR);
         f.overdue_requests = 3;
         f.spent_fen = f.budget_fen * 2;
-        assert_eq!(
-            codes(&run(&f)),
-            vec![
-                (Light::Red, "light.reason.over_budget"),
-                (Light::Yellow, "light.reason.overdue_requests")
-            ]
-        );
+        assert_eq!(codes(&run(&f)), MONEY_AND_REQUESTS);
     }
 }
 
