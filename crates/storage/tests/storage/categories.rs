@@ -3,6 +3,7 @@
 //! creation is held to the caller's scope, names are checked, and only an office covering the
 //! category's region and every project using it may rename it, audited.
 
+use crate::support::problems;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Actor, Problem, Role, RoleSet};
 use minxin_storage::identity::audit::Filter;
@@ -10,13 +11,6 @@ use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::testing::{Fixture, PASSWORD, TestProject, fixture, stores};
 use minxin_storage::{Store, StoreError};
-
-fn problems(e: StoreError) -> Vec<(&'static str, Problem)> {
-    match e {
-        StoreError::Invalid(p) => p.into_iter().map(|f| (f.field, f.problem)).collect(),
-        other => panic!("expected invalid input, got {other:?}"),
-    }
-}
 
 /// An office account of region `region` (scope the same), created for the test.
 async fn office(f: &Fixture, username: &'static str, region: &'static str) -> Actor {

@@ -24,3 +24,4 @@ mod request_stats;
 mod requests;
 mod routing;
 mod signboards;
+mod support;

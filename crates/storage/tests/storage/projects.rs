@@ -2,11 +2,12 @@
 //! scoped lists and filters, access rules per role, milestones, lifecycle gates and moves,
 //! the published office phone, optimistic concurrency and the audit trail.
 
+use crate::support::audited;
+use crate::support::problems;
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::projects::{
     MilestoneInput, Pool, ProgressInput, ProjectFilter, ProjectInput, TransitionInput,
@@ -16,13 +17,6 @@ use minxin_storage::{PageRequest, Store, StoreError};
 
 fn date(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).unwrap()
-}
-
-fn problems(e: StoreError) -> Vec<(&'static str, Problem)> {
-    match e {
-        StoreError::Invalid(p) => p.into_iter().map(|f| (f.field, f.problem)).collect(),
-        other => panic!("expected invalid input, got {other:?}"),
-    }
 }
 
 /// A department user narrowed to `department`, and a project manager account.
@@ -389,18 +383,7 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
             "{b}: back to the owner's phone masked"
         );
 
-        let audit = store
-            .scoped(&f.actor("auditor").await, "t")
-            .identity()
-            .audit_log(
-                &Filter {
-                    action: Some(AuditAction::ProjectUpdate),
-                    ..Default::default()
-                },
-                PageRequest::default(),
-            )
-            .await
-            .unwrap();
+        let audit = audited(&f, AuditAction::ProjectUpdate).await;
         let changes: Vec<(String, String)> = audit
             .items
             .iter()
@@ -548,18 +531,7 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
         assert_eq!(timeline[1].reason, "资金未落实");
         assert_eq!(timeline[0].actor_name, "office_a");
 
-        let audit = store
-            .scoped(&f.actor("auditor").await, "t")
-            .identity()
-            .audit_log(
-                &Filter {
-                    action: Some(AuditAction::ProjectTransition),
-                    ..Default::default()
-                },
-                PageRequest::default(),
-            )
-            .await
-            .unwrap();
+        let audit = audited(&f, AuditAction::ProjectTransition).await;
         assert_eq!(audit.total, 4, "{b}: every move is audited");
     }
 }
