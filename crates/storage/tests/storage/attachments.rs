@@ -2,12 +2,12 @@
 //! content-addressed file store, gate facts that count the attached kinds, who may attach and
 //! remove, data scopes, refusals by content, deduplication and the audit trail.
 
+use crate::support::exported;
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::lifecycle::GateRule;
 use minxin_domain::projects::project::{DocumentKind, FundingSource};
 use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::kernel::blobs::{BlobStore, LocalBlobStore, key_of};
 use minxin_storage::projects::{Project, ProjectInput, TransitionInput};
@@ -197,19 +197,7 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
             "{b}: a document is found only under its own project"
         );
 
-        let auditor = f.actor("auditor").await;
-        let entries = store
-            .scoped(&auditor, "t")
-            .identity()
-            .audit_export(
-                &Filter {
-                    action: Some(AuditAction::AttachmentChange),
-                    ..Filter::default()
-                },
-                100,
-            )
-            .await
-            .unwrap();
+        let entries = exported(&f, AuditAction::AttachmentChange, 100).await;
         assert_eq!(entries.len(), 2, "{b}");
         assert!(entries.iter().all(|e| e.target_label == p.code), "{b}");
         assert!(

@@ -3,10 +3,9 @@
 //! creation is held to the caller's scope, names are checked, and only an office covering the
 //! category's region and every project using it may rename it, audited.
 
-use crate::support::problems;
+use crate::support::{exported, problems};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Actor, Problem, Role, RoleSet};
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::testing::{Fixture, PASSWORD, TestProject, fixture, stores};
@@ -253,19 +252,7 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
             .await
             .unwrap();
 
-        let auditor = f.actor("auditor").await;
-        let entries = store
-            .scoped(&auditor, "t")
-            .identity()
-            .audit_export(
-                &Filter {
-                    action: Some(AuditAction::CategoryUpdate),
-                    ..Filter::default()
-                },
-                100,
-            )
-            .await
-            .unwrap();
+        let entries = exported(&f, AuditAction::CategoryUpdate, 100).await;
         let labels: Vec<&str> = entries.iter().map(|e| e.target_label.as_str()).collect();
         assert_eq!(labels.len(), 3, "{b}: {labels:?}");
         for label in ["街角公园", "全市类别", "老年助餐"] {

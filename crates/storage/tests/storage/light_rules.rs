@@ -3,6 +3,7 @@
 //! a stale form is refused, other roles and regions are refused; the nightly run reminds a
 //! project's owner of a missing report once, and the reminder goes when the report is filed.
 
+use crate::support::exported;
 use chrono::Duration;
 use minxin_domain::Problem;
 use minxin_domain::control::light::{ThresholdProblem, Thresholds};
@@ -11,7 +12,6 @@ use minxin_storage::StoreError;
 use minxin_storage::control::light_rules::LightRulesInput;
 use minxin_storage::control::lights::today;
 use minxin_storage::control::reports::ReportInput;
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::projects::MilestoneInput;
 use minxin_storage::testing::{Fixture, TestProject, fixture, stores};
 
@@ -163,19 +163,7 @@ async fn a_regions_rules_relight_its_projects_and_are_checked() {
                 .await,
             Err(StoreError::NotFound)
         ));
-        let auditor = f.actor("auditor").await;
-        let trail = store
-            .scoped(&auditor, "t")
-            .identity()
-            .audit_export(
-                &Filter {
-                    action: Some(AuditAction::LightRulesChange),
-                    ..Filter::default()
-                },
-                10,
-            )
-            .await
-            .unwrap();
+        let trail = exported(&f, AuditAction::LightRulesChange, 10).await;
         assert_eq!(trail.len(), 2, "{b}: both changes audited");
     }
 }

@@ -10,13 +10,13 @@ use minxin_domain::control::report::ReportRefusal;
 use minxin_domain::kernel::money::Fen;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Problem, control::light::Reason};
-use minxin_storage::StoreError;
 use minxin_storage::control::lights::today;
 use minxin_storage::control::money::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_storage::control::reports::{Decision, ReportInput};
 use minxin_storage::kernel::page::PageRequest;
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::{Fixture, TestProject, fixture, money, stores};
+use minxin_storage::{Scoped, StoreError};
 
 /// A project under construction that started two months ago and ends in four, with a budget of
 /// 1,000,000.00 元 from the county.
@@ -26,6 +26,19 @@ async fn project_under_construction(f: &Fixture) -> i64 {
         ..TestProject::building(f, "东湖社区老年食堂", 60, 120)
     })
     .await
+}
+
+/// Approves `approved` and disburses `disbursed` from the county for project `id`.
+async fn fund(s: &Scoped<'_>, id: i64, approved: i64, disbursed: i64) {
+    record_all(
+        s,
+        id,
+        [
+            money("approval", approved, None),
+            money("disbursement", disbursed, None),
+        ],
+    )
+    .await;
 }
 
 fn contract(amount_fen: i64) -> ContractInput {
@@ -57,15 +70,7 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             ),
             "{b}"
         );
-        record_all(
-            &s,
-            id,
-            [
-                money("approval", 80_000_000, None),
-                money("disbursement", 60_000_000, None),
-            ],
-        )
-        .await;
+        fund(&s, id, 80_000_000, 60_000_000).await;
         let c = s
             .control()
             .add_contract(id, &contract(70_000_000))
@@ -374,15 +379,7 @@ async fn concurrent_payments_cannot_overspend_a_contract() {
         let id = project_under_construction(&f).await;
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
-        record_all(
-            &s,
-            id,
-            [
-                money("approval", 1_000_000, None),
-                money("disbursement", 1_000_000, None),
-            ],
-        )
-        .await;
+        fund(&s, id, 1_000_000, 1_000_000).await;
         let c = s
             .control()
             .add_contract(id, &contract(500_000))

@@ -9,11 +9,12 @@ use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Problem, Role, RoleSet};
 use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_storage::projects::Project;
 use minxin_storage::projects::{
     MilestoneInput, Pool, ProgressInput, ProjectFilter, ProjectInput, TransitionInput,
 };
 use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
-use minxin_storage::{PageRequest, Store, StoreError};
+use minxin_storage::{PageRequest, Scoped, Store, StoreError};
 
 fn date(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).unwrap()
@@ -82,22 +83,22 @@ async fn input(store: &Store, f: &Fixture, name: &str) -> ProjectInput {
     }
 }
 
+/// A project made from [`input`] named `name`, created as `s`'s caller.
+async fn created(s: &Scoped<'_>, f: &Fixture, name: &str) -> Project {
+    s.projects()
+        .create(&input(&f.store, f, name).await)
+        .await
+        .expect("the project is created")
+}
+
 #[tokio::test]
 async fn office_creates_projects_with_generated_codes_and_exact_money() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let first = s
-            .projects()
-            .create(&input(&store, &f, "东湖社区老年食堂").await)
-            .await
-            .unwrap();
-        let second = s
-            .projects()
-            .create(&input(&store, &f, "湖滨社区老年食堂").await)
-            .await
-            .unwrap();
+        let first = created(&s, &f, "东湖社区老年食堂").await;
+        let second = created(&s, &f, "湖滨社区老年食堂").await;
         assert_eq!(first.code, "2026-MX-0001", "{b}");
         assert_eq!(second.code, "2026-MX-0002", "{b}");
         assert_eq!(first.stage, "demand");
@@ -141,10 +142,7 @@ async fn lists_filter_sort_page_and_respect_scope() {
         let s = store.scoped(&office, "t");
         for name in ["东湖社区老年食堂", "望湖社区加装电梯", "新华社区老年食堂"]
         {
-            s.projects()
-                .create(&input(&store, &f, name).await)
-                .await
-                .unwrap();
+            created(&s, &f, name).await;
         }
         let page = |filter: ProjectFilter| {
             let s = store.scoped(&office, "t");
@@ -226,12 +224,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let f = fixture(&store).await;
         staff(&store, "A-ZJ").await;
         let office = f.actor("office_a").await;
-        let led = store
-            .scoped(&office, "t")
-            .projects()
-            .create(&input(&store, &f, "住建局牵头项目").await)
-            .await
-            .unwrap();
+        let led = created(&store.scoped(&office, "t"), &f, "住建局牵头项目").await;
         let mut partnered_input = input(&store, &f, "教育局牵头项目").await;
         partnered_input.lead_department_id = f.a_jy;
         partnered_input.partner_department_ids = vec![f.a_zj];
@@ -411,11 +404,7 @@ async fn a_stale_edit_is_refused_and_changes_nothing() {
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let p = s
-            .projects()
-            .create(&input(&store, &f, "原名").await)
-            .await
-            .unwrap();
+        let p = created(&s, &f, "原名").await;
         s.projects()
             .update(p.id, p.version, &input(&store, &f, "甲的修改").await)
             .await
@@ -443,11 +432,7 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let p = s
-            .projects()
-            .create(&input(&store, &f, "流转测试").await)
-            .await
-            .unwrap();
+        let p = created(&s, &f, "流转测试").await;
         let mv = |action: &str, version: i64, reason: &str, target: Option<&str>| TransitionInput {
             action: action.into(),
             target_stage: target.map(str::to_owned),
@@ -542,11 +527,7 @@ async fn milestone_weights_and_completion() {
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let p = s
-            .projects()
-            .create(&input(&store, &f, "节点测试").await)
-            .await
-            .unwrap();
+        let p = created(&s, &f, "节点测试").await;
         let plan = |name: &str, day: u32, weight: i32| MilestoneInput {
             name: name.into(),
             planned_date: Some(date(4, day)),

@@ -51,14 +51,29 @@ pub async fn record_all(s: &Scoped<'_>, id: i64, inputs: impl IntoIterator<Item 
 /// The first page of the audit log's entries of `action`, as the city-wide auditor sees it.
 pub async fn audited(f: &Fixture, action: AuditAction) -> Page<Entry> {
     let auditor = f.actor("auditor").await;
-    let filter = Filter {
-        action: Some(action),
-        ..Filter::default()
-    };
     f.store
         .scoped(&auditor, "t")
         .identity()
-        .audit_log(&filter, PageRequest::default())
+        .audit_log(&of(action), PageRequest::default())
         .await
         .expect("the auditor reads the audit log")
+}
+
+/// The audit log's entries of `action`, at most `limit`, as the city-wide auditor exports them.
+pub async fn exported(f: &Fixture, action: AuditAction, limit: u64) -> Vec<Entry> {
+    let auditor = f.actor("auditor").await;
+    f.store
+        .scoped(&auditor, "t")
+        .identity()
+        .audit_export(&of(action), limit)
+        .await
+        .expect("the auditor exports the audit log")
+}
+
+/// The audit log's filter for entries of `action`.
+fn of(action: AuditAction) -> Filter {
+    Filter {
+        action: Some(action),
+        ..Filter::default()
+    }
 }
