@@ -3,7 +3,7 @@
 //! concurrent payments that cannot overspend a contract, monthly reports through review, and
 //! the traffic light those writes refresh.
 
-use crate::support::{record, record_all, refusal, refusal_of};
+use crate::support::{forbidden, not_found, record, record_all, refusal, refusal_of};
 use chrono::Duration;
 use minxin_domain::control::finance::MoneyRefusal;
 use minxin_domain::control::report::ReportRefusal;
@@ -168,18 +168,16 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
 
         // Other roles may read the books but not write them.
         let office = f.actor("office_a").await;
-        assert!(matches!(
+        assert!(forbidden(
             store
                 .scoped(&office, "t")
                 .control()
                 .record_money(id, &money("approval", 1, None))
-                .await,
-            Err(StoreError::Forbidden)
+                .await
         ));
         let other = f.actor("dept_b").await;
-        assert!(matches!(
-            store.scoped(&other, "t").control().books(id).await,
-            Err(StoreError::NotFound)
+        assert!(not_found(
+            store.scoped(&other, "t").control().books(id).await
         ));
     }
 }
@@ -462,13 +460,12 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
             ReportRefusal::CommentRequired
         ));
         let finance = f.actor("finance_a").await;
-        assert!(matches!(
+        assert!(forbidden(
             store
                 .scoped(&finance, "t")
                 .control()
                 .review_report(id, filed.id, filed.version, Decision::Accept, "")
-                .await,
-            Err(StoreError::Forbidden)
+                .await
         ));
         let returned = o
             .control()
@@ -523,13 +520,12 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
             Err(StoreError::Invalid(_))
         ));
         let other = f.actor("dept_b").await;
-        assert!(matches!(
+        assert!(not_found(
             store
                 .scoped(&other, "t")
                 .control()
                 .file_report(id, &report(&period.to_string(), 5_000))
-                .await,
-            Err(StoreError::NotFound)
+                .await
         ));
         assert_eq!(o.control().reports(id).await.unwrap().len(), 1);
     }

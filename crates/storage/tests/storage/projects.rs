@@ -2,8 +2,8 @@
 //! scoped lists and filters, access rules per role, milestones, lifecycle gates and moves,
 //! the published office phone, optimistic concurrency and the audit trail.
 
-use crate::support::audited;
 use crate::support::problems;
+use crate::support::{audited, forbidden, not_found};
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::project::FundingSource;
@@ -203,16 +203,12 @@ async fn lists_filter_sort_page_and_respect_scope() {
             .unwrap();
         assert_eq!(other.total, 0, "{b}: another district sees nothing");
         let id = canteens.items[0].id;
-        assert!(matches!(
-            store.scoped(&dept_b, "t").projects().get(id).await,
-            Err(StoreError::NotFound)
+        assert!(not_found(
+            store.scoped(&dept_b, "t").projects().get(id).await
         ));
         let admin = f.actor("sysadmin").await;
         assert!(
-            matches!(
-                store.scoped(&admin, "t").projects().get(id).await,
-                Err(StoreError::Forbidden)
-            ),
+            forbidden(store.scoped(&admin, "t").projects().get(id).await),
             "{b}: administrators do not read business data"
         );
     }
@@ -250,11 +246,10 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         );
         edit.lead_department_id = f.a_jy;
         assert!(
-            matches!(
+            forbidden(
                 d.projects()
                     .update(partnered.id, partnered.version, &partnered_input)
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}: partner cannot edit"
         );
@@ -290,20 +285,18 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
             .unwrap();
         assert_eq!(reported.progress_percent, 35, "{b}");
         assert!(
-            matches!(
+            forbidden(
                 m.projects()
                     .update(mine.id, reported.version, &assigned)
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}: managers change progress only"
         );
         assert!(
-            matches!(
+            forbidden(
                 m.projects()
                     .report_progress(updated.id, updated.version, &progress)
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}: not their project"
         );
@@ -600,13 +593,12 @@ async fn only_managers_of_the_region_can_be_assigned() {
         }
         let reader = f.actor("leader_a").await;
         assert!(
-            matches!(
+            forbidden(
                 store
                     .scoped(&reader, "t")
                     .projects()
                     .assignable_managers()
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}: only those who create projects list managers"
         );

@@ -3,7 +3,7 @@
 //! all, only the re-encoded copies can be fetched and only by someone who may read the
 //! project, and the overview names the months due but never reported.
 
-use crate::support::exported;
+use crate::support::{exported, not_found};
 use chrono::Duration;
 use minxin_domain::Problem;
 use minxin_domain::control::report::{
@@ -121,20 +121,18 @@ async fn only_the_copies_are_served_and_only_in_scope() {
         assert_eq!(thumbnail, b"thumbnail 0");
 
         // Under another project id, or for someone of another district: not found.
-        assert!(matches!(
+        assert!(not_found(
             s.control()
                 .report_photo(id + 1, photo_id, PhotoCopy::Display, &blobs)
-                .await,
-            Err(StoreError::NotFound)
+                .await
         ));
         let other = f.actor("dept_b").await;
-        assert!(matches!(
+        assert!(not_found(
             store
                 .scoped(&other, "t")
                 .control()
                 .report_photo(id, photo_id, PhotoCopy::Display, &blobs)
-                .await,
-            Err(StoreError::NotFound)
+                .await
         ));
     }
 }

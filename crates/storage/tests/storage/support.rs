@@ -77,3 +77,13 @@ fn of(action: AuditAction) -> Filter {
         ..Filter::default()
     }
 }
+
+/// Whether `r` failed as `NotFound`: a record that does not exist or is outside the scope.
+pub fn not_found<T>(r: Result<T, StoreError>) -> bool {
+    matches!(r, Err(StoreError::NotFound))
+}
+
+/// Whether `r` failed as `Forbidden`: the caller's roles do not allow the call.
+pub fn forbidden<T>(r: Result<T, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Forbidden))
+}
