@@ -6,10 +6,10 @@
 use crate::support::{exported, forbidden, not_found, problems};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Actor, Problem, Role, RoleSet};
+use minxin_storage::Store;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::testing::{Fixture, PASSWORD, TestProject, fixture, stores};
-use minxin_storage::Store;
 
 /// An office account of region `region` (scope the same), created for the test.
 async fn office(f: &Fixture, username: &'static str, region: &'static str) -> Actor {

@@ -10,10 +10,10 @@ use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::time::shanghai;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::service_request::{Move, Rating};
+use minxin_storage::Store;
 use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::{Receipt, RequestFigures, RequestStatsFilter, Submission};
 use minxin_storage::testing::{Fixture, fixture, query_raw, route_street_roads, stores};
-use minxin_storage::Store;
 
 /// 10:00 on Monday 2 March 2026, Beijing time, an ordinary working week.
 fn monday() -> DateTime<Utc> {

@@ -3,7 +3,7 @@
 //! .docx unzipped hold the same figures and reasons, the API agrees, quarterly and annual
 //! summaries render, and only leaders and the office get in.
 
-use crate::common::{Client, TestApp};
+use crate::common::{Client, TestApp, docx_text};
 use axum::http::{Method, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
 use minxin_domain::control::bulletin::snapshot_month;
@@ -159,13 +159,7 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         let (status, kind, bytes) = download(&office, &format!("{path}.docx")).await;
         assert_eq!(status, StatusCode::OK, "{backend}");
         assert!(kind.contains("wordprocessingml"), "{backend}: {kind}");
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut xml = String::new();
-        archive
-            .by_name("word/document.xml")
-            .unwrap()
-            .read_to_string(&mut xml)
-            .unwrap();
+        let xml = docx_text(bytes);
         for expected in ["2,000,000.00", "A-1", "示例区住建局", "部门排名"] {
             assert!(xml.contains(expected), "{backend}: .docx lacks {expected}");
         }

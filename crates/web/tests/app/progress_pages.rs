@@ -26,18 +26,7 @@ async fn setup(env: &TestApp) -> Projects {
     for (user, department) in [("dept_a", "A-ZJ"), ("dept_b", "B-ZJ")] {
         env.narrow(user, &[department]).await;
     }
-    let manager = env
-        .account(&CliAccount {
-            username: "site_manager",
-            display_name: "现场负责人",
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Manager]),
-            region_code: "990101",
-            department_code: Some("A-ZJ"),
-            scope_region_code: Some("990101"),
-            must_change_password: false,
-        })
-        .await;
+    let manager = env.site_manager().await;
     let mut ids = Vec::new();
     for (office, region, lead) in [
         ("office_a", fx.street_a.id, fx.a_zj),

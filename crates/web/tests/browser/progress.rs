@@ -25,18 +25,7 @@ use minxin_storage::testing::{PASSWORD, execute_raw};
 /// in on its due date, so only the progress decides the light.
 async fn project(env: &TestApp) -> i64 {
     let fx = env.fx();
-    let manager = env
-        .account(&CliAccount {
-            username: "site_manager",
-            display_name: "现场负责人",
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Manager]),
-            region_code: "990101",
-            department_code: Some("A-ZJ"),
-            scope_region_code: Some("990101"),
-            must_change_password: false,
-        })
-        .await;
+    let manager = env.site_manager().await;
     let start = today() - chrono::Duration::days(90);
     let input = ProjectInput {
         name: "示例街道老年食堂".into(),
