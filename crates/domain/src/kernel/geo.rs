@@ -94,10 +94,7 @@ fn wgs84_to_gcj02(p: Point) -> Point {
     let root = magic.sqrt();
     let d_lat = shift_lat(x, y) * 180.0 / ((AXIS * (1.0 - ECCENTRICITY2)) / (magic * root) * PI);
     let d_lon = shift_lon(x, y) * 180.0 / (AXIS / root * rad.cos() * PI);
-    Point {
-        lat: p.lat + d_lat,
-        lon: p.lon + d_lon,
-    }
+    Point::new(p.lat + d_lat, p.lon + d_lon)
 }
 
 /// The WGS-84 point whose GCJ-02 position is `p`: the shift varies slowly, so subtracting the
@@ -106,15 +103,21 @@ fn gcj02_to_wgs84(p: Point) -> Point {
     let mut guess = p;
     for _ in 0..4 {
         let there = wgs84_to_gcj02(guess);
-        guess = Point {
-            lat: guess.lat - (there.lat - p.lat),
-            lon: guess.lon - (there.lon - p.lon),
-        };
+        guess = Point::new(
+            guess.lat - (there.lat - p.lat),
+            guess.lon - (there.lon - p.lon),
+        );
     }
     guess
 }
 
 impl Point {
+    /// The point at `lat`, `lon`: shorter than the struct literal where points are many, as in
+    /// the tests of distances, datums and duplicates.
+    pub const fn new(lat: f64, lon: f64) -> Point {
+        Point { lat, lon }
+    }
+
     /// This stored (WGS-84) point as drawn on a map in `datum`.
     pub fn on_map(self, datum: Datum) -> Point {
         match datum {
@@ -137,10 +140,7 @@ impl Point {
     /// ([`COARSE_PER_DEGREE`]: `ROUND(x * 1000) / 1000`).
     pub fn coarsened(self) -> Point {
         let snap = |v: f64| (v * COARSE_PER_DEGREE).round() / COARSE_PER_DEGREE;
-        Point {
-            lat: snap(self.lat),
-            lon: snap(self.lon),
-        }
+        Point::new(snap(self.lat), snap(self.lon))
     }
 }
 
@@ -191,14 +191,8 @@ impl FromStr for BoundingBox {
             return Err(BoxError::OutOfRange);
         }
         Ok(BoundingBox {
-            south_west: Point {
-                lat: south,
-                lon: clamp(west),
-            },
-            north_east: Point {
-                lat: north,
-                lon: clamp(east),
-            },
+            south_west: Point::new(south, clamp(west)),
+            north_east: Point::new(north, clamp(east)),
         })
     }
 }
@@ -209,25 +203,11 @@ impl BoundingBox {
     pub fn from_map(self, datum: Datum) -> BoundingBox {
         let sw = self.south_west.from_map(datum);
         let ne = self.north_east.from_map(datum);
-        let nw = Point {
-            lat: self.north_east.lat,
-            lon: self.south_west.lon,
-        }
-        .from_map(datum);
-        let se = Point {
-            lat: self.south_west.lat,
-            lon: self.north_east.lon,
-        }
-        .from_map(datum);
+        let nw = Point::new(self.north_east.lat, self.south_west.lon).from_map(datum);
+        let se = Point::new(self.south_west.lat, self.north_east.lon).from_map(datum);
         BoundingBox {
-            south_west: Point {
-                lat: sw.lat.min(se.lat),
-                lon: sw.lon.min(nw.lon),
-            },
-            north_east: Point {
-                lat: ne.lat.max(nw.lat),
-                lon: ne.lon.max(se.lon),
-            },
+            south_west: Point::new(sw.lat.min(se.lat), sw.lon.min(nw.lon)),
+            north_east: Point::new(ne.lat.max(nw.lat), ne.lon.max(se.lon)),
         }
     }
 
@@ -260,24 +240,12 @@ mod tests {
 
     #[test]
     fn distances_match_known_values() {
-        let tiananmen = Point {
-            lat: 39.9087,
-            lon: 116.3975,
-        };
-        let pudong = Point {
-            lat: 31.2397,
-            lon: 121.4998,
-        };
+        let tiananmen = Point::new(39.9087, 116.3975);
+        let pudong = Point::new(31.2397, 121.4998);
         let km = distance_metres(tiananmen, pudong) / 1000.0;
         assert!((km - 1067.0).abs() < 5.0, "{km}");
-        let north = Point {
-            lat: 30.6009,
-            lon: 114.3,
-        };
-        let here = Point {
-            lat: 30.6,
-            lon: 114.3,
-        };
+        let north = Point::new(30.6009, 114.3);
+        let here = Point::new(30.6, 114.3);
         assert!((distance_metres(here, north) - 100.1).abs() < 0.5);
     }
 
@@ -293,14 +261,7 @@ mod tests {
         for ((lat, lon), (glat, glon)) in cases {
             let shifted = Point { lat, lon }.on_map(Datum::Gcj02);
             assert!(
-                close(
-                    shifted,
-                    Point {
-                        lat: glat,
-                        lon: glon
-                    },
-                    1e-6
-                ),
+                close(shifted, Point::new(glat, glon), 1e-6),
                 "{lat},{lon} → {shifted:?}"
             );
         }
@@ -308,20 +269,14 @@ mod tests {
 
     #[test]
     fn outside_china_nothing_moves() {
-        let tokyo = Point {
-            lat: 35.6812,
-            lon: 139.7671,
-        };
+        let tokyo = Point::new(35.6812, 139.7671);
         assert_eq!(tokyo.on_map(Datum::Gcj02), tokyo);
         assert_eq!(tokyo.from_map(Datum::Gcj02), tokyo);
     }
 
     #[test]
     fn the_inverse_returns_to_the_stored_point_within_a_centimetre() {
-        let stored = Point {
-            lat: 30.2741,
-            lon: 120.1551,
-        };
+        let stored = Point::new(30.2741, 120.1551);
         let back = stored.on_map(Datum::Gcj02).from_map(Datum::Gcj02);
         assert!(close(back, stored, 1e-7), "{back:?}");
         assert_eq!(stored.on_map(Datum::Wgs84), stored);
@@ -330,21 +285,9 @@ mod tests {
     #[test]
     fn reads_leaflet_bounding_boxes() {
         let b: BoundingBox = "120.1,30.2,120.3,30.4".parse().unwrap();
-        assert_eq!(
-            b.south_west,
-            Point {
-                lat: 30.2,
-                lon: 120.1
-            }
-        );
-        assert!(b.contains(Point {
-            lat: 30.3,
-            lon: 120.2
-        }));
-        assert!(!b.contains(Point {
-            lat: 30.5,
-            lon: 120.2
-        }));
+        assert_eq!(b.south_west, Point::new(30.2, 120.1));
+        assert!(b.contains(Point::new(30.3, 120.2)));
+        assert!(!b.contains(Point::new(30.5, 120.2)));
         let wide: BoundingBox = "-200,-10,200,10".parse().unwrap();
         assert_eq!(wide.south_west.lon, -180.0);
         assert_eq!(wide.north_east.lon, 180.0);
@@ -366,20 +309,11 @@ mod tests {
 
     #[test]
     fn a_box_read_off_a_gcj02_map_still_holds_its_markers() {
-        let stored = Point {
-            lat: 30.2741,
-            lon: 120.1551,
-        };
+        let stored = Point::new(30.2741, 120.1551);
         let drawn = stored.on_map(Datum::Gcj02);
         let tight = BoundingBox {
-            south_west: Point {
-                lat: drawn.lat - 1e-4,
-                lon: drawn.lon - 1e-4,
-            },
-            north_east: Point {
-                lat: drawn.lat + 1e-4,
-                lon: drawn.lon + 1e-4,
-            },
+            south_west: Point::new(drawn.lat - 1e-4, drawn.lon - 1e-4),
+            north_east: Point::new(drawn.lat + 1e-4, drawn.lon + 1e-4),
         };
         assert!(!tight.contains(stored), "the shift is hundreds of metres");
         assert!(tight.from_map(Datum::Gcj02).contains(stored));
@@ -387,32 +321,13 @@ mod tests {
 
     #[test]
     fn a_coarsened_point_is_on_the_public_grid_and_near_the_truth() {
-        let exact = Point {
-            lat: 30.274567,
-            lon: 120.155432,
-        };
+        let exact = Point::new(30.274567, 120.155432);
         let shown = exact.coarsened();
-        assert_eq!(
-            shown,
-            Point {
-                lat: 30.275,
-                lon: 120.155
-            }
-        );
+        assert_eq!(shown, Point::new(30.275, 120.155));
         assert_ne!(shown, exact);
         assert!(distance_metres(exact, shown) < 75.0);
         assert_eq!(shown.coarsened(), shown, "coarsening twice changes nothing");
-        let south_west = Point {
-            lat: -33.86785,
-            lon: -151.20732,
-        }
-        .coarsened();
-        assert_eq!(
-            south_west,
-            Point {
-                lat: -33.868,
-                lon: -151.207
-            }
-        );
+        let south_west = Point::new(-33.86785, -151.20732).coarsened();
+        assert_eq!(south_west, Point::new(-33.868, -151.207));
     }
 }

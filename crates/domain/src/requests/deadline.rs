@@ -123,28 +123,17 @@ mod tests {
             answer_by: beijing(2026, 3, 9, 0),
         };
         let at = beijing(2026, 3, 2, 12);
-        assert_eq!(
-            timeliness(RequestState::Submitted, due, at),
-            Timeliness::DueSoon
-        );
-        assert_eq!(
-            timeliness(RequestState::Accepted, due, at),
-            Timeliness::OnTime
-        );
         let later = beijing(2026, 3, 5, 12);
-        assert_eq!(
-            timeliness(RequestState::Assigned, due, later),
-            Timeliness::Overdue
-        );
-        assert_eq!(
-            timeliness(RequestState::InProgress, due, later),
-            Timeliness::OnTime
-        );
         let past = beijing(2026, 3, 9, 0);
-        assert_eq!(
-            timeliness(RequestState::InProgress, due, past),
-            Timeliness::Overdue
-        );
+        for (state, now, expected) in [
+            (RequestState::Submitted, at, Timeliness::DueSoon),
+            (RequestState::Accepted, at, Timeliness::OnTime),
+            (RequestState::Assigned, later, Timeliness::Overdue),
+            (RequestState::InProgress, later, Timeliness::OnTime),
+            (RequestState::InProgress, past, Timeliness::Overdue),
+        ] {
+            assert_eq!(timeliness(state, due, now), expected, "{state:?} at {now}");
+        }
         for state in [
             RequestState::Answered,
             RequestState::Closed,

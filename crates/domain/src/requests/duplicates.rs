@@ -58,18 +58,9 @@ mod tests {
     #[test]
     fn same_category_place_and_time() {
         let rule = DuplicateRule::default();
-        let here = Point {
-            lat: 30.6,
-            lon: 114.3,
-        };
-        let near = Point {
-            lat: 30.6005,
-            lon: 114.3005,
-        };
-        let far = Point {
-            lat: 30.61,
-            lon: 114.3,
-        };
+        let here = Point::new(30.6, 114.3);
+        let near = Point::new(30.6005, 114.3005);
+        let far = Point::new(30.61, 114.3);
         let light = |point, hour| Sighting {
             category: "streetlight",
             point,

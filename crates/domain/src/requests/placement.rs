@@ -76,14 +76,8 @@ pub fn search_box(point: Point, metres: f64) -> BoundingBox {
     // Longitude degrees shrink with the latitude; 89° bounds the division near the poles.
     let dlon = dlat / point.lat.abs().min(89.0).to_radians().cos();
     BoundingBox {
-        south_west: Point {
-            lat: point.lat - dlat,
-            lon: point.lon - dlon,
-        },
-        north_east: Point {
-            lat: point.lat + dlat,
-            lon: point.lon + dlon,
-        },
+        south_west: Point::new(point.lat - dlat, point.lon - dlon),
+        north_east: Point::new(point.lat + dlat, point.lon + dlon),
     }
 }
 
@@ -100,10 +94,7 @@ pub fn dispatch_region<'a>(office_scopes: impl IntoIterator<Item = &'a str>) -> 
 mod tests {
     use super::*;
 
-    const HERE: Point = Point {
-        lat: 30.58,
-        lon: 114.30,
-    };
+    const HERE: Point = Point::new(30.58, 114.30);
 
     const OFFICES: [&str; 2] = ["/1/2/", "/1/2/5/"];
 
@@ -159,10 +150,7 @@ mod tests {
 
     #[test]
     fn the_nearest_project_counts_only_within_the_distance() {
-        let north = |metres: f64| Point {
-            lat: HERE.lat + metres / METRES_PER_DEGREE,
-            lon: HERE.lon,
-        };
+        let north = |metres: f64| Point::new(HERE.lat + metres / METRES_PER_DEGREE, HERE.lon);
         let projects = [("far", north(1_900.0)), ("near", north(400.0))];
         assert_eq!(nearest(HERE, projects, 2_000.0), Some("near"));
         assert_eq!(
@@ -179,10 +167,10 @@ mod tests {
         for bearing in 0..36 {
             let angle = f64::from(bearing * 10).to_radians();
             let d = 1_999.0 / METRES_PER_DEGREE;
-            let p = Point {
-                lat: HERE.lat + d * angle.cos(),
-                lon: HERE.lon + d * angle.sin() / HERE.lat.to_radians().cos(),
-            };
+            let p = Point::new(
+                HERE.lat + d * angle.cos(),
+                HERE.lon + d * angle.sin() / HERE.lat.to_radians().cos(),
+            );
             assert!(distance_metres(HERE, p) <= 2_000.0);
             assert!(b.contains(p), "bearing {bearing}0° falls outside");
         }

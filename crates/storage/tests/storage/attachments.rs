@@ -2,12 +2,12 @@
 //! content-addressed file store, gate facts that count the attached kinds, who may attach and
 //! remove, data scopes, refusals by content, deduplication and the audit trail.
 
+use crate::support::{exported, forbidden, not_found};
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::lifecycle::GateRule;
 use minxin_domain::projects::project::{DocumentKind, FundingSource};
 use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::kernel::blobs::{BlobStore, LocalBlobStore, key_of};
 use minxin_storage::projects::{Project, ProjectInput, TransitionInput};
@@ -190,26 +190,11 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
             "{b}: a transition of another project"
         );
         assert!(
-            matches!(
-                s.projects().attachment(other.id, approval.id, &blobs).await,
-                Err(StoreError::NotFound)
-            ),
+            not_found(s.projects().attachment(other.id, approval.id, &blobs).await),
             "{b}: a document is found only under its own project"
         );
 
-        let auditor = f.actor("auditor").await;
-        let entries = store
-            .scoped(&auditor, "t")
-            .identity()
-            .audit_export(
-                &Filter {
-                    action: Some(AuditAction::AttachmentChange),
-                    ..Filter::default()
-                },
-                100,
-            )
-            .await
-            .unwrap();
+        let entries = exported(&f, AuditAction::AttachmentChange, 100).await;
         assert_eq!(entries.len(), 2, "{b}");
         assert!(entries.iter().all(|e| e.target_label == p.code), "{b}");
         assert!(
@@ -240,34 +225,21 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
         // Another district: the project and its documents do not exist.
         let outsider = f.actor("dept_b").await;
         let o = store.scoped(&outsider, "t");
+        assert!(not_found(o.projects().attachments(p.id).await), "{b}");
         assert!(
-            matches!(
-                o.projects().attachments(p.id).await,
-                Err(StoreError::NotFound)
-            ),
+            not_found(o.projects().attachment(p.id, doc.id, &blobs).await),
             "{b}"
         );
         assert!(
-            matches!(
-                o.projects().attachment(p.id, doc.id, &blobs).await,
-                Err(StoreError::NotFound)
-            ),
-            "{b}"
-        );
-        assert!(
-            matches!(
+            not_found(
                 o.projects()
                     .attach(p.id, DocumentKind::Other, "x.pdf", PDF, &blobs)
-                    .await,
-                Err(StoreError::NotFound)
+                    .await
             ),
             "{b}"
         );
         assert!(
-            matches!(
-                o.projects().remove_attachment(p.id, doc.id).await,
-                Err(StoreError::NotFound)
-            ),
+            not_found(o.projects().remove_attachment(p.id, doc.id).await),
             "{b}"
         );
 
@@ -284,19 +256,15 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
             "{b}"
         );
         assert!(
-            matches!(
+            forbidden(
                 l.projects()
                     .attach(p.id, DocumentKind::Photo, "p.jpg", JPEG, &blobs)
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}"
         );
         assert!(
-            matches!(
-                l.projects().remove_attachment(p.id, doc.id).await,
-                Err(StoreError::Forbidden)
-            ),
+            forbidden(l.projects().remove_attachment(p.id, doc.id).await),
             "{b}"
         );
 
@@ -309,24 +277,20 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
             .unwrap();
         assert_eq!(photo.content_type, "image/jpeg", "{b}");
         assert!(
-            matches!(
+            forbidden(
                 m.projects()
                     .attach(p.id, DocumentKind::Acceptance, "验收.pdf", PDF, &blobs)
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}"
         );
         assert!(
-            matches!(
-                m.projects().remove_attachment(p.id, photo.id).await,
-                Err(StoreError::Forbidden)
-            ),
+            forbidden(m.projects().remove_attachment(p.id, photo.id).await),
             "{b}"
         );
         // Refused before the content is looked at: a forbidden upload stores nothing.
         assert!(
-            matches!(
+            forbidden(
                 l.projects()
                     .attach(
                         p.id,
@@ -335,8 +299,7 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
                         b"%PDF-2.0 other",
                         &blobs
                     )
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}"
         );
@@ -355,10 +318,7 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
             "{b}"
         );
         assert!(
-            matches!(
-                s.projects().remove_attachment(p.id, doc.id).await,
-                Err(StoreError::NotFound)
-            ),
+            not_found(s.projects().remove_attachment(p.id, doc.id).await),
             "{b}"
         );
         assert!(blobs.exists(&doc.sha256).await.unwrap(), "{b}");

@@ -3,6 +3,7 @@
 //! only the month just finished can be taken, readers see their scope only, and only the office
 //! takes a month.
 
+use crate::support::audited;
 use chrono::Duration;
 use minxin_domain::Problem;
 use minxin_domain::control::bulletin::{self, BulletinPeriod, SnapshotRefusal};
@@ -11,11 +12,10 @@ use minxin_domain::control::report::ReportPeriod;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::project::{FundingSource, Stage};
 use minxin_storage::control::snapshots::SnapshotEntry;
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, execute_raw, fixture, stores};
-use minxin_storage::{PageRequest, Store, StoreError};
+use minxin_storage::{Store, StoreError};
 
 /// Three construction projects started 200 days ago and ending in 100: `A-1` of 示例区住建局
 /// (no progress, so red), `A-2` of 示例区教育局 (on plan but without reports, so yellow), `B-1`
@@ -158,19 +158,7 @@ async fn a_month_is_taken_once_and_its_bulletin_stays_frozen() {
         }
 
         // The take is in the audit log.
-        let auditor = f.actor("auditor").await;
-        let log = store
-            .scoped(&auditor, "t")
-            .identity()
-            .audit_log(
-                &Filter {
-                    action: Some(AuditAction::SnapshotTake),
-                    ..Filter::default()
-                },
-                PageRequest::default(),
-            )
-            .await
-            .unwrap();
+        let log = audited(&f, AuditAction::SnapshotTake).await;
         assert_eq!(log.total, 1, "{backend}");
     }
 }

@@ -3,20 +3,13 @@
 //! creation is held to the caller's scope, names are checked, and only an office covering the
 //! category's region and every project using it may rename it, audited.
 
+use crate::support::{exported, forbidden, not_found, problems};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::{Actor, Problem, Role, RoleSet};
-use minxin_storage::identity::audit::Filter;
+use minxin_storage::Store;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::testing::{Fixture, PASSWORD, TestProject, fixture, stores};
-use minxin_storage::{Store, StoreError};
-
-fn problems(e: StoreError) -> Vec<(&'static str, Problem)> {
-    match e {
-        StoreError::Invalid(p) => p.into_iter().map(|f| (f.field, f.problem)).collect(),
-        other => panic!("expected invalid input, got {other:?}"),
-    }
-}
 
 /// An office account of region `region` (scope the same), created for the test.
 async fn office(f: &Fixture, username: &'static str, region: &'static str) -> Actor {
@@ -213,17 +206,11 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
             "{b}"
         );
         assert!(
-            matches!(
-                b_store.org().update_category(own.id, &rename("改名")).await,
-                Err(StoreError::NotFound)
-            ),
+            not_found(b_store.org().update_category(own.id, &rename("改名")).await),
             "{b}: district B cannot even see A's category"
         );
         assert!(
-            matches!(
-                a.org().update_category(elderly.id, &rename("改名")).await,
-                Err(StoreError::Forbidden)
-            ),
+            forbidden(a.org().update_category(elderly.id, &rename("改名")).await),
             "{b}: the shipped dictionary is everyone's"
         );
 
@@ -244,10 +231,7 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
             c.projects().create(&input).await.unwrap();
         }
         assert!(
-            matches!(
-                a.org().update_category(common.id, &rename("改名")).await,
-                Err(StoreError::Forbidden)
-            ),
+            forbidden(a.org().update_category(common.id, &rename("改名")).await),
             "{b}: used in district B too"
         );
         c.org()
@@ -259,19 +243,7 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
             .await
             .unwrap();
 
-        let auditor = f.actor("auditor").await;
-        let entries = store
-            .scoped(&auditor, "t")
-            .identity()
-            .audit_export(
-                &Filter {
-                    action: Some(AuditAction::CategoryUpdate),
-                    ..Filter::default()
-                },
-                100,
-            )
-            .await
-            .unwrap();
+        let entries = exported(&f, AuditAction::CategoryUpdate, 100).await;
         let labels: Vec<&str> = entries.iter().map(|e| e.target_label.as_str()).collect();
         assert_eq!(labels.len(), 3, "{b}: {labels:?}");
         for label in ["街角公园", "全市类别", "老年助餐"] {

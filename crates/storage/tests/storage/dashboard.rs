@@ -2,6 +2,7 @@
 //! projects with lights, money and reports; the caller's scope and the chosen region and year;
 //! who may see it.
 
+use crate::support::{forbidden, not_found};
 use chrono::{Datelike, Duration, Utc};
 use minxin_domain::control::light::{AssessedReason, Assessment, Light, Reason};
 use minxin_domain::control::ranking::{DepartmentTally, score_bp};
@@ -600,7 +601,7 @@ async fn scope_and_roles_decide_who_sees_what() {
                 year: None,
             })
             .await;
-        assert!(matches!(asked, Err(StoreError::NotFound)), "{b}");
+        assert!(not_found(asked), "{b}");
 
         // The office sees its district; a year out of range is refused.
         let office = f.actor("office_a").await;
@@ -669,10 +670,7 @@ async fn scope_and_roles_decide_who_sees_what() {
                 .control()
                 .dashboard(&DashboardQuery::default())
                 .await;
-            assert!(
-                matches!(refused, Err(StoreError::Forbidden)),
-                "{b}: {username}"
-            );
+            assert!(forbidden(refused), "{b}: {username}");
         }
     }
 }

@@ -2,12 +2,12 @@
 //! project code, generated codes, dry runs, the dictionary a user's template offers, and data
 //! scopes (a department user cannot import into another district).
 
+use crate::support::audited;
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::import::{Column, ImportRow, Issue, RowIssue};
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Actor, Problem};
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::projects::{ImportOptions, ImportReport, ProjectFilter, RowAction};
 use minxin_storage::testing::{Fixture, fixture, stores};
 use minxin_storage::{PageRequest, Store};
@@ -106,18 +106,7 @@ async fn one_bad_row_imports_nothing() {
             0,
             "[{b}] nothing half-imported"
         );
-        let imports = store
-            .scoped(&f.actor("auditor").await, "t")
-            .identity()
-            .audit_log(
-                &Filter {
-                    action: Some(AuditAction::ProjectImport),
-                    ..Filter::default()
-                },
-                PageRequest::new(None, None),
-            )
-            .await
-            .unwrap();
+        let imports = audited(&f, AuditAction::ProjectImport).await;
         assert_eq!(
             imports.total, 0,
             "[{b}] a failed import is not recorded as done"
@@ -258,31 +247,9 @@ async fn reimporting_updates_instead_of_duplicating() {
         assert_eq!(timeline[0].action, "import", "[{b}]");
         assert_eq!(timeline[0].reason, "2026年度清单.xlsx", "[{b}]");
         // Each import that ran is in the audit log once, with its counts.
-        let imports = store
-            .scoped(&f.actor("auditor").await, "t")
-            .identity()
-            .audit_log(
-                &Filter {
-                    action: Some(AuditAction::ProjectImport),
-                    ..Filter::default()
-                },
-                PageRequest::new(None, None),
-            )
-            .await
-            .unwrap();
+        let imports = audited(&f, AuditAction::ProjectImport).await;
         assert_eq!(imports.total, 3, "[{b}]");
-        let creations = store
-            .scoped(&f.actor("auditor").await, "t")
-            .identity()
-            .audit_log(
-                &Filter {
-                    action: Some(AuditAction::ProjectCreate),
-                    ..Filter::default()
-                },
-                PageRequest::new(None, None),
-            )
-            .await
-            .unwrap();
+        let creations = audited(&f, AuditAction::ProjectCreate).await;
         assert_eq!(creations.total, 3, "[{b}] every created project is audited");
         let created: serde_json::Value =
             serde_json::from_str(creations.items[0].after.as_deref().unwrap()).unwrap();

@@ -3,6 +3,7 @@
 //! a stale form is refused, other roles and regions are refused; the nightly run reminds a
 //! project's owner of a missing report once, and the reminder goes when the report is filed.
 
+use crate::support::{exported, forbidden, not_found};
 use chrono::Duration;
 use minxin_domain::Problem;
 use minxin_domain::control::light::{ThresholdProblem, Thresholds};
@@ -10,7 +11,6 @@ use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
 use minxin_storage::control::light_rules::LightRulesInput;
 use minxin_storage::control::reports::ReportInput;
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::projects::MilestoneInput;
 use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, fixture, stores};
@@ -148,34 +148,20 @@ async fn a_regions_rules_relight_its_projects_and_are_checked() {
 
         for who in ["dept_a", "leader_a", "finance_a"] {
             let actor = f.actor(who).await;
-            assert!(matches!(
+            assert!(forbidden(
                 store
                     .scoped(&actor, "t")
                     .control()
                     .set_light_rules(f.district_a.id, &rules(5, None))
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ));
         }
-        assert!(matches!(
+        assert!(not_found(
             o.control()
                 .set_light_rules(f.district_b.id, &rules(5, None))
-                .await,
-            Err(StoreError::NotFound)
+                .await
         ));
-        let auditor = f.actor("auditor").await;
-        let trail = store
-            .scoped(&auditor, "t")
-            .identity()
-            .audit_export(
-                &Filter {
-                    action: Some(AuditAction::LightRulesChange),
-                    ..Filter::default()
-                },
-                10,
-            )
-            .await
-            .unwrap();
+        let trail = exported(&f, AuditAction::LightRulesChange, 10).await;
         assert_eq!(trail.len(), 2, "{b}: both changes audited");
     }
 }
@@ -207,10 +193,7 @@ async fn the_owner_is_reminded_of_a_missing_report_once() {
         let office = f.actor("office_a").await;
         let o = store.scoped(&office, "t");
         assert!(o.control().reminders().await.unwrap().is_empty());
-        assert!(matches!(
-            o.control().mark_reminder_read(reminder.id).await,
-            Err(StoreError::NotFound)
-        ));
+        assert!(not_found(o.control().mark_reminder_read(reminder.id).await));
         d.control().mark_reminder_read(reminder.id).await.unwrap();
         assert!(
             d.control().reminders().await.unwrap()[0].read_at.is_some(),

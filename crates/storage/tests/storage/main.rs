@@ -25,3 +25,4 @@ mod request_stats;
 mod requests;
 mod routing;
 mod signboards;
+mod support;

@@ -3,6 +3,7 @@
 //! is read back by that key and its token, others see it only once published, and no read
 //! carries a resident's contact details or an unpublished answer.
 
+use crate::support::{forbidden, not_found};
 use chrono::{Duration, Utc};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
@@ -76,7 +77,7 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
             .requests()
             .issue_open311_key("app")
             .await;
-        assert!(matches!(refused, Err(StoreError::Forbidden)), "{backend}");
+        assert!(forbidden(refused), "{backend}");
         let cli = store.bootstrap_open311_key("city app").await.unwrap();
         let listed = store
             .scoped(&office, "x")
@@ -94,7 +95,7 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
             .requests()
             .revoke_open311_key(cli.listed.id)
             .await;
-        assert!(matches!(outside, Err(StoreError::NotFound)), "{backend}");
+        assert!(not_found(outside), "{backend}");
         assert_eq!(store.bootstrap_open311_keys().await.unwrap().len(), 2);
 
         store
@@ -163,7 +164,7 @@ async fn a_key_reads_back_what_it_posted_and_others_only_what_is_published() {
             .await;
         assert!(matches!(portal, Err(StoreError::Invalid(_))), "{backend}");
         assert_eq!(api.token(&post.token).await.unwrap(), post.id, "{backend}");
-        assert!(matches!(api.token("nope").await, Err(StoreError::NotFound)));
+        assert!(not_found(api.token("nope").await));
         let (channel, receipt): (String, String) = query_raw(
             &store,
             &format!(
@@ -200,10 +201,7 @@ async fn a_key_reads_back_what_it_posted_and_others_only_what_is_published() {
             "{backend}"
         );
         assert!(!api.request(post.id, Some(one)).await.unwrap().limited);
-        assert!(matches!(
-            api.request(post.id + 1000, None).await,
-            Err(StoreError::NotFound)
-        ));
+        assert!(not_found(api.request(post.id + 1000, None).await));
 
         // Answered and published: everyone sees it, with the answer; a revoked key's own
         // unpublished requests are no longer its to read.

@@ -270,10 +270,10 @@ async fn a_crowded_view_is_sent_as_clusters_that_add_up() {
         for c in &view.clusters {
             assert!(within(c.south, c.latitude, c.north), "{b}: {c:?}");
             assert!(within(c.west, c.longitude, c.east), "{b}: {c:?}");
-            assert!(district.contains(minxin_domain::kernel::geo::Point {
-                lat: c.latitude,
-                lon: c.longitude
-            }));
+            assert!(district.contains(minxin_domain::kernel::geo::Point::new(
+                c.latitude,
+                c.longitude
+            )));
         }
         assert!(
             view.clusters.windows(2).all(|w| w[0].count >= w[1].count),

@@ -3,37 +3,20 @@
 //! concurrent payments that cannot overspend a contract, monthly reports through review, and
 //! the traffic light those writes refresh.
 
+use crate::support::{forbidden, not_found, record, record_all, refusal, refusal_of};
 use chrono::Duration;
 use minxin_domain::control::finance::MoneyRefusal;
 use minxin_domain::control::report::ReportRefusal;
 use minxin_domain::kernel::money::Fen;
-use minxin_domain::kernel::refusal::Refusal;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Problem, control::light::Reason};
-use minxin_storage::StoreError;
 use minxin_storage::control::money::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_storage::control::reports::{Decision, ReportInput};
 use minxin_storage::kernel::page::PageRequest;
 use minxin_storage::projects::ProjectFilter;
 use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, fixture, money, stores};
-
-/// The refusal of context type `T` that `e` carries.
-fn refusal_of<T: Refusal + Clone>(e: StoreError) -> T {
-    let problem = refusal(e);
-    match &problem {
-        Problem::Refused(refused) => refused.get::<T>().cloned(),
-        _ => None,
-    }
-    .unwrap_or_else(|| panic!("expected another refusal, got {problem:?}"))
-}
-
-fn refusal(e: StoreError) -> Problem {
-    match e {
-        StoreError::Invalid(mut p) => p.remove(0).problem,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use minxin_storage::{Scoped, StoreError};
 
 /// A project under construction that started two months ago and ends in four, with a budget of
 /// 1,000,000.00 元 from the county.
@@ -43,6 +26,19 @@ async fn project_under_construction(f: &Fixture) -> i64 {
         ..TestProject::building(f, "东湖社区老年食堂", 60, 120)
     })
     .await
+}
+
+/// Approves `approved` and disburses `disbursed` from the county for project `id`.
+async fn fund(s: &Scoped<'_>, id: i64, approved: i64, disbursed: i64) {
+    record_all(
+        s,
+        id,
+        [
+            money("approval", approved, None),
+            money("disbursement", disbursed, None),
+        ],
+    )
+    .await;
 }
 
 fn contract(amount_fen: i64) -> ContractInput {
@@ -66,10 +62,7 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
         let s = store.scoped(&finance, "t");
 
         // Nothing approved yet: a disbursement is refused with the numbers.
-        let refused = s
-            .control()
-            .record_money(id, &money("disbursement", 1, None))
-            .await;
+        let refused = record(&s, id, money("disbursement", 1, None)).await;
         assert!(
             matches!(
                 refusal_of::<MoneyRefusal>(refused.unwrap_err()),
@@ -77,28 +70,17 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             ),
             "{b}"
         );
-        s.control()
-            .record_money(id, &money("approval", 80_000_000, None))
-            .await
-            .unwrap();
-        s.control()
-            .record_money(id, &money("disbursement", 60_000_000, None))
-            .await
-            .unwrap();
+        fund(&s, id, 80_000_000, 60_000_000).await;
         let c = s
             .control()
             .add_contract(id, &contract(70_000_000))
             .await
             .unwrap();
-        let first = s
-            .control()
-            .record_money(id, &money("payment", 50_000_000, Some(c.id)))
+        let first = record(&s, id, money("payment", 50_000_000, Some(c.id)))
             .await
             .unwrap();
         // Paying exactly the rest of the contract passes; one fen more is refused.
-        let over = s
-            .control()
-            .record_money(id, &money("payment", 20_000_001, Some(c.id)))
+        let over = record(&s, id, money("payment", 20_000_001, Some(c.id)))
             .await
             .unwrap_err();
         assert_eq!(
@@ -111,9 +93,7 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             "{b}"
         );
         // The contract has room, but only 60 万 is disbursed: 10 万 more can be paid, no fen more.
-        let beyond = s
-            .control()
-            .record_money(id, &money("payment", 10_000_001, Some(c.id)))
+        let beyond = record(&s, id, money("payment", 10_000_001, Some(c.id)))
             .await
             .unwrap_err();
         assert_eq!(
@@ -126,18 +106,16 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             }),
             "{b}"
         );
-        s.control()
-            .record_money(id, &money("payment", 10_000_000, Some(c.id)))
-            .await
-            .unwrap();
-        s.control()
-            .record_money(id, &money("disbursement", 10_000_000, None))
-            .await
-            .unwrap();
-        s.control()
-            .record_money(id, &money("payment", 10_000_000, Some(c.id)))
-            .await
-            .unwrap();
+        record_all(
+            &s,
+            id,
+            [
+                money("payment", 10_000_000, Some(c.id)),
+                money("disbursement", 10_000_000, None),
+                money("payment", 10_000_000, Some(c.id)),
+            ],
+        )
+        .await;
 
         // A correction takes part of the first payment back; the original stays.
         let correction = s
@@ -190,18 +168,16 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
 
         // Other roles may read the books but not write them.
         let office = f.actor("office_a").await;
-        assert!(matches!(
+        assert!(forbidden(
             store
                 .scoped(&office, "t")
                 .control()
                 .record_money(id, &money("approval", 1, None))
-                .await,
-            Err(StoreError::Forbidden)
+                .await
         ));
         let other = f.actor("dept_b").await;
-        assert!(matches!(
-            store.scoped(&other, "t").control().books(id).await,
-            Err(StoreError::NotFound)
+        assert!(not_found(
+            store.scoped(&other, "t").control().books(id).await
         ));
     }
 }
@@ -233,22 +209,19 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             (FundingSource::Provincial, 30_000_000),
             (FundingSource::County, 70_000_000),
         ] {
-            s.control()
-                .record_money(id, &from(source, "approval", fen))
-                .await
-                .unwrap();
+            record(&s, id, from(source, "approval", fen)).await.unwrap();
         }
-        let county = s
-            .control()
-            .record_money(id, &from(FundingSource::County, "disbursement", 40_000_000))
-            .await
-            .unwrap();
+        let county = record(
+            &s,
+            id,
+            from(FundingSource::County, "disbursement", 40_000_000),
+        )
+        .await
+        .unwrap();
 
         // The county's money does not pay for the province, which has disbursed nothing; a
         // payment without a contract is bounded too.
-        let refused = s
-            .control()
-            .record_money(id, &from(FundingSource::Provincial, "payment", 1))
+        let refused = record(&s, id, from(FundingSource::Provincial, "payment", 1))
             .await
             .unwrap_err();
         assert_eq!(
@@ -262,13 +235,10 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             "{b}"
         );
         // Exactly what the county disbursed passes, one fen more does not.
-        s.control()
-            .record_money(id, &from(FundingSource::County, "payment", 39_999_999))
+        record(&s, id, from(FundingSource::County, "payment", 39_999_999))
             .await
             .unwrap();
-        let over = s
-            .control()
-            .record_money(id, &from(FundingSource::County, "payment", 2))
+        let over = record(&s, id, from(FundingSource::County, "payment", 2))
             .await
             .unwrap_err();
         assert!(
@@ -283,14 +253,12 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             ),
             "{b}"
         );
-        s.control()
-            .record_money(id, &from(FundingSource::County, "payment", 1))
+        record(&s, id, from(FundingSource::County, "payment", 1))
             .await
             .unwrap();
 
         // Nor can a correction take back disbursed money that is already paid.
-        s.control()
-            .record_money(id, &from(FundingSource::County, "disbursement", 500))
+        record(&s, id, from(FundingSource::County, "disbursement", 500))
             .await
             .unwrap();
         let back = |amount_fen: i64| CorrectionInput {
@@ -354,18 +322,16 @@ async fn spending_over_budget_turns_the_light_red_with_its_reason() {
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
         // Approvals and disbursements are not bounded by the budget; payments by them.
-        s.control()
-            .record_money(id, &money("approval", 100_000_001, None))
-            .await
-            .unwrap();
-        s.control()
-            .record_money(id, &money("disbursement", 100_000_001, None))
-            .await
-            .unwrap();
-        s.control()
-            .record_money(id, &money("payment", 100_000_000, None))
-            .await
-            .unwrap();
+        record_all(
+            &s,
+            id,
+            [
+                money("approval", 100_000_001, None),
+                money("disbursement", 100_000_001, None),
+                money("payment", 100_000_000, None),
+            ],
+        )
+        .await;
         let at_budget = s.projects().get(id).await.unwrap();
         let reasons = at_budget.assessment().unwrap().reasons;
         assert!(
@@ -374,10 +340,7 @@ async fn spending_over_budget_turns_the_light_red_with_its_reason() {
                 .any(|r| matches!(r.reason, Reason::OverBudget { .. })),
             "{b}: spending exactly the budget is within it"
         );
-        s.control()
-            .record_money(id, &money("payment", 1, None))
-            .await
-            .unwrap();
+        record(&s, id, money("payment", 1, None)).await.unwrap();
         let over = s.projects().get(id).await.unwrap();
         assert_eq!(over.light.as_deref(), Some("red"), "{b}");
         for (light, listed) in [("red", true), ("green", false), ("none", false)] {
@@ -414,14 +377,7 @@ async fn concurrent_payments_cannot_overspend_a_contract() {
         let id = project_under_construction(&f).await;
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
-        s.control()
-            .record_money(id, &money("approval", 1_000_000, None))
-            .await
-            .unwrap();
-        s.control()
-            .record_money(id, &money("disbursement", 1_000_000, None))
-            .await
-            .unwrap();
+        fund(&s, id, 1_000_000, 1_000_000).await;
         let c = s
             .control()
             .add_contract(id, &contract(500_000))
@@ -504,13 +460,12 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
             ReportRefusal::CommentRequired
         ));
         let finance = f.actor("finance_a").await;
-        assert!(matches!(
+        assert!(forbidden(
             store
                 .scoped(&finance, "t")
                 .control()
                 .review_report(id, filed.id, filed.version, Decision::Accept, "")
-                .await,
-            Err(StoreError::Forbidden)
+                .await
         ));
         let returned = o
             .control()
@@ -565,13 +520,12 @@ async fn reports_are_filed_returned_refiled_and_accepted() {
             Err(StoreError::Invalid(_))
         ));
         let other = f.actor("dept_b").await;
-        assert!(matches!(
+        assert!(not_found(
             store
                 .scoped(&other, "t")
                 .control()
                 .file_report(id, &report(&period.to_string(), 5_000))
-                .await,
-            Err(StoreError::NotFound)
+                .await
         ));
         assert_eq!(o.control().reports(id).await.unwrap().len(), 1);
     }

@@ -2,27 +2,22 @@
 //! scoped lists and filters, access rules per role, milestones, lifecycle gates and moves,
 //! the published office phone, optimistic concurrency and the audit trail.
 
+use crate::support::problems;
+use crate::support::{audited, forbidden, not_found};
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_storage::projects::Project;
 use minxin_storage::projects::{
     MilestoneInput, Pool, ProgressInput, ProjectFilter, ProjectInput, TransitionInput,
 };
 use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
-use minxin_storage::{PageRequest, Store, StoreError};
+use minxin_storage::{PageRequest, Scoped, Store, StoreError};
 
 fn date(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).unwrap()
-}
-
-fn problems(e: StoreError) -> Vec<(&'static str, Problem)> {
-    match e {
-        StoreError::Invalid(p) => p.into_iter().map(|f| (f.field, f.problem)).collect(),
-        other => panic!("expected invalid input, got {other:?}"),
-    }
 }
 
 /// A department user narrowed to `department`, and a project manager account.
@@ -88,22 +83,22 @@ async fn input(store: &Store, f: &Fixture, name: &str) -> ProjectInput {
     }
 }
 
+/// A project made from [`input`] named `name`, created as `s`'s caller.
+async fn created(s: &Scoped<'_>, f: &Fixture, name: &str) -> Project {
+    s.projects()
+        .create(&input(&f.store, f, name).await)
+        .await
+        .expect("the project is created")
+}
+
 #[tokio::test]
 async fn office_creates_projects_with_generated_codes_and_exact_money() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let first = s
-            .projects()
-            .create(&input(&store, &f, "东湖社区老年食堂").await)
-            .await
-            .unwrap();
-        let second = s
-            .projects()
-            .create(&input(&store, &f, "湖滨社区老年食堂").await)
-            .await
-            .unwrap();
+        let first = created(&s, &f, "东湖社区老年食堂").await;
+        let second = created(&s, &f, "湖滨社区老年食堂").await;
         assert_eq!(first.code, "2026-MX-0001", "{b}");
         assert_eq!(second.code, "2026-MX-0002", "{b}");
         assert_eq!(first.stage, "demand");
@@ -147,10 +142,7 @@ async fn lists_filter_sort_page_and_respect_scope() {
         let s = store.scoped(&office, "t");
         for name in ["东湖社区老年食堂", "望湖社区加装电梯", "新华社区老年食堂"]
         {
-            s.projects()
-                .create(&input(&store, &f, name).await)
-                .await
-                .unwrap();
+            created(&s, &f, name).await;
         }
         let page = |filter: ProjectFilter| {
             let s = store.scoped(&office, "t");
@@ -211,16 +203,12 @@ async fn lists_filter_sort_page_and_respect_scope() {
             .unwrap();
         assert_eq!(other.total, 0, "{b}: another district sees nothing");
         let id = canteens.items[0].id;
-        assert!(matches!(
-            store.scoped(&dept_b, "t").projects().get(id).await,
-            Err(StoreError::NotFound)
+        assert!(not_found(
+            store.scoped(&dept_b, "t").projects().get(id).await
         ));
         let admin = f.actor("sysadmin").await;
         assert!(
-            matches!(
-                store.scoped(&admin, "t").projects().get(id).await,
-                Err(StoreError::Forbidden)
-            ),
+            forbidden(store.scoped(&admin, "t").projects().get(id).await),
             "{b}: administrators do not read business data"
         );
     }
@@ -232,12 +220,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let f = fixture(&store).await;
         staff(&store, "A-ZJ").await;
         let office = f.actor("office_a").await;
-        let led = store
-            .scoped(&office, "t")
-            .projects()
-            .create(&input(&store, &f, "住建局牵头项目").await)
-            .await
-            .unwrap();
+        let led = created(&store.scoped(&office, "t"), &f, "住建局牵头项目").await;
         let mut partnered_input = input(&store, &f, "教育局牵头项目").await;
         partnered_input.lead_department_id = f.a_jy;
         partnered_input.partner_department_ids = vec![f.a_zj];
@@ -263,11 +246,10 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         );
         edit.lead_department_id = f.a_jy;
         assert!(
-            matches!(
+            forbidden(
                 d.projects()
                     .update(partnered.id, partnered.version, &partnered_input)
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}: partner cannot edit"
         );
@@ -303,20 +285,18 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
             .unwrap();
         assert_eq!(reported.progress_percent, 35, "{b}");
         assert!(
-            matches!(
+            forbidden(
                 m.projects()
                     .update(mine.id, reported.version, &assigned)
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}: managers change progress only"
         );
         assert!(
-            matches!(
+            forbidden(
                 m.projects()
                     .report_progress(updated.id, updated.version, &progress)
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}: not their project"
         );
@@ -389,18 +369,7 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
             "{b}: back to the owner's phone masked"
         );
 
-        let audit = store
-            .scoped(&f.actor("auditor").await, "t")
-            .identity()
-            .audit_log(
-                &Filter {
-                    action: Some(AuditAction::ProjectUpdate),
-                    ..Default::default()
-                },
-                PageRequest::default(),
-            )
-            .await
-            .unwrap();
+        let audit = audited(&f, AuditAction::ProjectUpdate).await;
         let changes: Vec<(String, String)> = audit
             .items
             .iter()
@@ -428,11 +397,7 @@ async fn a_stale_edit_is_refused_and_changes_nothing() {
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let p = s
-            .projects()
-            .create(&input(&store, &f, "原名").await)
-            .await
-            .unwrap();
+        let p = created(&s, &f, "原名").await;
         s.projects()
             .update(p.id, p.version, &input(&store, &f, "甲的修改").await)
             .await
@@ -460,11 +425,7 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let p = s
-            .projects()
-            .create(&input(&store, &f, "流转测试").await)
-            .await
-            .unwrap();
+        let p = created(&s, &f, "流转测试").await;
         let mv = |action: &str, version: i64, reason: &str, target: Option<&str>| TransitionInput {
             action: action.into(),
             target_stage: target.map(str::to_owned),
@@ -548,18 +509,7 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
         assert_eq!(timeline[1].reason, "资金未落实");
         assert_eq!(timeline[0].actor_name, "office_a");
 
-        let audit = store
-            .scoped(&f.actor("auditor").await, "t")
-            .identity()
-            .audit_log(
-                &Filter {
-                    action: Some(AuditAction::ProjectTransition),
-                    ..Default::default()
-                },
-                PageRequest::default(),
-            )
-            .await
-            .unwrap();
+        let audit = audited(&f, AuditAction::ProjectTransition).await;
         assert_eq!(audit.total, 4, "{b}: every move is audited");
     }
 }
@@ -570,11 +520,7 @@ async fn milestone_weights_and_completion() {
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
-        let p = s
-            .projects()
-            .create(&input(&store, &f, "节点测试").await)
-            .await
-            .unwrap();
+        let p = created(&s, &f, "节点测试").await;
         let plan = |name: &str, day: u32, weight: i32| MilestoneInput {
             name: name.into(),
             planned_date: Some(date(4, day)),
@@ -647,13 +593,12 @@ async fn only_managers_of_the_region_can_be_assigned() {
         }
         let reader = f.actor("leader_a").await;
         assert!(
-            matches!(
+            forbidden(
                 store
                     .scoped(&reader, "t")
                     .projects()
                     .assignable_managers()
-                    .await,
-                Err(StoreError::Forbidden)
+                    .await
             ),
             "{b}: only those who create projects list managers"
         );

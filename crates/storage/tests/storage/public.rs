@@ -4,7 +4,7 @@
 //! photos only of accepted reports; the export's batches cover every public
 //! project once; the last-modified time moves with money.
 
-use minxin_storage::StoreError;
+use crate::support::not_found;
 use minxin_storage::control::money::MoneyInput;
 use minxin_storage::control::reports::PhotoCopy;
 use minxin_storage::kernel::blobs::LocalBlobStore;
@@ -121,10 +121,7 @@ async fn projects_that_are_not_public_are_not_found() {
             .code;
         let public = store.public();
         assert!(public.project(&code).await.is_ok(), "{b}");
-        assert!(matches!(
-            public.project("2099-MX-9999").await,
-            Err(StoreError::NotFound)
-        ));
+        assert!(not_found(public.project("2099-MX-9999").await));
 
         execute_raw(
             &store,
@@ -133,13 +130,10 @@ async fn projects_that_are_not_public_are_not_found() {
         .await
         .unwrap();
         assert!(
-            matches!(public.project(&code).await, Err(StoreError::NotFound)),
+            not_found(public.project(&code).await),
             "{b}: a reserve project is not public"
         );
-        assert!(matches!(
-            public.oc4ids_project(&code).await,
-            Err(StoreError::NotFound)
-        ));
+        assert!(not_found(public.oc4ids_project(&code).await));
 
         execute_raw(
             &store,
@@ -151,7 +145,7 @@ async fn projects_that_are_not_public_are_not_found() {
         .await
         .unwrap();
         assert!(
-            matches!(public.project(&code).await, Err(StoreError::NotFound)),
+            not_found(public.project(&code).await),
             "{b}: a project the office keeps private is not public"
         );
         let batch = public.oc4ids_batch(None, 100).await.unwrap();
@@ -191,10 +185,7 @@ async fn only_copies_of_photos_of_accepted_reports_are_public() {
             (&seed.code, 999_999),
         ] {
             assert!(
-                matches!(
-                    public.photo(code, photo, PhotoCopy::Display, &blobs).await,
-                    Err(StoreError::NotFound)
-                ),
+                not_found(public.photo(code, photo, PhotoCopy::Display, &blobs).await),
                 "{b}: {code} {photo}"
             );
         }
@@ -207,11 +198,10 @@ async fn only_copies_of_photos_of_accepted_reports_are_public() {
         )
         .await
         .unwrap();
-        assert!(matches!(
+        assert!(not_found(
             public
                 .photo(&seed.code, seed.accepted_photo, PhotoCopy::Display, &blobs)
-                .await,
-            Err(StoreError::NotFound)
+                .await
         ));
     }
 }

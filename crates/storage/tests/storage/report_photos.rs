@@ -3,6 +3,7 @@
 //! all, only the re-encoded copies can be fetched and only by someone who may read the
 //! project, and the overview names the months due but never reported.
 
+use crate::support::{exported, not_found};
 use chrono::Duration;
 use minxin_domain::Problem;
 use minxin_domain::control::report::{
@@ -11,7 +12,6 @@ use minxin_domain::control::report::{
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
 use minxin_storage::control::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
-use minxin_storage::identity::audit::Filter;
 use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, photo, stores};
@@ -56,19 +56,7 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
         );
 
         // The audit entry names the copies, never the original.
-        let auditor = f.actor("auditor").await;
-        let entries = store
-            .scoped(&auditor, "t")
-            .identity()
-            .audit_export(
-                &Filter {
-                    action: Some(AuditAction::ReportChange),
-                    ..Filter::default()
-                },
-                10,
-            )
-            .await
-            .unwrap();
+        let entries = exported(&f, AuditAction::ReportChange, 10).await;
         let after = entries[0].after.clone().unwrap();
         assert!(after.contains(&report.photos[0].display), "{b}: {after}");
         assert!(!after.contains(&report.photos[0].original), "{b}");
@@ -133,20 +121,18 @@ async fn only_the_copies_are_served_and_only_in_scope() {
         assert_eq!(thumbnail, b"thumbnail 0");
 
         // Under another project id, or for someone of another district: not found.
-        assert!(matches!(
+        assert!(not_found(
             s.control()
                 .report_photo(id + 1, photo_id, PhotoCopy::Display, &blobs)
-                .await,
-            Err(StoreError::NotFound)
+                .await
         ));
         let other = f.actor("dept_b").await;
-        assert!(matches!(
+        assert!(not_found(
             store
                 .scoped(&other, "t")
                 .control()
                 .report_photo(id, photo_id, PhotoCopy::Display, &blobs)
-                .await,
-            Err(StoreError::NotFound)
+                .await
         ));
     }
 }

@@ -4,15 +4,16 @@
 //! handling time, what is overdue, the per-department and per-category breakdowns and the hot
 //! spots; filters narrow them, and a department or another district sees only its own.
 
+use crate::support::{forbidden, not_found};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::time::shanghai;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::service_request::{Move, Rating};
+use minxin_storage::Store;
 use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::{Receipt, RequestFigures, RequestStatsFilter, Submission};
 use minxin_storage::testing::{Fixture, fixture, query_raw, route_street_roads, stores};
-use minxin_storage::{Store, StoreError};
 
 /// 10:00 on Monday 2 March 2026, Beijing time, an ordinary working week.
 fn monday() -> DateTime<Utc> {
@@ -261,10 +262,7 @@ async fn filters_narrow_and_scopes_keep_each_to_its_own() {
             region_id: Some(f.district_b.id),
             ..all()
         };
-        assert!(
-            matches!(received("office_a", other).await, Err(StoreError::NotFound)),
-            "{b}"
-        );
+        assert!(not_found(received("office_a", other).await), "{b}");
         let department = RequestStatsFilter {
             department_id: Some(f.a_zj),
             ..all()
@@ -288,12 +286,6 @@ async fn filters_narrow_and_scopes_keep_each_to_its_own() {
                 "{b}: {from:?}–{to:?}"
             );
         }
-        assert!(
-            matches!(
-                received("finance_a", all()).await,
-                Err(StoreError::Forbidden)
-            ),
-            "{b}"
-        );
+        assert!(forbidden(received("finance_a", all()).await), "{b}");
     }
 }

@@ -3,6 +3,7 @@
 //! office's dispatch queue), deadlines count working days, bad input is refused by field with
 //! nothing stored, and the audit log keeps no contact details.
 
+use crate::support::{forbidden, not_found};
 use chrono::{DateTime, TimeZone, Utc};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::time::shanghai;
@@ -203,10 +204,7 @@ async fn bad_input_is_refused_by_field_and_nothing_is_stored() {
             .unwrap();
         assert_eq!(count, [(0,)], "{b}");
         for typed in ["", "nonsense", "2222-2222-2222"] {
-            assert!(
-                matches!(residents.follow(typed).await, Err(StoreError::NotFound)),
-                "{b}: {typed}"
-            );
+            assert!(not_found(residents.follow(typed).await), "{b}: {typed}");
         }
     }
 }
@@ -267,17 +265,8 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
             Err(StoreError::Invalid(p)) => p[0].problem.clone(),
             other => panic!("{b}: expected a refusal, got {other:?}"),
         };
-        assert!(
-            matches!(step(&dept_b, Move::Accept).await, Err(StoreError::NotFound)),
-            "{b}"
-        );
-        assert!(
-            matches!(
-                step(&leader, Move::Accept).await,
-                Err(StoreError::Forbidden)
-            ),
-            "{b}"
-        );
+        assert!(not_found(step(&dept_b, Move::Accept).await), "{b}");
+        assert!(forbidden(step(&leader, Move::Accept).await), "{b}");
         assert_eq!(
             step(&dept_a, Move::Accept).await.unwrap(),
             S::Accepted,
@@ -449,7 +438,7 @@ async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
             .requests()
             .enter(&by_phone, &[], &blobs, &calendar, Utc::now())
             .await;
-        assert!(matches!(refused, Err(StoreError::Forbidden)), "{b}");
+        assert!(forbidden(refused), "{b}");
         // Residents cannot claim a staff channel, nor staff a resident's.
         let claimed = store
             .residents("203.0.113.7")
@@ -581,13 +570,11 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
             .unwrap();
         assert_eq!((read.contact_name, read.contact_phone), (None, None), "{b}");
         assert!(read.party.is_none(), "{b}");
-        assert!(matches!(
-            store.scoped(&dept_a, "t").requests().file(waiting.id).await,
-            Err(StoreError::NotFound)
+        assert!(not_found(
+            store.scoped(&dept_a, "t").requests().file(waiting.id).await
         ));
-        assert!(matches!(
-            store.scoped(&dept_b, "t").requests().file(routed.id).await,
-            Err(StoreError::NotFound)
+        assert!(not_found(
+            store.scoped(&dept_b, "t").requests().file(routed.id).await
         ));
         let shown = store
             .scoped(&dept_a, "t")
@@ -596,13 +583,12 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
             .await
             .unwrap();
         assert_eq!(shown, b"road small", "{b}");
-        assert!(matches!(
+        assert!(not_found(
             store
                 .scoped(&dept_b, "t")
                 .requests()
                 .photo(routed.id, file.photos[0].id, false, &blobs)
-                .await,
-            Err(StoreError::NotFound)
+                .await
         ));
 
         // The department answers with a photo of the work done.
@@ -787,13 +773,12 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
             "{b}"
         );
         let dept = f.actor("dept_a").await;
-        assert!(matches!(
+        assert!(forbidden(
             store
                 .scoped(&dept, "t")
                 .requests()
                 .publish(first.id, v + 2, Some("x"), false, now)
-                .await,
-            Err(StoreError::Forbidden)
+                .await
         ));
     }
 }

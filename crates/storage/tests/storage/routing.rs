@@ -3,6 +3,7 @@
 //! added, refused as duplicates or out of scope, removed; the point test; a request submitted
 //! afterwards routed by the imported boundary and rule; and the audit entries of it all.
 
+use crate::support::{forbidden, not_found};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::geo::Point;
 use minxin_domain::org::boundary_import::BoundaryRefusal;
@@ -194,15 +195,9 @@ async fn an_import_is_all_or_nothing_and_stays_in_scope() {
         // District B's office sees none of district A's boundaries and cannot remove them.
         let other = f.actor("dept_b").await;
         let dept = store.scoped(&other, "198.51.100.2");
-        assert!(matches!(
-            dept.requests().community_boundaries().await,
-            Err(StoreError::Forbidden)
-        ));
+        assert!(forbidden(dept.requests().community_boundaries().await));
         let east = region_id(&store, "990101001001").await;
-        assert!(matches!(
-            dept.requests().delete_boundary(east).await,
-            Err(StoreError::Forbidden)
-        ));
+        assert!(forbidden(dept.requests().delete_boundary(east).await));
         assert_eq!(boundary_count(&store).await, 2, "{b}");
     }
 }
@@ -288,10 +283,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
         );
 
         // The point test says what intake will do.
-        let inside = Point {
-            lat: 30.45,
-            lon: 114.45,
-        };
+        let inside = Point::new(30.45, 114.45);
         let tested = office.requests().test_route("road", inside).await.unwrap();
         assert_eq!(tested.boundaries, ["东湖社区"], "{b}");
         assert_eq!(
@@ -299,10 +291,7 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             Destination::Department("示例区住建局".into()),
             "{b}"
         );
-        let outside = Point {
-            lat: 31.0,
-            lon: 115.0,
-        };
+        let outside = Point::new(31.0, 115.0);
         assert_eq!(
             office
                 .requests()
@@ -364,9 +353,8 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
             .delete_routing_rule(any_category.id)
             .await
             .unwrap();
-        assert!(matches!(
-            office.requests().delete_routing_rule(any_category.id).await,
-            Err(StoreError::NotFound)
+        assert!(not_found(
+            office.requests().delete_routing_rule(any_category.id).await
         ));
         office.requests().delete_boundary(east).await.unwrap();
         assert!(
@@ -453,9 +441,8 @@ async fn a_catch_all_needs_the_whole_tree_and_rules_stay_in_scope() {
                 .is_empty(),
             "{b}"
         );
-        assert!(matches!(
-            office_b.requests().delete_routing_rule(rule.id).await,
-            Err(StoreError::NotFound)
+        assert!(not_found(
+            office_b.requests().delete_routing_rule(rule.id).await
         ));
         assert_eq!(
             city.requests().routing_rules().await.unwrap().len(),

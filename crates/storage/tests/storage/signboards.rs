@@ -2,8 +2,8 @@
 //! contract order for anyone who may read it, nothing outside the reader's scope, and the plan's
 //! public projects for the office only, capped, with the sign that there were more.
 
+use crate::support::{forbidden, not_found};
 use chrono::Duration;
-use minxin_storage::StoreError;
 use minxin_storage::control::money::ContractInput;
 use minxin_storage::testing::today;
 use minxin_storage::testing::{TestProject, execute_raw, fixture, stores};
@@ -71,11 +71,10 @@ async fn signboards_read_contractors_within_scope_and_plans_for_the_office_only(
             "{b}"
         );
         assert!(
-            matches!(
+            not_found(
                 s.projects()
                     .plan_signboards(2026, Some(f.street_b.id), 10)
-                    .await,
-                Err(StoreError::NotFound)
+                    .await
             ),
             "{b}: a region outside the scope"
         );
@@ -84,21 +83,17 @@ async fn signboards_read_contractors_within_scope_and_plans_for_the_office_only(
         let l = store.scoped(&leader, "t");
         assert!(l.projects().signboard_source(public).await.is_ok(), "{b}");
         assert!(
-            matches!(
-                l.projects().plan_signboards(2026, None, 10).await,
-                Err(StoreError::Forbidden)
-            ),
+            forbidden(l.projects().plan_signboards(2026, None, 10).await),
             "{b}: the plan's boards are the office's"
         );
         let other = f.actor("dept_b").await;
         assert!(
-            matches!(
+            not_found(
                 store
                     .scoped(&other, "t")
                     .projects()
                     .signboard_source(public)
-                    .await,
-                Err(StoreError::NotFound)
+                    .await
             ),
             "{b}: outside the scope"
         );

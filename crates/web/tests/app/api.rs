@@ -218,9 +218,7 @@ async fn other_districts_are_invisible_through_every_route() {
                 "region_id",
             ),
         ] {
-            let reply = env
-                .api(Method::POST, path, Some(&admin_a), Some(body))
-                .await;
+            let reply = env.post_api(path, &admin_a, body).await;
             assert_eq!(
                 reply.status,
                 StatusCode::BAD_REQUEST,
@@ -295,11 +293,7 @@ async fn errors_are_json_in_the_callers_language() {
         );
 
         let admin = env.token("sysadmin").await;
-        let invalid = env.api(Method::POST,
-            "/regions",
-            Some(&admin),
-            Some(json!({"code": "12", "name": "", "level": "street", "parent_id": env.fx().district_a.id})),
-        )
+        let invalid = env.post_api("/regions", &admin, json!({"code": "12", "name": "", "level": "street", "parent_id": env.fx().district_a.id}))
         .await;
         assert_eq!(
             invalid.status,
@@ -429,7 +423,7 @@ async fn projects_carry_the_published_office_phone() {
                    "region_id": fx.street_a.id, "lead_department_id": fx.a_zj,
                    "owner_name": "王建国", "owner_phone": "13800001234",
                    "public_phone": public_phone});
-            env.api(Method::POST, "/projects", Some(&office), Some(body))
+            env.post_api("/projects", &office, body)
         };
         let created = create("0571-88881234").await;
         assert_eq!(
@@ -520,13 +514,10 @@ async fn categories_stay_in_their_district() {
             .unwrap()["id"]
             .clone();
         let created = env
-            .api(
-                Method::POST,
+            .post_api(
                 "/categories",
-                Some(&office),
-                Some(
-                    json!({ "name": "示例区口袋公园", "code": "a.pocket_park", "parent_id": top }),
-                ),
+                &office,
+                json!({ "name": "示例区口袋公园", "code": "a.pocket_park", "parent_id": top }),
             )
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{b}: {}", created.body);

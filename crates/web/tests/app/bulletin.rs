@@ -3,14 +3,14 @@
 //! .docx unzipped hold the same figures and reasons, the API agrees, quarterly and annual
 //! summaries render, and only leaders and the office get in.
 
-use crate::common::{Client, TestApp};
+use crate::common::{Client, TestApp, docx_text};
 use axum::http::{Method, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
 use minxin_domain::control::bulletin::snapshot_month;
 use minxin_domain::projects::project::{FundingSource, Stage};
 use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::testing::today;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 /// Two construction projects of district A started 200 days ago, budget 1,000,000.00 元 each:
 /// `A-1` (no progress: red) and `A-2` (on plan but no reports: yellow).
@@ -159,13 +159,7 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         let (status, kind, bytes) = download(&office, &format!("{path}.docx")).await;
         assert_eq!(status, StatusCode::OK, "{backend}");
         assert!(kind.contains("wordprocessingml"), "{backend}: {kind}");
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut xml = String::new();
-        archive
-            .by_name("word/document.xml")
-            .unwrap()
-            .read_to_string(&mut xml)
-            .unwrap();
+        let xml = docx_text(bytes);
         for expected in ["2,000,000.00", "A-1", "示例区住建局", "部门排名"] {
             assert!(xml.contains(expected), "{backend}: .docx lacks {expected}");
         }

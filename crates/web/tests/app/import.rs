@@ -9,22 +9,15 @@ use minxin_domain::kernel::clock::Clock;
 use minxin_domain::projects::import::workbook::{MAX_FILE_BYTES, read_workbook};
 use minxin_domain::projects::import::{CellValue, Column};
 use minxin_storage::StoreError;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// An annual plan as an office would fill in the template: real dates, a date typed as text,
 /// amounts in 元, with thousands separators and in 万元, a partner list.
 fn plan(rows: &[(&str, &str)]) -> Vec<u8> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("项目清单").unwrap();
-    for c in Column::ALL {
-        sheet.write_string(0, c.index() as u16, c.header()).unwrap();
-    }
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    for (i, (code, name)) in rows.iter().enumerate() {
-        let r = i as u32 + 1;
+    let mut book = plan_book(rows.len(), |sheet, r, date, i| {
+        let (code, name) = rows[i];
         let text: [(Column, &str); 12] = [
             (Column::Code, code),
             (Column::Name, name),
@@ -39,25 +32,53 @@ fn plan(rows: &[(&str, &str)]) -> Vec<u8> {
             (Column::Residents, "1,234.50"),
             (Column::Public, "是"),
         ];
-        for (c, v) in text {
-            sheet.write_string(r, c.index() as u16, v).unwrap();
-        }
-        sheet
-            .write_number(r, Column::Year.index() as u16, 2026)
-            .unwrap();
-        sheet
-            .write_number(r, Column::Central.index() as u16, 300_000)
-            .unwrap();
-        sheet
-            .write_datetime_with_format(
-                r,
-                Column::PlannedStart.index() as u16,
-                ExcelDateTime::from_ymd(2026, 3, 1).unwrap(),
-                &date,
-            )
-            .unwrap();
-    }
+        row_cells(sheet, r, &text, 300_000.0, (3, date));
+    });
     book.save_to_buffer().unwrap()
+}
+
+/// A workbook with the template's header row and `rows` rows, each written by `row` (the
+/// sheet, the row's number, the date format, the row's index), laid out as an office's plan.
+fn plan_book(rows: usize, mut row: impl FnMut(&mut Worksheet, u32, &Format, usize)) -> Workbook {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("项目清单").unwrap();
+    for c in Column::ALL {
+        sheet.write_string(0, c.index() as u16, c.header()).unwrap();
+    }
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for i in 0..rows {
+        row(sheet, i as u32 + 1, &date, i);
+    }
+    book
+}
+
+/// Writes row `r`'s `text` cells, the year 2026, `central` 元 and a planned start on the first
+/// of `start`'s month (with the date format), which every plan row has.
+fn row_cells<S: AsRef<str>>(
+    sheet: &mut Worksheet,
+    r: u32,
+    text: &[(Column, S)],
+    central: f64,
+    start: (u8, &Format),
+) {
+    for (c, v) in text {
+        sheet.write_string(r, c.index() as u16, v.as_ref()).unwrap();
+    }
+    sheet
+        .write_number(r, Column::Year.index() as u16, 2026)
+        .unwrap();
+    sheet
+        .write_number(r, Column::Central.index() as u16, central)
+        .unwrap();
+    sheet
+        .write_datetime_with_format(
+            r,
+            Column::PlannedStart.index() as u16,
+            ExcelDateTime::from_ymd(2026, start.0, 1).unwrap(),
+            start.1,
+        )
+        .unwrap();
 }
 
 /// Signs `username` in and uploads `bytes` as `name` through the form's own action URL.
@@ -430,15 +451,7 @@ fn write_sample_plan() {
         ("教育", "幼儿园扩容", "示例区教育局"),
         ("文化体育", "全民健身场地", "示例区文化广电旅游体育局"),
     ];
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("项目清单").unwrap();
-    for c in Column::ALL {
-        sheet.write_string(0, c.index() as u16, c.header()).unwrap();
-    }
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    for i in 0..rows {
-        let r = i as u32 + 1;
+    let mut book = plan_book(rows, |sheet, r, date, i| {
         let community = communities[i % communities.len()];
         let (category, what, lead) = kinds[i % kinds.len()];
         let month = (i % 9) as u8 + 2;
@@ -468,19 +481,13 @@ fn write_sample_plan() {
             (Column::County, format!("{}.5万元", i % 90 + 10)),
             (Column::Public, "是".into()),
         ];
-        for (c, v) in text {
-            sheet.write_string(r, c.index() as u16, v).unwrap();
-        }
-        sheet
-            .write_number(r, Column::Year.index() as u16, 2026)
-            .unwrap();
-        sheet
-            .write_number(
-                r,
-                Column::Central.index() as u16,
-                (i % 50 + 1) as f64 * 10_000.0,
-            )
-            .unwrap();
+        row_cells(
+            sheet,
+            r,
+            &text,
+            (i % 50 + 1) as f64 * 10_000.0,
+            (month, date),
+        );
         sheet
             .write_string(
                 r,
@@ -510,14 +517,6 @@ fn write_sample_plan() {
             )
             .unwrap();
         sheet
-            .write_datetime_with_format(
-                r,
-                Column::PlannedStart.index() as u16,
-                ExcelDateTime::from_ymd(2026, month, 1).unwrap(),
-                &date,
-            )
-            .unwrap();
-        sheet
             .write_string(
                 r,
                 Column::Description.index() as u16,
@@ -531,7 +530,7 @@ fn write_sample_plan() {
                 "按期完工，居民满意度不低于 90%。",
             )
             .unwrap();
-    }
+    });
     book.save(&path).unwrap();
     println!("wrote {rows} rows to {path}");
 }

@@ -4,8 +4,6 @@
 use crate::common::{Client, TestApp, form_csrf};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use minxin_domain::{Role, RoleSet};
-use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::PASSWORD;
 
 #[tokio::test]
@@ -87,17 +85,7 @@ async fn five_wrong_passwords_lock_the_account() {
 async fn first_sign_in_forces_a_password_change() {
     for env in TestApp::each().await {
         let b = env.backend;
-        env.account(&CliAccount {
-            username: "newcomer",
-            display_name: "新同事",
-            password: "Temp#2026pw",
-            roles: RoleSet::new([Role::Office]),
-            region_code: "990101",
-            department_code: None,
-            scope_region_code: Some("990101"),
-            must_change_password: true,
-        })
-        .await;
+        env.newcomer("newcomer", "新同事", "Temp#2026pw").await;
         let mut browser = env.anonymous();
         let signed = browser.sign_in("newcomer", "Temp#2026pw").await;
         assert_eq!(

@@ -219,11 +219,7 @@ async fn gcj02_tiles_get_shifted_markers() {
     });
     for e in envs_with(gcj).await {
         let b = e.app.backend;
-        let on_map = Point {
-            lat: 30.6,
-            lon: 114.3,
-        }
-        .on_map(Datum::Gcj02);
+        let on_map = Point::new(30.6, 114.3).on_map(Datum::Gcj02);
         let reply = get(
             &e.app.router,
             "/map/markers.json?bbox=114.2,30.5,114.4,30.7",

@@ -29,34 +29,21 @@ async fn finance_records_money_and_refusals_are_worded() {
 
         // The office may not record money.
         let r = env
-            .api(
-                Method::POST,
-                &path,
-                Some(&office),
-                Some(money("approval", 1, None)),
-            )
+            .post_api(&path, &office, money("approval", 1, None))
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", env.backend);
 
         let r = env
-            .api(
-                Method::POST,
-                &path,
-                Some(&finance),
-                Some(money("approval", 80_000_000, None)),
-            )
+            .post_api(&path, &finance, money("approval", 80_000_000, None))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}: {}", env.backend, r.body);
         let r = env
-            .api(
-                Method::POST,
+            .post_api(
                 &format!("/projects/{id}/contracts"),
-                Some(&finance),
-                Some(
-                    json!({"method": "open_tender", "contractor": "示例建设工程有限公司",
+                &finance,
+                json!({"method": "open_tender", "contractor": "示例建设工程有限公司",
                 "credit_code": "91350100M000100Y43", "amount_fen": 50_000_000,
                 "signed_on": today, "starts_on": today, "ends_on": today}),
-                ),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}: {}", env.backend, r.body);
@@ -64,11 +51,10 @@ async fn finance_records_money_and_refusals_are_worded() {
 
         // A payment over the contract: 400 with the amounts in Chinese.
         let r = env
-            .api(
-                Method::POST,
+            .post_api(
                 &path,
-                Some(&finance),
-                Some(money("payment", 50_000_001, Some(contract))),
+                &finance,
+                money("payment", 50_000_001, Some(contract)),
             )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", env.backend);
@@ -78,11 +64,10 @@ async fn finance_records_money_and_refusals_are_worded() {
         // Within the contract, but the county has disbursed nothing yet: refused in words, in
         // Chinese by default and in English when asked.
         let r = env
-            .api(
-                Method::POST,
+            .post_api(
                 &path,
-                Some(&finance),
-                Some(money("payment", 30_000_000, Some(contract))),
+                &finance,
+                money("payment", 30_000_000, Some(contract)),
             )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", env.backend);
@@ -112,30 +97,25 @@ async fn finance_records_money_and_refusals_are_worded() {
             en.body
         );
         let r = env
-            .api(
-                Method::POST,
-                &path,
-                Some(&finance),
-                Some(money("disbursement", 30_000_000, None)),
-            )
+            .post_api(&path, &finance, money("disbursement", 30_000_000, None))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let r = env
-            .api(
-                Method::POST,
+            .post_api(
                 &path,
-                Some(&finance),
-                Some(money("payment", 30_000_000, Some(contract))),
+                &finance,
+                money("payment", 30_000_000, Some(contract)),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let payment = r.json()["id"].as_i64().unwrap();
-        let r = env.api(Method::POST,
-            &format!("/projects/{id}/money/{payment}/corrections"),
-            Some(&finance),
-            Some(json!({"amount_fen": 1_000_000, "reason": "发票金额有误", "occurred_on": today})),
-        )
-        .await;
+        let r = env
+            .post_api(
+                &format!("/projects/{id}/money/{payment}/corrections"),
+                &finance,
+                json!({"amount_fen": 1_000_000, "reason": "发票金额有误", "occurred_on": today}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(r.json()["amount_fen"], -1_000_000);
 
@@ -180,11 +160,10 @@ async fn the_light_comes_with_reasons_in_the_callers_language() {
         let office = env.token("office_a").await;
         let planned = minxin_storage::testing::today() - chrono::Duration::days(21);
         let r = env
-            .api(
-                Method::POST,
+            .post_api(
                 &format!("/projects/{id}/milestones"),
-                Some(&office),
-                Some(json!({"name": "主体施工", "planned_date": planned, "weight": 50})),
+                &office,
+                json!({"name": "主体施工", "planned_date": planned, "weight": 50}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -236,46 +215,38 @@ async fn a_report_is_returned_refiled_and_accepted() {
                    "problems": "", "help_needed": "协调电力接入"})
         };
         let path = format!("/projects/{id}/reports");
-        let r = env
-            .api(Method::POST, &path, Some(&office), Some(body(3_000)))
-            .await;
+        let r = env.post_api(&path, &office, body(3_000)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}: {}", env.backend, r.body);
         let report = r.json();
         let review = format!("/projects/{id}/reports/{}/review", report["id"]);
         let r = env
-            .api(
-                Method::POST,
+            .post_api(
                 &review,
-                Some(&office),
-                Some(json!({"version": report["version"], "decision": "return", "comment": ""})),
+                &office,
+                json!({"version": report["version"], "decision": "return", "comment": ""}),
             )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(r.body.contains("退回意见"), "{}", r.body);
-        let r = env.api(Method::POST, &review, Some(&office),
-            Some(json!({"version": report["version"], "decision": "return", "comment": "请补充照片"}))).await;
+        let r = env.post_api(&review, &office, json!({"version": report["version"], "decision": "return", "comment": "请补充照片"})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        let r = env
-            .api(Method::POST, &path, Some(&office), Some(body(3_500)))
-            .await;
+        let r = env.post_api(&path, &office, body(3_500)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let refiled = r.json();
         // A stale review: 409.
         let r = env
-            .api(
-                Method::POST,
+            .post_api(
                 &review,
-                Some(&office),
-                Some(json!({"version": report["version"], "decision": "accept"})),
+                &office,
+                json!({"version": report["version"], "decision": "accept"}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
         let r = env
-            .api(
-                Method::POST,
+            .post_api(
                 &review,
-                Some(&office),
-                Some(json!({"version": refiled["version"], "decision": "accept"})),
+                &office,
+                json!({"version": refiled["version"], "decision": "accept"}),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);

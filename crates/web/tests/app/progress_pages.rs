@@ -8,10 +8,8 @@ use axum::http::{StatusCode, header};
 use chrono::Months;
 use image::ImageFormat;
 use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date};
-use minxin_domain::{Role, RoleSet};
-use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::today;
-use minxin_storage::testing::{PASSWORD, TestProject, execute_raw};
+use minxin_storage::testing::{TestProject, execute_raw};
 use std::io::Cursor;
 
 /// Ids of the fixture's projects for these tests: one of district A under construction with
@@ -26,18 +24,7 @@ async fn setup(env: &TestApp) -> Projects {
     for (user, department) in [("dept_a", "A-ZJ"), ("dept_b", "B-ZJ")] {
         env.narrow(user, &[department]).await;
     }
-    let manager = env
-        .account(&CliAccount {
-            username: "site_manager",
-            display_name: "现场负责人",
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Manager]),
-            region_code: "990101",
-            department_code: Some("A-ZJ"),
-            scope_region_code: Some("990101"),
-            must_change_password: false,
-        })
-        .await;
+    let manager = env.site_manager().await;
     let mut ids = Vec::new();
     for (office, region, lead) in [
         ("office_a", fx.street_a.id, fx.a_zj),

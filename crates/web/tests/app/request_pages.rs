@@ -6,7 +6,7 @@
 use crate::common::{Reply, TestApp, action_csrf, jpeg, photo_form, report as submit};
 use axum::http::StatusCode;
 use minxin_domain::requests::service_request::Move;
-use minxin_storage::testing::{TestProject, execute_raw, query_raw};
+use minxin_storage::testing::{TestProject, query_raw};
 
 /// The receipt code shown on a receipt page.
 fn receipt_code(page: &Reply) -> String {
@@ -21,17 +21,7 @@ async fn a_resident_reports_follows_and_rates() {
     for env in TestApp::each().await {
         let b = env.backend;
         // The street's community boundary places the request inside the district office's scope.
-        execute_raw(
-            &env.fx().store,
-            &format!(
-                "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, \
-                 '{{\"type\":\"Polygon\",\"coordinates\":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6]]]}}', \
-                 CURRENT_TIMESTAMP)",
-                env.fx().street_a.id
-            ),
-        )
-        .await
-        .unwrap();
+        env.bound_street_a().await;
         let mut browser = env.anonymous();
         let photo = jpeg(64, 48);
         let receipt = submit(
@@ -187,11 +177,7 @@ async fn a_signboard_link_fills_the_project_in() {
                 ),
             )
             .await;
-        assert!(
-            receipt.body.contains("id=\"receipt-code\""),
-            "{b}: {}",
-            receipt.body
-        );
+        assert!(receipt.is_receipt(), "{b}: {}", receipt.body);
         let stored: Vec<(String, Option<i64>, Option<String>)> = query_raw(
             &env.fx().store,
             "SELECT channel, project_id, contact_name FROM service_requests",
@@ -251,7 +237,7 @@ async fn a_flood_from_one_address_is_held_back_with_the_form_kept() {
         ];
         for _ in 0..2 {
             let receipt = submit(&mut browser, &fields, &[]).await;
-            assert!(receipt.body.contains("id=\"receipt-code\""), "{backend}");
+            assert!(receipt.is_receipt(), "{backend}");
         }
         let held = submit(&mut browser, &fields, &[]).await;
         assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{backend}");

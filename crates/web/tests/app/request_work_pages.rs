@@ -10,7 +10,7 @@ use minxin_domain::identity::role::{Role, RoleSet};
 use minxin_domain::kernel::clock::Clock;
 use minxin_domain::kernel::time::shanghai;
 use minxin_storage::identity::bootstrap::CliAccount;
-use minxin_storage::testing::{PASSWORD, execute_raw, query_raw};
+use minxin_storage::testing::{PASSWORD, query_raw};
 
 /// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.
 fn before_national_day() -> DateTime<Utc> {
@@ -47,17 +47,7 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
         // The apps share the clock: the one before left it 20 days on.
         clock.set(before_national_day());
         let (b, store, fx) = (env.backend, env.store(), env.fx());
-        execute_raw(
-            store,
-            &format!(
-                "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, \
-                 '{{\"type\":\"Polygon\",\"coordinates\":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6]]]}}', \
-                 CURRENT_TIMESTAMP)",
-                fx.street_a.id
-            ),
-        )
-        .await
-        .unwrap();
+        env.bound_street_a().await;
         env.narrow("dept_a", &["A-ZJ"]).await;
         env.account(&CliAccount {
             username: "grid_a",
@@ -95,7 +85,7 @@ async fn staff_dispatch_accept_answer_publish_and_see_deadlines_pass() {
             )
             .await;
         assert_eq!(entered.status, StatusCode::OK, "{b}: {}", entered.body);
-        assert!(entered.body.contains("id=\"receipt-code\""), "{b}");
+        assert!(entered.is_receipt(), "{b}");
         let (id, channel, entered_by) = query_raw::<(i64, String, Option<i64>)>(
             store,
             "SELECT id, channel, entered_by FROM service_requests",
@@ -316,11 +306,7 @@ async fn the_office_enters_2027_and_deadlines_count_its_new_year_holiday() {
             &[],
         )
         .await;
-        assert!(
-            receipt.body.contains("id=\"receipt-code\""),
-            "{b}: {}",
-            receipt.body
-        );
+        assert!(receipt.is_receipt(), "{b}: {}", receipt.body);
         let (answer_by,): (DateTime<Utc>,) =
             query_raw(store, "SELECT answer_by FROM service_requests")
                 .await

@@ -4,15 +4,15 @@
 //! red projects; then the bulletin of last month opens, and its .xlsx and .docx, downloaded by
 //! the browser with the leader's session, open again with the same figures.
 
-use crate::common::TestApp;
 use crate::common::chrome::{click, fill, start_chrome, wait_for_text};
 use crate::common::dashboard::{lit_project, set_light};
+use crate::common::{TestApp, docx_text};
 use calamine::{Data, Reader, Xlsx};
 use fantoccini::{Client, Locator};
 use minxin_domain::control::light::Light;
 use minxin_storage::testing::PASSWORD;
 use minxin_storage::testing::today;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::time::Duration;
 
 /// Saves a screenshot as `<dir>/<name>.png` when `MINXIN_SCREENSHOTS=<dir>` is set, for a
@@ -97,13 +97,7 @@ async fn the_leader_reads_the_charts_and_follows_the_red_count() {
     assert_eq!(figure("绿灯（正常）"), Data::Float(0.0));
 
     let docx = download(&client, &format!("/bulletins/{month}.docx")).await;
-    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).expect("the .docx opens again");
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = docx_text(docx);
     for expected in [
         "东湖社区老年食堂",
         "西湖社区文化站",

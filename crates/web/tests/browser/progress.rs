@@ -13,30 +13,17 @@ use fantoccini::{Client, Locator};
 use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due};
 use minxin_domain::kernel::time::shanghai;
 use minxin_domain::projects::project::FundingSource;
-use minxin_domain::{Role, RoleSet};
 use minxin_storage::control::reports::ReportInput;
-use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::projects::ProjectInput;
+use minxin_storage::testing::execute_raw;
 use minxin_storage::testing::today;
-use minxin_storage::testing::{PASSWORD, execute_raw};
 
 /// A project of district A under construction, 90 days into a 180-day plan (so 50 % is
 /// expected), managed by `site_manager`. The latest month due already has a report that came
 /// in on its due date, so only the progress decides the light.
 async fn project(env: &TestApp) -> i64 {
     let fx = env.fx();
-    let manager = env
-        .account(&CliAccount {
-            username: "site_manager",
-            display_name: "现场负责人",
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Manager]),
-            region_code: "990101",
-            department_code: Some("A-ZJ"),
-            scope_region_code: Some("990101"),
-            must_change_password: false,
-        })
-        .await;
+    let manager = env.site_manager().await;
     let start = today() - chrono::Duration::days(90);
     let input = ProjectInput {
         name: "示例街道老年食堂".into(),

@@ -5,7 +5,7 @@
 //! filtered list with a Chinese keyword, and checks that the export link carries the filters.
 
 use crate::common::TestApp;
-use crate::common::chrome::{click, fill, start_chrome, text_of, wait_for_text};
+use crate::common::chrome::{click, fill, select, start_chrome, text_of, wait_for_text};
 use fantoccini::{Client, Locator};
 use minxin_storage::testing::PASSWORD;
 use std::time::Duration;
@@ -42,16 +42,6 @@ async fn set_date(client: &Client, id: &str, date: &str) {
         )
         .await
         .unwrap();
-}
-
-async fn select(client: &Client, css: &str, value: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("{css} = {value}: {e}"));
 }
 
 /// Saves a screenshot as `<dir>/<name>.png` when `MINXIN_SCREENSHOTS=<dir>` is set, for a

@@ -10,7 +10,7 @@
 
 use crate::common::TestApp;
 use crate::common::chrome::{
-    click, fill, photo_file, sign_in, start_chrome, text_of, wait_for_text,
+    click, fill, photo_file, select, sign_in, start_chrome, text_of, wait_for_text,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use fantoccini::{Client, Locator};
@@ -18,7 +18,7 @@ use minxin_domain::kernel::clock::Clock;
 use minxin_domain::kernel::time::shanghai;
 use minxin_domain::{Role, RoleSet};
 use minxin_storage::identity::bootstrap::CliAccount;
-use minxin_storage::testing::{PASSWORD, execute_raw, query_raw};
+use minxin_storage::testing::{PASSWORD, query_raw};
 use std::time::Duration;
 
 /// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.
@@ -27,17 +27,6 @@ fn before_national_day() -> DateTime<Utc> {
         .with_ymd_and_hms(2026, 9, 30, 15, 0, 0)
         .unwrap()
         .with_timezone(&Utc)
-}
-
-/// Chooses `value` in the select matching `css`.
-async fn choose(client: &Client, css: &str, value: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .select_by_value(value)
-        .await
-        .unwrap();
 }
 
 /// Opens request `id`'s file from the queue the signed-in user lands on.
@@ -52,17 +41,7 @@ async fn a_request_goes_from_a_phone_through_two_departments_to_a_rating() {
     let clock = Clock::fixed(before_national_day());
     let env = TestApp::builder().clock(&clock).sqlite().await;
     let (fx, store) = (env.fx(), env.store());
-    execute_raw(
-        store,
-        &format!(
-            "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, \
-             '{{\"type\":\"Polygon\",\"coordinates\":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6]]]}}', \
-             CURRENT_TIMESTAMP)",
-            fx.street_a.id
-        ),
-    )
-    .await
-    .unwrap();
+    env.bound_street_a().await;
     env.account(&CliAccount {
         username: "dept_jy",
         display_name: "示例区教育局职员",
@@ -82,7 +61,7 @@ async fn a_request_goes_from_a_phone_through_two_departments_to_a_rating() {
 
     // The resident reports, with two photos and a point picked on the map.
     client.goto(&format!("{base}/report")).await.unwrap();
-    choose(&client, "#category", "road").await;
+    select(&client, "#category", "road").await;
     fill(
         &client,
         "#description",
@@ -154,7 +133,7 @@ async fn a_request_goes_from_a_phone_through_two_departments_to_a_rating() {
         .unwrap();
     click(&client, &format!("#request-{id} a")).await;
     wait_for_text(&client, "#contact", "13800001234").await;
-    choose(&client, "#assign-department", &fx.a_jy.to_string()).await;
+    select(&client, "#assign-department", &fx.a_jy.to_string()).await;
     click(&client, "#assign").await;
     wait_for_text(&client, "#request-holder", "教育局").await;
 
@@ -163,7 +142,7 @@ async fn a_request_goes_from_a_phone_through_two_departments_to_a_rating() {
     open_from_queue(&client, &base, id).await;
     click(&client, "#accept").await;
     wait_for_text(&client, "#request-owner", "教育局").await;
-    choose(&client, "#transfer-department", &fx.a_zj.to_string()).await;
+    select(&client, "#transfer-department", &fx.a_zj.to_string()).await;
     fill(&client, "#transfer-reason", "人行道属住建局养护").await;
     click(&client, "#transfer").await;
     wait_for_text(&client, "#request-holder", "住建局").await;

@@ -6,23 +6,11 @@
 
 use crate::common::TestApp;
 use crate::common::chrome::{click, current_path, fill, start_chrome, text_of, wait_for_text};
-use minxin_domain::{Role, RoleSet};
-use minxin_storage::identity::bootstrap::CliAccount;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_change_password_home_and_sign_out() {
     let env = TestApp::builder().sqlite().await;
-    env.account(&CliAccount {
-        username: "wangfang",
-        display_name: "王芳",
-        password: "Initial#2026",
-        roles: RoleSet::new([Role::Office]),
-        region_code: "990101",
-        department_code: None,
-        scope_region_code: Some("990101"),
-        must_change_password: true,
-    })
-    .await;
+    env.newcomer("wangfang", "王芳", "Initial#2026").await;
     let base = env.serve().await;
 
     let (_driver, client) = start_chrome(390, 844).await;

@@ -10,9 +10,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::NaiveDate;
-use minxin_domain::Actor;
 use minxin_domain::kernel::clock::Clock;
 use minxin_domain::org::region::RegionLevel;
+use minxin_domain::{Actor, Role, RoleSet};
 use minxin_storage::Store;
 use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::org::regions::Region;
@@ -107,6 +107,11 @@ impl TestApp {
         self.api_in(None, method, path, token, body).await
     }
 
+    /// Posts `body` to the JSON API as the holder of `token`: the call most API tests repeat.
+    pub async fn post_api(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.api(Method::POST, path, Some(token), Some(body)).await
+    }
+
     /// Calls the JSON API as the holder of `token`, asking for messages in `language` if given.
     pub async fn api_in(
         &self,
@@ -190,6 +195,38 @@ impl TestApp {
     /// Adds `account` beside the seeded ones, as the command line would; returns its id.
     pub async fn account(&self, account: &CliAccount<'_>) -> i64 {
         self.store().bootstrap_account(account).await.unwrap()
+    }
+
+    /// Adds `site_manager` (现场负责人), a project manager of department A-ZJ in region 990101,
+    /// with the fixture's password: the manager the progress tests assign and sign in.
+    pub async fn site_manager(&self) -> i64 {
+        self.account(&CliAccount {
+            username: "site_manager",
+            display_name: "现场负责人",
+            password: PASSWORD,
+            roles: RoleSet::new([Role::Manager]),
+            region_code: "990101",
+            department_code: Some("A-ZJ"),
+            scope_region_code: Some("990101"),
+            must_change_password: false,
+        })
+        .await
+    }
+
+    /// Adds a new office account of region 990101 with the initial `password`, which it must
+    /// change at its first sign-in: the newcomer of the sign-in tests.
+    pub async fn newcomer(&self, username: &str, display_name: &str, password: &str) -> i64 {
+        self.account(&CliAccount {
+            username,
+            display_name,
+            password,
+            roles: RoleSet::new([Role::Office]),
+            region_code: "990101",
+            department_code: None,
+            scope_region_code: Some("990101"),
+            must_change_password: true,
+        })
+        .await
     }
 
     /// Narrows account `username` to the departments of `codes`, so it acts on what they hold.

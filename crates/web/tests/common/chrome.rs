@@ -158,6 +158,17 @@ pub async fn fill(client: &Client, css: &str, value: &str) {
         .unwrap();
 }
 
+/// Chooses `value` in the select matching `css`.
+pub async fn select(client: &Client, css: &str, value: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("{css} = {value}: {e}"));
+}
+
 /// Clicks the element matching `css`.
 pub async fn click(client: &Client, css: &str) {
     client

@@ -21,7 +21,7 @@ use http_body_util::BodyExt;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use minxin_web::WebConfig;
 use serde_json::Value;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use tower::ServiceExt;
 
 /// The web configuration of a test app: defaults, with the data directory (attachments) in a
@@ -54,6 +54,23 @@ impl Reply {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
+
+    /// Whether this is the page that gives a resident the receipt code of their request.
+    pub fn is_receipt(&self) -> bool {
+        self.body.contains("id=\"receipt-code\"")
+    }
+}
+
+/// The text of a .docx document's body (`word/document.xml`), as the bulletin tests read it.
+pub fn docx_text(docx: Vec<u8>) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).expect("the .docx opens");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("the .docx has a body")
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
 }
 
 /// Sends one request.
@@ -75,6 +92,12 @@ pub const BOUNDARY: &str = "----minxin-test-boundary-7MA4YWxkTrZu0gW";
 /// A `multipart/form-data` body, built by hand: text `fields`, then `file` as
 /// (field name, file name, content type, bytes) if given.
 pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &str, &[u8])>) -> Vec<u8> {
+    multipart_files(fields, file.as_slice())
+}
+
+/// A `multipart/form-data` body of text `fields`, then every one of `files` as
+/// (field name, file name, content type, bytes).
+fn multipart_files(fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
@@ -84,7 +107,7 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &str, &[u8])
             .as_bytes(),
         );
     }
-    if let Some((name, file_name, content_type, bytes)) = file {
+    for (name, file_name, content_type, bytes) in files {
         body.extend_from_slice(
             format!(
                 "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \
@@ -118,28 +141,11 @@ pub fn decode_qr_png(png: &[u8]) -> String {
 
 /// A multipart body of text `fields` and `photos` (file name, bytes) under the name `photos`.
 pub fn photo_form(fields: &[(&str, &str)], photos: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (file_name, bytes) in photos {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photos\"; \
-                 filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
+    let files: Vec<_> = photos
+        .iter()
+        .map(|(file_name, bytes)| ("photos", *file_name, "image/jpeg", *bytes))
+        .collect();
+    multipart_files(fields, &files)
 }
 
 /// A plain JPEG, `width`×`height`.

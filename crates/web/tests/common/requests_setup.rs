@@ -7,8 +7,25 @@ use super::TestApp;
 use chrono::{DateTime, Utc};
 use minxin_domain::requests::service_request::Move;
 use minxin_storage::requests::{IssuedKey, Open311Key};
+use minxin_storage::testing::execute_raw;
 
 impl TestApp {
+    /// Gives street A a community boundary around (30.5, 114.5), so that requests placed there
+    /// are routed inside the district office's scope.
+    pub async fn bound_street_a(&self) {
+        execute_raw(
+            self.store(),
+            &format!(
+                "INSERT INTO community_boundaries (region_id, geojson, updated_at) VALUES ({}, \
+                 '{{\"type\":\"Polygon\",\"coordinates\":[[[114.4,30.4],[114.6,30.4],[114.6,30.6],[114.4,30.6]]]}}', \
+                 CURRENT_TIMESTAMP)",
+                self.fx().street_a.id
+            ),
+        )
+        .await
+        .unwrap();
+    }
+
     /// Takes step `step` on request `id` at `version` as account `username`, at `now`.
     pub async fn move_request(
         &self,

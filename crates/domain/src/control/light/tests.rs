@@ -41,6 +41,31 @@ fn run(f: &LightFacts) -> Assessment {
     assess(f, &Thresholds::default()).expect("lit")
 }
 
+/// What a lit project that breaks no rule shows.
+const ALL_CLEAR: [(Light, &str); 1] = [(Light::Green, "light.reason.all_clear")];
+
+/// What a project over budget with overdue requests shows, whatever its schedule.
+const MONEY_AND_REQUESTS: [(Light, &str); 2] = [
+    (Light::Red, "light.reason.over_budget"),
+    (Light::Yellow, "light.reason.overdue_requests"),
+];
+
+/// The report of `month` 2026, `days_late` days after it was due.
+fn late(month: u32, days_late: u32) -> ReportStatus {
+    ReportStatus::Late {
+        year: 2026,
+        month,
+        days_late,
+    }
+}
+
+/// The assessment of `f`, after checking that `expected` is its one reason.
+fn only(f: &LightFacts, expected: (Light, &str)) -> Assessment {
+    let a = run(f);
+    assert_eq!(codes(&a), [expected]);
+    a
+}
+
 fn codes(a: &Assessment) -> Vec<(Light, &'static str)> {
     a.reasons
         .iter()
@@ -126,11 +151,7 @@ fn milestone_overdue_edges() {
     f.planned_end = Some(d(12, 31));
     f.milestones = vec![milestone("主体施工", d(3, 1), None)];
     // Milestone weights now drive expected progress; report 100 % so only lateness shows.
-    let a = run(&f);
-    assert_eq!(
-        codes(&a),
-        vec![(Light::Yellow, "light.reason.milestone_overdue")]
-    );
+    let a = only(&f, (Light::Yellow, "light.reason.milestone_overdue"));
     assert_eq!(
         a.reasons[0].reason,
         Reason::MilestoneOverdue {
@@ -155,11 +176,7 @@ fn milestone_overdue_edges() {
 #[test]
 fn late_report_is_yellow_after_the_grace() {
     let mut f = facts(d(2, 20), 5_000);
-    f.report = ReportStatus::Late {
-        year: 2026,
-        month: 1,
-        days_late: 4,
-    };
+    f.report = late(1, 4);
     let a = run(&f);
     assert_eq!(a.light, Light::Yellow);
     assert_eq!(
@@ -183,11 +200,7 @@ fn late_report_is_yellow_after_the_grace() {
 fn overdue_requests_are_yellow() {
     let mut f = facts(d(2, 20), 5_000);
     f.overdue_requests = 2;
-    let a = run(&f);
-    assert_eq!(
-        codes(&a),
-        vec![(Light::Yellow, "light.reason.overdue_requests")]
-    );
+    let a = only(&f, (Light::Yellow, "light.reason.overdue_requests"));
     assert_eq!(a.reasons[0].reason.args(), vec![("count", "2".to_owned())]);
 }
 
@@ -196,11 +209,7 @@ fn past_planned_end_before_acceptance_is_red() {
     let mut f = facts(d(4, 11), 10_000);
     assert_eq!(run(&f).light, Light::Green, "on the planned end day");
     f.today = d(4, 23);
-    let a = run(&f);
-    assert_eq!(
-        codes(&a),
-        vec![(Light::Red, "light.reason.past_planned_end")]
-    );
+    let a = only(&f, (Light::Red, "light.reason.past_planned_end"));
     assert_eq!(
         a.reasons[0].reason,
         Reason::PastPlannedEnd {
@@ -238,19 +247,10 @@ fn no_milestones_is_linear_and_no_plan_skips_deviation_only() {
     let mut f = facts(d(6, 1), 0);
     f.planned_start = None;
     f.planned_end = None;
-    assert_eq!(
-        codes(&run(&f)),
-        vec![(Light::Green, "light.reason.all_clear")]
-    );
+    assert_eq!(codes(&run(&f)), ALL_CLEAR);
     f.spent_fen = f.budget_fen + 100;
     f.overdue_requests = 1;
-    assert_eq!(
-        codes(&run(&f)),
-        vec![
-            (Light::Red, "light.reason.over_budget"),
-            (Light::Yellow, "light.reason.overdue_requests")
-        ]
-    );
+    assert_eq!(codes(&run(&f)), MONEY_AND_REQUESTS);
 }
 
 #[test]
@@ -280,28 +280,15 @@ fn stages_and_holds_that_are_not_lit() {
 fn after_acceptance_only_money_and_requests_count() {
     let mut f = facts(d(9, 1), 0);
     f.milestones = vec![milestone("主体施工", d(3, 1), None)];
-    f.report = ReportStatus::Late {
-        year: 2026,
-        month: 8,
-        days_late: 3,
-    };
+    f.report = late(8, 3);
     for stage in [Stage::Evaluation, Stage::Maintenance] {
         f.stage = stage;
         f.overdue_requests = 0;
         f.spent_fen = 0;
-        assert_eq!(
-            codes(&run(&f)),
-            vec![(Light::Green, "light.reason.all_clear")]
-        );
+        assert_eq!(codes(&run(&f)), ALL_CLEAR);
         f.overdue_requests = 3;
         f.spent_fen = f.budget_fen * 2;
-        assert_eq!(
-            codes(&run(&f)),
-            vec![
-                (Light::Red, "light.reason.over_budget"),
-                (Light::Yellow, "light.reason.overdue_requests")
-            ]
-        );
+        assert_eq!(codes(&run(&f)), MONEY_AND_REQUESTS);
     }
 }
 
@@ -313,11 +300,7 @@ fn multiple_reasons_worst_first() {
         milestone("设计", d(3, 10), None),
         milestone("主体施工", d(3, 1), None),
     ];
-    f.report = ReportStatus::Late {
-        year: 2026,
-        month: 2,
-        days_late: 5,
-    };
+    f.report = late(2, 5);
     f.overdue_requests = 1;
     f.spent_fen = f.budget_fen + 1;
     let a = run(&f);
@@ -510,11 +493,7 @@ fn every_key_is_in_the_message_list() {
 fn assessment_round_trips_through_json() {
     let mut f = facts(d(3, 20), 0);
     f.milestones = vec![milestone("主体施工", d(3, 1), None)];
-    f.report = ReportStatus::Late {
-        year: 2026,
-        month: 2,
-        days_late: 5,
-    };
+    f.report = late(2, 5);
     f.overdue_requests = 1;
     f.spent_fen = f.budget_fen + 1;
     let a = run(&f);
