@@ -96,12 +96,12 @@ async fn office_creates_projects_with_generated_codes_and_exact_money() {
         let s = store.scoped(&office, "t");
         let first = s
             .projects()
-            .create(&input(&store, &f, "东湖社区老年食堂").await)
+            .create(&input(&store, &f, "东湖社区老年食堂").await.parse().unwrap())
             .await
             .unwrap();
         let second = s
             .projects()
-            .create(&input(&store, &f, "湖滨社区老年食堂").await)
+            .create(&input(&store, &f, "湖滨社区老年食堂").await.parse().unwrap())
             .await
             .unwrap();
         assert_eq!(first.code, "2026-MX-0001", "{b}");
@@ -119,23 +119,31 @@ async fn office_creates_projects_with_generated_codes_and_exact_money() {
 
         let mut taken = input(&store, &f, "重复编号").await;
         taken.code = "2026-mx-0001".into();
-        let refused = s.projects().create(&taken).await.unwrap_err();
+        let refused = s
+            .projects()
+            .create(&taken.parse().unwrap())
+            .await
+            .unwrap_err();
         assert_eq!(problems(refused), vec![("code", Problem::Taken)], "{b}");
 
         let mut bad = input(&store, &f, "").await;
         bad.planned_end = Some(date(1, 1));
         bad.region_id = f.district_b.id;
         bad.owner_phone = "phone".into();
-        let fields: Vec<_> = problems(s.projects().create(&bad).await.unwrap_err())
-            .into_iter()
-            .map(|(f, _)| f)
-            .collect();
-        for field in ["name", "owner_phone", "region_id", "planned_end"] {
-            assert!(
-                fields.contains(&field),
-                "{b}: {field} not reported in {fields:?}"
-            );
-        }
+        let fields: Vec<_> = bad.parse().unwrap_err().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["name", "owner_phone", "planned_end"], "{b}");
+        let mut outside = input(&store, &f, "区外项目").await;
+        outside.region_id = f.district_b.id;
+        assert_eq!(
+            problems(
+                s.projects()
+                    .create(&outside.parse().unwrap())
+                    .await
+                    .unwrap_err()
+            ),
+            vec![("region_id", Problem::Unknown)],
+            "{b}: storage checks what needs the database"
+        );
     }
 }
 
@@ -148,7 +156,7 @@ async fn lists_filter_sort_page_and_respect_scope() {
         for name in ["东湖社区老年食堂", "望湖社区加装电梯", "新华社区老年食堂"]
         {
             s.projects()
-                .create(&input(&store, &f, name).await)
+                .create(&input(&store, &f, name).await.parse().unwrap())
                 .await
                 .unwrap();
         }
@@ -235,7 +243,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let led = store
             .scoped(&office, "t")
             .projects()
-            .create(&input(&store, &f, "住建局牵头项目").await)
+            .create(&input(&store, &f, "住建局牵头项目").await.parse().unwrap())
             .await
             .unwrap();
         let mut partnered_input = input(&store, &f, "教育局牵头项目").await;
@@ -244,7 +252,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let partnered = store
             .scoped(&office, "t")
             .projects()
-            .create(&partnered_input)
+            .create(&partnered_input.parse().unwrap())
             .await
             .unwrap();
 
@@ -253,7 +261,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let mut edit = input(&store, &f, "住建局牵头项目（修改）").await;
         let updated = d
             .projects()
-            .update(led.id, led.version, &edit)
+            .update(led.id, led.version, &edit.parse().unwrap())
             .await
             .unwrap();
         assert_eq!(updated.version, led.version + 1, "{b}");
@@ -265,7 +273,11 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         assert!(
             matches!(
                 d.projects()
-                    .update(partnered.id, partnered.version, &partnered_input)
+                    .update(
+                        partnered.id,
+                        partnered.version,
+                        &partnered_input.parse().unwrap()
+                    )
                     .await,
                 Err(StoreError::Forbidden)
             ),
@@ -275,7 +287,12 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         own.lead_department_id = f.a_jy;
         own.partner_department_ids.clear();
         assert_eq!(
-            problems(d.projects().create(&own).await.unwrap_err()),
+            problems(
+                d.projects()
+                    .create(&own.parse().unwrap())
+                    .await
+                    .unwrap_err()
+            ),
             vec![("lead_department_id", Problem::Unknown)],
             "{b}: staff create only for their department"
         );
@@ -286,7 +303,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let mine = store
             .scoped(&office, "t")
             .projects()
-            .create(&assigned)
+            .create(&assigned.parse().unwrap())
             .await
             .unwrap();
         let m = store.scoped(&manager, "t");
@@ -305,7 +322,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         assert!(
             matches!(
                 m.projects()
-                    .update(mine.id, reported.version, &assigned)
+                    .update(mine.id, reported.version, &assigned.parse().unwrap())
                     .await,
                 Err(StoreError::Forbidden)
             ),
@@ -331,7 +348,11 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
         let s = store.scoped(&office, "t");
         let mut published = input(&store, &f, "东湖社区老年食堂").await;
         published.public_phone = " 0571-88881234 ".into();
-        let p = s.projects().create(&published).await.unwrap();
+        let p = s
+            .projects()
+            .create(&published.parse().unwrap())
+            .await
+            .unwrap();
         assert_eq!(p.public_phone, "0571-88881234", "{b}: kept trimmed");
         assert_eq!(
             s.projects().get(p.id).await.unwrap().public_phone,
@@ -347,12 +368,7 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
             let mut bad = published.clone();
             bad.public_phone = typed.into();
             assert_eq!(
-                problems(
-                    s.projects()
-                        .update(p.id, p.version, &bad)
-                        .await
-                        .unwrap_err()
-                ),
+                problems(StoreError::Invalid(bad.parse().unwrap_err())),
                 vec![("public_phone", problem)],
                 "{b}: {typed}"
             );
@@ -365,14 +381,16 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
         hotline.public_phone = "12345".into();
         let edited = s
             .projects()
-            .update(p.id, p.version, &hotline)
+            .update(p.id, p.version, &hotline.parse().unwrap())
             .await
             .unwrap();
         assert_eq!(edited.public_phone, "12345", "{b}");
         assert_eq!(edited.version, p.version + 1, "{b}");
         assert!(
             matches!(
-                s.projects().update(p.id, p.version, &published).await,
+                s.projects()
+                    .update(p.id, p.version, &published.parse().unwrap())
+                    .await,
                 Err(StoreError::Conflict)
             ),
             "{b}: an edit over a stale version"
@@ -381,7 +399,7 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
         cleared.public_phone = "  ".into();
         let cleared = s
             .projects()
-            .update(p.id, edited.version, &cleared)
+            .update(p.id, edited.version, &cleared.parse().unwrap())
             .await
             .unwrap();
         assert_eq!(
@@ -430,17 +448,25 @@ async fn a_stale_edit_is_refused_and_changes_nothing() {
         let s = store.scoped(&office, "t");
         let p = s
             .projects()
-            .create(&input(&store, &f, "原名").await)
+            .create(&input(&store, &f, "原名").await.parse().unwrap())
             .await
             .unwrap();
         s.projects()
-            .update(p.id, p.version, &input(&store, &f, "甲的修改").await)
+            .update(
+                p.id,
+                p.version,
+                &input(&store, &f, "甲的修改").await.parse().unwrap(),
+            )
             .await
             .unwrap();
         assert!(
             matches!(
                 s.projects()
-                    .update(p.id, p.version, &input(&store, &f, "乙的修改").await)
+                    .update(
+                        p.id,
+                        p.version,
+                        &input(&store, &f, "乙的修改").await.parse().unwrap()
+                    )
                     .await,
                 Err(StoreError::Conflict)
             ),
@@ -462,7 +488,7 @@ async fn gates_refuse_until_their_conditions_hold_and_moves_are_kept() {
         let s = store.scoped(&office, "t");
         let p = s
             .projects()
-            .create(&input(&store, &f, "流转测试").await)
+            .create(&input(&store, &f, "流转测试").await.parse().unwrap())
             .await
             .unwrap();
         let mv = |action: &str, version: i64, reason: &str, target: Option<&str>| TransitionInput {
@@ -572,7 +598,7 @@ async fn milestone_weights_and_completion() {
         let s = store.scoped(&office, "t");
         let p = s
             .projects()
-            .create(&input(&store, &f, "节点测试").await)
+            .create(&input(&store, &f, "节点测试").await.parse().unwrap())
             .await
             .unwrap();
         let plan = |name: &str, day: u32, weight: i32| MilestoneInput {
@@ -634,13 +660,22 @@ async fn only_managers_of_the_region_can_be_assigned() {
 
         let mut with_manager = input(&store, &f, "指派负责人").await;
         with_manager.manager_id = Some(managers[0].id);
-        let project = s.projects().create(&with_manager).await.unwrap();
+        let project = s
+            .projects()
+            .create(&with_manager.parse().unwrap())
+            .await
+            .unwrap();
         assert_eq!(project.manager_name.as_deref(), Some("zj_manager"), "{b}");
 
         for not_a_manager in [f.id("dept_a"), f.id("dept_b"), f.id("auditor"), 999_999] {
             with_manager.manager_id = Some(not_a_manager);
             assert_eq!(
-                problems(s.projects().create(&with_manager).await.unwrap_err()),
+                problems(
+                    s.projects()
+                        .create(&with_manager.parse().unwrap())
+                        .await
+                        .unwrap_err()
+                ),
                 vec![("manager_id", Problem::Unknown)],
                 "{b}: account {not_a_manager}"
             );
