@@ -371,7 +371,8 @@ pub async fn seed(
             2026
         };
         let invented = world.invent(&mut dice, year, *stage, today)?;
-        let project = scoped.projects().create(&invented.input).await?;
+        let draft = invented.input.parse().map_err(StoreError::Invalid)?;
+        let project = scoped.projects().create(&draft).await?;
         let (start, end) = (
             invented.input.planned_start.unwrap_or(today),
             invented.input.planned_end.unwrap_or(today),

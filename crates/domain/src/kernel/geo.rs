@@ -5,6 +5,7 @@
 //! it is compared with stored locations. The shift is the published GCJ-02 formula; outside
 //! China it is the identity, as it is for the tile sources themselves.
 
+use crate::kernel::problem::Problem;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
 use std::fmt;
@@ -17,6 +18,27 @@ pub struct Point {
     pub lat: f64,
     /// Longitude, east positive.
     pub lon: f64,
+}
+
+/// A location that is somewhere on the globe: latitude within ±90°, longitude within ±180°
+/// (what a project's location may be; nothing narrower is required of it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coordinates(Point);
+
+impl Coordinates {
+    /// The location at `lat`, `lon`; [`Problem::Malformed`] off the globe (or not a number).
+    pub fn new(lat: f64, lon: f64) -> Result<Coordinates, Problem> {
+        if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
+            Ok(Coordinates(Point { lat, lon }))
+        } else {
+            Err(Problem::Malformed)
+        }
+    }
+
+    /// The point.
+    pub fn point(self) -> Point {
+        self.0
+    }
 }
 
 /// Cells of the public grid per degree: a published point is a multiple of 0.001°, about
@@ -236,6 +258,18 @@ mod tests {
 
     fn close(a: Point, b: Point, degrees: f64) -> bool {
         (a.lat - b.lat).abs() < degrees && (a.lon - b.lon).abs() < degrees
+    }
+
+    #[test]
+    fn coordinates_stay_on_the_globe() {
+        let here = Coordinates::new(30.6, 114.3).unwrap().point();
+        assert_eq!((here.lat, here.lon), (30.6, 114.3));
+        assert!(Coordinates::new(90.0, -180.0).is_ok());
+        assert!(Coordinates::new(-90.0, 180.0).is_ok());
+        for (lat, lon) in [(90.1, 0.0), (-90.1, 0.0), (0.0, 180.1), (0.0, -180.1)] {
+            assert_eq!(Coordinates::new(lat, lon), Err(Problem::Malformed));
+        }
+        assert_eq!(Coordinates::new(f64::NAN, 0.0), Err(Problem::Malformed));
     }
 
     #[test]

@@ -2,6 +2,55 @@
 //! reachable without learning the number. Projects, service requests, the audit log and the
 //! public pages all use them, so they sit in the kernel.
 
+use crate::kernel::problem::Problem;
+use crate::kernel::text::Line;
+use std::fmt;
+
+/// The longest phone number accepted, in characters: room for a country code, an area code and
+/// an extension written with dashes.
+pub const MAX_CHARS: usize = 20;
+
+/// A phone number as typed, trimmed and checked by [`is_phone_number`], at most [`MAX_CHARS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    /// Parses a phone number that must be given; every problem of the text at once.
+    pub fn parse(raw: &str) -> Result<PhoneNumber, Vec<Problem>> {
+        let trimmed = raw.trim();
+        let mut found = Line::<MAX_CHARS>::required(trimmed)
+            .err()
+            .unwrap_or_default();
+        if !trimmed.is_empty() && !is_phone_number(trimmed) {
+            found.push(Problem::Malformed);
+        }
+        if found.is_empty() {
+            Ok(PhoneNumber(trimmed.to_owned()))
+        } else {
+            Err(found)
+        }
+    }
+
+    /// Parses a phone number that may be left empty (`None`).
+    pub fn optional(raw: &str) -> Result<Option<PhoneNumber>, Vec<Problem>> {
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
+        PhoneNumber::parse(raw).map(Some)
+    }
+
+    /// The number as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Whether `phone` is written as a phone number: at least one digit, and nothing but digits,
 /// `-` and `+` — a mobile, a landline with its area code (`0571-88881234`) or a hotline such
 /// as `12345`. The one rule of every phone field (the owner's, the office's published line and
@@ -84,6 +133,36 @@ mod tests {
         assert!(!is_phone_number("0571 88881234"));
         assert!(!is_phone_number("请找王主任"));
         assert!(!is_phone_number("12345转8"));
+    }
+
+    #[test]
+    fn phone_numbers_parse_trimmed_with_every_problem() {
+        assert_eq!(PhoneNumber::parse(" 12345 ").unwrap().as_str(), "12345");
+        assert_eq!(PhoneNumber::parse(""), Err(vec![Problem::Required]));
+        assert_eq!(
+            PhoneNumber::parse("请找王主任"),
+            Err(vec![Problem::Malformed])
+        );
+        assert_eq!(PhoneNumber::parse("--"), Err(vec![Problem::Malformed]));
+        let twenty = "1".repeat(MAX_CHARS);
+        assert_eq!(PhoneNumber::parse(&twenty).unwrap().to_string(), twenty);
+        assert_eq!(
+            PhoneNumber::parse(&format!("{twenty}1")),
+            Err(vec![Problem::TooLong { max: MAX_CHARS }])
+        );
+        assert_eq!(
+            PhoneNumber::parse("a\tb"),
+            Err(vec![Problem::ControlCharacter, Problem::Malformed])
+        );
+        assert_eq!(
+            PhoneNumber::parse(&"x".repeat(MAX_CHARS + 1)),
+            Err(vec![
+                Problem::TooLong { max: MAX_CHARS },
+                Problem::Malformed
+            ])
+        );
+        assert_eq!(PhoneNumber::optional("  "), Ok(None));
+        assert_eq!(PhoneNumber::optional("x"), Err(vec![Problem::Malformed]));
     }
 
     #[test]

@@ -240,13 +240,22 @@ fn optional(
     problems: &mut Vec<FieldProblem>,
 ) -> Option<String> {
     let trimmed = value.trim();
-    if trimmed.chars().count() > max {
-        problems.push(FieldProblem::new(field, Problem::TooLong { max }));
-    }
-    if let Err(problem) = text::check(trimmed, layout) {
-        problems.push(FieldProblem::new(field, problem));
-    }
+    attach(field, text::problems(trimmed, max, layout), problems);
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+/// Files the problems of one field's parse under `field` and keeps the value when there were
+/// none: how a parse of many fields gathers every problem at once.
+pub fn attach<T>(
+    field: &'static str,
+    parsed: Result<T, Vec<Problem>>,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<T> {
+    parsed
+        .map_err(|found| {
+            problems.extend(found.into_iter().map(|p| FieldProblem::new(field, p)));
+        })
+        .ok()
 }
 
 #[cfg(test)]

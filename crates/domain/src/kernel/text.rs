@@ -5,6 +5,7 @@
 
 use crate::kernel::problem::Problem;
 use std::borrow::Cow;
+use std::fmt;
 
 /// How much layout a text field may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,64 @@ pub fn check(text: &str, layout: Layout) -> Result<(), Problem> {
         Ok(())
     } else {
         Err(Problem::ControlCharacter)
+    }
+}
+
+/// Everything wrong with already trimmed text of a field of `max` characters: too long, and a
+/// character its layout refuses (each at most once).
+pub fn problems(trimmed: &str, max: usize, layout: Layout) -> Result<(), Vec<Problem>> {
+    let mut found = Vec::new();
+    if trimmed.chars().count() > max {
+        found.push(Problem::TooLong { max });
+    }
+    if let Err(problem) = check(trimmed, layout) {
+        found.push(problem);
+    }
+    if found.is_empty() { Ok(()) } else { Err(found) }
+}
+
+/// Free text of at most `MAX` characters, trimmed, holding only what its layout allows (one
+/// line unless `LINES`): a value of this type has been checked, so storage need not look again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bounded<const MAX: usize, const LINES: bool>(String);
+
+/// One line of at most `MAX` characters (a name, an address).
+pub type Line<const MAX: usize> = Bounded<MAX, false>;
+
+/// Text of several lines of at most `MAX` characters (a description, a note).
+pub type Lines<const MAX: usize> = Bounded<MAX, true>;
+
+impl<const MAX: usize, const LINES: bool> Bounded<MAX, LINES> {
+    /// The layout the type allows.
+    const LAYOUT: Layout = if LINES { Layout::Lines } else { Layout::Line };
+
+    /// Parses text that may be left empty.
+    pub fn optional(raw: &str) -> Result<Self, Vec<Problem>> {
+        let trimmed = raw.trim();
+        problems(trimmed, MAX, Self::LAYOUT)?;
+        Ok(Bounded(trimmed.to_owned()))
+    }
+
+    /// Parses text that must be given: empty is [`Problem::Required`].
+    pub fn required(raw: &str) -> Result<Self, Vec<Problem>> {
+        let parsed = Self::optional(raw);
+        if !raw.trim().is_empty() {
+            return parsed;
+        }
+        let mut found = vec![Problem::Required];
+        found.extend(parsed.err().into_iter().flatten());
+        Err(found)
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<const MAX: usize, const LINES: bool> fmt::Display for Bounded<MAX, LINES> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -100,6 +159,26 @@ mod tests {
             assert_eq!(check(good, Layout::Line), Ok(()), "{good:?}");
             assert_eq!(check(good, Layout::Lines), Ok(()), "{good:?}");
         }
+    }
+
+    #[test]
+    fn bounded_text_is_trimmed_and_checked() {
+        assert_eq!(Line::<5>::required(" 示例区 ").unwrap().as_str(), "示例区");
+        assert_eq!(Line::<5>::optional("  ").unwrap().as_str(), "");
+        assert_eq!(Line::<5>::required("  "), Err(vec![Problem::Required]));
+        assert_eq!(
+            Line::<5>::required("一二三四五").unwrap().to_string(),
+            "一二三四五"
+        );
+        assert_eq!(
+            Line::<5>::required("一二三\n四五"),
+            Err(vec![Problem::TooLong { max: 5 }, Problem::ControlCharacter])
+        );
+        assert_eq!(Lines::<5>::optional("一\n二").unwrap().as_str(), "一\n二");
+        assert_eq!(
+            Lines::<5>::optional("a\0b"),
+            Err(vec![Problem::ControlCharacter])
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! signboard and safe in a URL.
 
 use crate::kernel::problem::Problem;
+use std::fmt;
 
 /// The mark between year and sequence in generated codes.
 pub const MARK: &str = "MX";
@@ -33,6 +34,33 @@ pub fn check(code: &str) -> Result<(), Problem> {
         && !code.starts_with('-')
         && !code.ends_with('-');
     if ok { Ok(()) } else { Err(Problem::Malformed) }
+}
+
+/// An edited project code that passed [`check`]: trimmed and in upper case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectCode(String);
+
+impl ProjectCode {
+    /// Parses a typed code, trimmed and upper-cased; blank is `None` (generate the next code).
+    pub fn parse(raw: &str) -> Result<Option<ProjectCode>, Problem> {
+        let code = raw.trim().to_uppercase();
+        if code.is_empty() {
+            return Ok(None);
+        }
+        check(&code)?;
+        Ok(Some(ProjectCode(code)))
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ProjectCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The code that follows the highest existing sequence of `year`.
@@ -80,5 +108,18 @@ mod tests {
         assert_eq!(check("-2026"), Err(Problem::Malformed));
         assert_eq!(check("项目-1"), Err(Problem::Malformed));
         assert_eq!(check(&"A".repeat(33)), Err(Problem::Malformed));
+    }
+
+    #[test]
+    fn typed_codes_parse_upper_case_and_blank_is_generated() {
+        let code = ProjectCode::parse(" 2026-mx-0001 ").unwrap().unwrap();
+        assert_eq!(code.as_str(), "2026-MX-0001");
+        assert_eq!(code.to_string(), "2026-MX-0001");
+        assert_eq!(ProjectCode::parse("  "), Ok(None));
+        assert!(ProjectCode::parse("abc").unwrap().is_some());
+        assert!(ProjectCode::parse(&"a".repeat(32)).unwrap().is_some());
+        assert_eq!(ProjectCode::parse("ab"), Err(Problem::Malformed));
+        assert_eq!(ProjectCode::parse(&"a".repeat(33)), Err(Problem::Malformed));
+        assert_eq!(ProjectCode::parse("项目-1"), Err(Problem::Malformed));
     }
 }

@@ -1,9 +1,12 @@
 //! The project registry (SPEC §3–4): the project and its code, the lifecycle's stages and gates,
-//! documents, who may see and change a project, and the annual plan's import.
+//! documents, who may see and change a project, the registry fields parsed once at the edge
+//! (`draft`, `fields`), and the annual plan's import.
 
 pub mod access;
 pub mod code;
 pub mod document;
+pub mod draft;
+pub mod fields;
 pub mod import;
 pub mod lifecycle;
 pub mod project;

@@ -6,7 +6,7 @@
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::scoped::{Scoped, Target};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
 use minxin_domain::kernel::audit::AuditAction;
 use sea_query::{Alias, Expr, ExprTrait, IntoIden, IntoTableRef, Query, UpdateStatement};
@@ -34,20 +34,21 @@ pub(crate) enum Change<'r, T> {
 }
 
 /// The edit of record `id` of `table` as its editor saw it at `version`: `values`, then a
-/// fresh `updated_at` and the version counted up, touching no row if someone saved first (run it
+/// `updated_at` of `now` and the version counted up, touching no row if someone saved first (run it
 /// with [`Tx::update_versioned`], which reports that as a conflict). Every versioned table names
 /// these columns `id`, `version` and `updated_at`.
 pub(crate) fn versioned_update<C: IntoIden>(
     table: impl IntoTableRef,
     id: i64,
     version: i64,
+    now: DateTime<Utc>,
     values: impl IntoIterator<Item = (C, Expr)>,
 ) -> UpdateStatement {
     let version_col = || Expr::col(Alias::new("version"));
     Query::update()
         .table(table)
         .values(values)
-        .value(Alias::new("updated_at"), Utc::now())
+        .value(Alias::new("updated_at"), now)
         .value(Alias::new("version"), version_col().add(1))
         .and_where(Expr::col(Alias::new("id")).eq(id))
         .and_where(version_col().eq(version))

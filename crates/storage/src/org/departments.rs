@@ -233,6 +233,7 @@ impl Org<'_> {
             Departments::Table,
             id,
             version,
+            tx.now(),
             [
                 (Departments::Code, c.code.into()),
                 (Departments::Name, c.name.into()),

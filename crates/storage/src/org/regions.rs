@@ -260,6 +260,7 @@ impl Org<'_> {
             Regions::Table,
             id,
             version,
+            tx.now(),
             [(Regions::Name, name.into()), (Regions::Code, code.into())],
         ))
         .await

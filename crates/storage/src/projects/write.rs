@@ -1,6 +1,7 @@
-//! Creating and editing projects. Input arrives as typed values (pages and the importer parse
-//! text first); this module checks references against the actor's scope, applies the access
-//! rules, keeps the budget total in step with its lines, and audits before and after.
+//! Creating and editing projects. Input arrives parsed ([`ProjectDraft`]: pages, the API and
+//! the importer parse at the edge); this module checks what needs the database — references in
+//! the actor's scope, codes taken — applies the access rules, keeps the budget total in step
+//! with its lines, and audits before and after.
 
 use super::Registry;
 use super::read::{Project, find};
@@ -11,80 +12,14 @@ use crate::kernel::scoped::Scoped;
 use crate::{org::departments, org::regions};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::kernel::audit::AuditAction;
-use minxin_domain::kernel::phone::is_phone_number;
-use minxin_domain::kernel::problem::{FieldProblem, optional_line, optional_text, required_line};
+use minxin_domain::kernel::problem::{FieldProblem, optional_text};
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::projects::access::{may_create, may_manage, may_report_progress};
-use minxin_domain::projects::import::limits;
+use minxin_domain::projects::draft::ProjectDraft;
 use minxin_domain::projects::project::{FundingSource, Hold, Stage};
 use minxin_domain::{DataScope, Permission, Problem, Role, projects::code as project_code};
 use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-
-/// Every registry field of a project, as typed values.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ProjectInput {
-    /// Project code; empty to generate the next one of the year.
-    #[serde(default)]
-    pub code: String,
-    /// Name.
-    pub name: String,
-    /// Subcategory id.
-    pub category_id: i64,
-    /// Plan year.
-    pub year: i32,
-    /// Street or community.
-    pub region_id: i64,
-    /// Lead department.
-    pub lead_department_id: i64,
-    /// Partner departments.
-    #[serde(default)]
-    pub partner_department_ids: Vec<i64>,
-    /// Accountable person.
-    pub owner_name: String,
-    /// Owner's phone.
-    pub owner_phone: String,
-    /// The office line published instead of the owner's masked phone (公开联系电话): a phone
-    /// number (digits, `-`, `+`), or empty to show the owner's phone masked.
-    #[serde(default)]
-    pub public_phone: String,
-    /// Project manager account.
-    #[serde(default)]
-    pub manager_id: Option<i64>,
-    /// Latitude.
-    #[serde(default)]
-    pub latitude: Option<f64>,
-    /// Longitude.
-    #[serde(default)]
-    pub longitude: Option<f64>,
-    /// Street address.
-    #[serde(default)]
-    pub address: String,
-    /// Planned start.
-    #[serde(default)]
-    pub planned_start: Option<NaiveDate>,
-    /// Planned end.
-    #[serde(default)]
-    pub planned_end: Option<NaiveDate>,
-    /// Budget in fen by funding source code (central, provincial, municipal, county, social,
-    /// residents).
-    #[serde(default)]
-    #[schema(value_type = std::collections::HashMap<String, i64>)]
-    pub budget: BTreeMap<FundingSource, i64>,
-    /// People who benefit.
-    #[serde(default)]
-    pub beneficiaries: Option<i64>,
-    /// What is built or provided.
-    #[serde(default)]
-    pub description: String,
-    /// What it should achieve.
-    #[serde(default)]
-    pub goals: String,
-    /// Whether the public portal shows it.
-    #[serde(default)]
-    pub is_public: bool,
-}
 
 /// What a project manager may change: progress only.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -128,86 +63,15 @@ async fn is_subcategory(tx: &mut Tx, id: i64, region_path: &str) -> Result<bool,
         .any(|c| c.id == id && c.parent_id.is_some()))
 }
 
-/// What a checked input adds: the normalised code (maybe empty) and the region's path.
-struct Checked {
-    code: String,
-    region_path: String,
-}
-
-/// The project form's rules that need no database: lengths, formats, year, dates,
-/// coordinates and amounts. Returns the normalised code (maybe empty) and the problems. The
-/// form and the import both check with this.
-pub(super) fn check_fields(input: &ProjectInput) -> (String, Vec<FieldProblem>) {
-    let mut p = Vec::new();
-    required_line("name", &input.name, limits::NAME, &mut p);
-    required_line("owner_name", &input.owner_name, limits::OWNER, &mut p);
-    let phone = required_line("owner_phone", &input.owner_phone, limits::PHONE, &mut p);
-    if !phone.is_empty() && !is_phone_number(&phone) {
-        p.push(FieldProblem::new("owner_phone", Problem::Malformed));
-    }
-    if let Some(line) = optional_line("public_phone", &input.public_phone, limits::PHONE, &mut p)
-        && !is_phone_number(&line)
-    {
-        p.push(FieldProblem::new("public_phone", Problem::Malformed));
-    }
-    optional_line("address", &input.address, limits::ADDRESS, &mut p);
-    optional_text(
-        "description",
-        &input.description,
-        limits::DESCRIPTION,
-        &mut p,
-    );
-    optional_text("goals", &input.goals, limits::GOALS, &mut p);
-    let code = input.code.trim().to_uppercase();
-    if !code.is_empty()
-        && let Err(problem) = project_code::check(&code)
-    {
-        p.push(FieldProblem::new("code", problem));
-    }
-    if !(2000..=2100).contains(&input.year) {
-        p.push(FieldProblem::new("year", Problem::Malformed));
-    }
-    if let (Some(start), Some(end)) = (input.planned_start, input.planned_end)
-        && end < start
-    {
-        p.push(FieldProblem::new("planned_end", Problem::EndBeforeStart));
-    }
-    match (input.latitude, input.longitude) {
-        (Some(lat), Some(lng))
-            if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng)) =>
-        {
-            p.push(FieldProblem::new("latitude", Problem::Malformed));
-        }
-        (Some(_), None) | (None, Some(_)) => {
-            p.push(FieldProblem::new("longitude", Problem::Required));
-        }
-        _ => {}
-    }
-    let max_fen = minxin_domain::kernel::money::MAX_YUAN * 100;
-    if input
-        .budget
-        .values()
-        .any(|fen| !(0..=max_fen).contains(fen))
-    {
-        p.push(FieldProblem::new("budget", Problem::MoneyTooLarge));
-    }
-    if input
-        .beneficiaries
-        .is_some_and(|b| !(0..=limits::BENEFICIARIES).contains(&b))
-    {
-        p.push(FieldProblem::new("beneficiaries", Problem::Malformed));
-    }
-    (code, p)
-}
-
-/// Checks an input against the rules and the actor's scope.
+/// Checks a draft's references against the database and the actor's scope; returns the
+/// region's path.
 async fn check(
     scoped: &Scoped<'_>,
     tx: &mut Tx,
-    input: &ProjectInput,
-) -> Result<Checked, StoreError> {
+    input: &ProjectDraft,
+) -> Result<String, StoreError> {
     let actor = scoped.actor;
-    let (code, mut p) = check_fields(input);
+    let mut p = Vec::new();
     let region_path = match regions::find(tx, &actor.scope, input.region_id).await? {
         Some(r) if r.level()? >= RegionLevel::District => r.path,
         _ => {
@@ -246,7 +110,7 @@ async fn check(
         p.push(FieldProblem::new("category_id", Problem::Unknown));
     }
     if p.is_empty() {
-        Ok(Checked { code, region_path })
+        Ok(region_path)
     } else {
         Err(StoreError::Invalid(p))
     }
@@ -255,38 +119,48 @@ async fn check(
 /// The column values of the registry fields, shared by insert and update (and the importer's
 /// many-rows insert).
 pub(super) fn registry_values(
-    input: &ProjectInput,
+    input: &ProjectDraft,
     region_path: &str,
     now: DateTime<Utc>,
 ) -> Vec<(Projects, SimpleExpr)> {
-    let total: i64 = input.budget.values().sum();
+    let point = input.location.map(|c| c.point());
     vec![
-        (Projects::Name, input.name.trim().into()),
+        (Projects::Name, input.name.as_str().into()),
         (Projects::CategoryId, input.category_id.into()),
-        (Projects::Year, input.year.into()),
+        (Projects::Year, input.year.get().into()),
         (Projects::RegionId, input.region_id.into()),
         (Projects::RegionPath, region_path.into()),
         (Projects::LeadDepartmentId, input.lead_department_id.into()),
-        (Projects::OwnerName, input.owner_name.trim().into()),
-        (Projects::OwnerPhone, input.owner_phone.trim().into()),
-        (Projects::PublicPhone, input.public_phone.trim().into()),
+        (Projects::OwnerName, input.owner_name.as_str().into()),
+        (Projects::OwnerPhone, input.owner_phone.as_str().into()),
+        (
+            Projects::PublicPhone,
+            input
+                .public_phone
+                .as_ref()
+                .map_or("", |p| p.as_str())
+                .into(),
+        ),
         (Projects::ManagerId, input.manager_id.into()),
-        (Projects::Latitude, input.latitude.into()),
-        (Projects::Longitude, input.longitude.into()),
-        (Projects::Address, input.address.trim().into()),
-        (Projects::PlannedStart, input.planned_start.into()),
-        (Projects::PlannedEnd, input.planned_end.into()),
-        (Projects::Beneficiaries, input.beneficiaries.into()),
-        (Projects::Description, input.description.trim().into()),
-        (Projects::Goals, input.goals.trim().into()),
+        (Projects::Latitude, point.map(|p| p.lat).into()),
+        (Projects::Longitude, point.map(|p| p.lon).into()),
+        (Projects::Address, input.address.as_str().into()),
+        (Projects::PlannedStart, input.planned.start().into()),
+        (Projects::PlannedEnd, input.planned.end().into()),
+        (
+            Projects::Beneficiaries,
+            input.beneficiaries.map(|b| b.get()).into(),
+        ),
+        (Projects::Description, input.description.as_str().into()),
+        (Projects::Goals, input.goals.as_str().into()),
         (Projects::IsPublic, input.is_public.into()),
-        (Projects::BudgetFen, total.into()),
+        (Projects::BudgetFen, input.budget.total().0.into()),
         (Projects::UpdatedAt, now.into()),
     ]
 }
 
 /// Replaces a project's partners and budget lines.
-async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectInput) -> Result<(), StoreError> {
+async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectDraft) -> Result<(), StoreError> {
     tx.execute(
         &Query::delete()
             .from_table(ProjectPartners::Table)
@@ -314,7 +188,7 @@ async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectInput) -> Result<
             .take(),
     )
     .await?;
-    let lines: Vec<_> = input.budget.iter().filter(|(_, fen)| **fen > 0).collect();
+    let lines: Vec<_> = input.budget.lines().collect();
     if !lines.is_empty() {
         let mut insert = Query::insert()
             .into_table(BudgetLines::Table)
@@ -325,7 +199,7 @@ async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectInput) -> Result<
             ])
             .take();
         for (source, fen) in lines {
-            insert.values_panic([id.into(), source.code().into(), (*fen).into()]);
+            insert.values_panic([id.into(), source.code().into(), fen.0.into()]);
         }
         tx.execute(&insert).await?;
     }
@@ -360,14 +234,14 @@ impl Registry<'_> {
     }
 
     /// Creates a project in the demand stage (or `stage`, for imports of approved plans).
-    pub async fn create(&self, input: &ProjectInput) -> Result<Project, StoreError> {
+    pub async fn create(&self, input: &ProjectDraft) -> Result<Project, StoreError> {
         self.create_at(input, Stage::Demand).await
     }
 
     /// Creates a project directly in `stage` (the annual-plan import creates approved ones).
     pub async fn create_at(
         &self,
-        input: &ProjectInput,
+        input: &ProjectDraft,
         stage: Stage,
     ) -> Result<Project, StoreError> {
         self.require(Permission::ReadProjects).await?;
@@ -384,16 +258,15 @@ impl Registry<'_> {
     pub(crate) async fn insert_project(
         &self,
         tx: &mut Tx,
-        input: &ProjectInput,
+        input: &ProjectDraft,
         stage: Stage,
     ) -> Result<Project, StoreError> {
-        let checked = check(self, tx, input).await?;
-        let code = if checked.code.is_empty() {
-            next_code(tx, input.year).await?
-        } else {
-            checked.code
+        let region_path = check(self, tx, input).await?;
+        let code = match &input.code {
+            Some(code) => code.to_string(),
+            None => next_code(tx, input.year.get()).await?,
         };
-        let mut values = registry_values(input, &checked.region_path, tx.now());
+        let mut values = registry_values(input, &region_path, tx.now());
         values.extend([
             (Projects::Code, code.into()),
             (Projects::Stage, stage.code().into()),
@@ -430,7 +303,7 @@ impl Registry<'_> {
         &self,
         id: i64,
         version: i64,
-        input: &ProjectInput,
+        input: &ProjectDraft,
     ) -> Result<Project, StoreError> {
         self.require(Permission::ReadProjects).await?;
         let mut tx = self.db.begin().await?;
@@ -445,16 +318,16 @@ impl Registry<'_> {
         tx: &mut Tx,
         id: i64,
         version: i64,
-        input: &ProjectInput,
+        input: &ProjectDraft,
     ) -> Result<Project, StoreError> {
         let before = find(tx, self.actor, id).await?;
         if !may_manage(self.actor, before.ownership()) {
             return Err(StoreError::Forbidden);
         }
-        let checked = check(self, tx, input).await?;
-        let mut values = registry_values(input, &checked.region_path, tx.now());
-        if !checked.code.is_empty() {
-            values.push((Projects::Code, checked.code.into()));
+        let region_path = check(self, tx, input).await?;
+        let mut values = registry_values(input, &region_path, tx.now());
+        if let Some(code) = &input.code {
+            values.push((Projects::Code, code.as_str().into()));
         }
         values.push((Projects::Version, Expr::col(Projects::Version).add(1)));
         tx.update_versioned(

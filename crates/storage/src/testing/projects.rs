@@ -108,7 +108,13 @@ impl Fixture {
             .store
             .scoped(&office, "t")
             .projects()
-            .create(&self.project_input(&p).await)
+            .create(
+                &self
+                    .project_input(&p)
+                    .await
+                    .parse()
+                    .expect("a valid test project"),
+            )
             .await
             .expect("a valid test project")
             .id;

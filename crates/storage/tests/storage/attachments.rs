@@ -56,20 +56,24 @@ async fn project(store: &Store, f: &Fixture, name: &str, manager_id: Option<i64>
         .unwrap()
         .id;
     s.projects()
-        .create(&ProjectInput {
-            name: name.into(),
-            category_id,
-            year: 2026,
-            region_id: f.street_a.id,
-            lead_department_id: f.a_zj,
-            owner_name: "李明".into(),
-            owner_phone: "13900002222".into(),
-            manager_id,
-            planned_start: NaiveDate::from_ymd_opt(2026, 4, 1),
-            planned_end: NaiveDate::from_ymd_opt(2026, 11, 30),
-            budget: [(FundingSource::County, 80_000_000)].into_iter().collect(),
-            ..ProjectInput::default()
-        })
+        .create(
+            &ProjectInput {
+                name: name.into(),
+                category_id,
+                year: 2026,
+                region_id: f.street_a.id,
+                lead_department_id: f.a_zj,
+                owner_name: "李明".into(),
+                owner_phone: "13900002222".into(),
+                manager_id,
+                planned_start: NaiveDate::from_ymd_opt(2026, 4, 1),
+                planned_end: NaiveDate::from_ymd_opt(2026, 11, 30),
+                budget: [(FundingSource::County, 80_000_000)].into_iter().collect(),
+                ..ProjectInput::default()
+            }
+            .parse()
+            .unwrap(),
+        )
         .await
         .unwrap()
 }

@@ -125,7 +125,13 @@ async fn a_district_sees_its_own_and_inherited_categories_never_a_siblings() {
         let mut input = f.project_input(&project).await;
         input.category_id = own.id;
         assert_eq!(
-            problems(city_store.projects().create(&input).await.unwrap_err()),
+            problems(
+                city_store
+                    .projects()
+                    .create(&input.parse().unwrap())
+                    .await
+                    .unwrap_err()
+            ),
             [("category_id", Problem::Unknown)],
             "{b}"
         );
@@ -228,7 +234,7 @@ async fn names_are_checked_and_only_an_office_covering_every_user_renames() {
             project.lead_department_id = lead;
             let mut input = f.project_input(&project).await;
             input.category_id = common.id;
-            c.projects().create(&input).await.unwrap();
+            c.projects().create(&input.parse().unwrap()).await.unwrap();
         }
         assert!(
             forbidden(a.org().update_category(common.id, &rename("改名")).await),

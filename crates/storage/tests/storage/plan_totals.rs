@@ -165,7 +165,9 @@ async fn totals_follow_every_write_that_feeds_them() {
                         .collect(),
                     is_public: true,
                     ..ProjectInput::default()
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap();

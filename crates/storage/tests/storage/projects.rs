@@ -86,7 +86,7 @@ async fn input(store: &Store, f: &Fixture, name: &str) -> ProjectInput {
 /// A project made from [`input`] named `name`, created as `s`'s caller.
 async fn created(s: &Scoped<'_>, f: &Fixture, name: &str) -> Project {
     s.projects()
-        .create(&input(&f.store, f, name).await)
+        .create(&input(&f.store, f, name).await.parse().unwrap())
         .await
         .expect("the project is created")
 }
@@ -114,23 +114,31 @@ async fn office_creates_projects_with_generated_codes_and_exact_money() {
 
         let mut taken = input(&store, &f, "重复编号").await;
         taken.code = "2026-mx-0001".into();
-        let refused = s.projects().create(&taken).await.unwrap_err();
+        let refused = s
+            .projects()
+            .create(&taken.parse().unwrap())
+            .await
+            .unwrap_err();
         assert_eq!(problems(refused), vec![("code", Problem::Taken)], "{b}");
 
         let mut bad = input(&store, &f, "").await;
         bad.planned_end = Some(date(1, 1));
         bad.region_id = f.district_b.id;
         bad.owner_phone = "phone".into();
-        let fields: Vec<_> = problems(s.projects().create(&bad).await.unwrap_err())
-            .into_iter()
-            .map(|(f, _)| f)
-            .collect();
-        for field in ["name", "owner_phone", "region_id", "planned_end"] {
-            assert!(
-                fields.contains(&field),
-                "{b}: {field} not reported in {fields:?}"
-            );
-        }
+        let fields: Vec<_> = bad.parse().unwrap_err().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["name", "owner_phone", "planned_end"], "{b}");
+        let mut outside = input(&store, &f, "区外项目").await;
+        outside.region_id = f.district_b.id;
+        assert_eq!(
+            problems(
+                s.projects()
+                    .create(&outside.parse().unwrap())
+                    .await
+                    .unwrap_err()
+            ),
+            vec![("region_id", Problem::Unknown)],
+            "{b}: storage checks what needs the database"
+        );
     }
 }
 
@@ -227,7 +235,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let partnered = store
             .scoped(&office, "t")
             .projects()
-            .create(&partnered_input)
+            .create(&partnered_input.parse().unwrap())
             .await
             .unwrap();
 
@@ -236,7 +244,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let mut edit = input(&store, &f, "住建局牵头项目（修改）").await;
         let updated = d
             .projects()
-            .update(led.id, led.version, &edit)
+            .update(led.id, led.version, &edit.parse().unwrap())
             .await
             .unwrap();
         assert_eq!(updated.version, led.version + 1, "{b}");
@@ -248,7 +256,11 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         assert!(
             forbidden(
                 d.projects()
-                    .update(partnered.id, partnered.version, &partnered_input)
+                    .update(
+                        partnered.id,
+                        partnered.version,
+                        &partnered_input.parse().unwrap()
+                    )
                     .await
             ),
             "{b}: partner cannot edit"
@@ -257,7 +269,12 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         own.lead_department_id = f.a_jy;
         own.partner_department_ids.clear();
         assert_eq!(
-            problems(d.projects().create(&own).await.unwrap_err()),
+            problems(
+                d.projects()
+                    .create(&own.parse().unwrap())
+                    .await
+                    .unwrap_err()
+            ),
             vec![("lead_department_id", Problem::Unknown)],
             "{b}: staff create only for their department"
         );
@@ -268,7 +285,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         let mine = store
             .scoped(&office, "t")
             .projects()
-            .create(&assigned)
+            .create(&assigned.parse().unwrap())
             .await
             .unwrap();
         let m = store.scoped(&manager, "t");
@@ -287,7 +304,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         assert!(
             forbidden(
                 m.projects()
-                    .update(mine.id, reported.version, &assigned)
+                    .update(mine.id, reported.version, &assigned.parse().unwrap())
                     .await
             ),
             "{b}: managers change progress only"
@@ -311,7 +328,11 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
         let s = store.scoped(&office, "t");
         let mut published = input(&store, &f, "东湖社区老年食堂").await;
         published.public_phone = " 0571-88881234 ".into();
-        let p = s.projects().create(&published).await.unwrap();
+        let p = s
+            .projects()
+            .create(&published.parse().unwrap())
+            .await
+            .unwrap();
         assert_eq!(p.public_phone, "0571-88881234", "{b}: kept trimmed");
         assert_eq!(
             s.projects().get(p.id).await.unwrap().public_phone,
@@ -327,12 +348,7 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
             let mut bad = published.clone();
             bad.public_phone = typed.into();
             assert_eq!(
-                problems(
-                    s.projects()
-                        .update(p.id, p.version, &bad)
-                        .await
-                        .unwrap_err()
-                ),
+                problems(StoreError::Invalid(bad.parse().unwrap_err())),
                 vec![("public_phone", problem)],
                 "{b}: {typed}"
             );
@@ -345,14 +361,16 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
         hotline.public_phone = "12345".into();
         let edited = s
             .projects()
-            .update(p.id, p.version, &hotline)
+            .update(p.id, p.version, &hotline.parse().unwrap())
             .await
             .unwrap();
         assert_eq!(edited.public_phone, "12345", "{b}");
         assert_eq!(edited.version, p.version + 1, "{b}");
         assert!(
             matches!(
-                s.projects().update(p.id, p.version, &published).await,
+                s.projects()
+                    .update(p.id, p.version, &published.parse().unwrap())
+                    .await,
                 Err(StoreError::Conflict)
             ),
             "{b}: an edit over a stale version"
@@ -361,7 +379,7 @@ async fn the_published_office_phone_is_checked_versioned_and_audited() {
         cleared.public_phone = "  ".into();
         let cleared = s
             .projects()
-            .update(p.id, edited.version, &cleared)
+            .update(p.id, edited.version, &cleared.parse().unwrap())
             .await
             .unwrap();
         assert_eq!(
@@ -399,13 +417,21 @@ async fn a_stale_edit_is_refused_and_changes_nothing() {
         let s = store.scoped(&office, "t");
         let p = created(&s, &f, "原名").await;
         s.projects()
-            .update(p.id, p.version, &input(&store, &f, "甲的修改").await)
+            .update(
+                p.id,
+                p.version,
+                &input(&store, &f, "甲的修改").await.parse().unwrap(),
+            )
             .await
             .unwrap();
         assert!(
             matches!(
                 s.projects()
-                    .update(p.id, p.version, &input(&store, &f, "乙的修改").await)
+                    .update(
+                        p.id,
+                        p.version,
+                        &input(&store, &f, "乙的修改").await.parse().unwrap()
+                    )
                     .await,
                 Err(StoreError::Conflict)
             ),
@@ -580,13 +606,22 @@ async fn only_managers_of_the_region_can_be_assigned() {
 
         let mut with_manager = input(&store, &f, "指派负责人").await;
         with_manager.manager_id = Some(managers[0].id);
-        let project = s.projects().create(&with_manager).await.unwrap();
+        let project = s
+            .projects()
+            .create(&with_manager.parse().unwrap())
+            .await
+            .unwrap();
         assert_eq!(project.manager_name.as_deref(), Some("zj_manager"), "{b}");
 
         for not_a_manager in [f.id("dept_a"), f.id("dept_b"), f.id("auditor"), 999_999] {
             with_manager.manager_id = Some(not_a_manager);
             assert_eq!(
-                problems(s.projects().create(&with_manager).await.unwrap_err()),
+                problems(
+                    s.projects()
+                        .create(&with_manager.parse().unwrap())
+                        .await
+                        .unwrap_err()
+                ),
                 vec![("manager_id", Problem::Unknown)],
                 "{b}: account {not_a_manager}"
             );

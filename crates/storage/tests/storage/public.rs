@@ -76,7 +76,7 @@ async fn a_published_office_line_is_shown_in_full_and_the_owner_phone_never() {
         };
         let p = s
             .projects()
-            .update(seed.id, p.version, &input)
+            .update(seed.id, p.version, &input.parse().unwrap())
             .await
             .unwrap();
 
@@ -92,7 +92,7 @@ async fn a_published_office_line_is_shown_in_full_and_the_owner_phone_never() {
 
         input.public_phone = String::new();
         s.projects()
-            .update(seed.id, p.version, &input)
+            .update(seed.id, p.version, &input.parse().unwrap())
             .await
             .unwrap();
         let view = store.public().project(&seed.code).await.unwrap();

@@ -57,7 +57,7 @@ impl TestApp {
         self.store()
             .scoped(&actor, "t")
             .projects()
-            .create(input)
+            .create(&input.parse().unwrap())
             .await
             .unwrap()
     }
@@ -86,7 +86,7 @@ impl TestApp {
         self.store()
             .scoped(&actor, "t")
             .projects()
-            .update(id, version, input)
+            .update(id, version, &input.parse().unwrap())
             .await
             .unwrap_or_else(|e| panic!("{}: {e:?}", self.backend));
     }

@@ -243,7 +243,7 @@ pub mod limits {
     /// 责任人.
     pub const OWNER: usize = 50;
     /// 联系电话.
-    pub const PHONE: usize = 20;
+    pub const PHONE: usize = crate::kernel::phone::MAX_CHARS;
     /// 地址.
     pub const ADDRESS: usize = 200;
     /// 建设内容.

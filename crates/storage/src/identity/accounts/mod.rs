@@ -493,6 +493,7 @@ impl Identity<'_> {
             Accounts::Table,
             id,
             version,
+            tx.now(),
             [
                 (Accounts::DisplayName, c.display_name.into()),
                 (Accounts::Phone, c.phone.into()),

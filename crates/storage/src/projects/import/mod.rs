@@ -10,7 +10,6 @@ mod write;
 
 use super::Registry;
 use super::read::{Project, visible};
-use super::write::{ProjectInput, check_fields};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Categories, Projects};
@@ -20,6 +19,7 @@ use crate::{org::departments, org::regions};
 use minxin_domain::kernel::problem::FieldProblem;
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::projects::access::{ProjectOwnership, may_create, may_manage};
+use minxin_domain::projects::draft::{ProjectDraft, ProjectInput};
 use minxin_domain::projects::import::{Column, Dictionary, ImportRow, Issue, RowIssue, entries};
 use minxin_domain::{DataScope, Permission, Problem, Role, projects::code as project_code};
 use sea_query::{Expr, ExprTrait, Query};
@@ -160,10 +160,12 @@ impl Rules {
         })
     }
 
-    /// The problems storage finds with a row: the rules of the project form (which the parser
-    /// has applied already, checked again because rows may come from elsewhere) and the scope.
+    /// The problems storage finds with a row: the project form's parse (which the row parser
+    /// has applied already, parsed again because rows may come from elsewhere) and the scope.
     fn check(&self, row: &ImportRow, out: &mut Vec<RowIssue>) {
-        let (_, mut p) = check_fields(&input_of(row, row.code.clone(), None));
+        let mut p = draft_of(row, row.code.clone(), None)
+            .err()
+            .unwrap_or_default();
         if !self.regions.contains_key(&row.region_id) {
             p.push(FieldProblem::new("region_id", Problem::Unknown));
         }
@@ -191,8 +193,13 @@ impl Rules {
     }
 }
 
-/// The typed registry fields of a row (the manager is kept from the existing project).
-fn input_of(row: &ImportRow, code: String, manager_id: Option<i64>) -> ProjectInput {
+/// The registry fields of a row parsed as the project form parses them (the manager is kept
+/// from the existing project).
+fn draft_of(
+    row: &ImportRow,
+    code: String,
+    manager_id: Option<i64>,
+) -> Result<ProjectDraft, Vec<FieldProblem>> {
     ProjectInput {
         code,
         name: row.name.clone(),
@@ -216,6 +223,7 @@ fn input_of(row: &ImportRow, code: String, manager_id: Option<i64>) -> ProjectIn
         goals: row.goals.clone(),
         is_public: row.is_public,
     }
+    .parse()
 }
 
 /// Whether `project` already holds every value of `row`.

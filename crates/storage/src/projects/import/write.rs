@@ -5,7 +5,7 @@
 use super::super::Registry;
 use super::{
     IMPORT_MOVE, ImportOptions, ImportReport, MAX_VALUES, ROWS_PER_INSERT, RowAction, RowPlan,
-    Rules, holds, input_of,
+    Rules, draft_of, holds,
 };
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::Tx;
@@ -308,7 +308,7 @@ impl Registry<'_> {
         let now = tx.now();
         let mut insert = Query::insert().into_table(Projects::Table).take();
         for (i, (row, code)) in rows.iter().enumerate() {
-            let input = input_of(row, code.clone(), None);
+            let input = draft_of(row, code.clone(), None).map_err(StoreError::Invalid)?;
             let path = rules
                 .regions
                 .get(&row.region_id)
@@ -382,7 +382,8 @@ impl Registry<'_> {
                 }));
                 continue;
             }
-            let input = input_of(row, row.code.clone(), before.manager_id);
+            let input =
+                draft_of(row, row.code.clone(), before.manager_id).map_err(StoreError::Invalid)?;
             let path = rules
                 .regions
                 .get(&row.region_id)

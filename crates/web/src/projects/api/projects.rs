@@ -1,4 +1,5 @@
-//! Projects through the API: the same list, filters and paging as the pages, reads, edits with
+//! Projects through the API: the same list, filters and paging as the pages, reads, edits
+//! parsed by the domain's one parse of the registry fields (every field problem at once) with
 //! optimistic concurrency, lifecycle moves with their gates, milestones and the category
 //! dictionary.
 
@@ -9,12 +10,12 @@ use crate::kernel::widgets::page_request;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
-use minxin_storage::Page;
 use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::projects::{
     GateView, Milestone, MilestoneInput, ProgressInput, Project, ProjectFilter, ProjectInput,
     ProjectSummary, TransitionInput, TransitionRecord,
 };
+use minxin_storage::{Page, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -52,7 +53,8 @@ async fn create_project(
     user: ApiUser,
     JsonBody(input): JsonBody<ProjectInput>,
 ) -> Result<(StatusCode, Json<Project>), Failure> {
-    let project = user.store(&state).projects().create(&input).await?;
+    let draft = input.parse().map_err(StoreError::Invalid)?;
+    let project = user.store(&state).projects().create(&draft).await?;
     Ok((StatusCode::CREATED, Json(project)))
 }
 
@@ -77,10 +79,11 @@ async fn update_project(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<Versioned<ProjectInput>>,
 ) -> Result<Json<Project>, Failure> {
+    let draft = body.data.parse().map_err(StoreError::Invalid)?;
     Ok(Json(
         user.store(&state)
             .projects()
-            .update(id, body.version, &body.data)
+            .update(id, body.version, &draft)
             .await?,
     ))
 }

@@ -1,15 +1,15 @@
 //! The project form read back: a stored project shown as typed text, and typed text parsed
-//! into a project's input — numbers, dates, coordinates, money in 元 or 万元 — with a field
-//! problem for everything unreadable.
+//! into a project's draft — numbers, dates, coordinates, money in 元 or 万元 read here, then
+//! the domain's one parse of the registry fields — with every field's problem at once.
 
-use crate::kernel::widgets::{optional_id, parsed, required_id};
+use crate::kernel::widgets::{optional_id, required_id};
 use crate::projects::pages::{optional_date, optional_int, required_int};
 use chrono::Datelike;
 use minxin_domain::kernel::money::Fen;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
-use minxin_storage::projects::{Project, ProjectInput};
+use minxin_storage::projects::{Project, ProjectDraft, ProjectInput};
 use std::collections::BTreeMap;
 
 use super::{ProjectForm, budget_field};
@@ -97,9 +97,9 @@ impl ProjectForm {
         &self.partner_department_ids
     }
 
-    /// The typed values as storage input. Every value that cannot be read is a problem on its
-    /// field.
-    pub(super) fn input(&self) -> Result<ProjectInput, StoreError> {
+    /// The typed values as a draft, or every problem of the form: a value that cannot be read
+    /// is a problem on its field, and the draft's rules add theirs on the fields that could.
+    pub(super) fn draft(&self) -> Result<ProjectDraft, StoreError> {
         let mut p = Vec::new();
         let manager_id = optional_id("manager_id", &self.manager_id, &mut p);
         let category_id = required_id("category_id", &self.category_id, &mut p);
@@ -124,8 +124,15 @@ impl ProjectForm {
                 }
             }
         }
+        let unread = p.len();
         let latitude = coordinate("latitude", &self.latitude, &mut p);
         let longitude = coordinate("longitude", &self.longitude, &mut p);
+        // An unreadable coordinate leaves the location out, so the other is not "missing".
+        let (latitude, longitude) = if p.len() > unread {
+            (None, None)
+        } else {
+            (latitude, longitude)
+        };
         let planned_start = optional_date("planned_start", &self.planned_start, &mut p);
         let planned_end = optional_date("planned_end", &self.planned_end, &mut p);
         let mut budget = BTreeMap::new();
@@ -145,32 +152,38 @@ impl ProjectForm {
             }
         }
         let beneficiaries = optional_int("beneficiaries", &self.beneficiaries, &mut p);
-        parsed(
-            ProjectInput {
-                code: self.code.clone(),
-                name: self.name.clone(),
-                category_id,
-                year,
-                region_id,
-                lead_department_id,
-                partner_department_ids,
-                owner_name: self.owner_name.clone(),
-                owner_phone: self.owner_phone.clone(),
-                public_phone: self.public_phone.clone(),
-                manager_id,
-                latitude,
-                longitude,
-                address: self.address.clone(),
-                planned_start,
-                planned_end,
-                budget,
-                beneficiaries,
-                description: self.description.clone(),
-                goals: self.goals.clone(),
-                is_public: !self.is_public.is_empty(),
-            },
-            p,
-        )
+        let input = ProjectInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            category_id,
+            year,
+            region_id,
+            lead_department_id,
+            partner_department_ids,
+            owner_name: self.owner_name.clone(),
+            owner_phone: self.owner_phone.clone(),
+            public_phone: self.public_phone.clone(),
+            manager_id,
+            latitude,
+            longitude,
+            address: self.address.clone(),
+            planned_start,
+            planned_end,
+            budget,
+            beneficiaries,
+            description: self.description.clone(),
+            goals: self.goals.clone(),
+            is_public: !self.is_public.is_empty(),
+        };
+        match input.parse() {
+            Ok(draft) if p.is_empty() => Ok(draft),
+            Ok(_) => Err(StoreError::Invalid(p)),
+            Err(found) => {
+                let unreadable: Vec<&str> = p.iter().map(|f| f.field).collect();
+                p.extend(found.into_iter().filter(|f| !unreadable.contains(&f.field)));
+                Err(StoreError::Invalid(p))
+            }
+        }
     }
 }
 
@@ -207,7 +220,7 @@ mod tests {
     }
 
     fn problems(f: &ProjectForm) -> Vec<FieldProblem> {
-        match f.input() {
+        match f.draft() {
             Err(StoreError::Invalid(p)) => p,
             Err(other) => panic!("{other}"),
             Ok(_) => Vec::new(),
@@ -221,11 +234,15 @@ mod tests {
         f.budget_county = "12.5万元".into();
         f.budget_social = " ".into();
         f.manager_id = "9".into();
-        let input = f.input().unwrap();
-        assert_eq!(input.budget[&FundingSource::Central], 123_450);
-        assert_eq!(input.budget[&FundingSource::County], 12_500_000);
-        assert!(!input.budget.contains_key(&FundingSource::SocialCapital));
-        assert_eq!(input.manager_id, Some(9));
+        let draft = f.draft().unwrap();
+        assert_eq!(
+            draft.budget.lines().collect::<Vec<_>>(),
+            [
+                (FundingSource::Central, Fen(123_450)),
+                (FundingSource::County, Fen(12_500_000))
+            ]
+        );
+        assert_eq!(draft.manager_id, Some(9));
 
         f.budget_provincial = "12.345".into();
         f.budget_residents = "-5".into();
@@ -260,6 +277,26 @@ mod tests {
                 "latitude",
                 "planned_start",
                 "beneficiaries"
+            ],
+            "no second problem on a field that could not be read, nor on its pair"
+        );
+    }
+
+    #[test]
+    fn every_problem_comes_back_in_one_pass() {
+        let mut f = form();
+        f.name = String::new();
+        f.budget_central = "abc".into();
+        f.planned_start = "2026-05-01".into();
+        f.planned_end = "2026-04-01".into();
+        f.year = "1999".into();
+        assert_eq!(
+            problems(&f),
+            vec![
+                FieldProblem::new("budget_central", Problem::Malformed),
+                FieldProblem::new("name", Problem::Required),
+                FieldProblem::new("year", Problem::Malformed),
+                FieldProblem::new("planned_end", Problem::EndBeforeStart),
             ]
         );
     }

@@ -1,6 +1,6 @@
 //! `/projects/new` and `/projects/{id}/edit`: every registry field of a project in one form.
-//! Typed text is parsed (numbers, dates, coordinates, money in 元 or 万元) into field problems
-//! (`input.rs`); storage checks the rest. A refused save shows the form again with everything
+//! Typed text is read (numbers, dates, coordinates, money in 元 or 万元) and parsed into a
+//! draft with every field problem at once (`input.rs`); storage checks what needs the database. A refused save shows the form again with everything
 //! as typed; a save over someone else's newer save is refused and lists what differs
 //! (`conflict.rs`).
 
@@ -266,7 +266,7 @@ pub async fn create(
     if !may_create(&s.session.actor) {
         return Err(forbidden());
     }
-    let result = async { scoped(&state, &s).projects().create(&form.input()?).await }.await;
+    let result = async { scoped(&state, &s).projects().create(&form.draft()?).await }.await;
     match result {
         Ok(project) => {
             Ok(Redirect::to(&format!("/projects/{}?notice=created", project.id)).into_response())
@@ -314,10 +314,10 @@ pub async fn update(
         return Err(forbidden());
     }
     let result = async {
-        let input = form.input()?;
+        let draft = form.draft()?;
         store
             .projects()
-            .update(id, version(&form.version), &input)
+            .update(id, version(&form.version), &draft)
             .await
     }
     .await;
