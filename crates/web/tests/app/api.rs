@@ -452,6 +452,41 @@ async fn projects_carry_the_published_office_phone() {
     }
 }
 
+/// The API parses a project with the form's one parse, so every field's problem comes back in
+/// one answer.
+#[tokio::test]
+async fn a_project_through_the_api_reports_every_field_problem_at_once() {
+    for env in TestApp::each().await {
+        let b = env.backend;
+        let fx = &env.fx();
+        let office = env.token("office_a").await;
+        let body = json!({"name": " ", "category_id": fx.elderly_category().await,
+               "year": 2026, "region_id": fx.street_a.id, "lead_department_id": fx.a_zj,
+               "owner_name": "王建国", "owner_phone": "phone", "latitude": 30.6,
+               "planned_start": "2026-05-01", "planned_end": "2026-04-01"});
+        let refused = env
+            .api(Method::POST, "/projects", Some(&office), Some(body))
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "[{b}] {}",
+            refused.body
+        );
+        let fields: Vec<_> = refused.json()["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            fields,
+            ["name", "owner_phone", "planned_end", "longitude"],
+            "[{b}]"
+        );
+    }
+}
+
 #[tokio::test]
 async fn openapi_document_lists_the_routes() {
     let env = TestApp::each().await.remove(0);

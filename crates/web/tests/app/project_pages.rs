@@ -400,6 +400,32 @@ async fn the_published_office_phone_goes_from_the_form_to_the_public() {
     }
 }
 
+/// The new project form shows every problem in one pass: an empty name, a budget that is not
+/// money and an end before the start each get their message.
+#[tokio::test]
+async fn new_project_form_shows_every_error_at_once() {
+    for env in TestApp::each().await {
+        let b = env.backend;
+        let p = setup(&env).await;
+        let (mut office, csrf) = signed(&env, "office_a").await;
+        let mut fields = edit_form(&p.a_zj, "", "");
+        fields.retain(|(k, _)| k != "version" && k != "code" && k != "budget_county");
+        fields.extend(pairs(&[
+            ("budget_county", "abc"),
+            ("planned_start", "2026-05-01"),
+            ("planned_end", "2026-04-01"),
+        ]));
+        let r = post(&mut office, &env, "/projects", &csrf, &fields).await;
+        assert_eq!(r.status, StatusCode::OK, "[{b}] {}", r.body);
+        for field in ["name", "budget_county", "planned_end"] {
+            assert!(
+                r.body.contains(&format!("id=\"{field}-error\"")),
+                "[{b}] {field} has its message"
+            );
+        }
+    }
+}
+
 /// Unreadable input is reported next to its field with everything else kept; refused moves are
 /// explained; bad ids are 404 pages, never server errors.
 #[tokio::test]
