@@ -6,10 +6,11 @@
 
 use super::Control;
 use super::lights::MissingReport;
+use crate::identity::accounts::enabled_with_role;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{
-    AccountRoles, AccountScopeDepartments, Accounts, ProgressReports, Projects, Reminders,
+    AccountScopeDepartments, Accounts, ProgressReports, Projects, Reminders,
 };
 use crate::kernel::scoped::Target;
 use chrono::{DateTime, Utc};
@@ -65,18 +66,12 @@ pub(crate) async fn remind(tx: &mut Tx, missing: &[MissingReport]) -> Result<usi
             Vec::new()
         } else {
             tx.all(
-                &Query::select()
+                &enabled_with_role(Role::Dept)
                     .expr_as(Expr::col((Accounts::Table, Accounts::Id)), Alias::new("id"))
                     .column((
                         AccountScopeDepartments::Table,
                         AccountScopeDepartments::DepartmentId,
                     ))
-                    .from(Accounts::Table)
-                    .inner_join(
-                        AccountRoles::Table,
-                        Expr::col((AccountRoles::Table, AccountRoles::AccountId))
-                            .equals((Accounts::Table, Accounts::Id)),
-                    )
                     .inner_join(
                         AccountScopeDepartments::Table,
                         Expr::col((
@@ -85,10 +80,6 @@ pub(crate) async fn remind(tx: &mut Tx, missing: &[MissingReport]) -> Result<usi
                         ))
                         .equals((Accounts::Table, Accounts::Id)),
                     )
-                    .and_where(
-                        Expr::col((AccountRoles::Table, AccountRoles::Role)).eq(Role::Dept.code()),
-                    )
-                    .and_where(Expr::col((Accounts::Table, Accounts::Disabled)).eq(false))
                     .and_where(
                         Expr::col((
                             AccountScopeDepartments::Table,

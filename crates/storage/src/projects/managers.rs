@@ -3,13 +3,14 @@
 //! gets: enabled `manager` accounts of its region, by name and department only.
 
 use super::Registry;
+use crate::identity::accounts::{enabled_with_role, join_home};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
-use crate::kernel::schema::{AccountRoles, Accounts, Departments, Regions};
+use crate::kernel::schema::{Accounts, Departments, Regions};
 use crate::kernel::scope::within;
 use minxin_domain::projects::access::may_create;
 use minxin_domain::{Actor, DataScope, Permission, Role};
-use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Order, SelectStatement};
 use serde::Serialize;
 
 /// A manager as offered in the project form.
@@ -29,30 +30,14 @@ fn assignable(actor: &Actor) -> SelectStatement {
         region_path: actor.scope.region_path.clone(),
         departments: Vec::new(),
     };
-    Query::select()
+    enabled_with_role(Role::Manager)
         .column((Accounts::Table, Accounts::Id))
         .column((Accounts::Table, Accounts::DisplayName))
         .expr_as(
             Expr::col((Departments::Table, Departments::Name)),
             "department_name",
         )
-        .from(Accounts::Table)
-        .inner_join(
-            AccountRoles::Table,
-            Expr::col((AccountRoles::Table, AccountRoles::AccountId))
-                .equals((Accounts::Table, Accounts::Id)),
-        )
-        .inner_join(
-            Regions::Table,
-            Expr::col((Regions::Table, Regions::Id)).equals((Accounts::Table, Accounts::RegionId)),
-        )
-        .left_join(
-            Departments::Table,
-            Expr::col((Departments::Table, Departments::Id))
-                .equals((Accounts::Table, Accounts::DepartmentId)),
-        )
-        .and_where(Expr::col((AccountRoles::Table, AccountRoles::Role)).eq(Role::Manager.code()))
-        .and_where(Expr::col((Accounts::Table, Accounts::Disabled)).eq(false))
+        .apply(join_home)
         .and_where(within(&region, Expr::col((Regions::Table, Regions::Path))))
         .take()
 }

@@ -3,10 +3,12 @@
 
 mod access;
 mod passwords;
+mod views;
 
 pub(crate) use access::{narrow_scope, set_access};
 use passwords::remember_password;
 pub(crate) use passwords::{check_new_password, store_password};
+pub(crate) use views::{enabled_with_role, join_home};
 
 use super::Identity;
 use crate::identity::credentials::hash_password_blocking;
@@ -155,15 +157,7 @@ fn listing() -> SelectStatement {
             "department_name",
         )
         .from(Accounts::Table)
-        .inner_join(
-            Regions::Table,
-            Expr::col((Regions::Table, Regions::Id)).equals((Accounts::Table, Accounts::RegionId)),
-        )
-        .left_join(
-            Departments::Table,
-            Expr::col((Departments::Table, Departments::Id))
-                .equals((Accounts::Table, Accounts::DepartmentId)),
-        )
+        .apply(join_home)
         .take()
 }
 
