@@ -4,7 +4,7 @@
 
 use super::{Fixture, query_raw};
 use crate::Store;
-use crate::kernel::blobs::LocalBlobStore;
+use crate::kernel::blobs::ObjectBlobStore;
 use crate::requests::{Receipt, Submission};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
@@ -30,7 +30,11 @@ impl Fixture {
 /// Submits `submission` without photos as a resident and returns its receipt.
 pub async fn submit(store: &Store, submission: &Submission) -> Receipt {
     // Nothing is written to the blob store by a request without photos.
-    let blobs = LocalBlobStore::new(&std::env::temp_dir());
+    let blobs = ObjectBlobStore::new(
+        std::sync::Arc::new(object_store::memory::InMemory::new()),
+        object_store::path::Path::default(),
+        "memory".into(),
+    );
     store
         .residents("203.0.113.7")
         .submit(

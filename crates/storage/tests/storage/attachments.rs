@@ -9,7 +9,7 @@ use minxin_domain::projects::lifecycle::GateRule;
 use minxin_domain::projects::project::{DocumentKind, FundingSource};
 use minxin_domain::{Problem, Role, RoleSet};
 use minxin_storage::identity::bootstrap::CliAccount;
-use minxin_storage::kernel::blobs::{BlobStore, LocalBlobStore, key_of};
+use minxin_storage::kernel::blobs::{BlobStore, ObjectBlobStore, key_of};
 use minxin_storage::projects::{Project, ProjectInput, TransitionInput};
 use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
 use minxin_storage::{Store, StoreError};
@@ -104,7 +104,7 @@ fn met(gate: &minxin_storage::projects::GateView, rule: GateRule) -> bool {
 async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
     for (b, store) in stores().await {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
@@ -214,7 +214,7 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
 async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
     for (b, store) in stores().await {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
         let f = fixture(&store).await;
         let site = manager(&store).await;
         let p = project(&store, &f, "社区老年食堂", Some(site.account_id)).await;
@@ -333,7 +333,7 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
 async fn content_decides_and_identical_files_are_stored_once() {
     for (b, store) in stores().await {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");

@@ -12,7 +12,7 @@ use minxin_domain::control::report::{
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
 use minxin_storage::control::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
-use minxin_storage::kernel::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, photo, stores};
 
@@ -36,7 +36,7 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
         let id = project(&f).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
@@ -95,7 +95,7 @@ async fn only_the_copies_are_served_and_only_in_scope() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
         let id = project(&f).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");

@@ -11,7 +11,7 @@ use minxin_domain::kernel::time::shanghai;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::service_request::{Move, Rating};
 use minxin_storage::Store;
-use minxin_storage::kernel::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::requests::{Receipt, RequestFigures, RequestStatsFilter, Submission};
 use minxin_storage::testing::{Fixture, fixture, query_raw, route_street_roads, stores};
 
@@ -43,7 +43,7 @@ struct Seeded {
     now: DateTime<Utc>,
 }
 
-async fn seed(store: &Store, f: &Fixture, blobs: &LocalBlobStore) -> Seeded {
+async fn seed(store: &Store, f: &Fixture, blobs: &ObjectBlobStore) -> Seeded {
     let calendar = WorkingCalendar::shipped();
     let t0 = monday();
     let residents = store.residents("203.0.113.7");
@@ -146,7 +146,7 @@ async fn seed(store: &Store, f: &Fixture, blobs: &LocalBlobStore) -> Seeded {
 #[tokio::test]
 async fn the_three_rates_handling_time_and_overdue_of_a_district() {
     let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
+    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         route_street_roads(&f).await;
@@ -227,7 +227,7 @@ async fn the_three_rates_handling_time_and_overdue_of_a_district() {
 #[tokio::test]
 async fn filters_narrow_and_scopes_keep_each_to_its_own() {
     let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
+    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         route_street_roads(&f).await;

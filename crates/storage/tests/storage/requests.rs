@@ -10,7 +10,7 @@ use minxin_domain::kernel::time::shanghai;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
-use minxin_storage::kernel::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::requests::{RequestPhoto, Submission};
 use minxin_storage::testing::{fixture, query_raw, route_street_roads, stores};
 
@@ -31,9 +31,9 @@ fn beijing_midnight(m: u32, d: u32) -> DateTime<Utc> {
 
 /// Where photos go (a temporary directory, removed when the first value is dropped) and the
 /// shipped working-day calendar.
-fn setting() -> (tempfile::TempDir, LocalBlobStore, WorkingCalendar) {
+fn setting() -> (tempfile::TempDir, ObjectBlobStore, WorkingCalendar) {
     let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
+    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
     (dir, blobs, WorkingCalendar::shipped())
 }
 

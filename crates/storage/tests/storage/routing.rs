@@ -11,7 +11,7 @@ use minxin_domain::org::region::RegionLevel;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::routing::RuleRefusal;
 use minxin_domain::{FieldProblem, Problem};
-use minxin_storage::kernel::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::requests::{Destination, NewRule, Submission};
 use minxin_storage::testing::{Fixture, fixture, query_raw, stores};
 use minxin_storage::{Store, StoreError};
@@ -205,7 +205,7 @@ async fn an_import_is_all_or_nothing_and_stays_in_scope() {
 #[tokio::test]
 async fn rules_are_checked_and_a_new_request_follows_them() {
     let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
+    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
     let calendar = WorkingCalendar::shipped();
     for (b, store) in stores().await {
         let f = fixture(&store).await;

@@ -6,7 +6,7 @@ use crate::kernel::security::content_security_policy;
 use crate::kernel::tiles::TileSource;
 use axum::http::HeaderValue;
 use minxin_storage::Store;
-use minxin_storage::kernel::blobs::{BlobStore, LocalBlobStore};
+use minxin_storage::kernel::blobs::{BlobStore, ObjectBlobStore};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -89,7 +89,8 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state, loading (or creating) the shared signing secret from the database;
-    /// attachments go to a [`LocalBlobStore`] in the data directory.
+    /// attachments go to the data directory's [`ObjectBlobStore`] unless [`Self::with_blobs`]
+    /// names another.
     pub async fn new(store: Store, config: WebConfig) -> Result<Self, minxin_storage::StoreError> {
         let mut tx = store.db().begin().await?;
         let secret = minxin_storage::identity::settings::signing_secret(&mut tx).await?;
@@ -99,7 +100,7 @@ impl AppState {
         Ok(Self {
             store,
             csrf: CsrfKey::new(secret.as_bytes()),
-            blobs: Arc::new(LocalBlobStore::new(&config.data_dir)),
+            blobs: Arc::new(ObjectBlobStore::local(&config.data_dir)?),
             tokens: Arc::default(),
             csp: content_security_policy(&config.tiles),
             pages: Arc::default(),

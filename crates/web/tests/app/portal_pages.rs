@@ -13,7 +13,7 @@ use axum::http::{Request, StatusCode, header};
 use calamine::{Reader, Xlsx};
 use http_body_util::BodyExt;
 use minxin_domain::kernel::geo::{Datum, Point};
-use minxin_storage::kernel::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::testing::{PRIVATE_TEXTS, PublicSeed, TestProject, execute_raw};
 use minxin_web::kernel::tiles::TileSource;
 use std::io::{Cursor, Read};
@@ -415,7 +415,7 @@ async fn published_request_at_the_issues_point(e: &PortalEnv) -> i64 {
         .submit(
             &submission,
             &[],
-            &LocalBlobStore::new(dir.path()),
+            &ObjectBlobStore::local(dir.path()).unwrap(),
             &minxin_domain::kernel::calendar::WorkingCalendar::shipped(),
             chrono::Utc::now(),
         )

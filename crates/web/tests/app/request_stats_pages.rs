@@ -11,14 +11,14 @@ use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::clock::Clock;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::service_request::{Move, Rating};
-use minxin_storage::kernel::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::requests::Submission;
 use minxin_storage::testing::query_raw;
 
 #[tokio::test]
 async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() {
     let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
+    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
     let calendar = WorkingCalendar::shipped();
     let clock = Clock::fixed(monday_morning() + Duration::days(10));
     for env in TestApp::builder().clock(&clock).each().await {

@@ -6,7 +6,7 @@
 use super::TestApp;
 use minxin_storage::PageRequest;
 use minxin_storage::control::reports::{ProgressReport, ReportInput};
-use minxin_storage::kernel::blobs::LocalBlobStore;
+use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::org::Category;
 use minxin_storage::projects::seed::BulkProject;
 use minxin_storage::projects::{
@@ -121,7 +121,7 @@ impl TestApp {
     /// A public project named `name` with photos in this app's data directory, as the public
     /// pages show it.
     pub async fn public_project(&self, name: &'static str) -> PublicSeed {
-        let blobs = LocalBlobStore::new(&self.state.config.data_dir);
+        let blobs = ObjectBlobStore::local(&self.state.config.data_dir).unwrap();
         self.fx().public_project(name, &blobs).await
     }
 
