@@ -30,9 +30,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+mod blobs;
 mod projects;
 mod public;
 mod requests;
+pub use blobs::{S3_URL_VAR, TestBlobs, blob_stores, local_blobs, s3_bucket};
 pub use projects::TestProject;
 pub use public::{PRIVATE_TEXTS, PublicSeed, money, photo};
 pub use requests::{placed, submit};

@@ -3,6 +3,7 @@
 //! set-up is shared through `minxin_storage::testing`.
 
 mod attachments;
+mod blobs;
 mod bulletin;
 mod categories;
 mod credentials;

@@ -5,9 +5,9 @@
 
 use super::ObjectBlobStore;
 use crate::kernel::error::StoreError;
-use object_store::RetryConfig;
-use object_store::aws::AmazonS3Builder;
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::path::Path;
+use object_store::{ClientConfigKey, RetryConfig};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,6 +84,20 @@ impl BlobUrl {
             retry_timeout: Duration::from_secs(20),
             ..RetryConfig::default()
         };
+        let endpoint = s3.get_config_value(&AmazonS3ConfigKey::Endpoint);
+        let allow_http =
+            s3.get_config_value(&AmazonS3ConfigKey::Client(ClientConfigKey::AllowHttp));
+        if endpoint
+            .as_deref()
+            .is_some_and(|e| e.starts_with("http://"))
+            && !allow_http.is_some_and(|a| a.eq_ignore_ascii_case("true"))
+        {
+            return Err(StoreError::Config(
+                "`AWS_ALLOW_HTTP`: `AWS_ENDPOINT_URL` is http://, which is refused unless \
+                 AWS_ALLOW_HTTP=true (use it only inside a trusted network)"
+                    .into(),
+            ));
+        }
         let store = s3
             .with_bucket_name(bucket)
             .with_retry(retry)
