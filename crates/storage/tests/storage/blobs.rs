@@ -25,7 +25,7 @@ async fn blobs_are_put_read_listed_and_deleted_on_every_back_end() {
         );
         assert_eq!(store.get(&big_key).await.unwrap(), Some(big), "{b}");
         let mut listed = store.list().await.unwrap();
-        listed.sort_by(|x, y| x.size.cmp(&y.size));
+        listed.sort_by_key(|blob| blob.size);
         assert_eq!(
             listed,
             [
