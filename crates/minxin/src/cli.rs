@@ -8,7 +8,9 @@ use std::path::PathBuf;
 /// Configuration comes from built-in defaults, then the TOML file (default ./minxin.toml, if it
 /// exists), then MINXIN_* environment variables: MINXIN_LISTEN, MINXIN_DATABASE_URL,
 /// MINXIN_DATA_DIR, MINXIN_SEED_DEMO, MINXIN_DEMO_PASSWORD, MINXIN_SECURE_COOKIES,
-/// MINXIN_TRUST_FORWARDED_FOR, MINXIN_BODY_LIMIT, MINXIN_LOG_FORMAT.
+/// MINXIN_TRUST_FORWARDED_FOR, MINXIN_BODY_LIMIT, MINXIN_LOG_FORMAT, MINXIN_BLOB_URL (with
+/// AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ALLOW_HTTP for a
+/// bucket).
 #[derive(Debug, Parser)]
 #[command(name = "minxin", version)]
 pub struct Cli {
@@ -71,6 +73,9 @@ pub enum Command {
     /// prints what it checks and every breach, and exits non-zero when it finds any.
     #[command(subcommand)]
     Check(CheckCommand),
+    /// Attachments' and photos' files (the blob store `blob_url` names).
+    #[command(subcommand)]
+    Blobs(BlobsCommand),
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Print the effective configuration (passwords hidden).
@@ -82,6 +87,20 @@ pub enum Command {
 pub enum LightsCommand {
     /// Recompute every project's light for today (Asia/Shanghai) and print how many changed.
     Refresh,
+}
+
+/// `minxin blobs …`
+#[derive(Debug, Subcommand)]
+pub enum BlobsCommand {
+    /// Copy every file of the configured blob store to another, e.g. before switching
+    /// `blob_url` from the data directory to a bucket. Files already there with the same size
+    /// are skipped, so an interrupted copy is run again; exits non-zero unless every file was
+    /// copied or skipped and is found in the target.
+    Copy {
+        /// The target: `s3://BUCKET/PREFIX` (with the AWS_* variables) or `file:///DIR`.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// `minxin check …`

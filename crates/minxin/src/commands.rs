@@ -88,6 +88,7 @@ async fn seed_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
 
 /// `minxin serve`
 pub async fn serve(config: &Config) -> anyhow::Result<()> {
+    let blobs = crate::blobs::open(config).await?;
     let store = open(config).await?;
     if config.seed_demo && store.is_empty().await? {
         seed_demo(&store, config).await?;
@@ -108,7 +109,9 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         },
         ..minxin_web::WebConfig::default()
     };
-    let state = minxin_web::AppState::new(store.clone(), web).await?;
+    let state = minxin_web::AppState::new(store.clone(), web)
+        .await?
+        .with_blobs(std::sync::Arc::new(blobs));
     minxin_web::worker(state.clone()).start();
     tokio::spawn(nightly(store.clone()));
     tokio::spawn(escalation(store.clone()));

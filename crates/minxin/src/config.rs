@@ -19,6 +19,10 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Where the SQLite file and attachments live (`MINXIN_DATA_DIR`).
     pub data_dir: PathBuf,
+    /// Where attachments and photos are kept (`MINXIN_BLOB_URL`): `s3://BUCKET/PREFIX` on an
+    /// S3-compatible server (endpoint and credentials from the standard `AWS_*` variables),
+    /// `file:///DIR`, or unset for `<data_dir>/blobs`.
+    pub blob_url: Option<String>,
     /// Seed the demo district when the database is empty (`MINXIN_SEED_DEMO`).
     pub seed_demo: bool,
     /// Password of the demo accounts; random when unset (`MINXIN_DEMO_PASSWORD`).
@@ -70,10 +74,11 @@ pub struct Config {
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 21] = [
+const ENV_KEYS: [&str; 22] = [
     "listen",
     "database_url",
     "data_dir",
+    "blob_url",
     "seed_demo",
     "demo_password",
     "secure_cookies",
@@ -100,6 +105,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             database_url: None,
             data_dir: PathBuf::from("./minxin-data"),
+            blob_url: None,
             seed_demo: true,
             demo_password: None,
             secure_cookies: false,
@@ -174,6 +180,7 @@ impl Config {
             );
         }
         self.tiles()?;
+        self.blobs()?;
         if self.body_limit < 1024 {
             anyhow::bail!("configuration error: `body_limit` must be at least 1024 bytes");
         }
@@ -185,6 +192,12 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("minxin.db").display()))
+    }
+
+    /// Where attachments and photos are kept, as `blob_url` names it (checked, not opened).
+    pub fn blobs(&self) -> anyhow::Result<minxin_storage::kernel::blobs::BlobUrl> {
+        minxin_storage::kernel::blobs::BlobUrl::parse(self.blob_url.as_deref(), &self.data_dir)
+            .map_err(|e| anyhow::anyhow!("configuration error: `blob_url`: {e}"))
     }
 
     /// The maps' tile source, as `map_tiles` and its companion keys name it.
@@ -343,5 +356,27 @@ mod tests {
         std::fs::write(&file, "listen = \"127.0.0.1:9999\"\n").unwrap();
         assert_eq!(Config::load(&file, true).unwrap().listen, "127.0.0.1:9999");
         assert!(Config::load(&dir.path().join("absent.toml"), true).is_err());
+    }
+
+    #[test]
+    fn the_blob_store_is_the_data_directory_or_a_named_bucket() {
+        use minxin_storage::kernel::blobs::BlobUrl;
+        assert_eq!(
+            Config::default().blobs().unwrap(),
+            BlobUrl::Directory(PathBuf::from("./minxin-data/blobs"))
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("minxin.toml");
+        std::fs::write(&file, "blob_url = \"s3://minxin-files/prod\"\n").unwrap();
+        assert_eq!(
+            Config::load(&file, true).unwrap().blobs().unwrap(),
+            BlobUrl::S3 {
+                bucket: "minxin-files".into(),
+                prefix: "prod".into()
+            }
+        );
+        std::fs::write(&file, "blob_url = \"minio/bucket\"\n").unwrap();
+        let err = Config::load(&file, true).unwrap_err().to_string();
+        assert!(err.contains("`blob_url`"), "{err}");
     }
 }

@@ -1,6 +1,7 @@
 //! The `minxin` binary: parses the command line and configuration, opens storage and runs the
 //! chosen command.
 
+mod blobs;
 mod cli;
 mod commands;
 mod config;
@@ -51,6 +52,7 @@ async fn main() -> ExitCode {
         }
         Command::Open311Key(command) => commands::open311_key(&config, command).await,
         Command::Check(cli::CheckCommand::Money) => commands::check_money(&config).await,
+        Command::Blobs(cli::BlobsCommand::Copy { to }) => blobs::copy_to(&config, &to).await,
         Command::Openapi => commands::openapi(),
         Command::Config => commands::show_config(&config),
     };

@@ -103,11 +103,7 @@ impl BlobUrl {
             .with_retry(retry)
             .build()
             .map_err(|e| StoreError::Config(format!("`blob_url` s3://{bucket}: {e}")))?;
-        let label = if prefix.is_empty() {
-            format!("s3://{bucket}")
-        } else {
-            format!("s3://{bucket}/{prefix}")
-        };
+        let label = self.to_string();
         let prefix = Path::parse(prefix).map_err(|e| StoreError::Config(e.to_string()))?;
         let blobs = ObjectBlobStore::new(Arc::new(store), prefix, label);
         blobs
@@ -115,6 +111,17 @@ impl BlobUrl {
             .await
             .map_err(|e| StoreError::Config(explain(bucket, &e)))?;
         Ok(blobs)
+    }
+}
+
+impl std::fmt::Display for BlobUrl {
+    /// The place as `blob_url` would name it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BlobUrl::Directory(dir) => write!(f, "file://{}", dir.display()),
+            BlobUrl::S3 { bucket, prefix } if prefix.is_empty() => write!(f, "s3://{bucket}"),
+            BlobUrl::S3 { bucket, prefix } => write!(f, "s3://{bucket}/{prefix}"),
+        }
     }
 }
 
