@@ -9,6 +9,7 @@ mod api;
 mod api_contract;
 mod attachments;
 mod audit_privacy;
+mod blob_storage;
 mod bulletin;
 mod dashboard;
 mod downloads;

@@ -15,6 +15,7 @@ use minxin_domain::org::region::RegionLevel;
 use minxin_domain::{Actor, Role, RoleSet};
 use minxin_storage::Store;
 use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_storage::kernel::blobs::BlobStore;
 use minxin_storage::org::regions::Region;
 use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores_on};
 use minxin_web::{AppState, WebConfig, app};
@@ -64,6 +65,14 @@ impl TestApp {
         self.fixture
             .as_ref()
             .expect("this app runs on the demo district, not the fixture")
+    }
+
+    /// The same app with attachments and photos kept in `blobs` (the object-storage suite runs
+    /// the app on every blob back end).
+    pub fn with_blobs(mut self, blobs: std::sync::Arc<dyn BlobStore>) -> Self {
+        self.state = self.state.with_blobs(blobs);
+        self.router = app(self.state.clone());
+        self
     }
 
     /// The store behind the app.
