@@ -187,18 +187,21 @@ impl BlobStore for ObjectBlobStore {
 mod tests {
     use super::*;
 
+    /// Where the data directory `data` has always kept the blob of `key`.
+    fn file_of(data: &std::path::Path, key: &str) -> std::path::PathBuf {
+        data.join("blobs")
+            .join(&key[..2])
+            .join(&key[2..4])
+            .join(key)
+    }
+
     #[tokio::test]
     async fn blobs_keep_the_data_directory_layout_atomic_and_deduplicated() {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn BlobStore> = Arc::new(ObjectBlobStore::local(dir.path()).unwrap());
         let key = store.put(b"%PDF-1.7 hello").await.unwrap();
         assert_eq!(key, key_of(b"%PDF-1.7 hello"));
-        let path = dir
-            .path()
-            .join("blobs")
-            .join(&key[..2])
-            .join(&key[2..4])
-            .join(&key);
+        let path = file_of(dir.path(), &key);
         assert!(path.is_file());
         assert_eq!(store.put(b"%PDF-1.7 hello").await.unwrap(), key);
         let files: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
@@ -209,9 +212,10 @@ mod tests {
     async fn blobs_written_before_object_storage_still_read_and_list() {
         let dir = tempfile::tempdir().unwrap();
         let key = key_of(b"written by an older version");
-        let folder = dir.path().join("blobs").join(&key[..2]).join(&key[2..4]);
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join(&key), b"written by an older version").unwrap();
+        let file = file_of(dir.path(), &key);
+        let folder = file.parent().unwrap();
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(&file, b"written by an older version").unwrap();
         std::fs::write(folder.join(format!(".{key}.0011223344556677.tmp")), b"half").unwrap();
         let store = ObjectBlobStore::local(dir.path()).unwrap();
         assert_eq!(
@@ -233,13 +237,7 @@ mod tests {
             assert!(store.exists(bad).await.is_err(), "{bad}");
         }
         let key = store.put(b"original").await.unwrap();
-        let path = dir
-            .path()
-            .join("blobs")
-            .join(&key[..2])
-            .join(&key[2..4])
-            .join(&key);
-        std::fs::write(path, b"tampered").unwrap();
+        std::fs::write(file_of(dir.path(), &key), b"tampered").unwrap();
         assert!(matches!(store.get(&key).await, Err(StoreError::Blob(_))));
     }
 }
