@@ -12,7 +12,6 @@
 use crate::Store;
 use crate::identity::accounts;
 use crate::identity::auth::{Attempt, SessionContext};
-use crate::identity::bootstrap::CliAccount;
 use crate::identity::credentials::token_digest;
 use crate::kernel::db::{Db, Pool};
 use crate::kernel::error::StoreError;
@@ -22,7 +21,7 @@ use crate::org::regions::Region;
 use chrono::Duration;
 use minxin_domain::kernel::clock::Clock;
 use minxin_domain::org::region::RegionLevel;
-use minxin_domain::{Actor, Role, RoleSet};
+use minxin_domain::{Actor, Role};
 use sea_query::{Expr, ExprTrait, Query};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use std::collections::BTreeMap;
@@ -30,12 +29,14 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+mod extra_accounts;
 mod projects;
 mod public;
 mod requests;
+pub use extra_accounts::{account, narrow, site_manager};
 pub use projects::TestProject;
 pub use public::{PRIVATE_TEXTS, PublicSeed, money, photo};
-pub use requests::{placed, submit};
+pub use requests::{move_request, placed, portal_request, request_version, submit, submit_at};
 
 /// The environment variable naming the PostgreSQL server the tests may create databases on.
 pub const DATABASE_URL_VAR: &str = "MINXIN_TEST_DATABASE_URL";
@@ -477,20 +478,15 @@ pub async fn fixture(store: &Store) -> Fixture {
     ];
     let mut accounts = BTreeMap::new();
     for (username, display_name, role, region_code, department_code) in specs {
-        let id = store
-            .bootstrap_account(&CliAccount {
-                username,
-                display_name,
-                password: PASSWORD,
-                roles: RoleSet::new([role]),
-                region_code,
-                department_code,
-                scope_region_code: Some(region_code),
-                must_change_password: false,
-            })
-            .await
-            .unwrap_or_else(|e| panic!("fixture account {username}: {e}"));
-        accounts.insert(username, id);
+        let id = account(
+            store,
+            username,
+            display_name,
+            role,
+            region_code,
+            department_code,
+        );
+        accounts.insert(username, id.await);
     }
     Fixture {
         store: store.clone(),

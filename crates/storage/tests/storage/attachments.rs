@@ -4,14 +4,13 @@
 
 use crate::support::{exported, forbidden, not_found};
 use chrono::NaiveDate;
+use minxin_domain::Problem;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::lifecycle::GateRule;
 use minxin_domain::projects::project::{DocumentKind, FundingSource};
-use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::kernel::blobs::{BlobStore, LocalBlobStore, key_of};
 use minxin_storage::projects::{Project, ProjectInput, TransitionInput};
-use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
+use minxin_storage::testing::{Fixture, fixture, site_manager, stores};
 use minxin_storage::{Store, StoreError};
 use std::path::Path;
 
@@ -80,19 +79,7 @@ async fn project(store: &Store, f: &Fixture, name: &str, manager_id: Option<i64>
 
 /// A project manager of 示例区住建局.
 async fn manager(store: &Store) -> minxin_domain::Actor {
-    store
-        .bootstrap_account(&CliAccount {
-            username: "site_manager",
-            display_name: "现场负责人",
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Manager]),
-            region_code: "990101",
-            department_code: Some("A-ZJ"),
-            scope_region_code: Some("990101"),
-            must_change_password: false,
-        })
-        .await
-        .unwrap();
+    site_manager(store).await;
     store.actor_for_cli("site_manager").await.unwrap()
 }
 

@@ -7,15 +7,16 @@ use chrono::{Datelike, Duration, Utc};
 use minxin_domain::control::light::{AssessedReason, Assessment, Light, Reason};
 use minxin_domain::control::ranking::{DepartmentTally, score_bp};
 use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due};
-use minxin_domain::identity::role::{Role, RoleSet};
+use minxin_domain::identity::role::Role;
 use minxin_domain::kernel::money::Fen;
 use minxin_domain::projects::project::FundingSource;
 use minxin_storage::control::dashboard::{DashboardQuery, Investment, LightCounts};
 use minxin_storage::control::money::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_storage::control::reports::ReportInput;
-use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::today;
-use minxin_storage::testing::{Fixture, PASSWORD, TestProject, execute_raw, fixture, stores};
+use minxin_storage::testing::{
+    Fixture, TestProject, account, execute_raw, fixture, narrow, stores,
+};
 use minxin_storage::{Backend, Store, StoreError};
 use sea_query::{Alias, PostgresQueryBuilder, Query, SqliteQueryBuilder};
 
@@ -164,19 +165,7 @@ async fn accounts(store: &Store) -> Fixture {
         ("manager_a", Role::Manager, "990101"),
         ("office_b", Role::Office, "990102"),
     ] {
-        store
-            .bootstrap_account(&CliAccount {
-                username,
-                display_name: username,
-                password: PASSWORD,
-                roles: RoleSet::new([role]),
-                region_code: region,
-                department_code: None,
-                scope_region_code: Some(region),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
+        account(store, username, username, role, region, None).await;
     }
     f
 }
@@ -628,23 +617,8 @@ async fn scope_and_roles_decide_who_sees_what() {
         // A leader narrowed to departments is counted from the projects themselves.
         for (username, department, expected) in [("leader_zj", "A-ZJ", 1), ("leader_jy", "A-JY", 0)]
         {
-            let id = store
-                .bootstrap_account(&CliAccount {
-                    username,
-                    display_name: username,
-                    password: PASSWORD,
-                    roles: RoleSet::new([Role::Leader]),
-                    region_code: "990101",
-                    department_code: None,
-                    scope_region_code: Some("990101"),
-                    must_change_password: false,
-                })
-                .await
-                .unwrap();
-            store
-                .bootstrap_scope_departments(id, &[department])
-                .await
-                .unwrap();
+            let id = account(&store, username, username, Role::Leader, "990101", None).await;
+            narrow(&store, id, &[department]).await;
             let narrowed = store
                 .scoped(&f.actor(username).await, "t")
                 .control()

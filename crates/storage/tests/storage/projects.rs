@@ -7,13 +7,12 @@ use crate::support::{audited, forbidden, not_found};
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::project::FundingSource;
-use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_domain::{Problem, Role};
 use minxin_storage::projects::Project;
 use minxin_storage::projects::{
     MilestoneInput, Pool, ProgressInput, ProjectFilter, ProjectInput, TransitionInput,
 };
-use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
+use minxin_storage::testing::{Fixture, account, fixture, narrow, stores};
 use minxin_storage::{PageRequest, Scoped, Store, StoreError};
 
 fn date(m: u32, d: u32) -> NaiveDate {
@@ -23,23 +22,8 @@ fn date(m: u32, d: u32) -> NaiveDate {
 /// A department user narrowed to `department`, and a project manager account.
 async fn staff(store: &Store, department: &'static str) {
     for (username, role) in [("zj_staff", Role::Dept), ("zj_manager", Role::Manager)] {
-        let id = store
-            .bootstrap_account(&CliAccount {
-                username,
-                display_name: username,
-                password: PASSWORD,
-                roles: RoleSet::new([role]),
-                region_code: "990101",
-                department_code: Some(department),
-                scope_region_code: Some("990101"),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
-        store
-            .bootstrap_scope_departments(id, &[department])
-            .await
-            .unwrap();
+        let id = account(store, username, username, role, "990101", Some(department)).await;
+        narrow(store, id, &[department]).await;
     }
 }
 

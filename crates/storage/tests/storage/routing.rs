@@ -392,32 +392,26 @@ async fn a_catch_all_needs_the_whole_tree_and_rules_stay_in_scope() {
     for (b, store) in stores().await {
         let f: Fixture = fixture(&store).await;
         communities(&store).await;
-        store
-            .bootstrap_account(&minxin_storage::identity::bootstrap::CliAccount {
-                username: "office_city",
-                display_name: "市管理中心",
-                password: minxin_storage::testing::PASSWORD,
-                roles: minxin_domain::RoleSet::new([minxin_domain::Role::Office]),
-                region_code: "990100",
-                department_code: None,
-                scope_region_code: Some("990100"),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
-        store
-            .bootstrap_account(&minxin_storage::identity::bootstrap::CliAccount {
-                username: "office_b",
-                display_name: "样板区管理中心",
-                password: minxin_storage::testing::PASSWORD,
-                roles: minxin_domain::RoleSet::new([minxin_domain::Role::Office]),
-                region_code: "990102",
-                department_code: None,
-                scope_region_code: Some("990102"),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
+        let office = minxin_domain::Role::Office;
+        minxin_storage::testing::account(
+            &store,
+            "office_city",
+            "市管理中心",
+            office,
+            "990100",
+            None,
+        )
+        .await;
+        let office = minxin_domain::Role::Office;
+        minxin_storage::testing::account(
+            &store,
+            "office_b",
+            "样板区管理中心",
+            office,
+            "990102",
+            None,
+        )
+        .await;
         let city = f.actor("office_city").await;
         let city = store.scoped(&city, "198.51.100.3");
         let rule = city
