@@ -213,87 +213,78 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
             .await
             .unwrap();
 
-        // Another district: the project and its documents do not exist.
-        let outsider = f.actor("dept_b").await;
-        let o = store.scoped(&outsider, "t");
-        assert!(not_found(o.projects().attachments(p.id).await), "{b}");
-        assert!(
-            not_found(o.projects().attachment(p.id, doc.id, &blobs).await),
-            "{b}"
+        // Another district: the project and its documents do not exist. The leader reads but
+        // changes nothing; the project manager adds site photos, nothing else, and removes
+        // nothing.
+        let (outsider, leader) = (f.actor("dept_b").await, f.actor("leader_a").await);
+        let (o, l, m) = (
+            store.scoped(&outsider, "t"),
+            store.scoped(&leader, "t"),
+            store.scoped(&site, "t"),
         );
-        assert!(
-            not_found(
-                o.projects()
-                    .attach(p.id, DocumentKind::Other, "x.pdf", PDF, &blobs)
-                    .await
-            ),
-            "{b}"
-        );
-        assert!(
-            not_found(o.projects().remove_attachment(p.id, doc.id).await),
-            "{b}"
-        );
-
-        // The leader reads but changes nothing.
-        let leader = f.actor("leader_a").await;
-        let l = store.scoped(&leader, "t");
-        assert_eq!(
-            l.projects().attachments(p.id).await.unwrap().len(),
-            1,
-            "{b}"
-        );
-        assert!(
-            l.projects().attachment(p.id, doc.id, &blobs).await.is_ok(),
-            "{b}"
-        );
-        assert!(
-            forbidden(
-                l.projects()
-                    .attach(p.id, DocumentKind::Photo, "p.jpg", JPEG, &blobs)
-                    .await
-            ),
-            "{b}"
-        );
-        assert!(
-            forbidden(l.projects().remove_attachment(p.id, doc.id).await),
-            "{b}"
-        );
-
-        // The project manager adds site photos, nothing else, and removes nothing.
-        let m = store.scoped(&site, "t");
+        let (o, l, m) = (o.projects(), l.projects(), m.projects());
         let photo = m
-            .projects()
             .attach(p.id, DocumentKind::Photo, "现场.jpg", JPEG, &blobs)
             .await
             .unwrap();
         assert_eq!(photo.content_type, "image/jpeg", "{b}");
-        assert!(
-            forbidden(
-                m.projects()
-                    .attach(p.id, DocumentKind::Acceptance, "验收.pdf", PDF, &blobs)
-                    .await
+        assert_eq!(l.attachments(p.id).await.unwrap().len(), 2, "{b}");
+        assert!(l.attachment(p.id, doc.id, &blobs).await.is_ok(), "{b}");
+        let other = DocumentKind::Other;
+        let refusals = [
+            ("outsider lists", not_found(o.attachments(p.id).await)),
+            (
+                "outsider reads",
+                not_found(o.attachment(p.id, doc.id, &blobs).await),
             ),
-            "{b}"
-        );
-        assert!(
-            forbidden(m.projects().remove_attachment(p.id, photo.id).await),
-            "{b}"
-        );
-        // Refused before the content is looked at: a forbidden upload stores nothing.
-        assert!(
-            forbidden(
-                l.projects()
-                    .attach(
+            (
+                "outsider attaches",
+                not_found(o.attach(p.id, other, "x.pdf", PDF, &blobs).await),
+            ),
+            (
+                "outsider removes",
+                not_found(o.remove_attachment(p.id, doc.id).await),
+            ),
+            (
+                "leader attaches",
+                forbidden(
+                    l.attach(p.id, DocumentKind::Photo, "p.jpg", JPEG, &blobs)
+                        .await,
+                ),
+            ),
+            (
+                "leader removes",
+                forbidden(l.remove_attachment(p.id, doc.id).await),
+            ),
+            (
+                "manager attaches a non-photo",
+                forbidden(
+                    m.attach(p.id, DocumentKind::Acceptance, "验收.pdf", PDF, &blobs)
+                        .await,
+                ),
+            ),
+            (
+                "manager removes",
+                forbidden(m.remove_attachment(p.id, photo.id).await),
+            ),
+            // Refused before the content is looked at: a forbidden upload stores nothing.
+            (
+                "leader uploads new content",
+                forbidden(
+                    l.attach(
                         p.id,
                         DocumentKind::Photo,
                         "other.pdf",
                         b"%PDF-2.0 other",
-                        &blobs
+                        &blobs,
                     )
-                    .await
+                    .await,
+                ),
             ),
-            "{b}"
-        );
+        ];
+        for (case, refused) in refusals {
+            assert!(refused, "{b}: {case}");
+        }
         assert!(
             !blobs.exists(&key_of(b"%PDF-2.0 other")).await.unwrap(),
             "{b}"

@@ -111,14 +111,7 @@ async fn projects_that_are_not_public_are_not_found() {
         let id = f
             .project(TestProject::building(&f, "西湖社区老年食堂", 30, 30))
             .await;
-        let office = f.actor("office_a").await;
-        let code = store
-            .scoped(&office, "t")
-            .projects()
-            .get(id)
-            .await
-            .unwrap()
-            .code;
+        let code = f.project_code(id).await;
         let public = store.public();
         assert!(public.project(&code).await.is_ok(), "{b}");
         assert!(not_found(public.project("2099-MX-9999").await));
@@ -247,14 +240,7 @@ async fn money_moves_the_last_modified_time() {
         let id = f
             .project(TestProject::building(&f, "东湖社区老年食堂", 30, 30))
             .await;
-        let office = f.actor("office_a").await;
-        let code = store
-            .scoped(&office, "t")
-            .projects()
-            .get(id)
-            .await
-            .unwrap()
-            .code;
+        let code = f.project_code(id).await;
         let before = store.public().project(&code).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         let finance = f.actor("finance_a").await;

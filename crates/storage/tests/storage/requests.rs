@@ -696,13 +696,7 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
             .project(TestProject::building(&f, "东湖社区老年食堂", 30, 60))
             .await;
         let office = f.actor("office_a").await;
-        let code = store
-            .scoped(&office, "t")
-            .projects()
-            .get(project)
-            .await
-            .unwrap()
-            .code;
+        let code = f.project_code(project).await;
         let reasons = || {
             let store = store.clone();
             async move {
