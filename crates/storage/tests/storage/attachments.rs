@@ -8,9 +8,9 @@ use minxin_domain::Problem;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::lifecycle::GateRule;
 use minxin_domain::projects::project::{DocumentKind, FundingSource};
-use minxin_storage::kernel::blobs::{BlobStore, LocalBlobStore, key_of};
+use minxin_storage::kernel::blobs::{BlobStore, key_of};
 use minxin_storage::projects::{Project, ProjectInput, TransitionInput};
-use minxin_storage::testing::{Fixture, fixture, site_manager, stores};
+use minxin_storage::testing::{Fixture, blob_dir, fixture, site_manager, stores};
 use minxin_storage::{Store, StoreError};
 use std::path::Path;
 
@@ -90,8 +90,7 @@ fn met(gate: &minxin_storage::projects::GateView, rule: GateRule) -> bool {
 #[tokio::test]
 async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
     for (b, store) in stores().await {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let (_dir, blobs) = blob_dir();
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
@@ -200,8 +199,7 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
 #[tokio::test]
 async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
     for (b, store) in stores().await {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let (_dir, blobs) = blob_dir();
         let f = fixture(&store).await;
         let site = manager(&store).await;
         let p = project(&store, &f, "社区老年食堂", Some(site.account_id)).await;
@@ -310,8 +308,7 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
 #[tokio::test]
 async fn content_decides_and_identical_files_are_stored_once() {
     for (b, store) in stores().await {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let (dir, blobs) = blob_dir();
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");

@@ -10,9 +10,8 @@ use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::open311::{KEY_PREFIX, window};
 use minxin_domain::requests::service_request::RequestState;
 use minxin_storage::StoreError;
-use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::{Open311Query, Submission};
-use minxin_storage::testing::{execute_raw, fixture, query_raw, stores};
+use minxin_storage::testing::{blob_dir, execute_raw, fixture, query_raw, stores};
 
 fn posted(channel: Channel) -> Submission {
     Submission {
@@ -141,8 +140,7 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
 async fn a_key_reads_back_what_it_posted_and_others_only_what_is_published() {
     for (backend, store) in stores().await {
         let _f = fixture(&store).await;
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let (_dir, blobs) = blob_dir();
         let calendar = WorkingCalendar::shipped();
         let first = store.bootstrap_open311_key("app one").await.unwrap();
         let second = store.bootstrap_open311_key("app two").await.unwrap();

@@ -12,9 +12,8 @@ use minxin_domain::control::report::{
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_storage::StoreError;
 use minxin_storage::control::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
-use minxin_storage::kernel::blobs::LocalBlobStore;
-use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, photo, stores};
+use minxin_storage::testing::{blob_dir, today};
 
 /// A project of district A under construction that started 90 days ago.
 async fn project(f: &Fixture) -> i64 {
@@ -35,8 +34,7 @@ fn input(period: &str) -> ReportInput {
 async fn photos_are_stored_with_the_report_and_limited_in_all() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let (_dir, blobs) = blob_dir();
         let id = project(&f).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
@@ -94,8 +92,7 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
 async fn only_the_copies_are_served_and_only_in_scope() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = LocalBlobStore::new(dir.path());
+        let (_dir, blobs) = blob_dir();
         let id = project(&f).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");

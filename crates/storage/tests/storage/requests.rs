@@ -12,8 +12,8 @@ use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::{Receipt, RequestPhoto, Submission};
 use minxin_storage::testing::{
-    fixture, move_request, portal_request, query_raw, request_version, route_street_roads, stores,
-    submit_at,
+    blob_dir, fixture, move_request, portal_request, query_raw, request_version,
+    route_street_roads, stores, submit_at,
 };
 use minxin_storage::{Store, StoreError};
 
@@ -35,8 +35,7 @@ fn beijing_midnight(m: u32, d: u32) -> DateTime<Utc> {
 /// Where photos go (a temporary directory, removed when the first value is dropped) and the
 /// shipped working-day calendar.
 fn setting() -> (tempfile::TempDir, LocalBlobStore, WorkingCalendar) {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
+    let (dir, blobs) = blob_dir();
     (dir, blobs, WorkingCalendar::shipped())
 }
 

@@ -11,9 +11,8 @@ use minxin_domain::org::region::RegionLevel;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::routing::RuleRefusal;
 use minxin_domain::{FieldProblem, Problem};
-use minxin_storage::kernel::blobs::LocalBlobStore;
 use minxin_storage::requests::{Destination, NewRule, Submission};
-use minxin_storage::testing::{Fixture, fixture, query_raw, stores};
+use minxin_storage::testing::{Fixture, blob_dir, fixture, query_raw, stores};
 use minxin_storage::{Store, StoreError};
 
 /// 东湖社区 (990101001001, under district A's street), 西湖社区 (990101001002) and 样板社区
@@ -204,8 +203,7 @@ async fn an_import_is_all_or_nothing_and_stays_in_scope() {
 
 #[tokio::test]
 async fn rules_are_checked_and_a_new_request_follows_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = LocalBlobStore::new(dir.path());
+    let (_dir, blobs) = blob_dir();
     let calendar = WorkingCalendar::shipped();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
