@@ -63,12 +63,10 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
         assert_eq!(id, Some(issued.listed.id), "{backend}");
         assert_eq!(store.open311("x").key("o311_nonsense").await.unwrap(), None);
 
+        let office_scope = store.scoped(&office, "x");
+        let keys = office_scope.requests();
         // Refusals: an empty name, a role without the permission, a key outside the scope.
-        let empty = store
-            .scoped(&office, "x")
-            .requests()
-            .issue_open311_key("  ")
-            .await;
+        let empty = keys.issue_open311_key("  ").await;
         assert!(matches!(empty, Err(StoreError::Invalid(_))), "{backend}");
         let dept = f.actor("dept_a").await;
         let refused = store
@@ -78,38 +76,19 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
             .await;
         assert!(forbidden(refused), "{backend}");
         let cli = store.bootstrap_open311_key("city app").await.unwrap();
-        let listed = store
-            .scoped(&office, "x")
-            .requests()
-            .open311_keys()
-            .await
-            .unwrap();
+        let listed = keys.open311_keys().await.unwrap();
         assert_eq!(
             listed.len(),
             1,
             "{backend}: the city-wide key is outside district A"
         );
-        let outside = store
-            .scoped(&office, "x")
-            .requests()
-            .revoke_open311_key(cli.listed.id)
-            .await;
+        let outside = keys.revoke_open311_key(cli.listed.id).await;
         assert!(not_found(outside), "{backend}");
         assert_eq!(store.bootstrap_open311_keys().await.unwrap().len(), 2);
 
-        store
-            .scoped(&office, "x")
-            .requests()
-            .revoke_open311_key(issued.listed.id)
-            .await
-            .unwrap();
+        keys.revoke_open311_key(issued.listed.id).await.unwrap();
         assert_eq!(store.open311("x").key(&issued.key).await.unwrap(), None);
-        let listed = store
-            .scoped(&office, "x")
-            .requests()
-            .open311_keys()
-            .await
-            .unwrap();
+        let listed = keys.open311_keys().await.unwrap();
         assert!(listed[0].revoked_at.is_some(), "{backend}");
         store
             .bootstrap_revoke_open311_key(cli.listed.id)

@@ -2,11 +2,9 @@
 //! scoped lists and filters, access rules per role, milestones, lifecycle gates and moves,
 //! the published office phone, optimistic concurrency and the audit trail.
 
-use crate::support::problems;
-use crate::support::{audited, forbidden, not_found};
+use crate::support::{BUDGET, audited, forbidden, not_found, problems};
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
-use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Problem, Role};
 use minxin_storage::projects::Project;
 use minxin_storage::projects::{
@@ -54,12 +52,7 @@ async fn input(store: &Store, f: &Fixture, name: &str) -> ProjectInput {
         address: "示例街道幸福路 1 号".into(),
         planned_start: Some(date(3, 1)),
         planned_end: Some(date(10, 31)),
-        budget: [
-            (FundingSource::County, 123_456_789),
-            (FundingSource::Residents, 5_000_000),
-        ]
-        .into_iter()
-        .collect(),
+        budget: BUDGET.into_iter().collect(),
         beneficiaries: Some(1200),
         description: "社区民生项目".into(),
         goals: "日均服务 200 人次".into(),
