@@ -5,7 +5,7 @@
 
 use crate::common::TestApp;
 use crate::common::requests_api::monday_morning;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::clock::Clock;
@@ -126,10 +126,7 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
             "{b}"
         );
         let bearer = env.token("leader_a").await;
-        let json = env
-            .api(Method::GET, "/dashboard?year=2026", Some(&bearer), None)
-            .await
-            .json();
+        let json = env.get_api("/dashboard?year=2026", &bearer).await.json();
         assert_eq!(json["requests"]["received"], 3, "{b}");
         assert_eq!(json["requests"]["overdue"], 2, "{b}");
         assert_eq!(json["requests"]["response_bp"], 3_333, "{b}");

@@ -112,6 +112,11 @@ impl TestApp {
         self.api(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// Reads `path` from the JSON API as the holder of `token`.
+    pub async fn get_api(&self, path: &str, token: &str) -> Reply {
+        self.api(Method::GET, path, Some(token), None).await
+    }
+
     /// Calls the JSON API as the holder of `token`, asking for messages in `language` if given.
     pub async fn api_in(
         &self,
