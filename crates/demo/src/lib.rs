@@ -6,6 +6,7 @@ pub mod bench;
 mod data;
 mod dice;
 pub mod geography;
+mod places;
 mod progress;
 pub mod projects;
 pub mod requests;

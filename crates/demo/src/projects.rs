@@ -5,10 +5,9 @@
 //! The data is generated from a fixed seed, so every fresh demo looks the same.
 
 use crate::dice::Dice;
-use crate::geography::{Cell, cell_of};
+use crate::places::{Place, places};
 use crate::progress::Planned;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
-use minxin_domain::org::region::RegionLevel;
 use minxin_domain::projects::project::{FundingSource, Hold, Stage};
 use minxin_storage::control::seed::PastProgress;
 use minxin_storage::projects::seed::PastMove;
@@ -175,17 +174,6 @@ const SERVICE_MILESTONES: [(&str, i32); 4] = [
     ("试运营", 15),
 ];
 
-/// Places projects are sited in.
-struct Place {
-    id: i64,
-    path: String,
-    /// Where it lies ([`crate::geography`]).
-    cell: Cell,
-    name: String,
-    street: String,
-    rural: bool,
-}
-
 /// What invented projects refer to: the demo district's communities, departments and
 /// categories, looked up once.
 pub(crate) struct World {
@@ -209,29 +197,8 @@ impl World {
         let manager = store.actor_for_cli("manager").await?;
         let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
         let regions = scoped.org().regions().await?;
-        let mut places = Vec::new();
-        for r in &regions {
-            if r.level()? != RegionLevel::Community {
-                continue;
-            }
-            let street = regions
-                .iter()
-                .find(|s| Some(s.id) == r.parent_id)
-                .map_or_else(String::new, |s| s.name.clone());
-            let Some(cell) = cell_of(&r.code) else {
-                continue;
-            };
-            places.push(Place {
-                id: r.id,
-                path: r.path.clone(),
-                cell,
-                rural: r.name.ends_with('村'),
-                name: r.name.clone(),
-                street,
-            });
-        }
         Ok(World {
-            places,
+            places: places(&regions)?,
             departments: scoped
                 .org()
                 .departments(None)
@@ -321,7 +288,7 @@ impl World {
             address: format!("示例区{}{}", place.street, place.name),
             planned_start: Some(start),
             planned_end: Some(end),
-            budget: budget(dice, code, place.rural),
+            budget: budget(dice, code, place.rural()),
             beneficiaries: Some(200 + dice.below(8000) as i64),
             description: format!("{}，惠及{}居民。", dice.pick(&DESCRIPTIONS), place.name),
             goals: (*dice.pick(&GOALS)).to_owned(),

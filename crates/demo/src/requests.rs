@@ -5,10 +5,9 @@
 //! [`Store::seed_bulk_requests`].
 
 use crate::dice::Dice;
-use crate::geography::{Cell, cell_of};
+use crate::places::{Place, places};
 use chrono::{DateTime, Duration, Utc};
 use minxin_domain::kernel::calendar::WorkingCalendar;
-use minxin_domain::org::region::RegionLevel;
 use minxin_domain::requests::deadline::deadlines;
 use minxin_domain::requests::intake::Channel;
 use minxin_domain::requests::service_request::{Rating, RequestState};
@@ -97,15 +96,6 @@ const CHANNELS: [(Channel, usize); 5] = [
 
 const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄"];
 
-/// A community of the demo district and the street it belongs to.
-struct Place {
-    path: String,
-    /// Where it lies ([`crate::geography`]).
-    cell: Cell,
-    name: String,
-    street: String,
-}
-
 /// What invented requests refer to, looked up once.
 struct World {
     places: Vec<Place>,
@@ -121,24 +111,7 @@ impl World {
         let grid = store.actor_for_cli("grid").await?;
         let scoped = store.scoped(&office, minxin_storage::identity::bootstrap::CLI_ADDRESS);
         let regions = scoped.org().regions().await?;
-        let mut places = Vec::new();
-        for r in &regions {
-            if r.level()? != RegionLevel::Community {
-                continue;
-            }
-            let Some(cell) = cell_of(&r.code) else {
-                continue;
-            };
-            places.push(Place {
-                path: r.path.clone(),
-                cell,
-                name: r.name.clone(),
-                street: regions
-                    .iter()
-                    .find(|s| Some(s.id) == r.parent_id)
-                    .map_or_else(String::new, |s| s.name.clone()),
-            });
-        }
+        let places = places(&regions)?;
         let departments = scoped.org().departments(None).await?;
         let kinds = store
             .residents(minxin_storage::identity::bootstrap::CLI_ADDRESS)

@@ -94,3 +94,16 @@ async fn s3(bucket_url: &str) -> TestBlobs {
         _dir: None,
     }
 }
+
+/// A local blob store in a fresh temporary directory, for the tests that store photos or
+/// documents on one back end only; the directory (the first value) is removed when it is
+/// dropped, so keep it alive as long as the store is used.
+///
+/// # Panics
+///
+/// When the directory cannot be made.
+pub fn blob_dir() -> (tempfile::TempDir, ObjectBlobStore) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let blobs = ObjectBlobStore::local(dir.path()).expect("the local store opens");
+    (dir, blobs)
+}

@@ -129,4 +129,16 @@ impl Fixture {
         .expect("stage set");
         id
     }
+
+    /// The code of project `id`, by which the public pages, signboards and requests name it.
+    ///
+    /// # Panics
+    ///
+    /// When the project does not exist in district A.
+    pub async fn project_code(&self, id: i64) -> String {
+        let office = self.actor("office_a").await;
+        let scoped = self.store.scoped(&office, "t");
+        let project = scoped.projects().get(id).await.expect("the project exists");
+        project.code
+    }
 }

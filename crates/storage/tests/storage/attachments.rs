@@ -4,14 +4,13 @@
 
 use crate::support::{exported, forbidden, not_found};
 use chrono::NaiveDate;
+use minxin_domain::Problem;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::lifecycle::GateRule;
 use minxin_domain::projects::project::{DocumentKind, FundingSource};
-use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::identity::bootstrap::CliAccount;
-use minxin_storage::kernel::blobs::{BlobStore, ObjectBlobStore, key_of};
+use minxin_storage::kernel::blobs::{BlobStore, key_of};
 use minxin_storage::projects::{Project, ProjectInput, TransitionInput};
-use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
+use minxin_storage::testing::{Fixture, blob_dir, fixture, site_manager, stores};
 use minxin_storage::{Store, StoreError};
 use std::path::Path;
 
@@ -80,19 +79,7 @@ async fn project(store: &Store, f: &Fixture, name: &str, manager_id: Option<i64>
 
 /// A project manager of 示例区住建局.
 async fn manager(store: &Store) -> minxin_domain::Actor {
-    store
-        .bootstrap_account(&CliAccount {
-            username: "site_manager",
-            display_name: "现场负责人",
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Manager]),
-            region_code: "990101",
-            department_code: Some("A-ZJ"),
-            scope_region_code: Some("990101"),
-            must_change_password: false,
-        })
-        .await
-        .unwrap();
+    site_manager(store).await;
     store.actor_for_cli("site_manager").await.unwrap()
 }
 
@@ -103,8 +90,7 @@ fn met(gate: &minxin_storage::projects::GateView, rule: GateRule) -> bool {
 #[tokio::test]
 async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
     for (b, store) in stores().await {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
+        let (_dir, blobs) = blob_dir();
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
@@ -213,8 +199,7 @@ async fn office_attaches_a_pdf_and_the_gate_sees_its_kind() {
 #[tokio::test]
 async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
     for (b, store) in stores().await {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
+        let (_dir, blobs) = blob_dir();
         let f = fixture(&store).await;
         let site = manager(&store).await;
         let p = project(&store, &f, "社区老年食堂", Some(site.account_id)).await;
@@ -226,87 +211,78 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
             .await
             .unwrap();
 
-        // Another district: the project and its documents do not exist.
-        let outsider = f.actor("dept_b").await;
-        let o = store.scoped(&outsider, "t");
-        assert!(not_found(o.projects().attachments(p.id).await), "{b}");
-        assert!(
-            not_found(o.projects().attachment(p.id, doc.id, &blobs).await),
-            "{b}"
+        // Another district: the project and its documents do not exist. The leader reads but
+        // changes nothing; the project manager adds site photos, nothing else, and removes
+        // nothing.
+        let (outsider, leader) = (f.actor("dept_b").await, f.actor("leader_a").await);
+        let (o, l, m) = (
+            store.scoped(&outsider, "t"),
+            store.scoped(&leader, "t"),
+            store.scoped(&site, "t"),
         );
-        assert!(
-            not_found(
-                o.projects()
-                    .attach(p.id, DocumentKind::Other, "x.pdf", PDF, &blobs)
-                    .await
-            ),
-            "{b}"
-        );
-        assert!(
-            not_found(o.projects().remove_attachment(p.id, doc.id).await),
-            "{b}"
-        );
-
-        // The leader reads but changes nothing.
-        let leader = f.actor("leader_a").await;
-        let l = store.scoped(&leader, "t");
-        assert_eq!(
-            l.projects().attachments(p.id).await.unwrap().len(),
-            1,
-            "{b}"
-        );
-        assert!(
-            l.projects().attachment(p.id, doc.id, &blobs).await.is_ok(),
-            "{b}"
-        );
-        assert!(
-            forbidden(
-                l.projects()
-                    .attach(p.id, DocumentKind::Photo, "p.jpg", JPEG, &blobs)
-                    .await
-            ),
-            "{b}"
-        );
-        assert!(
-            forbidden(l.projects().remove_attachment(p.id, doc.id).await),
-            "{b}"
-        );
-
-        // The project manager adds site photos, nothing else, and removes nothing.
-        let m = store.scoped(&site, "t");
+        let (o, l, m) = (o.projects(), l.projects(), m.projects());
         let photo = m
-            .projects()
             .attach(p.id, DocumentKind::Photo, "现场.jpg", JPEG, &blobs)
             .await
             .unwrap();
         assert_eq!(photo.content_type, "image/jpeg", "{b}");
-        assert!(
-            forbidden(
-                m.projects()
-                    .attach(p.id, DocumentKind::Acceptance, "验收.pdf", PDF, &blobs)
-                    .await
+        assert_eq!(l.attachments(p.id).await.unwrap().len(), 2, "{b}");
+        assert!(l.attachment(p.id, doc.id, &blobs).await.is_ok(), "{b}");
+        let other = DocumentKind::Other;
+        let refusals = [
+            ("outsider lists", not_found(o.attachments(p.id).await)),
+            (
+                "outsider reads",
+                not_found(o.attachment(p.id, doc.id, &blobs).await),
             ),
-            "{b}"
-        );
-        assert!(
-            forbidden(m.projects().remove_attachment(p.id, photo.id).await),
-            "{b}"
-        );
-        // Refused before the content is looked at: a forbidden upload stores nothing.
-        assert!(
-            forbidden(
-                l.projects()
-                    .attach(
+            (
+                "outsider attaches",
+                not_found(o.attach(p.id, other, "x.pdf", PDF, &blobs).await),
+            ),
+            (
+                "outsider removes",
+                not_found(o.remove_attachment(p.id, doc.id).await),
+            ),
+            (
+                "leader attaches",
+                forbidden(
+                    l.attach(p.id, DocumentKind::Photo, "p.jpg", JPEG, &blobs)
+                        .await,
+                ),
+            ),
+            (
+                "leader removes",
+                forbidden(l.remove_attachment(p.id, doc.id).await),
+            ),
+            (
+                "manager attaches a non-photo",
+                forbidden(
+                    m.attach(p.id, DocumentKind::Acceptance, "验收.pdf", PDF, &blobs)
+                        .await,
+                ),
+            ),
+            (
+                "manager removes",
+                forbidden(m.remove_attachment(p.id, photo.id).await),
+            ),
+            // Refused before the content is looked at: a forbidden upload stores nothing.
+            (
+                "leader uploads new content",
+                forbidden(
+                    l.attach(
                         p.id,
                         DocumentKind::Photo,
                         "other.pdf",
                         b"%PDF-2.0 other",
-                        &blobs
+                        &blobs,
                     )
-                    .await
+                    .await,
+                ),
             ),
-            "{b}"
-        );
+        ];
+        for (case, refused) in refusals {
+            assert!(refused, "{b}: {case}");
+        }
         assert!(
             !blobs.exists(&key_of(b"%PDF-2.0 other")).await.unwrap(),
             "{b}"
@@ -332,8 +308,7 @@ async fn scopes_and_roles_decide_who_attaches_reads_and_removes() {
 #[tokio::test]
 async fn content_decides_and_identical_files_are_stored_once() {
     for (b, store) in stores().await {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
+        let (dir, blobs) = blob_dir();
         let f = fixture(&store).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");

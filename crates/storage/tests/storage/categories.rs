@@ -5,27 +5,14 @@
 
 use crate::support::{exported, forbidden, not_found, problems};
 use minxin_domain::kernel::audit::AuditAction;
-use minxin_domain::{Actor, Problem, Role, RoleSet};
+use minxin_domain::{Actor, Problem, Role};
 use minxin_storage::Store;
-use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::org::{Category, CategoryChange, CategoryInput};
-use minxin_storage::testing::{Fixture, PASSWORD, TestProject, fixture, stores};
+use minxin_storage::testing::{Fixture, TestProject, account, fixture, stores};
 
 /// An office account of region `region` (scope the same), created for the test.
 async fn office(f: &Fixture, username: &'static str, region: &'static str) -> Actor {
-    f.store
-        .bootstrap_account(&CliAccount {
-            username,
-            display_name: username,
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Office]),
-            region_code: region,
-            department_code: None,
-            scope_region_code: Some(region),
-            must_change_password: false,
-        })
-        .await
-        .unwrap();
+    account(&f.store, username, username, Role::Office, region, None).await;
     f.actor(username).await
 }
 

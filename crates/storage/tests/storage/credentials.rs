@@ -39,15 +39,19 @@ async fn stored_secret(store: &minxin_storage::Store, account_id: i64) -> Option
     rows.into_iter().next().and_then(|(s,)| s)
 }
 
+/// An API token of `office_a` for a script, which a password change or reset must revoke.
+async fn script_token(store: &minxin_storage::Store) -> String {
+    let attempt = attempt("office_a", PASSWORD);
+    let issued = store.auth().issue_token(&attempt, "script", None).await;
+    issued.expect("office_a gets a token").0
+}
+
 #[tokio::test]
 async fn a_password_change_revokes_tokens_and_sessions_and_rotates_this_one() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         let auth = store.auth();
-        let (api_token, _) = auth
-            .issue_token(&attempt("office_a", PASSWORD), "script", None)
-            .await
-            .unwrap_or_else(|e| panic!("{b}: {e:?}"));
+        let api_token = script_token(&store).await;
         assert!(auth.token_actor(&api_token).await.unwrap().is_some(), "{b}");
         let (own, context) = f.session("office_a", ADDRESS).await;
         let (other, _) = f.session("office_a", "198.51.100.8").await;
@@ -84,10 +88,7 @@ async fn an_administrators_reset_revokes_the_accounts_tokens() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         let auth = store.auth();
-        let (api_token, _) = auth
-            .issue_token(&attempt("office_a", PASSWORD), "script", None)
-            .await
-            .unwrap_or_else(|e| panic!("{b}: {e:?}"));
+        let api_token = script_token(&store).await;
         let admin = f.actor("sysadmin_a").await;
         store
             .scoped(&admin, ADDRESS)

@@ -2,20 +2,22 @@
 //! projects with lights, money and reports; the caller's scope and the chosen region and year;
 //! who may see it.
 
-use crate::support::{forbidden, not_found};
+use crate::support::{forbidden, not_found, record};
 use chrono::{Datelike, Duration, Utc};
+use minxin_domain::Actor;
 use minxin_domain::control::light::{AssessedReason, Assessment, Light, Reason};
 use minxin_domain::control::ranking::{DepartmentTally, score_bp};
 use minxin_domain::control::report::{DEFAULT_DUE_DAY, ReportPeriod, due_date, periods_due};
-use minxin_domain::identity::role::{Role, RoleSet};
+use minxin_domain::identity::role::Role;
 use minxin_domain::kernel::money::Fen;
 use minxin_domain::projects::project::FundingSource;
-use minxin_storage::control::dashboard::{DashboardQuery, Investment, LightCounts};
+use minxin_storage::control::dashboard::{Dashboard, DashboardQuery, Investment, LightCounts};
 use minxin_storage::control::money::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_storage::control::reports::ReportInput;
-use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::testing::today;
-use minxin_storage::testing::{Fixture, PASSWORD, TestProject, execute_raw, fixture, stores};
+use minxin_storage::testing::{
+    Fixture, TestProject, account, execute_raw, fixture, narrow, stores,
+};
 use minxin_storage::{Backend, Store, StoreError};
 use sea_query::{Alias, PostgresQueryBuilder, Query, SqliteQueryBuilder};
 
@@ -42,6 +44,15 @@ async fn project(f: &Fixture, office: &'static str, name: &'static str, plan: Pl
         ..TestProject::building(f, name, 90, 120)
     })
     .await
+}
+
+/// The dashboard `who` is shown for `query`.
+async fn dashboard(
+    store: &Store,
+    who: &Actor,
+    query: DashboardQuery,
+) -> Result<Dashboard, StoreError> {
+    store.scoped(who, "t").control().dashboard(&query).await
 }
 
 /// Sets a project's light with one reason (or none), as the light refresh would store it.
@@ -164,19 +175,7 @@ async fn accounts(store: &Store) -> Fixture {
         ("manager_a", Role::Manager, "990101"),
         ("office_b", Role::Office, "990102"),
     ] {
-        store
-            .bootstrap_account(&CliAccount {
-                username,
-                display_name: username,
-                password: PASSWORD,
-                roles: RoleSet::new([role]),
-                region_code: region,
-                department_code: None,
-                scope_region_code: Some(region),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
+        account(store, username, username, role, region, None).await;
     }
     f
 }
@@ -204,30 +203,11 @@ async fn figures_are_exact_for_the_region_and_year() {
         };
         // A-ZJ: red under construction with money; yellow in procurement; an approved one
         // without a light. A-JY: green under construction with its report on time.
-        let red = project(
-            &f,
-            "office_a",
-            "红灯项目",
-            street("construction", f.a_zj, 1_000_000),
-        )
-        .await;
-        let yellow = project(
-            &f,
-            "office_a",
-            "黄灯项目",
-            street("procurement", f.a_zj, 50_000),
-        )
-        .await;
-        let unlit = project(
-            &f,
-            "office_a",
-            "未亮灯项目",
-            street("approved", f.a_zj, 10_000),
-        )
-        .await;
-        let green = project(
-            &f,
-            "office_a",
+        let in_a = |name, plan| project(&f, "office_a", name, plan);
+        let red = in_a("红灯项目", street("construction", f.a_zj, 1_000_000)).await;
+        let yellow = in_a("黄灯项目", street("procurement", f.a_zj, 50_000)).await;
+        let unlit = in_a("未亮灯项目", street("approved", f.a_zj, 10_000)).await;
+        let green = in_a(
             "绿灯项目",
             Plan {
                 stage: "construction",
@@ -239,9 +219,7 @@ async fn figures_are_exact_for_the_region_and_year() {
         )
         .await;
         // Another year, and district B: never counted for A's leader this year.
-        let old = project(
-            &f,
-            "office_a",
+        let old = in_a(
             "往年项目",
             Plan {
                 year: year - 1,
@@ -265,12 +243,10 @@ async fn figures_are_exact_for_the_region_and_year() {
 
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
-        s.control()
-            .record_money(red, &money("approval", county, 800_000, None))
+        record(&s, red, money("approval", county, 800_000, None))
             .await
             .unwrap();
-        s.control()
-            .record_money(red, &money("disbursement", county, 600_000, None))
+        record(&s, red, money("disbursement", county, 600_000, None))
             .await
             .unwrap();
         let contract = s
@@ -306,8 +282,7 @@ async fn figures_are_exact_for_the_region_and_year() {
             )
             .await
             .unwrap();
-        s.control()
-            .record_money(old, &money("approval", county, 7, None))
+        record(&s, old, money("approval", county, 7, None))
             .await
             .unwrap();
 
@@ -337,37 +312,20 @@ async fn figures_are_exact_for_the_region_and_year() {
         light(&store, green, Some(Light::Green), Reason::AllClear).await;
         light(&store, unlit, None, Reason::AllClear).await;
 
-        let path_a = f.street_a.path.as_str();
-        snapshot(&store, months_back(2), (red, path_a, f.a_zj), "red").await;
-        snapshot(&store, months_back(1), (red, path_a, f.a_zj), "red").await;
-        snapshot(&store, months_back(1), (yellow, path_a, f.a_zj), "yellow").await;
-        snapshot(
-            &store,
-            months_back(1),
-            (green, &f.district_a.path, f.a_jy),
-            "green",
-        )
-        .await;
-        snapshot(
-            &store,
-            months_back(14),
-            (green, &f.district_a.path, f.a_jy),
-            "green",
-        )
-        .await;
-        snapshot(
-            &store,
-            months_back(1),
-            (other, &f.street_b.path, f.b_zj),
-            "red",
-        )
-        .await;
+        let (path_a, district_a) = (f.street_a.path.as_str(), f.district_a.path.as_str());
+        for (months, project, light) in [
+            (2, (red, path_a, f.a_zj), "red"),
+            (1, (red, path_a, f.a_zj), "red"),
+            (1, (yellow, path_a, f.a_zj), "yellow"),
+            (1, (green, district_a, f.a_jy), "green"),
+            (14, (green, district_a, f.a_jy), "green"),
+            (1, (other, f.street_b.path.as_str(), f.b_zj), "red"),
+        ] {
+            snapshot(&store, months_back(months), project, light).await;
+        }
 
         let leader = f.actor("leader_a").await;
-        let d = store
-            .scoped(&leader, "t")
-            .control()
-            .dashboard(&DashboardQuery::default())
+        let d = dashboard(&store, &leader, DashboardQuery::default())
             .await
             .unwrap();
         assert_eq!((d.year, d.region_id), (year, Some(f.district_a.id)), "{b}");
@@ -517,10 +475,7 @@ async fn figures_are_exact_for_the_region_and_year() {
         )
         .await
         .unwrap();
-        let again = store
-            .scoped(&leader, "t")
-            .control()
-            .dashboard(&DashboardQuery::default())
+        let again = dashboard(&store, &leader, DashboardQuery::default())
             .await
             .unwrap();
         let trend: Vec<(ReportPeriod, u32, u32, u32, i64)> = again
@@ -535,27 +490,29 @@ async fn figures_are_exact_for_the_region_and_year() {
         );
 
         // Narrowed to the street: the green project of the district itself drops out.
-        let street = store
-            .scoped(&leader, "t")
-            .control()
-            .dashboard(&DashboardQuery {
+        let street = dashboard(
+            &store,
+            &leader,
+            DashboardQuery {
                 region_id: Some(f.street_a.id),
                 year: None,
-            })
-            .await
-            .unwrap();
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!((street.projects, street.lights.green), (3, 0), "{b}");
         assert_eq!(street.region_name, "示例街道");
         // Last year: only the old project, with its approval.
-        let last_year = store
-            .scoped(&leader, "t")
-            .control()
-            .dashboard(&DashboardQuery {
+        let last_year = dashboard(
+            &store,
+            &leader,
+            DashboardQuery {
                 region_id: None,
                 year: Some(year - 1),
-            })
-            .await
-            .unwrap();
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(
             (last_year.projects, last_year.total.approved_fen),
             (1, 7 * YUAN),
@@ -585,30 +542,26 @@ async fn scope_and_roles_decide_who_sees_what() {
 
         // District B's leader sees none of district A, and cannot ask for it.
         let leader_b = f.actor("leader_b").await;
-        let theirs = store
-            .scoped(&leader_b, "t")
-            .control()
-            .dashboard(&DashboardQuery::default())
+        let theirs = dashboard(&store, &leader_b, DashboardQuery::default())
             .await
             .unwrap();
         assert_eq!((theirs.projects, theirs.total.planned_fen), (0, 0), "{b}");
         assert_eq!(theirs.region_id, Some(f.district_b.id));
-        let asked = store
-            .scoped(&leader_b, "t")
-            .control()
-            .dashboard(&DashboardQuery {
+        let asked = dashboard(
+            &store,
+            &leader_b,
+            DashboardQuery {
                 region_id: Some(f.district_a.id),
                 year: None,
-            })
-            .await;
+            },
+        )
+        .await;
         assert!(not_found(asked), "{b}");
 
         // The office sees its district; a year out of range is refused.
         let office = f.actor("office_a").await;
-        let ours = store.scoped(&office, "t");
         assert_eq!(
-            ours.control()
-                .dashboard(&DashboardQuery::default())
+            dashboard(&store, &office, DashboardQuery::default())
                 .await
                 .unwrap()
                 .projects,
@@ -616,39 +569,24 @@ async fn scope_and_roles_decide_who_sees_what() {
             "{b}"
         );
         assert!(matches!(
-            ours.control()
-                .dashboard(&DashboardQuery {
+            dashboard(
+                &store,
+                &office,
+                DashboardQuery {
                     region_id: None,
                     year: Some(1900)
-                })
-                .await,
+                }
+            )
+            .await,
             Err(StoreError::Invalid(_))
         ));
 
         // A leader narrowed to departments is counted from the projects themselves.
         for (username, department, expected) in [("leader_zj", "A-ZJ", 1), ("leader_jy", "A-JY", 0)]
         {
-            let id = store
-                .bootstrap_account(&CliAccount {
-                    username,
-                    display_name: username,
-                    password: PASSWORD,
-                    roles: RoleSet::new([Role::Leader]),
-                    region_code: "990101",
-                    department_code: None,
-                    scope_region_code: Some("990101"),
-                    must_change_password: false,
-                })
-                .await
-                .unwrap();
-            store
-                .bootstrap_scope_departments(id, &[department])
-                .await
-                .unwrap();
-            let narrowed = store
-                .scoped(&f.actor(username).await, "t")
-                .control()
-                .dashboard(&DashboardQuery::default())
+            let id = account(&store, username, username, Role::Leader, "990101", None).await;
+            narrow(&store, id, &[department]).await;
+            let narrowed = dashboard(&store, &f.actor(username).await, DashboardQuery::default())
                 .await
                 .unwrap();
             assert_eq!(
@@ -665,11 +603,7 @@ async fn scope_and_roles_decide_who_sees_what() {
 
         for username in ["dept_a", "manager_a", "finance_a", "sysadmin"] {
             let actor = f.actor(username).await;
-            let refused = store
-                .scoped(&actor, "t")
-                .control()
-                .dashboard(&DashboardQuery::default())
-                .await;
+            let refused = dashboard(&store, &actor, DashboardQuery::default()).await;
             assert!(forbidden(refused), "{b}: {username}");
         }
     }

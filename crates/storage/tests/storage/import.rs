@@ -2,7 +2,7 @@
 //! project code, generated codes, dry runs, the dictionary a user's template offers, and data
 //! scopes (a department user cannot import into another district).
 
-use crate::support::audited;
+use crate::support::{BUDGET, audited};
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::projects::import::{Column, ImportRow, Issue, RowIssue};
@@ -35,12 +35,7 @@ fn row(n: u32, code: &str, category_id: i64, f: &Fixture) -> ImportRow {
         latitude: Some(30.6),
         planned_start: NaiveDate::from_ymd_opt(2026, 3, 1),
         planned_end: NaiveDate::from_ymd_opt(2026, 10, 31),
-        budget: [
-            (FundingSource::County, 123_456_789),
-            (FundingSource::Residents, 5_000_000),
-        ]
-        .into_iter()
-        .collect(),
+        budget: BUDGET.into_iter().collect(),
         beneficiaries: Some(1200),
         description: "外墙保温、管网改造".into(),
         goals: "居民满意度 90% 以上".into(),

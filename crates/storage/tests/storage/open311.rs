@@ -10,9 +10,8 @@ use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::open311::{KEY_PREFIX, window};
 use minxin_domain::requests::service_request::RequestState;
 use minxin_storage::StoreError;
-use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::requests::{Open311Query, Submission};
-use minxin_storage::testing::{execute_raw, fixture, query_raw, stores};
+use minxin_storage::testing::{blob_dir, execute_raw, fixture, query_raw, stores};
 
 fn posted(channel: Channel) -> Submission {
     Submission {
@@ -64,12 +63,10 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
         assert_eq!(id, Some(issued.listed.id), "{backend}");
         assert_eq!(store.open311("x").key("o311_nonsense").await.unwrap(), None);
 
+        let office_scope = store.scoped(&office, "x");
+        let keys = office_scope.requests();
         // Refusals: an empty name, a role without the permission, a key outside the scope.
-        let empty = store
-            .scoped(&office, "x")
-            .requests()
-            .issue_open311_key("  ")
-            .await;
+        let empty = keys.issue_open311_key("  ").await;
         assert!(matches!(empty, Err(StoreError::Invalid(_))), "{backend}");
         let dept = f.actor("dept_a").await;
         let refused = store
@@ -79,38 +76,19 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
             .await;
         assert!(forbidden(refused), "{backend}");
         let cli = store.bootstrap_open311_key("city app").await.unwrap();
-        let listed = store
-            .scoped(&office, "x")
-            .requests()
-            .open311_keys()
-            .await
-            .unwrap();
+        let listed = keys.open311_keys().await.unwrap();
         assert_eq!(
             listed.len(),
             1,
             "{backend}: the city-wide key is outside district A"
         );
-        let outside = store
-            .scoped(&office, "x")
-            .requests()
-            .revoke_open311_key(cli.listed.id)
-            .await;
+        let outside = keys.revoke_open311_key(cli.listed.id).await;
         assert!(not_found(outside), "{backend}");
         assert_eq!(store.bootstrap_open311_keys().await.unwrap().len(), 2);
 
-        store
-            .scoped(&office, "x")
-            .requests()
-            .revoke_open311_key(issued.listed.id)
-            .await
-            .unwrap();
+        keys.revoke_open311_key(issued.listed.id).await.unwrap();
         assert_eq!(store.open311("x").key(&issued.key).await.unwrap(), None);
-        let listed = store
-            .scoped(&office, "x")
-            .requests()
-            .open311_keys()
-            .await
-            .unwrap();
+        let listed = keys.open311_keys().await.unwrap();
         assert!(listed[0].revoked_at.is_some(), "{backend}");
         store
             .bootstrap_revoke_open311_key(cli.listed.id)
@@ -141,8 +119,7 @@ async fn the_office_issues_lists_and_revokes_keys_in_its_scope() {
 async fn a_key_reads_back_what_it_posted_and_others_only_what_is_published() {
     for (backend, store) in stores().await {
         let _f = fixture(&store).await;
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
+        let (_dir, blobs) = blob_dir();
         let calendar = WorkingCalendar::shipped();
         let first = store.bootstrap_open311_key("app one").await.unwrap();
         let second = store.bootstrap_open311_key("app two").await.unwrap();

@@ -4,13 +4,11 @@
 //! covers, so every request is visible to some office.
 
 use minxin_domain::Role;
-use minxin_domain::RoleSet;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_storage::Store;
-use minxin_storage::identity::bootstrap::CliAccount;
 use minxin_storage::requests::Submission;
 use minxin_storage::testing::{
-    Fixture, PASSWORD, TestProject, execute_raw, fixture, query_raw, route_street_roads, stores,
+    Fixture, TestProject, account, execute_raw, fixture, query_raw, route_street_roads, stores,
 };
 
 fn submission(lat: &str, lon: &str) -> Submission {
@@ -36,19 +34,8 @@ async fn placed(store: &Store, lat: &str, lon: &str) -> String {
 /// An office for district B (the fixture has only district A's), with district B's project at
 /// (31.0, 115.0).
 async fn office_and_project_in_b(f: &Fixture) {
-    f.store
-        .bootstrap_account(&CliAccount {
-            username: "office_b",
-            display_name: "样板区管理中心",
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Office]),
-            region_code: "990102",
-            department_code: None,
-            scope_region_code: Some("990102"),
-            must_change_password: false,
-        })
-        .await
-        .unwrap();
+    let name = "样板区管理中心";
+    account(&f.store, "office_b", name, Role::Office, "990102", None).await;
     let id = f
         .project(TestProject {
             office: "office_b",

@@ -25,15 +25,7 @@ async fn located(f: &Fixture, name: &'static str, lat: f64, lon: f64) -> (i64, S
     )
     .await
     .unwrap();
-    let office = f.actor("office_a").await;
-    let code = f
-        .store
-        .scoped(&office, "t")
-        .projects()
-        .get(id)
-        .await
-        .unwrap()
-        .code;
+    let code = f.project_code(id).await;
     (id, code)
 }
 

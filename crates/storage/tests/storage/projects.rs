@@ -2,18 +2,15 @@
 //! scoped lists and filters, access rules per role, milestones, lifecycle gates and moves,
 //! the published office phone, optimistic concurrency and the audit trail.
 
-use crate::support::problems;
-use crate::support::{audited, forbidden, not_found};
+use crate::support::{BUDGET, audited, forbidden, not_found, problems};
 use chrono::NaiveDate;
 use minxin_domain::kernel::audit::AuditAction;
-use minxin_domain::projects::project::FundingSource;
-use minxin_domain::{Problem, Role, RoleSet};
-use minxin_storage::identity::bootstrap::CliAccount;
+use minxin_domain::{Problem, Role};
 use minxin_storage::projects::Project;
 use minxin_storage::projects::{
     MilestoneInput, Pool, ProgressInput, ProjectFilter, ProjectInput, TransitionInput,
 };
-use minxin_storage::testing::{Fixture, PASSWORD, fixture, stores};
+use minxin_storage::testing::{Fixture, account, fixture, narrow, stores};
 use minxin_storage::{PageRequest, Scoped, Store, StoreError};
 
 fn date(m: u32, d: u32) -> NaiveDate {
@@ -23,23 +20,8 @@ fn date(m: u32, d: u32) -> NaiveDate {
 /// A department user narrowed to `department`, and a project manager account.
 async fn staff(store: &Store, department: &'static str) {
     for (username, role) in [("zj_staff", Role::Dept), ("zj_manager", Role::Manager)] {
-        let id = store
-            .bootstrap_account(&CliAccount {
-                username,
-                display_name: username,
-                password: PASSWORD,
-                roles: RoleSet::new([role]),
-                region_code: "990101",
-                department_code: Some(department),
-                scope_region_code: Some("990101"),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
-        store
-            .bootstrap_scope_departments(id, &[department])
-            .await
-            .unwrap();
+        let id = account(store, username, username, role, "990101", Some(department)).await;
+        narrow(store, id, &[department]).await;
     }
 }
 
@@ -70,12 +52,7 @@ async fn input(store: &Store, f: &Fixture, name: &str) -> ProjectInput {
         address: "示例街道幸福路 1 号".into(),
         planned_start: Some(date(3, 1)),
         planned_end: Some(date(10, 31)),
-        budget: [
-            (FundingSource::County, 123_456_789),
-            (FundingSource::Residents, 5_000_000),
-        ]
-        .into_iter()
-        .collect(),
+        budget: BUDGET.into_iter().collect(),
         beneficiaries: Some(1200),
         description: "社区民生项目".into(),
         goals: "日均服务 200 人次".into(),

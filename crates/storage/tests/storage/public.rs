@@ -7,8 +7,7 @@
 use crate::support::not_found;
 use minxin_storage::control::money::MoneyInput;
 use minxin_storage::control::reports::PhotoCopy;
-use minxin_storage::kernel::blobs::ObjectBlobStore;
-use minxin_storage::testing::{PRIVATE_TEXTS, TestProject, execute_raw, fixture, stores};
+use minxin_storage::testing::{PRIVATE_TEXTS, TestProject, blob_dir, execute_raw, fixture, stores};
 
 fn leaks(json: &str) -> Vec<&'static str> {
     PRIVATE_TEXTS
@@ -22,8 +21,7 @@ fn leaks(json: &str) -> Vec<&'static str> {
 async fn a_public_project_shows_public_fields_only() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
+        let (_dir, blobs) = blob_dir();
         let seed = f.public_project("东湖社区老年食堂", &blobs).await;
 
         let view = store.public().project(&seed.code).await.unwrap();
@@ -53,8 +51,7 @@ async fn a_public_project_shows_public_fields_only() {
 async fn a_published_office_line_is_shown_in_full_and_the_owner_phone_never() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
+        let (_dir, blobs) = blob_dir();
         let seed = f.public_project("东湖社区老年食堂", &blobs).await;
         let office = f.actor("office_a").await;
         let s = store.scoped(&office, "t");
@@ -111,14 +108,7 @@ async fn projects_that_are_not_public_are_not_found() {
         let id = f
             .project(TestProject::building(&f, "西湖社区老年食堂", 30, 30))
             .await;
-        let office = f.actor("office_a").await;
-        let code = store
-            .scoped(&office, "t")
-            .projects()
-            .get(id)
-            .await
-            .unwrap()
-            .code;
+        let code = f.project_code(id).await;
         let public = store.public();
         assert!(public.project(&code).await.is_ok(), "{b}");
         assert!(not_found(public.project("2099-MX-9999").await));
@@ -157,8 +147,7 @@ async fn projects_that_are_not_public_are_not_found() {
 async fn only_copies_of_photos_of_accepted_reports_are_public() {
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
+        let (_dir, blobs) = blob_dir();
         let seed = f.public_project("南湖社区老年食堂", &blobs).await;
         let other = f.public_project("北湖社区老年食堂", &blobs).await;
         let public = store.public();
@@ -247,14 +236,7 @@ async fn money_moves_the_last_modified_time() {
         let id = f
             .project(TestProject::building(&f, "东湖社区老年食堂", 30, 30))
             .await;
-        let office = f.actor("office_a").await;
-        let code = store
-            .scoped(&office, "t")
-            .projects()
-            .get(id)
-            .await
-            .unwrap()
-            .code;
+        let code = f.project_code(id).await;
         let before = store.public().project(&code).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         let finance = f.actor("finance_a").await;

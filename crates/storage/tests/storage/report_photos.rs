@@ -5,21 +5,25 @@
 
 use crate::support::{exported, not_found};
 use chrono::Duration;
-use minxin_domain::Problem;
 use minxin_domain::control::report::{
     DEFAULT_DUE_DAY, MAX_PHOTOS, ReportPeriod, ReportRefusal, periods_due,
 };
 use minxin_domain::kernel::audit::AuditAction;
-use minxin_storage::StoreError;
+use minxin_domain::{Actor, Problem};
 use minxin_storage::control::reports::{Decision, NewPhoto, PhotoCopy, ReportInput};
-use minxin_storage::kernel::blobs::ObjectBlobStore;
-use minxin_storage::testing::today;
 use minxin_storage::testing::{Fixture, TestProject, execute_raw, fixture, photo, stores};
+use minxin_storage::testing::{blob_dir, today};
+use minxin_storage::{Store, StoreError};
 
 /// A project of district A under construction that started 90 days ago.
-async fn project(f: &Fixture) -> i64 {
-    f.project(TestProject::building(f, "东湖社区老年食堂", 90, 90))
-        .await
+/// The fixture, its project under construction for 90 days, and district A's office.
+async fn office_and_project(store: &Store) -> (Fixture, i64, Actor) {
+    let f = fixture(store).await;
+    let id = f
+        .project(TestProject::building(&f, "东湖社区老年食堂", 90, 90))
+        .await;
+    let office = f.actor("office_a").await;
+    (f, id, office)
 }
 
 fn input(period: &str) -> ReportInput {
@@ -34,11 +38,8 @@ fn input(period: &str) -> ReportInput {
 #[tokio::test]
 async fn photos_are_stored_with_the_report_and_limited_in_all() {
     for (b, store) in stores().await {
-        let f = fixture(&store).await;
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
-        let id = project(&f).await;
-        let office = f.actor("office_a").await;
+        let (f, id, office) = office_and_project(&store).await;
+        let (_dir, blobs) = blob_dir();
         let s = store.scoped(&office, "t");
         let period = ReportPeriod::of(today()).to_string();
 
@@ -93,11 +94,8 @@ async fn photos_are_stored_with_the_report_and_limited_in_all() {
 #[tokio::test]
 async fn only_the_copies_are_served_and_only_in_scope() {
     for (b, store) in stores().await {
-        let f = fixture(&store).await;
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = ObjectBlobStore::local(dir.path()).unwrap();
-        let id = project(&f).await;
-        let office = f.actor("office_a").await;
+        let (f, id, office) = office_and_project(&store).await;
+        let (_dir, blobs) = blob_dir();
         let s = store.scoped(&office, "t");
         let period = ReportPeriod::of(today()).to_string();
         let report = s
@@ -140,9 +138,7 @@ async fn only_the_copies_are_served_and_only_in_scope() {
 #[tokio::test]
 async fn the_overview_names_the_months_never_reported() {
     for (b, store) in stores().await {
-        let f = fixture(&store).await;
-        let id = project(&f).await;
-        let office = f.actor("office_a").await;
+        let (_, id, office) = office_and_project(&store).await;
         let s = store.scoped(&office, "t");
         let due = periods_due(today() - Duration::days(90), today(), DEFAULT_DUE_DAY);
         let reported = due.last().unwrap().to_string();

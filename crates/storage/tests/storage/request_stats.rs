@@ -8,12 +8,12 @@ use crate::support::{forbidden, not_found};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::time::shanghai;
-use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::service_request::{Move, Rating};
 use minxin_storage::Store;
-use minxin_storage::kernel::blobs::ObjectBlobStore;
-use minxin_storage::requests::{Receipt, RequestFigures, RequestStatsFilter, Submission};
-use minxin_storage::testing::{Fixture, fixture, query_raw, route_street_roads, stores};
+use minxin_storage::requests::{Receipt, RequestFigures, RequestStatsFilter};
+use minxin_storage::testing::{
+    Fixture, fixture, move_request, portal_request, route_street_roads, stores, submit_at,
+};
 
 /// 10:00 on Monday 2 March 2026, Beijing time, an ordinary working week.
 fn monday() -> DateTime<Utc> {
@@ -27,50 +27,18 @@ fn hours(h: i64) -> Duration {
     Duration::hours(h)
 }
 
-async fn version(store: &Store, id: i64) -> i64 {
-    let rows: Vec<(i64,)> = query_raw(
-        store,
-        &format!("SELECT version FROM service_requests WHERE id = {id}"),
-    )
-    .await
-    .unwrap();
-    rows[0].0
-}
-
 /// The seven requests of the module documentation, submitted on [`monday`].
 struct Seeded {
     /// The moment the statistics are taken: ten days later.
     now: DateTime<Utc>,
 }
 
-async fn seed(store: &Store, f: &Fixture, blobs: &ObjectBlobStore) -> Seeded {
+async fn seed(store: &Store, f: &Fixture) -> Seeded {
     let calendar = WorkingCalendar::shipped();
     let t0 = monday();
     let residents = store.residents("203.0.113.7");
-    let submit = |category: &'static str, lat: &'static str, lon: &'static str| {
-        let calendar = &calendar;
-        async move {
-            residents
-                .submit(
-                    &Submission {
-                        draft: IntakeDraft {
-                            category: category.into(),
-                            description: "路面塌陷一处".into(),
-                            lat: lat.into(),
-                            lon: lon.into(),
-                            ..IntakeDraft::default()
-                        },
-                        project_code: None,
-                        channel: Channel::Portal,
-                    },
-                    &[],
-                    blobs,
-                    calendar,
-                    t0,
-                )
-                .await
-                .unwrap()
-        }
+    let submit = |category, lat, lon| async move {
+        submit_at(store, &portal_request(category, lat, lon), t0).await
     };
     let mut r: Vec<Receipt> = Vec::new();
     for _ in 0..5 {
@@ -87,13 +55,7 @@ async fn seed(store: &Store, f: &Fixture, blobs: &ObjectBlobStore) -> Seeded {
     let step = |who: &minxin_domain::Actor, id: i64, m: Move, at: DateTime<Utc>| {
         let who = who.clone();
         async move {
-            let v = version(store, id).await;
-            store
-                .scoped(&who, "t")
-                .requests()
-                .move_request(id, v, &m, at)
-                .await
-                .unwrap();
+            move_request(store, &who, id, &m, at).await.unwrap();
         }
     };
     let answer = || Move::Answer {
@@ -145,12 +107,10 @@ async fn seed(store: &Store, f: &Fixture, blobs: &ObjectBlobStore) -> Seeded {
 
 #[tokio::test]
 async fn the_three_rates_handling_time_and_overdue_of_a_district() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         route_street_roads(&f).await;
-        let Seeded { now } = seed(&store, &f, &blobs).await;
+        let Seeded { now } = seed(&store, &f).await;
         let office = f.actor("office_a").await;
         let stats = store
             .scoped(&office, "t")
@@ -226,12 +186,10 @@ async fn the_three_rates_handling_time_and_overdue_of_a_district() {
 
 #[tokio::test]
 async fn filters_narrow_and_scopes_keep_each_to_its_own() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         route_street_roads(&f).await;
-        let Seeded { now } = seed(&store, &f, &blobs).await;
+        let Seeded { now } = seed(&store, &f).await;
         let received = |who: &'static str, filter: RequestStatsFilter| {
             let (store, f) = (&store, &f);
             async move {

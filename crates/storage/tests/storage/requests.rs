@@ -7,12 +7,15 @@ use crate::support::{forbidden, not_found};
 use chrono::{DateTime, TimeZone, Utc};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::time::shanghai;
-use minxin_domain::requests::intake::{Channel, IntakeDraft};
+use minxin_domain::requests::intake::Channel;
 use minxin_domain::{FieldProblem, Problem};
-use minxin_storage::StoreError;
 use minxin_storage::kernel::blobs::ObjectBlobStore;
-use minxin_storage::requests::{RequestPhoto, Submission};
-use minxin_storage::testing::{fixture, query_raw, route_street_roads, stores};
+use minxin_storage::requests::{Receipt, RequestPhoto, Submission};
+use minxin_storage::testing::{
+    blob_dir, fixture, move_request, portal_request, query_raw, request_version,
+    route_street_roads, stores, submit_at,
+};
+use minxin_storage::{Store, StoreError};
 
 /// 15:00 on Wednesday 30 September 2026, Beijing time: the National Day holiday follows.
 fn before_national_day() -> DateTime<Utc> {
@@ -32,25 +35,19 @@ fn beijing_midnight(m: u32, d: u32) -> DateTime<Utc> {
 /// Where photos go (a temporary directory, removed when the first value is dropped) and the
 /// shipped working-day calendar.
 fn setting() -> (tempfile::TempDir, ObjectBlobStore, WorkingCalendar) {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
+    let (dir, blobs) = blob_dir();
     (dir, blobs, WorkingCalendar::shipped())
 }
 
-fn submission(category: &str, lat: &str, lon: &str) -> Submission {
-    Submission {
-        draft: IntakeDraft {
-            category: category.into(),
-            description: "人行道砖松动，老人容易绊倒".into(),
-            lat: lat.into(),
-            lon: lon.into(),
-            name: "王女士".into(),
-            phone: "13800001234".into(),
-            ..IntakeDraft::default()
-        },
-        project_code: None,
-        channel: Channel::Portal,
-    }
+/// A road request inside the fixture's street, which the routing rule sends to the housing
+/// bureau, received [`before_national_day`]: what most tests take through the workflow.
+async fn road_request(store: &Store) -> Receipt {
+    submit_at(
+        store,
+        &portal_request("road", "30.5", "114.5"),
+        before_national_day(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -69,7 +66,7 @@ async fn a_request_is_stored_routed_and_followed_by_its_receipt() {
         let residents = store.residents("203.0.113.7");
         let routed = residents
             .submit(
-                &submission("road", "30.5", "114.5"),
+                &portal_request("road", "30.5", "114.5"),
                 &[photo],
                 &blobs,
                 &calendar,
@@ -97,16 +94,12 @@ async fn a_request_is_stored_routed_and_followed_by_its_receipt() {
 
         // Outside every boundary, or of a category no rule names: the dispatch queue.
         for (category, lat, lon) in [("road", "31.5", "115.5"), ("lighting", "30.5", "114.5")] {
-            let queued = residents
-                .submit(
-                    &submission(category, lat, lon),
-                    &[],
-                    &blobs,
-                    &calendar,
-                    before_national_day(),
-                )
-                .await
-                .unwrap();
+            let queued = submit_at(
+                &store,
+                &portal_request(category, lat, lon),
+                before_national_day(),
+            )
+            .await;
             assert!(!queued.routed, "{b} {category}");
             let tracked = residents.follow(queued.code.as_str()).await.unwrap();
             assert_eq!(tracked.state, "submitted", "{b}");
@@ -135,20 +128,9 @@ async fn a_request_is_stored_routed_and_followed_by_its_receipt() {
 
 #[tokio::test]
 async fn the_audit_log_keeps_no_contact_details() {
-    let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         fixture(&store).await;
-        let receipt = store
-            .residents("203.0.113.7")
-            .submit(
-                &submission("road", "30.5", "114.5"),
-                &[],
-                &blobs,
-                &calendar,
-                before_national_day(),
-            )
-            .await
-            .unwrap();
+        let receipt = road_request(&store).await;
         let rows: Vec<(String, String, String)> = query_raw(
             &store,
             "SELECT action, address, COALESCE(after, '') FROM audit_log WHERE target_type = 'service_request'",
@@ -181,16 +163,16 @@ async fn bad_input_is_refused_by_field_and_nothing_is_stored() {
             other => panic!("{b}: expected a refusal, got {other:?}"),
         };
         assert_eq!(
-            invalid(submit(submission("teleport", "30.5", "114.5")).await),
+            invalid(submit(portal_request("teleport", "30.5", "114.5")).await),
             [FieldProblem::new("category", Problem::Unknown)]
         );
-        let mut unknown_project = submission("road", "", "");
+        let mut unknown_project = portal_request("road", "", "");
         unknown_project.project_code = Some("NO-SUCH-PROJECT".into());
         assert_eq!(
             invalid(submit(unknown_project).await),
             [FieldProblem::new("project", Problem::Unknown)]
         );
-        let mut long = submission("road", "30.5", "114.5");
+        let mut long = portal_request("road", "30.5", "114.5");
         long.draft.description = "坑".repeat(4_001);
         assert_eq!(
             invalid(submit(long).await),
@@ -209,35 +191,16 @@ async fn bad_input_is_refused_by_field_and_nothing_is_stored() {
     }
 }
 
-async fn version(store: &minxin_storage::Store, id: i64) -> i64 {
-    let rows: Vec<(i64,)> = query_raw(
-        store,
-        &format!("SELECT version FROM service_requests WHERE id = {id}"),
-    )
-    .await
-    .unwrap();
-    rows[0].0
-}
-
 #[tokio::test]
 async fn two_departments_pass_a_request_and_the_resident_rates_it() {
     use minxin_domain::requests::service_request::{Move, Rating, Refusal, RequestState as S};
-    let (_dir, blobs, calendar) = setting();
+    let calendar = WorkingCalendar::shipped();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         route_street_roads(&f).await;
         let now = before_national_day();
         let residents = store.residents("203.0.113.7");
-        let receipt = residents
-            .submit(
-                &submission("road", "30.5", "114.5"),
-                &[],
-                &blobs,
-                &calendar,
-                now,
-            )
-            .await
-            .unwrap();
+        let receipt = road_request(&store).await;
         let id = receipt.id;
         store
             .bootstrap_scope_departments(f.id("dept_a"), &["A-ZJ"])
@@ -252,14 +215,7 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
         let step = |who: &minxin_domain::Actor, m: Move| {
             let store = store.clone();
             let who = who.clone();
-            async move {
-                let v = version(&store, id).await;
-                store
-                    .scoped(&who, "t")
-                    .requests()
-                    .move_request(id, v, &m, now)
-                    .await
-            }
+            async move { move_request(&store, &who, id, &m, now).await }
         };
         let refusal = |r: Result<S, StoreError>| match r {
             Err(StoreError::Invalid(p)) => p[0].problem.clone(),
@@ -272,6 +228,7 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
             S::Accepted,
             "{b}"
         );
+        let answer = |text: &str| Move::Answer { text: text.into() };
         let transfer = |reason: &str| Move::Transfer {
             department: f.a_jy,
             reason: reason.into(),
@@ -286,15 +243,7 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
         );
         // The first department still sees it (首问) but no longer holds it.
         assert_eq!(
-            refusal(
-                step(
-                    &dept_a,
-                    Move::Answer {
-                        text: "已修复".into()
-                    }
-                )
-                .await
-            ),
+            refusal(step(&dept_a, answer("已修复")).await),
             Problem::refused(Refusal::WrongState(S::Assigned))
         );
         assert_eq!(
@@ -305,23 +254,22 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
         );
         assert_eq!(step(&dept_a, Move::Accept).await.unwrap(), S::Accepted);
         assert_eq!(
-            step(
-                &dept_a,
-                Move::Answer {
-                    text: "已更换松动的砖".into()
-                }
-            )
-            .await
-            .unwrap(),
+            step(&dept_a, answer("已更换松动的砖")).await.unwrap(),
             S::Answered
         );
         let code = receipt.code.to_string();
         let later = now + chrono::Duration::days(20);
+        let unsatisfied = |comment: &'static str| {
+            let (code, calendar) = (&code, &calendar);
+            async move {
+                residents
+                    .rate(code, Rating::Unsatisfied, comment, calendar, later)
+                    .await
+                    .unwrap()
+            }
+        };
         assert_eq!(
-            residents
-                .rate(&code, Rating::Unsatisfied, "还是松的", &calendar, later)
-                .await
-                .unwrap(),
+            unsatisfied("还是松的").await,
             S::InProgress,
             "{b}: 不满意 reopens once"
         );
@@ -333,21 +281,11 @@ async fn two_departments_pass_a_request_and_the_resident_rates_it() {
             "{b}: a fresh deadline"
         );
         assert_eq!(
-            step(
-                &dept_a,
-                Move::Answer {
-                    text: "已重新铺设".into()
-                }
-            )
-            .await
-            .unwrap(),
+            step(&dept_a, answer("已重新铺设")).await.unwrap(),
             S::Answered
         );
         assert_eq!(
-            residents
-                .rate(&code, Rating::Unsatisfied, "", &calendar, later)
-                .await
-                .unwrap(),
+            unsatisfied("").await,
             S::Closed,
             "{b}: the second time it closes"
         );
@@ -400,7 +338,7 @@ async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
     let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let mut by_phone = submission("lighting", "", "");
+        let mut by_phone = portal_request("lighting", "", "");
         by_phone.draft.address = "东湖路 12 号楼下".into();
         by_phone.channel = Channel::Phone;
         let office = f.actor("office_a").await;
@@ -445,7 +383,7 @@ async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
             .submit(&by_phone, &[], &blobs, &calendar, Utc::now())
             .await;
         assert!(matches!(claimed, Err(StoreError::Invalid(_))), "{b}");
-        let online = submission("lighting", "30.5", "114.5");
+        let online = portal_request("lighting", "30.5", "114.5");
         let pretended = store
             .scoped(&office, "t")
             .requests()
@@ -482,7 +420,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
         let residents = store.residents("203.0.113.7");
         let routed = residents
             .submit(
-                &submission("road", "30.5", "114.5"),
+                &portal_request("road", "30.5", "114.5"),
                 &[photo(b"road")],
                 &blobs,
                 &calendar,
@@ -490,16 +428,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
             )
             .await
             .unwrap();
-        let waiting = residents
-            .submit(
-                &submission("lighting", "30.5", "114.5"),
-                &[],
-                &blobs,
-                &calendar,
-                now,
-            )
-            .await
-            .unwrap();
+        let waiting = submit_at(&store, &portal_request("lighting", "30.5", "114.5"), now).await;
         let (office, dept_a, dept_b, leader) = (
             f.actor("office_a").await,
             f.actor("dept_a").await,
@@ -593,14 +522,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
 
         // The department answers with a photo of the work done.
         let scoped = store.scoped(&dept_a, "t");
-        scoped
-            .requests()
-            .move_request(
-                routed.id,
-                version(&store, routed.id).await,
-                &Move::Accept,
-                now,
-            )
+        move_request(&store, &dept_a, routed.id, &Move::Accept, now)
             .await
             .unwrap();
         let long = "修".repeat(4_001);
@@ -609,7 +531,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
                 .requests()
                 .answer(
                     routed.id,
-                    version(&store, routed.id).await,
+                    request_version(&store, routed.id).await,
                     &long,
                     &[],
                     &blobs,
@@ -622,7 +544,7 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
             .requests()
             .answer(
                 routed.id,
-                version(&store, routed.id).await,
+                request_version(&store, routed.id).await,
                 "已更换破损路砖",
                 &[photo(b"fixed")],
                 &blobs,
@@ -650,47 +572,29 @@ async fn queues_and_files_show_each_party_what_it_may_see() {
 #[tokio::test]
 async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
     use minxin_domain::requests::duplicates::DuplicateRule;
-    let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         route_street_roads(&f).await;
         let now = before_national_day();
         let residents = store.residents("203.0.113.7");
-        let first = residents
-            .submit(
-                &submission("lighting", "30.5", "114.5"),
-                &[],
-                &blobs,
-                &calendar,
-                now,
-            )
-            .await
-            .unwrap();
-        let near = residents
-            .submit(
-                &submission("lighting", "30.5004", "114.5"),
-                &[],
-                &blobs,
-                &calendar,
-                now + chrono::Duration::hours(5),
-            )
-            .await
-            .unwrap();
+        let first = submit_at(&store, &portal_request("lighting", "30.5", "114.5"), now).await;
+        let near = submit_at(
+            &store,
+            &portal_request("lighting", "30.5004", "114.5"),
+            now + chrono::Duration::hours(5),
+        )
+        .await;
         for (category, lat, later) in [
             ("road", "30.5", 0),
             ("lighting", "30.51", 0),
             ("lighting", "30.5", 100),
         ] {
-            residents
-                .submit(
-                    &submission(category, lat, "114.5"),
-                    &[],
-                    &blobs,
-                    &calendar,
-                    now + chrono::Duration::hours(later),
-                )
-                .await
-                .unwrap();
+            submit_at(
+                &store,
+                &portal_request(category, lat, "114.5"),
+                now + chrono::Duration::hours(later),
+            )
+            .await;
         }
         let office = f.actor("office_a").await;
         let scoped = store.scoped(&office, "t");
@@ -703,14 +607,8 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
         let ids: Vec<(i64, u32)> = found.iter().map(|c| (c.id, c.metres)).collect();
         assert_eq!(ids, [(near.id, 44)], "{b}");
         // Merged, the second resident follows the outcome of the first request.
-        scoped
-            .requests()
-            .move_request(
-                near.id,
-                version(&store, near.id).await,
-                &minxin_domain::requests::service_request::Move::MergeInto { request: first.id },
-                now,
-            )
+        let merge = minxin_domain::requests::service_request::Move::MergeInto { request: first.id };
+        move_request(&store, &office, near.id, &merge, now)
             .await
             .unwrap();
         let followed = residents.follow(&near.code.to_string()).await.unwrap();
@@ -722,7 +620,7 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
             "{b}"
         );
 
-        let v = version(&store, first.id).await;
+        let v = request_version(&store, first.id).await;
         assert!(matches!(
             scoped
                 .requests()
@@ -787,7 +685,6 @@ async fn the_office_publishes_in_its_own_words_and_finds_duplicates() {
 async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
     use minxin_domain::requests::service_request::Move;
     use minxin_storage::testing::TestProject;
-    let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         store
@@ -798,13 +695,7 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
             .project(TestProject::building(&f, "东湖社区老年食堂", 30, 60))
             .await;
         let office = f.actor("office_a").await;
-        let code = store
-            .scoped(&office, "t")
-            .projects()
-            .get(project)
-            .await
-            .unwrap()
-            .code;
+        let code = f.project_code(project).await;
         let reasons = || {
             let store = store.clone();
             async move {
@@ -819,25 +710,14 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
         };
         // Received a month ago: both deadlines have passed.
         let then = Utc::now() - chrono::Duration::days(30);
-        let mut about = submission("quality", "", "");
+        let mut about = portal_request("quality", "", "");
         about.project_code = Some(code);
         about.channel = Channel::Signboard;
-        let receipt = store
-            .residents("203.0.113.7")
-            .submit(&about, &[], &blobs, &calendar, then)
-            .await
-            .unwrap();
+        let receipt = submit_at(&store, &about, then).await;
         let id = receipt.id;
         let now = Utc::now();
-        store
-            .scoped(&office, "t")
-            .requests()
-            .move_request(
-                id,
-                version(&store, id).await,
-                &Move::Assign { department: f.a_zj },
-                now,
-            )
+        let assign = Move::Assign { department: f.a_zj };
+        move_request(&store, &office, id, &assign, now)
             .await
             .unwrap();
         assert!(reasons().await.contains("overdue_requests"), "{b}");
@@ -845,24 +725,12 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
         assert!(reasons().await.contains("\"count\":1"), "{b}");
 
         let dept = f.actor("dept_a").await;
-        let scoped = store.scoped(&dept, "t");
-        scoped
-            .requests()
-            .move_request(id, version(&store, id).await, &Move::Accept, now)
-            .await
-            .unwrap();
-        scoped
-            .requests()
-            .move_request(
-                id,
-                version(&store, id).await,
-                &Move::Answer {
-                    text: "已修补".into(),
-                },
-                now,
-            )
-            .await
-            .unwrap();
+        let answer = Move::Answer {
+            text: "已修补".into(),
+        };
+        for m in [Move::Accept, answer] {
+            move_request(&store, &dept, id, &m, now).await.unwrap();
+        }
         assert!(!reasons().await.contains("overdue_requests"), "{b}");
     }
 }
@@ -870,21 +738,10 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
 #[tokio::test]
 async fn deadlines_warn_the_holder_before_and_escalate_to_the_office_after() {
     use minxin_storage::requests::EscalationReport;
-    let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
         route_street_roads(&f).await;
-        let receipt = store
-            .residents("203.0.113.7")
-            .submit(
-                &submission("road", "30.5", "114.5"),
-                &[],
-                &blobs,
-                &calendar,
-                before_national_day(),
-            )
-            .await
-            .unwrap();
+        let receipt = road_request(&store).await;
         let at = |d: u32, h: u32| {
             shanghai()
                 .with_ymd_and_hms(2026, 10, d, h, 0, 0)

@@ -11,9 +11,8 @@ use minxin_domain::org::region::RegionLevel;
 use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::routing::RuleRefusal;
 use minxin_domain::{FieldProblem, Problem};
-use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::requests::{Destination, NewRule, Submission};
-use minxin_storage::testing::{Fixture, fixture, query_raw, stores};
+use minxin_storage::testing::{Fixture, blob_dir, fixture, query_raw, stores};
 use minxin_storage::{Store, StoreError};
 
 /// 东湖社区 (990101001001, under district A's street), 西湖社区 (990101001002) and 样板社区
@@ -204,8 +203,7 @@ async fn an_import_is_all_or_nothing_and_stays_in_scope() {
 
 #[tokio::test]
 async fn rules_are_checked_and_a_new_request_follows_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
+    let (_dir, blobs) = blob_dir();
     let calendar = WorkingCalendar::shipped();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
@@ -392,32 +390,26 @@ async fn a_catch_all_needs_the_whole_tree_and_rules_stay_in_scope() {
     for (b, store) in stores().await {
         let f: Fixture = fixture(&store).await;
         communities(&store).await;
-        store
-            .bootstrap_account(&minxin_storage::identity::bootstrap::CliAccount {
-                username: "office_city",
-                display_name: "市管理中心",
-                password: minxin_storage::testing::PASSWORD,
-                roles: minxin_domain::RoleSet::new([minxin_domain::Role::Office]),
-                region_code: "990100",
-                department_code: None,
-                scope_region_code: Some("990100"),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
-        store
-            .bootstrap_account(&minxin_storage::identity::bootstrap::CliAccount {
-                username: "office_b",
-                display_name: "样板区管理中心",
-                password: minxin_storage::testing::PASSWORD,
-                roles: minxin_domain::RoleSet::new([minxin_domain::Role::Office]),
-                region_code: "990102",
-                department_code: None,
-                scope_region_code: Some("990102"),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
+        let office = minxin_domain::Role::Office;
+        minxin_storage::testing::account(
+            &store,
+            "office_city",
+            "市管理中心",
+            office,
+            "990100",
+            None,
+        )
+        .await;
+        let office = minxin_domain::Role::Office;
+        minxin_storage::testing::account(
+            &store,
+            "office_b",
+            "样板区管理中心",
+            office,
+            "990102",
+            None,
+        )
+        .await;
         let city = f.actor("office_city").await;
         let city = store.scoped(&city, "198.51.100.3");
         let rule = city

@@ -5,10 +5,18 @@
 use minxin_domain::Problem;
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::refusal::Refusal;
+use minxin_domain::projects::project::FundingSource;
 use minxin_storage::control::money::{MoneyEntry, MoneyInput};
 use minxin_storage::identity::audit::{Entry, Filter};
 use minxin_storage::testing::Fixture;
 use minxin_storage::{Page, PageRequest, Scoped, StoreError};
+
+/// The budget of the project inputs the registry and import suites check field by field:
+/// 1,234,567.89 元 from the county and 50,000 元 from residents.
+pub const BUDGET: [(FundingSource, i64); 2] = [
+    (FundingSource::County, 123_456_789),
+    (FundingSource::Residents, 5_000_000),
+];
 
 /// Every field's problem of an `Invalid` error, by field name.
 pub fn problems(e: StoreError) -> Vec<(&'static str, Problem)> {

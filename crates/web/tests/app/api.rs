@@ -94,7 +94,7 @@ async fn other_districts_are_invisible_through_every_route() {
         let dept_a = env.token("dept_a").await;
         let admin_a = env.token("sysadmin_a").await;
 
-        let regions = env.api(Method::GET, "/regions", Some(&dept_a), None).await;
+        let regions = env.get_api("/regions", &dept_a).await;
         let codes: Vec<String> = regions
             .json()
             .as_array()
@@ -106,9 +106,7 @@ async fn other_districts_are_invisible_through_every_route() {
             codes.iter().all(|c| c.starts_with("990101")),
             "[{b}] {codes:?}"
         );
-        let departments = env
-            .api(Method::GET, "/departments", Some(&dept_a), None)
-            .await;
+        let departments = env.get_api("/departments", &dept_a).await;
         let ids: Vec<i64> = departments
             .json()
             .as_array()
@@ -237,22 +235,12 @@ async fn other_districts_are_invisible_through_every_route() {
         }
         let admin = env.token("sysadmin").await;
         let b_dept = env
-            .api(
-                Method::GET,
-                &format!("/departments/{}", fx.b_zj),
-                Some(&admin),
-                None,
-            )
+            .get_api(&format!("/departments/{}", fx.b_zj), &admin)
             .await;
         assert_eq!(b_dept.json()["name"], "样板区住建局", "[{b}] unchanged");
         assert_eq!(b_dept.json()["version"], 1);
         let b_account = env
-            .api(
-                Method::GET,
-                &format!("/accounts/{}", fx.id("dept_b")),
-                Some(&admin),
-                None,
-            )
+            .get_api(&format!("/accounts/{}", fx.id("dept_b")), &admin)
             .await;
         assert_eq!(b_account.json()["disabled"], false, "[{b}] unchanged");
         assert_eq!(
@@ -333,9 +321,7 @@ async fn errors_are_json_in_the_callers_language() {
         );
         assert_eq!(garbage.json()["code"], "bad_request");
 
-        let missing = env
-            .api(Method::GET, "/nothing-here", Some(&admin), None)
-            .await;
+        let missing = env.get_api("/nothing-here", &admin).await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
         assert_eq!(missing.json()["code"], "not_found");
     }
@@ -367,7 +353,7 @@ async fn a_stale_update_is_refused_with_409() {
             env.backend,
             second.body
         );
-        let now = env.api(Method::GET, &path, Some(&admin), None).await;
+        let now = env.get_api(&path, &admin).await;
         assert_eq!(now.json()["name"], "第一次");
     }
 }
@@ -376,10 +362,10 @@ async fn a_stale_update_is_refused_with_409() {
 async fn tokens_can_be_listed_and_revoked() {
     for env in TestApp::each().await {
         let t = env.token("office_a").await;
-        let me = env.api(Method::GET, "/me", Some(&t), None).await;
+        let me = env.get_api("/me", &t).await;
         assert_eq!(me.json()["username"], "office_a");
         assert_eq!(me.json()["roles"], json!(["office"]));
-        let list = env.api(Method::GET, "/auth/tokens", Some(&t), None).await;
+        let list = env.get_api("/auth/tokens", &t).await;
         let tokens = list.json();
         assert_eq!(tokens.as_array().unwrap().len(), 1);
         assert!(!list.body.contains(&t), "the secret is never listed");
@@ -393,7 +379,7 @@ async fn tokens_can_be_listed_and_revoked() {
             )
             .await;
         assert_eq!(revoked.status, StatusCode::NO_CONTENT);
-        let after = env.api(Method::GET, "/me", Some(&t), None).await;
+        let after = env.get_api("/me", &t).await;
         assert_eq!(after.status, StatusCode::UNAUTHORIZED, "[{}]", env.backend);
 
         let wrong = env
@@ -434,9 +420,7 @@ async fn projects_carry_the_published_office_phone() {
         );
         assert_eq!(created.json()["public_phone"], "0571-88881234", "[{b}]");
         let id = created.json()["id"].as_i64().unwrap();
-        let read = env
-            .api(Method::GET, &format!("/projects/{id}"), Some(&office), None)
-            .await;
+        let read = env.get_api(&format!("/projects/{id}"), &office).await;
         assert_eq!(read.json()["public_phone"], "0571-88881234", "[{b}]");
 
         let refused = create("请找王主任").await;
@@ -537,9 +521,7 @@ async fn categories_stay_in_their_district() {
         let office = env.token("office_a").await;
         let dept_b = env.token("dept_b").await;
         let dept_a = env.token("dept_a").await;
-        let list = env
-            .api(Method::GET, "/categories", Some(&office), None)
-            .await;
+        let list = env.get_api("/categories", &office).await;
         let top = list
             .json()
             .as_array()
@@ -559,11 +541,7 @@ async fn categories_stay_in_their_district() {
         let id = created.json()["id"].as_i64().unwrap();
         let names = |token: String| {
             let env = &env;
-            async move {
-                env.api(Method::GET, "/categories", Some(&token), None)
-                    .await
-                    .body
-            }
+            async move { env.get_api("/categories", &token).await.body }
         };
         assert!(
             names(dept_a.clone()).await.contains("示例区口袋公园"),

@@ -225,13 +225,11 @@ async fn documents_through_the_api() {
         assert_eq!(doc["file_name"], "意见汇总.pdf", "{b}");
         let aid = doc["id"].as_i64().unwrap();
 
-        let list = env.api(Method::GET, &path, Some(&office), None).await;
+        let list = env.get_api(&path, &office).await;
         assert_eq!(list.status, StatusCode::OK, "{b}");
         assert_eq!(list.json().as_array().unwrap().len(), 1, "{b}");
 
-        let file = env
-            .api(Method::GET, &format!("{path}/{aid}"), Some(&office), None)
-            .await;
+        let file = env.get_api(&format!("{path}/{aid}"), &office).await;
         assert_eq!(file.status, StatusCode::OK, "{b}");
         assert_eq!(file.body.as_bytes(), PDF, "{b}");
         assert_eq!(file.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
@@ -253,9 +251,7 @@ async fn documents_through_the_api() {
         assert_eq!(refused.json()["fields"][0]["code"], "file_disguised", "{b}");
 
         let outsider = env.token("dept_b").await;
-        let hidden = env
-            .api(Method::GET, &format!("{path}/{aid}"), Some(&outsider), None)
-            .await;
+        let hidden = env.get_api(&format!("{path}/{aid}"), &outsider).await;
         assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{b}");
         let body = multipart(
             &[("kind", "other")],

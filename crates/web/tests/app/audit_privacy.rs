@@ -4,7 +4,7 @@
 //! a complaint. Runs on SQLite and, when `MINXIN_TEST_DATABASE_URL` is set, PostgreSQL.
 
 use crate::common::{TestApp, report};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use minxin_domain::projects::project::FundingSource;
 use minxin_storage::projects::ProjectInput;
 use minxin_storage::testing::{TestProject, query_raw, route_street_roads};
@@ -113,14 +113,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
         );
 
         let auditor = env.token("auditor").await;
-        let listed = env
-            .api(
-                Method::GET,
-                "/audit?action=project.update",
-                Some(&auditor),
-                None,
-            )
-            .await;
+        let listed = env.get_api("/audit?action=project.update", &auditor).await;
         assert_eq!(listed.status, StatusCode::OK, "{b}: {}", listed.body);
         let update = &listed.json()["items"][0];
         let before: serde_json::Value =
@@ -139,14 +132,7 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             "{b}: unchanged fields are left out: {after}"
         );
 
-        let published = env
-            .api(
-                Method::GET,
-                "/audit?action=request.change",
-                Some(&auditor),
-                None,
-            )
-            .await;
+        let published = env.get_api("/audit?action=request.change", &auditor).await;
         let entry = &published.json()["items"][0];
         let after: serde_json::Value =
             serde_json::from_str(entry["after"].as_str().unwrap()).unwrap();
@@ -157,18 +143,14 @@ async fn the_auditor_sees_changed_fields_but_no_personal_data_or_complaint_text(
             "{b}: the wording is referenced, not copied"
         );
 
-        let everything = env
-            .api(Method::GET, "/audit?per_page=100", Some(&auditor), None)
-            .await;
+        let everything = env.get_api("/audit?per_page=100", &auditor).await;
         assert_eq!(
             leaks(&everything.body),
             Vec::<&str>::new(),
             "{b}: {}",
             everything.body
         );
-        let csv = env
-            .api(Method::GET, "/audit.csv", Some(&auditor), None)
-            .await;
+        let csv = env.get_api("/audit.csv", &auditor).await;
         assert_eq!(csv.status, StatusCode::OK, "{b}");
         assert!(
             csv.body.contains("owner_phone") && csv.body.contains("138****1234"),

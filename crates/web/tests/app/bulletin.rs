@@ -102,12 +102,7 @@ async fn the_office_takes_a_month_and_every_format_shows_the_same_figures() {
         // The API gives the same figures and words the red project's reasons.
         let leader = env.token("leader_a").await;
         let json = env
-            .api(
-                Method::GET,
-                &format!("/bulletins/{month}"),
-                Some(&leader),
-                None,
-            )
+            .get_api(&format!("/bulletins/{month}"), &leader)
             .await
             .json();
         let summary = &json["bulletin"]["summary"];
@@ -208,7 +203,7 @@ async fn only_leaders_and_the_office_see_bulletins() {
         let home = dept.get("/work").await;
         assert!(!home.body.contains("href=\"/bulletins\""), "{backend}");
         let t = env.token("dept_a").await;
-        let reply = env.api(Method::GET, "/bulletins", Some(&t), None).await;
+        let reply = env.get_api("/bulletins", &t).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{backend}");
         let doc = env
             .api(Method::GET, "/openapi.json", None, None)

@@ -102,9 +102,7 @@ async fn the_api_gives_the_figures_in_the_callers_language() {
         let red = lit_project(env.fx(), "东湖社区老年食堂", Light::Red).await;
         let leader = env.token("leader_a").await;
 
-        let zh = env
-            .api(Method::GET, "/dashboard", Some(&leader), None)
-            .await;
+        let zh = env.get_api("/dashboard", &leader).await;
         assert_eq!(zh.status, StatusCode::OK, "{b}: {}", zh.body);
         let figures = zh.json();
         assert_eq!(figures["projects"], 1, "{b}");
@@ -140,14 +138,12 @@ async fn the_api_gives_the_figures_in_the_callers_language() {
         );
 
         let dept = env.token("dept_a").await;
-        let refused = env.api(Method::GET, "/dashboard", Some(&dept), None).await;
+        let refused = env.get_api("/dashboard", &dept).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{b}");
         let outside = env
-            .api(
-                Method::GET,
+            .get_api(
                 &format!("/dashboard?region_id={}", env.fx().district_b.id),
-                Some(&leader),
-                None,
+                &leader,
             )
             .await;
         assert_eq!(outside.status, StatusCode::NOT_FOUND, "{b}");

@@ -3,8 +3,7 @@
 //! reasons in the caller's language, a report returned and accepted, and who may do what.
 
 use crate::common::TestApp;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use minxin_storage::testing::TestProject;
 use serde_json::json;
 
@@ -26,6 +25,7 @@ async fn finance_records_money_and_refusals_are_worded() {
                    "contract_id": contract, "occurred_on": today, "note": "示财预〔2026〕12 号"})
         };
         let path = format!("/projects/{id}/money");
+        let as_finance = |body| env.post_api(&path, &finance, body);
 
         // The office may not record money.
         let r = env
@@ -33,9 +33,7 @@ async fn finance_records_money_and_refusals_are_worded() {
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", env.backend);
 
-        let r = env
-            .post_api(&path, &finance, money("approval", 80_000_000, None))
-            .await;
+        let r = as_finance(money("approval", 80_000_000, None)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}: {}", env.backend, r.body);
         let r = env
             .post_api(
@@ -50,26 +48,14 @@ async fn finance_records_money_and_refusals_are_worded() {
         let contract = r.json()["id"].as_i64().unwrap();
 
         // A payment over the contract: 400 with the amounts in Chinese.
-        let r = env
-            .post_api(
-                &path,
-                &finance,
-                money("payment", 50_000_001, Some(contract)),
-            )
-            .await;
+        let r = as_finance(money("payment", 50_000_001, Some(contract))).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", env.backend);
         assert!(r.body.contains("500,000.00"), "{}: {}", env.backend, r.body);
         assert!(r.body.contains("超出合同金额"), "{}", r.body);
 
         // Within the contract, but the county has disbursed nothing yet: refused in words, in
         // Chinese by default and in English when asked.
-        let r = env
-            .post_api(
-                &path,
-                &finance,
-                money("payment", 30_000_000, Some(contract)),
-            )
-            .await;
+        let r = as_finance(money("payment", 30_000_000, Some(contract))).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", env.backend);
         assert!(
             r.body.contains(
@@ -79,15 +65,10 @@ async fn finance_records_money_and_refusals_are_worded() {
             env.backend,
             r.body
         );
-        let request = Request::post(format!("/api/v1{path}"))
-            .header(header::AUTHORIZATION, format!("Bearer {finance}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::ACCEPT_LANGUAGE, "en")
-            .body(Body::from(
-                money("payment", 30_000_000, Some(contract)).to_string(),
-            ))
-            .unwrap();
-        let en = env.send(request).await;
+        let body = money("payment", 30_000_000, Some(contract));
+        let en = env
+            .api_in(Some("en"), Method::POST, &path, Some(&finance), Some(body))
+            .await;
         assert_eq!(en.status, StatusCode::BAD_REQUEST, "{}", env.backend);
         assert!(
             en.body
@@ -96,17 +77,9 @@ async fn finance_records_money_and_refusals_are_worded() {
             env.backend,
             en.body
         );
-        let r = env
-            .post_api(&path, &finance, money("disbursement", 30_000_000, None))
-            .await;
+        let r = as_finance(money("disbursement", 30_000_000, None)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let r = env
-            .post_api(
-                &path,
-                &finance,
-                money("payment", 30_000_000, Some(contract)),
-            )
-            .await;
+        let r = as_finance(money("payment", 30_000_000, Some(contract))).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let payment = r.json()["id"].as_i64().unwrap();
         let r = env
@@ -119,14 +92,7 @@ async fn finance_records_money_and_refusals_are_worded() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(r.json()["amount_fen"], -1_000_000);
 
-        let books = env
-            .api(
-                Method::GET,
-                &format!("/projects/{id}/books"),
-                Some(&office),
-                None,
-            )
-            .await;
+        let books = env.get_api(&format!("/projects/{id}/books"), &office).await;
         assert_eq!(books.status, StatusCode::OK);
         let books = books.json();
         assert_eq!(
@@ -141,14 +107,7 @@ async fn finance_records_money_and_refusals_are_worded() {
 
         // Another district's user sees nothing.
         let other = env.token("dept_b").await;
-        let r = env
-            .api(
-                Method::GET,
-                &format!("/projects/{id}/books"),
-                Some(&other),
-                None,
-            )
-            .await;
+        let r = env.get_api(&format!("/projects/{id}/books"), &other).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
 }
@@ -167,14 +126,7 @@ async fn the_light_comes_with_reasons_in_the_callers_language() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let light = env
-            .api(
-                Method::GET,
-                &format!("/projects/{id}/light"),
-                Some(&office),
-                None,
-            )
-            .await;
+        let light = env.get_api(&format!("/projects/{id}/light"), &office).await;
         let light = light.json();
         assert_eq!(light["light"], "red", "{}", env.backend);
         let texts: Vec<&str> = light["reasons"]
@@ -251,11 +203,9 @@ async fn a_report_is_returned_refiled_and_accepted() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.json()["state"], "accepted");
-        let p = env
-            .api(Method::GET, &format!("/projects/{id}"), Some(&office), None)
-            .await;
+        let p = env.get_api(&format!("/projects/{id}"), &office).await;
         assert_eq!(p.json()["progress_percent"], 35, "{}", env.backend);
-        let list = env.api(Method::GET, &path, Some(&office), None).await;
+        let list = env.get_api(&path, &office).await;
         assert_eq!(list.json().as_array().unwrap().len(), 1);
     }
 }

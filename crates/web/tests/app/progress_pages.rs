@@ -54,7 +54,6 @@ fn last_month() -> String {
 
 /// Files a report through the page's multipart form.
 async fn file_report(
-    _env: &TestApp,
     browser: &mut Client<'_>,
     id: i64,
     fields: &[(&str, &str)],
@@ -68,6 +67,17 @@ async fn file_report(
             photo_form(fields, photos),
         )
         .await
+}
+
+/// Files last month's report on project `id`, 10 % done with `done`, without photos.
+async fn file_ten_percent(browser: &mut Client<'_>, id: i64, done: &str) -> Reply {
+    let period = last_month();
+    let fields = [
+        ("period", period.as_str()),
+        ("percent", "10"),
+        ("done", done),
+    ];
+    file_report(browser, id, &fields, &[]).await
 }
 
 /// One 12-byte TIFF IFD entry (big-endian); `value` is left-aligned in the value field.
@@ -166,18 +176,7 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
 
             // Posting anyway: storage refuses.
             if !file {
-                let r = file_report(
-                    &env,
-                    &mut browser,
-                    ids.a,
-                    &[
-                        ("period", &last_month()),
-                        ("percent", "10"),
-                        ("done", "开工"),
-                    ],
-                    &[],
-                )
-                .await;
+                let r = file_ten_percent(&mut browser, ids.a, "开工").await;
                 assert_eq!(r.status, StatusCode::FORBIDDEN, "{b} {user} files");
             }
             if !finance {
@@ -198,18 +197,7 @@ async fn each_role_sees_its_forms_and_storage_refuses_the_rest() {
 
         // A report to review; only the office sees and may post the review form.
         let mut manager = env.signed_in("site_manager").await;
-        let r = file_report(
-            &env,
-            &mut manager,
-            ids.a,
-            &[
-                ("period", &last_month()),
-                ("percent", "10"),
-                ("done", "基础施工"),
-            ],
-            &[],
-        )
-        .await;
+        let r = file_ten_percent(&mut manager, ids.a, "基础施工").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         let page = manager.get(&reports).await;
         assert!(page.body.contains("待审核"), "{b}");
@@ -257,7 +245,6 @@ async fn a_site_photo_comes_back_without_its_location() {
         assert!(has_gps(&photo), "the test photo carries a location");
         let mut manager = env.signed_in("site_manager").await;
         let r = file_report(
-            &env,
             &mut manager,
             ids.a,
             &[
@@ -325,7 +312,7 @@ async fn bad_report_input_is_worded_and_kept() {
             ("done", "完成了基础浇筑"),
             ("problems", "雨季影响"),
         ];
-        let r = file_report(&env, &mut manager, ids.a, &typed, &[]).await;
+        let r = file_report(&mut manager, ids.a, &typed, &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("id=\"percent-error\""), "{b}");
         assert!(r.body.contains("value=\"150\""));
@@ -338,7 +325,6 @@ async fn bad_report_input_is_worded_and_kept() {
             ("done", "完成了基础浇筑"),
         ];
         let r = file_report(
-            &env,
             &mut manager,
             ids.a,
             &typed,
@@ -351,7 +337,7 @@ async fn bad_report_input_is_worded_and_kept() {
 
         // A photo over the size limit.
         let huge = vec![0xFFu8; minxin_media::MAX_PHOTO_BYTES + 1];
-        let r = file_report(&env, &mut manager, ids.a, &typed, &[("big.jpg", &huge)]).await;
+        let r = file_report(&mut manager, ids.a, &typed, &[("big.jpg", &huge)]).await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("big.jpg：照片超过 10 MB"), "{b}");
         assert!(r.body.contains("完成了基础浇筑"));
@@ -359,7 +345,7 @@ async fn bad_report_input_is_worded_and_kept() {
         // Too many photos.
         let small = jpeg(8, 8);
         let many: Vec<(&str, &[u8])> = (0..21).map(|_| ("p.jpg", small.as_slice())).collect();
-        let r = file_report(&env, &mut manager, ids.a, &typed, &many).await;
+        let r = file_report(&mut manager, ids.a, &typed, &many).await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("每份月报最多上传 20 张照片"), "{b}");
         assert!(r.body.contains("完成了基础浇筑"));
@@ -379,7 +365,6 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
         let mut manager = env.signed_in("site_manager").await;
         let period = last_month();
         let r = file_report(
-            &env,
             &mut manager,
             ids.a,
             &[("period", &period), ("percent", "40"), ("done", "主体封顶")],
@@ -443,7 +428,6 @@ async fn the_office_returns_and_accepts_and_the_progress_follows() {
             "{b}"
         );
         let r = file_report(
-            &env,
             &mut manager,
             ids.a,
             &[

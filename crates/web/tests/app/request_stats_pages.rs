@@ -5,61 +5,26 @@
 
 use crate::common::TestApp;
 use crate::common::requests_api::monday_morning;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::clock::Clock;
-use minxin_domain::requests::intake::{Channel, IntakeDraft};
 use minxin_domain::requests::service_request::{Move, Rating};
-use minxin_storage::kernel::blobs::ObjectBlobStore;
-use minxin_storage::requests::Submission;
-use minxin_storage::testing::query_raw;
+use minxin_storage::testing::{portal_request, request_version, submit_at};
 
 #[tokio::test]
 async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() {
-    let dir = tempfile::tempdir().unwrap();
-    let blobs = ObjectBlobStore::local(dir.path()).unwrap();
-    let calendar = WorkingCalendar::shipped();
     let clock = Clock::fixed(monday_morning() + Duration::days(10));
     for env in TestApp::builder().clock(&clock).each().await {
         let (b, store, fx) = (env.backend, env.store(), env.fx());
         let t0 = monday_morning();
-        let residents = store.residents("203.0.113.9");
         let mut receipts = Vec::new();
         for _ in 0..3 {
-            let draft = IntakeDraft {
-                category: "road".into(),
-                description: "井盖缺失".into(),
-                lat: "30.5".into(),
-                lon: "114.5".into(),
-                ..IntakeDraft::default()
-            };
-            let submission = Submission {
-                draft,
-                project_code: None,
-                channel: Channel::Portal,
-            };
-            receipts.push(
-                residents
-                    .submit(&submission, &[], &blobs, &calendar, t0)
-                    .await
-                    .unwrap(),
-            );
+            let road = portal_request("road", "30.5", "114.5");
+            receipts.push(submit_at(store, &road, t0).await);
         }
         // Without a community boundary they are placed in the top region: put them in
         // district A's street, where its office and leader see them.
-        let version = |id: i64| {
-            let store = store.clone();
-            async move {
-                query_raw::<(i64,)>(
-                    &store,
-                    &format!("SELECT version FROM service_requests WHERE id = {id}"),
-                )
-                .await
-                .unwrap()[0]
-                    .0
-            }
-        };
         minxin_storage::testing::execute_raw(
             store,
             &format!(
@@ -75,7 +40,8 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
         let step = |who: &'static str, m: Move, at: DateTime<Utc>| {
             let env = &env;
             async move {
-                env.move_request(who, id, version(id).await, &m, at).await;
+                env.move_request(who, id, request_version(store, id).await, &m, at)
+                    .await;
             }
         };
         step(
@@ -95,12 +61,13 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
             t0 + Duration::hours(5),
         )
         .await;
-        residents
+        store
+            .residents("203.0.113.9")
             .rate(
                 &receipts[0].code.to_string(),
                 Rating::Satisfied,
                 "",
-                &calendar,
+                &WorkingCalendar::shipped(),
                 t0 + Duration::hours(6),
             )
             .await
@@ -159,10 +126,7 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
             "{b}"
         );
         let bearer = env.token("leader_a").await;
-        let json = env
-            .api(Method::GET, "/dashboard?year=2026", Some(&bearer), None)
-            .await
-            .json();
+        let json = env.get_api("/dashboard?year=2026", &bearer).await.json();
         assert_eq!(json["requests"]["received"], 3, "{b}");
         assert_eq!(json["requests"]["overdue"], 2, "{b}");
         assert_eq!(json["requests"]["response_bp"], 3_333, "{b}");

@@ -121,6 +121,11 @@ impl TestApp {
         self.api(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// Reads `path` from the JSON API as the holder of `token`.
+    pub async fn get_api(&self, path: &str, token: &str) -> Reply {
+        self.api(Method::GET, path, Some(token), None).await
+    }
+
     /// Calls the JSON API as the holder of `token`, asking for messages in `language` if given.
     pub async fn api_in(
         &self,
@@ -209,17 +214,7 @@ impl TestApp {
     /// Adds `site_manager` (现场负责人), a project manager of department A-ZJ in region 990101,
     /// with the fixture's password: the manager the progress tests assign and sign in.
     pub async fn site_manager(&self) -> i64 {
-        self.account(&CliAccount {
-            username: "site_manager",
-            display_name: "现场负责人",
-            password: PASSWORD,
-            roles: RoleSet::new([Role::Manager]),
-            region_code: "990101",
-            department_code: Some("A-ZJ"),
-            scope_region_code: Some("990101"),
-            must_change_password: false,
-        })
-        .await
+        minxin_storage::testing::site_manager(self.store()).await
     }
 
     /// Adds a new office account of region 990101 with the initial `password`, which it must
