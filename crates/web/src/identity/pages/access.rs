@@ -1,7 +1,7 @@
 //! Role and data-scope grants (安全管理员): the account list, and per account a form of role
 //! checkboxes, the root region of the data scope and the departments it may be narrowed to.
 
-use super::accounts::{AccountQuery, AccountRow, list_page};
+use super::accounts::{AccountQuery, AccountRow, list_page, save};
 use crate::kernel::chrome::Chrome;
 use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
@@ -134,17 +134,18 @@ pub async fn update(
     Id(id): Id,
     Input(form): Input<AccessForm>,
 ) -> Result<Response, Failure> {
-    let store = staff.store();
-    edit::update(
-        staff.lang(),
+    save(
+        &staff,
+        id,
         form,
         "/access?notice=saved",
         async |version, input| {
-            let saved = store.identity().set_access(id, version, input).await;
-            staff.state.tokens.clear();
-            saved
+            staff
+                .store()
+                .identity()
+                .set_access(id, version, input)
+                .await
         },
-        async || store.identity().account(id).await,
         async |form, current, errors| form_page(&staff, form, &current, errors).await,
     )
     .await

@@ -3,7 +3,7 @@
 //! shown here but granted on the access pages by 安全管理员, which reuse this module's list.
 
 use crate::kernel::chrome::Chrome;
-use crate::kernel::edit::{self, Typed};
+use crate::kernel::edit::{self, Typed, Versioned};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
@@ -351,21 +351,48 @@ pub async fn update(
     Id(id): Id,
     Input(form): Input<AccountForm>,
 ) -> Result<Response, Failure> {
-    let store = staff.store();
-    edit::update(
-        staff.lang(),
+    save(
+        &staff,
+        id,
         form,
         "/admin/accounts?notice=saved",
         async |version, input| {
-            let saved = store.identity().update_account(id, version, input).await;
-            staff.state.tokens.clear();
-            saved
+            staff
+                .store()
+                .identity()
+                .update_account(id, version, input)
+                .await
         },
-        async || store.identity().account(id).await,
         async |mut form, current, errors| {
             form.username = current.username.clone();
             form_page(&staff, form, Some(&current), errors).await
         },
+    )
+    .await
+}
+
+/// The post of a form that edits account `id` (its details, or its roles and scope): cached
+/// API tokens are forgotten after the write, since what a token may do follows the account.
+pub(super) async fn save<F: Versioned, T>(
+    staff: &Staff,
+    id: i64,
+    form: F,
+    to: &str,
+    write: impl AsyncFnOnce(i64, &F::Input) -> Result<T, StoreError>,
+    again: impl AsyncFnOnce(F, Account, FormErrors) -> Result<Response, Failure>,
+) -> Result<Response, Failure> {
+    let store = staff.store();
+    edit::update(
+        staff.lang(),
+        form,
+        to,
+        async |version, input| {
+            let saved = write(version, input).await;
+            staff.state.tokens.clear();
+            saved
+        },
+        async || store.identity().account(id).await,
+        again,
     )
     .await
 }

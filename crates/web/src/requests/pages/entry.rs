@@ -18,7 +18,7 @@ use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
 use axum::response::Response;
 use minxin_domain::kernel::time::format_local;
-use minxin_domain::requests::intake::{Channel, MAX_PHOTOS, TEXT_MAX};
+use minxin_domain::requests::intake::{Channel, MAX_PHOTOS};
 use minxin_domain::{Permission, Problem};
 use minxin_storage::StoreError;
 
@@ -32,8 +32,6 @@ struct EntryPage {
     categories: Vec<Choice>,
     form: RequestForm,
     errors: FormErrors,
-    text_max: usize,
-    max_photos: usize,
     tiles: TileSource,
 }
 
@@ -71,8 +69,6 @@ async fn entry_page(
             .await?,
         form,
         errors,
-        text_max: TEXT_MAX,
-        max_photos: MAX_PHOTOS,
         tiles: staff.state.config.tiles.clone(),
     };
     html(&page)

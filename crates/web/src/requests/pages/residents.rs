@@ -20,7 +20,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Response};
 use minxin_domain::kernel::time::format_local;
-use minxin_domain::requests::intake::{Channel, IntakeDraft, MAX_PHOTOS, TEXT_MAX};
+use minxin_domain::requests::intake::{Channel, IntakeDraft, MAX_PHOTOS};
 use minxin_domain::requests::service_request::Rating;
 use minxin_storage::StoreError;
 use minxin_storage::requests::{RequestPhoto, Submission, Tracked};
@@ -177,8 +177,6 @@ struct ReportPage {
     categories: Vec<Choice>,
     form: RequestForm,
     errors: FormErrors,
-    text_max: usize,
-    max_photos: usize,
     tiles: TileSource,
 }
 
@@ -250,8 +248,6 @@ async fn form_page(
         categories,
         form,
         errors,
-        text_max: TEXT_MAX,
-        max_photos: MAX_PHOTOS,
         tiles: state.config.tiles.clone(),
     };
     Ok((jar, html(&page)?).into_response())
