@@ -12,17 +12,14 @@ use minxin_domain::requests::intake::{Channel, IntakeDraft};
 impl Fixture {
     /// Submits an anonymous portal request in the words `description`, without photos.
     pub async fn resident_request(&self, description: &str) -> Receipt {
-        let submission = Submission {
-            draft: IntakeDraft {
-                category: "lighting".into(),
-                description: description.into(),
-                lat: "30.5".into(),
-                lon: "114.5".into(),
-                ..IntakeDraft::default()
-            },
-            project_code: None,
-            channel: Channel::Portal,
+        let draft = IntakeDraft {
+            category: "lighting".into(),
+            description: description.into(),
+            lat: "30.5".into(),
+            lon: "114.5".into(),
+            ..IntakeDraft::default()
         };
+        let submission = Submission::parse(draft, None, Channel::Portal, 0).expect("a request");
         submit(&self.store, &submission).await
     }
 }

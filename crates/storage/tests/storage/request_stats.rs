@@ -52,17 +52,19 @@ async fn seed(store: &Store, f: &Fixture, blobs: &LocalBlobStore) -> Seeded {
         async move {
             residents
                 .submit(
-                    &Submission {
-                        draft: IntakeDraft {
+                    &Submission::parse(
+                        IntakeDraft {
                             category: category.into(),
                             description: "路面塌陷一处".into(),
                             lat: lat.into(),
                             lon: lon.into(),
                             ..IntakeDraft::default()
                         },
-                        project_code: None,
-                        channel: Channel::Portal,
-                    },
+                        None,
+                        Channel::Portal,
+                        0,
+                    )
+                    .unwrap(),
                     &[],
                     blobs,
                     calendar,

@@ -37,20 +37,20 @@ fn setting() -> (tempfile::TempDir, LocalBlobStore, WorkingCalendar) {
     (dir, blobs, WorkingCalendar::shipped())
 }
 
-fn submission(category: &str, lat: &str, lon: &str) -> Submission {
-    Submission {
-        draft: IntakeDraft {
-            category: category.into(),
-            description: "人行道砖松动，老人容易绊倒".into(),
-            lat: lat.into(),
-            lon: lon.into(),
-            name: "王女士".into(),
-            phone: "13800001234".into(),
-            ..IntakeDraft::default()
-        },
-        project_code: None,
-        channel: Channel::Portal,
+fn draft(category: &str, lat: &str, lon: &str) -> IntakeDraft {
+    IntakeDraft {
+        category: category.into(),
+        description: "人行道砖松动，老人容易绊倒".into(),
+        lat: lat.into(),
+        lon: lon.into(),
+        name: "王女士".into(),
+        phone: "13800001234".into(),
+        ..IntakeDraft::default()
     }
+}
+
+fn submission(category: &str, lat: &str, lon: &str) -> Submission {
+    Submission::parse(draft(category, lat, lon), None, Channel::Portal, 0).unwrap()
 }
 
 #[tokio::test]
@@ -184,16 +184,22 @@ async fn bad_input_is_refused_by_field_and_nothing_is_stored() {
             invalid(submit(submission("teleport", "30.5", "114.5")).await),
             [FieldProblem::new("category", Problem::Unknown)]
         );
-        let mut unknown_project = submission("road", "", "");
-        unknown_project.project_code = Some("NO-SUCH-PROJECT".into());
+        let unknown_project = Submission::parse(
+            draft("road", "", ""),
+            Some("NO-SUCH-PROJECT".into()),
+            Channel::Portal,
+            0,
+        )
+        .unwrap();
         assert_eq!(
             invalid(submit(unknown_project).await),
             [FieldProblem::new("project", Problem::Unknown)]
         );
-        let mut long = submission("road", "30.5", "114.5");
-        long.draft.description = "坑".repeat(4_001);
+        // Storage takes only parsed requests: what is too long never reaches it.
+        let mut long = draft("road", "30.5", "114.5");
+        long.description = "坑".repeat(4_001);
         assert_eq!(
-            invalid(submit(long).await),
+            Submission::parse(long, None, Channel::Portal, 0).unwrap_err(),
             [FieldProblem::new(
                 "description",
                 Problem::TooLong { max: 4_000 }
@@ -400,9 +406,9 @@ async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
     let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let mut by_phone = submission("lighting", "", "");
-        by_phone.draft.address = "东湖路 12 号楼下".into();
-        by_phone.channel = Channel::Phone;
+        let mut typed = draft("lighting", "", "");
+        typed.address = "东湖路 12 号楼下".into();
+        let by_phone = Submission::parse(typed, None, Channel::Phone, 0).unwrap();
         let office = f.actor("office_a").await;
         let receipt = store
             .scoped(&office, "10.0.0.5")
@@ -819,9 +825,8 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
         };
         // Received a month ago: both deadlines have passed.
         let then = Utc::now() - chrono::Duration::days(30);
-        let mut about = submission("quality", "", "");
-        about.project_code = Some(code);
-        about.channel = Channel::Signboard;
+        let about =
+            Submission::parse(draft("quality", "", ""), Some(code), Channel::Signboard, 0).unwrap();
         let receipt = store
             .residents("203.0.113.7")
             .submit(&about, &[], &blobs, &calendar, then)

@@ -34,11 +34,7 @@ async fn the_office_reads_the_rates_and_the_leader_sees_them_on_the_dashboard() 
                 lon: "114.5".into(),
                 ..IntakeDraft::default()
             };
-            let submission = Submission {
-                draft,
-                project_code: None,
-                channel: Channel::Portal,
-            };
+            let submission = Submission::parse(draft, None, Channel::Portal, 0).unwrap();
             receipts.push(
                 residents
                     .submit(&submission, &[], &blobs, &calendar, t0)

@@ -17,7 +17,6 @@ use axum::http::StatusCode;
 use axum::response::{Json, Response};
 use chrono::{DateTime, Utc};
 use minxin_domain::requests::access::offered_moves;
-use minxin_domain::requests::intake::{Channel, check_intake};
 use minxin_domain::requests::service_request::{Move, Party};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::Page;
@@ -340,27 +339,16 @@ async fn create_request(
     call: ApiCall,
     JsonBody(input): JsonBody<EntryInput>,
 ) -> Result<(StatusCode, Json<Entered>), Failure> {
-    let typed = input.channel.trim().to_owned();
-    let channel = Channel::STAFF.into_iter().find(|c| c.code() == typed);
-    let form = input.form();
-    let Some(channel) = channel else {
-        // Name the channel along with whatever else is wrong with the request.
-        let problem = if typed.is_empty() {
-            Problem::Required
-        } else {
-            Problem::Malformed
-        };
-        let mut problems = vec![FieldProblem::new("channel", problem)];
-        if let Err(more) = check_intake(&form.submission(Channel::Phone).draft) {
-            problems.extend(more);
-        }
-        return Err(Failure::invalid(problems));
-    };
+    let channel = input.channel.clone();
+    let submission = input
+        .form()
+        .staff_submission(&channel, 0)
+        .map_err(Failure::invalid)?;
     let receipt = call
         .store()
         .requests()
         .enter(
-            &form.submission(channel),
+            &submission,
             &[],
             call.state.blobs.as_ref(),
             &call.state.calendar.current(),

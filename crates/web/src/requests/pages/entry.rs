@@ -17,9 +17,9 @@ use askama::Template;
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
 use axum::response::Response;
+use minxin_domain::Permission;
 use minxin_domain::kernel::time::format_local;
 use minxin_domain::requests::intake::{Channel, MAX_PHOTOS};
-use minxin_domain::{Permission, Problem};
 use minxin_storage::StoreError;
 
 #[derive(Template)]
@@ -101,24 +101,18 @@ pub async fn submit(
         Ok(photos) => photos,
         Err(errors) => return entry_page(&staff, channel_code, form, errors).await,
     };
-    let entered = match Channel::STAFF
-        .into_iter()
-        .find(|c| c.code() == channel_code)
-    {
-        Some(channel) => {
-            staff
-                .store()
+    let entered = match form.staff_submission(&channel_code, photos.len()) {
+        Ok(submission) => {
+            let calendar = staff.state.calendar.current();
+            let now = staff.state.clock.now();
+            let blobs = staff.state.blobs.as_ref();
+            let store = staff.store();
+            store
                 .requests()
-                .enter(
-                    &form.submission(channel),
-                    &photos,
-                    staff.state.blobs.as_ref(),
-                    &staff.state.calendar.current(),
-                    staff.state.clock.now(),
-                )
+                .enter(&submission, &photos, blobs, &calendar, now)
                 .await
         }
-        None => Err(StoreError::invalid("channel", Problem::Required)),
+        Err(problems) => Err(StoreError::Invalid(problems)),
     };
     match entered {
         Ok(receipt) => html(&EnteredPage {
