@@ -192,17 +192,16 @@ async fn placed_by_boundaries(b: &str, store: &Store) {
     .await
     .unwrap();
     for (path, lat, lon) in projects {
-        let submission = minxin_storage::requests::Submission {
-            draft: minxin_domain::requests::intake::IntakeDraft {
-                category: "road".into(),
-                description: "路面塌陷".into(),
-                lat: lat.to_string(),
-                lon: lon.to_string(),
-                ..Default::default()
-            },
-            project_code: None,
-            channel: minxin_domain::requests::intake::Channel::Portal,
+        let draft = minxin_domain::requests::intake::IntakeDraft {
+            category: "road".into(),
+            description: "路面塌陷".into(),
+            lat: lat.to_string(),
+            lon: lon.to_string(),
+            ..Default::default()
         };
+        let portal = minxin_domain::requests::intake::Channel::Portal;
+        let submission =
+            minxin_storage::requests::Submission::parse(draft, None, portal, 0).unwrap();
         let placed = minxin_storage::testing::placed(store, &submission).await;
         assert_eq!(placed, path, "{b}: a request at {lat},{lon}");
     }

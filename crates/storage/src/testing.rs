@@ -37,7 +37,9 @@ pub use databases::{fresh_postgres_url, stores, stores_on};
 pub use extra_accounts::{account, narrow, site_manager};
 pub use projects::TestProject;
 pub use public::{PRIVATE_TEXTS, PublicSeed, money, photo};
-pub use requests::{move_request, placed, portal_request, request_version, submit, submit_at};
+pub use requests::{
+    move_request, placed, portal_draft, portal_request, request_version, submit, submit_at,
+};
 
 /// The environment variable naming the PostgreSQL server the tests may create databases on.
 pub const DATABASE_URL_VAR: &str = "MINXIN_TEST_DATABASE_URL";

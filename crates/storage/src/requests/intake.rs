@@ -21,10 +21,10 @@ use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::kernel::calendar::WorkingCalendar;
 use minxin_domain::kernel::geo::Point;
 use minxin_domain::requests::deadline::{Deadlines, deadlines};
-use minxin_domain::requests::intake::{Channel, Intake, IntakeDraft, check_intake};
+use minxin_domain::requests::intake::{Channel, Intake, IntakeDraft, MAX_PHOTOS, check_intake};
 use minxin_domain::requests::receipt::ReceiptCode;
 use minxin_domain::requests::service_request::RequestState;
-use minxin_domain::{Permission, Problem};
+use minxin_domain::{FieldProblem, Permission, Problem};
 use sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
 
@@ -43,15 +43,35 @@ pub struct RequestPhoto {
     pub had_location: bool,
 }
 
-/// A request as submitted, with how it came.
+/// A request as submitted, with how it came: parsed at the edge ([`Submission::parse`]), so
+/// storage takes only a checked request and never reads raw form text.
 #[derive(Debug, Clone)]
 pub struct Submission {
-    /// The form as typed.
-    pub draft: IntakeDraft,
+    /// The request, checked.
+    pub intake: Intake,
     /// The code of the project it concerns, if any (a signboard's QR code fills it in).
     pub project_code: Option<String>,
     /// How it reached us.
     pub channel: Channel,
+}
+
+impl Submission {
+    /// The request as typed, with `photos` photos, about the project `project_code` if any
+    /// (whose location then stands for the place), or every field's problem at once.
+    pub fn parse(
+        mut draft: IntakeDraft,
+        project_code: Option<String>,
+        channel: Channel,
+        photos: usize,
+    ) -> Result<Submission, Vec<FieldProblem>> {
+        draft.has_project = project_code.is_some();
+        draft.photos = photos;
+        Ok(Submission {
+            intake: check_intake(&draft)?,
+            project_code,
+            channel,
+        })
+    }
 }
 
 /// What the resident is given back: the code to follow the request with and its deadlines.
@@ -213,10 +233,13 @@ async fn receive(
     calendar: &WorkingCalendar,
     now: DateTime<Utc>,
 ) -> Result<Receipt, StoreError> {
-    let mut draft = submission.draft.clone();
-    draft.has_project = submission.project_code.is_some();
-    draft.photos = photos.len();
-    let intake = check_intake(&draft).map_err(StoreError::Invalid)?;
+    if photos.len() > MAX_PHOTOS {
+        return Err(StoreError::invalid(
+            "photos",
+            Problem::TooMany { max: MAX_PHOTOS },
+        ));
+    }
+    let intake = submission.intake.clone();
     let stored = put_photos(blobs, photos).await?;
     // Categories, projects, boundaries and rules are read before the write, outside its
     // transaction, so the writer holds the write lock for inserts only.

@@ -16,17 +16,14 @@ use minxin_domain::requests::service_request::{Move, RequestState};
 impl Fixture {
     /// Submits an anonymous portal request in the words `description`, without photos.
     pub async fn resident_request(&self, description: &str) -> Receipt {
-        let submission = Submission {
-            draft: IntakeDraft {
-                category: "lighting".into(),
-                description: description.into(),
-                lat: "30.5".into(),
-                lon: "114.5".into(),
-                ..IntakeDraft::default()
-            },
-            project_code: None,
-            channel: Channel::Portal,
+        let draft = IntakeDraft {
+            category: "lighting".into(),
+            description: description.into(),
+            lat: "30.5".into(),
+            lon: "114.5".into(),
+            ..IntakeDraft::default()
         };
+        let submission = Submission::parse(draft, None, Channel::Portal, 0).expect("a request");
         submit(&self.store, &submission).await
     }
 }
@@ -34,18 +31,20 @@ impl Fixture {
 /// A portal request from 王女士 (phone 13800001234) in `category` at (`lat`, `lon`), the
 /// contact details that the suites check are kept from the audit log and from leaders.
 pub fn portal_request(category: &str, lat: &str, lon: &str) -> Submission {
-    Submission {
-        draft: IntakeDraft {
-            category: category.into(),
-            description: "人行道砖松动，老人容易绊倒".into(),
-            lat: lat.into(),
-            lon: lon.into(),
-            name: "王女士".into(),
-            phone: "13800001234".into(),
-            ..IntakeDraft::default()
-        },
-        project_code: None,
-        channel: Channel::Portal,
+    Submission::parse(portal_draft(category, lat, lon), None, Channel::Portal, 0)
+        .expect("the portal request parses")
+}
+
+/// The form of [`portal_request`] as typed, for the suites that change a field before parsing.
+pub fn portal_draft(category: &str, lat: &str, lon: &str) -> IntakeDraft {
+    IntakeDraft {
+        category: category.into(),
+        description: "人行道砖松动，老人容易绊倒".into(),
+        lat: lat.into(),
+        lon: lon.into(),
+        name: "王女士".into(),
+        phone: "13800001234".into(),
+        ..IntakeDraft::default()
     }
 }
 

@@ -14,18 +14,15 @@ use minxin_storage::requests::{Open311Query, Submission};
 use minxin_storage::testing::{blob_dir, execute_raw, fixture, query_raw, stores};
 
 fn posted(channel: Channel) -> Submission {
-    Submission {
-        draft: IntakeDraft {
-            category: "lighting".into(),
-            description: "路灯不亮".into(),
-            address: "示例路 8 号".into(),
-            name: "王女士".into(),
-            phone: "13800001234".into(),
-            ..IntakeDraft::default()
-        },
-        project_code: None,
-        channel,
-    }
+    let draft = IntakeDraft {
+        category: "lighting".into(),
+        description: "路灯不亮".into(),
+        address: "示例路 8 号".into(),
+        name: "王女士".into(),
+        phone: "13800001234".into(),
+        ..IntakeDraft::default()
+    };
+    Submission::parse(draft, None, channel, 0).unwrap()
 }
 
 fn everything(key: Option<i64>) -> Open311Query {

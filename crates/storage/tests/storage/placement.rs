@@ -12,18 +12,15 @@ use minxin_storage::testing::{
 };
 
 fn submission(lat: &str, lon: &str) -> Submission {
-    Submission {
-        draft: IntakeDraft {
-            category: "road".into(),
-            description: "路灯不亮，晚上看不清路".into(),
-            lat: lat.into(),
-            lon: lon.into(),
-            address: "幸福路与和平街路口".into(),
-            ..IntakeDraft::default()
-        },
-        project_code: None,
-        channel: Channel::Open311,
-    }
+    let draft = IntakeDraft {
+        category: "road".into(),
+        description: "路灯不亮，晚上看不清路".into(),
+        lat: lat.into(),
+        lon: lon.into(),
+        address: "幸福路与和平街路口".into(),
+        ..IntakeDraft::default()
+    };
+    Submission::parse(draft, None, Channel::Open311, 0).unwrap()
 }
 
 /// Submits a request at `lat`, `lon` (empty for none) and returns the path it was placed in.

@@ -12,7 +12,7 @@ use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::kernel::blobs::ObjectBlobStore;
 use minxin_storage::requests::{Receipt, RequestPhoto, Submission};
 use minxin_storage::testing::{
-    blob_dir, fixture, move_request, portal_request, query_raw, request_version,
+    blob_dir, fixture, move_request, portal_draft, portal_request, query_raw, request_version,
     route_street_roads, stores, submit_at,
 };
 use minxin_storage::{Store, StoreError};
@@ -166,16 +166,22 @@ async fn bad_input_is_refused_by_field_and_nothing_is_stored() {
             invalid(submit(portal_request("teleport", "30.5", "114.5")).await),
             [FieldProblem::new("category", Problem::Unknown)]
         );
-        let mut unknown_project = portal_request("road", "", "");
-        unknown_project.project_code = Some("NO-SUCH-PROJECT".into());
+        let unknown_project = Submission::parse(
+            portal_draft("road", "", ""),
+            Some("NO-SUCH-PROJECT".into()),
+            Channel::Portal,
+            0,
+        )
+        .unwrap();
         assert_eq!(
             invalid(submit(unknown_project).await),
             [FieldProblem::new("project", Problem::Unknown)]
         );
-        let mut long = portal_request("road", "30.5", "114.5");
-        long.draft.description = "坑".repeat(4_001);
+        // Storage takes only parsed requests: what is too long never reaches it.
+        let mut long = portal_draft("road", "30.5", "114.5");
+        long.description = "坑".repeat(4_001);
         assert_eq!(
-            invalid(submit(long).await),
+            Submission::parse(long, None, Channel::Portal, 0).unwrap_err(),
             [FieldProblem::new(
                 "description",
                 Problem::TooLong { max: 4_000 }
@@ -338,9 +344,9 @@ async fn staff_enter_requests_for_residents_and_the_channel_says_how() {
     let (_dir, blobs, calendar) = setting();
     for (b, store) in stores().await {
         let f = fixture(&store).await;
-        let mut by_phone = portal_request("lighting", "", "");
-        by_phone.draft.address = "东湖路 12 号楼下".into();
-        by_phone.channel = Channel::Phone;
+        let mut typed = portal_draft("lighting", "", "");
+        typed.address = "东湖路 12 号楼下".into();
+        let by_phone = Submission::parse(typed, None, Channel::Phone, 0).unwrap();
         let office = f.actor("office_a").await;
         let receipt = store
             .scoped(&office, "10.0.0.5")
@@ -710,9 +716,13 @@ async fn an_overdue_request_about_a_project_turns_its_light_until_answered() {
         };
         // Received a month ago: both deadlines have passed.
         let then = Utc::now() - chrono::Duration::days(30);
-        let mut about = portal_request("quality", "", "");
-        about.project_code = Some(code);
-        about.channel = Channel::Signboard;
+        let about = Submission::parse(
+            portal_draft("quality", "", ""),
+            Some(code),
+            Channel::Signboard,
+            0,
+        )
+        .unwrap();
         let receipt = submit_at(&store, &about, then).await;
         let id = receipt.id;
         let now = Utc::now();

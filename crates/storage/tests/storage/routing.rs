@@ -302,17 +302,14 @@ async fn rules_are_checked_and_a_new_request_follows_them() {
         );
 
         // A resident's request inside the imported boundary goes to the rule's department.
-        let submission = Submission {
-            draft: IntakeDraft {
-                category: "road".into(),
-                description: "东湖社区门口路面塌陷".into(),
-                lat: "30.45".into(),
-                lon: "114.45".into(),
-                ..IntakeDraft::default()
-            },
-            project_code: None,
-            channel: Channel::Portal,
+        let draft = IntakeDraft {
+            category: "road".into(),
+            description: "东湖社区门口路面塌陷".into(),
+            lat: "30.45".into(),
+            lon: "114.45".into(),
+            ..IntakeDraft::default()
         };
+        let submission = Submission::parse(draft, None, Channel::Portal, 0).unwrap();
         let receipt = store
             .residents("203.0.113.9")
             .submit(&submission, &[], &blobs, &calendar, june())

@@ -1,7 +1,7 @@
 //! The foundation every context builds on, importing none of them: the application state and
 //! its configuration (`state.rs`), failures and their rendering (`error.rs`), sessions and CSRF
-//! (`session.rs`, `csrf.rs`), the caller's address and language (`client.rs`), languages and
-//! catalogues (`i18n.rs`; each context words its own refusals in its `i18n/`), what every page
+//! (`session.rs`, `csrf.rs`), a staff page's one argument (`staff.rs`), the caller's address
+//! and language (`client.rs`), languages and catalogues (`i18n.rs`; each context words its own refusals in its `i18n/`), what every page
 //! shares — rendering (`page.rs`), the chrome around it (`chrome.rs`), widgets and form helpers
 //! (`widgets.rs`, `form.rs`, the post of a create or edit form in `edit.rs`), file downloads
 //! (`disposition.rs`, `download.rs`, `file_response.rs`) — HTTP caching (`http_cache.rs`,
@@ -33,6 +33,7 @@ pub mod page;
 pub mod page_cache;
 pub mod security;
 pub mod session;
+pub mod staff;
 pub mod state;
 pub mod tiles;
 pub mod token_cache;

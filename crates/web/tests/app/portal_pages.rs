@@ -396,17 +396,15 @@ async fn no_public_route_shows_anything_private() {
 /// office; its id.
 async fn published_request_at_the_issues_point(e: &PortalEnv) -> i64 {
     let dir = tempfile::tempdir().unwrap();
-    let submission = minxin_storage::requests::Submission {
-        draft: minxin_domain::requests::intake::IntakeDraft {
-            category: "road".into(),
-            description: "路灯不亮".into(),
-            lat: "30.274567".into(),
-            lon: "120.155432".into(),
-            ..Default::default()
-        },
-        project_code: None,
-        channel: minxin_domain::requests::intake::Channel::Portal,
+    let draft = minxin_domain::requests::intake::IntakeDraft {
+        category: "road".into(),
+        description: "路灯不亮".into(),
+        lat: "30.274567".into(),
+        lon: "120.155432".into(),
+        ..Default::default()
     };
+    let portal = minxin_domain::requests::intake::Channel::Portal;
+    let submission = minxin_storage::requests::Submission::parse(draft, None, portal, 0).unwrap();
     let receipt = e
         .app
         .fx()

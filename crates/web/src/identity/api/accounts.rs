@@ -1,10 +1,11 @@
 //! Accounts: 系统管理员 creates and edits them; 安全管理员 sets their roles and scope.
 
-use crate::kernel::api::{ApiUser, JsonBody, Versioned};
+use crate::kernel::api::ApiCall;
+use crate::kernel::api::{JsonBody, Versioned};
 use crate::kernel::error::{ErrorBody, Failure};
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{optional_id, page_request, parsed};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_storage::Page;
@@ -31,8 +32,7 @@ pub struct AccountQuery {
 #[utoipa::path(get, path = "/accounts", tag = "accounts", params(AccountQuery),
     responses((status = 200, body = Page<Account>)))]
 async fn list_accounts(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Query(q): Query<AccountQuery>,
 ) -> Result<Json<Page<Account>>, Failure> {
     let mut problems = Vec::new();
@@ -49,23 +49,14 @@ async fn list_accounts(
         problems,
     )?;
     let page = page_request(q.page.as_deref(), q.per_page.as_deref())?;
-    Ok(Json(
-        user.store(&state)
-            .identity()
-            .accounts(&filter, page)
-            .await?,
-    ))
+    Ok(Json(call.store().identity().accounts(&filter, page).await?))
 }
 
 /// One account.
 #[utoipa::path(get, path = "/accounts/{id}", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 200, body = Account)))]
-async fn get_account(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Account>, Failure> {
-    Ok(Json(user.store(&state).identity().account(id).await?))
+async fn get_account(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Account>, Failure> {
+    Ok(Json(call.store().identity().account(id).await?))
 }
 
 /// A new account with its temporary password.
@@ -82,12 +73,11 @@ pub struct NewAccount {
 #[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = NewAccount,
     responses((status = 201, body = Account)))]
 async fn create_account(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     JsonBody(body): JsonBody<NewAccount>,
 ) -> Result<(StatusCode, Json<Account>), Failure> {
-    let account = user
-        .store(&state)
+    let account = call
+        .store()
         .identity()
         .create_account(&body.account, &body.password)
         .await?;
@@ -99,17 +89,16 @@ async fn create_account(
     request_body = Versioned<AccountInput>,
     responses((status = 200, body = Account), (status = 409, body = ErrorBody)))]
 async fn update_account(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<Versioned<AccountInput>>,
 ) -> Result<Json<Account>, Failure> {
-    let account = user
-        .store(&state)
+    let account = call
+        .store()
         .identity()
         .update_account(id, body.version, &body.data)
         .await?;
-    state.tokens.clear();
+    call.state.tokens.clear();
     Ok(Json(account))
 }
 
@@ -125,12 +114,11 @@ pub struct PasswordReset {
     request_body = PasswordReset,
     responses((status = 204)))]
 async fn reset_password(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<PasswordReset>,
 ) -> Result<StatusCode, Failure> {
-    user.store(&state)
+    call.store()
         .identity()
         .reset_password(id, &body.password)
         .await?;
@@ -142,17 +130,16 @@ async fn reset_password(
     request_body = Versioned<AccessInput>,
     responses((status = 200, body = Account), (status = 409, body = ErrorBody)))]
 async fn set_access(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<Versioned<AccessInput>>,
 ) -> Result<Json<Account>, Failure> {
-    let account = user
-        .store(&state)
+    let account = call
+        .store()
         .identity()
         .set_access(id, body.version, &body.data)
         .await?;
-    state.tokens.clear();
+    call.state.tokens.clear();
     Ok(Json(account))
 }
 

@@ -2,11 +2,10 @@
 //! filters and CSV as the `/audit` page.
 
 use crate::identity::pages::audit::{AuditQuery, export};
-use crate::kernel::api::ApiUser;
+use crate::kernel::api::ApiCall;
 use crate::kernel::error::Failure;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::Params;
-use axum::extract::State;
 use axum::response::{Json, Response};
 use minxin_storage::Page;
 use minxin_storage::identity::audit::Entry;
@@ -17,13 +16,12 @@ use utoipa_axum::routes;
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Page<Entry>)))]
 async fn list(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Params(query): Params<AuditQuery>,
 ) -> Result<Json<Page<Entry>>, Failure> {
     let filter = query.filter().map_err(Failure::invalid)?;
     Ok(Json(
-        user.store(&state)
+        call.store()
             .identity()
             .audit_log(&filter, query.page()?)
             .await?,
@@ -34,12 +32,8 @@ async fn list(
 /// byte-order mark, times in Beijing time, headings in the `Accept-Language` (审计管理员).
 #[utoipa::path(get, path = "/audit.csv", tag = "audit", params(AuditQuery),
     responses((status = 200, description = "CSV attachment", content_type = "text/csv", body = String)))]
-async fn csv(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Params(query): Params<AuditQuery>,
-) -> Result<Response, Failure> {
-    export(&user.store(&state), user.lang, &query).await
+async fn csv(call: ApiCall, Params(query): Params<AuditQuery>) -> Result<Response, Failure> {
+    export(&call.store(), call.user.lang, &query).await
 }
 
 /// Routes of this module.

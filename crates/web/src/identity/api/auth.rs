@@ -1,6 +1,7 @@
 //! Tokens: obtain one with a user name and password, list and revoke your own, and see who you
 //! are.
 
+use crate::kernel::api::ApiCall;
 use crate::kernel::api::{ApiClient, ApiUser, JsonBody};
 use crate::kernel::error::{ErrorBody, Failure};
 use crate::kernel::state::AppState;
@@ -101,28 +102,23 @@ async fn create_token(
 /// List your tokens (never their secrets).
 #[utoipa::path(get, path = "/auth/tokens", tag = "auth",
     responses((status = 200, body = Vec<ApiToken>)))]
-async fn list_tokens(
-    State(state): State<AppState>,
-    user: ApiUser,
-) -> Result<Json<Vec<ApiToken>>, Failure> {
-    Ok(Json(state.store.auth().tokens(&user.actor).await?))
+async fn list_tokens(call: ApiCall) -> Result<Json<Vec<ApiToken>>, Failure> {
+    Ok(Json(
+        call.state.store.auth().tokens(&call.user.actor).await?,
+    ))
 }
 
 /// Revoke one of your tokens.
 #[utoipa::path(delete, path = "/auth/tokens/{id}", tag = "auth",
     params(("id" = i64, Path, description = "token id")),
     responses((status = 204)))]
-async fn revoke_token(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, Failure> {
-    state
+async fn revoke_token(call: ApiCall, Path(id): Path<i64>) -> Result<StatusCode, Failure> {
+    call.state
         .store
         .auth()
-        .revoke_token(&user.actor, id, &user.address)
+        .revoke_token(&call.user.actor, id, &call.user.address)
         .await?;
-    state.tokens.clear();
+    call.state.tokens.clear();
     Ok(StatusCode::NO_CONTENT)
 }
 

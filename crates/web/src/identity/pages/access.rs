@@ -1,20 +1,17 @@
 //! Role and data-scope grants (安全管理员): the account list, and per account a form of role
 //! checkboxes, the root region of the data scope and the departments it may be narrowed to.
 
-use super::accounts::{AccountQuery, AccountRow, list_page};
+use super::accounts::{AccountQuery, AccountRow, list_page, save};
 use crate::kernel::chrome::Chrome;
 use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
+use crate::kernel::staff::Staff;
 use crate::kernel::widgets::{
-    Choice, Id, Input, Params, department_choices, optional_id, parsed, permit, region_choices,
-    scoped,
+    Choice, Id, Input, Params, department_choices, optional_id, parsed, region_choices,
 };
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::{FieldProblem, Permission, Problem, Role};
 use minxin_storage::StoreError;
@@ -22,12 +19,8 @@ use minxin_storage::identity::accounts::{AccessInput, Account};
 use serde::Deserialize;
 
 /// GET /access
-pub async fn list(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(q): Params<AccountQuery>,
-) -> Result<Response, Failure> {
-    list_page(&state, &s, &q, Permission::GrantRoles, "/access").await
+pub async fn list(staff: Staff, Params(q): Params<AccountQuery>) -> Result<Response, Failure> {
+    list_page(&staff, &q, Permission::GrantRoles, "/access").await
 }
 
 /// The grant form as typed: checked role codes, the scope's root region and checked
@@ -93,14 +86,13 @@ struct FormPage {
 }
 
 async fn form_page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     form: AccessForm,
     account: &Account,
     errors: FormErrors,
 ) -> Result<Response, Failure> {
-    let lang = s.client.lang;
-    let store = scoped(state, s);
+    let lang = staff.lang();
+    let store = staff.store();
     let regions = store.org().regions().await?;
     let departments = store.org().departments(None).await?;
     let roles = Role::ALL
@@ -112,10 +104,10 @@ async fn form_page(
         })
         .collect();
     html(&FormPage {
-        c: Chrome::signed(state, s, "/access"),
+        c: staff.chrome("/access"),
         errors,
         account: AccountRow::new(lang, account, &regions, &departments),
-        own: account.id == s.session.actor.account_id,
+        own: account.id == staff.actor().account_id,
         roles,
         regions: region_choices(&regions, &form.scope_region_id),
         departments: department_choices(&departments, &form.scope_departments),
@@ -124,16 +116,11 @@ async fn form_page(
 }
 
 /// GET /access/{id}
-pub async fn edit(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::GrantRoles)?;
-    let account = scoped(&state, &s).identity().account(id).await?;
+pub async fn edit(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    staff.permit(Permission::GrantRoles)?;
+    let account = staff.store().identity().account(id).await?;
     form_page(
-        &state,
-        &s,
+        &staff,
         AccessForm::of(&account),
         &account,
         FormErrors::default(),
@@ -143,23 +130,23 @@ pub async fn edit(
 
 /// POST /access/{id}
 pub async fn update(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Id(id): Id,
     Input(form): Input<AccessForm>,
 ) -> Result<Response, Failure> {
-    let store = scoped(&state, &s);
-    edit::update(
-        s.client.lang,
+    save(
+        &staff,
+        id,
         form,
         "/access?notice=saved",
         async |version, input| {
-            let saved = store.identity().set_access(id, version, input).await;
-            state.tokens.clear();
-            saved
+            staff
+                .store()
+                .identity()
+                .set_access(id, version, input)
+                .await
         },
-        async || store.identity().account(id).await,
-        async |form, current, errors| form_page(&state, &s, form, &current, errors).await,
+        async |form, current, errors| form_page(&staff, form, &current, errors).await,
     )
     .await
 }

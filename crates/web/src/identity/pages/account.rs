@@ -7,6 +7,7 @@ use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
 use crate::kernel::page::{NoticeQuery, html, redirect_with_cookies};
 use crate::kernel::session::{Pending, SESSION_COOKIE, Signed, cookie};
+use crate::kernel::staff::Staff;
 use crate::kernel::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -36,31 +37,20 @@ impl AccountPage {
 }
 
 /// GET /account
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Query(q): Query<NoticeQuery>,
-) -> Result<Response, Failure> {
-    page(
-        &state,
-        &s,
-        FormErrors::default(),
-        notice(q.notice.as_deref()),
-    )
-    .await
+pub async fn show(staff: Staff, Query(q): Query<NoticeQuery>) -> Result<Response, Failure> {
+    page(&staff, FormErrors::default(), notice(q.notice.as_deref())).await
 }
 
 async fn page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     errors: FormErrors,
     notice: Option<&'static str>,
 ) -> Result<Response, Failure> {
-    let tokens = state.store.auth().tokens(&s.session.actor).await?;
+    let tokens = staff.state.store.auth().tokens(staff.actor()).await?;
     html(&AccountPage {
-        c: Chrome::signed(state, s, "/account").with_notice(notice),
-        username: s.session.actor.username.clone(),
-        totp_enabled: s.session.totp_enabled,
+        c: staff.chrome("/account").with_notice(notice),
+        username: staff.actor().username.clone(),
+        totp_enabled: staff.signed.session.totp_enabled,
         tokens,
         errors,
     })
@@ -196,11 +186,16 @@ fn qr_svg(url: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn setup_page(state: &AppState, s: &Signed, errors: FormErrors) -> Result<Response, Failure> {
-    let secret = state.store.auth().begin_totp(&s.session).await?;
-    let url = totp::enrolment_url(&secret, &s.session.actor.username).unwrap_or_default();
+async fn setup_page(staff: &Staff, errors: FormErrors) -> Result<Response, Failure> {
+    let secret = staff
+        .state
+        .store
+        .auth()
+        .begin_totp(&staff.signed.session)
+        .await?;
+    let url = totp::enrolment_url(&secret, &staff.actor().username).unwrap_or_default();
     html(&TotpSetupPage {
-        c: Chrome::signed(state, s, "/account"),
+        c: staff.chrome("/account"),
         qr_svg: qr_svg(&url),
         secret,
         errors,
@@ -209,11 +204,11 @@ async fn setup_page(state: &AppState, s: &Signed, errors: FormErrors) -> Result<
 
 /// GET /account/totp — the secret to scan, made and kept on the server for this session;
 /// nothing is enrolled until the password and a code confirm it.
-pub async fn totp_setup(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
-    if s.session.totp_enabled {
+pub async fn totp_setup(staff: Staff) -> Result<Response, Failure> {
+    if staff.signed.session.totp_enabled {
         return Ok(Redirect::to("/account").into_response());
     }
-    setup_page(&state, &s, FormErrors::default()).await
+    setup_page(&staff, FormErrors::default()).await
 }
 
 /// The enrolment form: the account's password and a code from the app.
@@ -226,21 +221,23 @@ pub struct TotpEnable {
 }
 
 /// POST /account/totp
-pub async fn totp_enable(
-    State(state): State<AppState>,
-    s: Signed,
-    Form(form): Form<TotpEnable>,
-) -> Result<Response, Failure> {
-    match state
+pub async fn totp_enable(staff: Staff, Form(form): Form<TotpEnable>) -> Result<Response, Failure> {
+    match staff
+        .state
         .store
         .auth()
-        .enable_totp(&s.session, &form.password, &form.code, &s.client.address)
+        .enable_totp(
+            &staff.signed.session,
+            &form.password,
+            &form.code,
+            &staff.signed.client.address,
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to("/account?notice=totp_on").into_response()),
         Err(e) => {
-            let errors = FormErrors::from_store(s.client.lang, e)?;
-            setup_page(&state, &s, errors).await
+            let errors = FormErrors::from_store(staff.lang(), e)?;
+            setup_page(&staff, errors).await
         }
     }
 }
@@ -254,35 +251,36 @@ pub struct TotpDisable {
 
 /// POST /account/totp/disable
 pub async fn totp_disable(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Form(form): Form<TotpDisable>,
 ) -> Result<Response, Failure> {
-    match state
+    match staff
+        .state
         .store
         .auth()
-        .disable_totp(&s.session, &form.password, &s.client.address)
+        .disable_totp(
+            &staff.signed.session,
+            &form.password,
+            &staff.signed.client.address,
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to("/account?notice=totp_off").into_response()),
         Err(e) => {
-            let errors = FormErrors::from_store(s.client.lang, e)?;
-            page(&state, &s, errors, None).await
+            let errors = FormErrors::from_store(staff.lang(), e)?;
+            page(&staff, errors, None).await
         }
     }
 }
 
 /// POST /account/tokens/{id}/revoke
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    s: Signed,
-    Path(id): Path<i64>,
-) -> Result<Response, Failure> {
-    state
+pub async fn revoke_token(staff: Staff, Path(id): Path<i64>) -> Result<Response, Failure> {
+    staff
+        .state
         .store
         .auth()
-        .revoke_token(&s.session.actor, id, &s.client.address)
+        .revoke_token(staff.actor(), id, &staff.signed.client.address)
         .await?;
-    state.tokens.clear();
+    staff.state.tokens.clear();
     Ok(Redirect::to("/account?notice=revoked").into_response())
 }

@@ -3,19 +3,17 @@
 //! shown here but granted on the access pages by 安全管理员, which reuse this module's list.
 
 use crate::kernel::chrome::Chrome;
-use crate::kernel::edit::{self, Typed};
+use crate::kernel::edit::{self, Typed, Versioned};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
+use crate::kernel::staff::Staff;
 use crate::kernel::widgets::{
     Choice, Id, Input, Pager, Params, department_choices, optional_id, page_request, parsed,
-    permit, region_choices, required_id, scoped, settle,
+    region_choices, required_id, settle,
 };
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::identity::segregation::may_manage_account;
@@ -186,14 +184,13 @@ struct ListPage {
 /// The account list at `base` for those with `permission`: managing accounts (who may also
 /// create them) or granting roles.
 pub async fn list_page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     q: &AccountQuery,
     permission: Permission,
     base: &'static str,
 ) -> Result<Response, Failure> {
-    permit(s, permission)?;
-    let list = account_list(&scoped(state, s), s.client.lang, q, base).await?;
+    staff.permit(permission)?;
+    let list = account_list(&staff.store(), staff.lang(), q, base).await?;
     let may_create = permission == Permission::ManageAccounts;
     let (title, intro) = if may_create {
         ("accounts.title", "accounts.intro")
@@ -201,7 +198,7 @@ pub async fn list_page(
         ("access.title", "access.intro")
     };
     html(&ListPage {
-        c: Chrome::signed(state, s, base).with_notice(q.notice()),
+        c: staff.chrome(base).with_notice(q.notice()),
         list,
         title,
         intro,
@@ -210,19 +207,8 @@ pub async fn list_page(
 }
 
 /// GET /admin/accounts
-pub async fn list(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(q): Params<AccountQuery>,
-) -> Result<Response, Failure> {
-    list_page(
-        &state,
-        &s,
-        &q,
-        Permission::ManageAccounts,
-        "/admin/accounts",
-    )
-    .await
+pub async fn list(staff: Staff, Params(q): Params<AccountQuery>) -> Result<Response, Failure> {
+    list_page(&staff, &q, Permission::ManageAccounts, "/admin/accounts").await
 }
 
 /// The account form as typed; the same form creates (with user name and temporary password)
@@ -306,18 +292,17 @@ impl FormPage {
 }
 
 async fn form_page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     form: AccountForm,
     account: Option<&Account>,
     errors: FormErrors,
 ) -> Result<Response, Failure> {
-    let lang = s.client.lang;
-    let store = scoped(state, s);
+    let lang = staff.lang();
+    let store = staff.store();
     let regions = store.org().regions().await?;
     let departments = store.org().departments(None).await?;
     html(&FormPage {
-        c: Chrome::signed(state, s, "/admin/accounts"),
+        c: staff.chrome("/admin/accounts"),
         errors,
         account: account.map(|a| AccountRow::new(lang, a, &regions, &departments)),
         manageable: account.is_none_or(|a| may_manage_account(&a.role_set())),
@@ -328,75 +313,86 @@ async fn form_page(
 }
 
 /// GET /admin/accounts/new
-pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageAccounts)?;
-    form_page(
-        &state,
-        &s,
-        AccountForm::default(),
-        None,
-        FormErrors::default(),
-    )
-    .await
+pub async fn new(staff: Staff) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageAccounts)?;
+    form_page(&staff, AccountForm::default(), None, FormErrors::default()).await
 }
 
 /// POST /admin/accounts
-pub async fn create(
-    State(state): State<AppState>,
-    s: Signed,
-    Input(form): Input<AccountForm>,
-) -> Result<Response, Failure> {
-    let store = scoped(&state, &s);
+pub async fn create(staff: Staff, Input(form): Input<AccountForm>) -> Result<Response, Failure> {
+    let store = staff.store();
     store.require(Permission::ManageAccounts).await?;
     let password = form.password.clone();
     edit::create(
-        s.client.lang,
+        staff.lang(),
         form,
         "/admin/accounts?notice=created",
         async |input| store.identity().create_account(input, &password).await,
         async |mut form, errors| {
             // A password is never sent back to the browser.
             form.password.clear();
-            form_page(&state, &s, form, None, errors).await
+            form_page(&staff, form, None, errors).await
         },
     )
     .await
 }
 
 /// GET /admin/accounts/{id}
-pub async fn edit(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageAccounts)?;
-    let account = scoped(&state, &s).identity().account(id).await?;
+pub async fn edit(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageAccounts)?;
+    let account = staff.store().identity().account(id).await?;
     let form = AccountForm::of(&account);
-    form_page(&state, &s, form, Some(&account), FormErrors::default()).await
+    form_page(&staff, form, Some(&account), FormErrors::default()).await
 }
 
 /// POST /admin/accounts/{id}
 pub async fn update(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Id(id): Id,
     Input(form): Input<AccountForm>,
 ) -> Result<Response, Failure> {
-    let store = scoped(&state, &s);
-    edit::update(
-        s.client.lang,
+    save(
+        &staff,
+        id,
         form,
         "/admin/accounts?notice=saved",
         async |version, input| {
-            let saved = store.identity().update_account(id, version, input).await;
-            state.tokens.clear();
+            staff
+                .store()
+                .identity()
+                .update_account(id, version, input)
+                .await
+        },
+        async |mut form, current, errors| {
+            form.username = current.username.clone();
+            form_page(&staff, form, Some(&current), errors).await
+        },
+    )
+    .await
+}
+
+/// The post of a form that edits account `id` (its details, or its roles and scope): cached
+/// API tokens are forgotten after the write, since what a token may do follows the account.
+pub(super) async fn save<F: Versioned, T>(
+    staff: &Staff,
+    id: i64,
+    form: F,
+    to: &str,
+    write: impl AsyncFnOnce(i64, &F::Input) -> Result<T, StoreError>,
+    again: impl AsyncFnOnce(F, Account, FormErrors) -> Result<Response, Failure>,
+) -> Result<Response, Failure> {
+    let store = staff.store();
+    edit::update(
+        staff.lang(),
+        form,
+        to,
+        async |version, input| {
+            let saved = write(version, input).await;
+            staff.state.tokens.clear();
             saved
         },
         async || store.identity().account(id).await,
-        async |mut form, current, errors| {
-            form.username = current.username.clone();
-            form_page(&state, &s, form, Some(&current), errors).await
-        },
+        again,
     )
     .await
 }
@@ -410,21 +406,20 @@ pub struct ResetForm {
 
 /// POST /admin/accounts/{id}/password
 pub async fn reset_password(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Id(id): Id,
     Input(form): Input<ResetForm>,
 ) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let store = scoped(state, s);
+    let staff = &staff;
+    let store = staff.store();
     let result = store.identity().reset_password(id, &form.password).await;
     settle(
-        s.client.lang,
+        staff.lang(),
         result,
         "/admin/accounts?notice=saved",
         |errors, _| async move {
             let current = store.identity().account(id).await?;
-            form_page(state, s, AccountForm::of(&current), Some(&current), errors).await
+            form_page(staff, AccountForm::of(&current), Some(&current), errors).await
         },
     )
     .await

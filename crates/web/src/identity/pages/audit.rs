@@ -9,11 +9,9 @@ use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::i18n::Lang;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Choice, Pager, Params, page_request, permit, scoped};
+use crate::kernel::staff::Staff;
+use crate::kernel::widgets::{Choice, Pager, Params, page_request};
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -307,15 +305,12 @@ struct AuditPage {
 }
 
 /// GET /audit
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(query): Params<AuditQuery>,
-) -> Result<Response, Failure> {
-    let lang = s.client.lang;
+pub async fn show(staff: Staff, Params(query): Params<AuditQuery>) -> Result<Response, Failure> {
+    let lang = staff.lang();
     let (rows, pager, errors) = match query.filter() {
         Ok(filter) => {
-            let page = scoped(&state, &s)
+            let page = staff
+                .store()
                 .identity()
                 .audit_log(&filter, query.page()?)
                 .await?;
@@ -328,7 +323,7 @@ pub async fn show(
             (rows, Some(pager), FormErrors::default())
         }
         Err(problems) => {
-            permit(&s, Permission::ReadAudit)?;
+            staff.permit(Permission::ReadAudit)?;
             let errors = FormErrors::from_store(lang, StoreError::Invalid(problems))?;
             (Vec::new(), None, errors)
         }
@@ -336,7 +331,7 @@ pub async fn show(
     let pairs = query.pairs();
     let [from, to, actor, action, outcome, q] = pairs.map(|(_, v)| v.to_owned());
     html(&AuditPage {
-        c: Chrome::signed(&state, &s, "/audit"),
+        c: staff.chrome("/audit"),
         errors,
         actions: AuditAction::ALL
             .iter()
@@ -368,12 +363,8 @@ pub async fn show(
 }
 
 /// GET /audit.csv
-pub async fn csv(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(query): Params<AuditQuery>,
-) -> Result<Response, Failure> {
-    export(&scoped(&state, &s), s.client.lang, &query).await
+pub async fn csv(staff: Staff, Params(query): Params<AuditQuery>) -> Result<Response, Failure> {
+    export(&staff.store(), staff.lang(), &query).await
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::page::{NoticeQuery, html};
-use crate::kernel::session::{Signed, WORK_HOME};
-use crate::kernel::state::AppState;
+use crate::kernel::session::WORK_HOME;
+use crate::kernel::staff::Staff;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_storage::PageRequest;
@@ -39,13 +39,12 @@ struct HomePage {
 }
 
 /// GET /work
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Query(q): Query<NoticeQuery>,
-) -> Result<Response, Failure> {
-    let actor = &s.session.actor;
-    let store = state.store.scoped(actor, &s.client.address);
+pub async fn show(staff: Staff, Query(q): Query<NoticeQuery>) -> Result<Response, Failure> {
+    let actor = staff.actor();
+    let store = staff
+        .state
+        .store
+        .scoped(actor, &staff.signed.client.address);
     let mut cards = Vec::new();
     let mut scope_name = None;
     let mut scope_departments = Vec::new();
@@ -63,7 +62,7 @@ pub async fn show(
         });
     }
     if actor.may(Permission::ReadRequests) {
-        let now = state.clock.now();
+        let now = staff.state.clock.now();
         let total = |view: QueueView| {
             let store = &store;
             async move {
@@ -161,7 +160,8 @@ pub async fn show(
         });
     }
     html(&HomePage {
-        c: Chrome::signed(&state, &s, WORK_HOME)
+        c: staff
+            .chrome(WORK_HOME)
             .with_notice(crate::kernel::form::notice(q.notice.as_deref())),
         scope_name,
         scope_departments,

@@ -7,11 +7,9 @@ use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
 use crate::kernel::page::{NoticeQuery, html};
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Input, Params, permit, scoped, settle};
+use crate::kernel::staff::Staff;
+use crate::kernel::widgets::{Input, Params, settle};
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::identity::security_policy::SecurityPolicy;
@@ -136,13 +134,12 @@ struct PolicyPage {
 }
 
 fn page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     form: &Typed,
     errors: FormErrors,
     notice: Option<&'static str>,
 ) -> Result<Response, Failure> {
-    let lang = s.client.lang;
+    let lang = staff.lang();
     let groups = GROUPS
         .iter()
         .map(|group| Group {
@@ -160,43 +157,32 @@ fn page(
         })
         .collect();
     html(&PolicyPage {
-        c: Chrome::signed(state, s, "/admin/security").with_notice(notice),
+        c: staff.chrome("/admin/security").with_notice(notice),
         errors,
         groups,
     })
 }
 
 /// GET /admin/security
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(q): Params<NoticeQuery>,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageConfiguration)?;
-    let policy = scoped(&state, &s).identity().security_policy().await?;
+pub async fn show(staff: Staff, Params(q): Params<NoticeQuery>) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageConfiguration)?;
+    let policy = staff.store().identity().security_policy().await?;
     let notice = notice(q.notice.as_deref());
-    page(&state, &s, &typed(&policy), FormErrors::default(), notice)
+    page(&staff, &typed(&policy), FormErrors::default(), notice)
 }
 
 /// POST /admin/security
-pub async fn save(
-    State(state): State<AppState>,
-    s: Signed,
-    Input(form): Input<Typed>,
-) -> Result<Response, Failure> {
-    let lang = s.client.lang;
+pub async fn save(staff: Staff, Input(form): Input<Typed>) -> Result<Response, Failure> {
+    let lang = staff.lang();
     match policy_from(lang, &form) {
-        Err(errors) => page(&state, &s, &form, errors, None),
+        Err(errors) => page(&staff, &form, errors, None),
         Ok(policy) => {
-            let result = scoped(&state, &s)
-                .identity()
-                .set_security_policy(&policy)
-                .await;
+            let result = staff.store().identity().set_security_policy(&policy).await;
             settle(
                 lang,
                 result,
                 "/admin/security?notice=saved",
-                |errors, _| async { page(&state, &s, &form, errors, None) },
+                |errors, _| async { page(&staff, &form, errors, None) },
             )
             .await
         }

@@ -3,9 +3,13 @@
 //! `Accept-Language`. The OpenAPI document is generated from the handlers' annotations. This is
 //! what every context's API shares — the callers, the JSON body and parameter readers, the
 //! document's description and the error answers added to every operation (`responses.rs`);
-//! each context's `api` module holds its operations, and `lib.rs` merges them.
+//! the one argument of an operation and the answers of its usual shapes (`call.rs`); each
+//! context's `api` module holds its operations, and `lib.rs` merges them.
 
+mod call;
 mod responses;
+
+pub use call::{ApiCall, Created, Removed, Reply, created, removed, reply};
 
 use crate::kernel::client::{address, api_lang};
 use crate::kernel::error::{Failure, render_api_failures};

@@ -6,13 +6,11 @@ use crate::kernel::edit::{self, Typed};
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
+use crate::kernel::staff::Staff;
 use crate::kernel::widgets::{
-    Choice, Id, Input, Params, parsed, permit, region_choices, required_id, scoped, settle,
+    Choice, Id, Input, Params, parsed, region_choices, required_id, settle,
 };
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_storage::StoreError;
@@ -38,17 +36,16 @@ pub struct ListQuery {
 }
 
 async fn list_page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     q: String,
     errors: FormErrors,
     failed: Option<String>,
     notice: Option<&'static str>,
 ) -> Result<Response, Failure> {
     let text = Some(q.trim()).filter(|t| !t.is_empty());
-    let departments = scoped(state, s).org().departments(text).await?;
+    let departments = staff.store().org().departments(text).await?;
     html(&ListPage {
-        c: Chrome::signed(state, s, "/admin/departments").with_notice(notice),
+        c: staff.chrome("/admin/departments").with_notice(notice),
         departments,
         q,
         manage: true,
@@ -58,15 +55,11 @@ async fn list_page(
 }
 
 /// GET /admin/departments
-pub async fn list(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(q): Params<ListQuery>,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageOrganisation)?;
+pub async fn list(staff: Staff, Params(q): Params<ListQuery>) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageOrganisation)?;
     let text = q.q.unwrap_or_default();
     let notice = notice(q.notice.as_deref());
-    list_page(&state, &s, text, FormErrors::default(), None, notice).await
+    list_page(&staff, text, FormErrors::default(), None, notice).await
 }
 
 /// The department form as typed.
@@ -134,15 +127,14 @@ impl FormPage {
 }
 
 async fn form_page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     form: DepartmentForm,
     id: Option<i64>,
     errors: FormErrors,
 ) -> Result<Response, Failure> {
-    let regions = scoped(state, s).org().regions().await?;
+    let regions = staff.store().org().regions().await?;
     html(&FormPage {
-        c: Chrome::signed(state, s, "/admin/departments"),
+        c: staff.chrome("/admin/departments"),
         regions: region_choices(&regions, &form.region_id),
         errors,
         form,
@@ -151,11 +143,10 @@ async fn form_page(
 }
 
 /// GET /admin/departments/new
-pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageOrganisation)?;
+pub async fn new(staff: Staff) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageOrganisation)?;
     form_page(
-        &state,
-        &s,
+        &staff,
         DepartmentForm::default(),
         None,
         FormErrors::default(),
@@ -164,71 +155,59 @@ pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, F
 }
 
 /// POST /admin/departments
-pub async fn create(
-    State(state): State<AppState>,
-    s: Signed,
-    Input(form): Input<DepartmentForm>,
-) -> Result<Response, Failure> {
-    scoped(&state, &s)
+pub async fn create(staff: Staff, Input(form): Input<DepartmentForm>) -> Result<Response, Failure> {
+    staff
+        .store()
         .require(Permission::ManageOrganisation)
         .await?;
     edit::create(
-        s.client.lang,
+        staff.lang(),
         form,
         "/admin/departments?notice=created",
-        async |input| scoped(&state, &s).org().create_department(input).await,
-        async |form, errors| form_page(&state, &s, form, None, errors).await,
+        async |input| staff.store().org().create_department(input).await,
+        async |form, errors| form_page(&staff, form, None, errors).await,
     )
     .await
 }
 
 /// GET /admin/departments/{id}
-pub async fn edit(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageOrganisation)?;
-    let department = scoped(&state, &s).org().department(id).await?;
+pub async fn edit(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageOrganisation)?;
+    let department = staff.store().org().department(id).await?;
     let form = DepartmentForm::of(&department);
-    form_page(&state, &s, form, Some(id), FormErrors::default()).await
+    form_page(&staff, form, Some(id), FormErrors::default()).await
 }
 
 /// POST /admin/departments/{id}
 pub async fn update(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Id(id): Id,
     Input(form): Input<DepartmentForm>,
 ) -> Result<Response, Failure> {
-    let store = scoped(&state, &s);
+    let store = staff.store();
     edit::update(
-        s.client.lang,
+        staff.lang(),
         form,
         "/admin/departments?notice=saved",
         async |version, input| store.org().update_department(id, version, input).await,
         async || store.org().department(id).await,
-        async |form, _, errors| form_page(&state, &s, form, Some(id), errors).await,
+        async |form, _, errors| form_page(&staff, form, Some(id), errors).await,
     )
     .await
 }
 
 /// POST /admin/departments/{id}/delete
-pub async fn delete(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let store = scoped(state, s);
+pub async fn delete(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    let staff = &staff;
+    let store = staff.store();
     let result = store.org().delete_department(id).await;
     settle(
-        s.client.lang,
+        staff.lang(),
         result,
         "/admin/departments?notice=deleted",
         |errors, _| async move {
             let name = store.org().department(id).await?.name;
-            list_page(state, s, String::new(), errors, Some(name), None).await
+            list_page(staff, String::new(), errors, Some(name), None).await
         },
     )
     .await

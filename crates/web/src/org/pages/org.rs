@@ -5,11 +5,8 @@ use super::regions::{TreeRow, tree};
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
-use crate::kernel::widgets::scoped;
+use crate::kernel::staff::Staff;
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use minxin_storage::org::departments::Department;
 
@@ -23,13 +20,13 @@ struct OrgPage {
 }
 
 /// GET /org
-pub async fn show(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
-    let store = scoped(&state, &s);
+pub async fn show(staff: Staff) -> Result<Response, Failure> {
+    let store = staff.store();
     let regions = store.org().regions().await?;
     let departments = store.org().departments(None).await?;
     html(&OrgPage {
-        c: Chrome::signed(&state, &s, "/org"),
-        rows: tree(s.client.lang, &regions),
+        c: staff.chrome("/org"),
+        rows: tree(staff.lang(), &regions),
         departments,
         manage: false,
     })

@@ -7,13 +7,11 @@ use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
 use crate::kernel::page::{NoticeQuery, html};
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
+use crate::kernel::staff::Staff;
 use crate::kernel::widgets::{
-    Choice, Id, Input, Params, optional_id, parsed, permit, region_choices, scoped, settle,
+    Choice, Id, Input, Params, optional_id, parsed, region_choices, settle,
 };
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::org::region::RegionLevel;
@@ -68,13 +66,12 @@ struct ListPage {
 }
 
 async fn list_page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     c: Chrome,
     errors: FormErrors,
     failed: Option<String>,
 ) -> Result<Response, Failure> {
-    let regions = scoped(state, s).org().regions().await?;
+    let regions = staff.store().org().regions().await?;
     html(&ListPage {
         rows: tree(c.lang, &regions),
         c,
@@ -85,14 +82,12 @@ async fn list_page(
 }
 
 /// GET /admin/regions
-pub async fn list(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(q): Params<NoticeQuery>,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageOrganisation)?;
-    let c = Chrome::signed(&state, &s, "/admin/regions").with_notice(notice(q.notice.as_deref()));
-    list_page(&state, &s, c, FormErrors::default(), None).await
+pub async fn list(staff: Staff, Params(q): Params<NoticeQuery>) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageOrganisation)?;
+    let c = staff
+        .chrome("/admin/regions")
+        .with_notice(notice(q.notice.as_deref()));
+    list_page(&staff, c, FormErrors::default(), None).await
 }
 
 /// The region form as typed; the same form creates (all fields) and edits (name and code).
@@ -163,14 +158,13 @@ impl FormPage {
 }
 
 async fn form_page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     form: RegionForm,
     region: Option<Region>,
     errors: FormErrors,
 ) -> Result<Response, Failure> {
-    let lang = s.client.lang;
-    let regions = scoped(state, s).org().regions().await?;
+    let lang = staff.lang();
+    let regions = staff.store().org().regions().await?;
     let levels = RegionLevel::ALL
         .iter()
         .skip(1)
@@ -182,7 +176,7 @@ async fn form_page(
         .map(|p| p.name.clone())
         .unwrap_or_default();
     html(&FormPage {
-        c: Chrome::signed(state, s, "/admin/regions"),
+        c: staff.chrome("/admin/regions"),
         parents: region_choices(&regions, &form.parent_id),
         levels,
         level_label: region.as_ref().map_or("", |r| level_name(lang, &r.level)),
@@ -200,15 +194,11 @@ pub struct NewQuery {
 }
 
 /// GET /admin/regions/new
-pub async fn new(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(q): Params<NewQuery>,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageOrganisation)?;
+pub async fn new(staff: Staff, Params(q): Params<NewQuery>) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageOrganisation)?;
     let mut form = RegionForm::default();
     if let Some(parent) = q.parent.as_deref().and_then(|p| p.parse().ok()) {
-        let parent = scoped(&state, &s).org().region(parent).await?;
+        let parent = staff.store().org().region(parent).await?;
         form.level = parent
             .level()
             .ok()
@@ -217,36 +207,27 @@ pub async fn new(
             .unwrap_or_default();
         form.parent_id = parent.id.to_string();
     }
-    form_page(&state, &s, form, None, FormErrors::default()).await
+    form_page(&staff, form, None, FormErrors::default()).await
 }
 
 /// POST /admin/regions
-pub async fn create(
-    State(state): State<AppState>,
-    s: Signed,
-    Input(form): Input<RegionForm>,
-) -> Result<Response, Failure> {
+pub async fn create(staff: Staff, Input(form): Input<RegionForm>) -> Result<Response, Failure> {
     edit::create(
-        s.client.lang,
+        staff.lang(),
         form,
         "/admin/regions?notice=created",
-        async |input| scoped(&state, &s).org().create_region(input).await,
-        async |form, errors| form_page(&state, &s, form, None, errors).await,
+        async |input| staff.store().org().create_region(input).await,
+        async |form, errors| form_page(&staff, form, None, errors).await,
     )
     .await
 }
 
 /// GET /admin/regions/{id}
-pub async fn edit(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageOrganisation)?;
-    let region = scoped(&state, &s).org().region(id).await?;
+pub async fn edit(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageOrganisation)?;
+    let region = staff.store().org().region(id).await?;
     form_page(
-        &state,
-        &s,
+        &staff,
         RegionForm::of(&region),
         Some(region),
         FormErrors::default(),
@@ -256,40 +237,35 @@ pub async fn edit(
 
 /// POST /admin/regions/{id}
 pub async fn update(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Id(id): Id,
     Input(form): Input<RegionForm>,
 ) -> Result<Response, Failure> {
-    let store = scoped(&state, &s);
+    let store = staff.store();
     edit::update(
-        s.client.lang,
+        staff.lang(),
         form,
         "/admin/regions?notice=saved",
         async |version, input| store.org().update_region(id, version, input).await,
         async || store.org().region(id).await,
-        async |form, current, errors| form_page(&state, &s, form, Some(current), errors).await,
+        async |form, current, errors| form_page(&staff, form, Some(current), errors).await,
     )
     .await
 }
 
 /// POST /admin/regions/{id}/delete
-pub async fn delete(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    let (state, s) = (&state, &s);
-    let store = scoped(state, s);
+pub async fn delete(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    let staff = &staff;
+    let store = staff.store();
     let result = store.org().delete_region(id).await;
     settle(
-        s.client.lang,
+        staff.lang(),
         result,
         "/admin/regions?notice=deleted",
         |errors, _| async move {
             let name = store.org().region(id).await?.name;
-            let c = Chrome::signed(state, s, "/admin/regions");
-            list_page(state, s, c, errors, Some(name)).await
+            let c = staff.chrome("/admin/regions");
+            list_page(staff, c, errors, Some(name)).await
         },
     )
     .await

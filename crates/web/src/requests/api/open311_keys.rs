@@ -3,10 +3,11 @@
 //! — and revoking one, after which it neither posts nor reads back on `/open311`. Storage checks
 //! the permission (office only) and the scope and audits every change, as for the keys page.
 
-use crate::kernel::api::{ApiUser, JsonBody};
+use crate::kernel::api::ApiCall;
+use crate::kernel::api::JsonBody;
 use crate::kernel::error::{ErrorBody, Failure};
 use crate::kernel::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_storage::requests::Open311Key;
@@ -19,11 +20,8 @@ use utoipa_axum::routes;
 #[utoipa::path(get, path = "/open311-keys", tag = "open311",
     responses((status = 200, body = Vec<Open311Key>), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
-async fn list_keys(
-    State(state): State<AppState>,
-    user: ApiUser,
-) -> Result<Json<Vec<Open311Key>>, Failure> {
-    Ok(Json(user.store(&state).requests().open311_keys().await?))
+async fn list_keys(call: ApiCall) -> Result<Json<Vec<Open311Key>>, Failure> {
+    Ok(Json(call.store().requests().open311_keys().await?))
 }
 
 /// A key to issue.
@@ -50,12 +48,11 @@ pub struct IssuedKeyView {
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn issue_key(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     JsonBody(input): JsonBody<KeyInput>,
 ) -> Result<(StatusCode, Json<IssuedKeyView>), Failure> {
-    let issued = user
-        .store(&state)
+    let issued = call
+        .store()
         .requests()
         .issue_open311_key(&input.name)
         .await?;
@@ -72,12 +69,8 @@ async fn issue_key(
 #[utoipa::path(delete, path = "/open311-keys/{id}", tag = "open311", params(("id" = i64, Path)),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn revoke_key(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, Failure> {
-    user.store(&state).requests().revoke_open311_key(id).await?;
+async fn revoke_key(call: ApiCall, Path(id): Path<i64>) -> Result<StatusCode, Failure> {
+    call.store().requests().revoke_open311_key(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -5,18 +5,18 @@
 //! caller may see and do; the moves are the domain's, worded per `Accept-Language`.
 
 use crate::control::pages::progress::{copy_named, photo_response};
-use crate::kernel::api::{ApiUser, JsonBody, Versioned, parameter};
+use crate::kernel::api::ApiCall;
+use crate::kernel::api::{JsonBody, Versioned, parameter};
 use crate::kernel::error::{ErrorBody, Failure};
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::page_request;
 use crate::projects::api::projects::PageQuery;
 use crate::requests::pages::residents::RequestForm;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
 use chrono::{DateTime, Utc};
 use minxin_domain::requests::access::offered_moves;
-use minxin_domain::requests::intake::{Channel, check_intake};
 use minxin_domain::requests::service_request::{Move, Party};
 use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::Page;
@@ -48,8 +48,7 @@ pub struct QueueQuery {
     responses((status = 200, body = Page<QueueRow>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn list_requests(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Query(q): Query<QueueQuery>,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<QueueRow>>, Failure> {
@@ -78,10 +77,8 @@ async fn list_requests(
         state: wanted,
         page,
     };
-    let now = state.clock.now();
-    Ok(Json(
-        user.store(&state).requests().queue(&filter, now).await?,
-    ))
+    let now = call.state.clock.now();
+    Ok(Json(call.store().requests().queue(&filter, now).await?))
 }
 
 /// A request's file and what you may do with it.
@@ -128,12 +125,8 @@ impl RequestFileView {
     responses((status = 200, body = RequestFileView), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
-async fn get_request(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<RequestFileView>, Failure> {
-    let file = user.store(&state).requests().file(id).await?;
+async fn get_request(call: ApiCall, Path(id): Path<i64>) -> Result<Json<RequestFileView>, Failure> {
+    let file = call.store().requests().file(id).await?;
     Ok(Json(RequestFileView::new(file)))
 }
 
@@ -146,16 +139,15 @@ async fn get_request(
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_photo(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Path((id, photo, copy)): Path<(i64, i64, String)>,
 ) -> Result<Response, Failure> {
     let copy = copy_named(&copy).ok_or_else(Failure::not_found)?;
     let thumbnail = copy == PhotoCopy::Thumbnail;
-    let bytes = user
-        .store(&state)
+    let bytes = call
+        .store()
         .requests()
-        .photo(id, photo, thumbnail, state.blobs.as_ref())
+        .photo(id, photo, thumbnail, call.state.blobs.as_ref())
         .await?;
     Ok(photo_response(bytes, "private, max-age=3600"))
 }
@@ -245,15 +237,14 @@ pub struct RequestMoved {
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_move(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<Versioned<MoveInput>>,
 ) -> Result<(StatusCode, Json<RequestMoved>), Failure> {
     let step = body.data.step()?;
-    let now = state.clock.now();
-    let moved = user
-        .store(&state)
+    let now = call.state.clock.now();
+    let moved = call
+        .store()
         .requests()
         .move_request(id, body.version, &step, now)
         .await?;
@@ -345,35 +336,23 @@ pub struct Entered {
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_request(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     JsonBody(input): JsonBody<EntryInput>,
 ) -> Result<(StatusCode, Json<Entered>), Failure> {
-    let typed = input.channel.trim().to_owned();
-    let channel = Channel::STAFF.into_iter().find(|c| c.code() == typed);
-    let form = input.form();
-    let Some(channel) = channel else {
-        // Name the channel along with whatever else is wrong with the request.
-        let problem = if typed.is_empty() {
-            Problem::Required
-        } else {
-            Problem::Malformed
-        };
-        let mut problems = vec![FieldProblem::new("channel", problem)];
-        if let Err(more) = check_intake(&form.submission(Channel::Phone).draft) {
-            problems.extend(more);
-        }
-        return Err(Failure::invalid(problems));
-    };
-    let receipt = user
-        .store(&state)
+    let channel = input.channel.clone();
+    let submission = input
+        .form()
+        .staff_submission(&channel, 0)
+        .map_err(Failure::invalid)?;
+    let receipt = call
+        .store()
         .requests()
         .enter(
-            &form.submission(channel),
+            &submission,
             &[],
-            state.blobs.as_ref(),
-            &state.calendar.current(),
-            state.clock.now(),
+            call.state.blobs.as_ref(),
+            &call.state.calendar.current(),
+            call.state.clock.now(),
         )
         .await?;
     Ok((

@@ -3,10 +3,11 @@
 //! request straight to a department — listed, added and removed. Storage checks the permission
 //! and the scope and audits every change, as for the routing page.
 
-use crate::kernel::api::{ApiUser, JsonBody};
+use crate::kernel::api::ApiCall;
+use crate::kernel::api::JsonBody;
 use crate::kernel::error::{ErrorBody, Failure};
 use crate::kernel::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Json;
 use minxin_storage::requests::{CommunityBoundary, NewRule, RuleListing};
@@ -19,24 +20,16 @@ use utoipa_axum::routes;
 #[utoipa::path(get, path = "/requests/routing/boundaries", tag = "requests",
     responses((status = 200, body = Vec<CommunityBoundary>), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
-async fn list_boundaries(
-    State(state): State<AppState>,
-    user: ApiUser,
-) -> Result<Json<Vec<CommunityBoundary>>, Failure> {
-    Ok(Json(
-        user.store(&state).requests().community_boundaries().await?,
-    ))
+async fn list_boundaries(call: ApiCall) -> Result<Json<Vec<CommunityBoundary>>, Failure> {
+    Ok(Json(call.store().requests().community_boundaries().await?))
 }
 
 /// The routing rules in your scope, oldest first (office).
 #[utoipa::path(get, path = "/requests/routing/rules", tag = "requests",
     responses((status = 200, body = Vec<RuleListing>), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
-async fn list_rules(
-    State(state): State<AppState>,
-    user: ApiUser,
-) -> Result<Json<Vec<RuleListing>>, Failure> {
-    Ok(Json(user.store(&state).requests().routing_rules().await?))
+async fn list_rules(call: ApiCall) -> Result<Json<Vec<RuleListing>>, Failure> {
+    Ok(Json(call.store().requests().routing_rules().await?))
 }
 
 /// A new routing rule.
@@ -59,8 +52,7 @@ pub struct RuleInput {
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_rule(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     JsonBody(input): JsonBody<RuleInput>,
 ) -> Result<(StatusCode, Json<RuleListing>), Failure> {
     let rule = NewRule {
@@ -72,11 +64,7 @@ async fn create_rule(
         // No department matches 0, so storage names the field.
         department: input.department.unwrap_or(0),
     };
-    let listed = user
-        .store(&state)
-        .requests()
-        .add_routing_rule(&rule)
-        .await?;
+    let listed = call.store().requests().add_routing_rule(&rule).await?;
     Ok((StatusCode::CREATED, Json(listed)))
 }
 
@@ -85,15 +73,8 @@ async fn create_rule(
     params(("id" = i64, Path)),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_rule(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, Failure> {
-    user.store(&state)
-        .requests()
-        .delete_routing_rule(id)
-        .await?;
+async fn delete_rule(call: ApiCall, Path(id): Path<i64>) -> Result<StatusCode, Failure> {
+    call.store().requests().delete_routing_rule(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

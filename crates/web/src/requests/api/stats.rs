@@ -3,10 +3,11 @@
 //! in basis points, the mean handling time, the same per department and per category, and the
 //! hot spots — exactly what `/requests/stats` shows.
 
-use crate::kernel::api::{ApiUser, parameter};
+use crate::kernel::api::ApiCall;
+use crate::kernel::api::parameter;
 use crate::kernel::error::{ErrorBody, Failure};
 use crate::kernel::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Json;
 use minxin_domain::requests::stats::parse_day;
 use minxin_storage::requests::{RequestStats, RequestStatsFilter};
@@ -46,8 +47,7 @@ fn id(raw: &str) -> Option<i64> {
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 async fn get_stats(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Query(q): Query<StatsQuery>,
 ) -> Result<Json<RequestStats>, Failure> {
     let mut problems = Vec::new();
@@ -69,10 +69,8 @@ async fn get_stats(
     if !problems.is_empty() {
         return Err(Failure::invalid(problems));
     }
-    let now = state.clock.now();
-    Ok(Json(
-        user.store(&state).requests().stats(&filter, now).await?,
-    ))
+    let now = call.state.clock.now();
+    Ok(Json(call.store().requests().stats(&filter, now).await?))
 }
 
 /// The statistics route, for the API router.

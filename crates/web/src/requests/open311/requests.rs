@@ -261,11 +261,8 @@ pub(super) async fn post(
     }
     let (draft, project_code) = draft(&post_form(&call.params))
         .map_err(|p| Open311Error::invalid(call.format, lang, &[p]))?;
-    let submission = Submission {
-        draft,
-        project_code,
-        channel: Channel::Open311,
-    };
+    let submission = Submission::parse(draft, project_code, Channel::Open311, 0)
+        .map_err(|problems| Open311Error::invalid(call.format, lang, &problems))?;
     let posted = state
         .store
         .open311(&call.address)

@@ -7,12 +7,9 @@ use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
-use crate::kernel::widgets::{permit, scoped};
+use crate::kernel::staff::Staff;
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use minxin_domain::Permission;
@@ -45,13 +42,12 @@ fn template(next: i32) -> String {
 }
 
 async fn page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     text: Option<String>,
     errors: FormErrors,
 ) -> Result<Response, Failure> {
-    let listed = scoped(state, s).calendar().years().await?;
-    let this_year = state.clock.now().with_timezone(&shanghai()).year();
+    let listed = staff.store().calendar().years().await?;
+    let this_year = staff.state.clock.now().with_timezone(&shanghai()).year();
     let next = listed
         .iter()
         .map(|y| y.year.year + 1)
@@ -79,7 +75,7 @@ async fn page(
         })
         .collect();
     html(&CalendarPage {
-        c: Chrome::signed(state, s, "/requests"),
+        c: staff.chrome("/requests"),
         years,
         text: text.unwrap_or_else(|| template(next)),
         errors,
@@ -87,9 +83,9 @@ async fn page(
 }
 
 /// GET `/requests/calendar`
-pub async fn show(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
-    permit(&s, Permission::ModerateRequests)?;
-    page(&state, &s, None, FormErrors::default()).await
+pub async fn show(staff: Staff) -> Result<Response, Failure> {
+    staff.permit(Permission::ModerateRequests)?;
+    page(&staff, None, FormErrors::default()).await
 }
 
 /// The form: one year's arrangement.
@@ -100,23 +96,20 @@ pub struct YearForm {
 }
 
 /// POST `/requests/calendar`: keeps the year and counts deadlines on it from now on.
-pub async fn enter(
-    State(state): State<AppState>,
-    s: Signed,
-    Form(form): Form<YearForm>,
-) -> Result<Response, Failure> {
-    let entered = scoped(&state, &s)
+pub async fn enter(staff: Staff, Form(form): Form<YearForm>) -> Result<Response, Failure> {
+    let entered = staff
+        .store()
         .calendar()
-        .enter_year(&form.arrangement, state.clock.now())
+        .enter_year(&form.arrangement, staff.state.clock.now())
         .await;
     match entered {
         Ok(calendar) => {
-            state.calendar.replace(calendar);
+            staff.state.calendar.replace(calendar);
             Ok(Redirect::to("/requests/calendar").into_response())
         }
         Err(e) => {
-            let errors = FormErrors::from_store(s.client.lang, e)?;
-            let mut reply = page(&state, &s, Some(form.arrangement), errors).await?;
+            let errors = FormErrors::from_store(staff.lang(), e)?;
+            let mut reply = page(&staff, Some(form.arrangement), errors).await?;
             *reply.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(reply)
         }

@@ -8,20 +8,18 @@ use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
+use crate::kernel::staff::Staff;
 use crate::kernel::tiles::TileSource;
-use crate::kernel::widgets::{permit, scoped};
 use crate::requests::pages::residents::{
     Choice, FIELDS, RequestForm, action, category_choices, checked_photos,
 };
 use askama::Template;
+use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, State};
 use axum::response::Response;
+use minxin_domain::Permission;
 use minxin_domain::kernel::time::format_local;
-use minxin_domain::requests::intake::{Channel, MAX_PHOTOS, TEXT_MAX};
-use minxin_domain::{Permission, Problem};
+use minxin_domain::requests::intake::{Channel, MAX_PHOTOS};
 use minxin_storage::StoreError;
 
 #[derive(Template)]
@@ -34,8 +32,6 @@ struct EntryPage {
     categories: Vec<Choice>,
     form: RequestForm,
     errors: FormErrors,
-    text_max: usize,
-    max_photos: usize,
     tiles: TileSource,
 }
 
@@ -50,44 +46,40 @@ struct EnteredPage {
 }
 
 async fn entry_page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     channel: String,
     form: RequestForm,
     errors: FormErrors,
 ) -> Result<Response, Failure> {
-    let c = Chrome::signed(state, s, "/requests");
+    let c = staff.chrome("/requests");
     let page = EntryPage {
         action: action(&c, "/requests/new"),
         c,
         channels: Channel::STAFF
             .iter()
             .map(|ch| {
-                let label = s
-                    .client
-                    .lang
+                let label = staff
+                    .lang()
                     .t(&format!("request_work.channel.{}", ch.code()));
                 (ch.code(), label)
             })
             .collect(),
         channel,
-        categories: category_choices(state, &s.client.address, s.client.lang).await?,
+        categories: category_choices(&staff.state, &staff.signed.client.address, staff.lang())
+            .await?,
         form,
         errors,
-        text_max: TEXT_MAX,
-        max_photos: MAX_PHOTOS,
-        tiles: state.config.tiles.clone(),
+        tiles: staff.state.config.tiles.clone(),
     };
     html(&page)
 }
 
 /// GET `/requests/new`
-pub async fn form(State(state): State<AppState>, s: Signed) -> Result<Response, Failure> {
-    permit(&s, Permission::EnterRequests)?;
+pub async fn form(staff: Staff) -> Result<Response, Failure> {
+    staff.permit(Permission::EnterRequests)?;
     let channel = Channel::Phone.code().to_owned();
     entry_page(
-        &state,
-        &s,
+        &staff,
         channel,
         RequestForm::default(),
         FormErrors::default(),
@@ -97,8 +89,7 @@ pub async fn form(State(state): State<AppState>, s: Signed) -> Result<Response, 
 
 /// POST `/requests/new` (multipart, with photos)
 pub async fn submit(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, Failure> {
     let mut fields = FIELDS.to_vec();
@@ -106,39 +97,34 @@ pub async fn submit(
     let upload = read_upload(multipart, &fields, MAX_PHOTOS + 1).await?;
     let form = RequestForm::from_upload(&upload);
     let channel_code = upload.field("channel");
-    let photos = match checked_photos(&state, s.client.lang, upload).await? {
+    let photos = match checked_photos(&staff.state, staff.lang(), upload).await? {
         Ok(photos) => photos,
-        Err(errors) => return entry_page(&state, &s, channel_code, form, errors).await,
+        Err(errors) => return entry_page(&staff, channel_code, form, errors).await,
     };
-    let entered = match Channel::STAFF
-        .into_iter()
-        .find(|c| c.code() == channel_code)
-    {
-        Some(channel) => {
-            scoped(&state, &s)
+    let entered = match form.staff_submission(&channel_code, photos.len()) {
+        Ok(submission) => {
+            let calendar = staff.state.calendar.current();
+            let now = staff.state.clock.now();
+            let blobs = staff.state.blobs.as_ref();
+            let store = staff.store();
+            store
                 .requests()
-                .enter(
-                    &form.submission(channel),
-                    &photos,
-                    state.blobs.as_ref(),
-                    &state.calendar.current(),
-                    state.clock.now(),
-                )
+                .enter(&submission, &photos, blobs, &calendar, now)
                 .await
         }
-        None => Err(StoreError::invalid("channel", Problem::Required)),
+        Err(problems) => Err(StoreError::Invalid(problems)),
     };
     match entered {
         Ok(receipt) => html(&EnteredPage {
-            c: Chrome::signed(&state, &s, "/requests"),
+            c: staff.chrome("/requests"),
             id: receipt.id,
             code: receipt.code.to_string(),
             accept_by: format_local(receipt.deadlines.accept_by),
             answer_by: format_local(receipt.deadlines.answer_by),
         }),
         Err(e) => {
-            let errors = FormErrors::from_store(s.client.lang, e)?;
-            entry_page(&state, &s, channel_code, form, errors).await
+            let errors = FormErrors::from_store(staff.lang(), e)?;
+            entry_page(&staff, channel_code, form, errors).await
         }
     }
 }

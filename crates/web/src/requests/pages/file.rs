@@ -10,13 +10,12 @@ use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::i18n::Lang;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
+use crate::kernel::staff::Staff;
 use crate::kernel::tiles::TileSource;
-use crate::kernel::widgets::{Id, scoped};
+use crate::kernel::widgets::Id;
 use crate::requests::pages::residents::action;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::kernel::personal_data::{kinds_in, redact};
@@ -127,16 +126,11 @@ struct FilePage {
 }
 
 /// The file of request `id` with `typed` kept in its forms.
-pub(super) async fn file_page(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    typed: Typed,
-) -> Result<Response, Failure> {
-    let lang = s.client.lang;
-    let store = scoped(state, s);
+pub(super) async fn file_page(staff: &Staff, id: i64, typed: Typed) -> Result<Response, Failure> {
+    let lang = staff.lang();
+    let store = staff.store();
     let r = store.requests().file(id).await?;
-    let now = state.clock.now();
+    let now = staff.state.clock.now();
     let deadlines = Deadlines {
         accept_by: r.accept_by,
         answer_by: r.answer_by,
@@ -194,7 +188,7 @@ pub(super) async fn file_page(
             r.public_description.clone()
         }
     });
-    let c = Chrome::signed(state, s, "/requests");
+    let c = staff.chrome("/requests");
     let page = FilePage {
         answer_action: action(&c, &format!("/requests/{id}/answer")),
         c,
@@ -226,11 +220,11 @@ pub(super) async fn file_page(
         departments,
         duplicates,
         timeline,
-        may_publish: s.session.actor.may(Permission::ModerateRequests),
+        may_publish: staff.actor().may(Permission::ModerateRequests),
         typed,
         wording_has_personal_data: !kinds_in(&wording).is_empty(),
         wording,
-        tiles: state.config.tiles.clone(),
+        tiles: staff.state.config.tiles.clone(),
         point: r.point().map(|p| (p.lat, p.lon)),
         text_max: TEXT_MAX,
         max_photos: MAX_PHOTOS,
@@ -240,19 +234,14 @@ pub(super) async fn file_page(
 }
 
 /// GET `/requests/{id}`
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    file_page(&state, &s, id, Typed::default()).await
+pub async fn show(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    file_page(&staff, id, Typed::default()).await
 }
 
 /// GET `/requests/{id}/photos/{photo}/{copy}`: a photo (`display` or `thumb`) of a request in
 /// the caller's scope; private to staff, never cached by shared caches.
 pub async fn photo(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Path((id, photo, copy)): Path<(i64, i64, String)>,
 ) -> Result<Response, Failure> {
     let thumbnail = match copy.as_str() {
@@ -260,9 +249,10 @@ pub async fn photo(
         "display" => false,
         _ => return Err(Failure::not_found()),
     };
-    let bytes = scoped(&state, &s)
+    let bytes = staff
+        .store()
         .requests()
-        .photo(id, photo, thumbnail, state.blobs.as_ref())
+        .photo(id, photo, thumbnail, staff.state.blobs.as_ref())
         .await?;
     Ok(photo_response(bytes, "private, max-age=3600"))
 }

@@ -8,13 +8,12 @@ use super::file::{Typed, file_page};
 use crate::control::pages::progress::photos::read_upload;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Id, scoped, version};
+use crate::kernel::staff::Staff;
+use crate::kernel::widgets::{Id, version};
 use crate::requests::pages::residents::checked_photos;
 use axum::Form;
+use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minxin_domain::Problem;
 use minxin_domain::requests::intake::MAX_PHOTOS;
@@ -64,8 +63,7 @@ fn step_of(form: &MoveForm) -> Result<Move, StoreError> {
 
 /// Back to the file after a move, or the file again with what went wrong.
 async fn settled<T>(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     id: i64,
     result: Result<T, StoreError>,
     typed: Typed,
@@ -73,8 +71,8 @@ async fn settled<T>(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Err(e) => {
-            let errors = FormErrors::from_store(s.client.lang, e)?;
-            let mut page = file_page(state, s, id, Typed { errors, ..typed }).await?;
+            let errors = FormErrors::from_store(staff.lang(), e)?;
+            let mut page = file_page(staff, id, Typed { errors, ..typed }).await?;
             *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(page)
         }
@@ -83,16 +81,16 @@ async fn settled<T>(
 
 /// POST `/requests/{id}/move`
 pub async fn make(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Id(id): Id,
     Form(form): Form<MoveForm>,
 ) -> Result<Response, Failure> {
     let result = match step_of(&form) {
         Ok(step) => {
-            scoped(&state, &s)
+            staff
+                .store()
                 .requests()
-                .move_request(id, version(&form.version), &step, state.clock.now())
+                .move_request(id, version(&form.version), &step, staff.state.clock.now())
                 .await
         }
         Err(e) => Err(e),
@@ -102,13 +100,12 @@ pub async fn make(
         reason: form.reason,
         ..Typed::default()
     };
-    settled(&state, &s, id, result, typed).await
+    settled(&staff, id, result, typed).await
 }
 
 /// POST `/requests/{id}/answer`: the answer's text and photos (multipart).
 pub async fn answer(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Id(id): Id,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, Failure> {
@@ -121,22 +118,23 @@ pub async fn answer(
         answer: text.clone(),
         ..Typed::default()
     };
-    let photos = match checked_photos(&state, s.client.lang, upload).await? {
+    let photos = match checked_photos(&staff.state, staff.lang(), upload).await? {
         Ok(photos) => photos,
-        Err(errors) => return file_page(&state, &s, id, typed(errors)).await,
+        Err(errors) => return file_page(&staff, id, typed(errors)).await,
     };
-    let result = scoped(&state, &s)
+    let result = staff
+        .store()
         .requests()
         .answer(
             id,
             version(&at),
             &text,
             &photos,
-            state.blobs.as_ref(),
-            state.clock.now(),
+            staff.state.blobs.as_ref(),
+            staff.state.clock.now(),
         )
         .await;
-    settled(&state, &s, id, result, typed(FormErrors::default())).await
+    settled(&staff, id, result, typed(FormErrors::default())).await
 }
 
 /// The publishing form: the wording for the public, and whether to withdraw instead.
@@ -156,20 +154,20 @@ pub struct PublishForm {
 
 /// POST `/requests/{id}/publish`
 pub async fn publish(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     Id(id): Id,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, Failure> {
     let wording = form.withdraw.is_empty().then_some(form.wording.as_str());
-    let result = scoped(&state, &s)
+    let result = staff
+        .store()
         .requests()
         .publish(
             id,
             version(&form.version),
             wording,
             !form.confirm_no_personal_data.is_empty(),
-            state.clock.now(),
+            staff.state.clock.now(),
         )
         .await;
     let typed = Typed {
@@ -177,5 +175,5 @@ pub async fn publish(
         wording: Some(form.wording.clone()),
         ..Typed::default()
     };
-    settled(&state, &s, id, result, typed).await
+    settled(&staff, id, result, typed).await
 }

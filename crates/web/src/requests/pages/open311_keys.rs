@@ -7,11 +7,9 @@ use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Id, Input, Params, permit, scoped};
+use crate::kernel::staff::Staff;
+use crate::kernel::widgets::{Id, Input, Params};
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use minxin_domain::Permission;
 use minxin_domain::kernel::time::format_local;
@@ -69,59 +67,37 @@ pub struct KeysQuery {
 }
 
 async fn page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     errors: FormErrors,
     name: String,
     issued: Option<String>,
     notice: Option<&'static str>,
 ) -> Result<Response, Failure> {
-    let keys = scoped(state, s).requests().open311_keys().await?;
+    let keys = staff.store().requests().open311_keys().await?;
     html(&KeysPage {
-        c: Chrome::signed(state, s, PATH).with_notice(notice),
+        c: staff.chrome(PATH).with_notice(notice),
         errors,
         rows: keys.iter().map(Row::new).collect(),
         typed_name: name,
         issued,
-        endpoint: format!("{}/open311/v2", state.config.public_base_url),
+        endpoint: format!("{}/open311/v2", staff.state.config.public_base_url),
     })
 }
 
 /// GET /open311-keys
-pub async fn list(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(q): Params<KeysQuery>,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::ManageOpen311Keys)?;
+pub async fn list(staff: Staff, Params(q): Params<KeysQuery>) -> Result<Response, Failure> {
+    staff.permit(Permission::ManageOpen311Keys)?;
     let notice = notice(q.notice.as_deref());
-    page(
-        &state,
-        &s,
-        FormErrors::default(),
-        String::new(),
-        None,
-        notice,
-    )
-    .await
+    page(&staff, FormErrors::default(), String::new(), None, notice).await
 }
 
 /// POST /open311-keys: issues a key and shows it once.
-pub async fn create(
-    State(state): State<AppState>,
-    s: Signed,
-    Input(form): Input<KeyForm>,
-) -> Result<Response, Failure> {
-    match scoped(&state, &s)
-        .requests()
-        .issue_open311_key(&form.name)
-        .await
-    {
+pub async fn create(staff: Staff, Input(form): Input<KeyForm>) -> Result<Response, Failure> {
+    match staff.store().requests().issue_open311_key(&form.name).await {
         Ok(issued) => {
             let notice = Some("notice.created");
             page(
-                &state,
-                &s,
+                &staff,
                 FormErrors::default(),
                 String::new(),
                 Some(issued.key),
@@ -130,18 +106,14 @@ pub async fn create(
             .await
         }
         Err(e) => {
-            let errors = FormErrors::from_store(s.client.lang, e)?;
-            page(&state, &s, errors, form.name, None, None).await
+            let errors = FormErrors::from_store(staff.lang(), e)?;
+            page(&staff, errors, form.name, None, None).await
         }
     }
 }
 
 /// POST /open311-keys/{id}/revoke
-pub async fn revoke(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    scoped(&state, &s).requests().revoke_open311_key(id).await?;
+pub async fn revoke(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    staff.store().requests().revoke_open311_key(id).await?;
     Ok(Redirect::to(&format!("{PATH}?notice=revoked")).into_response())
 }

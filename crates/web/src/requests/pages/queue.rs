@@ -6,12 +6,11 @@ use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::i18n::Lang;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Pager, page_request, scoped};
+use crate::kernel::staff::Staff;
+use crate::kernel::widgets::{Pager, page_request};
 use crate::requests::pages::residents::{Choice, category_choices};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use minxin_domain::Permission;
 use minxin_domain::kernel::time::format_local;
@@ -125,12 +124,8 @@ struct QueuePage {
 }
 
 /// GET `/requests`
-pub async fn list(
-    State(state): State<AppState>,
-    s: Signed,
-    Query(q): Query<QueueQuery>,
-) -> Result<Response, Failure> {
-    let lang = s.client.lang;
+pub async fn list(staff: Staff, Query(q): Query<QueueQuery>) -> Result<Response, Failure> {
+    let lang = staff.lang();
     let view = q
         .view
         .as_deref()
@@ -143,9 +138,9 @@ pub async fn list(
         state: None,
         page: page_request(q.page.as_deref(), None)?,
     };
-    let now = state.clock.now();
-    let page = scoped(&state, &s).requests().queue(&filter, now).await?;
-    let categories = category_choices(&state, &s.client.address, lang).await?;
+    let now = staff.state.clock.now();
+    let page = staff.store().requests().queue(&filter, now).await?;
+    let categories = category_choices(&staff.state, &staff.signed.client.address, lang).await?;
     let pager = Pager::new(
         lang,
         &page,
@@ -153,7 +148,7 @@ pub async fn list(
         &[("view", view.code()), ("category", &category)],
     );
     html(&QueuePage {
-        c: Chrome::signed(&state, &s, "/requests"),
+        c: staff.chrome("/requests"),
         tabs: QueueView::ALL
             .into_iter()
             .map(|v| Tab {
@@ -173,7 +168,7 @@ pub async fn list(
             .map(|r| Row::new(lang, r, now))
             .collect(),
         pager,
-        may_enter: s.session.actor.may(Permission::EnterRequests),
-        may_route: s.session.actor.may(Permission::ModerateRequests),
+        may_enter: staff.actor().may(Permission::EnterRequests),
+        may_route: staff.actor().may(Permission::ModerateRequests),
     })
 }

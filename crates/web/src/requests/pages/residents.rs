@@ -20,8 +20,9 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Response};
 use minxin_domain::kernel::time::format_local;
-use minxin_domain::requests::intake::{Channel, IntakeDraft, MAX_PHOTOS, TEXT_MAX};
+use minxin_domain::requests::intake::{Channel, IntakeDraft, MAX_PHOTOS};
 use minxin_domain::requests::service_request::Rating;
+use minxin_domain::{FieldProblem, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::requests::{RequestPhoto, Submission, Tracked};
 use serde::Deserialize;
@@ -78,23 +79,49 @@ impl RequestForm {
         }
     }
 
-    /// What storage receives of the form, as coming in through `channel`.
-    pub(crate) fn submission(&self, channel: Channel) -> Submission {
-        Submission {
-            draft: IntakeDraft {
-                category: self.category.clone(),
-                description: self.description.clone(),
-                lat: self.lat.clone(),
-                lon: self.lon.clone(),
-                address: self.address.clone(),
-                name: self.name.clone(),
-                phone: self.phone.clone(),
-                anonymous: self.anonymous,
-                ..IntakeDraft::default()
-            },
-            channel,
-            project_code: Some(self.project.clone()).filter(|p| !p.is_empty()),
+    /// What storage receives of the form with `photos` photos, as coming in through
+    /// `channel`, or every field's problem at once.
+    pub(crate) fn submission(
+        &self,
+        channel: Channel,
+        photos: usize,
+    ) -> Result<Submission, Vec<FieldProblem>> {
+        let draft = IntakeDraft {
+            category: self.category.clone(),
+            description: self.description.clone(),
+            lat: self.lat.clone(),
+            lon: self.lon.clone(),
+            address: self.address.clone(),
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            anonymous: self.anonymous,
+            ..IntakeDraft::default()
+        };
+        let project = Some(self.project.clone()).filter(|p| !p.is_empty());
+        Submission::parse(draft, project, channel, photos)
+    }
+
+    /// What storage receives of a request staff enter on the channel typed as
+    /// `channel_code`, or every problem at once, the channel's among them.
+    pub(crate) fn staff_submission(
+        &self,
+        channel_code: &str,
+        photos: usize,
+    ) -> Result<Submission, Vec<FieldProblem>> {
+        let typed = channel_code.trim();
+        let channel = Channel::STAFF.into_iter().find(|c| c.code() == typed);
+        let parsed = self.submission(channel.unwrap_or(Channel::Phone), photos);
+        if channel.is_some() {
+            return parsed;
         }
+        let problem = if typed.is_empty() {
+            Problem::Required
+        } else {
+            Problem::Malformed
+        };
+        let mut problems = vec![FieldProblem::new("channel", problem)];
+        problems.extend(parsed.err().unwrap_or_default());
+        Err(problems)
     }
 }
 
@@ -177,8 +204,6 @@ struct ReportPage {
     categories: Vec<Choice>,
     form: RequestForm,
     errors: FormErrors,
-    text_max: usize,
-    max_photos: usize,
     tiles: TileSource,
 }
 
@@ -250,8 +275,6 @@ async fn form_page(
         categories,
         form,
         errors,
-        text_max: TEXT_MAX,
-        max_photos: MAX_PHOTOS,
         tiles: state.config.tiles.clone(),
     };
     Ok((jar, html(&page)?).into_response())
@@ -308,18 +331,17 @@ pub async fn submit(
     } else {
         Channel::Signboard
     };
-    let submission = form.submission(channel);
-    let receipt = state
-        .store
-        .residents(&client.address)
-        .submit(
-            &submission,
-            &photos,
-            state.blobs.as_ref(),
-            &state.calendar.current(),
-            state.clock.now(),
-        )
-        .await;
+    let receipt = match form.submission(channel, photos.len()) {
+        Ok(submission) => {
+            let residents = state.store.residents(&client.address);
+            let calendar = state.calendar.current();
+            let now = state.clock.now();
+            residents
+                .submit(&submission, &photos, state.blobs.as_ref(), &calendar, now)
+                .await
+        }
+        Err(problems) => Err(StoreError::Invalid(problems)),
+    };
     match receipt {
         Ok(receipt) => html(&ReceiptPage {
             c: Chrome::anonymous(lang),

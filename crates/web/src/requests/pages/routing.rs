@@ -10,14 +10,14 @@ use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
+use crate::kernel::staff::Staff;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Choice, Id, Input, Params, department_choices, permit, scoped};
+use crate::kernel::widgets::{Choice, Id, Input, Params, department_choices};
 use crate::requests::pages::residents::{action, category_choices};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -129,33 +129,32 @@ struct RoutingPage {
 }
 
 /// The categories as select options with `current` selected.
-async fn category_options(
-    state: &AppState,
-    s: &Signed,
-    current: &str,
-) -> Result<Vec<Choice>, Failure> {
-    Ok(category_choices(state, &s.client.address, s.client.lang)
-        .await?
-        .into_iter()
-        .map(|k| Choice::new(k.code, k.label, current))
-        .collect())
+async fn category_options(staff: &Staff, current: &str) -> Result<Vec<Choice>, Failure> {
+    Ok(
+        category_choices(&staff.state, &staff.signed.client.address, staff.lang())
+            .await?
+            .into_iter()
+            .map(|k| Choice::new(k.code, k.label, current))
+            .collect(),
+    )
 }
 
 /// The page with `typed` kept in its forms and `errors` at their fields.
 async fn page(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     typed: Typed,
     code: String,
     errors: FormErrors,
     tested: Option<Tested>,
 ) -> Result<Response, Failure> {
-    let lang = s.client.lang;
-    let store = scoped(state, s);
+    let lang = staff.lang();
+    let store = staff.store();
     let boundaries = store.requests().community_boundaries().await?;
     let rules = store.requests().routing_rules().await?;
     let departments = store.org().departments(None).await?;
-    let c = Chrome::signed(state, s, PATH).with_notice(notice(typed.notice.as_deref()));
+    let c = staff
+        .chrome(PATH)
+        .with_notice(notice(typed.notice.as_deref()));
     html(&RoutingPage {
         upload_action: action(&c, "/requests/routing/boundaries"),
         c,
@@ -186,9 +185,9 @@ async fn page(
             })
             .collect(),
         rules: rules.into_iter().map(|r| RuleRow::new(lang, r)).collect(),
-        categories: category_options(state, s, &typed.category).await?,
+        categories: category_options(staff, &typed.category).await?,
         departments: department_choices(&departments, std::slice::from_ref(&typed.department)),
-        point_categories: category_options(state, s, &typed.point_category).await?,
+        point_categories: category_options(staff, &typed.point_category).await?,
         lat: typed.lat,
         lon: typed.lon,
         tested,
@@ -212,12 +211,11 @@ fn coordinate(lang: Lang, field: &str, raw: &str, errors: &mut FormErrors) -> Op
 /// Runs the point test when one was asked for (a category chosen); its refusals go to its
 /// own fields.
 async fn test_point(
-    state: &AppState,
-    s: &Signed,
+    staff: &Staff,
     typed: &Typed,
     errors: &mut FormErrors,
 ) -> Result<Option<Tested>, Failure> {
-    let lang = s.client.lang;
+    let lang = staff.lang();
     if typed.point_category.is_empty() && typed.lat.is_empty() && typed.lon.is_empty() {
         return Ok(None);
     }
@@ -227,7 +225,8 @@ async fn test_point(
         return Ok(None);
     };
     let point = Point { lat, lon };
-    match scoped(state, s)
+    match staff
+        .store()
         .requests()
         .test_route(&typed.point_category, point)
         .await
@@ -255,15 +254,11 @@ async fn test_point(
 }
 
 /// GET `/requests/routing`, with the point test's answer when its form was sent.
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(typed): Params<Typed>,
-) -> Result<Response, Failure> {
-    permit(&s, Permission::ModerateRequests)?;
+pub async fn show(staff: Staff, Params(typed): Params<Typed>) -> Result<Response, Failure> {
+    staff.permit(Permission::ModerateRequests)?;
     let mut errors = FormErrors::default();
-    let tested = test_point(&state, &s, &typed, &mut errors).await?;
-    page(&state, &s, typed, String::new(), errors, tested).await
+    let tested = test_point(&staff, &typed, &mut errors).await?;
+    page(&staff, typed, String::new(), errors, tested).await
 }
 
 /// The upload form as read: the typed code, and the file's text or why there is none.
@@ -336,16 +331,16 @@ async fn file_text(
 /// POST `/requests/routing/boundaries` (multipart, token in the query): imports the file, or
 /// the page again with the message and the typed code.
 pub async fn import(
-    State(state): State<AppState>,
-    s: Signed,
+    staff: Staff,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, Failure> {
-    permit(&s, Permission::ModerateRequests)?;
-    let lang = s.client.lang;
+    staff.permit(Permission::ModerateRequests)?;
+    let lang = staff.lang();
     let upload = read_geojson(multipart).await;
     let result = match &upload.text {
         Ok(text) => {
-            scoped(&state, &s)
+            staff
+                .store()
                 .requests()
                 .import_boundaries(text, &upload.code)
                 .await
@@ -356,18 +351,14 @@ pub async fn import(
         Ok(_) => Ok(Redirect::to(&format!("{PATH}?notice=saved")).into_response()),
         Err(e) => {
             let errors = FormErrors::from_store(lang, e)?;
-            page(&state, &s, Typed::default(), upload.code, errors, None).await
+            page(&staff, Typed::default(), upload.code, errors, None).await
         }
     }
 }
 
 /// POST `/requests/routing/boundaries/{id}/delete`
-pub async fn delete_boundary(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    scoped(&state, &s).requests().delete_boundary(id).await?;
+pub async fn delete_boundary(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    staff.store().requests().delete_boundary(id).await?;
     Ok(Redirect::to(&format!("{PATH}?notice=deleted")).into_response())
 }
 
@@ -378,34 +369,23 @@ fn chosen(raw: &str) -> Option<i64> {
 }
 
 /// POST `/requests/routing/rules`: adds a rule, or the page again with the form as typed.
-pub async fn add_rule(
-    State(state): State<AppState>,
-    s: Signed,
-    Input(typed): Input<Typed>,
-) -> Result<Response, Failure> {
+pub async fn add_rule(staff: Staff, Input(typed): Input<Typed>) -> Result<Response, Failure> {
     let rule = NewRule {
         category: Some(typed.category.trim().to_owned()).filter(|c| !c.is_empty()),
         boundary: chosen(&typed.boundary),
         department: chosen(&typed.department).unwrap_or(0),
     };
-    match scoped(&state, &s).requests().add_routing_rule(&rule).await {
+    match staff.store().requests().add_routing_rule(&rule).await {
         Ok(_) => Ok(Redirect::to(&format!("{PATH}?notice=created")).into_response()),
         Err(e) => {
-            let errors = FormErrors::from_store(s.client.lang, e)?;
-            page(&state, &s, typed, String::new(), errors, None).await
+            let errors = FormErrors::from_store(staff.lang(), e)?;
+            page(&staff, typed, String::new(), errors, None).await
         }
     }
 }
 
 /// POST `/requests/routing/rules/{id}/delete`
-pub async fn delete_rule(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> Result<Response, Failure> {
-    scoped(&state, &s)
-        .requests()
-        .delete_routing_rule(id)
-        .await?;
+pub async fn delete_rule(staff: Staff, Id(id): Id) -> Result<Response, Failure> {
+    staff.store().requests().delete_routing_rule(id).await?;
     Ok(Redirect::to(&format!("{PATH}?notice=deleted")).into_response())
 }

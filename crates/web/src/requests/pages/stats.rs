@@ -9,13 +9,11 @@ use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::i18n::Lang;
 use crate::kernel::page::html;
-use crate::kernel::session::Signed;
-use crate::kernel::state::AppState;
+use crate::kernel::staff::Staff;
 use crate::kernel::tiles::TileSource;
-use crate::kernel::widgets::{Choice, Params, rate, region_choices, scoped};
+use crate::kernel::widgets::{Choice, Params, rate, region_choices};
 use crate::requests::pages::residents::{Choice as CategoryChoice, category_choices};
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::requests::stats::{days_text, hours_text, parse_day};
 use minxin_storage::requests::{RequestFigures, RequestStatsFilter};
@@ -102,12 +100,8 @@ struct StatsPage {
 
 /// GET `/requests/stats`: everyone who reads requests, each over their own scope; a region
 /// outside it is 404.
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Params(params): Params<StatsParams>,
-) -> Result<Response, Failure> {
-    let lang = s.client.lang;
+pub async fn show(staff: Staff, Params(params): Params<StatsParams>) -> Result<Response, Failure> {
+    let lang = staff.lang();
     let filter = RequestStatsFilter {
         from: params.from.as_deref().and_then(parse_day),
         to: params.to.as_deref().and_then(parse_day),
@@ -120,18 +114,21 @@ pub async fn show(
             .filter(|c| !c.is_empty())
             .map(str::to_owned),
     };
-    let store = scoped(&state, &s);
-    let stats = store.requests().stats(&filter, state.clock.now()).await?;
+    let store = staff.store();
+    let stats = store
+        .requests()
+        .stats(&filter, staff.state.clock.now())
+        .await?;
     let regions = store.org().regions().await?;
     let departments = store.org().departments(None).await?;
-    let categories = category_choices(&state, &s.client.address, lang).await?;
+    let categories = category_choices(&staff.state, &staff.signed.client.address, lang).await?;
     let text = |v: Option<String>| v.unwrap_or_default();
     let region_text = text(filter.region_id.map(|id| id.to_string()));
     let department_text = text(filter.department_id.map(|id| id.to_string()));
     let t = &stats.total;
     let unassigned = lang.t("request_stats.unassigned");
     html(&StatsPage {
-        c: Chrome::signed(&state, &s, "/requests"),
+        c: staff.chrome("/requests"),
         errors: FormErrors::default(),
         region_name: stats.region_name.clone().unwrap_or_default(),
         from: text(filter.from.map(|d| d.to_string())),
@@ -188,6 +185,6 @@ pub async fn show(
                 lon: format!("{:.6}", h.longitude),
             })
             .collect(),
-        tiles: state.config.tiles.clone(),
+        tiles: staff.state.config.tiles.clone(),
     })
 }
