@@ -18,7 +18,7 @@ use minxin_domain::projects::access::{may_create, may_manage, may_report_progres
 use minxin_domain::projects::draft::ProjectDraft;
 use minxin_domain::projects::project::{FundingSource, Hold, Stage};
 use minxin_domain::{DataScope, Permission, Problem, Role, projects::code as project_code};
-use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_query::{Expr, ExprTrait, Iden, Query, SimpleExpr};
 use serde::{Deserialize, Serialize};
 
 /// What a project manager may change: progress only.
@@ -159,6 +159,60 @@ pub(super) fn registry_values(
     ]
 }
 
+/// The most values one statement binds: below SQLite's default limit of 32,766 (PostgreSQL's
+/// is 65,535). Fewer, larger statements make a bulk import fast on both.
+pub(crate) const MAX_VALUES: usize = 30_000;
+
+/// Inserts `rows` into `columns` of `table`, as many rows per statement as [`MAX_VALUES`]
+/// allows: one project's partners and budget lines, or those of a whole imported plan.
+pub(crate) async fn insert_rows<T: Iden + Copy + 'static, const N: usize>(
+    tx: &mut Tx,
+    table: T,
+    columns: [T; N],
+    rows: &[[SimpleExpr; N]],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(MAX_VALUES / N) {
+        let mut insert = Query::insert().into_table(table).columns(columns).take();
+        for row in chunk {
+            insert.values_panic(row.clone());
+        }
+        tx.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// The partner rows of project `id`: each department once.
+pub(crate) fn partner_rows(id: i64, departments: &[i64]) -> Vec<[SimpleExpr; 2]> {
+    let mut departments = departments.to_vec();
+    departments.sort_unstable();
+    departments.dedup();
+    departments
+        .into_iter()
+        .map(|d| [id.into(), d.into()])
+        .collect()
+}
+
+/// The budget line row of project `id` for `source`.
+pub(crate) fn budget_row(id: i64, source: FundingSource, fen: i64) -> [SimpleExpr; 3] {
+    [id.into(), source.code().into(), fen.into()]
+}
+
+/// Inserts partner rows (see [`partner_rows`]) and budget line rows (see [`budget_row`]).
+pub(crate) async fn insert_children(
+    tx: &mut Tx,
+    partners: &[[SimpleExpr; 2]],
+    lines: &[[SimpleExpr; 3]],
+) -> Result<(), StoreError> {
+    let partner_columns = [ProjectPartners::ProjectId, ProjectPartners::DepartmentId];
+    insert_rows(tx, ProjectPartners::Table, partner_columns, partners).await?;
+    let line_columns = [
+        BudgetLines::ProjectId,
+        BudgetLines::Source,
+        BudgetLines::AmountFen,
+    ];
+    insert_rows(tx, BudgetLines::Table, line_columns, lines).await
+}
+
 /// Replaces a project's partners and budget lines.
 async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectDraft) -> Result<(), StoreError> {
     tx.execute(
@@ -168,19 +222,6 @@ async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectDraft) -> Result<
             .take(),
     )
     .await?;
-    if !input.partner_department_ids.is_empty() {
-        let mut insert = Query::insert()
-            .into_table(ProjectPartners::Table)
-            .columns([ProjectPartners::ProjectId, ProjectPartners::DepartmentId])
-            .take();
-        let mut partners = input.partner_department_ids.clone();
-        partners.sort_unstable();
-        partners.dedup();
-        for d in partners {
-            insert.values_panic([id.into(), d.into()]);
-        }
-        tx.execute(&insert).await?;
-    }
     tx.execute(
         &Query::delete()
             .from_table(BudgetLines::Table)
@@ -188,26 +229,16 @@ async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectDraft) -> Result<
             .take(),
     )
     .await?;
-    let lines: Vec<_> = input.budget.lines().collect();
-    if !lines.is_empty() {
-        let mut insert = Query::insert()
-            .into_table(BudgetLines::Table)
-            .columns([
-                BudgetLines::ProjectId,
-                BudgetLines::Source,
-                BudgetLines::AmountFen,
-            ])
-            .take();
-        for (source, fen) in lines {
-            insert.values_panic([id.into(), source.code().into(), fen.0.into()]);
-        }
-        tx.execute(&insert).await?;
-    }
-    Ok(())
+    let lines: Vec<_> = input
+        .budget
+        .lines()
+        .map(|(source, fen)| budget_row(id, source, fen.0))
+        .collect();
+    insert_children(tx, &partner_rows(id, &input.partner_department_ids), &lines).await
 }
 
-/// The next generated code of `year`.
-async fn next_code(tx: &mut Tx, year: i32) -> Result<String, StoreError> {
+/// The codes stored with the prefix of `year`'s generated codes.
+pub(crate) async fn codes_of_year(tx: &mut Tx, year: i32) -> Result<Vec<String>, StoreError> {
     let prefix = project_code::generate(year, 0);
     let prefix = &prefix[..prefix.len() - 4];
     let codes: Vec<(String,)> = tx
@@ -219,7 +250,12 @@ async fn next_code(tx: &mut Tx, year: i32) -> Result<String, StoreError> {
                 .take(),
         )
         .await?;
-    Ok(project_code::next(year, codes.into_iter().map(|(c,)| c)))
+    Ok(codes.into_iter().map(|(c,)| c).collect())
+}
+
+/// The next generated code of `year`.
+async fn next_code(tx: &mut Tx, year: i32) -> Result<String, StoreError> {
+    Ok(project_code::next(year, codes_of_year(tx, year).await?))
 }
 
 impl Registry<'_> {

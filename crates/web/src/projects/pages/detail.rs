@@ -12,11 +12,11 @@ use super::{
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
-use crate::kernel::page::{NoticeQuery, html};
+use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::tiles::TileSource;
-use crate::kernel::widgets::{Choice, Id, Input, Params, parsed, scoped, version};
+use crate::kernel::widgets::{Choice, Id, Input, parsed, scoped, version};
 use crate::projects::pages::attachments::{AttachmentsPanel, panel_of};
 use askama::Template;
 use axum::extract::State;
@@ -326,164 +326,6 @@ fn milestone_rows(
         .collect()
 }
 
-/// Shows the project page, with `again` filled in after a refused form.
-pub async fn page(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    again: Again,
-    notice: Option<&'static str>,
-) -> Result<Response, Failure> {
-    let lang = s.client.lang;
-    let store = scoped(state, s);
-    let p = store.projects().get(id).await?;
-    let milestones = store.projects().milestones(id).await?;
-    let gate = store.projects().gate(id).await?;
-    let transitions = store.projects().transitions(id).await?;
-    let attachments = panel_of(state, s, &p).await?;
-    let actor = &s.session.actor;
-    let stage = p.stage.parse::<Stage>().ok();
-    let hold = p.hold.parse::<Hold>().unwrap_or(Hold::Active);
-    let total = p
-        .budget
-        .iter()
-        .fold(Fen::ZERO, |t, l| t.plus(Fen(l.amount_fen)));
-    let planned: Vec<PlannedMilestone> = milestones
-        .iter()
-        .map(|m| PlannedMilestone {
-            planned: m.planned_date,
-            weight: u32::try_from(m.weight).unwrap_or(0),
-        })
-        .collect();
-    let expected =
-        expected(p.planned_start, p.planned_end, &planned, today(state)).map(|bp| bp / 100);
-    let gate = gate.next_stage.map(|next| GateBox {
-        next: stage_name(lang, &next),
-        conditions: gate
-            .conditions
-            .iter()
-            .map(|c| ConditionRow {
-                met: c.met,
-                text: lang.t(&format!("project.gate.{}", c.rule.code())),
-                code: c.rule.code(),
-            })
-            .collect(),
-    });
-    let moving = again.moving.unwrap_or_default();
-    let returns = stage
-        .map(|current| {
-            Stage::ALL
-                .iter()
-                .filter(|st| **st < current)
-                .map(|st| Choice::new(st.code(), stage_name(lang, st.code()), &moving.target_stage))
-                .collect()
-        })
-        .unwrap_or_default();
-    let timeline = transitions
-        .iter()
-        .rev()
-        .map(|t| TimelineRow {
-            at: format_local(t.at),
-            actor: t.actor_name.clone(),
-            action: move_name(lang, &t.action),
-            stages: if t.from_stage == t.to_stage {
-                String::new()
-            } else {
-                format!(
-                    "{} → {}",
-                    stage_name(lang, &t.from_stage),
-                    stage_name(lang, &t.to_stage)
-                )
-            },
-            holds: if t.from_hold == t.to_hold {
-                String::new()
-            } else {
-                format!(
-                    "{} → {}",
-                    hold_name(lang, &t.from_hold),
-                    hold_name(lang, &t.to_hold)
-                )
-            },
-            reason: t.reason.clone(),
-        })
-        .collect();
-    let budget = FundingSource::ALL
-        .iter()
-        .filter_map(|source| {
-            p.budget
-                .iter()
-                .find(|l| l.source == source.code())
-                .map(|l| BudgetLineRow {
-                    source: source_name(lang, *source),
-                    yuan: Fen(l.amount_fen).yuan_text(),
-                })
-        })
-        .collect();
-    let page = ProjectPage {
-        c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
-        light: LightBox::of(lang, &p),
-        milestones: milestone_rows(
-            &milestones,
-            &again.errors,
-            again.done.as_ref(),
-            today(state),
-        ),
-        weight_total: milestones.iter().map(|m| m.weight).sum(),
-        errors: again.errors,
-        stage: stage_name(lang, &p.stage),
-        hold: hold_name(lang, &p.hold),
-        active: hold == Hold::Active,
-        suspended: hold == Hold::Suspended,
-        cancelled: hold == Hold::Cancelled,
-        partners: p
-            .partners
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、"),
-        budget,
-        total_yuan: total.yuan_text(),
-        total_wan: total.wan_text(),
-        coordinates: p
-            .latitude
-            .zip(p.longitude)
-            .map(|(lat, lng)| (format!("{lat}"), format!("{lng}"))),
-        created: format_local(p.created_at),
-        updated: format_local(p.updated_at),
-        expected,
-        ms: again.milestone.unwrap_or_default(),
-        progress: again.progress.unwrap_or_else(|| ProgressForm::of(&p)),
-        gate,
-        returns,
-        moving,
-        timeline,
-        manage: may_manage(actor, p.ownership()),
-        report: may_report_progress(actor, p.ownership()),
-        office: actor.roles.has(Role::Office),
-        tiles: state.config.tiles.clone(),
-        attachments,
-        p,
-    };
-    html(&page)
-}
-
-/// GET /projects/{id}
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-    Params(q): Params<NoticeQuery>,
-) -> Result<Response, Failure> {
-    page(
-        &state,
-        &s,
-        id,
-        Again::default(),
-        project_notice(q.notice.as_deref()),
-    )
-    .await
-}
-
 impl Redisplay for Again {
     const BELOW: &'static str = "";
 
@@ -491,8 +333,152 @@ impl Redisplay for Again {
         &mut self.errors
     }
 
-    async fn show(self, state: &AppState, s: &Signed, id: i64) -> Result<Response, Failure> {
-        page(state, s, id, self, None).await
+    fn notice(value: Option<&str>) -> Option<&'static str> {
+        project_notice(value)
+    }
+
+    /// The project page, with `self` filled in after a refused form.
+    async fn page(
+        self,
+        state: &AppState,
+        s: &Signed,
+        id: i64,
+        notice: Option<&'static str>,
+    ) -> Result<Response, Failure> {
+        let again = self;
+        let lang = s.client.lang;
+        let store = scoped(state, s);
+        let p = store.projects().get(id).await?;
+        let milestones = store.projects().milestones(id).await?;
+        let gate = store.projects().gate(id).await?;
+        let transitions = store.projects().transitions(id).await?;
+        let attachments = panel_of(state, s, &p).await?;
+        let actor = &s.session.actor;
+        let stage = p.stage.parse::<Stage>().ok();
+        let hold = p.hold.parse::<Hold>().unwrap_or(Hold::Active);
+        let total = p
+            .budget
+            .iter()
+            .fold(Fen::ZERO, |t, l| t.plus(Fen(l.amount_fen)));
+        let planned: Vec<PlannedMilestone> = milestones
+            .iter()
+            .map(|m| PlannedMilestone {
+                planned: m.planned_date,
+                weight: u32::try_from(m.weight).unwrap_or(0),
+            })
+            .collect();
+        let expected =
+            expected(p.planned_start, p.planned_end, &planned, today(state)).map(|bp| bp / 100);
+        let gate = gate.next_stage.map(|next| GateBox {
+            next: stage_name(lang, &next),
+            conditions: gate
+                .conditions
+                .iter()
+                .map(|c| ConditionRow {
+                    met: c.met,
+                    text: lang.t(&format!("project.gate.{}", c.rule.code())),
+                    code: c.rule.code(),
+                })
+                .collect(),
+        });
+        let moving = again.moving.unwrap_or_default();
+        let returns = stage
+            .map(|current| {
+                Stage::ALL
+                    .iter()
+                    .filter(|st| **st < current)
+                    .map(|st| {
+                        Choice::new(st.code(), stage_name(lang, st.code()), &moving.target_stage)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let timeline = transitions
+            .iter()
+            .rev()
+            .map(|t| TimelineRow {
+                at: format_local(t.at),
+                actor: t.actor_name.clone(),
+                action: move_name(lang, &t.action),
+                stages: if t.from_stage == t.to_stage {
+                    String::new()
+                } else {
+                    format!(
+                        "{} → {}",
+                        stage_name(lang, &t.from_stage),
+                        stage_name(lang, &t.to_stage)
+                    )
+                },
+                holds: if t.from_hold == t.to_hold {
+                    String::new()
+                } else {
+                    format!(
+                        "{} → {}",
+                        hold_name(lang, &t.from_hold),
+                        hold_name(lang, &t.to_hold)
+                    )
+                },
+                reason: t.reason.clone(),
+            })
+            .collect();
+        let budget = FundingSource::ALL
+            .iter()
+            .filter_map(|source| {
+                p.budget
+                    .iter()
+                    .find(|l| l.source == source.code())
+                    .map(|l| BudgetLineRow {
+                        source: source_name(lang, *source),
+                        yuan: Fen(l.amount_fen).yuan_text(),
+                    })
+            })
+            .collect();
+        let page = ProjectPage {
+            c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
+            light: LightBox::of(lang, &p),
+            milestones: milestone_rows(
+                &milestones,
+                &again.errors,
+                again.done.as_ref(),
+                today(state),
+            ),
+            weight_total: milestones.iter().map(|m| m.weight).sum(),
+            errors: again.errors,
+            stage: stage_name(lang, &p.stage),
+            hold: hold_name(lang, &p.hold),
+            active: hold == Hold::Active,
+            suspended: hold == Hold::Suspended,
+            cancelled: hold == Hold::Cancelled,
+            partners: p
+                .partners
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            budget,
+            total_yuan: total.yuan_text(),
+            total_wan: total.wan_text(),
+            coordinates: p
+                .latitude
+                .zip(p.longitude)
+                .map(|(lat, lng)| (format!("{lat}"), format!("{lng}"))),
+            created: format_local(p.created_at),
+            updated: format_local(p.updated_at),
+            expected,
+            ms: again.milestone.unwrap_or_default(),
+            progress: again.progress.unwrap_or_else(|| ProgressForm::of(&p)),
+            gate,
+            returns,
+            moving,
+            timeline,
+            manage: may_manage(actor, p.ownership()),
+            report: may_report_progress(actor, p.ownership()),
+            office: actor.roles.has(Role::Office),
+            tiles: state.config.tiles.clone(),
+            attachments,
+            p,
+        };
+        html(&page)
     }
 }
 

@@ -9,10 +9,10 @@ use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::i18n::Lang;
-use crate::kernel::page::{NoticeQuery, html};
+use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Choice, Id, Input, Params, optional_id, parsed, required_id, scoped};
+use crate::kernel::widgets::{Choice, Id, Input, optional_id, parsed, required_id, scoped};
 use crate::projects::pages::{Redisplay, optional_date, settle_on_page, source_name};
 use askama::Template;
 use axum::extract::State;
@@ -268,7 +268,7 @@ struct BooksPage {
 
 /// What the page shows again after a refused form.
 #[derive(Default)]
-struct Again {
+pub(super) struct Again {
     errors: FormErrors,
     contract: Option<ContractForm>,
     money: Option<MoneyForm>,
@@ -326,115 +326,6 @@ fn contract_row(lang: Lang, c: &Contract) -> ContractRow {
     }
 }
 
-async fn page(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    again: Again,
-    notice: Option<&'static str>,
-) -> Result<Response, Failure> {
-    let lang = s.client.lang;
-    let store = scoped(state, s);
-    let p = store.projects().get(id).await?;
-    let books = store.control().books(id).await?;
-    let contract_form = again.contract.unwrap_or_default();
-    let today = today(state.clock.now());
-    let money_form = again.money.unwrap_or_else(|| MoneyForm::blank(today));
-    let correction_form = again
-        .correction
-        .unwrap_or_else(|| CorrectionForm::blank(today));
-    let (summary, total) = summary_rows(lang, &books.summary);
-    let page = BooksPage {
-        c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
-        errors: again.errors,
-        summary,
-        total,
-        contracts: books
-            .contracts
-            .iter()
-            .map(|c| contract_row(lang, c))
-            .collect(),
-        records: record_rows(lang, &books),
-        finance: s.session.actor.may(Permission::RecordMoney),
-        methods: ProcurementMethod::ALL
-            .iter()
-            .map(|m| {
-                Choice::new(
-                    m.code(),
-                    lang.t(&format!("books.methods.{}", m.code())),
-                    &contract_form.method,
-                )
-            })
-            .collect(),
-        kinds: MoneyKind::ALL
-            .iter()
-            .map(|k| Choice::new(k.code(), kind_name(lang, k.code()), &money_form.kind))
-            .collect(),
-        sources: FundingSource::ALL
-            .iter()
-            .map(|src| Choice::new(src.code(), source_name(lang, *src), &money_form.source))
-            .collect(),
-        contract_choices: books
-            .contracts
-            .iter()
-            .map(|c| {
-                Choice::new(
-                    c.id,
-                    format!(
-                        "{}（{} {}）",
-                        c.contractor,
-                        Fen(c.amount_fen).yuan_text(),
-                        lang.t("books.yuan")
-                    ),
-                    &money_form.contract_id,
-                )
-            })
-            .collect(),
-        record_choices: books
-            .records
-            .iter()
-            .filter(|r| r.reverses.is_none())
-            .map(|r| {
-                Choice::new(
-                    r.id,
-                    format!(
-                        "#{} {} {} {} {} {}",
-                        r.id,
-                        r.occurred_on,
-                        kind_name(lang, &r.kind),
-                        source_of(lang, &r.source),
-                        Fen(r.amount_fen).yuan_text(),
-                        lang.t("books.yuan")
-                    ),
-                    &correction_form.record,
-                )
-            })
-            .collect(),
-        contract_form,
-        money_form,
-        correction_form,
-        p,
-    };
-    html(&page)
-}
-
-/// GET /projects/{id}/books
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-    Params(q): Params<NoticeQuery>,
-) -> Result<Response, Failure> {
-    page(
-        &state,
-        &s,
-        id,
-        Again::default(),
-        notice_of(q.notice.as_deref()),
-    )
-    .await
-}
-
 impl Redisplay for Again {
     const BELOW: &'static str = "/books";
 
@@ -442,8 +333,102 @@ impl Redisplay for Again {
         &mut self.errors
     }
 
-    async fn show(self, state: &AppState, s: &Signed, id: i64) -> Result<Response, Failure> {
-        page(state, s, id, self, None).await
+    fn notice(value: Option<&str>) -> Option<&'static str> {
+        notice_of(value)
+    }
+
+    /// The books page, with `self` filled in after a refused form.
+    async fn page(
+        self,
+        state: &AppState,
+        s: &Signed,
+        id: i64,
+        notice: Option<&'static str>,
+    ) -> Result<Response, Failure> {
+        let again = self;
+        let lang = s.client.lang;
+        let store = scoped(state, s);
+        let p = store.projects().get(id).await?;
+        let books = store.control().books(id).await?;
+        let contract_form = again.contract.unwrap_or_default();
+        let today = today(state.clock.now());
+        let money_form = again.money.unwrap_or_else(|| MoneyForm::blank(today));
+        let correction_form = again
+            .correction
+            .unwrap_or_else(|| CorrectionForm::blank(today));
+        let (summary, total) = summary_rows(lang, &books.summary);
+        let page = BooksPage {
+            c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
+            errors: again.errors,
+            summary,
+            total,
+            contracts: books
+                .contracts
+                .iter()
+                .map(|c| contract_row(lang, c))
+                .collect(),
+            records: record_rows(lang, &books),
+            finance: s.session.actor.may(Permission::RecordMoney),
+            methods: ProcurementMethod::ALL
+                .iter()
+                .map(|m| {
+                    Choice::new(
+                        m.code(),
+                        lang.t(&format!("books.methods.{}", m.code())),
+                        &contract_form.method,
+                    )
+                })
+                .collect(),
+            kinds: MoneyKind::ALL
+                .iter()
+                .map(|k| Choice::new(k.code(), kind_name(lang, k.code()), &money_form.kind))
+                .collect(),
+            sources: FundingSource::ALL
+                .iter()
+                .map(|src| Choice::new(src.code(), source_name(lang, *src), &money_form.source))
+                .collect(),
+            contract_choices: books
+                .contracts
+                .iter()
+                .map(|c| {
+                    Choice::new(
+                        c.id,
+                        format!(
+                            "{}（{} {}）",
+                            c.contractor,
+                            Fen(c.amount_fen).yuan_text(),
+                            lang.t("books.yuan")
+                        ),
+                        &money_form.contract_id,
+                    )
+                })
+                .collect(),
+            record_choices: books
+                .records
+                .iter()
+                .filter(|r| r.reverses.is_none())
+                .map(|r| {
+                    Choice::new(
+                        r.id,
+                        format!(
+                            "#{} {} {} {} {} {}",
+                            r.id,
+                            r.occurred_on,
+                            kind_name(lang, &r.kind),
+                            source_of(lang, &r.source),
+                            Fen(r.amount_fen).yuan_text(),
+                            lang.t("books.yuan")
+                        ),
+                        &correction_form.record,
+                    )
+                })
+                .collect(),
+            contract_form,
+            money_form,
+            correction_form,
+            p,
+        };
+        html(&page)
     }
 }
 
