@@ -266,11 +266,19 @@ async fn figures_are_exact_for_the_region_and_year() {
         let finance = f.actor("finance_a").await;
         let s = store.scoped(&finance, "t");
         s.control()
-            .record_money(red, &money("approval", county, 800_000, None))
+            .record_money(
+                red,
+                &money("approval", county, 800_000, None).parse().unwrap(),
+            )
             .await
             .unwrap();
         s.control()
-            .record_money(red, &money("disbursement", county, 600_000, None))
+            .record_money(
+                red,
+                &money("disbursement", county, 600_000, None)
+                    .parse()
+                    .unwrap(),
+            )
             .await
             .unwrap();
         let contract = s
@@ -285,13 +293,20 @@ async fn figures_are_exact_for_the_region_and_year() {
                     signed_on: Some(today() - Duration::days(30)),
                     starts_on: Some(today() - Duration::days(29)),
                     ends_on: Some(today() + Duration::days(100)),
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap();
         let paid = s
             .control()
-            .record_money(red, &money("payment", county, 300_000, Some(contract.id)))
+            .record_money(
+                red,
+                &money("payment", county, 300_000, Some(contract.id))
+                    .parse()
+                    .unwrap(),
+            )
             .await
             .unwrap();
         s.control()
@@ -302,12 +317,14 @@ async fn figures_are_exact_for_the_region_and_year() {
                     amount_fen: 50_000 * YUAN,
                     reason: "发票金额有误".into(),
                     occurred_on: Some(today()),
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap();
         s.control()
-            .record_money(old, &money("approval", county, 7, None))
+            .record_money(old, &money("approval", county, 7, None).parse().unwrap())
             .await
             .unwrap();
 

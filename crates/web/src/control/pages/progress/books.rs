@@ -12,13 +12,14 @@ use crate::kernel::i18n::Lang;
 use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Choice, Id, Input, optional_id, parsed, required_id, scoped};
+use crate::kernel::widgets::{Choice, Id, Input, optional_id, required_id, scoped};
 use crate::projects::pages::{Redisplay, optional_date, settle_on_page, source_name};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::control::finance::{
-    MoneyKind, ProcurementMethod, ProjectMoney, execution_rate_bp,
+    ContractInput, CorrectionInput, MoneyInput, MoneyKind, NewContract, NewCorrection, NewMoney,
+    ProcurementMethod, ProjectMoney, execution_rate_bp,
 };
 use minxin_domain::control::light::percent_text;
 use minxin_domain::kernel::money::Fen;
@@ -26,9 +27,7 @@ use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::control::lights::today;
-use minxin_storage::control::money::{
-    Books, Contract, ContractInput, CorrectionInput, MoneyEntry, MoneyInput,
-};
+use minxin_storage::control::money::{Books, Contract, MoneyEntry};
 use minxin_storage::projects::Project;
 use serde::Deserialize;
 
@@ -56,6 +55,26 @@ fn date(
     optional_date(field, raw, problems)
 }
 
+/// The parsed input, or every problem at once: those found reading the form (amounts in 元,
+/// ids, dates) and those of the parse for the fields that read well.
+fn all_problems<T>(
+    mut read: Vec<FieldProblem>,
+    parsed: Result<T, Vec<FieldProblem>>,
+) -> Result<T, StoreError> {
+    match parsed {
+        Ok(value) if read.is_empty() => Ok(value),
+        Ok(_) => Err(StoreError::Invalid(read)),
+        Err(found) => {
+            let more: Vec<FieldProblem> = found
+                .into_iter()
+                .filter(|f| read.iter().all(|r| r.field != f.field))
+                .collect();
+            read.extend(more);
+            Err(StoreError::Invalid(read))
+        }
+    }
+}
+
 /// The contract form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -70,19 +89,18 @@ pub struct ContractForm {
 }
 
 impl ContractForm {
-    fn input(&self) -> Result<ContractInput, StoreError> {
+    fn input(&self) -> Result<NewContract, StoreError> {
         let mut p = Vec::new();
-        let amount = yuan("amount", &self.amount, &mut p);
         let input = ContractInput {
-            method: self.method.trim().to_owned(),
+            method: self.method.clone(),
             contractor: self.contractor.clone(),
             credit_code: self.credit_code.clone(),
-            amount_fen: amount.map(|f| f.0),
+            amount_fen: yuan("amount", &self.amount, &mut p).map(|f| f.0),
             signed_on: date("signed_on", &self.signed_on, &mut p),
             starts_on: date("starts_on", &self.starts_on, &mut p),
             ends_on: date("ends_on", &self.ends_on, &mut p),
         };
-        parsed(input, p)
+        all_problems(p, input.parse())
     }
 }
 
@@ -106,20 +124,17 @@ impl MoneyForm {
         }
     }
 
-    fn input(&self) -> Result<MoneyInput, StoreError> {
+    fn input(&self) -> Result<NewMoney, StoreError> {
         let mut p = Vec::new();
-        let amount = yuan("amount_fen", &self.amount, &mut p);
-        let contract_id = optional_id("contract_id", &self.contract_id, &mut p);
-        let occurred_on = date("occurred_on", &self.occurred_on, &mut p);
         let input = MoneyInput {
-            kind: self.kind.trim().to_owned(),
-            source: self.source.trim().to_owned(),
-            amount_fen: amount.map_or(0, |f| f.0),
-            contract_id,
-            occurred_on,
+            kind: self.kind.clone(),
+            source: self.source.clone(),
+            amount_fen: yuan("amount_fen", &self.amount, &mut p).map_or(0, |f| f.0),
+            contract_id: optional_id("contract_id", &self.contract_id, &mut p),
+            occurred_on: date("occurred_on", &self.occurred_on, &mut p),
             note: self.note.clone(),
         };
-        parsed(input, p)
+        all_problems(p, input.parse())
     }
 }
 
@@ -141,17 +156,15 @@ impl CorrectionForm {
         }
     }
 
-    fn input(&self) -> Result<(i64, CorrectionInput), StoreError> {
+    fn input(&self) -> Result<(i64, NewCorrection), StoreError> {
         let mut p = Vec::new();
         let record = required_id("record", &self.record, &mut p);
-        let amount = yuan("amount_fen", &self.amount, &mut p);
-        let occurred_on = date("occurred_on", &self.occurred_on, &mut p);
         let input = CorrectionInput {
-            amount_fen: amount.map_or(0, |f| f.0),
+            amount_fen: yuan("amount_fen", &self.amount, &mut p).map_or(0, |f| f.0),
             reason: self.reason.clone(),
-            occurred_on,
+            occurred_on: date("occurred_on", &self.occurred_on, &mut p),
         };
-        parsed((record, input), p)
+        all_problems(p, input.parse()).map(|input| (record, input))
     }
 }
 
