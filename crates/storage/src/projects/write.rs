@@ -10,32 +10,16 @@ use crate::kernel::error::{StoreError, taken_as};
 use crate::kernel::schema::{BudgetLines, ProjectPartners, Projects};
 use crate::kernel::scoped::Scoped;
 use crate::{org::departments, org::regions};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use minxin_domain::kernel::audit::AuditAction;
-use minxin_domain::kernel::problem::{FieldProblem, optional_text};
+use minxin_domain::kernel::problem::FieldProblem;
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::projects::access::{may_create, may_manage, may_report_progress};
 use minxin_domain::projects::draft::ProjectDraft;
+use minxin_domain::projects::progress::ProgressUpdate;
 use minxin_domain::projects::project::{FundingSource, Hold, Stage};
 use minxin_domain::{DataScope, Permission, Problem, Role, projects::code as project_code};
 use sea_query::{Expr, ExprTrait, Iden, Query, SimpleExpr};
-use serde::{Deserialize, Serialize};
-
-/// What a project manager may change: progress only.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ProgressInput {
-    /// Percent complete, 0–100.
-    pub progress_percent: i32,
-    /// What was done, problems, help needed.
-    #[serde(default)]
-    pub progress_note: String,
-    /// Actual start.
-    #[serde(default)]
-    pub actual_start: Option<NaiveDate>,
-    /// Actual end.
-    #[serde(default)]
-    pub actual_end: Option<NaiveDate>,
-}
 
 /// The display order of funding sources (SPEC §3 order).
 pub(crate) fn source_rank(code: &str) -> usize {
@@ -395,7 +379,7 @@ impl Registry<'_> {
         &self,
         id: i64,
         version: i64,
-        input: &ProgressInput,
+        input: &ProgressUpdate,
     ) -> Result<Project, StoreError> {
         self.require(Permission::ReadProjects).await?;
         let mut tx = self.db.begin().await?;
@@ -403,25 +387,15 @@ impl Registry<'_> {
         if !may_report_progress(self.actor, before.ownership()) {
             return Err(StoreError::Forbidden);
         }
-        let mut p = Vec::new();
-        if !(0..=100).contains(&input.progress_percent) {
-            p.push(FieldProblem::new("progress_percent", Problem::Malformed));
-        }
-        let note = optional_text("progress_note", &input.progress_note, 2000, &mut p);
-        if let (Some(start), Some(end)) = (input.actual_start, input.actual_end)
-            && end < start
-        {
-            p.push(FieldProblem::new("actual_end", Problem::EndBeforeStart));
-        }
-        if !p.is_empty() {
-            return Err(StoreError::Invalid(p));
-        }
         tx.update_versioned(
             &Query::update()
                 .table(Projects::Table)
                 .values([
-                    (Projects::ProgressPercent, input.progress_percent.into()),
-                    (Projects::ProgressNote, note.unwrap_or_default().into()),
+                    (
+                        Projects::ProgressPercent,
+                        i32::from(input.percent.get()).into(),
+                    ),
+                    (Projects::ProgressNote, input.note.as_str().into()),
                     (Projects::ActualStart, input.actual_start.into()),
                     (Projects::ActualEnd, input.actual_end.into()),
                     (Projects::UpdatedAt, tx.now().into()),

@@ -6,8 +6,8 @@
 
 use super::milestones::MilestoneForm;
 use super::{
-    Redisplay, hold_name, may_change, move_name, optional_date, project_notice, required_int,
-    settle_on_page, source_name, stage_name, today,
+    Redisplay, all_problems, hold_name, may_change, move_name, optional_date, project_notice,
+    required_int, settle_on_page, source_name, stage_name, today,
 };
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
@@ -16,19 +16,21 @@ use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::tiles::TileSource;
-use crate::kernel::widgets::{Choice, Id, Input, parsed, scoped, version};
+use crate::kernel::widgets::{Choice, Id, Input, scoped, version};
 use crate::projects::pages::attachments::{AttachmentsPanel, panel_of};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use minxin_domain::Role;
 use minxin_domain::control::progress::{PlannedMilestone, expected};
 use minxin_domain::kernel::money::Fen;
 use minxin_domain::kernel::time::format_local;
 use minxin_domain::projects::access::{may_manage, may_report_progress};
 use minxin_domain::projects::project::{FundingSource, Hold, Stage};
-use minxin_domain::{Problem, Role};
 use minxin_storage::StoreError;
-use minxin_storage::projects::{Milestone, ProgressInput, Project, TransitionInput};
+use minxin_storage::projects::{
+    Milestone, ProgressInput, ProgressUpdate, Project, TransitionInput,
+};
 use serde::Deserialize;
 
 /// The progress form as typed.
@@ -53,26 +55,15 @@ impl ProgressForm {
         }
     }
 
-    fn input(&self) -> Result<ProgressInput, StoreError> {
+    fn input(&self) -> Result<ProgressUpdate, StoreError> {
         let mut p = Vec::new();
-        let percent = required_int::<i32>("progress_percent", &self.progress_percent, &mut p);
-        if p.is_empty() && !(0..=100).contains(&percent) {
-            p.push(minxin_domain::FieldProblem::new(
-                "progress_percent",
-                Problem::Malformed,
-            ));
-        }
-        let actual_start = optional_date("actual_start", &self.actual_start, &mut p);
-        let actual_end = optional_date("actual_end", &self.actual_end, &mut p);
-        parsed(
-            ProgressInput {
-                progress_percent: percent,
-                progress_note: self.progress_note.clone(),
-                actual_start,
-                actual_end,
-            },
-            p,
-        )
+        let input = ProgressInput {
+            progress_percent: required_int("progress_percent", &self.progress_percent, &mut p),
+            progress_note: self.progress_note.clone(),
+            actual_start: optional_date("actual_start", &self.actual_start, &mut p),
+            actual_end: optional_date("actual_end", &self.actual_end, &mut p),
+        };
+        all_problems(p, input.parse())
     }
 }
 

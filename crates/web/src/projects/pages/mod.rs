@@ -155,6 +155,26 @@ pub fn optional_int<T: std::str::FromStr>(
     }
 }
 
+/// The parsed input, or every problem at once: those found reading the form (numbers,
+/// amounts in 元, dates) and those of the parse for the fields that read well.
+pub fn all_problems<T>(
+    mut read: Vec<FieldProblem>,
+    parsed: Result<T, Vec<FieldProblem>>,
+) -> Result<T, StoreError> {
+    match parsed {
+        Ok(value) if read.is_empty() => Ok(value),
+        Ok(_) => Err(StoreError::Invalid(read)),
+        Err(found) => {
+            let more: Vec<FieldProblem> = found
+                .into_iter()
+                .filter(|f| read.iter().all(|r| r.field != f.field))
+                .collect();
+            read.extend(more);
+            Err(StoreError::Invalid(read))
+        }
+    }
+}
+
 /// Refuses with 403, before its form is read, a caller whom `may` (a rule of
 /// `domain::project_access`) does not let change project `id`, so a read-only role posting to a
 /// write route never gets the form's problems back as if it could. Storage checks again when

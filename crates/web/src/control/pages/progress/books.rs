@@ -13,7 +13,7 @@ use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::widgets::{Choice, Id, Input, optional_id, required_id, scoped};
-use crate::projects::pages::{Redisplay, optional_date, settle_on_page, source_name};
+use crate::projects::pages::{Redisplay, all_problems, optional_date, settle_on_page, source_name};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -53,26 +53,6 @@ fn date(
         return None;
     }
     optional_date(field, raw, problems)
-}
-
-/// The parsed input, or every problem at once: those found reading the form (amounts in 元,
-/// ids, dates) and those of the parse for the fields that read well.
-fn all_problems<T>(
-    mut read: Vec<FieldProblem>,
-    parsed: Result<T, Vec<FieldProblem>>,
-) -> Result<T, StoreError> {
-    match parsed {
-        Ok(value) if read.is_empty() => Ok(value),
-        Ok(_) => Err(StoreError::Invalid(read)),
-        Err(found) => {
-            let more: Vec<FieldProblem> = found
-                .into_iter()
-                .filter(|f| read.iter().all(|r| r.field != f.field))
-                .collect();
-            read.extend(more);
-            Err(StoreError::Invalid(read))
-        }
-    }
 }
 
 /// The contract form as typed.
