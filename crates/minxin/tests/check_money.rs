@@ -70,7 +70,7 @@ async fn old_books_that_break_the_rule_are_listed() {
             ("payment", 60_000_000),
         ] {
             s.control()
-                .record_money(id, &money(kind, fen, None))
+                .record_money(id, &money(kind, fen, None).parse().unwrap())
                 .await
                 .unwrap();
         }
@@ -89,7 +89,7 @@ async fn old_books_that_break_the_rule_are_listed() {
         // The application refuses what old books hold …
         assert!(
             s.control()
-                .record_money(id, &money("payment", 1, None))
+                .record_money(id, &money("payment", 1, None).parse().unwrap())
                 .await
                 .is_err(),
             "{b}"
@@ -99,7 +99,10 @@ async fn old_books_that_break_the_rule_are_listed() {
             ..money("disbursement", 5_000_000, None)
         };
         assert!(
-            s.control().record_money(id, &provincial).await.is_err(),
+            s.control()
+                .record_money(id, &provincial.parse().unwrap())
+                .await
+                .is_err(),
             "{b}"
         );
         // … so they are entered directly.

@@ -12,16 +12,20 @@
 //! must show (red light, SPEC §5) rather than be hidden.
 //!
 //! The records and refusals are in `record`, the per-source summary in `summary`, contracts in
-//! `contract`.
+//! `contract`, the inputs parsed at the edge in `input`.
 
 pub mod balance;
 mod contract;
+mod input;
 mod record;
 mod summary;
 
 pub use contract::{
     CONTRACTOR_MAX, ContractDraft, ProcurementMethod, check_contract, normalize_uscc,
     uscc_check_char, valid_uscc,
+};
+pub use input::{
+    ContractInput, CorrectionInput, MoneyInput, NOTE_MAX, NewContract, NewCorrection, NewMoney,
 };
 pub use record::{
     MAX_AMOUNT, MoneyKind, MoneyRecord, MoneyRefusal, check_amount, check_approval_reversal,

@@ -9,6 +9,7 @@ use crate::kernel::error::StoreError;
 use crate::kernel::schema::{
     LightSettings, Milestones, ProgressReports, ProjectLights, Projects, Regions, ServiceRequests,
 };
+use crate::projects::milestones::PLAN_COLUMNS;
 use crate::projects::{LightPort, Refreshing};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::control::light::{self, Assessment, LightFacts, MilestoneFact, Thresholds};
@@ -286,13 +287,7 @@ pub(crate) async fn refresh(
     narrow(&mut projects, Expr::col(Projects::Id));
     let rows: Vec<LightRow> = tx.all(&projects).await?;
     let mut milestones = Query::select()
-        .columns([
-            Milestones::ProjectId,
-            Milestones::Name,
-            Milestones::PlannedDate,
-            Milestones::ActualDate,
-            Milestones::Weight,
-        ])
+        .columns(PLAN_COLUMNS)
         .from(Milestones::Table)
         .take();
     narrow(&mut milestones, Expr::col(Milestones::ProjectId));

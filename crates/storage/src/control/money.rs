@@ -15,16 +15,16 @@ use crate::kernel::schema::{Contracts, MoneyRecords, ProjectLights, Projects};
 use crate::projects::read::{Project, find};
 use chrono::{DateTime, NaiveDate, Utc};
 use minxin_domain::control::finance::{
-    self, ContractDraft, MoneyKind, MoneyRecord, MoneyRefusal, ProcurementMethod, ProjectMoney,
+    self, MoneyKind, MoneyRecord, MoneyRefusal, NewContract, NewCorrection, NewMoney, ProjectMoney,
     balance,
 };
+pub use minxin_domain::control::finance::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_domain::kernel::audit::AuditAction;
 use minxin_domain::kernel::money::Fen;
-use minxin_domain::kernel::problem::required_text;
 use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{Permission, Problem};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A contract as stored, with what has been paid under it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -54,25 +54,6 @@ pub struct Contract {
     pub paid_fen: i64,
 }
 
-/// A contract as entered.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ContractInput {
-    /// Procurement method code.
-    pub method: String,
-    /// Contractor's registered name.
-    pub contractor: String,
-    /// Unified social credit code (统一社会信用代码).
-    pub credit_code: String,
-    /// Amount in fen.
-    pub amount_fen: Option<i64>,
-    /// Signing date.
-    pub signed_on: Option<NaiveDate>,
-    /// Start of the contract period.
-    pub starts_on: Option<NaiveDate>,
-    /// End of the contract period.
-    pub ends_on: Option<NaiveDate>,
-}
-
 /// A money record as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct MoneyEntry {
@@ -96,36 +77,6 @@ pub struct MoneyEntry {
     pub note: String,
     /// Who recorded it.
     pub created_by_name: String,
-}
-
-/// A new money record as entered.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct MoneyInput {
-    /// approval, disbursement or payment.
-    pub kind: String,
-    /// Funding source code.
-    pub source: String,
-    /// Amount in fen, above zero.
-    pub amount_fen: i64,
-    /// The contract a payment is made under.
-    #[serde(default)]
-    pub contract_id: Option<i64>,
-    /// When the money moved.
-    pub occurred_on: Option<NaiveDate>,
-    /// Document number (文号) or note.
-    #[serde(default)]
-    pub note: String,
-}
-
-/// A correction: how much of a record to take back, and why.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CorrectionInput {
-    /// The amount to take back, in fen, above zero.
-    pub amount_fen: i64,
-    /// Why (required).
-    pub reason: String,
-    /// When the correction takes effect.
-    pub occurred_on: Option<NaiveDate>,
 }
 
 /// A project's books: the summary by funding source, the contracts and every record.
@@ -253,11 +204,6 @@ async fn store_totals(tx: &mut Tx, project_id: i64, books: &Books) -> Result<(),
     super::dashboard::store_source_money(tx, project_id, &books.summary).await
 }
 
-/// A record's date, which every record needs.
-fn occurred_on(date: Option<NaiveDate>) -> Result<NaiveDate, StoreError> {
-    date.ok_or_else(|| StoreError::invalid("occurred_on", Problem::Required))
-}
-
 /// What a funding source has approved, disbursed and paid so far (nothing if it has no line).
 fn source_totals(summary: &ProjectMoney, source: FundingSource) -> (Fen, Fen, Fen) {
     summary
@@ -269,48 +215,26 @@ fn source_totals(summary: &ProjectMoney, source: FundingSource) -> (Fen, Fen, Fe
         })
 }
 
-/// The row of a contract as entered, once its rules pass: what recording one writes, and what
-/// the seed writes for the past ones.
+/// The row of a parsed contract: what recording one writes, and what the seed writes for the
+/// past ones.
 pub(crate) fn contract_row<'a>(
     project_id: i64,
-    input: &ContractInput,
+    contract: &NewContract,
     created_by: &'a str,
     created_at: DateTime<Utc>,
-) -> Result<ContractRow<'a>, StoreError> {
-    let draft = ContractDraft {
-        method: input.method.parse::<ProcurementMethod>().ok(),
-        contractor: input.contractor.trim().to_owned(),
-        credit_code: input.credit_code.clone(),
-        amount: input.amount_fen.map(Fen),
-        signed_on: input.signed_on,
-        starts_on: input.starts_on,
-        ends_on: input.ends_on,
-    };
-    let problems = finance::check_contract(&draft);
-    if !problems.is_empty() {
-        return Err(StoreError::Invalid(problems));
-    }
-    let (Some(method), Some(amount), Some(signed_on), Some(starts_on), Some(ends_on)) = (
-        draft.method,
-        draft.amount,
-        draft.signed_on,
-        draft.starts_on,
-        draft.ends_on,
-    ) else {
-        return Err(StoreError::invalid("method", Problem::Required));
-    };
-    Ok(ContractRow {
+) -> ContractRow<'a> {
+    ContractRow {
         project_id,
-        method: method.code(),
-        credit_code: finance::normalize_uscc(&draft.credit_code),
-        contractor: draft.contractor,
-        amount_fen: amount.0,
-        signed_on,
-        starts_on,
-        ends_on,
+        method: contract.method.code(),
+        credit_code: contract.credit_code.clone(),
+        contractor: contract.contractor.clone(),
+        amount_fen: contract.amount.0,
+        signed_on: contract.signed_on,
+        starts_on: contract.starts_on,
+        ends_on: contract.ends_on,
         created_by,
         created_at,
-    })
+    }
 }
 
 impl Control<'_> {
@@ -326,10 +250,10 @@ impl Control<'_> {
     pub async fn add_contract(
         &self,
         project_id: i64,
-        input: &ContractInput,
+        input: &NewContract,
     ) -> Result<Contract, StoreError> {
         self.require(Permission::RecordMoney).await?;
-        let row = contract_row(project_id, input, &self.actor.username, self.now())?;
+        let row = contract_row(project_id, input, &self.actor.username, self.now());
         let mut tx = self.db.begin().await?;
         let project = find(&mut tx, self.actor, project_id).await?;
         let id = tx.insert(insert_contracts([row])).await?;
@@ -346,25 +270,11 @@ impl Control<'_> {
     pub async fn record_money(
         &self,
         project_id: i64,
-        input: &MoneyInput,
+        input: &NewMoney,
     ) -> Result<MoneyEntry, StoreError> {
         self.require(Permission::RecordMoney).await?;
-        let kind: MoneyKind = input
-            .kind
-            .parse()
-            .map_err(|p| StoreError::invalid("kind", p))?;
-        let source: FundingSource = input
-            .source
-            .parse()
-            .map_err(|p| StoreError::invalid("source", p))?;
-        let occurred_on = occurred_on(input.occurred_on)?;
-        let mut problems = Vec::new();
-        let note = required_text("note", &input.note, 200, &mut problems);
-        problems.retain(|p| p.problem != Problem::Required);
-        if !problems.is_empty() {
-            return Err(StoreError::Invalid(problems));
-        }
-        let record = MoneyRecord::new(kind, source, Fen(input.amount_fen), input.contract_id)
+        let NewMoney { kind, source, .. } = *input;
+        let record = MoneyRecord::new(kind, source, input.amount, input.contract_id)
             .map_err(|r| money_refused("amount_fen", r))?;
         let (mut tx, project, before) = self.open_books(project_id).await?;
         let (approved, disbursed, paid) = source_totals(&before.summary, source);
@@ -393,7 +303,7 @@ impl Control<'_> {
             MoneyKind::Approval => {}
         }
         let entry = self
-            .insert_record(&mut tx, &project, &record, occurred_on, note)
+            .insert_record(&mut tx, &project, &record, input.occurred_on, &input.note)
             .await?;
         tx.commit().await?;
         Ok(entry)
@@ -404,10 +314,9 @@ impl Control<'_> {
         &self,
         project_id: i64,
         record_id: i64,
-        input: &CorrectionInput,
+        input: &NewCorrection,
     ) -> Result<MoneyEntry, StoreError> {
         self.require(Permission::RecordMoney).await?;
-        let occurred_on = occurred_on(input.occurred_on)?;
         let (mut tx, project, before) = self.open_books(project_id).await?;
         let records = domain_records(&before.records);
         let position = before
@@ -422,7 +331,7 @@ impl Control<'_> {
             .filter(|r| r.reverses == Some(record_id))
             .map(|r| r.amount_fen)
             .sum();
-        let amount = Fen(input.amount_fen);
+        let amount = input.amount;
         let correction =
             finance::reversal_of(record_id, original, Fen(reversed), amount, &input.reason)
                 .map_err(|r| money_refused("amount_fen", r))?;
@@ -437,13 +346,14 @@ impl Control<'_> {
             MoneyKind::Payment => Ok(()),
         }
         .map_err(|r| money_refused("amount_fen", r))?;
-        let mut problems = Vec::new();
-        let reason = required_text("reason", &input.reason, 200, &mut problems);
-        if !problems.is_empty() {
-            return Err(StoreError::Invalid(problems));
-        }
         let entry = self
-            .insert_record(&mut tx, &project, &correction, occurred_on, reason)
+            .insert_record(
+                &mut tx,
+                &project,
+                &correction,
+                input.occurred_on,
+                &input.reason,
+            )
             .await?;
         tx.commit().await?;
         Ok(entry)
@@ -457,7 +367,7 @@ impl Control<'_> {
         project: &Project,
         record: &MoneyRecord,
         occurred_on: NaiveDate,
-        note: String,
+        note: &str,
     ) -> Result<MoneyEntry, StoreError> {
         let id = tx
             .insert(insert_money([MoneyRow {
@@ -468,7 +378,7 @@ impl Control<'_> {
                 contract_id: record.contract_id,
                 reverses: record.reverses,
                 occurred_on,
-                note: &note,
+                note,
                 created_by: (Some(self.actor.account_id), &self.actor.username),
                 created_at: tx.now(),
             }]))

@@ -143,9 +143,9 @@ impl Store {
         let mut contract_ids = Vec::with_capacity(past.contracts.len());
         for chunk in past.contracts.chunks(BATCH) {
             let rows = chunk.iter().map(|c| {
-                // A contract with no signing date is refused by `contract_row`.
-                let signed_on = c.input.signed_on.unwrap_or_default();
-                contract_row(c.project_id, &c.input, &c.created_by, signed_at(signed_on))
+                let contract = c.input.parse().map_err(StoreError::Invalid)?;
+                let at = signed_at(contract.signed_on);
+                Ok(contract_row(c.project_id, &contract, &c.created_by, at))
             });
             let rows: Vec<ContractRow> = rows.collect::<Result<_, StoreError>>()?;
             let insert = insert_contracts(rows).returning_col(Contracts::Id).take();

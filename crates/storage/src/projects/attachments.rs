@@ -73,20 +73,23 @@ pub fn may_remove(actor: &Actor, project: &Project) -> bool {
     may_manage(actor, project.ownership())
 }
 
+/// The columns of an [`Attachment`] but its id: what a listing reads and an upload writes.
+const COLUMNS: [Attachments; 9] = [
+    Attachments::ProjectId,
+    Attachments::TransitionId,
+    Attachments::Kind,
+    Attachments::FileName,
+    Attachments::ContentType,
+    Attachments::Size,
+    Attachments::Sha256,
+    Attachments::UploadedBy,
+    Attachments::UploadedAt,
+];
+
 fn select() -> SelectStatement {
     Query::select()
-        .columns([
-            Attachments::Id,
-            Attachments::ProjectId,
-            Attachments::TransitionId,
-            Attachments::Kind,
-            Attachments::FileName,
-            Attachments::ContentType,
-            Attachments::Size,
-            Attachments::Sha256,
-            Attachments::UploadedBy,
-            Attachments::UploadedAt,
-        ])
+        .column(Attachments::Id)
+        .columns(COLUMNS)
         .from(Attachments::Table)
         .take()
 }
@@ -206,17 +209,7 @@ impl Registry<'_> {
             .insert(
                 Query::insert()
                     .into_table(Attachments::Table)
-                    .columns([
-                        Attachments::ProjectId,
-                        Attachments::TransitionId,
-                        Attachments::Kind,
-                        Attachments::FileName,
-                        Attachments::ContentType,
-                        Attachments::Size,
-                        Attachments::Sha256,
-                        Attachments::UploadedBy,
-                        Attachments::UploadedAt,
-                    ])
+                    .columns(COLUMNS)
                     .values_panic([
                         project_id.into(),
                         transition_id.into(),

@@ -68,6 +68,21 @@ pub struct TransitionRecord {
     pub reason: String,
 }
 
+/// Every column a move writes to the timeline: the project, when, who, the move, from which
+/// stage and hold to which, and why. The timeline shows them from the actor's name on.
+pub(crate) const TRANSITION_COLUMNS: [Transitions; 10] = [
+    Transitions::ProjectId,
+    Transitions::At,
+    Transitions::ActorId,
+    Transitions::ActorName,
+    Transitions::Move,
+    Transitions::FromStage,
+    Transitions::ToStage,
+    Transitions::FromHold,
+    Transitions::ToHold,
+    Transitions::Reason,
+];
+
 /// The timeline of a project, oldest first (the caller has checked that it may be read).
 pub(crate) async fn timeline(
     tx: &mut Tx,
@@ -75,17 +90,8 @@ pub(crate) async fn timeline(
 ) -> Result<Vec<TransitionRecord>, StoreError> {
     tx.all(
         &Query::select()
-            .columns([
-                Transitions::Id,
-                Transitions::At,
-                Transitions::ActorName,
-                Transitions::Move,
-                Transitions::FromStage,
-                Transitions::ToStage,
-                Transitions::FromHold,
-                Transitions::ToHold,
-                Transitions::Reason,
-            ])
+            .columns([Transitions::Id, Transitions::At])
+            .columns(TRANSITION_COLUMNS[3..].iter().copied())
             .from(Transitions::Table)
             .and_where(Expr::col(Transitions::ProjectId).eq(project_id))
             .order_by(Transitions::Id, Order::Asc)
@@ -284,18 +290,7 @@ pub(crate) async fn insert_transition_at(
         .insert(
             Query::insert()
                 .into_table(Transitions::Table)
-                .columns([
-                    Transitions::ProjectId,
-                    Transitions::At,
-                    Transitions::ActorId,
-                    Transitions::ActorName,
-                    Transitions::Move,
-                    Transitions::FromStage,
-                    Transitions::ToStage,
-                    Transitions::FromHold,
-                    Transitions::ToHold,
-                    Transitions::Reason,
-                ])
+                .columns(TRANSITION_COLUMNS)
                 .values_panic([
                     project_id.into(),
                     at.into(),

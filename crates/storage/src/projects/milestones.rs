@@ -2,7 +2,7 @@
 //! management; marking them done is progress, which a project manager may also do.
 
 use super::Registry;
-use super::read::find;
+use super::read::{Project, find};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::Milestones;
@@ -59,19 +59,31 @@ pub(crate) async fn of_project(tx: &mut Tx, project_id: i64) -> Result<Vec<Miles
     .await
 }
 
+/// What a milestone plans, by project: what the traffic lights read, and what a new one writes
+/// before its position.
+pub(crate) const PLAN_COLUMNS: [Milestones; 5] = [
+    Milestones::ProjectId,
+    Milestones::Name,
+    Milestones::PlannedDate,
+    Milestones::ActualDate,
+    Milestones::Weight,
+];
+
+/// Milestone `id` of project `project_id` as stored now.
+async fn one(tx: &mut Tx, project_id: i64, id: i64) -> Result<Milestone, StoreError> {
+    of_project(tx, project_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(StoreError::NotFound)
+}
+
 /// Milestones with the columns of [`Milestone`], in plan order; the caller says whose.
 pub(crate) fn in_plan_order() -> SelectStatement {
     Query::select()
-        .columns([
-            Milestones::Id,
-            Milestones::ProjectId,
-            Milestones::Name,
-            Milestones::PlannedDate,
-            Milestones::ActualDate,
-            Milestones::Weight,
-            Milestones::Sort,
-            Milestones::Version,
-        ])
+        .column(Milestones::Id)
+        .columns(PLAN_COLUMNS)
+        .columns([Milestones::Sort, Milestones::Version])
         .from(Milestones::Table)
         .order_by(Milestones::PlannedDate, Order::Asc)
         .order_by(Milestones::Sort, Order::Asc)
@@ -122,14 +134,7 @@ impl Registry<'_> {
             .insert(
                 Query::insert()
                     .into_table(Milestones::Table)
-                    .columns([
-                        Milestones::ProjectId,
-                        Milestones::Name,
-                        Milestones::PlannedDate,
-                        Milestones::ActualDate,
-                        Milestones::Weight,
-                        Milestones::Sort,
-                    ])
+                    .columns(PLAN_COLUMNS.into_iter().chain([Milestones::Sort]))
                     .values_panic([
                         project_id.into(),
                         name.into(),
@@ -141,20 +146,8 @@ impl Registry<'_> {
                     .take(),
             )
             .await?;
-        let after = of_project(&mut tx, project_id)
-            .await?
-            .into_iter()
-            .find(|m| m.id == id)
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
-            AuditAction::MilestoneChange,
-            project.target(),
-            None::<&()>,
-            Some(&after),
-        )
-        .await?;
-        self.store.light.refresh(&mut tx, project_id).await?;
+        let after = one(&mut tx, project_id, id).await?;
+        self.changed(&mut tx, &project, None, Some(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -208,20 +201,9 @@ impl Registry<'_> {
                 .take(),
         )
         .await?;
-        let after = of_project(&mut tx, project_id)
-            .await?
-            .into_iter()
-            .find(|m| m.id == milestone_id)
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
-            AuditAction::MilestoneChange,
-            project.target(),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        self.store.light.refresh(&mut tx, project_id).await?;
+        let after = one(&mut tx, project_id, milestone_id).await?;
+        self.changed(&mut tx, &project, Some(&before), Some(&after))
+            .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -238,11 +220,7 @@ impl Registry<'_> {
         if !may_manage(self.actor, project.ownership()) {
             return Err(StoreError::Forbidden);
         }
-        let before = of_project(&mut tx, project_id)
-            .await?
-            .into_iter()
-            .find(|m| m.id == milestone_id)
-            .ok_or(StoreError::NotFound)?;
+        let before = one(&mut tx, project_id, milestone_id).await?;
         tx.execute(
             &Query::delete()
                 .from_table(Milestones::Table)
@@ -250,15 +228,26 @@ impl Registry<'_> {
                 .take(),
         )
         .await?;
+        self.changed(&mut tx, &project, Some(&before), None).await?;
+        tx.commit().await
+    }
+
+    /// Audits a change to a project's milestones and refreshes its light, which they feed.
+    async fn changed(
+        &self,
+        tx: &mut Tx,
+        project: &Project,
+        before: Option<&Milestone>,
+        after: Option<&Milestone>,
+    ) -> Result<(), StoreError> {
         self.record(
-            &mut tx,
+            tx,
             AuditAction::MilestoneChange,
             project.target(),
-            Some(&before),
-            None::<&()>,
+            before,
+            after,
         )
         .await?;
-        self.store.light.refresh(&mut tx, project_id).await?;
-        tx.commit().await
+        self.store.light.refresh(tx, project.id).await
     }
 }

@@ -20,9 +20,9 @@ pub use list::{NO_LIGHT, Pool, ProjectFilter, ProjectSummary, SortKey};
 pub use managers::ManagerRef;
 pub use milestones::{Milestone, MilestoneInput};
 pub use minxin_domain::projects::draft::{ProjectDraft, ProjectInput};
+pub use minxin_domain::projects::progress::{ProgressInput, ProgressUpdate};
 pub use read::{BudgetLine, DepartmentRef, Project};
 pub use signboards::{PlanSignboards, SignboardSource};
-pub use write::ProgressInput;
 
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;

@@ -10,32 +10,16 @@ use crate::kernel::error::{StoreError, taken_as};
 use crate::kernel::schema::{BudgetLines, ProjectPartners, Projects};
 use crate::kernel::scoped::Scoped;
 use crate::{org::departments, org::regions};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use minxin_domain::kernel::audit::AuditAction;
-use minxin_domain::kernel::problem::{FieldProblem, optional_text};
+use minxin_domain::kernel::problem::FieldProblem;
 use minxin_domain::org::region::RegionLevel;
 use minxin_domain::projects::access::{may_create, may_manage, may_report_progress};
 use minxin_domain::projects::draft::ProjectDraft;
+use minxin_domain::projects::progress::ProgressUpdate;
 use minxin_domain::projects::project::{FundingSource, Hold, Stage};
 use minxin_domain::{DataScope, Permission, Problem, Role, projects::code as project_code};
-use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
-use serde::{Deserialize, Serialize};
-
-/// What a project manager may change: progress only.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ProgressInput {
-    /// Percent complete, 0–100.
-    pub progress_percent: i32,
-    /// What was done, problems, help needed.
-    #[serde(default)]
-    pub progress_note: String,
-    /// Actual start.
-    #[serde(default)]
-    pub actual_start: Option<NaiveDate>,
-    /// Actual end.
-    #[serde(default)]
-    pub actual_end: Option<NaiveDate>,
-}
+use sea_query::{Expr, ExprTrait, Iden, Query, SimpleExpr};
 
 /// The display order of funding sources (SPEC §3 order).
 pub(crate) fn source_rank(code: &str) -> usize {
@@ -159,6 +143,60 @@ pub(super) fn registry_values(
     ]
 }
 
+/// The most values one statement binds: below SQLite's default limit of 32,766 (PostgreSQL's
+/// is 65,535). Fewer, larger statements make a bulk import fast on both.
+pub(crate) const MAX_VALUES: usize = 30_000;
+
+/// Inserts `rows` into `columns` of `table`, as many rows per statement as [`MAX_VALUES`]
+/// allows: one project's partners and budget lines, or those of a whole imported plan.
+pub(crate) async fn insert_rows<T: Iden + Copy + 'static, const N: usize>(
+    tx: &mut Tx,
+    table: T,
+    columns: [T; N],
+    rows: &[[SimpleExpr; N]],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(MAX_VALUES / N) {
+        let mut insert = Query::insert().into_table(table).columns(columns).take();
+        for row in chunk {
+            insert.values_panic(row.clone());
+        }
+        tx.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// The partner rows of project `id`: each department once.
+pub(crate) fn partner_rows(id: i64, departments: &[i64]) -> Vec<[SimpleExpr; 2]> {
+    let mut departments = departments.to_vec();
+    departments.sort_unstable();
+    departments.dedup();
+    departments
+        .into_iter()
+        .map(|d| [id.into(), d.into()])
+        .collect()
+}
+
+/// The budget line row of project `id` for `source`.
+pub(crate) fn budget_row(id: i64, source: FundingSource, fen: i64) -> [SimpleExpr; 3] {
+    [id.into(), source.code().into(), fen.into()]
+}
+
+/// Inserts partner rows (see [`partner_rows`]) and budget line rows (see [`budget_row`]).
+pub(crate) async fn insert_children(
+    tx: &mut Tx,
+    partners: &[[SimpleExpr; 2]],
+    lines: &[[SimpleExpr; 3]],
+) -> Result<(), StoreError> {
+    let partner_columns = [ProjectPartners::ProjectId, ProjectPartners::DepartmentId];
+    insert_rows(tx, ProjectPartners::Table, partner_columns, partners).await?;
+    let line_columns = [
+        BudgetLines::ProjectId,
+        BudgetLines::Source,
+        BudgetLines::AmountFen,
+    ];
+    insert_rows(tx, BudgetLines::Table, line_columns, lines).await
+}
+
 /// Replaces a project's partners and budget lines.
 async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectDraft) -> Result<(), StoreError> {
     tx.execute(
@@ -168,19 +206,6 @@ async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectDraft) -> Result<
             .take(),
     )
     .await?;
-    if !input.partner_department_ids.is_empty() {
-        let mut insert = Query::insert()
-            .into_table(ProjectPartners::Table)
-            .columns([ProjectPartners::ProjectId, ProjectPartners::DepartmentId])
-            .take();
-        let mut partners = input.partner_department_ids.clone();
-        partners.sort_unstable();
-        partners.dedup();
-        for d in partners {
-            insert.values_panic([id.into(), d.into()]);
-        }
-        tx.execute(&insert).await?;
-    }
     tx.execute(
         &Query::delete()
             .from_table(BudgetLines::Table)
@@ -188,26 +213,16 @@ async fn replace_children(tx: &mut Tx, id: i64, input: &ProjectDraft) -> Result<
             .take(),
     )
     .await?;
-    let lines: Vec<_> = input.budget.lines().collect();
-    if !lines.is_empty() {
-        let mut insert = Query::insert()
-            .into_table(BudgetLines::Table)
-            .columns([
-                BudgetLines::ProjectId,
-                BudgetLines::Source,
-                BudgetLines::AmountFen,
-            ])
-            .take();
-        for (source, fen) in lines {
-            insert.values_panic([id.into(), source.code().into(), fen.0.into()]);
-        }
-        tx.execute(&insert).await?;
-    }
-    Ok(())
+    let lines: Vec<_> = input
+        .budget
+        .lines()
+        .map(|(source, fen)| budget_row(id, source, fen.0))
+        .collect();
+    insert_children(tx, &partner_rows(id, &input.partner_department_ids), &lines).await
 }
 
-/// The next generated code of `year`.
-async fn next_code(tx: &mut Tx, year: i32) -> Result<String, StoreError> {
+/// The codes stored with the prefix of `year`'s generated codes.
+pub(crate) async fn codes_of_year(tx: &mut Tx, year: i32) -> Result<Vec<String>, StoreError> {
     let prefix = project_code::generate(year, 0);
     let prefix = &prefix[..prefix.len() - 4];
     let codes: Vec<(String,)> = tx
@@ -219,7 +234,12 @@ async fn next_code(tx: &mut Tx, year: i32) -> Result<String, StoreError> {
                 .take(),
         )
         .await?;
-    Ok(project_code::next(year, codes.into_iter().map(|(c,)| c)))
+    Ok(codes.into_iter().map(|(c,)| c).collect())
+}
+
+/// The next generated code of `year`.
+async fn next_code(tx: &mut Tx, year: i32) -> Result<String, StoreError> {
+    Ok(project_code::next(year, codes_of_year(tx, year).await?))
 }
 
 impl Registry<'_> {
@@ -359,7 +379,7 @@ impl Registry<'_> {
         &self,
         id: i64,
         version: i64,
-        input: &ProgressInput,
+        input: &ProgressUpdate,
     ) -> Result<Project, StoreError> {
         self.require(Permission::ReadProjects).await?;
         let mut tx = self.db.begin().await?;
@@ -367,25 +387,15 @@ impl Registry<'_> {
         if !may_report_progress(self.actor, before.ownership()) {
             return Err(StoreError::Forbidden);
         }
-        let mut p = Vec::new();
-        if !(0..=100).contains(&input.progress_percent) {
-            p.push(FieldProblem::new("progress_percent", Problem::Malformed));
-        }
-        let note = optional_text("progress_note", &input.progress_note, 2000, &mut p);
-        if let (Some(start), Some(end)) = (input.actual_start, input.actual_end)
-            && end < start
-        {
-            p.push(FieldProblem::new("actual_end", Problem::EndBeforeStart));
-        }
-        if !p.is_empty() {
-            return Err(StoreError::Invalid(p));
-        }
         tx.update_versioned(
             &Query::update()
                 .table(Projects::Table)
                 .values([
-                    (Projects::ProgressPercent, input.progress_percent.into()),
-                    (Projects::ProgressNote, note.unwrap_or_default().into()),
+                    (
+                        Projects::ProgressPercent,
+                        i32::from(input.percent.get()).into(),
+                    ),
+                    (Projects::ProgressNote, input.note.as_str().into()),
                     (Projects::ActualStart, input.actual_start.into()),
                     (Projects::ActualEnd, input.actual_end.into()),
                     (Projects::UpdatedAt, tx.now().into()),

@@ -139,11 +139,14 @@ impl Fixture {
         let finance = self.actor("finance_a").await;
         let f = self.store.scoped(&finance, "t");
         f.control()
-            .record_money(id, &money("approval", 80_000_000, None))
+            .record_money(id, &money("approval", 80_000_000, None).parse().unwrap())
             .await
             .expect("approval");
         f.control()
-            .record_money(id, &money("disbursement", 60_000_000, None))
+            .record_money(
+                id,
+                &money("disbursement", 60_000_000, None).parse().unwrap(),
+            )
             .await
             .expect("disbursement");
         let contractor = "示例建设工程有限公司";
@@ -159,12 +162,19 @@ impl Fixture {
                     signed_on: Some(today(self.store.db().now()) - Duration::days(30)),
                     starts_on: Some(today(self.store.db().now()) - Duration::days(29)),
                     ends_on: Some(today(self.store.db().now()) + Duration::days(100)),
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .expect("contract");
         f.control()
-            .record_money(id, &money("payment", 10_000_000, Some(contract.id)))
+            .record_money(
+                id,
+                &money("payment", 10_000_000, Some(contract.id))
+                    .parse()
+                    .unwrap(),
+            )
             .await
             .expect("payment");
         let reports = s.control().reports(id).await.expect("reports");

@@ -261,13 +261,20 @@ async fn figures_are_exact_for_the_region_and_year() {
                     signed_on: Some(today() - Duration::days(30)),
                     starts_on: Some(today() - Duration::days(29)),
                     ends_on: Some(today() + Duration::days(100)),
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap();
         let paid = s
             .control()
-            .record_money(red, &money("payment", county, 300_000, Some(contract.id)))
+            .record_money(
+                red,
+                &money("payment", county, 300_000, Some(contract.id))
+                    .parse()
+                    .unwrap(),
+            )
             .await
             .unwrap();
         s.control()
@@ -278,7 +285,9 @@ async fn figures_are_exact_for_the_region_and_year() {
                     amount_fen: 50_000 * YUAN,
                     reason: "发票金额有误".into(),
                     occurred_on: Some(today()),
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap();

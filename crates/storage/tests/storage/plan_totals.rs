@@ -117,12 +117,15 @@ async fn totals_follow_every_write_that_feeds_them() {
         let county = FundingSource::County;
         money_desk
             .control()
-            .record_money(first, &money("approval", county, 600_000))
+            .record_money(first, &money("approval", county, 600_000).parse().unwrap())
             .await
             .unwrap();
         let disbursed = money_desk
             .control()
-            .record_money(first, &money("disbursement", county, 400_000))
+            .record_money(
+                first,
+                &money("disbursement", county, 400_000).parse().unwrap(),
+            )
             .await
             .unwrap();
         agree(&store, b, "money recorded").await;
@@ -135,7 +138,9 @@ async fn totals_follow_every_write_that_feeds_them() {
                     amount_fen: 100_000,
                     reason: "拨付金额录入有误".into(),
                     occurred_on: Some(today()),
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap();

@@ -73,7 +73,7 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
         fund(&s, id, 80_000_000, 60_000_000).await;
         let c = s
             .control()
-            .add_contract(id, &contract(70_000_000))
+            .add_contract(id, &contract(70_000_000).parse().unwrap())
             .await
             .unwrap();
         let first = record(&s, id, money("payment", 50_000_000, Some(c.id)))
@@ -127,7 +127,9 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
                     amount_fen: 123_456,
                     reason: "发票金额有误".into(),
                     occurred_on: Some(today()),
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap();
@@ -142,7 +144,9 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
                     amount_fen: 50_000_000,
                     reason: "重复录入".into(),
                     occurred_on: Some(today()),
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap_err();
@@ -172,7 +176,7 @@ async fn money_is_refused_flagged_and_corrected_as_the_rules_say() {
             store
                 .scoped(&office, "t")
                 .control()
-                .record_money(id, &money("approval", 1, None))
+                .record_money(id, &money("approval", 1, None).parse().unwrap())
                 .await
         ));
         let other = f.actor("dept_b").await;
@@ -268,7 +272,7 @@ async fn each_source_pays_only_what_it_has_disbursed() {
         };
         let below = s
             .control()
-            .correct_money(id, county.id, &back(501))
+            .correct_money(id, county.id, &back(501).parse().unwrap())
             .await
             .unwrap_err();
         assert_eq!(
@@ -282,7 +286,7 @@ async fn each_source_pays_only_what_it_has_disbursed() {
             "{b}"
         );
         s.control()
-            .correct_money(id, county.id, &back(500))
+            .correct_money(id, county.id, &back(500).parse().unwrap())
             .await
             .unwrap();
 
@@ -380,7 +384,7 @@ async fn concurrent_payments_cannot_overspend_a_contract() {
         fund(&s, id, 1_000_000, 1_000_000).await;
         let c = s
             .control()
-            .add_contract(id, &contract(500_000))
+            .add_contract(id, &contract(500_000).parse().unwrap())
             .await
             .unwrap();
         // Twelve payments of 1,000 元 race for a contract of 5,000 元: exactly five may pass.
@@ -392,7 +396,7 @@ async fn concurrent_payments_cannot_overspend_a_contract() {
                 store
                     .scoped(&finance, "t")
                     .control()
-                    .record_money(id, &money("payment", 100_000, Some(c.id)))
+                    .record_money(id, &money("payment", 100_000, Some(c.id)).parse().unwrap())
                     .await
                     .is_ok()
             }));

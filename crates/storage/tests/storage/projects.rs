@@ -274,7 +274,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         };
         let reported = m
             .projects()
-            .report_progress(mine.id, mine.version, &progress)
+            .report_progress(mine.id, mine.version, &progress.parse().unwrap())
             .await
             .unwrap();
         assert_eq!(reported.progress_percent, 35, "{b}");
@@ -289,7 +289,7 @@ async fn departments_manage_what_they_lead_and_managers_report_progress() {
         assert!(
             forbidden(
                 m.projects()
-                    .report_progress(updated.id, updated.version, &progress)
+                    .report_progress(updated.id, updated.version, &progress.parse().unwrap())
                     .await
             ),
             "{b}: not their project"

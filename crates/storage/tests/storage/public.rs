@@ -252,7 +252,9 @@ async fn money_moves_the_last_modified_time() {
                     contract_id: None,
                     occurred_on: Some(minxin_storage::testing::today()),
                     note: String::new(),
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap();

@@ -41,7 +41,7 @@ async fn signboards_read_contractors_within_scope_and_plans_for_the_office_only(
             store
                 .scoped(&finance, "t")
                 .control()
-                .add_contract(public, &contract(name))
+                .add_contract(public, &contract(name).parse().unwrap())
                 .await
                 .unwrap();
         }

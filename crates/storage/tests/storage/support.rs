@@ -46,7 +46,7 @@ pub fn refusal_of<T: Refusal + Clone>(e: StoreError) -> T {
 
 /// Records `input` in project `id`'s books as `s`'s caller.
 pub async fn record(s: &Scoped<'_>, id: i64, input: MoneyInput) -> Result<MoneyEntry, StoreError> {
-    s.control().record_money(id, &input).await
+    s.control().record_money(id, &input.parse().unwrap()).await
 }
 
 /// Records every one of `inputs` in project `id`'s books; each must pass.

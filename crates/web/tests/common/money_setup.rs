@@ -12,7 +12,7 @@ impl TestApp {
         self.store()
             .scoped(&finance, "t")
             .control()
-            .add_contract(project_id, input)
+            .add_contract(project_id, &input.parse().unwrap())
             .await
             .unwrap();
     }
@@ -23,7 +23,7 @@ impl TestApp {
         self.store()
             .scoped(&finance, "t")
             .control()
-            .record_money(project_id, input)
+            .record_money(project_id, &input.parse().unwrap())
             .await
             .unwrap();
     }

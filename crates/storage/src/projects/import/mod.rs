@@ -10,6 +10,7 @@ mod write;
 
 use super::Registry;
 use super::read::{Project, visible};
+use super::write::codes_of_year;
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{Categories, Projects};
@@ -105,13 +106,9 @@ struct Existing {
 }
 
 /// How many projects one statement creates or loads (25 values each today; room for more within
-/// [`MAX_VALUES`]). Few, large statements matter on PostgreSQL, where every large message of
+/// [`MAX_VALUES`](crate::projects::write::MAX_VALUES)). Few, large statements matter on PostgreSQL, where every large message of
 /// sqlx's connections waits for the server's delayed acknowledgement (about 40 ms).
 const ROWS_PER_INSERT: usize = 900;
-
-/// The most values one statement binds: below SQLite's default limit of 32,766 (PostgreSQL's
-/// is 65,535). Fewer, larger statements make a bulk import fast on both.
-const MAX_VALUES: usize = 30_000;
 
 /// What a new project may refer to, loaded once per import inside its transaction: the same
 /// scope rules the project form's checks apply one query at a time.
@@ -477,20 +474,9 @@ impl Registry<'_> {
             .map(|r| r.year)
             .collect();
         for year in years {
-            let prefix = project_code::generate(year, 0);
-            let prefix = &prefix[..prefix.len() - 4];
-            let stored: Vec<(String,)> = tx
-                .all(
-                    &Query::select()
-                        .column(Projects::Code)
-                        .from(Projects::Table)
-                        .and_where(Expr::col(Projects::Code).like(format!("{prefix}%")))
-                        .take(),
-                )
-                .await?;
-            let mut highest = stored
+            let mut highest = codes_of_year(tx, year)
+                .await?
                 .into_iter()
-                .map(|(c,)| c)
                 .chain(rows.iter().map(|r| r.code.clone()))
                 .filter_map(|c| project_code::parse(&c))
                 .filter(|(y, _)| *y == year)

@@ -4,15 +4,16 @@
 
 use super::super::Registry;
 use super::{
-    IMPORT_MOVE, ImportOptions, ImportReport, MAX_VALUES, ROWS_PER_INSERT, RowAction, RowPlan,
-    Rules, draft_of, holds,
+    IMPORT_MOVE, ImportOptions, ImportReport, ROWS_PER_INSERT, RowAction, RowPlan, Rules, draft_of,
+    holds,
 };
 use crate::kernel::audit::{self, NewEntry};
 use crate::kernel::db::Tx;
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{BudgetLines, ProjectPartners, Projects, Transitions};
+use crate::projects::lifecycle::TRANSITION_COLUMNS;
 use crate::projects::read::{Project, full, ordered};
-use crate::projects::write::registry_values;
+use crate::projects::write::{self, budget_row, insert_rows, partner_rows, registry_values};
 use minxin_domain::kernel::audit::{AuditAction, AuditOutcome};
 use minxin_domain::projects::access::may_manage;
 use minxin_domain::projects::import::{Column, ImportRow, Issue, RowIssue};
@@ -23,45 +24,18 @@ use std::collections::HashMap;
 
 /// Inserts the partners and budget lines of `(project id, row)` pairs, many per statement.
 async fn insert_children(tx: &mut Tx, rows: &[(i64, &ImportRow)]) -> Result<(), StoreError> {
-    let mut partners: Vec<(i64, i64)> = Vec::new();
-    let mut lines: Vec<(i64, &'static str, i64)> = Vec::new();
+    let mut partners = Vec::new();
+    let mut lines = Vec::new();
     for (id, row) in rows {
-        let mut ids = row.partner_department_ids.clone();
-        ids.sort_unstable();
-        ids.dedup();
-        partners.extend(ids.into_iter().map(|d| (*id, d)));
+        partners.extend(partner_rows(*id, &row.partner_department_ids));
         lines.extend(
             row.budget
                 .iter()
                 .filter(|(_, fen)| **fen > 0)
-                .map(|(source, fen)| (*id, source.code(), *fen)),
+                .map(|(source, fen)| budget_row(*id, *source, *fen)),
         );
     }
-    for chunk in partners.chunks(MAX_VALUES / 2) {
-        let mut insert = Query::insert()
-            .into_table(ProjectPartners::Table)
-            .columns([ProjectPartners::ProjectId, ProjectPartners::DepartmentId])
-            .take();
-        for (project, department) in chunk {
-            insert.values_panic([(*project).into(), (*department).into()]);
-        }
-        tx.execute(&insert).await?;
-    }
-    for chunk in lines.chunks(MAX_VALUES / 3) {
-        let mut insert = Query::insert()
-            .into_table(BudgetLines::Table)
-            .columns([
-                BudgetLines::ProjectId,
-                BudgetLines::Source,
-                BudgetLines::AmountFen,
-            ])
-            .take();
-        for (project, source, fen) in chunk {
-            insert.values_panic([(*project).into(), (*source).into(), (*fen).into()]);
-        }
-        tx.execute(&insert).await?;
-    }
-    Ok(())
+    write::insert_children(tx, &partners, &lines).await
 }
 
 impl Registry<'_> {
@@ -76,24 +50,10 @@ impl Registry<'_> {
         let now = tx.now();
         let reason: String = source.chars().take(200).collect();
         let (stage, hold) = (Stage::Approved.code(), Hold::Active.code());
-        for chunk in projects.chunks(MAX_VALUES / 10) {
-            let mut insert = Query::insert()
-                .into_table(Transitions::Table)
-                .columns([
-                    Transitions::ProjectId,
-                    Transitions::At,
-                    Transitions::ActorId,
-                    Transitions::ActorName,
-                    Transitions::Move,
-                    Transitions::FromStage,
-                    Transitions::ToStage,
-                    Transitions::FromHold,
-                    Transitions::ToHold,
-                    Transitions::Reason,
-                ])
-                .take();
-            for id in chunk {
-                insert.values_panic([
+        let moves: Vec<_> = projects
+            .iter()
+            .map(|id| {
+                [
                     (*id).into(),
                     now.into(),
                     self.actor.account_id.into(),
@@ -104,10 +64,10 @@ impl Registry<'_> {
                     hold.into(),
                     hold.into(),
                     reason.clone().into(),
-                ]);
-            }
-            tx.execute(&insert).await?;
-        }
+                ]
+            })
+            .collect();
+        insert_rows(tx, Transitions::Table, TRANSITION_COLUMNS, &moves).await?;
         Ok(())
     }
 

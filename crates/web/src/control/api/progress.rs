@@ -9,10 +9,11 @@ use crate::kernel::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use minxin_domain::control::finance::{ContractInput, CorrectionInput, MoneyInput};
 use minxin_domain::control::light::AssessedReason;
-use minxin_storage::control::money::{
-    Books, Contract, ContractInput, CorrectionInput, MoneyEntry, MoneyInput,
-};
+use minxin_domain::{FieldProblem, Permission};
+use minxin_storage::StoreError;
+use minxin_storage::control::money::{Books, Contract, MoneyEntry};
 use minxin_storage::control::reports::{Decision, ProgressReport, ReportInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -82,6 +83,17 @@ async fn get_books(
     Ok(Json(user.store(&state).control().books(id).await?))
 }
 
+/// A books input parsed for a caller who may record money: anyone else is refused (403)
+/// before the input's problems are read.
+async fn for_finance<T>(
+    state: &AppState,
+    user: &ApiUser,
+    parsed: Result<T, Vec<FieldProblem>>,
+) -> Result<T, Failure> {
+    user.store(state).require(Permission::RecordMoney).await?;
+    Ok(parsed.map_err(StoreError::Invalid)?)
+}
+
 /// Record a contract (finance).
 #[utoipa::path(post, path = "/projects/{id}/contracts", tag = "progress", params(("id" = i64, Path)),
     request_body = ContractInput,
@@ -92,6 +104,7 @@ async fn create_contract(
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<ContractInput>,
 ) -> Result<(StatusCode, Json<Contract>), Failure> {
+    let input = for_finance(&state, &user, input.parse()).await?;
     let contract = user
         .store(&state)
         .control()
@@ -111,6 +124,7 @@ async fn create_money(
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<MoneyInput>,
 ) -> Result<(StatusCode, Json<MoneyEntry>), Failure> {
+    let input = for_finance(&state, &user, input.parse()).await?;
     let entry = user
         .store(&state)
         .control()
@@ -129,6 +143,7 @@ async fn create_correction(
     Path((id, record)): Path<(i64, i64)>,
     JsonBody(input): JsonBody<CorrectionInput>,
 ) -> Result<(StatusCode, Json<MoneyEntry>), Failure> {
+    let input = for_finance(&state, &user, input.parse()).await?;
     let entry = user
         .store(&state)
         .control()

@@ -10,6 +10,7 @@ use crate::kernel::widgets::page_request;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use minxin_domain::projects::access::may_report_progress;
 use minxin_storage::org::{Category, CategoryChange, CategoryInput};
 use minxin_storage::projects::{
     GateView, Milestone, MilestoneInput, ProgressInput, Project, ProjectFilter, ProjectInput,
@@ -98,10 +99,16 @@ async fn report_progress(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<Versioned<ProgressInput>>,
 ) -> Result<Json<Project>, Failure> {
+    let store = user.store(&state);
+    // Who may not report is refused before the input's problems are read.
+    if !may_report_progress(&user.actor, store.projects().get(id).await?.ownership()) {
+        return Err(StoreError::Forbidden.into());
+    }
+    let update = body.data.parse().map_err(StoreError::Invalid)?;
     Ok(Json(
-        user.store(&state)
+        store
             .projects()
-            .report_progress(id, body.version, &body.data)
+            .report_progress(id, body.version, &update)
             .await?,
     ))
 }

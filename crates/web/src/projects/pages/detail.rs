@@ -6,29 +6,31 @@
 
 use super::milestones::MilestoneForm;
 use super::{
-    Redisplay, hold_name, may_change, move_name, optional_date, project_notice, required_int,
-    settle_on_page, source_name, stage_name, today,
+    Redisplay, all_problems, hold_name, may_change, move_name, optional_date, project_notice,
+    required_int, settle_on_page, source_name, stage_name, today,
 };
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
-use crate::kernel::page::{NoticeQuery, html};
+use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::tiles::TileSource;
-use crate::kernel::widgets::{Choice, Id, Input, Params, parsed, scoped, version};
+use crate::kernel::widgets::{Choice, Id, Input, scoped, version};
 use crate::projects::pages::attachments::{AttachmentsPanel, panel_of};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use minxin_domain::Role;
 use minxin_domain::control::progress::{PlannedMilestone, expected};
 use minxin_domain::kernel::money::Fen;
 use minxin_domain::kernel::time::format_local;
 use minxin_domain::projects::access::{may_manage, may_report_progress};
 use minxin_domain::projects::project::{FundingSource, Hold, Stage};
-use minxin_domain::{Problem, Role};
 use minxin_storage::StoreError;
-use minxin_storage::projects::{Milestone, ProgressInput, Project, TransitionInput};
+use minxin_storage::projects::{
+    Milestone, ProgressInput, ProgressUpdate, Project, TransitionInput,
+};
 use serde::Deserialize;
 
 /// The progress form as typed.
@@ -53,26 +55,15 @@ impl ProgressForm {
         }
     }
 
-    fn input(&self) -> Result<ProgressInput, StoreError> {
+    fn input(&self) -> Result<ProgressUpdate, StoreError> {
         let mut p = Vec::new();
-        let percent = required_int::<i32>("progress_percent", &self.progress_percent, &mut p);
-        if p.is_empty() && !(0..=100).contains(&percent) {
-            p.push(minxin_domain::FieldProblem::new(
-                "progress_percent",
-                Problem::Malformed,
-            ));
-        }
-        let actual_start = optional_date("actual_start", &self.actual_start, &mut p);
-        let actual_end = optional_date("actual_end", &self.actual_end, &mut p);
-        parsed(
-            ProgressInput {
-                progress_percent: percent,
-                progress_note: self.progress_note.clone(),
-                actual_start,
-                actual_end,
-            },
-            p,
-        )
+        let input = ProgressInput {
+            progress_percent: required_int("progress_percent", &self.progress_percent, &mut p),
+            progress_note: self.progress_note.clone(),
+            actual_start: optional_date("actual_start", &self.actual_start, &mut p),
+            actual_end: optional_date("actual_end", &self.actual_end, &mut p),
+        };
+        all_problems(p, input.parse())
     }
 }
 
@@ -326,164 +317,6 @@ fn milestone_rows(
         .collect()
 }
 
-/// Shows the project page, with `again` filled in after a refused form.
-pub async fn page(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    again: Again,
-    notice: Option<&'static str>,
-) -> Result<Response, Failure> {
-    let lang = s.client.lang;
-    let store = scoped(state, s);
-    let p = store.projects().get(id).await?;
-    let milestones = store.projects().milestones(id).await?;
-    let gate = store.projects().gate(id).await?;
-    let transitions = store.projects().transitions(id).await?;
-    let attachments = panel_of(state, s, &p).await?;
-    let actor = &s.session.actor;
-    let stage = p.stage.parse::<Stage>().ok();
-    let hold = p.hold.parse::<Hold>().unwrap_or(Hold::Active);
-    let total = p
-        .budget
-        .iter()
-        .fold(Fen::ZERO, |t, l| t.plus(Fen(l.amount_fen)));
-    let planned: Vec<PlannedMilestone> = milestones
-        .iter()
-        .map(|m| PlannedMilestone {
-            planned: m.planned_date,
-            weight: u32::try_from(m.weight).unwrap_or(0),
-        })
-        .collect();
-    let expected =
-        expected(p.planned_start, p.planned_end, &planned, today(state)).map(|bp| bp / 100);
-    let gate = gate.next_stage.map(|next| GateBox {
-        next: stage_name(lang, &next),
-        conditions: gate
-            .conditions
-            .iter()
-            .map(|c| ConditionRow {
-                met: c.met,
-                text: lang.t(&format!("project.gate.{}", c.rule.code())),
-                code: c.rule.code(),
-            })
-            .collect(),
-    });
-    let moving = again.moving.unwrap_or_default();
-    let returns = stage
-        .map(|current| {
-            Stage::ALL
-                .iter()
-                .filter(|st| **st < current)
-                .map(|st| Choice::new(st.code(), stage_name(lang, st.code()), &moving.target_stage))
-                .collect()
-        })
-        .unwrap_or_default();
-    let timeline = transitions
-        .iter()
-        .rev()
-        .map(|t| TimelineRow {
-            at: format_local(t.at),
-            actor: t.actor_name.clone(),
-            action: move_name(lang, &t.action),
-            stages: if t.from_stage == t.to_stage {
-                String::new()
-            } else {
-                format!(
-                    "{} → {}",
-                    stage_name(lang, &t.from_stage),
-                    stage_name(lang, &t.to_stage)
-                )
-            },
-            holds: if t.from_hold == t.to_hold {
-                String::new()
-            } else {
-                format!(
-                    "{} → {}",
-                    hold_name(lang, &t.from_hold),
-                    hold_name(lang, &t.to_hold)
-                )
-            },
-            reason: t.reason.clone(),
-        })
-        .collect();
-    let budget = FundingSource::ALL
-        .iter()
-        .filter_map(|source| {
-            p.budget
-                .iter()
-                .find(|l| l.source == source.code())
-                .map(|l| BudgetLineRow {
-                    source: source_name(lang, *source),
-                    yuan: Fen(l.amount_fen).yuan_text(),
-                })
-        })
-        .collect();
-    let page = ProjectPage {
-        c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
-        light: LightBox::of(lang, &p),
-        milestones: milestone_rows(
-            &milestones,
-            &again.errors,
-            again.done.as_ref(),
-            today(state),
-        ),
-        weight_total: milestones.iter().map(|m| m.weight).sum(),
-        errors: again.errors,
-        stage: stage_name(lang, &p.stage),
-        hold: hold_name(lang, &p.hold),
-        active: hold == Hold::Active,
-        suspended: hold == Hold::Suspended,
-        cancelled: hold == Hold::Cancelled,
-        partners: p
-            .partners
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、"),
-        budget,
-        total_yuan: total.yuan_text(),
-        total_wan: total.wan_text(),
-        coordinates: p
-            .latitude
-            .zip(p.longitude)
-            .map(|(lat, lng)| (format!("{lat}"), format!("{lng}"))),
-        created: format_local(p.created_at),
-        updated: format_local(p.updated_at),
-        expected,
-        ms: again.milestone.unwrap_or_default(),
-        progress: again.progress.unwrap_or_else(|| ProgressForm::of(&p)),
-        gate,
-        returns,
-        moving,
-        timeline,
-        manage: may_manage(actor, p.ownership()),
-        report: may_report_progress(actor, p.ownership()),
-        office: actor.roles.has(Role::Office),
-        tiles: state.config.tiles.clone(),
-        attachments,
-        p,
-    };
-    html(&page)
-}
-
-/// GET /projects/{id}
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-    Params(q): Params<NoticeQuery>,
-) -> Result<Response, Failure> {
-    page(
-        &state,
-        &s,
-        id,
-        Again::default(),
-        project_notice(q.notice.as_deref()),
-    )
-    .await
-}
-
 impl Redisplay for Again {
     const BELOW: &'static str = "";
 
@@ -491,8 +324,152 @@ impl Redisplay for Again {
         &mut self.errors
     }
 
-    async fn show(self, state: &AppState, s: &Signed, id: i64) -> Result<Response, Failure> {
-        page(state, s, id, self, None).await
+    fn notice(value: Option<&str>) -> Option<&'static str> {
+        project_notice(value)
+    }
+
+    /// The project page, with `self` filled in after a refused form.
+    async fn page(
+        self,
+        state: &AppState,
+        s: &Signed,
+        id: i64,
+        notice: Option<&'static str>,
+    ) -> Result<Response, Failure> {
+        let again = self;
+        let lang = s.client.lang;
+        let store = scoped(state, s);
+        let p = store.projects().get(id).await?;
+        let milestones = store.projects().milestones(id).await?;
+        let gate = store.projects().gate(id).await?;
+        let transitions = store.projects().transitions(id).await?;
+        let attachments = panel_of(state, s, &p).await?;
+        let actor = &s.session.actor;
+        let stage = p.stage.parse::<Stage>().ok();
+        let hold = p.hold.parse::<Hold>().unwrap_or(Hold::Active);
+        let total = p
+            .budget
+            .iter()
+            .fold(Fen::ZERO, |t, l| t.plus(Fen(l.amount_fen)));
+        let planned: Vec<PlannedMilestone> = milestones
+            .iter()
+            .map(|m| PlannedMilestone {
+                planned: m.planned_date,
+                weight: u32::try_from(m.weight).unwrap_or(0),
+            })
+            .collect();
+        let expected =
+            expected(p.planned_start, p.planned_end, &planned, today(state)).map(|bp| bp / 100);
+        let gate = gate.next_stage.map(|next| GateBox {
+            next: stage_name(lang, &next),
+            conditions: gate
+                .conditions
+                .iter()
+                .map(|c| ConditionRow {
+                    met: c.met,
+                    text: lang.t(&format!("project.gate.{}", c.rule.code())),
+                    code: c.rule.code(),
+                })
+                .collect(),
+        });
+        let moving = again.moving.unwrap_or_default();
+        let returns = stage
+            .map(|current| {
+                Stage::ALL
+                    .iter()
+                    .filter(|st| **st < current)
+                    .map(|st| {
+                        Choice::new(st.code(), stage_name(lang, st.code()), &moving.target_stage)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let timeline = transitions
+            .iter()
+            .rev()
+            .map(|t| TimelineRow {
+                at: format_local(t.at),
+                actor: t.actor_name.clone(),
+                action: move_name(lang, &t.action),
+                stages: if t.from_stage == t.to_stage {
+                    String::new()
+                } else {
+                    format!(
+                        "{} → {}",
+                        stage_name(lang, &t.from_stage),
+                        stage_name(lang, &t.to_stage)
+                    )
+                },
+                holds: if t.from_hold == t.to_hold {
+                    String::new()
+                } else {
+                    format!(
+                        "{} → {}",
+                        hold_name(lang, &t.from_hold),
+                        hold_name(lang, &t.to_hold)
+                    )
+                },
+                reason: t.reason.clone(),
+            })
+            .collect();
+        let budget = FundingSource::ALL
+            .iter()
+            .filter_map(|source| {
+                p.budget
+                    .iter()
+                    .find(|l| l.source == source.code())
+                    .map(|l| BudgetLineRow {
+                        source: source_name(lang, *source),
+                        yuan: Fen(l.amount_fen).yuan_text(),
+                    })
+            })
+            .collect();
+        let page = ProjectPage {
+            c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
+            light: LightBox::of(lang, &p),
+            milestones: milestone_rows(
+                &milestones,
+                &again.errors,
+                again.done.as_ref(),
+                today(state),
+            ),
+            weight_total: milestones.iter().map(|m| m.weight).sum(),
+            errors: again.errors,
+            stage: stage_name(lang, &p.stage),
+            hold: hold_name(lang, &p.hold),
+            active: hold == Hold::Active,
+            suspended: hold == Hold::Suspended,
+            cancelled: hold == Hold::Cancelled,
+            partners: p
+                .partners
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            budget,
+            total_yuan: total.yuan_text(),
+            total_wan: total.wan_text(),
+            coordinates: p
+                .latitude
+                .zip(p.longitude)
+                .map(|(lat, lng)| (format!("{lat}"), format!("{lng}"))),
+            created: format_local(p.created_at),
+            updated: format_local(p.updated_at),
+            expected,
+            ms: again.milestone.unwrap_or_default(),
+            progress: again.progress.unwrap_or_else(|| ProgressForm::of(&p)),
+            gate,
+            returns,
+            moving,
+            timeline,
+            manage: may_manage(actor, p.ownership()),
+            report: may_report_progress(actor, p.ownership()),
+            office: actor.roles.has(Role::Office),
+            tiles: state.config.tiles.clone(),
+            attachments,
+            p,
+        };
+        html(&page)
     }
 }
 

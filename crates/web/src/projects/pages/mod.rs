@@ -20,10 +20,12 @@ pub(crate) use list::{ListQuery, category_filter_choices, filter_of, light_choic
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, notice};
 use crate::kernel::i18n::Lang;
+use crate::kernel::page::NoticeQuery;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::scoped;
+use crate::kernel::widgets::{Id, Params, scoped};
 use axum::Router;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -43,7 +45,7 @@ pub fn routes() -> Router<AppState> {
             "/projects/categories",
             get(categories::show).post(categories::create),
         )
-        .route("/projects/{id}", get(detail::show))
+        .route("/projects/{id}", get(show::<detail::Again>))
         .route("/projects/{id}/edit", get(form::edit).post(form::update))
         .route("/projects/{id}/progress", post(detail::progress))
         .route("/projects/{id}/transition", post(detail::transition))
@@ -153,6 +155,26 @@ pub fn optional_int<T: std::str::FromStr>(
     }
 }
 
+/// The parsed input, or every problem at once: those found reading the form (numbers,
+/// amounts in 元, dates) and those of the parse for the fields that read well.
+pub fn all_problems<T>(
+    mut read: Vec<FieldProblem>,
+    parsed: Result<T, Vec<FieldProblem>>,
+) -> Result<T, StoreError> {
+    match parsed {
+        Ok(value) if read.is_empty() => Ok(value),
+        Ok(_) => Err(StoreError::Invalid(read)),
+        Err(found) => {
+            let more: Vec<FieldProblem> = found
+                .into_iter()
+                .filter(|f| read.iter().all(|r| r.field != f.field))
+                .collect();
+            read.extend(more);
+            Err(StoreError::Invalid(read))
+        }
+    }
+}
+
 /// Refuses with 403, before its form is read, a caller whom `may` (a rule of
 /// `domain::project_access`) does not let change project `id`, so a read-only role posting to a
 /// write route never gets the form's problems back as if it could. Storage checks again when
@@ -220,20 +242,37 @@ where
     }
 }
 
-/// A page of several forms about one project (the project page, its books) as it is shown again
-/// after one of them was refused: the messages and what was typed.
-pub trait Redisplay: Default {
+/// A page of several forms about one project (the project page, its books): shown by its GET
+/// with the notice its last redirect named, or again after one of its forms was refused, with
+/// the messages and what was typed.
+pub trait Redisplay: Default + Send {
     /// The page's path below `/projects/{id}`; empty for the project page itself.
     const BELOW: &'static str;
     /// Where the messages go.
     fn errors(&mut self) -> &mut FormErrors;
-    /// The page of project `id` in this state.
-    fn show(
+    /// The message key of a `?notice=` value this page shows after a redirect.
+    fn notice(value: Option<&str>) -> Option<&'static str>;
+    /// The page of project `id` in this state, with `notice`.
+    fn page(
         self,
         state: &AppState,
         s: &Signed,
         id: i64,
-    ) -> impl Future<Output = Result<Response, Failure>>;
+        notice: Option<&'static str>,
+    ) -> impl Future<Output = Result<Response, Failure>> + Send;
+}
+
+/// GET of a page of several forms about project `id`: as it stands, with the notice of the post
+/// that redirected here.
+pub async fn show<A: Redisplay>(
+    State(state): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    Params(q): Params<NoticeQuery>,
+) -> Result<Response, Failure> {
+    A::default()
+        .page(&state, &s, id, A::notice(q.notice.as_deref()))
+        .await
 }
 
 /// Where a post from a page of several forms about project `id` ends: back to the page with
@@ -251,7 +290,7 @@ pub async fn settle_on_page<T, A: Redisplay>(
     let to = format!("/projects/{id}{}?notice={notice}", A::BELOW);
     settle_prefixed(s.client.lang, result, &to, prefix, async |errors| {
         *again.errors() = errors;
-        again.show(state, s, id).await
+        again.page(state, s, id, None).await
     })
     .await
 }

@@ -9,16 +9,17 @@ use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
 use crate::kernel::i18n::Lang;
-use crate::kernel::page::{NoticeQuery, html};
+use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
-use crate::kernel::widgets::{Choice, Id, Input, Params, optional_id, parsed, required_id, scoped};
-use crate::projects::pages::{Redisplay, optional_date, settle_on_page, source_name};
+use crate::kernel::widgets::{Choice, Id, Input, optional_id, required_id, scoped};
+use crate::projects::pages::{Redisplay, all_problems, optional_date, settle_on_page, source_name};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use minxin_domain::control::finance::{
-    MoneyKind, ProcurementMethod, ProjectMoney, execution_rate_bp,
+    ContractInput, CorrectionInput, MoneyInput, MoneyKind, NewContract, NewCorrection, NewMoney,
+    ProcurementMethod, ProjectMoney, execution_rate_bp,
 };
 use minxin_domain::control::light::percent_text;
 use minxin_domain::kernel::money::Fen;
@@ -26,9 +27,7 @@ use minxin_domain::projects::project::FundingSource;
 use minxin_domain::{FieldProblem, Permission, Problem};
 use minxin_storage::StoreError;
 use minxin_storage::control::lights::today;
-use minxin_storage::control::money::{
-    Books, Contract, ContractInput, CorrectionInput, MoneyEntry, MoneyInput,
-};
+use minxin_storage::control::money::{Books, Contract, MoneyEntry};
 use minxin_storage::projects::Project;
 use serde::Deserialize;
 
@@ -70,19 +69,18 @@ pub struct ContractForm {
 }
 
 impl ContractForm {
-    fn input(&self) -> Result<ContractInput, StoreError> {
+    fn input(&self) -> Result<NewContract, StoreError> {
         let mut p = Vec::new();
-        let amount = yuan("amount", &self.amount, &mut p);
         let input = ContractInput {
-            method: self.method.trim().to_owned(),
+            method: self.method.clone(),
             contractor: self.contractor.clone(),
             credit_code: self.credit_code.clone(),
-            amount_fen: amount.map(|f| f.0),
+            amount_fen: yuan("amount", &self.amount, &mut p).map(|f| f.0),
             signed_on: date("signed_on", &self.signed_on, &mut p),
             starts_on: date("starts_on", &self.starts_on, &mut p),
             ends_on: date("ends_on", &self.ends_on, &mut p),
         };
-        parsed(input, p)
+        all_problems(p, input.parse())
     }
 }
 
@@ -106,20 +104,17 @@ impl MoneyForm {
         }
     }
 
-    fn input(&self) -> Result<MoneyInput, StoreError> {
+    fn input(&self) -> Result<NewMoney, StoreError> {
         let mut p = Vec::new();
-        let amount = yuan("amount_fen", &self.amount, &mut p);
-        let contract_id = optional_id("contract_id", &self.contract_id, &mut p);
-        let occurred_on = date("occurred_on", &self.occurred_on, &mut p);
         let input = MoneyInput {
-            kind: self.kind.trim().to_owned(),
-            source: self.source.trim().to_owned(),
-            amount_fen: amount.map_or(0, |f| f.0),
-            contract_id,
-            occurred_on,
+            kind: self.kind.clone(),
+            source: self.source.clone(),
+            amount_fen: yuan("amount_fen", &self.amount, &mut p).map_or(0, |f| f.0),
+            contract_id: optional_id("contract_id", &self.contract_id, &mut p),
+            occurred_on: date("occurred_on", &self.occurred_on, &mut p),
             note: self.note.clone(),
         };
-        parsed(input, p)
+        all_problems(p, input.parse())
     }
 }
 
@@ -141,17 +136,15 @@ impl CorrectionForm {
         }
     }
 
-    fn input(&self) -> Result<(i64, CorrectionInput), StoreError> {
+    fn input(&self) -> Result<(i64, NewCorrection), StoreError> {
         let mut p = Vec::new();
         let record = required_id("record", &self.record, &mut p);
-        let amount = yuan("amount_fen", &self.amount, &mut p);
-        let occurred_on = date("occurred_on", &self.occurred_on, &mut p);
         let input = CorrectionInput {
-            amount_fen: amount.map_or(0, |f| f.0),
+            amount_fen: yuan("amount_fen", &self.amount, &mut p).map_or(0, |f| f.0),
             reason: self.reason.clone(),
-            occurred_on,
+            occurred_on: date("occurred_on", &self.occurred_on, &mut p),
         };
-        parsed((record, input), p)
+        all_problems(p, input.parse()).map(|input| (record, input))
     }
 }
 
@@ -268,7 +261,7 @@ struct BooksPage {
 
 /// What the page shows again after a refused form.
 #[derive(Default)]
-struct Again {
+pub(super) struct Again {
     errors: FormErrors,
     contract: Option<ContractForm>,
     money: Option<MoneyForm>,
@@ -326,115 +319,6 @@ fn contract_row(lang: Lang, c: &Contract) -> ContractRow {
     }
 }
 
-async fn page(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    again: Again,
-    notice: Option<&'static str>,
-) -> Result<Response, Failure> {
-    let lang = s.client.lang;
-    let store = scoped(state, s);
-    let p = store.projects().get(id).await?;
-    let books = store.control().books(id).await?;
-    let contract_form = again.contract.unwrap_or_default();
-    let today = today(state.clock.now());
-    let money_form = again.money.unwrap_or_else(|| MoneyForm::blank(today));
-    let correction_form = again
-        .correction
-        .unwrap_or_else(|| CorrectionForm::blank(today));
-    let (summary, total) = summary_rows(lang, &books.summary);
-    let page = BooksPage {
-        c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
-        errors: again.errors,
-        summary,
-        total,
-        contracts: books
-            .contracts
-            .iter()
-            .map(|c| contract_row(lang, c))
-            .collect(),
-        records: record_rows(lang, &books),
-        finance: s.session.actor.may(Permission::RecordMoney),
-        methods: ProcurementMethod::ALL
-            .iter()
-            .map(|m| {
-                Choice::new(
-                    m.code(),
-                    lang.t(&format!("books.methods.{}", m.code())),
-                    &contract_form.method,
-                )
-            })
-            .collect(),
-        kinds: MoneyKind::ALL
-            .iter()
-            .map(|k| Choice::new(k.code(), kind_name(lang, k.code()), &money_form.kind))
-            .collect(),
-        sources: FundingSource::ALL
-            .iter()
-            .map(|src| Choice::new(src.code(), source_name(lang, *src), &money_form.source))
-            .collect(),
-        contract_choices: books
-            .contracts
-            .iter()
-            .map(|c| {
-                Choice::new(
-                    c.id,
-                    format!(
-                        "{}（{} {}）",
-                        c.contractor,
-                        Fen(c.amount_fen).yuan_text(),
-                        lang.t("books.yuan")
-                    ),
-                    &money_form.contract_id,
-                )
-            })
-            .collect(),
-        record_choices: books
-            .records
-            .iter()
-            .filter(|r| r.reverses.is_none())
-            .map(|r| {
-                Choice::new(
-                    r.id,
-                    format!(
-                        "#{} {} {} {} {} {}",
-                        r.id,
-                        r.occurred_on,
-                        kind_name(lang, &r.kind),
-                        source_of(lang, &r.source),
-                        Fen(r.amount_fen).yuan_text(),
-                        lang.t("books.yuan")
-                    ),
-                    &correction_form.record,
-                )
-            })
-            .collect(),
-        contract_form,
-        money_form,
-        correction_form,
-        p,
-    };
-    html(&page)
-}
-
-/// GET /projects/{id}/books
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-    Params(q): Params<NoticeQuery>,
-) -> Result<Response, Failure> {
-    page(
-        &state,
-        &s,
-        id,
-        Again::default(),
-        notice_of(q.notice.as_deref()),
-    )
-    .await
-}
-
 impl Redisplay for Again {
     const BELOW: &'static str = "/books";
 
@@ -442,8 +326,102 @@ impl Redisplay for Again {
         &mut self.errors
     }
 
-    async fn show(self, state: &AppState, s: &Signed, id: i64) -> Result<Response, Failure> {
-        page(state, s, id, self, None).await
+    fn notice(value: Option<&str>) -> Option<&'static str> {
+        notice_of(value)
+    }
+
+    /// The books page, with `self` filled in after a refused form.
+    async fn page(
+        self,
+        state: &AppState,
+        s: &Signed,
+        id: i64,
+        notice: Option<&'static str>,
+    ) -> Result<Response, Failure> {
+        let again = self;
+        let lang = s.client.lang;
+        let store = scoped(state, s);
+        let p = store.projects().get(id).await?;
+        let books = store.control().books(id).await?;
+        let contract_form = again.contract.unwrap_or_default();
+        let today = today(state.clock.now());
+        let money_form = again.money.unwrap_or_else(|| MoneyForm::blank(today));
+        let correction_form = again
+            .correction
+            .unwrap_or_else(|| CorrectionForm::blank(today));
+        let (summary, total) = summary_rows(lang, &books.summary);
+        let page = BooksPage {
+            c: Chrome::signed(state, s, &format!("/projects/{id}")).with_notice(notice),
+            errors: again.errors,
+            summary,
+            total,
+            contracts: books
+                .contracts
+                .iter()
+                .map(|c| contract_row(lang, c))
+                .collect(),
+            records: record_rows(lang, &books),
+            finance: s.session.actor.may(Permission::RecordMoney),
+            methods: ProcurementMethod::ALL
+                .iter()
+                .map(|m| {
+                    Choice::new(
+                        m.code(),
+                        lang.t(&format!("books.methods.{}", m.code())),
+                        &contract_form.method,
+                    )
+                })
+                .collect(),
+            kinds: MoneyKind::ALL
+                .iter()
+                .map(|k| Choice::new(k.code(), kind_name(lang, k.code()), &money_form.kind))
+                .collect(),
+            sources: FundingSource::ALL
+                .iter()
+                .map(|src| Choice::new(src.code(), source_name(lang, *src), &money_form.source))
+                .collect(),
+            contract_choices: books
+                .contracts
+                .iter()
+                .map(|c| {
+                    Choice::new(
+                        c.id,
+                        format!(
+                            "{}（{} {}）",
+                            c.contractor,
+                            Fen(c.amount_fen).yuan_text(),
+                            lang.t("books.yuan")
+                        ),
+                        &money_form.contract_id,
+                    )
+                })
+                .collect(),
+            record_choices: books
+                .records
+                .iter()
+                .filter(|r| r.reverses.is_none())
+                .map(|r| {
+                    Choice::new(
+                        r.id,
+                        format!(
+                            "#{} {} {} {} {} {}",
+                            r.id,
+                            r.occurred_on,
+                            kind_name(lang, &r.kind),
+                            source_of(lang, &r.source),
+                            Fen(r.amount_fen).yuan_text(),
+                            lang.t("books.yuan")
+                        ),
+                        &correction_form.record,
+                    )
+                })
+                .collect(),
+            contract_form,
+            money_form,
+            correction_form,
+            p,
+        };
+        html(&page)
     }
 }
 

@@ -34,7 +34,10 @@ pub fn routes() -> Router<AppState> {
             "/projects/{id}/reports/photos/{photo}/{copy}",
             get(photos::show),
         )
-        .route("/projects/{id}/books", get(books::show))
+        .route(
+            "/projects/{id}/books",
+            get(crate::projects::pages::show::<books::Again>),
+        )
         .route("/projects/{id}/books/contracts", post(books::add_contract))
         .route("/projects/{id}/books/money", post(books::record))
         .route("/projects/{id}/books/corrections", post(books::correct))

@@ -11,7 +11,7 @@ use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
 use crate::kernel::tiles::TileSource;
-use crate::kernel::widgets::{Choice, Id, Input, scoped, version};
+use crate::kernel::widgets::{Choice, Id, Input, department_choices, scoped, version};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -153,21 +153,6 @@ impl FormPage {
     }
 }
 
-/// Departments as options, labelled with their region, selected when `chosen` holds their id.
-fn department_options(departments: &[&Department], chosen: &[String]) -> Vec<Choice> {
-    departments
-        .iter()
-        .map(|d| {
-            let value = d.id.to_string();
-            Choice {
-                selected: chosen.contains(&value),
-                label: format!("{}（{}）", d.name, d.region_name),
-                value,
-            }
-        })
-        .collect()
-}
-
 async fn form_page(
     state: &AppState,
     s: &Signed,
@@ -196,11 +181,11 @@ async fn form_page(
         .collect();
     let actor = &s.session.actor;
     // Department staff lead only with their own departments (storage refuses anything else).
-    let leads: Vec<&Department> = departments
+    let leads: Vec<Department> = departments
         .iter()
         .filter(|d| actor.roles.has(Role::Office) || actor.scope.departments.contains(&d.id))
+        .cloned()
         .collect();
-    let all: Vec<&Department> = departments.iter().collect();
     let regions: Vec<_> = regions
         .into_iter()
         .filter(|r| r.level().is_ok_and(|l| l >= RegionLevel::District))
@@ -217,8 +202,8 @@ async fn form_page(
         errors,
         groups: category_groups(&categories, &form.category_id),
         regions: crate::kernel::widgets::region_choices(&regions, &form.region_id),
-        leads: department_options(&leads, std::slice::from_ref(&form.lead_department_id)),
-        partners: department_options(&all, form.partners()),
+        leads: department_choices(&leads, std::slice::from_ref(&form.lead_department_id)),
+        partners: department_choices(&departments, form.partners()),
         managers,
         budget: FundingSource::ALL
             .iter()
