@@ -7,6 +7,7 @@ use crate::control::pages::progress::photos::read_upload;
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
+use crate::kernel::observability::metrics::{IntakeChannel, intake};
 use crate::kernel::page::html;
 use crate::kernel::session::Signed;
 use crate::kernel::state::AppState;
@@ -108,7 +109,10 @@ pub async fn submit(
     let channel_code = upload.field("channel");
     let photos = match checked_photos(&state, s.client.lang, upload).await? {
         Ok(photos) => photos,
-        Err(errors) => return entry_page(&state, &s, channel_code, form, errors).await,
+        Err(errors) => {
+            intake(IntakeChannel::Staff, false);
+            return entry_page(&state, &s, channel_code, form, errors).await;
+        }
     };
     let entered = match Channel::STAFF
         .into_iter()
@@ -128,6 +132,7 @@ pub async fn submit(
         }
         None => Err(StoreError::invalid("channel", Problem::Required)),
     };
+    intake(IntakeChannel::Staff, entered.is_ok());
     match entered {
         Ok(receipt) => html(&EnteredPage {
             c: Chrome::signed(&state, &s, "/requests"),
