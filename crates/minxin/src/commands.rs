@@ -107,28 +107,94 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
             0 => minxin_web::kernel::decode_slots::default_slots(),
             n => n,
         },
+        metrics: minxin_web::kernel::observability::metrics::MetricsAccess {
+            token: config.metrics_token.clone(),
+            own_listener: config.metrics_listen.is_some(),
+        },
         ..minxin_web::WebConfig::default()
     };
     let state = minxin_web::AppState::new(store.clone(), web)
         .await?
         .with_blobs(std::sync::Arc::new(blobs));
-    minxin_web::worker(state.clone()).start();
+    // The worker stops with the process; it hooks `state.lifecycle.stopping()` to release its
+    // lease first (a job cut off runs again once its lease ran out).
+    let worker = minxin_web::worker(state.clone()).start();
     tokio::spawn(nightly(store.clone()));
     tokio::spawn(escalation(store.clone()));
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let operations = match &config.metrics_listen {
+        Some(address) => Some(serve_operations(address, state.clone()).await?),
+        None => None,
+    };
     println!();
     println!("Minxin 民心 is running at http://{}/", config.listen);
     println!("database: {}", config.database_for_display());
-    axum::serve(
+    let lifecycle = state.lifecycle.clone();
+    let server = axum::serve(
         listener,
         minxin_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    .with_graceful_shutdown(drain_on_signal(lifecycle.clone()));
+    tokio::select! {
+        served = server.into_future() => served?,
+        () = async {
+            lifecycle.stopping().await;
+            tokio::time::sleep(GRACE).await;
+        } => tracing::warn!("requests still running {} s after the signal were cut off", GRACE.as_secs()),
+    }
+    worker.abort();
+    if let Some(operations) = operations {
+        operations.abort();
+    }
     store.db().close().await;
+    println!("stopped");
     Ok(())
+}
+
+/// How long requests in flight may run on after SIGTERM or Ctrl-C.
+const GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves `/metrics` and the probes on `address` until the process ends (through the drain, so
+/// `/readyz` is seen answering 503 there).
+async fn serve_operations(
+    address: &str,
+    state: minxin_web::AppState,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen on {address} (`metrics_listen`)"))?;
+    println!("metrics and probes at http://{address}/metrics");
+    let router = minxin_web::kernel::observability::metrics::operations(state);
+    Ok(tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    }))
+}
+
+/// Resolves on SIGTERM or Ctrl-C, after marking the process draining: the server then stops
+/// accepting and lets the requests in flight finish.
+async fn drain_on_signal(lifecycle: std::sync::Arc<minxin_web::kernel::observability::Lifecycle>) {
+    let interrupted = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminated = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminated = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupted => {}
+        () = terminated => {}
+    }
+    println!("draining: no new connections, finishing the requests in flight");
+    lifecycle.drain();
 }
 
 /// How often `serve` warns of service-request deadlines and escalates passed ones.
@@ -294,11 +360,6 @@ pub async fn take_snapshot(config: &Config, period: &str) -> anyhow::Result<()> 
     }
     store.db().close().await;
     Ok(())
-}
-
-async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
-    println!("shutting down");
 }
 
 /// `minxin migrate`
@@ -573,6 +634,9 @@ pub fn show_config(config: &Config) -> anyhow::Result<()> {
     shown.database_url = Some(config.database_for_display());
     if shown.demo_password.is_some() {
         shown.demo_password = Some("***".into());
+    }
+    if shown.metrics_token.is_some() {
+        shown.metrics_token = Some("***".into());
     }
     println!("{}", serde_json::to_string_pretty(&shown)?);
     Ok(())

@@ -70,11 +70,17 @@ pub struct Config {
     /// The file holding that key (`MINXIN_TOTP_KEY_FILE`); unset: `totp.key` in the data
     /// directory. Created with a fresh key, mode 0600, when it does not exist.
     pub totp_key_file: Option<PathBuf>,
+    /// The bearer token `/metrics` asks for, at least 16 characters (`MINXIN_METRICS_TOKEN`):
+    /// when set, `/metrics` is served on `listen` to callers presenting it.
+    pub metrics_token: Option<String>,
+    /// A second address serving only `/metrics`, `/livez` and `/readyz`, for the operators'
+    /// network (`MINXIN_METRICS_LISTEN`). With neither this nor `metrics_token`, metrics are off.
+    pub metrics_listen: Option<String>,
 }
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 22] = [
+const ENV_KEYS: [&str; 24] = [
     "listen",
     "database_url",
     "data_dir",
@@ -97,6 +103,8 @@ const ENV_KEYS: [&str; 22] = [
     "photo_decodes",
     "totp_key",
     "totp_key_file",
+    "metrics_token",
+    "metrics_listen",
 ];
 
 impl Default for Config {
@@ -124,6 +132,8 @@ impl Default for Config {
             photo_decodes: 0,
             totp_key: None,
             totp_key_file: None,
+            metrics_token: None,
+            metrics_listen: None,
         }
     }
 }
@@ -149,6 +159,10 @@ impl Config {
             .public_base_url
             .map(|url| url.trim().trim_end_matches('/').to_owned())
             .filter(|url| !url.is_empty());
+        let set =
+            |value: Option<String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        config.metrics_token = set(config.metrics_token);
+        config.metrics_listen = set(config.metrics_listen);
         config.validate()?;
         Ok(config)
     }
@@ -181,6 +195,17 @@ impl Config {
         }
         self.tiles()?;
         self.blobs()?;
+        if let Some(listen) = &self.metrics_listen
+            && listen.parse::<SocketAddr>().is_err()
+        {
+            anyhow::bail!(
+                "configuration error: `metrics_listen` must be an address such as 127.0.0.1:9090, \
+                 got `{listen}`"
+            );
+        }
+        if self.metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            anyhow::bail!("configuration error: `metrics_token` must be at least 16 characters");
+        }
         if self.body_limit < 1024 {
             anyhow::bail!("configuration error: `body_limit` must be at least 1024 bytes");
         }
@@ -338,6 +363,28 @@ mod tests {
         let c = Config::load(&file, true).unwrap();
         assert_eq!(c.open311_jurisdiction.as_deref(), Some("mx.example.gov.cn"));
         assert_eq!(c.open311_per_hour, 50);
+    }
+
+    #[test]
+    fn metrics_are_off_until_a_token_or_an_address_is_set() {
+        assert_eq!(Config::default().metrics_token, None);
+        assert_eq!(Config::default().metrics_listen, None);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("minxin.toml");
+        std::fs::write(&file, "metrics_token = \"short\"\n").unwrap();
+        let err = Config::load(&file, true).unwrap_err().to_string();
+        assert!(err.contains("metrics_token"), "{err}");
+        std::fs::write(&file, "metrics_listen = \"everywhere\"\n").unwrap();
+        let err = Config::load(&file, true).unwrap_err().to_string();
+        assert!(err.contains("metrics_listen"), "{err}");
+        std::fs::write(
+            &file,
+            "metrics_token = \"  \"\nmetrics_listen = \"127.0.0.1:9090\"\n",
+        )
+        .unwrap();
+        let c = Config::load(&file, true).unwrap();
+        assert_eq!(c.metrics_token, None);
+        assert_eq!(c.metrics_listen.as_deref(), Some("127.0.0.1:9090"));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! (state, failures, sessions, CSRF, languages, page chrome, caching, security headers — it
 //! imports no context) < `org` < `identity` < `projects` < `control` < `requests` < `openness`.
 //! Each context holds its own pages, API operations, wording and background jobs; this file is
-//! the composition root that assembles their routes and the worker's job handlers. A request passes, outside in: tracing → security headers →
-//! body limit → (pages: CSRF check → failure rendering → handler) or (API: failure rendering →
+//! the composition root that assembles their routes and the worker's job handlers. A request passes, outside in: request id → tracing →
+//! metrics (when on) → body limit → security headers → (pages: CSRF check → failure rendering → handler) or (API: failure rendering →
 //! bearer authentication in the handler's extractor → handler) or (Open311: handler, which
 //! renders its own errors and checks the `api_key` of a POST) → storage.
 
@@ -27,24 +27,31 @@ use axum::routing::get;
 use kernel::client::{api_lang, page_lang};
 use kernel::csrf::is_multipart;
 use kernel::error::{Failure, error_body, error_page, render_page_failures};
+use kernel::observability::{health, metrics, request_id};
 use kernel::security::UPLOAD_BODY_LIMIT;
 use kernel::{api, assets, csrf, security};
 use requests::open311;
-use tower_http::trace::TraceLayer;
 
-/// The complete application: pages, API, Open311, static files and health check.
+/// The complete application: pages, API, Open311, static files, the probes and, with a
+/// metrics token, `/metrics`.
 pub fn app(state: AppState) -> Router {
     let pages = pages().layer(axum::middleware::from_fn_with_state(
         state.clone(),
         csrf::protect,
     ));
     let (api_routes, doc) = documented_api();
-    Router::new()
+    let mut router = Router::new()
         .merge(pages)
         .nest("/api/v1", api::serve(api_routes, doc))
         .nest("/open311/v2", open311::router())
         .merge(assets::router())
         .route("/healthz", get(healthz))
+        .route("/livez", get(health::livez))
+        .route("/readyz", get(health::readyz));
+    if state.config.metrics.token.is_some() {
+        router = router.route("/metrics", get(metrics::scrape));
+    }
+    router = router
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,
@@ -52,9 +59,11 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limit_body,
-        ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        ));
+    if state.config.metrics.enabled() {
+        router = router.layer(axum::middleware::from_fn(metrics::track));
+    }
+    request_id::traced(router).with_state(state)
 }
 
 /// Every page route of every context, with the 404 page and failures rendered as pages.

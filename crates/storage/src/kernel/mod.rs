@@ -1,6 +1,7 @@
 //! The foundation every context stands on: the database and its dialects, the schema and its
 //! migrations, errors and pages, the audit log's append, the [`Scoped`] entry handle with its
-//! permission check, the working-day calendar, the job queue, blobs and sealing. The kernel
+//! permission check, the working-day calendar, the job queue, blobs and sealing, and the operator's health figures
+//! (`health.rs`). The kernel
 //! imports no context.
 
 pub mod audit;
@@ -10,6 +11,7 @@ pub(crate) mod counts;
 pub mod db;
 pub(crate) mod derived;
 pub mod error;
+pub mod health;
 pub mod jobs;
 pub mod migrate;
 pub(crate) mod migrations;

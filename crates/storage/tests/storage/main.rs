@@ -9,6 +9,7 @@ mod categories;
 mod credentials;
 mod dashboard;
 mod foundation;
+mod health;
 mod import;
 mod in_use;
 mod jobs;

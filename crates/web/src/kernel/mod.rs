@@ -5,7 +5,8 @@
 //! shares — rendering (`page.rs`), the chrome around it (`chrome.rs`), widgets and form helpers
 //! (`widgets.rs`, `form.rs`, the post of a create or edit form in `edit.rs`), file downloads
 //! (`disposition.rs`, `download.rs`, `file_response.rs`) — HTTP caching (`http_cache.rs`,
-//! `page_cache.rs`), static files (`assets.rs`), the background worker (`jobs.rs`), security
+//! `page_cache.rs`), static files (`assets.rs`), the background worker (`jobs.rs`), metrics, probes and request ids
+//! (`observability/`), security
 //! headers and the upload body limit (`security.rs`), the map tile source (`tiles.rs`), the
 //! process-wide limits and caches (`decode_slots.rs`, `intake_limit.rs`, `token_cache.rs`,
 //! `calendar_state.rs`, `open311_state.rs`) and the JSON API's callers, extractors and OpenAPI
@@ -28,6 +29,7 @@ pub mod http_cache;
 pub mod i18n;
 pub mod intake_limit;
 pub mod jobs;
+pub mod observability;
 pub mod open311_state;
 pub mod page;
 pub mod page_cache;

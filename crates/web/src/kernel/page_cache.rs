@@ -50,7 +50,14 @@ pub struct PageCache {
 
 impl PageCache {
     /// The page rendered for `key`, if nothing was written since and it is fresh.
+    /// Counted as a hit or a miss in the metrics.
     pub fn get(&self, key: &str) -> Option<Arc<Rendered>> {
+        let page = self.fresh(key);
+        super::observability::metrics::page_cache(page.is_some());
+        page
+    }
+
+    fn fresh(&self, key: &str) -> Option<Arc<Rendered>> {
         let entries = self.entries.read().ok()?;
         let entry = entries.by_key.get(key)?;
         (entry.generation == minxin_storage::write_generation() && entry.at.elapsed() < TTL)

@@ -1,5 +1,5 @@
 //! What every handler shares: the store, the file store of attachments, the CSRF key and a few
-//! deployment switches.
+//! deployment switches, and whether the process is draining.
 
 use crate::kernel::csrf::CsrfKey;
 use crate::kernel::security::content_security_policy;
@@ -37,6 +37,8 @@ pub struct WebConfig {
     pub photo_decodes: usize,
     /// How long a submission waits for a decode slot before it is answered 503.
     pub photo_decode_wait: std::time::Duration,
+    /// Whether metrics are recorded and who may read them.
+    pub metrics: crate::kernel::observability::metrics::MetricsAccess,
 }
 
 impl Default for WebConfig {
@@ -53,6 +55,7 @@ impl Default for WebConfig {
             open311_per_hour: 1_000,
             photo_decodes: crate::kernel::decode_slots::default_slots(),
             photo_decode_wait: std::time::Duration::from_secs(2),
+            metrics: crate::kernel::observability::metrics::MetricsAccess::default(),
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct AppState {
     pub open311: Arc<crate::kernel::open311_state::Open311State>,
     /// The photo decodes running at once.
     pub decodes: Arc<crate::kernel::decode_slots::DecodeSlots>,
+    /// Running or draining: `/readyz` and the job worker look here.
+    pub lifecycle: Arc<crate::kernel::observability::Lifecycle>,
 }
 
 impl AppState {
@@ -97,6 +102,9 @@ impl AppState {
         tx.commit().await?;
         let calendar = store.working_calendar().await?;
         let clock = store.clock().clone();
+        if config.metrics.enabled() {
+            crate::kernel::observability::metrics::install();
+        }
         Ok(Self {
             store,
             csrf: CsrfKey::new(secret.as_bytes()),
@@ -117,6 +125,7 @@ impl AppState {
                 config.photo_decodes,
                 config.photo_decode_wait,
             )),
+            lifecycle: Arc::default(),
             config,
         })
     }

@@ -16,6 +16,7 @@ mod downloads;
 mod import;
 mod light_rules_pages;
 mod numeric_params;
+mod observability;
 mod open311;
 mod pages;
 mod photo_limits;

@@ -6,6 +6,7 @@
 use super::{Call, Format, Node, Open311Error, Params};
 use crate::kernel::http_cache::Validators;
 use crate::kernel::i18n::Lang;
+use crate::kernel::observability::metrics::{IntakeChannel, intake};
 use crate::kernel::page_cache::Rendered;
 use crate::kernel::state::AppState;
 use axum::body::{Body, Bytes};
@@ -228,12 +229,19 @@ fn post_form(p: &Params) -> PostForm {
     }
 }
 
-/// POST `requests.{format}`: a new request, received like a resident's own from the portal.
+/// POST `requests.{format}`: a new request, received like a resident's own from the portal;
+/// counted at intake as accepted or refused.
 pub(super) async fn post(
     State(state): State<AppState>,
-    mut call: Call,
+    call: Call,
     body: Body,
 ) -> Result<Response, Open311Error> {
+    let posted = receive(state, call, body).await;
+    intake(IntakeChannel::Open311, posted.is_ok());
+    posted
+}
+
+async fn receive(state: AppState, mut call: Call, body: Body) -> Result<Response, Open311Error> {
     let lang = call.lang;
     if call.stem != "requests" {
         return Err(call.not_found("open311.no_resource", &call.stem));

@@ -7,6 +7,7 @@ use crate::control::pages::progress::photos::read_upload;
 use crate::kernel::chrome::Chrome;
 use crate::kernel::error::Failure;
 use crate::kernel::form::FormErrors;
+use crate::kernel::observability::metrics::{IntakeChannel, intake};
 use crate::kernel::page::html;
 use crate::kernel::staff::Staff;
 use crate::kernel::tiles::TileSource;
@@ -99,7 +100,10 @@ pub async fn submit(
     let channel_code = upload.field("channel");
     let photos = match checked_photos(&staff.state, staff.lang(), upload).await? {
         Ok(photos) => photos,
-        Err(errors) => return entry_page(&staff, channel_code, form, errors).await,
+        Err(errors) => {
+            intake(IntakeChannel::Staff, false);
+            return entry_page(&staff, channel_code, form, errors).await;
+        }
     };
     let entered = match form.staff_submission(&channel_code, photos.len()) {
         Ok(submission) => {
@@ -114,6 +118,7 @@ pub async fn submit(
         }
         Err(problems) => Err(StoreError::Invalid(problems)),
     };
+    intake(IntakeChannel::Staff, entered.is_ok());
     match entered {
         Ok(receipt) => html(&EnteredPage {
             c: staff.chrome("/requests"),

@@ -11,6 +11,7 @@ use crate::kernel::client::Client;
 use crate::kernel::error::Failure;
 use crate::kernel::form::{FormErrors, WHOLE_FORM};
 use crate::kernel::i18n::Lang;
+use crate::kernel::observability::metrics::{IntakeChannel, intake};
 use crate::kernel::page::{PathOf, html};
 use crate::kernel::state::AppState;
 use crate::kernel::tiles::TileSource;
@@ -318,13 +319,17 @@ pub async fn submit(
     if !state.intake_limit.admit(&client.address, state.clock.now()) {
         let mut errors = FormErrors::default();
         errors.add(WHOLE_FORM, lang.t("requests.too_many"));
+        intake(IntakeChannel::Residents, false);
         let mut page = form_page(&state, &client, form, errors).await?;
         *page.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
         return Ok(page);
     }
     let photos = match checked_photos(&state, lang, upload).await? {
         Ok(photos) => photos,
-        Err(errors) => return form_page(&state, &client, form, errors).await,
+        Err(errors) => {
+            intake(IntakeChannel::Residents, false);
+            return form_page(&state, &client, form, errors).await;
+        }
     };
     let channel = if form.project.is_empty() {
         Channel::Portal
@@ -342,6 +347,7 @@ pub async fn submit(
         }
         Err(problems) => Err(StoreError::Invalid(problems)),
     };
+    intake(IntakeChannel::Residents, receipt.is_ok());
     match receipt {
         Ok(receipt) => html(&ReceiptPage {
             c: Chrome::anonymous(lang),
