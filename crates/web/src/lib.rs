@@ -87,7 +87,12 @@ fn documented_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// drain it.
 pub fn worker(state: AppState) -> kernel::jobs::Worker {
     kernel::jobs::Worker::new(state)
-        .handle(projects::pages::import::KIND, projects::pages::import::run)
+        // An import that failed tells its uploader why; trying it again would not help.
+        .handle(
+            projects::pages::import::KIND,
+            1,
+            projects::pages::import::run,
+        )
 }
 
 /// The OpenAPI document, for `minxin openapi` and tests.

@@ -10,6 +10,7 @@ mod dashboard;
 mod foundation;
 mod import;
 mod in_use;
+mod job_schedule;
 mod jobs;
 mod light_rules;
 mod open311;

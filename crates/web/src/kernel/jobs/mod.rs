@@ -46,11 +46,18 @@ impl Progress {
     }
 }
 
+/// A kind's handler and how many attempts a job of it gets before it stays failed.
+#[derive(Clone, Copy)]
+struct Registered {
+    handler: Handler,
+    attempts: i64,
+}
+
 /// Claims due jobs of the kinds it has handlers for and runs them one at a time.
 #[derive(Clone)]
 pub struct Worker {
     state: AppState,
-    handlers: Arc<BTreeMap<&'static str, Handler>>,
+    handlers: Arc<BTreeMap<&'static str, Registered>>,
 }
 
 impl Worker {
@@ -62,10 +69,11 @@ impl Worker {
         }
     }
 
-    /// The same worker, running jobs of `kind` with `handler`.
+    /// The same worker, running jobs of `kind` with `handler`; a job that fails is tried
+    /// again after a backoff until it made `attempts` attempts (1: never again).
     #[must_use]
-    pub fn handle(mut self, kind: &'static str, handler: Handler) -> Self {
-        Arc::make_mut(&mut self.handlers).insert(kind, handler);
+    pub fn handle(mut self, kind: &'static str, attempts: i64, handler: Handler) -> Self {
+        Arc::make_mut(&mut self.handlers).insert(kind, Registered { handler, attempts });
         self
     }
 
@@ -101,14 +109,14 @@ impl Worker {
         let Some(claim) = self.state.store.queue().claim(&kinds, LEASE).await? else {
             return Ok(false);
         };
-        let handler = self
+        let registered = *self
             .handlers
             .get(claim.job.kind.as_str())
             .ok_or_else(|| StoreError::Config(format!("no handler for job {}", claim.job.kind)))?;
         let (sender, seen) = watch::channel((claim.job.done, claim.job.total));
         let (lost, mut taken_over) = tokio::sync::oneshot::channel();
         let beat = tokio::spawn(heartbeat(self.state.clone(), claim.clone(), seen, lost));
-        let work = handler(self.state.clone(), claim.clone(), Progress(sender));
+        let work = (registered.handler)(self.state.clone(), claim.clone(), Progress(sender));
         let outcome = tokio::select! {
             outcome = work => Some(outcome),
             _ = &mut taken_over => None,
@@ -119,7 +127,7 @@ impl Worker {
             Some(Ok(result)) => queue.finish(&claim, result).await?,
             Some(Err(error)) => {
                 tracing::error!(job = claim.job.id, kind = %claim.job.kind, %error, "job failed");
-                queue.fail(&claim, error).await?
+                queue.fail(&claim, error, registered.attempts).await?
             }
             None => false,
         };
