@@ -109,9 +109,13 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         ..minxin_web::WebConfig::default()
     };
     let state = minxin_web::AppState::new(store.clone(), web).await?;
-    minxin_web::worker(state.clone()).start();
-    tokio::spawn(nightly(store.clone()));
-    tokio::spawn(escalation(store.clone()));
+    // The nightly run and the escalations are jobs the worker schedules (once across instances).
+    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = minxin_web::worker(state.clone())
+        .concurrency(config.job_concurrency)
+        .start(async {
+            let _ = worker_stopped.await;
+        });
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -124,67 +128,11 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown())
     .await?;
+    // The worker stops claiming, lets its jobs finish briefly and hands the rest back.
+    let _ = stop_worker.send(());
+    let _ = worker.await;
     store.db().close().await;
     Ok(())
-}
-
-/// How often `serve` warns of service-request deadlines and escalates passed ones.
-const ESCALATION_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// Warns the departments holding service requests whose deadline is near and escalates those
-/// past it to the office, at start-up and then every ten minutes (each deadline only once).
-async fn escalation(store: Store) {
-    let mut every = tokio::time::interval(ESCALATION_EVERY);
-    loop {
-        every.tick().await;
-        match store.escalate_requests(store.clock().now()).await {
-            Ok(r) if r.warned + r.escalated > 0 => tracing::info!(
-                warned = r.warned,
-                escalated = r.escalated,
-                "service request deadlines"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "warning of request deadlines failed"),
-        }
-    }
-}
-
-/// Refreshes every light once at start-up and then every night at 00:10 Asia/Shanghai, since a
-/// light can turn with the date alone (a milestone falls due, a report becomes late); the first
-/// run of a month also keeps the month just finished as its snapshot for the bulletins.
-async fn nightly(store: Store) {
-    loop {
-        match store.refresh_lights().await {
-            Ok(r) => tracing::info!(
-                projects = r.projects,
-                changed = r.changed,
-                "lights refreshed"
-            ),
-            Err(e) => tracing::error!(error = %e, "refreshing lights failed"),
-        }
-        match store.take_due_snapshots(today(&store)).await {
-            Ok(Some(taken)) if taken.new => tracing::info!(
-                period = %taken.month.period,
-                "monthly light snapshot taken"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "taking the monthly snapshot failed"),
-        }
-        let now = store
-            .clock()
-            .now()
-            .with_timezone(&minxin_domain::kernel::time::shanghai());
-        let next = (now.date_naive() + chrono::Duration::days(1))
-            .and_hms_opt(0, 10, 0)
-            .and_then(|t| {
-                t.and_local_timezone(minxin_domain::kernel::time::shanghai())
-                    .single()
-            });
-        let wait = next.map_or(std::time::Duration::from_secs(86_400), |next| {
-            (next - now).to_std().unwrap_or_default()
-        });
-        tokio::time::sleep(wait).await;
-    }
 }
 
 /// `minxin lights refresh`

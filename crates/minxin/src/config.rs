@@ -60,6 +60,8 @@ pub struct Config {
     /// Submissions whose photos are decoded at once, 0 for one per processor
     /// (`MINXIN_PHOTO_DECODES`); a submission finding none free within two seconds gets 503.
     pub photo_decodes: usize,
+    /// Background jobs each instance runs at once (`MINXIN_JOB_CONCURRENCY`), at least 1.
+    pub job_concurrency: usize,
     /// The key that seals second-factor secrets in the database, 64 hexadecimal digits
     /// (`MINXIN_TOTP_KEY`); takes precedence over `totp_key_file`.
     pub totp_key: Option<String>,
@@ -70,7 +72,7 @@ pub struct Config {
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 21] = [
+const ENV_KEYS: [&str; 22] = [
     "listen",
     "database_url",
     "data_dir",
@@ -90,6 +92,7 @@ const ENV_KEYS: [&str; 21] = [
     "open311_per_hour",
     "near_project_metres",
     "photo_decodes",
+    "job_concurrency",
     "totp_key",
     "totp_key_file",
 ];
@@ -116,6 +119,7 @@ impl Default for Config {
             open311_per_hour: 1_000,
             near_project_metres: minxin_domain::requests::placement::DEFAULT_NEAR_PROJECT_METRES,
             photo_decodes: 0,
+            job_concurrency: minxin_web::kernel::jobs::DEFAULT_CONCURRENCY,
             totp_key: None,
             totp_key_file: None,
         }
@@ -174,6 +178,9 @@ impl Config {
             );
         }
         self.tiles()?;
+        if self.job_concurrency == 0 {
+            anyhow::bail!("configuration error: `job_concurrency` must be at least 1");
+        }
         if self.body_limit < 1024 {
             anyhow::bail!("configuration error: `body_limit` must be at least 1024 bytes");
         }
