@@ -204,3 +204,41 @@ async fn the_system_administrator_cancels_and_retries_audited_and_others_may_not
         );
     }
 }
+
+#[tokio::test]
+async fn a_thousand_jobs_are_each_run_exactly_once_by_two_instances() {
+    for (b, store) in stores_on(&Clock::system()).await {
+        let now = store.clock().now();
+        let keys: Vec<String> = (0..1000).map(|n| format!("k {n}")).collect();
+        let mut all = std::collections::BTreeSet::new();
+        for key in &keys {
+            all.insert(store.queue().schedule(&nightly(key, now)).await.unwrap().0);
+        }
+        let worker = |store: minxin_storage::Store| async move {
+            let queue = store.queue();
+            let mut ran = Vec::new();
+            while let Some(claim) = queue.claim(&[KIND], LEASE).await.unwrap() {
+                assert!(queue.finish(&claim, &json!(null)).await.unwrap());
+                ran.push(claim.job.id);
+            }
+            ran
+        };
+        let (one, two) = tokio::join!(
+            tokio::spawn(worker(store.clone())),
+            tokio::spawn(worker(store.another_instance())),
+        );
+        let (one, two) = (one.unwrap(), two.unwrap());
+        let ran: std::collections::BTreeSet<i64> = one.iter().chain(&two).copied().collect();
+        assert_eq!(ran.len(), one.len() + two.len(), "[{b}] no job twice");
+        assert_eq!(ran, all, "[{b}] every job");
+        let f = fixture(&store).await;
+        let admin = f.actor("sysadmin").await;
+        let counts = store
+            .scoped(&admin, "t")
+            .job_admin()
+            .counts()
+            .await
+            .unwrap();
+        assert_eq!(counts, vec![(JobState::Finished, 1000)], "[{b}]");
+    }
+}

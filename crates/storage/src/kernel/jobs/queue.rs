@@ -7,12 +7,13 @@
 //! inner select takes the row `FOR UPDATE SKIP LOCKED`, so concurrent claimers on many
 //! instances each get a different job without waiting on each other; on SQLite the same
 //! statement runs inside the single writer (`BEGIN IMMEDIATE`), which serialises claimers.
-//! A cheap read first finds whether anything is due, so an idle worker's polling writes
-//! nothing (and leaves the caches of rendered pages alone).
+//! On SQLite a cheap read first finds whether anything is due, so an idle worker's polling
+//! writes nothing (and leaves the caches of rendered pages alone); on PostgreSQL the claim, the
+//! heartbeat and the end are single statements that commit by themselves.
 
 use super::{COLUMNS, Job, JobRow, JobState, Row, backoff, insert, select_file};
 use crate::Store;
-use crate::kernel::db::{Backend, Db};
+use crate::kernel::db::{Backend, Db, Tx};
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::Jobs as J;
 use chrono::{DateTime, Duration, Utc};
@@ -145,16 +146,18 @@ impl Queue<'_> {
         lease: Duration,
     ) -> Result<Option<Claim>, StoreError> {
         let now = self.db.now();
-        let due: Option<(i64,)> = self
-            .db
-            .read()
-            .await?
-            .optional(&next_due(kinds, now))
-            .await?;
-        if due.is_none() {
-            return Ok(None);
+        if self.db.backend() == Backend::Sqlite {
+            let due: Option<(i64,)> = self
+                .db
+                .read()
+                .await?
+                .optional(&next_due(kinds, now))
+                .await?;
+            if due.is_none() {
+                return Ok(None);
+            }
         }
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.one_statement().await?;
         let mut inner = next_due(kinds, now);
         if tx.backend() == Backend::Postgres {
             inner.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
@@ -279,12 +282,23 @@ impl Queue<'_> {
         .await
     }
 
+    /// Where one statement of the workers runs: on PostgreSQL on its own, committing by itself
+    /// (one round trip instead of three, at thousands of jobs a second; an update that matches
+    /// nothing writes nothing, so an idle worker's claim costs no more than a read); on SQLite
+    /// inside the single writer, where an idle claim first looked whether anything is due.
+    async fn one_statement(&self) -> Result<Tx, StoreError> {
+        match self.db.backend() {
+            Backend::Postgres => self.db.read().await,
+            Backend::Sqlite => self.db.begin().await,
+        }
+    }
+
     async fn update(
         &self,
         claim: &Claim,
         mut stmt: sea_query::UpdateStatement,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.one_statement().await?;
         let changed = tx
             .execute(stmt.table(J::Table).cond_where(held_by(claim)))
             .await?;
