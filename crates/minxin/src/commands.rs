@@ -116,11 +116,13 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let state = minxin_web::AppState::new(store.clone(), web)
         .await?
         .with_blobs(std::sync::Arc::new(blobs));
-    // The worker stops with the process; it hooks `state.lifecycle.stopping()` to release its
-    // lease first (a job cut off runs again once its lease ran out).
-    let worker = minxin_web::worker(state.clone()).start();
-    tokio::spawn(nightly(store.clone()));
-    tokio::spawn(escalation(store.clone()));
+    // The nightly run and the escalations are jobs the worker schedules (once across
+    // instances). On SIGTERM it stops claiming, lets its jobs finish briefly and hands the rest
+    // back, while the server drains.
+    let draining = state.lifecycle.clone();
+    let worker = minxin_web::worker(state.clone())
+        .concurrency(config.job_concurrency)
+        .start(async move { draining.stopping().await });
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -144,7 +146,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
             tokio::time::sleep(GRACE).await;
         } => tracing::warn!("requests still running {} s after the signal were cut off", GRACE.as_secs()),
     }
-    worker.abort();
+    let _ = worker.await;
     if let Some(operations) = operations {
         operations.abort();
     }
@@ -195,65 +197,6 @@ async fn drain_on_signal(lifecycle: std::sync::Arc<minxin_web::kernel::observabi
     }
     println!("draining: no new connections, finishing the requests in flight");
     lifecycle.drain();
-}
-
-/// How often `serve` warns of service-request deadlines and escalates passed ones.
-const ESCALATION_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// Warns the departments holding service requests whose deadline is near and escalates those
-/// past it to the office, at start-up and then every ten minutes (each deadline only once).
-async fn escalation(store: Store) {
-    let mut every = tokio::time::interval(ESCALATION_EVERY);
-    loop {
-        every.tick().await;
-        match store.escalate_requests(store.clock().now()).await {
-            Ok(r) if r.warned + r.escalated > 0 => tracing::info!(
-                warned = r.warned,
-                escalated = r.escalated,
-                "service request deadlines"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "warning of request deadlines failed"),
-        }
-    }
-}
-
-/// Refreshes every light once at start-up and then every night at 00:10 Asia/Shanghai, since a
-/// light can turn with the date alone (a milestone falls due, a report becomes late); the first
-/// run of a month also keeps the month just finished as its snapshot for the bulletins.
-async fn nightly(store: Store) {
-    loop {
-        match store.refresh_lights().await {
-            Ok(r) => tracing::info!(
-                projects = r.projects,
-                changed = r.changed,
-                "lights refreshed"
-            ),
-            Err(e) => tracing::error!(error = %e, "refreshing lights failed"),
-        }
-        match store.take_due_snapshots(today(&store)).await {
-            Ok(Some(taken)) if taken.new => tracing::info!(
-                period = %taken.month.period,
-                "monthly light snapshot taken"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "taking the monthly snapshot failed"),
-        }
-        let now = store
-            .clock()
-            .now()
-            .with_timezone(&minxin_domain::kernel::time::shanghai());
-        let next = (now.date_naive() + chrono::Duration::days(1))
-            .and_hms_opt(0, 10, 0)
-            .and_then(|t| {
-                t.and_local_timezone(minxin_domain::kernel::time::shanghai())
-                    .single()
-            });
-        let wait = next.map_or(std::time::Duration::from_secs(86_400), |next| {
-            (next - now).to_std().unwrap_or_default()
-        });
-        tokio::time::sleep(wait).await;
-    }
 }
 
 /// `minxin lights refresh`

@@ -64,6 +64,8 @@ pub struct Config {
     /// Submissions whose photos are decoded at once, 0 for one per processor
     /// (`MINXIN_PHOTO_DECODES`); a submission finding none free within two seconds gets 503.
     pub photo_decodes: usize,
+    /// Background jobs each instance runs at once (`MINXIN_JOB_CONCURRENCY`), at least 1.
+    pub job_concurrency: usize,
     /// The key that seals second-factor secrets in the database, 64 hexadecimal digits
     /// (`MINXIN_TOTP_KEY`); takes precedence over `totp_key_file`.
     pub totp_key: Option<String>,
@@ -80,7 +82,7 @@ pub struct Config {
 
 /// The configuration keys read from `MINXIN_*` variables; other `MINXIN_*` variables (such as
 /// `MINXIN_LOG` or the test suite's) belong to other parts and are not configuration errors.
-const ENV_KEYS: [&str; 24] = [
+const ENV_KEYS: [&str; 25] = [
     "listen",
     "database_url",
     "data_dir",
@@ -101,6 +103,7 @@ const ENV_KEYS: [&str; 24] = [
     "open311_per_hour",
     "near_project_metres",
     "photo_decodes",
+    "job_concurrency",
     "totp_key",
     "totp_key_file",
     "metrics_token",
@@ -130,6 +133,7 @@ impl Default for Config {
             open311_per_hour: 1_000,
             near_project_metres: minxin_domain::requests::placement::DEFAULT_NEAR_PROJECT_METRES,
             photo_decodes: 0,
+            job_concurrency: minxin_web::kernel::jobs::DEFAULT_CONCURRENCY,
             totp_key: None,
             totp_key_file: None,
             metrics_token: None,
@@ -205,6 +209,9 @@ impl Config {
         }
         if self.metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
             anyhow::bail!("configuration error: `metrics_token` must be at least 16 characters");
+        }
+        if self.job_concurrency == 0 {
+            anyhow::bail!("configuration error: `job_concurrency` must be at least 1");
         }
         if self.body_limit < 1024 {
             anyhow::bail!("configuration error: `body_limit` must be at least 1024 bytes");

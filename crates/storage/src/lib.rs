@@ -43,6 +43,7 @@ pub struct Store {
     counts: std::sync::Arc<kernel::counts::CountCache>,
     intake: std::sync::Arc<requests::GroupCommit>,
     light: &'static dyn projects::LightPort,
+    job_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Store {
@@ -56,7 +57,24 @@ impl Store {
             db,
             counts: std::sync::Arc::default(),
             light: &control::lights::Light,
+            job_wake: std::sync::Arc::default(),
         }
+    }
+
+    /// A store on the same database with pools, caches and queue wake-ups of its own, as a
+    /// second instance of the server would have (see [`Db::another_instance`]).
+    pub fn another_instance(&self) -> Self {
+        Self::new(
+            self.db.another_instance(),
+            self.sealing.clone(),
+            self.db.clock().clone(),
+        )
+    }
+
+    /// Woken whenever this store makes a job due, so this instance's worker starts on it at
+    /// once instead of at its next poll (other instances find it when they poll).
+    pub fn job_wake(&self) -> &tokio::sync::Notify {
+        &self.job_wake
     }
 
     /// Connects to `url` and brings the schema up to date.

@@ -92,11 +92,24 @@ fn documented_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     )
 }
 
-/// The background worker with every context's job handlers; `minxin serve` starts one, tests
-/// drain it.
+/// The background worker with every context's job handlers and the system's schedule;
+/// `minxin serve` starts one per instance, tests drain it.
 pub fn worker(state: AppState) -> kernel::jobs::Worker {
+    use control::jobs::{NIGHTLY, NIGHTLY_ATTEMPTS, nightly};
+    use kernel::jobs::schedule::Cadence;
+    use requests::jobs::{ESCALATION, ESCALATION_ATTEMPTS, ESCALATION_MINUTES, escalation};
+    let ten_past_midnight = chrono::NaiveTime::from_hms_opt(0, 10, 0).unwrap_or_default();
     kernel::jobs::Worker::new(state)
-        .handle(projects::pages::import::KIND, projects::pages::import::run)
+        // An import that failed tells its uploader why; trying it again would not help.
+        .handle(
+            projects::pages::import::KIND,
+            1,
+            projects::pages::import::run,
+        )
+        .handle(NIGHTLY, NIGHTLY_ATTEMPTS, nightly)
+        .every(NIGHTLY, Cadence::DailyAt(ten_past_midnight))
+        .handle(ESCALATION, ESCALATION_ATTEMPTS, escalation)
+        .every(ESCALATION, Cadence::EveryMinutes(ESCALATION_MINUTES))
 }
 
 /// The OpenAPI document, for `minxin openapi` and tests.

@@ -79,6 +79,10 @@ coded! {
         RoutingChange => "routing.change",
         /// The office entered (or corrected) a year of the working-day calendar.
         CalendarEnter => "calendar.enter",
+        /// A system administrator cancelled a background job before it ran.
+        JobCancel => "job.cancel",
+        /// A system administrator queued a failed or cancelled background job again.
+        JobRetry => "job.retry",
         /// A configuration value was changed.
         ConfigurationChange => "config.change",
         /// Someone tried something their role or scope does not allow.

@@ -140,6 +140,29 @@ impl Db {
         }
     }
 
+    /// A second pool on the same database with the same settings and clock, as another
+    /// instance of the server would open it: the queue's tests and benchmark run two workers
+    /// that share nothing but the database.
+    pub fn another_instance(&self) -> Db {
+        let pool = match &self.pool {
+            Pool::Sqlite(pool) => Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(pool.options().get_max_connections())
+                    .connect_lazy_with((*pool.connect_options()).clone()),
+            ),
+            Pool::Postgres(pool) => Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(pool.options().get_max_connections())
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy_with((*pool.connect_options()).clone()),
+            ),
+        };
+        Db {
+            pool,
+            clock: self.clock.clone(),
+        }
+    }
+
     /// A handle on `pool` reading the system clock until [`Db::with_clock`] sets another.
     fn on(pool: Pool) -> Db {
         Db {

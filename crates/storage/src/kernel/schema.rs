@@ -598,6 +598,8 @@ pub enum Jobs {
     Error,
     CreatedAt,
     UpdatedAt,
+    RunAt,
+    UniqueKey,
 }
 
 #[derive(Iden, Clone, Copy)]

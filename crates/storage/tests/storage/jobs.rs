@@ -139,7 +139,7 @@ async fn progress_extends_the_lease_and_the_outcome_is_kept() {
         assert!(!queue.heartbeat(&claim, 1, 1).await.unwrap(), "[{b}] over");
 
         assert!(
-            queue.fail(&next, "the workbook vanished").await.unwrap(),
+            queue.fail(&next, "the workbook vanished", 1).await.unwrap(),
             "[{b}]"
         );
         let failed = mine.jobs().get(second).await.unwrap();

@@ -12,6 +12,7 @@ mod foundation;
 mod health;
 mod import;
 mod in_use;
+mod job_schedule;
 mod jobs;
 mod light_rules;
 mod open311;

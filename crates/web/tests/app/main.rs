@@ -14,6 +14,7 @@ mod bulletin;
 mod dashboard;
 mod downloads;
 mod import;
+mod jobs;
 mod light_rules_pages;
 mod numeric_params;
 mod observability;

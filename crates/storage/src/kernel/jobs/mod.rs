@@ -1,31 +1,39 @@
-//! The job queue in the database, on SQLite and PostgreSQL alike: work that must outlive the
-//! request that asked for it (an annual-plan import today; issue 18 puts every background job
-//! here). A job is a row of `jobs` (migration 16) with its kind, a JSON payload, the account
-//! that owns it, a priority, and the file it reads in `job_files`.
+//! The job queue in the database, on SQLite and PostgreSQL alike: every background job — an
+//! annual-plan import, the nightly run, the ten-minute escalation of request deadlines. A job is
+//! a row of `jobs` (migrations 16 and 17) with its kind, a JSON payload, the account that owns
+//! it (none for the system's scheduled jobs), a priority, the time it is due (`run_at`), an
+//! optional unique key, and the file it reads in `job_files`.
 //!
 //! Life of a job: [`Jobs::enqueue`] writes it `queued`, or `held` until its owner
-//! [`Jobs::release`]s it (an upload waits for its confirmation); a worker
-//! [`Queue::claim`]s the next due one with a lease, reports progress with
-//! [`Queue::heartbeat`] (which extends the lease) and ends it with [`Queue::finish`] or
-//! [`Queue::fail`]. Delivery is at least once: a job whose lease expired — its worker died —
-//! is claimable again, so every job must be safe to run twice (an import runs in one
-//! transaction, which a dead worker's database connection rolled back). Each claim counts an
-//! attempt, and the attempt number fences the claimer: a worker whose lease was taken over can
-//! no longer report or finish.
+//! [`Jobs::release`]s it (an upload waits for its confirmation); [`Queue::schedule`] writes a
+//! system job under a unique key, once however many instances ask. A worker [`Queue::claim`]s
+//! the next due one with a lease, reports progress with [`Queue::heartbeat`] (which extends the
+//! lease) and ends it with [`Queue::finish`] or [`Queue::fail`], which queues it again after a
+//! [`backoff`] until its kind's attempts are spent, then keeps it `failed` with its error.
+//! Delivery is at least once: a job whose lease expired — its worker died — is claimable again,
+//! so every job must be safe to run twice (an import runs in one transaction, which a dead
+//! worker's database connection rolled back). Each claim counts an attempt, and the attempt
+//! number fences the claimer: a worker whose lease was taken over can no longer report or
+//! finish. A worker that stops hands its unfinished jobs back ([`Queue::release_lease`]).
 //!
 //! The owner's side (enqueue, read, release, the file) goes through the [`Scoped`] handle
-//! `scoped.jobs()` and sees only the actor's own jobs; the workers' side through
-//! `store.queue()`, which acts for no one.
+//! `scoped.jobs()` and sees only the actor's own jobs; the system administrator's list, cancel
+//! and retry through `scoped.job_admin()`; the workers' side through `store.queue()`, which acts
+//! for no one.
 
+mod admin;
+mod backoff;
 mod queue;
 
-pub use queue::{Claim, Queue};
+pub use admin::{JobAdmin, ListedJob};
+pub use backoff::backoff;
+pub use queue::{Claim, Queue, Scheduled};
 
 use crate::kernel::error::StoreError;
 use crate::kernel::schema::{JobFiles, Jobs as J};
 use chrono::{DateTime, Utc};
 use minxin_domain::Permission;
-use sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, InsertStatement, Query, SelectStatement};
 
 /// Where a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,8 +46,10 @@ pub enum JobState {
     Running,
     /// Ran to the end; its outcome is the result.
     Finished,
-    /// Stopped by an error, kept with it.
+    /// Stopped by an error once its attempts were spent, kept with it.
     Failed,
+    /// Stopped by a system administrator before it ran.
+    Cancelled,
 }
 
 impl JobState {
@@ -51,20 +61,28 @@ impl JobState {
             JobState::Running => "running",
             JobState::Finished => "finished",
             JobState::Failed => "failed",
+            JobState::Cancelled => "cancelled",
         }
     }
 
+    /// Every state, in the order of a job's life.
+    pub const ALL: [JobState; 6] = [
+        JobState::Held,
+        JobState::Queued,
+        JobState::Running,
+        JobState::Finished,
+        JobState::Failed,
+        JobState::Cancelled,
+    ];
+
+    /// The state of `code`, or `None` for a code that names none (a filter typed by hand).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     fn parse(code: &str) -> Result<Self, StoreError> {
-        [
-            JobState::Held,
-            JobState::Queued,
-            JobState::Running,
-            JobState::Finished,
-            JobState::Failed,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-        .ok_or_else(|| StoreError::Config(format!("unknown job state `{code}`")))
+        Self::from_code(code)
+            .ok_or_else(|| StoreError::Config(format!("unknown job state `{code}`")))
     }
 }
 
@@ -116,6 +134,10 @@ pub struct Job {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Not due before this (its retry's backoff, a scheduled run's hour).
+    pub run_at: DateTime<Utc>,
+    /// The key that makes a scheduled job one row across instances.
+    pub unique_key: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -134,10 +156,12 @@ struct JobRow {
     error: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    run_at: Option<DateTime<Utc>>,
+    unique_key: Option<String>,
 }
 
 /// Every column of a job, in [`JobRow`]'s order.
-const COLUMNS: [J; 14] = [
+const COLUMNS: [J; 16] = [
     J::Id,
     J::Kind,
     J::Payload,
@@ -152,6 +176,8 @@ const COLUMNS: [J; 14] = [
     J::Error,
     J::CreatedAt,
     J::UpdatedAt,
+    J::RunAt,
+    J::UniqueKey,
 ];
 
 fn json(text: &str) -> Result<serde_json::Value, StoreError> {
@@ -177,6 +203,9 @@ impl TryFrom<JobRow> for Job {
             error: r.error,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            // Every enqueue writes it; migration 17 filled it in for older jobs.
+            run_at: r.run_at.unwrap_or(r.created_at),
+            unique_key: r.unique_key,
         })
     }
 }
@@ -199,6 +228,43 @@ fn select_file(id: i64) -> SelectStatement {
         .take()
 }
 
+/// What a new row of `jobs` holds besides what every new job starts with.
+struct Row<'a> {
+    kind: &'a str,
+    payload: &'a serde_json::Value,
+    owner_id: Option<i64>,
+    priority: i64,
+    state: JobState,
+    run_at: DateTime<Utc>,
+    unique_key: Option<&'a str>,
+}
+
+/// The insert of `row` at `now`: no attempt yet, no lease, progress or outcome.
+fn insert(row: &Row<'_>, now: DateTime<Utc>) -> InsertStatement {
+    Query::insert()
+        .into_table(J::Table)
+        // Every column but the id, in the order of `COLUMNS`.
+        .columns(COLUMNS[1..].iter().copied())
+        .values_panic([
+            row.kind.into(),
+            row.payload.to_string().into(),
+            row.owner_id.into(),
+            row.priority.into(),
+            row.state.code().into(),
+            0i64.into(),
+            Option::<DateTime<Utc>>::None.into(),
+            0i64.into(),
+            0i64.into(),
+            Option::<String>::None.into(),
+            Option::<String>::None.into(),
+            now.into(),
+            now.into(),
+            row.run_at.into(),
+            row.unique_key.map(str::to_owned).into(),
+        ])
+        .take()
+}
+
 crate::kernel::scoped::handle!(
     /// The actor's own jobs: enqueue, read, release, and the file of each.
     Jobs,
@@ -216,30 +282,16 @@ impl Jobs<'_> {
         } else {
             JobState::Queued
         };
-        let id = tx
-            .insert(
-                Query::insert()
-                    .into_table(J::Table)
-                    // Every column but the id, in the order of `COLUMNS`.
-                    .columns(COLUMNS[1..].iter().copied())
-                    .values_panic([
-                        job.kind.into(),
-                        job.payload.to_string().into(),
-                        self.actor.account_id.into(),
-                        job.priority.into(),
-                        state.code().into(),
-                        0i64.into(),
-                        Option::<DateTime<Utc>>::None.into(),
-                        0i64.into(),
-                        0i64.into(),
-                        Option::<String>::None.into(),
-                        Option::<String>::None.into(),
-                        now.into(),
-                        now.into(),
-                    ])
-                    .take(),
-            )
-            .await?;
+        let row = Row {
+            kind: job.kind,
+            payload: &job.payload,
+            owner_id: Some(self.actor.account_id),
+            priority: job.priority,
+            state,
+            run_at: now,
+            unique_key: None,
+        };
+        let id = tx.insert(insert(&row, now)).await?;
         if let Some(bytes) = job.file {
             tx.execute(
                 &Query::insert()
@@ -251,6 +303,9 @@ impl Jobs<'_> {
             .await?;
         }
         tx.commit().await?;
+        if !job.held {
+            self.store.job_wake().notify_one();
+        }
         Ok(id)
     }
 
@@ -293,6 +348,9 @@ impl Jobs<'_> {
             )
             .await?;
         tx.commit().await?;
+        if released == 1 {
+            self.store.job_wake().notify_one();
+        }
         Ok(released == 1)
     }
 }

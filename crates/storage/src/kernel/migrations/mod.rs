@@ -19,6 +19,7 @@ mod m0013_public_location;
 mod m0014_totp_enrolment;
 mod m0015_category_region;
 mod m0016_jobs;
+mod m0017_job_schedule;
 mod statements;
 
 use crate::kernel::db::Backend;
@@ -114,5 +115,10 @@ pub const ALL: &[Migration] = &[
         version: 16,
         name: "jobs",
         statements: m0016_jobs::statements,
+    },
+    Migration {
+        version: 17,
+        name: "job_schedule",
+        statements: m0017_job_schedule::statements,
     },
 ];
